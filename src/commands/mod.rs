@@ -1,0 +1,1 @@
+//! Subcommand implementations.

@@ -1,0 +1,279 @@
+//! The known input columns, their canonical names and the header aliases users paste.
+
+use std::fmt;
+
+/// One known input column. Every other column is passed through untouched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// The partner's own key for the row (CRM id).
+    ExternalId,
+    /// Registered company name.
+    CompanyName,
+    /// `contoso` or `contoso.onmicrosoft.com`.
+    Domain,
+    /// Billing contact e-mail.
+    Email,
+    /// Culture such as `en-US`.
+    Culture,
+    /// ISO 639-1 language code.
+    Language,
+    /// Contact first name.
+    FirstName,
+    /// Contact last name.
+    LastName,
+    /// Contact phone number.
+    PhoneNumber,
+    /// Address line 1.
+    AddressLine1,
+    /// Address line 2.
+    AddressLine2,
+    /// Address line 3.
+    AddressLine3,
+    /// City.
+    City,
+    /// State, province or other subdivision.
+    State,
+    /// Postal code.
+    PostalCode,
+    /// ISO 3166-1 alpha-2 country code.
+    Country,
+    /// Organization registration number (INN).
+    RegistrationNumber,
+    /// Indirect reseller's partner tenant GUID.
+    AssociatedPartnerId,
+}
+
+impl Field {
+    /// Number of known fields.
+    pub const COUNT: usize = 18;
+
+    /// Every field, in canonical order.
+    pub const ALL: [Field; Field::COUNT] = [
+        Field::ExternalId,
+        Field::CompanyName,
+        Field::Domain,
+        Field::Email,
+        Field::Culture,
+        Field::Language,
+        Field::FirstName,
+        Field::LastName,
+        Field::PhoneNumber,
+        Field::AddressLine1,
+        Field::AddressLine2,
+        Field::AddressLine3,
+        Field::City,
+        Field::State,
+        Field::PostalCode,
+        Field::Country,
+        Field::RegistrationNumber,
+        Field::AssociatedPartnerId,
+    ];
+
+    /// Position of this field in [`Field::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The canonical column name (interface.md).
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::ExternalId => "external_id",
+            Field::CompanyName => "company_name",
+            Field::Domain => "domain",
+            Field::Email => "email",
+            Field::Culture => "culture",
+            Field::Language => "language",
+            Field::FirstName => "first_name",
+            Field::LastName => "last_name",
+            Field::PhoneNumber => "phone_number",
+            Field::AddressLine1 => "address_line1",
+            Field::AddressLine2 => "address_line2",
+            Field::AddressLine3 => "address_line3",
+            Field::City => "city",
+            Field::State => "state",
+            Field::PostalCode => "postal_code",
+            Field::Country => "country",
+            Field::RegistrationNumber => "registration_number",
+            Field::AssociatedPartnerId => "associated_partner_id",
+        }
+    }
+
+    /// Whether the column must be present in every input file.
+    ///
+    /// `phone_number`, `city`, `state`, `postal_code` and `registration_number`
+    /// are required per country, so a file may omit the column when no row needs it.
+    pub fn column_required(self) -> bool {
+        matches!(
+            self,
+            Field::CompanyName
+                | Field::Domain
+                | Field::Email
+                | Field::Culture
+                | Field::Language
+                | Field::FirstName
+                | Field::LastName
+                | Field::AddressLine1
+                | Field::Country
+        )
+    }
+
+    /// Header spellings accepted besides the canonical name: PowerShell
+    /// `New-PartnerCustomer` parameters and Partner Center API property names.
+    /// Compared after [`normalize_header`].
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::ExternalId => &["externalid", "crmid"],
+            Field::CompanyName => &["companyname", "name", "company"],
+            Field::Domain => &["domain", "domainprefix"],
+            Field::Email => &["email", "contactemail", "billingemail"],
+            Field::Culture => &["culture"],
+            Field::Language => &["language"],
+            Field::FirstName => &["firstname", "contactfirstname"],
+            Field::LastName => &["lastname", "contactlastname"],
+            Field::PhoneNumber => &["phonenumber", "contactphonenumber", "phone"],
+            Field::AddressLine1 => &["addressline1", "billingaddressline1"],
+            Field::AddressLine2 => &["addressline2", "billingaddressline2"],
+            Field::AddressLine3 => &["addressline3", "billingaddressline3"],
+            Field::City => &["city", "billingaddresscity"],
+            Field::State => &["state", "billingaddressstate"],
+            Field::PostalCode => &["postalcode", "billingaddresspostalcode", "zip", "zipcode"],
+            Field::Country => &["country", "billingaddresscountry"],
+            Field::RegistrationNumber => &[
+                "registrationnumber",
+                "organizationregistrationnumber",
+                "inn",
+            ],
+            Field::AssociatedPartnerId => &["associatedpartnerid"],
+        }
+    }
+
+    /// The field a normalized header names, if any.
+    pub fn from_normalized_header(normalized: &str) -> Option<Field> {
+        Field::ALL
+            .into_iter()
+            .find(|f| f.aliases().contains(&normalized))
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Header comparison key: lower-case, with spaces, `_` and `-` removed.
+pub fn normalize_header(header: &str) -> String {
+    header
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '\t'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The trimmed values of one row's known fields, borrowed from the record.
+///
+/// Missing columns read as empty strings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CustomerFields<'a> {
+    values: [&'a str; Field::COUNT],
+}
+
+impl<'a> CustomerFields<'a> {
+    /// All fields empty.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The trimmed value of `field` (empty when absent).
+    pub fn get(&self, field: Field) -> &'a str {
+        self.values[field.index()]
+    }
+
+    /// Set `field` to `value`, trimmed.
+    pub fn set(&mut self, field: Field, value: &'a str) {
+        self.values[field.index()] = value.trim();
+    }
+
+    /// Builder form of [`CustomerFields::set`].
+    pub fn with(mut self, field: Field, value: &'a str) -> Self {
+        self.set(field, value);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_index_matches_position_in_all() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(f.index(), i);
+        }
+    }
+
+    #[test]
+    fn canonical_names_are_aliases_after_normalization() {
+        for f in Field::ALL {
+            assert_eq!(
+                Field::from_normalized_header(&normalize_header(f.name())),
+                Some(f),
+                "{f}"
+            );
+        }
+    }
+
+    #[test]
+    fn headers_match_ignoring_case_space_underscore_dash() {
+        for h in ["Company Name", "company_name", "CompanyName", "company-name"] {
+            assert_eq!(
+                Field::from_normalized_header(&normalize_header(h)),
+                Some(Field::CompanyName)
+            );
+        }
+    }
+
+    #[test]
+    fn powershell_and_api_aliases_are_known() {
+        let cases = [
+            ("BillingAddressLine1", Field::AddressLine1),
+            ("BillingAddressCity", Field::City),
+            ("BillingAddressPostalCode", Field::PostalCode),
+            ("BillingAddressCountry", Field::Country),
+            ("BillingAddressState", Field::State),
+            ("ContactEmail", Field::Email),
+            ("ContactFirstName", Field::FirstName),
+            ("ContactLastName", Field::LastName),
+            ("ContactPhoneNumber", Field::PhoneNumber),
+            ("Name", Field::CompanyName),
+            ("Domain", Field::Domain),
+            ("Culture", Field::Culture),
+            ("Language", Field::Language),
+            ("AddressLine1", Field::AddressLine1),
+            ("PostalCode", Field::PostalCode),
+            ("OrganizationRegistrationNumber", Field::RegistrationNumber),
+            ("CompanyName", Field::CompanyName),
+        ];
+        for (h, f) in cases {
+            assert_eq!(Field::from_normalized_header(&normalize_header(h)), Some(f), "{h}");
+        }
+    }
+
+    #[test]
+    fn no_alias_names_two_fields() {
+        let mut seen = std::collections::HashSet::new();
+        for f in Field::ALL {
+            for a in f.aliases() {
+                assert!(seen.insert(*a), "alias {a} used twice");
+            }
+        }
+    }
+
+    #[test]
+    fn customer_fields_trim_values() {
+        let f = CustomerFields::new().with(Field::Domain, "  contoso \t");
+        assert_eq!(f.get(Field::Domain), "contoso");
+        assert_eq!(f.get(Field::City), "");
+    }
+}

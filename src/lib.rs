@@ -1,0 +1,13 @@
+//! pc-onboard: bulk customer onboarding for Microsoft Partner Center.
+//!
+//! The modules follow the data flow: [`input`] reads rows, [`validate`] turns
+//! them into [`validate::NewCustomer`] values or problems, [`pipeline`] sends
+//! them through [`partner_center`] under a rate limit, and [`results`] writes
+//! one results row per input row. [`sandbox`] emulates Partner Center.
+
+pub mod cli;
+pub mod commands;
+pub mod input;
+pub mod partner_center;
+pub mod results;
+pub mod validate;

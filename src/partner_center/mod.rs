@@ -1,0 +1,3 @@
+//! Partner Center REST API: models, request identity, client.
+
+pub mod models;
