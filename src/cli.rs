@@ -1,1 +1,231 @@
-//! Command-line interface.
+//! Command-line interface. The doc comments here are the `--help` text.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Credentials (environment only, never flags):
+  PC_TENANT_ID, PC_CLIENT_ID, PC_CLIENT_SECRET   app-only token (client credentials)
+  PC_REFRESH_TOKEN with PC_CLIENT_ID             App+User token (indirect resellers, MCA)
+  PC_ACCESS_TOKEN                                a ready bearer token
+  PC_ENDPOINT, PC_AUTHORITY                      stand in for --endpoint, --authority
+
+Exit codes:
+  0    every row created, exists, valid or would_create
+  2    finished, but some rows are invalid, rejected, failed or cancelled
+  1    fatal: bad arguments, unreadable input, missing columns, auth failure,
+       results file not writable or locked by another run
+  130  interrupted (Ctrl-C): in-flight calls finished, remaining rows cancelled";
+
+/// Bulk-onboard customers into Microsoft Partner Center.
+///
+/// Reads customer rows from CSV, validates every row offline, creates the
+/// customers concurrently under a rate limit with deterministic request IDs
+/// (every retry, in this run or a later one, is idempotent) and writes a
+/// results CSV that is itself a valid input for re-running what did not go
+/// through.
+#[derive(Debug, Parser)]
+#[command(name = "pc-onboard", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every row offline and report all problems of all rows in one pass.
+    Validate(ValidateArgs),
+    /// Validate, then create the customers under the rate limit and write results.
+    Run(RunArgs),
+    /// Serve the built-in Partner Center emulator.
+    Sandbox(SandboxArgs),
+}
+
+/// Arguments of `pc-onboard validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Input file: CSV (`,` `;` or tab, UTF-8 with or without BOM).
+    pub input: PathBuf,
+    /// Write the results CSV here (status `valid` or `invalid`, `error` lists every problem).
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// Print one JSON object per row on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `pc-onboard run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Input file: CSV, or a results file of an earlier run (finished rows are copied, not sent).
+    pub input: PathBuf,
+    /// Write the results CSV here (one row per input row, in input order, flushed row by row).
+    #[arg(long, value_name = "FILE")]
+    pub results: PathBuf,
+    /// Start the built-in Partner Center emulator in-process and run against it (no credentials needed).
+    #[arg(long, conflicts_with = "endpoint")]
+    pub sandbox: bool,
+    /// API base URL (default: the cloud's).
+    #[arg(long, value_name = "URL", env = "PC_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// Token authority URL (default: the cloud's).
+    #[arg(long, value_name = "URL", env = "PC_AUTHORITY")]
+    pub authority: Option<String>,
+    /// Partner Center cloud: sets the endpoint and the authority.
+    #[arg(long, value_enum, default_value_t = Cloud::Global)]
+    pub cloud: Cloud,
+    /// API calls per minute across all workers (Partner Center allows about 500).
+    #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(400).expect("non-zero"))]
+    pub rate: NonZeroU32,
+    /// Calls in flight: a number, or `auto` to size it from observed latency x rate (capped at 64).
+    #[arg(long, value_name = "N|auto", default_value_t = Concurrency::Auto)]
+    pub concurrency: Concurrency,
+    /// Create attempts per row before it is marked `failed` (429 answers do not count).
+    #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(5).expect("non-zero"))]
+    pub max_attempts: NonZeroU32,
+    /// Timeout of one HTTP call, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+    /// Validate and plan only: results carry `would_create` and the request ID a real run would use.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Finish an interrupted run: keep the finished rows of the results file, process the rest, append.
+    #[arg(long)]
+    pub resume: bool,
+    /// Write each created customer's admin user and initial password to FILE (mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub credentials_out: Option<PathBuf>,
+    /// Allow --credentials-out to overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// Write counts, attempts, 429s, duration, correlation ID and throughput as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub summary_json: Option<PathBuf>,
+    /// Do not show the progress bar (it is hidden anyway when stderr is not a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// Arguments of `pc-onboard sandbox`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8765")]
+    pub listen: SocketAddr,
+    /// Requests per minute per token before answering 429.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub quota: u32,
+    /// Delay added to every call, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Fraction of calls answered 503 or dropped (half of those after creating the customer).
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// Seed for reproducible faults.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Keep customers and request-id records in FILE (JSON, rewritten atomically after each change).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Lifetime of issued access tokens, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3599)]
+    pub token_ttl: u64,
+    /// Refuse creations past N customers with error 800018, like an integration sandbox.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+}
+
+/// Partner Center clouds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Cloud {
+    /// Public cloud (api.partnercenter.microsoft.com).
+    Global,
+    /// Partner Center operated by 21Vianet.
+    China,
+    /// Microsoft Cloud for US Government.
+    Usgov,
+}
+
+/// How many calls may be in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concurrency {
+    /// Sized from observed latency x rate (Little's law), capped at 64.
+    Auto,
+    /// A fixed number.
+    Fixed(NonZeroU32),
+}
+
+impl FromStr for Concurrency {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(Concurrency::Auto);
+        }
+        s.parse::<NonZeroU32>()
+            .map(Concurrency::Fixed)
+            .map_err(|_| format!("expected a positive number or `auto`, got `{s}`"))
+    }
+}
+
+impl fmt::Display for Concurrency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Concurrency::Auto => f.write_str("auto"),
+            Concurrency::Fixed(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn concurrency_parses_auto_and_numbers() {
+        assert_eq!("auto".parse::<Concurrency>(), Ok(Concurrency::Auto));
+        assert_eq!("AUTO".parse::<Concurrency>(), Ok(Concurrency::Auto));
+        assert_eq!(
+            "8".parse::<Concurrency>(),
+            Ok(Concurrency::Fixed(NonZeroU32::new(8).unwrap()))
+        );
+        assert!("0".parse::<Concurrency>().is_err());
+        assert!("many".parse::<Concurrency>().is_err());
+    }
+
+    #[test]
+    fn run_requires_results() {
+        let err = Cli::try_parse_from(["pc-onboard", "run", "in.csv"]).unwrap_err();
+        assert!(err.to_string().contains("--results"));
+    }
+
+    #[test]
+    fn sandbox_and_endpoint_conflict() {
+        assert!(
+            Cli::try_parse_from([
+                "pc-onboard",
+                "run",
+                "in.csv",
+                "--results",
+                "r.csv",
+                "--sandbox",
+                "--endpoint",
+                "http://x"
+            ])
+            .is_err()
+        );
+    }
+}

@@ -9,5 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod input;
 pub mod partner_center;
+pub mod pipeline;
 pub mod results;
+pub mod sandbox;
 pub mod validate;

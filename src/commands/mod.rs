@@ -1,1 +1,143 @@
-//! Subcommand implementations.
+//! Subcommand implementations: each turns parsed arguments into an [`ExitStatus`].
+
+mod validate;
+
+use std::io::Write;
+
+use crate::cli::{Cli, Command};
+use crate::results::Status;
+
+pub use validate::validate;
+
+/// How a command that did not fail fatally ended (interface.md, exit codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Every row `created`, `exists`, `valid` or `would_create`.
+    Success,
+    /// Finished, but some rows are `invalid`, `rejected`, `failed` or `cancelled`.
+    RowsFailed,
+    /// Interrupted (Ctrl-C).
+    Interrupted,
+}
+
+impl ExitStatus {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::RowsFailed => 2,
+            ExitStatus::Interrupted => 130,
+        }
+    }
+
+    /// `Success` when every status counted is a success, else `RowsFailed`.
+    pub fn from_counts(counts: &StatusCounts) -> Self {
+        if counts.failures() == 0 {
+            ExitStatus::Success
+        } else {
+            ExitStatus::RowsFailed
+        }
+    }
+}
+
+/// Rows per status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    counts: [u64; 8],
+}
+
+impl StatusCounts {
+    fn slot(status: Status) -> usize {
+        match status {
+            Status::Created => 0,
+            Status::Exists => 1,
+            Status::Valid => 2,
+            Status::Invalid => 3,
+            Status::Rejected => 4,
+            Status::Failed => 5,
+            Status::WouldCreate => 6,
+            Status::Cancelled => 7,
+        }
+    }
+
+    /// Count one row.
+    pub fn add(&mut self, status: Status) {
+        self.counts[Self::slot(status)] += 1;
+    }
+
+    /// Rows with `status`.
+    pub fn get(&self, status: Status) -> u64 {
+        self.counts[Self::slot(status)]
+    }
+
+    /// All rows counted.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// Rows whose status is not a success.
+    pub fn failures(&self) -> u64 {
+        ALL_STATUSES
+            .into_iter()
+            .filter(|s| !s.is_success())
+            .map(|s| self.get(s))
+            .sum()
+    }
+
+    /// `created 3, invalid 2`: the non-zero counts in a fixed order.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = ALL_STATUSES
+            .into_iter()
+            .filter(|s| self.get(*s) > 0)
+            .map(|s| format!("{} {s}", self.get(s)))
+            .collect();
+        if parts.is_empty() {
+            "no rows".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Every status, in the order summaries list them.
+pub const ALL_STATUSES: [Status; 8] = [
+    Status::Created,
+    Status::Exists,
+    Status::Valid,
+    Status::WouldCreate,
+    Status::Invalid,
+    Status::Rejected,
+    Status::Failed,
+    Status::Cancelled,
+];
+
+/// Run the parsed command line. Fatal errors come back as `Err` (exit 1).
+pub fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Validate(args) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let status = validate(&args, &mut out, &mut std::io::stderr())?;
+            out.flush()?;
+            Ok(status)
+        }
+        Command::Run(_) => anyhow::bail!("`run` is not implemented yet"),
+        Command::Sandbox(_) => anyhow::bail!("`sandbox` is not implemented yet"),
+    }
+}
+
+/// The lines printed for a fatal error: `error: ...` and, where one helps, `hint: ...`.
+pub fn render_error(err: &anyhow::Error) -> String {
+    let mut text = format!("error: {err:#}");
+    for cause in err.chain() {
+        if let Some(hint) = cause
+            .downcast_ref::<crate::input::InputError>()
+            .and_then(|e| e.hint())
+        {
+            text.push_str("\nhint: ");
+            text.push_str(&hint);
+            break;
+        }
+    }
+    text
+}

@@ -226,7 +226,12 @@ mod tests {
 
     #[test]
     fn headers_match_ignoring_case_space_underscore_dash() {
-        for h in ["Company Name", "company_name", "CompanyName", "company-name"] {
+        for h in [
+            "Company Name",
+            "company_name",
+            "CompanyName",
+            "company-name",
+        ] {
             assert_eq!(
                 Field::from_normalized_header(&normalize_header(h)),
                 Some(Field::CompanyName)
@@ -256,7 +261,11 @@ mod tests {
             ("CompanyName", Field::CompanyName),
         ];
         for (h, f) in cases {
-            assert_eq!(Field::from_normalized_header(&normalize_header(h)), Some(f), "{h}");
+            assert_eq!(
+                Field::from_normalized_header(&normalize_header(h)),
+                Some(f),
+                "{h}"
+            );
         }
     }
 

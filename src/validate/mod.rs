@@ -1,1 +1,35 @@
 //! Offline validation of customer rows.
+//!
+//! [`check`] turns one row's [`CustomerFields`](crate::input::CustomerFields)
+//! into a [`NewCustomer`] made of newtypes that can only hold valid values, or
+//! into the list of *every* [`Problem`] of the row. [`Uniqueness`] adds the
+//! file-level duplicate checks (`domain`, `external_id`).
+//!
+//! The per-country rules come from data, not code: Google's address metadata
+//! ([`country`]) and the registration-number list (`data/registration-countries.json`).
+//! The sandbox validates posted bodies with the same [`check`], so there is one
+//! definition of "valid".
+
+mod address;
+mod customer;
+mod domain;
+mod email;
+mod locale;
+mod phone;
+mod problem;
+mod registration;
+mod text;
+mod uniqueness;
+
+pub mod country;
+
+pub use address::{Address, CountryCode, PostalCode, State};
+pub use country::{CountryRules, Subdivision};
+pub use customer::{NewCustomer, check};
+pub use domain::Domain;
+pub use email::Email;
+pub use locale::{Culture, LanguageCode};
+pub use phone::PhoneNumber;
+pub use problem::{Problem, ProblemKind, join_problems};
+pub use registration::{RegistrationNumber, RegistrationRule};
+pub use uniqueness::Uniqueness;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Validation throughput: generate N rows (default 1,000,000), time
+# `pc-onboard validate` on them and report wall time and peak RSS.
+# Usage: benches/validate.sh [ROWS] [INVALID_PERCENT]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000000}
+invalid=${2:-0}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cargo build --release --quiet --bin pc-onboard --example gen_customers
+./target/release/examples/gen_customers "$rows" --invalid-percent "$invalid" > "$work/in.csv"
+echo "input: $rows rows, ${invalid}% invalid, $(du -h "$work/in.csv" | cut -f1)"
+measure() {
+    local label=$1; shift
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2>"$work/stderr" || true
+    read -r secs kib < "$work/time"
+    printf '%-28s %8.2f s %8.1f MiB\n' "$label" "$secs" "$(echo "$kib / 1024" | bc -l)"
+}
+measure "validate --results" ./target/release/pc-onboard validate "$work/in.csv" --results "$work/out.csv"
+measure "validate (no results file)" ./target/release/pc-onboard validate "$work/in.csv"
+tail -n 1 "$work/stderr"

@@ -1,0 +1,314 @@
+//! The header map: which column holds which field, which columns pass through
+//! to the results, and which hold an earlier run's results.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use super::dialect::Dialect;
+use super::error::{InputError, MissingColumn};
+use super::field::{Field, normalize_header};
+use crate::results::RESULT_COLUMNS;
+
+/// Number of result columns ([`RESULT_COLUMNS`]).
+pub const RESULT_COLUMN_COUNT: usize = RESULT_COLUMNS.len();
+
+/// Where everything is in one input file: its dialect, its header row and the
+/// columns that hold the known fields and earlier results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// The input file.
+    pub path: PathBuf,
+    /// The field delimiter: `,`, `;` or tab.
+    pub delimiter: u8,
+    /// Whether the file started with a UTF-8 byte order mark.
+    pub bom: bool,
+    /// Whether lines end with CRLF rather than LF.
+    pub crlf: bool,
+    /// The header row exactly as in the file (BOM stripped).
+    pub headers: csv::ByteRecord,
+    /// The columns copied to the results, in input order: every column except
+    /// the result columns.
+    pub passthrough: Vec<usize>,
+    /// The column of each [`Field`] (indexed by [`Field::index`]), if present.
+    pub field_columns: [Option<usize>; Field::COUNT],
+    /// The column of each of [`RESULT_COLUMNS`], if present (a fed-back results file).
+    pub result_columns: [Option<usize>; RESULT_COLUMN_COUNT],
+}
+
+impl Layout {
+    /// Map a header row. Fails when two headers name the same column or a
+    /// required column is missing (naming the closest header present).
+    pub fn from_headers(
+        path: &Path,
+        headers: csv::ByteRecord,
+        dialect: Dialect,
+    ) -> Result<Layout, InputError> {
+        let result_keys = RESULT_COLUMNS.map(normalize_header);
+        let mut field_columns = [None; Field::COUNT];
+        let mut result_columns = [None; RESULT_COLUMN_COUNT];
+        let mut passthrough = Vec::with_capacity(headers.len());
+        let mut unknown = Vec::new();
+        for (index, raw) in headers.iter().enumerate() {
+            let key = normalize_header(&String::from_utf8_lossy(raw));
+            if let Some(field) = Field::from_normalized_header(&key) {
+                claim(
+                    path,
+                    &headers,
+                    &mut field_columns[field.index()],
+                    index,
+                    field.name(),
+                )?;
+                passthrough.push(index);
+            } else if let Some(r) = result_keys.iter().position(|k| *k == key) {
+                claim(
+                    path,
+                    &headers,
+                    &mut result_columns[r],
+                    index,
+                    RESULT_COLUMNS[r],
+                )?;
+            } else {
+                passthrough.push(index);
+                if !key.is_empty() {
+                    unknown.push((index, key));
+                }
+            }
+        }
+        let missing: Vec<MissingColumn> = Field::ALL
+            .into_iter()
+            .filter(|f| f.column_required() && field_columns[f.index()].is_none())
+            .map(|field| MissingColumn {
+                field,
+                suggestion: closest_header(field, &unknown).map(|i| header_text(&headers, i)),
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(InputError::MissingColumns {
+                path: path.to_owned(),
+                missing,
+            });
+        }
+        Ok(Layout {
+            path: path.to_owned(),
+            delimiter: dialect.delimiter,
+            bom: dialect.bom,
+            crlf: dialect.crlf,
+            headers,
+            passthrough,
+            field_columns,
+            result_columns,
+        })
+    }
+
+    /// The dialect the file was read with (and the results are written with).
+    pub fn dialect(&self) -> Dialect {
+        Dialect {
+            delimiter: self.delimiter,
+            bom: self.bom,
+            crlf: self.crlf,
+        }
+    }
+
+    /// The column holding `field`, if the file has one.
+    pub fn column(&self, field: Field) -> Option<usize> {
+        self.field_columns[field.index()]
+    }
+
+    /// The header of column `index` as text (invalid UTF-8 replaced), if it exists.
+    pub fn header(&self, index: usize) -> Option<Cow<'_, str>> {
+        self.headers.get(index).map(String::from_utf8_lossy)
+    }
+
+    /// Whether the file carries result columns of an earlier run (at least `status`).
+    pub fn has_previous_results(&self) -> bool {
+        self.result_columns[0].is_some()
+    }
+}
+
+/// Record `index` as the column for `name`, or fail if another column has it.
+fn claim(
+    path: &Path,
+    headers: &csv::ByteRecord,
+    slot: &mut Option<usize>,
+    index: usize,
+    name: &str,
+) -> Result<(), InputError> {
+    if let Some(first) = *slot {
+        return Err(InputError::DuplicateColumn {
+            path: path.to_owned(),
+            column: name.to_owned(),
+            first: header_text(headers, first),
+            first_index: first,
+            second: header_text(headers, index),
+            second_index: index,
+        });
+    }
+    *slot = Some(index);
+    Ok(())
+}
+
+fn header_text(headers: &csv::ByteRecord, index: usize) -> String {
+    headers
+        .get(index)
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .unwrap_or_default()
+}
+
+/// The unknown header that most plausibly is a misspelling of `field`.
+///
+/// A header qualifies when, compared normalized with any accepted spelling,
+/// it is a few edits away (1 for names up to 4 letters, 2 up to 8, else 3;
+/// transpositions count once), or has a Jaro-Winkler similarity of at least
+/// 0.88, or contains the spelling (spellings of 5+ letters: `EmailAddress`).
+/// The best Jaro-Winkler score wins.
+fn closest_header(field: Field, unknown: &[(usize, String)]) -> Option<usize> {
+    let canonical = normalize_header(field.name());
+    let spellings = std::iter::once(canonical.as_str()).chain(field.aliases().iter().copied());
+    let spellings: Vec<&str> = spellings.collect();
+    let mut best: Option<(f64, usize)> = None;
+    for (index, key) in unknown {
+        for spelling in &spellings {
+            let Some(score) = similarity(key, spelling) else {
+                continue;
+            };
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, *index));
+            }
+        }
+    }
+    best.map(|(_, index)| index)
+}
+
+fn similarity(candidate: &str, spelling: &str) -> Option<f64> {
+    let jaro_winkler = strsim::jaro_winkler(candidate, spelling);
+    let len = candidate.chars().count().max(spelling.chars().count());
+    let allowed_edits = match len {
+        0..=4 => 1,
+        5..=8 => 2,
+        _ => 3,
+    };
+    let close = strsim::osa_distance(candidate, spelling) <= allowed_edits
+        || (jaro_winkler >= 0.88 && len >= 5)
+        || (spelling.len() >= 5 && candidate.contains(spelling));
+    close.then_some(jaro_winkler)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use super::*;
+
+    const REQUIRED: &str =
+        "company_name,domain,email,culture,language,first_name,last_name,address_line1,country";
+
+    fn layout(header: &str) -> Result<Layout, InputError> {
+        let headers = csv::ByteRecord::from(header.split(',').collect::<Vec<_>>());
+        Layout::from_headers(Path::new("customers.csv"), headers, Dialect::default())
+    }
+
+    fn missing(header: &str) -> Vec<MissingColumn> {
+        match layout(header) {
+            Err(InputError::MissingColumns { missing, .. }) => missing,
+            other => panic!("expected MissingColumns, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn maps_canonical_headers() {
+        let layout = layout(REQUIRED).unwrap();
+        assert_eq!(layout.column(Field::CompanyName), Some(0));
+        assert_eq!(layout.column(Field::Country), Some(8));
+        assert_eq!(layout.column(Field::City), None);
+        assert_eq!(layout.passthrough, (0..9).collect::<Vec<_>>());
+        assert!(!layout.has_previous_results());
+    }
+
+    #[test]
+    fn maps_aliases_ignoring_case_space_underscore_dash() {
+        let layout = layout(
+            "Company Name,Domain-Prefix,ContactEmail,CULTURE,language,first-name,Last_Name,BillingAddressLine1,Billing Address Country",
+        )
+        .unwrap();
+        for field in Field::ALL.into_iter().filter(|f| f.column_required()) {
+            assert!(layout.column(field).is_some(), "{field}");
+        }
+        assert_eq!(layout.column(Field::AddressLine1), Some(7));
+    }
+
+    #[test]
+    fn result_columns_are_recognised_and_not_passed_through() {
+        let header = format!("{REQUIRED},notes,Status,customer_id,Tenant ID,error");
+        let layout = layout(&header).unwrap();
+        assert_eq!(layout.passthrough, (0..10).collect::<Vec<_>>());
+        assert_eq!(layout.result_columns[0], Some(10));
+        assert_eq!(layout.result_columns[1], Some(11));
+        assert_eq!(layout.result_columns[2], Some(12));
+        assert_eq!(layout.result_columns[8], Some(13));
+        assert_eq!(layout.result_columns[3], None);
+        assert!(layout.has_previous_results());
+    }
+
+    #[test]
+    fn two_headers_for_one_field_are_an_error_naming_both() {
+        let header = format!("{REQUIRED},Company Name");
+        let error = layout(&header).unwrap_err();
+        let text = error.to_string();
+        assert!(matches!(error, InputError::DuplicateColumn { .. }));
+        assert!(text.contains("`company_name` (column 1)"), "{text}");
+        assert!(text.contains("`Company Name` (column 10)"), "{text}");
+    }
+
+    #[test]
+    fn two_status_columns_are_an_error() {
+        let header = format!("{REQUIRED},status,Status");
+        assert!(matches!(
+            layout(&header),
+            Err(InputError::DuplicateColumn { .. })
+        ));
+    }
+
+    #[test]
+    fn missing_column_suggests_a_misspelt_header() {
+        let header = REQUIRED.replace("company_name", "Compnay_Name");
+        let missing = missing(&header);
+        assert_eq!(
+            missing,
+            vec![MissingColumn {
+                field: Field::CompanyName,
+                suggestion: Some("Compnay_Name".to_owned())
+            }]
+        );
+        let error = layout(&header).unwrap_err().to_string();
+        assert!(error.contains("did you mean `Compnay_Name`?"), "{error}");
+        assert!(error.contains("`company_name`"), "{error}");
+        assert!(error.contains("`company`"), "{error}");
+    }
+
+    #[test]
+    fn missing_column_suggests_a_header_containing_the_name() {
+        let header = REQUIRED.replace("email", "E-mail Address");
+        assert_eq!(
+            missing(&header)[0].suggestion.as_deref(),
+            Some("E-mail Address")
+        );
+    }
+
+    #[test]
+    fn unrelated_headers_are_not_suggested() {
+        let header = REQUIRED.replace("country", "account_manager");
+        let missing = missing(&header);
+        assert_eq!(missing[0].field, Field::Country);
+        assert_eq!(missing[0].suggestion, None);
+    }
+
+    #[test]
+    fn every_missing_column_is_listed() {
+        let missing = missing("external_id,notes");
+        let fields: Vec<Field> = missing.iter().map(|m| m.field).collect();
+        let required: Vec<Field> = Field::ALL
+            .into_iter()
+            .filter(|f| f.column_required())
+            .collect();
+        assert_eq!(fields, required);
+    }
+}

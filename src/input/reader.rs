@@ -1,0 +1,497 @@
+//! [`InputReader`]: open an input file, map its header, stream its rows.
+
+use std::path::Path;
+
+use super::csv_reader::CsvSource;
+use super::error::InputError;
+use super::field::{Field, normalize_header};
+use super::layout::Layout;
+use super::row::InputRow;
+use crate::results::RESULT_COLUMNS;
+
+/// Streams the rows of one input file in constant memory.
+///
+/// ```no_run
+/// # fn main() -> Result<(), pc_onboard::input::InputError> {
+/// use pc_onboard::input::{InputReader, InputRow};
+///
+/// let mut reader = InputReader::open("customers.csv".as_ref())?;
+/// let mut row = InputRow::new();
+/// while reader.read_row(&mut row)? {
+///     let (fields, problems) = row.fields(reader.layout());
+///     // ...
+/// #   let _ = (fields, problems);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub struct InputReader {
+    source: Source,
+    layout: Layout,
+}
+
+/// Where rows come from. Every source yields the same [`InputRow`]s: a header
+/// record first, then one record per row.
+enum Source {
+    Csv(CsvSource),
+}
+
+impl Source {
+    fn read_record(&mut self, row: &mut InputRow) -> Result<bool, InputError> {
+        match self {
+            Source::Csv(csv) => csv.read_record(row),
+        }
+    }
+}
+
+impl InputReader {
+    /// Open `path`, detect its dialect and map its header row.
+    ///
+    /// Fails when the file cannot be read, is empty, is not CSV text, or its
+    /// header lacks a required column or names one twice.
+    pub fn open(path: &Path) -> Result<InputReader, InputError> {
+        let csv = CsvSource::open(path)?;
+        let dialect = csv.dialect();
+        let mut source = Source::Csv(csv);
+        let mut header = InputRow::new();
+        if !source.read_record(&mut header)? {
+            return Err(InputError::Empty {
+                path: path.to_owned(),
+            });
+        }
+        if header.record.len() == 1 {
+            let text = String::from_utf8_lossy(&header.record[0]);
+            if text.trim().is_empty() {
+                return Err(InputError::Empty {
+                    path: path.to_owned(),
+                });
+            }
+            let key = normalize_header(&text);
+            let known = Field::from_normalized_header(&key).is_some()
+                || RESULT_COLUMNS.iter().any(|c| normalize_header(c) == key);
+            if !known {
+                return Err(InputError::NotCsv {
+                    path: path.to_owned(),
+                    reason: format!(
+                        "its first row has a single column `{}`; expected a header row such as \
+                         `company_name,domain,email,...` separated by `,`, `;` or tab",
+                        abbreviate(&text, 40)
+                    ),
+                });
+            }
+        }
+        let layout = Layout::from_headers(path, header.record, dialect)?;
+        Ok(InputReader { source, layout })
+    }
+
+    /// The header map and dialect of the file.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Read the next data row into `row`, reusing its storage. Returns `false`
+    /// at the end of the file. Short rows are padded with empty fields.
+    pub fn read_row(&mut self, row: &mut InputRow) -> Result<bool, InputError> {
+        if !self.source.read_record(row)? {
+            return Ok(false);
+        }
+        for _ in row.record.len()..self.layout.headers.len() {
+            row.record.push_field(b"");
+        }
+        Ok(true)
+    }
+}
+
+impl std::fmt::Debug for InputReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InputReader")
+            .field("layout", &self.layout)
+            .finish_non_exhaustive()
+    }
+}
+
+fn abbreviate(text: &str, max_chars: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max_chars).collect();
+    if chars.next().is_some() {
+        format!("{head}...")
+    } else {
+        head
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::validate::ProblemKind;
+
+    const HEADER: &str = "external_id,company_name,domain,email,culture,language,first_name,last_name,address_line1,city,postal_code,country";
+    const ROW: &str =
+        "CRM-1,Contoso Ltd,contoso,ap@contoso.example,en-US,en,Ann,Lee,1 Main St,Redmond,01234,US";
+
+    fn file(bytes: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("customers.csv");
+        std::fs::write(&path, bytes).unwrap();
+        (dir, path)
+    }
+
+    fn read_all(reader: &mut InputReader) -> Vec<InputRow> {
+        let mut rows = Vec::new();
+        let mut row = InputRow::new();
+        while reader.read_row(&mut row).unwrap() {
+            rows.push(row.clone());
+        }
+        rows
+    }
+
+    fn open_err(bytes: impl AsRef<[u8]>) -> InputError {
+        let (_dir, path) = file(bytes);
+        match InputReader::open(&path) {
+            Err(error) => error,
+            Ok(_) => panic!("expected an error"),
+        }
+    }
+
+    #[test]
+    fn reads_comma_semicolon_and_tab_files() {
+        for delimiter in [",", ";", "\t"] {
+            let text = format!("{HEADER}\n{ROW}\n").replace(',', delimiter);
+            let (_dir, path) = file(text);
+            let mut reader = InputReader::open(&path).unwrap();
+            assert_eq!(reader.layout().delimiter, delimiter.as_bytes()[0]);
+            let rows = read_all(&mut reader);
+            assert_eq!(rows.len(), 1, "{delimiter:?}");
+            let (fields, problems) = rows[0].fields(reader.layout());
+            assert!(problems.is_empty());
+            assert_eq!(fields.get(Field::CompanyName), "Contoso Ltd");
+            assert_eq!(fields.get(Field::PostalCode), "01234");
+            assert_eq!(fields.get(Field::Country), "US");
+            assert_eq!(fields.get(Field::State), "");
+        }
+    }
+
+    #[test]
+    fn semicolon_file_with_commas_in_values() {
+        let text = "company_name;domain;email;culture;language;first_name;last_name;address_line1;country\n\
+                    Contoso, Ltd;contoso;a@b.example;de-DE;de;Jörg;Bauer;Straße 1, Hof;DE\n";
+        let (_dir, path) = file(text);
+        let mut reader = InputReader::open(&path).unwrap();
+        assert_eq!(reader.layout().delimiter, b';');
+        let rows = read_all(&mut reader);
+        let (fields, _) = rows[0].fields(reader.layout());
+        assert_eq!(fields.get(Field::CompanyName), "Contoso, Ltd");
+        assert_eq!(fields.get(Field::AddressLine1), "Straße 1, Hof");
+    }
+
+    #[test]
+    fn bom_and_crlf_are_detected_and_stripped() {
+        let text = format!("\u{feff}{HEADER}\r\n{ROW}\r\n{ROW}\r\n");
+        let (_dir, path) = file(text);
+        let mut reader = InputReader::open(&path).unwrap();
+        let layout = reader.layout().clone();
+        assert!(layout.bom);
+        assert!(layout.crlf);
+        assert_eq!(&layout.headers[0], b"external_id");
+        assert_eq!(layout.column(Field::ExternalId), Some(0));
+        let rows = read_all(&mut reader);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].record.get(11), Some(&b"US"[..]));
+        assert_eq!((rows[0].number, rows[0].line), (2, 2));
+        assert_eq!((rows[1].number, rows[1].line), (3, 3));
+    }
+
+    #[test]
+    fn quoted_fields_may_span_lines() {
+        let multi = ROW.replace("1 Main St", "\"1 Main St\nBuilding \"\"B\"\"\"");
+        for newline in ["\n", "\r\n"] {
+            let text = format!("{HEADER}\n{multi}\n{ROW}\n").replace('\n', newline);
+            let (_dir, path) = file(text);
+            let mut reader = InputReader::open(&path).unwrap();
+            let rows = read_all(&mut reader);
+            let (fields, _) = rows[0].fields(reader.layout());
+            let expected = format!("1 Main St{newline}Building \"B\"");
+            assert_eq!(fields.get(Field::AddressLine1), expected);
+            assert_eq!((rows[0].number, rows[0].line), (2, 2));
+            assert_eq!((rows[1].number, rows[1].line), (3, 4), "{newline:?}");
+        }
+    }
+
+    #[test]
+    fn blank_lines_count_as_rows_and_lines() {
+        for newline in ["\n", "\r\n"] {
+            let text = format!("{HEADER}\n\n{ROW}\n\n\n{ROW}").replace('\n', newline);
+            let (_dir, path) = file(text);
+            let mut reader = InputReader::open(&path).unwrap();
+            let rows = read_all(&mut reader);
+            assert_eq!(rows.len(), 2);
+            assert_eq!((rows[0].number, rows[0].line), (3, 3), "{newline:?}");
+            assert_eq!((rows[1].number, rows[1].line), (6, 6), "{newline:?}");
+        }
+    }
+
+    #[test]
+    fn line_numbers_hold_across_buffer_boundaries() {
+        let long = "x".repeat(10_000);
+        let mut text = format!("{HEADER},notes\n");
+        for i in 0..50 {
+            let notes = if i % 3 == 0 {
+                format!("\"{long}\n{i}\"")
+            } else {
+                format!("{i}")
+            };
+            text.push_str(&format!("{ROW},{notes}\n"));
+            if i % 7 == 0 {
+                text.push('\n');
+            }
+        }
+        let (_dir, path) = file(&text);
+        let mut reader = InputReader::open(&path).unwrap();
+        let rows = read_all(&mut reader);
+        assert_eq!(rows.len(), 50);
+        // Recompute the expected start lines from the text itself.
+        let (mut line, mut number) = (2, 2);
+        for (i, row) in rows.iter().enumerate() {
+            assert_eq!((row.number, row.line), (number, line), "row {i}");
+            let lines = if i % 3 == 0 { 2 } else { 1 };
+            let blank = u64::from(i % 7 == 0);
+            line += lines + blank;
+            number += 1 + blank;
+        }
+    }
+
+    #[test]
+    fn headers_match_aliases_ignoring_case_and_separators() {
+        let text = "CRM ID,Company Name,Domain,Contact-Email,Culture,LANGUAGE,ContactFirstName,last_name,BillingAddressLine1,Billing_Address_Country\n\
+                    7,Fabrikam,fabrikam,x@y.example,en-GB,en,Ann,Lee,High St 1,GB\n";
+        let (_dir, path) = file(text);
+        let mut reader = InputReader::open(&path).unwrap();
+        let rows = read_all(&mut reader);
+        let (fields, _) = rows[0].fields(reader.layout());
+        assert_eq!(fields.get(Field::ExternalId), "7");
+        assert_eq!(fields.get(Field::CompanyName), "Fabrikam");
+        assert_eq!(fields.get(Field::Email), "x@y.example");
+        assert_eq!(fields.get(Field::FirstName), "Ann");
+        assert_eq!(fields.get(Field::AddressLine1), "High St 1");
+        assert_eq!(fields.get(Field::Country), "GB");
+    }
+
+    #[test]
+    fn values_are_trimmed_for_fields_but_kept_in_the_record() {
+        let text = format!("{HEADER}\n{}\n", ROW.replace("contoso,", "  contoso \t,"));
+        let (_dir, path) = file(text);
+        let mut reader = InputReader::open(&path).unwrap();
+        let rows = read_all(&mut reader);
+        let (fields, _) = rows[0].fields(reader.layout());
+        assert_eq!(fields.get(Field::Domain), "contoso");
+        assert_eq!(&rows[0].record[2], b"  contoso \t");
+    }
+
+    #[test]
+    fn misspelt_required_column_names_the_closest_header() {
+        let text = format!(
+            "{}\n{ROW}\n",
+            HEADER.replace("company_name", "Compnay_Name")
+        );
+        let error = open_err(text);
+        let message = error.to_string();
+        assert!(matches!(error, InputError::MissingColumns { .. }));
+        assert!(
+            message.starts_with("customers.csv is missing required column `company_name`")
+                || message.contains("customers.csv is missing required column `company_name`"),
+            "{message}"
+        );
+        assert!(
+            message.contains("did you mean `Compnay_Name`?"),
+            "{message}"
+        );
+        assert!(error.hint().is_some());
+    }
+
+    #[test]
+    fn a_missing_file_is_an_io_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("customers.csv");
+        let Err(error) = InputReader::open(&path) else {
+            panic!("opened a missing file");
+        };
+        assert!(matches!(error, InputError::Io { .. }));
+        let message = error.to_string();
+        assert!(message.starts_with("cannot read "), "{message}");
+        assert!(message.contains("customers.csv: "), "{message}");
+        assert!(!message.contains("os error"), "{message}");
+    }
+
+    #[test]
+    fn an_empty_file_is_empty() {
+        for bytes in [&b""[..], b"\xEF\xBB\xBF", b"\n\r\n\n", b"  \n \n"] {
+            let error = open_err(bytes);
+            assert!(matches!(error, InputError::Empty { .. }), "{error:?}");
+            assert!(
+                error
+                    .to_string()
+                    .contains("customers.csv is empty: expected a header row")
+            );
+        }
+    }
+
+    #[test]
+    fn a_header_only_file_has_no_rows() {
+        let (_dir, path) = file(format!("{HEADER}\n"));
+        let mut reader = InputReader::open(&path).unwrap();
+        assert!(read_all(&mut reader).is_empty());
+    }
+
+    #[test]
+    fn binary_content_is_not_csv() {
+        let error = open_err(b"company_name,domain\n\0\x01\x02\x03");
+        assert!(matches!(error, InputError::NotCsv { .. }), "{error:?}");
+        assert!(error.to_string().contains("NUL"));
+    }
+
+    #[test]
+    fn a_zip_file_looks_like_a_workbook() {
+        let error = open_err(b"PK\x03\x04\x14\x00\x06\x00rest of the workbook");
+        let message = error.to_string();
+        assert!(matches!(error, InputError::NotCsv { .. }));
+        assert!(
+            message.contains("looks like an Excel workbook; save as CSV or use .xlsx"),
+            "{message}"
+        );
+        assert!(message.contains("customers.csv"));
+    }
+
+    #[test]
+    fn a_single_unknown_column_is_not_csv() {
+        let error = open_err("hello world\nthis is a text file\n");
+        assert!(matches!(error, InputError::NotCsv { .. }), "{error:?}");
+        assert!(error.to_string().contains("single column `hello world`"));
+        // A single known column is a header that lacks the other columns.
+        let error = open_err("company_name\nContoso\n");
+        assert!(
+            matches!(error, InputError::MissingColumns { .. }),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn short_rows_are_padded_and_long_rows_are_a_row_problem() {
+        let short = "CRM-2,Short Inc,short";
+        let long = format!("{ROW},extra,more");
+        let trailing_empty = format!("{ROW},,");
+        let text = format!("{HEADER}\n{short}\n{long}\n{trailing_empty}\n");
+        let (_dir, path) = file(text);
+        let mut reader = InputReader::open(&path).unwrap();
+        let layout = reader.layout().clone();
+        let rows = read_all(&mut reader);
+        assert_eq!(rows.len(), 3);
+
+        assert_eq!(rows[0].record.len(), 12);
+        let (fields, problems) = rows[0].fields(&layout);
+        assert!(problems.is_empty());
+        assert_eq!(fields.get(Field::Domain), "short");
+        assert_eq!(fields.get(Field::Country), "");
+
+        let (fields, problems) = rows[1].fields(&layout);
+        assert_eq!(fields.get(Field::Country), "US");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].kind, ProblemKind::Invalid);
+        assert_eq!(problems[0].field, Field::ExternalId);
+        assert!(
+            problems[0]
+                .message
+                .starts_with("row has 14 fields, header has 12"),
+            "{}",
+            problems[0].message
+        );
+
+        let (_, problems) = rows[2].fields(&layout);
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_field_problem_and_reads_as_empty() {
+        let mut text = format!("{HEADER}\n").into_bytes();
+        text.extend_from_slice(&ROW.replace("Redmond", "M\u{fc}nchen").into_bytes());
+        let latin1 = ROW.as_bytes().to_vec();
+        let at = ROW.find("Redmond").unwrap();
+        let mut row = latin1[..at].to_vec();
+        row.extend_from_slice(b"M\xFCnchen");
+        row.extend_from_slice(&latin1[at + "Redmond".len()..]);
+        text.push(b'\n');
+        text.extend_from_slice(&row);
+        let (_dir, path) = file(text);
+        let mut reader = InputReader::open(&path).unwrap();
+        let rows = read_all(&mut reader);
+        let (fields, problems) = rows[0].fields(reader.layout());
+        assert_eq!(fields.get(Field::City), "München");
+        assert!(problems.is_empty());
+        let (fields, problems) = rows[1].fields(reader.layout());
+        assert_eq!(fields.get(Field::City), "");
+        assert_eq!(fields.get(Field::CompanyName), "Contoso Ltd");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, Field::City);
+        assert_eq!(
+            problems[0].message,
+            "city is not valid UTF-8 (save the file as UTF-8; it looks like Latin-1/Windows-1252)"
+        );
+        assert_eq!(&rows[1].record[9], b"M\xFCnchen");
+    }
+
+    #[test]
+    fn previous_is_none_without_result_columns() {
+        let (_dir, path) = file(format!("{HEADER}\n{ROW}\n"));
+        let mut reader = InputReader::open(&path).unwrap();
+        let rows = read_all(&mut reader);
+        assert_eq!(rows[0].previous(reader.layout()), None);
+    }
+
+    #[test]
+    fn previous_reads_the_result_columns_of_a_fed_back_results_file() {
+        use crate::results::Status;
+        let text = format!(
+            "{HEADER},status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error\n\
+             {ROW},created,c-1,t-1,m-1,admin@contoso.onmicrosoft.com,r-1,2,,\n\
+             {ROW},failed,,,,,r-2,5,503,\"Service Unavailable, retry\"\n\
+             {ROW},,,,,,,,,\n\
+             {ROW},bogus,,,,,,,,\n"
+        );
+        let (_dir, path) = file(text);
+        let mut reader = InputReader::open(&path).unwrap();
+        let layout = reader.layout().clone();
+        assert!(layout.has_previous_results());
+        assert_eq!(layout.passthrough, (0..12).collect::<Vec<_>>());
+        let rows = read_all(&mut reader);
+        let created = rows[0].previous(&layout).unwrap();
+        assert_eq!(created.status, Status::Created);
+        assert_eq!(created.customer_id, "c-1");
+        assert_eq!(created.tenant_id, "t-1");
+        assert_eq!(created.commerce_id, "m-1");
+        assert_eq!(created.admin_user, "admin@contoso.onmicrosoft.com");
+        assert_eq!(created.request_id, "r-1");
+        assert_eq!(created.attempts, Some(2));
+        let failed = rows[1].previous(&layout).unwrap();
+        assert_eq!(failed.status, Status::Failed);
+        assert_eq!(failed.error_code, "503");
+        assert_eq!(failed.error, "Service Unavailable, retry");
+        assert_eq!(rows[2].previous(&layout), None);
+        assert_eq!(rows[3].previous(&layout), None);
+    }
+
+    #[test]
+    fn duplicate_columns_are_fatal() {
+        let error = open_err(format!("{HEADER},Name\n{ROW},x\n"));
+        assert!(
+            matches!(error, InputError::DuplicateColumn { .. }),
+            "{error:?}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains("`company_name`") && message.contains("`Name`"),
+            "{message}"
+        );
+    }
+}

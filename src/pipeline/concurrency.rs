@@ -1,0 +1,136 @@
+//! How many calls to keep in flight: fixed, or sized by Little's law.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// The in-flight limit `--concurrency auto` never exceeds.
+pub const AUTO_MAX: u32 = 64;
+
+/// Headroom over what Little's law says the rate needs.
+const HEADROOM: f64 = 1.2;
+
+/// Weight of the newest latency sample in the moving average.
+const EWMA_ALPHA: f64 = 0.2;
+
+/// The in-flight limit: fixed, or adapted to observed latency.
+///
+/// Little's law: calls in flight = arrival rate x time in the system. To
+/// keep `rate` calls/s going when each takes `latency`, about
+/// `rate x latency` must be in flight; the limiter, not the pool, sets the pace.
+#[derive(Debug)]
+pub struct ConcurrencyController {
+    fixed: Option<u32>,
+    calls_per_second: f64,
+    ewma_latency: Mutex<Option<f64>>,
+}
+
+impl ConcurrencyController {
+    /// A fixed limit of `n` (at least 1).
+    pub fn fixed(n: u32) -> Self {
+        ConcurrencyController {
+            fixed: Some(n.max(1)),
+            calls_per_second: 0.0,
+            ewma_latency: Mutex::new(None),
+        }
+    }
+
+    /// An adaptive limit for `calls_per_minute`.
+    pub fn auto(calls_per_minute: u32) -> Self {
+        ConcurrencyController {
+            fixed: None,
+            calls_per_second: f64::from(calls_per_minute) / 60.0,
+            ewma_latency: Mutex::new(None),
+        }
+    }
+
+    /// Record the latency of one completed call.
+    pub fn observe(&self, latency: Duration) {
+        let sample = latency.as_secs_f64();
+        let mut ewma = self
+            .ewma_latency
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *ewma = Some(match *ewma {
+            None => sample,
+            Some(avg) => avg + EWMA_ALPHA * (sample - avg),
+        });
+    }
+
+    /// The smoothed call latency, once a call has completed.
+    pub fn latency(&self) -> Option<Duration> {
+        let ewma = self
+            .ewma_latency
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        ewma.map(Duration::from_secs_f64)
+    }
+
+    /// The current in-flight limit.
+    ///
+    /// Auto: `ceil(rate/s x latency x 1.2)` clamped to `[1, 64]`. Before the
+    /// first call completes, latency is assumed to be one second, so the first
+    /// calls neither starve the rate nor flood a slow server.
+    pub fn limit(&self) -> u32 {
+        if let Some(n) = self.fixed {
+            return n;
+        }
+        let latency = self.latency().map_or(1.0, |d| d.as_secs_f64());
+        let needed = (self.calls_per_second * latency * HEADROOM).ceil();
+        // The float is clamped first, so the cast cannot truncate.
+        needed.clamp(1.0, f64::from(AUTO_MAX)) as u32
+    }
+
+    /// Whether the limit adapts.
+    pub fn is_auto(&self) -> bool {
+        self.fixed.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_limit_ignores_latency() {
+        let c = ConcurrencyController::fixed(8);
+        c.observe(Duration::from_secs(5));
+        assert_eq!(c.limit(), 8);
+    }
+
+    #[test]
+    fn auto_follows_littles_law_with_headroom() {
+        // 450/min = 7.5/s; at 3 s latency 22.5 in flight are needed, x1.2 = 27.
+        let c = ConcurrencyController::auto(450);
+        for _ in 0..50 {
+            c.observe(Duration::from_secs(3));
+        }
+        assert_eq!(c.limit(), 27);
+    }
+
+    #[test]
+    fn auto_is_capped_at_64_and_at_least_one() {
+        let slow = ConcurrencyController::auto(3000);
+        slow.observe(Duration::from_secs(10));
+        assert_eq!(slow.limit(), AUTO_MAX);
+        let fast = ConcurrencyController::auto(60);
+        fast.observe(Duration::from_millis(1));
+        assert_eq!(fast.limit(), 1);
+    }
+
+    #[test]
+    fn auto_starts_from_a_one_second_guess() {
+        let c = ConcurrencyController::auto(400);
+        assert_eq!(c.limit(), 8); // 6.67/s x 1 s x 1.2 = 8
+    }
+
+    #[test]
+    fn the_average_moves_toward_new_latency() {
+        let c = ConcurrencyController::auto(600);
+        c.observe(Duration::from_millis(100));
+        for _ in 0..40 {
+            c.observe(Duration::from_secs(2));
+        }
+        let l = c.latency().unwrap();
+        assert!(l > Duration::from_millis(1900), "{l:?}");
+    }
+}

@@ -1,0 +1,193 @@
+//! The one gate every API call passes: a shared `governor` rate limiter plus
+//! a run-wide pause that any 429 sets for all workers.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use governor::clock::Clock;
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+use tokio::time::Instant;
+
+/// A `governor` clock that reads tokio's clock, so paused-time tests drive it.
+#[derive(Debug, Clone, Copy)]
+pub struct TokioClock {
+    start: Instant,
+}
+
+impl TokioClock {
+    fn new() -> Self {
+        TokioClock {
+            start: Instant::now(),
+        }
+    }
+}
+
+impl Clock for TokioClock {
+    type Instant = Duration;
+
+    fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+}
+
+type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>;
+
+/// Paces all API calls of a run.
+///
+/// `calls_per_minute` means no 60-second window ever holds more calls than
+/// that: the quota is one call per `60 s / N` with a burst of 1, so there is
+/// no initial burst of N that a sliding-window server would count against us.
+pub struct CallGate {
+    limiter: Limiter,
+    clock: TokioClock,
+    paused_until: Mutex<Option<Instant>>,
+}
+
+impl std::fmt::Debug for CallGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallGate")
+            .field("paused_until", &self.paused_until)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CallGate {
+    /// A gate allowing `calls_per_minute` calls per minute (at least 1).
+    pub fn new(calls_per_minute: u32) -> Self {
+        let period = Duration::from_secs(60) / calls_per_minute.max(1);
+        // The period is at least 60 s / u32::MAX, never zero.
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_minute(std::num::NonZeroU32::MIN));
+        let clock = TokioClock::new();
+        CallGate {
+            limiter: RateLimiter::direct_with_clock(quota, clock),
+            clock,
+            paused_until: Mutex::new(None),
+        }
+    }
+
+    /// Wait until a call may be made: past any 429 pause, then for a rate-limiter slot.
+    pub async fn ready(&self) {
+        loop {
+            self.wait_out_pause().await;
+            match self.limiter.check() {
+                Ok(()) => {
+                    // A 429 may have arrived while we waited for the slot.
+                    if self.pause_remaining().is_none() {
+                        return;
+                    }
+                }
+                Err(not_until) => {
+                    let wait = not_until.wait_time_from(self.clock.now());
+                    tokio::time::sleep(wait.max(Duration::from_micros(100))).await;
+                }
+            }
+        }
+    }
+
+    /// Stop every caller until `wait` from now (a 429's Retry-After).
+    /// A shorter pause never cuts a longer one short.
+    pub fn pause_for(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut paused = self
+            .paused_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if paused.is_none_or(|current| current < until) {
+            *paused = Some(until);
+        }
+    }
+
+    /// How long the current pause still lasts, if any.
+    pub fn pause_remaining(&self) -> Option<Duration> {
+        let paused = self
+            .paused_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = Instant::now();
+        paused.filter(|until| *until > now).map(|until| until - now)
+    }
+
+    async fn wait_out_pause(&self) {
+        while let Some(wait) = self.pause_remaining() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[tokio::test(start_paused = true)]
+    async fn no_sixty_second_window_holds_more_than_the_rate() {
+        let gate = Arc::new(CallGate::new(120));
+        let start = Instant::now();
+        let stamps = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let gate = gate.clone();
+            let stamps = stamps.clone();
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..45 {
+                    gate.ready().await;
+                    stamps.lock().unwrap().push(Instant::now() - start);
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let mut stamps = stamps.lock().unwrap().clone();
+        stamps.sort();
+        assert_eq!(stamps.len(), 360);
+        for (i, s) in stamps.iter().enumerate() {
+            let in_window = stamps[i..]
+                .iter()
+                .take_while(|t| **t < *s + Duration::from_secs(60))
+                .count();
+            assert!(
+                in_window <= 120,
+                "{in_window} calls in the window from {s:?}"
+            );
+        }
+        // And the rate is actually used: 360 calls at 2/s take about 180 s.
+        let last = *stamps.last().unwrap();
+        assert!(
+            last >= Duration::from_secs(179) && last <= Duration::from_secs(181),
+            "{last:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pause_stops_every_caller_until_it_passes() {
+        let gate = Arc::new(CallGate::new(6000));
+        gate.ready().await;
+        let start = Instant::now();
+        gate.pause_for(Duration::from_secs(7));
+        let mut tasks = Vec::new();
+        for _ in 0..4 {
+            let gate = gate.clone();
+            tasks.push(tokio::spawn(async move {
+                gate.ready().await;
+                Instant::now() - start
+            }));
+        }
+        for t in tasks {
+            let waited = t.await.unwrap();
+            assert!(waited >= Duration::from_secs(7), "{waited:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_shorter_pause_does_not_shorten_a_longer_one() {
+        let gate = CallGate::new(60);
+        gate.pause_for(Duration::from_secs(30));
+        gate.pause_for(Duration::from_secs(5));
+        let left = gate.pause_remaining().unwrap();
+        assert!(left > Duration::from_secs(29));
+    }
+}

@@ -1,0 +1,230 @@
+//! When to try again: the per-row [`RetryPolicy`] and the run-wide [`RetryBudget`].
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use rand::{Rng, RngExt};
+
+/// Per-row retry policy: attempts, and exponential backoff with full jitter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Create attempts per row (429 answers are not counted).
+    pub max_attempts: u32,
+    /// Backoff base.
+    pub base: Duration,
+    /// Backoff cap.
+    pub cap: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            base: Duration::from_millis(500),
+            cap: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before the next attempt, after `attempt` attempts (1-based)
+    /// have failed: the server's `Retry-After` exactly when it gave one, else
+    /// a uniformly random wait in `[0, min(cap, base * 2^attempt)]`.
+    pub fn next_delay<R: Rng + ?Sized>(
+        &self,
+        attempt: u32,
+        retry_after: Option<Duration>,
+        rng: &mut R,
+    ) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait;
+        }
+        let ceiling = self.backoff_ceiling(attempt);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(rng.random_range(0..=nanos))
+    }
+
+    /// `min(cap, base * 2^attempt)`.
+    pub fn backoff_ceiling(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.min(31));
+        self.base.saturating_mul(factor).min(self.cap)
+    }
+
+    /// Whether another attempt is allowed after `attempts` counted attempts.
+    pub fn allows_another(&self, attempts: u32) -> bool {
+        attempts < self.max_attempts
+    }
+}
+
+/// What a retry is for, which sets its cost in the [`RetryBudget`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryCost {
+    /// A 429: the server is alive and told us when to come back.
+    Throttled,
+    /// A 5xx or a connection failure.
+    Failure,
+    /// A timeout: the most expensive, the server may be stuck.
+    Timeout,
+}
+
+impl RetryCost {
+    fn tokens(self) -> i64 {
+        match self {
+            RetryCost::Throttled => 1,
+            RetryCost::Failure => 5,
+            RetryCost::Timeout => 10,
+        }
+    }
+}
+
+/// A run-wide retry budget (AWS SDK style): retries cost tokens, successes
+/// refund one. When it is spent the service is taken to be down and the run
+/// stops retrying instead of hammering it.
+#[derive(Debug)]
+pub struct RetryBudget {
+    tokens: AtomicI64,
+    capacity: i64,
+}
+
+impl RetryBudget {
+    /// The default capacity, 500 tokens: 100 failure retries or 50 timeout retries.
+    pub const DEFAULT_CAPACITY: i64 = 500;
+
+    /// A full budget of `capacity` tokens.
+    pub fn new(capacity: i64) -> Self {
+        RetryBudget {
+            tokens: AtomicI64::new(capacity),
+            capacity,
+        }
+    }
+
+    /// Take the tokens for one retry; false (and nothing taken) when the budget cannot pay.
+    pub fn try_spend(&self, cost: RetryCost) -> bool {
+        let cost = cost.tokens();
+        self.tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                (t >= cost).then_some(t - cost)
+            })
+            .is_ok()
+    }
+
+    /// Refund one token for a success, up to the capacity.
+    pub fn refund_success(&self) {
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                (t < self.capacity).then_some(t + 1)
+            });
+    }
+
+    /// Tokens left.
+    pub fn remaining(&self) -> i64 {
+        self.tokens.load(Ordering::Acquire)
+    }
+
+    /// Whether the budget is spent (cannot pay for even a throttled retry).
+    pub fn is_exhausted(&self) -> bool {
+        self.remaining() < RetryCost::Throttled.tokens()
+    }
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        RetryBudget::new(Self::DEFAULT_CAPACITY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    #[test]
+    fn retry_after_is_honoured_exactly() {
+        let policy = RetryPolicy::default();
+        let mut rng = StdRng::seed_from_u64(7);
+        for attempt in 1..10 {
+            assert_eq!(
+                policy.next_delay(attempt, Some(Duration::from_secs(57)), &mut rng),
+                Duration::from_secs(57)
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_ceiling_doubles_then_caps() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.backoff_ceiling(1), Duration::from_secs(1));
+        assert_eq!(policy.backoff_ceiling(2), Duration::from_secs(2));
+        assert_eq!(policy.backoff_ceiling(5), Duration::from_secs(16));
+        assert_eq!(policy.backoff_ceiling(6), Duration::from_secs(30));
+        assert_eq!(policy.backoff_ceiling(200), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn full_jitter_stays_within_the_ceiling_and_spreads() {
+        let policy = RetryPolicy::default();
+        let mut rng = StdRng::seed_from_u64(42);
+        let delays: Vec<Duration> = (0..1000)
+            .map(|_| policy.next_delay(3, None, &mut rng))
+            .collect();
+        let ceiling = Duration::from_secs(4);
+        assert!(delays.iter().all(|d| *d <= ceiling));
+        let below_half = delays.iter().filter(|d| **d < ceiling / 2).count();
+        // Uniform over [0, 4 s]: about half below 2 s.
+        assert!((400..600).contains(&below_half), "{below_half}");
+    }
+
+    #[test]
+    fn same_seed_gives_the_same_delays() {
+        let policy = RetryPolicy::default();
+        let a: Vec<_> = {
+            let mut rng = StdRng::seed_from_u64(1);
+            (1..6)
+                .map(|n| policy.next_delay(n, None, &mut rng))
+                .collect()
+        };
+        let b: Vec<_> = {
+            let mut rng = StdRng::seed_from_u64(1);
+            (1..6)
+                .map(|n| policy.next_delay(n, None, &mut rng))
+                .collect()
+        };
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn max_attempts_bounds_retries() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        };
+        assert!(policy.allows_another(2));
+        assert!(!policy.allows_another(3));
+    }
+
+    #[test]
+    fn budget_is_spent_by_retries_and_refunded_by_successes() {
+        let budget = RetryBudget::new(12);
+        assert!(budget.try_spend(RetryCost::Timeout));
+        assert_eq!(budget.remaining(), 2);
+        assert!(!budget.try_spend(RetryCost::Failure));
+        assert_eq!(budget.remaining(), 2, "a refused spend takes nothing");
+        budget.refund_success();
+        budget.refund_success();
+        budget.refund_success();
+        assert!(budget.try_spend(RetryCost::Failure));
+        assert_eq!(budget.remaining(), 0);
+        assert!(budget.is_exhausted());
+    }
+
+    #[test]
+    fn refunds_never_exceed_capacity() {
+        let budget = RetryBudget::new(3);
+        for _ in 0..10 {
+            budget.refund_success();
+        }
+        assert_eq!(budget.remaining(), 3);
+    }
+}

@@ -1,0 +1,459 @@
+//! Creating one customer: retries, 429 pauses, the retry budget, and the
+//! domain look-up that resolves non-atomic creation.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use secrecy::SecretString;
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+use super::{CallGate, RetryBudget, RetryCost, RetryPolicy};
+use crate::partner_center::PartnerCenterClient;
+use crate::partner_center::error::ApiError;
+use crate::partner_center::models::CustomerRequest;
+use crate::partner_center::request_id::{RowIdentity, request_id};
+use crate::partner_center::resources::Customer;
+use crate::results::{RowResult, Status};
+use crate::validate::NewCustomer;
+
+/// Wait after a 429 that carried no `Retry-After`.
+const DEFAULT_THROTTLE_WAIT: Duration = Duration::from_secs(5);
+
+/// Run-wide counters, read by the progress bar and the summary.
+#[derive(Debug, Default)]
+pub struct RunCounters {
+    /// Create calls sent (every attempt, 429s included).
+    pub create_calls: AtomicU64,
+    /// Other API calls sent (look-ups, domain checks).
+    pub other_calls: AtomicU64,
+    /// 429 answers received.
+    pub throttled: AtomicU64,
+    /// Retries made after a failure or a 429.
+    pub retries: AtomicU64,
+    /// Initial passwords received.
+    pub passwords_received: AtomicU64,
+}
+
+impl RunCounters {
+    fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The shared context of all row workers of a run.
+pub struct Engine {
+    /// The Partner Center client (its call gate hook awaits [`Engine::gate`]).
+    pub client: PartnerCenterClient,
+    /// The shared limiter and 429 pause.
+    pub gate: Arc<CallGate>,
+    /// Per-row retry policy.
+    pub policy: RetryPolicy,
+    /// Run-wide retry budget.
+    pub budget: RetryBudget,
+    /// Counters.
+    pub counters: RunCounters,
+    rng: Mutex<StdRng>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("policy", &self.policy)
+            .field("budget", &self.budget)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a create ended with: the results row, the initial password if the
+/// service gave one, and whether the failure should abort the whole run.
+#[derive(Debug)]
+pub struct CreateOutcome {
+    /// The results row (`created`, `exists`, `rejected` or `failed`).
+    pub result: RowResult,
+    /// Admin user and initial password, when this call created the customer.
+    pub credentials: Option<(String, SecretString)>,
+    /// The full domain, for the credentials file.
+    pub domain: String,
+    /// Set when the run cannot go on: authentication failed, or the retry budget is spent.
+    pub abort: Option<AbortReason>,
+}
+
+/// Why a run stopped sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AbortReason {
+    /// Authentication failed: fatal, exit 1.
+    Auth(String),
+    /// The retry budget is spent: the service looks down.
+    BudgetExhausted,
+}
+
+/// The body and `MS-RequestId` a row is sent with.
+#[derive(Debug, Clone)]
+pub struct PreparedRequest {
+    /// The canonical JSON body: exactly the bytes sent and hashed.
+    pub body: String,
+    /// Deterministic request id.
+    pub request_id: Uuid,
+    /// Full lower-case domain.
+    pub domain: String,
+}
+
+impl PreparedRequest {
+    /// Build the body and derive the request id of `customer`.
+    pub fn new(customer: &NewCustomer) -> Self {
+        let body = CustomerRequest::from(customer).canonical_json();
+        let domain = customer.domain.as_str().to_owned();
+        let identity = match customer.external_id.as_deref() {
+            Some(ext) => RowIdentity::External(ext),
+            None => RowIdentity::Domain(&domain),
+        };
+        let request_id = request_id(identity, &body);
+        PreparedRequest {
+            body,
+            request_id,
+            domain,
+        }
+    }
+}
+
+impl Engine {
+    /// An engine around `client` (whose call gate should await `gate`).
+    pub fn new(
+        client: PartnerCenterClient,
+        gate: Arc<CallGate>,
+        policy: RetryPolicy,
+        budget: RetryBudget,
+        seed: u64,
+    ) -> Self {
+        Engine {
+            client,
+            gate,
+            policy,
+            budget,
+            counters: RunCounters::default(),
+            rng: Mutex::new(StdRng::seed_from_u64(seed)),
+        }
+    }
+
+    async fn backoff(&self, attempt: u32, retry_after: Option<Duration>) {
+        let wait = {
+            let mut rng = self.rng.lock().await;
+            self.policy.next_delay(attempt, retry_after, &mut *rng)
+        };
+        tokio::time::sleep(wait).await;
+    }
+
+    /// Note a 429: pause every worker until its Retry-After.
+    fn throttled(&self, err: &ApiError, attempt: u32) -> Duration {
+        RunCounters::bump(&self.counters.throttled);
+        let wait = err.retry_after().unwrap_or_else(|| {
+            DEFAULT_THROTTLE_WAIT.max(self.policy.backoff_ceiling(attempt))
+        });
+        self.gate.pause_for(wait);
+        wait
+    }
+
+    /// A non-creating call with the same retry rules as creates (429 pause,
+    /// backoff, budget), used for look-ups.
+    pub async fn call<T, F, Fut>(&self, mut op: F) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut attempts = 0u32;
+        loop {
+            RunCounters::bump(&self.counters.other_calls);
+            match op().await {
+                Ok(v) => return Ok(v),
+                Err(e) if e.is_throttled() => {
+                    self.throttled(&e, attempts + 1);
+                    if !self.budget.try_spend(RetryCost::Throttled) {
+                        return Err(e);
+                    }
+                    RunCounters::bump(&self.counters.retries);
+                }
+                Err(e) if e.is_transient() => {
+                    attempts += 1;
+                    if !self.policy.allows_another(attempts)
+                        || !self.budget.try_spend(cost_of(&e))
+                    {
+                        return Err(e);
+                    }
+                    RunCounters::bump(&self.counters.retries);
+                    self.backoff(attempts, e.retry_after()).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Create one customer, retrying with the same request id, and resolve
+    /// "domain taken" and ambiguous failures with a look-up by domain.
+    pub async fn create(&self, request: &PreparedRequest) -> CreateOutcome {
+        let mut attempts = 0u32; // counted against --max-attempts (no 429s)
+        let mut sent = 0u32; // create calls sent, reported in `attempts`
+        let mut maybe_committed = false;
+        let outcome = loop {
+            sent += 1;
+            RunCounters::bump(&self.counters.create_calls);
+            let err = match self
+                .client
+                .create_customer(&request.body, request.request_id)
+                .await
+            {
+                Ok(customer) => {
+                    self.budget.refund_success();
+                    break Attempt::Created(customer);
+                }
+                Err(err) => err,
+            };
+            if err.is_fatal() {
+                break Attempt::Fatal(err);
+            }
+            if err.is_throttled() {
+                self.throttled(&err, attempts + 1);
+                if !self.budget.try_spend(RetryCost::Throttled) {
+                    break Attempt::BudgetExhausted(err);
+                }
+                RunCounters::bump(&self.counters.retries);
+                continue;
+            }
+            if err.is_domain_taken() {
+                break Attempt::DomainTaken(err);
+            }
+            if !err.is_transient() {
+                break Attempt::Rejected(err);
+            }
+            attempts += 1;
+            maybe_committed |= err.is_ambiguous();
+            if !self.policy.allows_another(attempts) {
+                break Attempt::GaveUp(err);
+            }
+            if !self.budget.try_spend(cost_of(&err)) {
+                break Attempt::BudgetExhausted(err);
+            }
+            RunCounters::bump(&self.counters.retries);
+            self.backoff(attempts, err.retry_after()).await;
+        };
+        self.finish(request, outcome, sent, maybe_committed).await
+    }
+
+    /// Dry run: `would_create` with the request id, after checking that the
+    /// domain is free (`HEAD /v1/domains`). A taken domain that belongs to
+    /// one of this partner's customers is `exists`; taken by anyone else, `invalid`.
+    pub async fn plan(&self, request: &PreparedRequest) -> CreateOutcome {
+        let mut outcome = CreateOutcome {
+            result: RowResult::new(Status::WouldCreate),
+            credentials: None,
+            domain: request.domain.clone(),
+            abort: None,
+        };
+        outcome.result.request_id = request.request_id.to_string();
+        let domain = request.domain.clone();
+        match self.call(|| self.client.domain_exists(&domain)).await {
+            Ok(false) => {}
+            Ok(true) => {
+                let found = self
+                    .call(|| self.client.find_customer_by_domain(&domain))
+                    .await;
+                match found {
+                    Ok(Some(customer)) => {
+                        fill_customer(&mut outcome.result, &customer);
+                        outcome.result.status = Status::Exists;
+                    }
+                    Ok(None) => {
+                        outcome.result.status = Status::Invalid;
+                        outcome.result.error = format!(
+                            "domain {domain} is already taken by another tenant: choose another domain"
+                        );
+                    }
+                    Err(e) => {
+                        outcome.result.error = format!("domain {domain} is taken; looking it up failed: {e}");
+                    }
+                }
+            }
+            Err(e) if e.is_fatal() => {
+                outcome.result.error = e.to_string();
+                outcome.abort = Some(AbortReason::Auth(e.to_string()));
+            }
+            Err(e) => {
+                outcome.result.error = format!("could not check domain availability: {e}");
+            }
+        }
+        outcome
+    }
+
+    async fn finish(
+        &self,
+        request: &PreparedRequest,
+        attempt: Attempt,
+        sent: u32,
+        maybe_committed: bool,
+    ) -> CreateOutcome {
+        let mut outcome = CreateOutcome {
+            result: RowResult::new(Status::Failed),
+            credentials: None,
+            domain: request.domain.clone(),
+            abort: None,
+        };
+        outcome.result.request_id = request.request_id.to_string();
+        outcome.result.attempts = Some(sent);
+        match attempt {
+            Attempt::Created(customer) => {
+                outcome.credentials = fill_customer(&mut outcome.result, &customer);
+                if outcome.credentials.is_some() {
+                    RunCounters::bump(&self.counters.passwords_received);
+                }
+                outcome.result.status = Status::Created;
+            }
+            Attempt::DomainTaken(err) => {
+                let status = if maybe_committed {
+                    Status::Created
+                } else {
+                    Status::Exists
+                };
+                self.resolve_by_lookup(&mut outcome, status, &err, true)
+                    .await;
+            }
+            Attempt::GaveUp(err) | Attempt::BudgetExhausted(err) if maybe_committed => {
+                // The service may have created the tenant before failing.
+                self.resolve_by_lookup(&mut outcome, Status::Created, &err, false)
+                    .await;
+            }
+            Attempt::GaveUp(err) => set_error(&mut outcome.result, Status::Failed, &err),
+            Attempt::BudgetExhausted(err) => {
+                set_error(&mut outcome.result, Status::Failed, &err);
+                outcome.result.error =
+                    format!("{} (retry budget spent: the service looks unavailable)", outcome.result.error);
+            }
+            Attempt::Rejected(err) => set_error(&mut outcome.result, Status::Rejected, &err),
+            Attempt::Fatal(err) => {
+                set_error(&mut outcome.result, Status::Failed, &err);
+                outcome.abort = Some(AbortReason::Auth(err.to_string()));
+            }
+        }
+        if outcome.abort.is_none() && self.budget.is_exhausted() {
+            outcome.abort = Some(AbortReason::BudgetExhausted);
+        }
+        outcome
+    }
+
+    /// Look the customer up by domain among this partner's customers. Found:
+    /// `found_status` with its IDs. Not found: `rejected` when the domain is
+    /// taken by someone else, else `failed` with the original error.
+    async fn resolve_by_lookup(
+        &self,
+        outcome: &mut CreateOutcome,
+        found_status: Status,
+        err: &ApiError,
+        domain_taken: bool,
+    ) {
+        let domain = outcome.domain.clone();
+        let found = self
+            .call(|| self.client.find_customer_by_domain(&domain))
+            .await;
+        match found {
+            Ok(Some(customer)) => {
+                fill_customer(&mut outcome.result, &customer);
+                outcome.result.status = found_status;
+            }
+            Ok(None) if domain_taken => {
+                set_error(&mut outcome.result, Status::Rejected, err);
+                outcome.result.error = format!(
+                    "domain {domain} is already taken by a tenant that is not a customer of this partner: choose another domain ({})",
+                    err
+                );
+            }
+            Ok(None) => set_error(&mut outcome.result, Status::Failed, err),
+            Err(lookup_err) => {
+                set_error(&mut outcome.result, Status::Failed, err);
+                outcome.result.error = format!(
+                    "{}; looking the customer up by domain also failed: {lookup_err}",
+                    outcome.result.error
+                );
+            }
+        }
+    }
+}
+
+enum Attempt {
+    Created(Customer),
+    DomainTaken(ApiError),
+    Rejected(ApiError),
+    GaveUp(ApiError),
+    BudgetExhausted(ApiError),
+    Fatal(ApiError),
+}
+
+fn cost_of(err: &ApiError) -> RetryCost {
+    match err {
+        ApiError::Timeout { .. } => RetryCost::Timeout,
+        _ => RetryCost::Failure,
+    }
+}
+
+/// Copy the customer's IDs into `result`; hand back the credentials, if any.
+fn fill_customer(result: &mut RowResult, customer: &Customer) -> Option<(String, SecretString)> {
+    result.customer_id.clone_from(&customer.id);
+    result.tenant_id = if customer.company_profile.tenant_id.is_empty() {
+        customer.id.clone()
+    } else {
+        customer.company_profile.tenant_id.clone()
+    };
+    result.commerce_id = customer.commerce_id.clone().unwrap_or_default();
+    result.error.clear();
+    result.error_code.clear();
+    let creds = customer.user_credentials.as_ref()?;
+    result.admin_user = admin_user_name(&creds.user_name, &customer.company_profile.domain);
+    Some((result.admin_user.clone(), creds.password.clone()))
+}
+
+/// `admin` → `admin@contoso.onmicrosoft.com`: the name the user signs in with.
+fn admin_user_name(user: &str, domain: &str) -> String {
+    if user.contains('@') || domain.is_empty() {
+        user.to_owned()
+    } else {
+        format!("{user}@{}", domain.to_lowercase())
+    }
+}
+
+fn set_error(result: &mut RowResult, status: Status, err: &ApiError) {
+    result.status = status;
+    result.error_code = err.code().unwrap_or_default().to_owned();
+    if result.error_code.is_empty()
+        && let Some(http) = err.status()
+    {
+        result.error_code = http.to_string();
+    }
+    result.error = err.to_string();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_user_gets_the_domain() {
+        assert_eq!(
+            admin_user_name("admin", "Contoso.onmicrosoft.com"),
+            "admin@contoso.onmicrosoft.com"
+        );
+        assert_eq!(admin_user_name("a@b.c", "x"), "a@b.c");
+    }
+
+    #[test]
+    fn timeouts_cost_more_than_failures() {
+        assert_eq!(
+            cost_of(&ApiError::Timeout {
+                after: Duration::from_secs(1)
+            }),
+            RetryCost::Timeout
+        );
+        assert_eq!(cost_of(&ApiError::http(503, "", "")), RetryCost::Failure);
+    }
+}

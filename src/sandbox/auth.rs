@@ -1,0 +1,213 @@
+//! `POST /{tenant}/oauth2/token` (the v1 token endpoint) and bearer-token checks.
+//!
+//! `client_credentials` gives an app-only token; `refresh_token` (any refresh
+//! token, for demos) gives an App+User token. The client id and secret must
+//! match the configured ones when set; by default anything is accepted.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Form;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use super::responses::plain_json;
+use super::state::{SandboxState, TokenInfo, TokenKind, World};
+use crate::partner_center::resources::{TokenErrorBody, TokenResponse};
+
+/// The form fields of a token request.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct TokenForm {
+    grant_type: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    refresh_token: Option<String>,
+    resource: Option<String>,
+}
+
+/// The token answer: the live v1 endpoint's fields, numbers as strings.
+#[derive(Serialize)]
+struct TokenAnswer {
+    #[serde(flatten)]
+    token: TokenResponse,
+    ext_expires_in: String,
+    expires_on: String,
+    not_before: String,
+    resource: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
+}
+
+const KEEP_EXPIRED: std::time::Duration = std::time::Duration::from_secs(3600);
+
+const DEFAULT_RESOURCE: &str = "https://api.partnercenter.microsoft.com";
+
+/// `POST /{tenant}/oauth2/token`.
+pub(crate) async fn token(
+    State(state): State<SandboxState>,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "AADSTS900144: The request body must be application/x-www-form-urlencoded.",
+        );
+    };
+    let creds = &state.config().credentials;
+    let kind = match form.grant_type.as_deref().map(str::trim) {
+        None | Some("") => {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "AADSTS900144: The request body must contain the following parameter: 'grant_type'.",
+            );
+        }
+        Some("client_credentials") => TokenKind::AppOnly,
+        Some("refresh_token") => TokenKind::AppUser,
+        Some(_) => {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "AADSTS70003: The sandbox supports grant_type client_credentials and refresh_token.",
+            );
+        }
+    };
+    let client_id = form.client_id.as_deref().map(str::trim).unwrap_or("");
+    if client_id.is_empty() {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
+        );
+    }
+    if !creds.accepts_id(client_id) {
+        return token_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "AADSTS700016: Application not found in the directory (sandbox: client id not accepted).",
+        );
+    }
+    let secret = form.client_secret.as_deref().map(str::trim);
+    match (kind, secret) {
+        (TokenKind::AppOnly, None | Some("")) => {
+            return token_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "AADSTS7000216: 'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
+            );
+        }
+        (_, Some(secret)) if !secret.is_empty() && !creds.accepts_secret(secret) => {
+            return token_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "AADSTS7000215: Invalid client secret provided.",
+            );
+        }
+        _ => {}
+    }
+    if kind == TokenKind::AppUser && form.refresh_token.as_deref().is_none_or(str::is_empty) {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'refresh_token'.",
+        );
+    }
+    let ttl = state.config().token_ttl;
+    let access_token = state.with_world(|w| issue(w, kind, Instant::now() + ttl));
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let answer = TokenAnswer {
+        token: TokenResponse {
+            token_type: "Bearer".to_owned(),
+            expires_in: ttl.as_secs(),
+            access_token: SecretString::from(access_token),
+        },
+        ext_expires_in: ttl.as_secs().to_string(),
+        expires_on: (now + ttl.as_secs()).to_string(),
+        not_before: now.to_string(),
+        resource: form.resource.unwrap_or_else(|| DEFAULT_RESOURCE.to_owned()),
+        scope: (kind == TokenKind::AppUser).then_some("user_impersonation"),
+    };
+    plain_json(StatusCode::OK, &answer)
+}
+
+fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
+    plain_json(
+        status,
+        &TokenErrorBody {
+            error: error.to_owned(),
+            error_description: description.to_owned(),
+        },
+    )
+}
+
+/// Issue a token of `kind` valid until `expires_at`.
+fn issue(world: &mut World, kind: TokenKind, expires_at: Instant) -> String {
+    // Keep expired tokens a while, to say "expired" rather than "invalid".
+    let now = Instant::now();
+    world
+        .tokens
+        .retain(|_, t| t.expires_at + KEEP_EXPIRED > now);
+    let live: std::collections::HashSet<u64> = world.tokens.values().map(|t| t.id).collect();
+    world.quota.retain(|id| live.contains(&id));
+    world.next_token_id += 1;
+    let token = format!("sbx.{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+    world.tokens.insert(
+        token.clone(),
+        TokenInfo {
+            id: world.next_token_id,
+            kind,
+            expires_at,
+        },
+    );
+    world.stats.tokens_issued += 1;
+    token
+}
+
+/// The bearer token of a request, if it has one.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenProblem {
+    Missing,
+    Unknown,
+    Expired,
+}
+
+impl TokenProblem {
+    pub(crate) fn description(self) -> &'static str {
+        match self {
+            TokenProblem::Missing => "Authorization header is missing or is not a Bearer token.",
+            TokenProblem::Unknown => "The access token is invalid.",
+            TokenProblem::Expired => "The access token has expired: get a new one.",
+        }
+    }
+}
+
+/// Check a token at `now`.
+pub(crate) fn check(
+    world: &World,
+    token: Option<&str>,
+    now: Instant,
+) -> Result<TokenInfo, TokenProblem> {
+    let token = token.ok_or(TokenProblem::Missing)?;
+    let info = world.tokens.get(token).ok_or(TokenProblem::Unknown)?;
+    if info.expires_at <= now {
+        return Err(TokenProblem::Expired);
+    }
+    Ok(info.clone())
+}

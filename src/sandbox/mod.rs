@@ -1,0 +1,222 @@
+//! The Partner Center sandbox: an HTTP emulator of the parts of the API the
+//! tool uses (`docs/sandbox.md`), for demos (`pc-onboard sandbox`,
+//! `run --sandbox`) and tests.
+//!
+//! [`router`] builds the axum app over a [`SandboxState`] (tests drive it
+//! with `tower::ServiceExt::oneshot`); [`serve`] serves it on a listener;
+//! [`spawn`] starts it in the background on a free loopback port; [`run_cli`]
+//! is `pc-onboard sandbox`.
+
+mod agreements;
+mod auth;
+mod config;
+mod customers;
+mod faults;
+mod gate;
+mod net;
+mod observe;
+mod persist;
+mod preflight;
+mod reads;
+mod responses;
+mod state;
+mod stats;
+mod tenant;
+mod throttle;
+mod view;
+
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, head, post};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use agreements::{MCA_TEMPLATE_ID, MCLOUD_TEMPLATE_ID};
+pub use config::{AcceptedCredentials, CLIENT_ID_ENV, CLIENT_SECRET_ENV, SandboxConfig};
+pub use faults::Fault;
+pub use net::{Connection, DroppableStream, SandboxListener};
+pub use reads::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use responses::codes;
+pub use state::{SandboxState, TokenKind};
+pub use stats::Stats;
+pub use throttle::WINDOW as THROTTLE_WINDOW;
+
+use crate::cli::SandboxArgs;
+
+/// The sandbox app. Routes:
+///
+/// | route | what |
+/// |---|---|
+/// | `POST /{tenant}/oauth2/token` | tokens (client credentials: app-only; refresh token: App+User) |
+/// | `POST /v1/customers` | create a customer |
+/// | `GET /v1/customers` | list / filter / page customers |
+/// | `GET /v1/customers/{id}` | one customer |
+/// | `HEAD /v1/domains/{domain}` | `200` taken, `404` free |
+/// | `GET /v1/countryvalidationrules/{iso2}` | country rules |
+/// | `POST /v1/validations/address` | address check |
+/// | `GET /v1/agreements` | agreement metadata |
+/// | `POST`/`GET /v1/customers/{id}/agreements` | MCA attestation |
+/// | `GET /sandbox/stats` | counters ([`Stats`]) |
+pub fn router(state: SandboxState) -> Router {
+    let api = Router::new()
+        .route(
+            "/v1/customers",
+            get(reads::list_customers).post(customers::create),
+        )
+        .route("/v1/customers/{id}", get(reads::get_customer))
+        .route(
+            "/v1/customers/{id}/agreements",
+            get(agreements::list).post(agreements::attest),
+        )
+        .route("/v1/domains/{domain}", head(reads::domain_exists))
+        .route(
+            "/v1/countryvalidationrules/{iso2}",
+            get(preflight::country_rules),
+        )
+        .route("/v1/validations/address", post(preflight::validate_address))
+        .route("/v1/agreements", get(agreements::metadata))
+        .route_layer(from_fn_with_state(state.clone(), gate::api_gate));
+    Router::new()
+        .route("/{tenant}/oauth2/token", post(auth::token))
+        .route("/sandbox/stats", get(stats::stats))
+        .merge(api)
+        .fallback(responses::not_found)
+        .layer(from_fn_with_state(state.clone(), observe::observe))
+        .with_state(state)
+}
+
+/// Serve the sandbox on `listener` until `shutdown` completes, then finish
+/// the calls in flight (graceful shutdown).
+///
+/// Connections go through [`SandboxListener`], so that [`Fault::Drop`] can
+/// close a connection without answering.
+pub async fn serve(
+    listener: TcpListener,
+    state: SandboxState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<Connection>();
+    axum::serve(SandboxListener::new(listener), app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// A sandbox serving in the background (see [`spawn`]). Dropping it stops
+/// the server too; [`shutdown`](Self::shutdown) also waits for it.
+#[derive(Debug)]
+pub struct RunningSandbox {
+    addr: SocketAddr,
+    base_url: String,
+    state: SandboxState,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningSandbox {
+    /// `http://127.0.0.1:PORT`: the API base URL (`/v1/...` is appended) and
+    /// also the token authority (`/{tenant}/oauth2/token` is appended).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The state: stats, issued passwords, fault script.
+    pub fn state(&self) -> &SandboxState {
+        &self.state
+    }
+
+    /// Stop accepting, finish the calls in flight, and wait for the server.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task)
+            .await
+            .context("the sandbox server task failed")?
+            .context("the sandbox server failed")
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Start a sandbox with `config` on a free loopback port (`127.0.0.1:0`), on
+/// the current tokio runtime.
+pub async fn spawn(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
+    let state = SandboxState::new(config)?;
+    spawn_with_state(state).await
+}
+
+/// [`spawn`] with a state built by the caller (e.g. one whose fault script
+/// a test has set up).
+pub async fn spawn_with_state(state: SandboxState) -> anyhow::Result<RunningSandbox> {
+    let listener = TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .context("cannot bind the sandbox to a loopback port")?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, state.clone(), async move {
+        // A dropped sender stops the server too.
+        let _ = stopped.await;
+    }));
+    Ok(RunningSandbox {
+        addr,
+        base_url: format!("http://{addr}"),
+        state,
+        stop: Some(stop),
+        task,
+    })
+}
+
+/// `pc-onboard sandbox`: serve on `--listen` until Ctrl-C. The first line on
+/// stdout is `listening on http://HOST:PORT`; then one line per request on
+/// stderr.
+pub async fn run_cli(args: &SandboxArgs) -> anyhow::Result<()> {
+    let state = SandboxState::new(SandboxConfig::from_args(args))?;
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    announce(addr, state.config())?;
+    serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("the sandbox server failed")?;
+    let _ = writeln!(std::io::stderr().lock(), "sandbox: stopped");
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)] // The CLI contract: the first stdout line names the address.
+fn announce(addr: SocketAddr, config: &SandboxConfig) -> anyhow::Result<()> {
+    let url = format!("http://{addr}");
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "listening on {url}")?;
+    out.flush()?;
+    let credentials = if config.credentials.client_id.is_some() {
+        format!("client id from {CLIENT_ID_ENV}")
+    } else {
+        "any client id and secret".to_owned()
+    };
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "sandbox: PC_ENDPOINT={url} PC_AUTHORITY={url} ({credentials}); quota {}/min per token; Ctrl-C stops",
+        config.quota
+    );
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! The `--state` file: the [`Tenant`] as JSON, loaded at start and rewritten
+//! atomically (temporary file in the same directory, then rename) after each
+//! change. It holds the initial admin passwords so that replays can hand them
+//! out again: it is created with mode 0600 on Unix.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::tenant::Tenant;
+
+/// Load the tenant from `path`; a missing file is an empty tenant.
+pub(crate) fn load(path: &Path) -> anyhow::Result<Tenant> {
+    let text = match fs::read(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Tenant::new()),
+        Err(err) => {
+            return Err(err)
+                .with_context(|| format!("cannot read sandbox state {}", path.display()));
+        }
+    };
+    let mut tenant: Tenant = serde_json::from_slice(&text).with_context(|| {
+        format!(
+            "sandbox state {} is not a sandbox state file (JSON)",
+            path.display()
+        )
+    })?;
+    if tenant.version() > 1 {
+        anyhow::bail!(
+            "sandbox state {} has format version {}, this build reads version 1",
+            path.display(),
+            tenant.version()
+        );
+    }
+    tenant.reindex();
+    Ok(tenant)
+}
+
+/// Write the tenant to `path` atomically.
+pub(crate) fn save(path: &Path, tenant: &Tenant) -> io::Result<()> {
+    let body = serde_json::to_vec_pretty(tenant)?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".to_owned());
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = write_new(&temp, &body).and_then(|()| fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+fn write_new(path: &Path, body: &[u8]) -> io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(body)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::partner_center::resources::Customer;
+
+    #[test]
+    fn missing_file_is_an_empty_tenant() {
+        let dir = tempfile::tempdir().unwrap();
+        let tenant = load(&dir.path().join("none.json")).unwrap();
+        assert_eq!(tenant.len(), 0);
+    }
+
+    #[test]
+    fn saved_tenant_loads_with_its_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut tenant = Tenant::new();
+        let mut c = Customer {
+            id: "A-1".into(),
+            ..Customer::default()
+        };
+        c.company_profile.domain = "Contoso.onmicrosoft.com".into();
+        tenant.insert(c);
+        save(&path, &tenant).unwrap();
+        let back = load(&path).unwrap();
+        assert_eq!(back.customer("a-1").map(|c| c.id.as_str()), Some("A-1"));
+        assert!(back.by_domain("contoso.ONMICROSOFT.com").is_some());
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn garbage_state_file_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        fs::write(&path, "not json").unwrap();
+        let err = load(&path).unwrap_err();
+        assert!(format!("{err:#}").contains("state.json"));
+    }
+}

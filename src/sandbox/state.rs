@@ -1,0 +1,155 @@
+//! The shared state of one sandbox: one mutex around everything (contention
+//! is irrelevant at API speeds).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::time::Instant;
+
+use super::config::SandboxConfig;
+use super::faults::{Fault, FaultPlan};
+use super::persist;
+use super::stats::Stats;
+use super::tenant::Tenant;
+use super::throttle::QuotaWindows;
+use crate::partner_center::resources::Customer;
+
+/// What kind of token a caller holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Client credentials: app-only.
+    AppOnly,
+    /// From a refresh token: App+User (delegated).
+    AppUser,
+}
+
+/// An issued access token.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenInfo {
+    /// Short id, the throttling key.
+    pub(crate) id: u64,
+    pub(crate) kind: TokenKind,
+    pub(crate) expires_at: Instant,
+}
+
+/// Everything behind the mutex.
+#[derive(Debug)]
+pub(crate) struct World {
+    pub(crate) tenant: Tenant,
+    pub(crate) tokens: HashMap<String, TokenInfo>,
+    pub(crate) next_token_id: u64,
+    pub(crate) quota: QuotaWindows,
+    pub(crate) faults: FaultPlan,
+    pub(crate) stats: Stats,
+    pub(crate) passwords: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: SandboxConfig,
+    world: Mutex<World>,
+}
+
+/// The sandbox's state, shared by all handlers (cheap to clone).
+///
+/// Besides serving the router, it is the test API: [`stats`](Self::stats),
+/// [`issued_passwords`](Self::issued_passwords), [`customers`](Self::customers)
+/// and the fault script ([`script_faults`](Self::script_faults),
+/// [`fault_domain`](Self::fault_domain)).
+#[derive(Debug, Clone)]
+pub struct SandboxState {
+    inner: Arc<Inner>,
+}
+
+impl SandboxState {
+    /// A sandbox with `config`; loads the state file when one is configured.
+    pub fn new(config: SandboxConfig) -> anyhow::Result<Self> {
+        config.check()?;
+        let tenant = match &config.state_file {
+            Some(path) => persist::load(path)?,
+            None => Tenant::new(),
+        };
+        let world = World {
+            tenant,
+            tokens: HashMap::new(),
+            next_token_id: 0,
+            quota: QuotaWindows::new(config.quota),
+            faults: FaultPlan::new(config.fail_rate, config.seed),
+            stats: Stats::default(),
+            passwords: Vec::new(),
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                world: Mutex::new(world),
+            }),
+        })
+    }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &SandboxConfig {
+        &self.inner.config
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> Stats {
+        self.with_world(|w| {
+            let mut stats = w.stats.clone();
+            stats.customers = w.tenant.len() as u64;
+            stats
+        })
+    }
+
+    /// Every initial admin password handed out (creations and replays), so a
+    /// test can check that none of them leaks into outputs.
+    pub fn issued_passwords(&self) -> Vec<String> {
+        self.with_world(|w| w.passwords.clone())
+    }
+
+    /// The customers, in creation order (with their initial credentials).
+    pub fn customers(&self) -> Vec<Customer> {
+        self.with_world(|w| w.tenant.customers().to_vec())
+    }
+
+    /// Queue faults for the next `POST /v1/customers` calls, one per call, in order.
+    pub fn script_faults(&self, faults: impl IntoIterator<Item = Fault>) {
+        self.with_world(|w| w.faults.script(faults));
+    }
+
+    /// Give every `POST /v1/customers` call for `domain` this fault, until
+    /// [`clear_faults`](Self::clear_faults).
+    pub fn fault_domain(&self, domain: &str, fault: Fault) {
+        self.with_world(|w| w.faults.for_domain(domain, fault));
+    }
+
+    /// Drop scripted and per-domain faults (`--fail-rate` stays).
+    pub fn clear_faults(&self) {
+        self.with_world(|w| w.faults.clear());
+    }
+
+    /// Run `f` with the world locked.
+    pub(crate) fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        let mut world = self
+            .inner
+            .world
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        f(&mut world)
+    }
+
+    /// Write the tenant to the state file, if there is one (call with the
+    /// world locked, after a change). A failure is reported on stderr; the
+    /// in-memory state stays authoritative.
+    pub(crate) fn persist(&self, world: &World) {
+        if let Some(path) = &self.inner.config.state_file {
+            if let Err(err) = persist::save(path, &world.tenant) {
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "sandbox: cannot write state {}: {err}",
+                    path.display()
+                );
+            }
+        }
+    }
+}

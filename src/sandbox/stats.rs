@@ -1,0 +1,64 @@
+//! Counters for tests and demos: `SandboxState::stats` and `GET /sandbox/stats`.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+use super::responses::plain_json;
+use super::state::SandboxState;
+
+/// What the sandbox has seen and done since it started.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Stats {
+    /// Calls per endpoint, keyed `METHOD /route/{param}` (every call, answered or refused).
+    pub calls: BTreeMap<String, u64>,
+    /// Access tokens issued.
+    pub tokens_issued: u64,
+    /// `401` answers (missing, unknown or expired token).
+    pub unauthorized: u64,
+    /// `429` answers, quota and injected.
+    pub throttled: u64,
+    /// Customers created.
+    pub customers_created: u64,
+    /// Create calls answered with an earlier customer (same request id, same body).
+    pub replays: u64,
+    /// Create calls refused because their request id came with a different body.
+    pub request_id_mismatches: u64,
+    /// Create calls refused because the domain was taken (duplicate-tenant attempts).
+    pub domain_conflicts: u64,
+    /// Create calls refused by validation (`400` with a field error code).
+    pub validation_errors: u64,
+    /// Faults injected, by kind ([`Fault::kind`](super::Fault::kind)).
+    pub faults: BTreeMap<String, u64>,
+    /// Customers in the tenant now (including any loaded from the state file).
+    pub customers: u64,
+}
+
+impl Stats {
+    /// Calls to `endpoint`, e.g. `POST /v1/customers`.
+    pub fn calls_to(&self, endpoint: &str) -> u64 {
+        self.calls.get(endpoint).copied().unwrap_or(0)
+    }
+
+    /// Faults of `kind` injected, e.g. `drop`.
+    pub fn faults_of(&self, kind: &str) -> u64 {
+        self.faults.get(kind).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn count_call(&mut self, endpoint: String) {
+        *self.calls.entry(endpoint).or_default() += 1;
+    }
+
+    pub(crate) fn count_fault(&mut self, kind: &str) {
+        *self.faults.entry(kind.to_owned()).or_default() += 1;
+    }
+}
+
+/// `GET /sandbox/stats`: the counters as JSON (no token needed, not counted).
+pub(crate) async fn stats(State(state): State<SandboxState>) -> Response {
+    plain_json(StatusCode::OK, &state.stats())
+}

@@ -1,0 +1,287 @@
+//! The row check: [`CustomerFields`] in, a [`NewCustomer`] or every problem out.
+
+use crate::input::{CustomerFields, Field};
+
+use super::address::CountryError;
+use super::text::{quote, too_long};
+use super::{
+    Address, CountryCode, Culture, Domain, Email, LanguageCode, PhoneNumber, PostalCode, Problem,
+    ProblemKind, RegistrationNumber, State,
+};
+
+/// Longest first or last name, in characters.
+const MAX_NAME: usize = 50;
+/// Longest address line, in characters.
+const MAX_ADDRESS_LINE: usize = 200;
+
+/// A customer that passed every offline rule, ready to become a request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCustomer {
+    /// The partner's own key for the row, when given.
+    pub external_id: Option<String>,
+    /// Registered company name.
+    pub company_name: String,
+    /// Initial `*.onmicrosoft.com` domain.
+    pub domain: Domain,
+    /// Billing contact e-mail.
+    pub email: Email,
+    /// Culture such as `en-US`.
+    pub culture: Culture,
+    /// ISO 639-1 language.
+    pub language: LanguageCode,
+    /// Billing (default) address.
+    pub address: Address,
+    /// Organization registration number, in the countries that require one.
+    pub registration_number: Option<RegistrationNumber>,
+    /// Indirect reseller's partner tenant id, when creating for one.
+    pub associated_partner_id: Option<uuid::Uuid>,
+}
+
+/// Check one row. Returns the customer, or *all* the row's problems (never
+/// just the first), in the order the columns are checked. Never panics,
+/// whatever the input.
+pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let p = &mut problems;
+
+    let external_id = fields.get(Field::ExternalId);
+    let company_name = required(fields, Field::CompanyName, p);
+    let domain = parsed(fields, Field::Domain, true, p, Domain::parse);
+    let email = parsed(fields, Field::Email, true, p, Email::parse);
+    let culture = parsed(fields, Field::Culture, true, p, Culture::parse);
+    let language = parsed(fields, Field::Language, true, p, LanguageCode::parse);
+    let first_name = bounded(fields, Field::FirstName, true, MAX_NAME, p);
+    let last_name = bounded(fields, Field::LastName, true, MAX_NAME, p);
+    let phone = parsed(fields, Field::PhoneNumber, false, p, PhoneNumber::parse);
+    let line1 = bounded(fields, Field::AddressLine1, true, MAX_ADDRESS_LINE, p);
+    let line2 = bounded(fields, Field::AddressLine2, false, MAX_ADDRESS_LINE, p);
+    let line3 = bounded(fields, Field::AddressLine3, false, MAX_ADDRESS_LINE, p);
+    let country = country(fields, p);
+    let city = fields.get(Field::City);
+    let (state, postal_code, registration_number) = match country {
+        Some(c) => {
+            if city.is_empty() && c.rules().requires_city() {
+                p.push(missing_in(Field::City, c));
+            }
+            let state = per_country(fields, Field::State, c, p, State::parse);
+            let postal = per_country(fields, Field::PostalCode, c, p, PostalCode::parse);
+            let registration = registration(fields, c, p);
+            (state, postal, registration)
+        }
+        None => (None, None, None),
+    };
+    let associated_partner_id = parsed(fields, Field::AssociatedPartnerId, false, p, |s| {
+        uuid::Uuid::parse_str(s).map_err(|_| "is not a GUID".to_owned())
+    });
+
+    let (Some(domain), Some(email), Some(culture), Some(language), Some(country)) =
+        (domain, email, culture, language, country)
+    else {
+        return Err(problems);
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(NewCustomer {
+        external_id: non_empty(external_id),
+        company_name: company_name.to_owned(),
+        domain,
+        email,
+        culture,
+        language,
+        address: Address {
+            first_name: first_name.to_owned(),
+            last_name: last_name.to_owned(),
+            phone_number: phone,
+            address_line1: line1.to_owned(),
+            address_line2: line2.to_owned(),
+            address_line3: line3.to_owned(),
+            city: city.to_owned(),
+            state,
+            postal_code,
+            country,
+        },
+        registration_number,
+        associated_partner_id,
+    })
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// The value, or a `Missing` problem when it is empty.
+fn required<'a>(fields: &CustomerFields<'a>, field: Field, p: &mut Vec<Problem>) -> &'a str {
+    let value = fields.get(field);
+    if value.is_empty() {
+        p.push(Problem::missing(field));
+    }
+    value
+}
+
+/// `<field> "<value>" <reason>`, kind `Invalid`.
+fn invalid(field: Field, value: &str, reason: &str) -> Problem {
+    let message = format!("{field} {} {reason}", quote(value));
+    Problem::new(field, ProblemKind::Invalid, message)
+}
+
+/// `<field> is required in <CC>`.
+fn missing_in(field: Field, country: CountryCode) -> Problem {
+    Problem::new(
+        field,
+        ProblemKind::Missing,
+        format!("{field} is required in {country}"),
+    )
+}
+
+/// A free-text value checked for presence (when `needed`) and length.
+fn bounded<'a>(
+    fields: &CustomerFields<'a>,
+    field: Field,
+    needed: bool,
+    max: usize,
+    p: &mut Vec<Problem>,
+) -> &'a str {
+    let value = if needed {
+        required(fields, field, p)
+    } else {
+        fields.get(field)
+    };
+    if let Some(n) = too_long(value, max) {
+        let reason = format!("is too long: {n} characters, at most {max}");
+        p.push(invalid(field, value, &reason));
+    }
+    value
+}
+
+/// A value parsed into a newtype; empty is `Missing` when `needed`, else `None`.
+fn parsed<T>(
+    fields: &CustomerFields<'_>,
+    field: Field,
+    needed: bool,
+    p: &mut Vec<Problem>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    let value = fields.get(field);
+    if value.is_empty() {
+        if needed {
+            p.push(Problem::missing(field));
+        }
+        return None;
+    }
+    parse(value)
+        .map_err(|reason| p.push(invalid(field, value, &reason)))
+        .ok()
+}
+
+fn country(fields: &CustomerFields<'_>, p: &mut Vec<Problem>) -> Option<CountryCode> {
+    let value = required(fields, Field::Country, p);
+    if value.is_empty() {
+        return None;
+    }
+    match CountryCode::parse_detailed(value) {
+        Ok(c) => Some(c),
+        Err(CountryError::NotIso(reason)) => {
+            p.push(invalid(Field::Country, value, &reason));
+            None
+        }
+        Err(CountryError::Unsupported(reason)) => {
+            let message = format!("{} {} {reason}", Field::Country, quote(value));
+            p.push(Problem::new(
+                Field::Country,
+                ProblemKind::CountryUnsupported,
+                message,
+            ));
+            None
+        }
+    }
+}
+
+/// `state` or `postal_code`: required where the country says so, parsed when given.
+fn per_country<T>(
+    fields: &CustomerFields<'_>,
+    field: Field,
+    country: CountryCode,
+    p: &mut Vec<Problem>,
+    parse: impl FnOnce(&str, &CountryCode) -> Result<T, String>,
+) -> Option<T> {
+    let value = fields.get(field);
+    if value.is_empty() {
+        let rules = country.rules();
+        let needed = match field {
+            Field::State => rules.requires_state(),
+            _ => rules.requires_postal_code(),
+        };
+        if needed {
+            p.push(missing_in(field, country));
+        }
+        return None;
+    }
+    parse(value, &country)
+        .map_err(|reason| p.push(invalid(field, value, &reason)))
+        .ok()
+}
+
+/// The registration number and, where it is required, the phone number's presence.
+fn registration(
+    fields: &CustomerFields<'_>,
+    country: CountryCode,
+    p: &mut Vec<Problem>,
+) -> Option<RegistrationNumber> {
+    let field = Field::RegistrationNumber;
+    let value = fields.get(field);
+    let Some(rule) = country.rules().registration() else {
+        if !value.is_empty() {
+            let message = format!(
+                "{field} {} must be empty for {country}: only countries that require one take it",
+                quote(value)
+            );
+            p.push(Problem::new(
+                field,
+                ProblemKind::RegistrationNotAllowed,
+                message,
+            ));
+        }
+        return None;
+    };
+    if fields.get(Field::PhoneNumber).is_empty() {
+        let message = format!(
+            "{} is required in {country}, where {field} is required",
+            Field::PhoneNumber
+        );
+        p.push(Problem::new(
+            Field::PhoneNumber,
+            ProblemKind::PhoneMissing,
+            message,
+        ));
+    }
+    if value.is_empty() {
+        let mut message = format!("{field} is required in {country} ({}", rule.number_name());
+        if let Some(e) = rule.example() {
+            message.push_str(&format!(", e.g. {e}"));
+        }
+        message.push(')');
+        p.push(Problem::new(
+            field,
+            ProblemKind::RegistrationMissing,
+            message,
+        ));
+        return None;
+    }
+    match RegistrationNumber::parse(value, &country) {
+        Ok(n) => Some(n),
+        Err(reason) => {
+            let message = format!("{field} {} {reason}", quote(value));
+            p.push(Problem::new(
+                field,
+                ProblemKind::RegistrationFormat,
+                message,
+            ));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "customer_tests.rs"]
+mod tests;

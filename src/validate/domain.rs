@@ -1,0 +1,130 @@
+//! The customer's initial `*.onmicrosoft.com` domain.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The suffix every initial domain has.
+pub(crate) const SUFFIX: &str = ".onmicrosoft.com";
+/// Longest prefix Partner Center accepts.
+pub(crate) const MAX_PREFIX: usize = 27;
+
+/// A valid initial domain, stored in full and lower case
+/// (`contoso.onmicrosoft.com`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Domain(String);
+
+impl Domain {
+    /// Parse `contoso` or `contoso.onmicrosoft.com`, ignoring case. The prefix
+    /// is 1 to 27 ASCII letters and digits.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let prefix = valid_prefix(s)?;
+        let mut full = String::with_capacity(prefix.len() + SUFFIX.len());
+        full.extend(prefix.chars().map(|c| c.to_ascii_lowercase()));
+        full.push_str(SUFFIX);
+        Ok(Self(full))
+    }
+
+    /// The full lower-case domain, as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The lower-case prefix (`contoso`).
+    pub fn prefix(&self) -> &str {
+        &self.0[..self.0.len() - SUFFIX.len()]
+    }
+}
+
+/// The prefix of `s` (in its original case) if `s` is a valid domain, without
+/// allocating on success; the reason otherwise.
+pub(crate) fn valid_prefix(s: &str) -> Result<&str, String> {
+    let prefix = match s.find('.') {
+        None => s,
+        Some(dot) => {
+            let (prefix, rest) = s.split_at(dot);
+            if !rest.eq_ignore_ascii_case(SUFFIX) {
+                return Err(format!(
+                    "is not an initial domain: give the prefix (contoso) or the full prefix{SUFFIX} name"
+                ));
+            }
+            prefix
+        }
+    };
+    if prefix.is_empty() {
+        return Err("has an empty prefix".to_owned());
+    }
+    if !prefix.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err("may only contain letters a-z and digits before .onmicrosoft.com".to_owned());
+    }
+    if prefix.len() > MAX_PREFIX {
+        return Err(format!(
+            "has a prefix of {} characters, at most {MAX_PREFIX} are allowed",
+            prefix.len()
+        ));
+    }
+    Ok(prefix)
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for Domain {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_a_prefix_and_stores_the_full_lower_case_domain() {
+        let d = Domain::parse("Contoso2").unwrap();
+        assert_eq!(d.as_str(), "contoso2.onmicrosoft.com");
+        assert_eq!(d.prefix(), "contoso2");
+        assert_eq!(d.to_string(), "contoso2.onmicrosoft.com");
+    }
+
+    #[test]
+    fn accepts_the_full_domain_ignoring_case() {
+        let d = Domain::parse("CONTOSO.OnMicrosoft.COM").unwrap();
+        assert_eq!(d.as_str(), "contoso.onmicrosoft.com");
+        assert_eq!(d, "contoso".parse().unwrap());
+    }
+
+    #[test]
+    fn accepts_prefixes_of_one_to_27_characters() {
+        assert!(Domain::parse("a").is_ok());
+        assert!(Domain::parse(&"a".repeat(27)).is_ok());
+        let err = Domain::parse(&"a".repeat(28)).unwrap_err();
+        assert!(err.contains("28 characters"), "{err}");
+    }
+
+    #[test]
+    fn rejects_other_domains_and_characters() {
+        for v in [
+            "contoso.com",
+            "xyz.ccsctp.net",
+            "con-toso",
+            "con toso",
+            "contoso.onmicrosoft.com.evil",
+            "a.b.onmicrosoft.com",
+            ".onmicrosoft.com",
+            "",
+            "cöntoso",
+            "contoso.",
+        ] {
+            assert!(Domain::parse(v).is_err(), "{v}");
+        }
+    }
+
+    #[test]
+    fn valid_prefix_keeps_the_original_case() {
+        assert_eq!(valid_prefix("Contoso.onmicrosoft.com"), Ok("Contoso"));
+    }
+}

@@ -1,0 +1,279 @@
+//! Organization registration numbers (INN): which countries require one and in
+//! what format. The list is data (`data/registration-countries.json`, sources in
+//! `docs/data-sources.md`), joined into [`CountryRules`](super::CountryRules).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use super::CountryCode;
+
+/// The embedded registration-number list.
+const REGISTRATION_COUNTRIES: &str = include_str!("../../data/registration-countries.json");
+
+/// How one country's registration number must look.
+#[derive(Debug)]
+pub struct RegistrationRule {
+    country: String,
+    number: String,
+    list: String,
+    pattern: String,
+    specific: bool,
+    description: Option<String>,
+    example: Option<String>,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl RegistrationRule {
+    /// The country's ISO 3166-1 alpha-2 code.
+    pub fn country(&self) -> &str {
+        &self.country
+    }
+
+    /// What the number is called there (e.g. `INN (ИНН)…`).
+    pub fn number_name(&self) -> &str {
+        &self.number
+    }
+
+    /// Which Microsoft list named the country: `seed` (the original eleven)
+    /// or `newer` (added by later documentation).
+    pub fn list(&self) -> &str {
+        &self.list
+    }
+
+    /// The anchored regex the value must match: the country's own where one is
+    /// well established, else the generic rule.
+    pub fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
+    /// Whether [`RegistrationRule::pattern`] is country-specific (not the generic rule).
+    pub fn is_specific(&self) -> bool {
+        self.specific
+    }
+
+    /// A sample value in the country's format, when known.
+    pub fn example(&self) -> Option<&str> {
+        self.example.as_deref()
+    }
+
+    /// Whether `value` (already trimmed) has the required format. Only ASCII
+    /// values match, so `\d` does not admit other scripts' digits.
+    pub fn matches(&self, value: &str) -> bool {
+        let re = self
+            .regex
+            .get_or_init(|| Regex::new(&format!("^(?:{})$", self.pattern)).ok());
+        match re {
+            Some(re) => value.is_ascii() && re.is_match(value),
+            None => true,
+        }
+    }
+
+    /// `the RU format ^(\d{10}|\d{12})$ (e.g. 7707083893)`, for messages.
+    pub fn format_hint(&self) -> String {
+        let mut hint = format!("the {} format {}", self.country, self.pattern);
+        if let Some(d) = &self.description {
+            hint.push_str(&format!(" ({d})"));
+        }
+        if let Some(e) = &self.example {
+            hint.push_str(&format!(" (e.g. {e})"));
+        }
+        hint
+    }
+}
+
+/// A registration number in the format its country requires.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RegistrationNumber(String);
+
+impl RegistrationNumber {
+    /// Parse a (trimmed) registration number for `country`. Fails when the
+    /// country takes no registration number, when it is empty, or when it does
+    /// not match the country's format; the reason says which.
+    pub fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
+        let rules = country.rules();
+        let Some(rule) = rules.registration() else {
+            return Err(format!(
+                "must be empty: {} does not take a registration number",
+                rules.code()
+            ));
+        };
+        if s.is_empty() {
+            return Err(format!("is required in {}", rules.code()));
+        }
+        if !rule.matches(s) {
+            return Err(format!("does not match {}", rule.format_hint()));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    /// The number as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RegistrationNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Deserialize)]
+struct RawFile {
+    generic: RawGeneric,
+    countries: HashMap<String, RawRule>,
+}
+
+#[derive(Deserialize)]
+struct RawGeneric {
+    pattern: String,
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct RawRule {
+    list: String,
+    number: String,
+    pattern: Option<String>,
+    example: Option<String>,
+}
+
+/// The rules by country code. Called once, by the country-data loader.
+pub(super) fn load_registration_rules() -> HashMap<String, RegistrationRule> {
+    // Compiled-in data, parsed by a unit test: cannot fail at run time.
+    let raw: RawFile = serde_json::from_str(REGISTRATION_COUNTRIES)
+        .expect("embedded data/registration-countries.json is valid (checked by tests)");
+    raw.countries
+        .into_iter()
+        .map(|(code, r)| {
+            let specific = r.pattern.is_some();
+            let rule = RegistrationRule {
+                country: code.clone(),
+                number: r.number,
+                list: r.list,
+                pattern: r.pattern.unwrap_or_else(|| raw.generic.pattern.clone()),
+                specific,
+                description: (!specific).then(|| raw.generic.description.clone()),
+                example: r.example,
+                regex: OnceLock::new(),
+            };
+            (code, rule)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn country(code: &str) -> CountryCode {
+        CountryCode::parse(code).unwrap()
+    }
+
+    #[test]
+    fn embedded_list_has_the_seed_and_newer_countries() {
+        let rules = load_registration_rules();
+        let seed = [
+            "AM", "AZ", "BY", "HU", "KZ", "KG", "MD", "RU", "TJ", "UZ", "UA",
+        ];
+        let newer = [
+            "BR", "IN", "ZA", "PL", "AE", "SA", "TR", "TH", "VN", "MM", "IQ", "SS", "VE",
+        ];
+        assert_eq!(rules.len(), seed.len() + newer.len());
+        for c in seed {
+            assert_eq!(rules[c].list(), "seed", "{c}");
+        }
+        for c in newer {
+            assert_eq!(rules[c].list(), "newer", "{c}");
+        }
+    }
+
+    #[test]
+    fn every_pattern_compiles_and_accepts_its_example() {
+        for rule in load_registration_rules().values() {
+            assert!(Regex::new(rule.pattern()).is_ok(), "{}", rule.country());
+            if let Some(e) = rule.example() {
+                assert!(rule.matches(e), "{} {e}", rule.country());
+            }
+            assert_eq!(
+                rule.is_specific(),
+                rule.example().is_some(),
+                "{}",
+                rule.country()
+            );
+        }
+    }
+
+    #[test]
+    fn russian_inn_has_ten_or_twelve_digits() {
+        let ru = country("RU");
+        assert!(RegistrationNumber::parse("7707083893", &ru).is_ok());
+        assert!(RegistrationNumber::parse("500100732259", &ru).is_ok());
+        let err = RegistrationNumber::parse("12345", &ru).unwrap_err();
+        assert!(err.contains("^(\\d{10}|\\d{12})$"), "{err}");
+        assert!(err.contains("e.g. 7707083893"), "{err}");
+        assert!(RegistrationNumber::parse("77070838931", &ru).is_err());
+        assert!(RegistrationNumber::parse("٧٧٠٧٠٨٣٨٩٣", &ru).is_err());
+    }
+
+    #[test]
+    fn ukrainian_edrpou_has_eight_or_ten_digits() {
+        let ua = country("UA");
+        assert!(RegistrationNumber::parse("12345678", &ua).is_ok());
+        assert!(RegistrationNumber::parse("1234567890", &ua).is_ok());
+        assert!(RegistrationNumber::parse("123456789", &ua).is_err());
+    }
+
+    #[test]
+    fn belarus_and_kazakhstan_have_fixed_lengths() {
+        assert!(RegistrationNumber::parse("123456789", &country("BY")).is_ok());
+        assert!(RegistrationNumber::parse("12345678", &country("BY")).is_err());
+        assert!(RegistrationNumber::parse("123456789012", &country("KZ")).is_ok());
+        assert!(RegistrationNumber::parse("12345678901", &country("KZ")).is_err());
+    }
+
+    #[test]
+    fn brazilian_cnpj_is_accepted_with_or_without_punctuation() {
+        let br = country("BR");
+        for v in ["11.222.333/0001-81", "11222333000181", "12.ABC.345/01DE-35"] {
+            assert!(RegistrationNumber::parse(v, &br).is_ok(), "{v}");
+        }
+        assert!(RegistrationNumber::parse("11.222.333/0001", &br).is_err());
+    }
+
+    #[test]
+    fn countries_without_a_known_format_use_the_generic_rule() {
+        let hu = country("HU");
+        assert!(RegistrationNumber::parse("12345678-2-42", &hu).is_ok());
+        assert!(RegistrationNumber::parse("Cg.01-09-123456", &hu).is_ok());
+        let err = RegistrationNumber::parse("1234", &hu).unwrap_err();
+        assert!(err.contains("5 to 50"), "{err}");
+        assert!(RegistrationNumber::parse(&"1".repeat(51), &hu).is_err());
+        assert!(RegistrationNumber::parse("12345#", &hu).is_err());
+    }
+
+    #[test]
+    fn other_countries_take_no_registration_number() {
+        let err = RegistrationNumber::parse("123456", &country("US")).unwrap_err();
+        assert!(err.contains("US does not take"), "{err}");
+    }
+
+    #[test]
+    fn empty_number_is_required_in_registration_countries() {
+        assert_eq!(
+            RegistrationNumber::parse("", &country("RU")).unwrap_err(),
+            "is required in RU"
+        );
+    }
+
+    #[test]
+    fn display_and_as_str_give_the_number() {
+        let n = RegistrationNumber::parse("7707083893", &country("RU")).unwrap();
+        assert_eq!(n.as_str(), "7707083893");
+        assert_eq!(n.to_string(), "7707083893");
+    }
+}
