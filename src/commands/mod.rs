@@ -1,5 +1,6 @@
 //! Subcommand implementations: each turns parsed arguments into an [`ExitStatus`].
 
+mod run;
 mod validate;
 
 use std::io::Write;
@@ -7,6 +8,7 @@ use std::io::Write;
 use crate::cli::{Cli, Command};
 use crate::results::Status;
 
+pub use run::run;
 pub use validate::validate;
 
 /// How a command that did not fail fatally ended (interface.md, exit codes).
@@ -121,8 +123,14 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
             out.flush()?;
             Ok(status)
         }
-        Command::Run(_) => anyhow::bail!("`run` is not implemented yet"),
-        Command::Sandbox(_) => anyhow::bail!("`sandbox` is not implemented yet"),
+        Command::Run(args) => run(&args),
+        Command::Sandbox(args) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(crate::sandbox::run_cli(&args))?;
+            Ok(ExitStatus::Success)
+        }
     }
 }
 

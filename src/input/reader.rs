@@ -442,6 +442,25 @@ mod tests {
     }
 
     #[test]
+    fn a_character_split_across_two_fields_is_invalid_in_both() {
+        // `é` is C3 A9: each half alone is invalid, although the record's
+        // bytes put together are valid UTF-8.
+        let mut text = format!("{HEADER}\n").into_bytes();
+        let at = ROW.find("Redmond,01234").unwrap();
+        text.extend_from_slice(&ROW.as_bytes()[..at]);
+        text.extend_from_slice(b"Redmond\xC3,\xA901234");
+        text.extend_from_slice(&ROW.as_bytes()[at + "Redmond,01234".len()..]);
+        let (_dir, path) = file(text);
+        let mut reader = InputReader::open(&path).unwrap();
+        let rows = read_all(&mut reader);
+        let (fields, problems) = rows[0].fields(reader.layout());
+        let fields_with_problems: Vec<Field> = problems.iter().map(|p| p.field).collect();
+        assert_eq!(fields_with_problems, [Field::City, Field::PostalCode]);
+        assert_eq!(fields.get(Field::City), "");
+        assert_eq!(fields.get(Field::Country), "US");
+    }
+
+    #[test]
     fn previous_is_none_without_result_columns() {
         let (_dir, path) = file(format!("{HEADER}\n{ROW}\n"));
         let mut reader = InputReader::open(&path).unwrap();

@@ -33,11 +33,22 @@ impl InputRow {
     pub fn fields<'a>(&'a self, layout: &Layout) -> (CustomerFields<'a>, Vec<Problem>) {
         let mut fields = CustomerFields::new();
         let mut problems = Vec::new();
+        // One UTF-8 check for the whole record is much faster than one per
+        // field; a field is then a cheap slice of it (`get` also rejects a
+        // boundary inside a character, split across two invalid fields).
+        let whole = std::str::from_utf8(self.record.as_slice()).ok();
         for field in Field::ALL {
-            let Some(bytes) = layout.column(field).and_then(|c| self.record.get(c)) else {
+            let Some(column) = layout.column(field) else {
                 continue;
             };
-            match std::str::from_utf8(bytes) {
+            let Some(range) = self.record.range(column) else {
+                continue;
+            };
+            let value = match whole.and_then(|text| text.get(range.clone())) {
+                Some(value) => Ok(value),
+                None => std::str::from_utf8(self.record.as_slice().get(range).unwrap_or_default()),
+            };
+            match value {
                 Ok(value) => fields.set(field, value),
                 Err(_) => problems.push(Problem {
                     field,

@@ -553,7 +553,10 @@ impl TokenSource {
 
     fn unavailable(&self, e: &reqwest::Error) -> AuthError {
         let message = if e.is_timeout() {
-            format!("no answer within {}", super::error::human_duration(self.inner.timeout))
+            format!(
+                "no answer within {}",
+                super::error::human_duration(self.inner.timeout)
+            )
         } else {
             super::error::error_chain(e)
         };
@@ -581,7 +584,10 @@ fn redact(text: &str, secrets: &[&str]) -> String {
 
 /// Collapse all whitespace (AAD descriptions carry `\r\n`) into single spaces.
 pub(crate) fn one_line(text: impl AsRef<str>) -> String {
-    text.as_ref().split_whitespace().collect::<Vec<_>>().join(" ")
+    text.as_ref()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -652,9 +658,8 @@ mod tests {
         assert!(err.to_string().starts_with("PC_CLIENT_ID is not set"));
         assert!(!err.to_string().contains("s3cr3t-value"));
 
-        let err =
-            Credentials::from_lookup(lookup(&[(ENV_TENANT_ID, "t"), (ENV_CLIENT_ID, "c")]))
-                .unwrap_err();
+        let err = Credentials::from_lookup(lookup(&[(ENV_TENANT_ID, "t"), (ENV_CLIENT_ID, "c")]))
+            .unwrap_err();
         assert!(err.to_string().starts_with("PC_CLIENT_SECRET is not set"));
 
         let err = Credentials::from_lookup(lookup(&[(ENV_CLIENT_ID, "c")])).unwrap_err();
@@ -663,8 +668,7 @@ mod tests {
 
     #[test]
     fn a_refresh_token_needs_a_client_id_and_defaults_the_tenant_to_common() {
-        let err =
-            Credentials::from_lookup(lookup(&[(ENV_REFRESH_TOKEN, "rt-value")])).unwrap_err();
+        let err = Credentials::from_lookup(lookup(&[(ENV_REFRESH_TOKEN, "rt-value")])).unwrap_err();
         assert!(err.to_string().starts_with("PC_CLIENT_ID is not set"));
 
         let c = Credentials::from_lookup(lookup(&[
@@ -745,7 +749,10 @@ mod tests {
             redact("bad secret s3cr3t-value given", &["s3cr3t-value", "x"]),
             "bad secret [REDACTED] given"
         );
-        assert_eq!(one_line("AADSTS7000215: bad.\r\nTrace ID: 1"), "AADSTS7000215: bad. Trace ID: 1");
+        assert_eq!(
+            one_line("AADSTS7000215: bad.\r\nTrace ID: 1"),
+            "AADSTS7000215: bad. Trace ID: 1"
+        );
     }
 
     #[test]
@@ -756,7 +763,9 @@ mod tests {
             refreshable: false,
         };
         let text = e.to_string();
-        assert!(text.starts_with("Partner Center rejected the access token (401, code 900420): The audience is invalid"));
+        assert!(text.starts_with(
+            "Partner Center rejected the access token (401, code 900420): The audience is invalid"
+        ));
         assert!(text.contains("PC_ACCESS_TOKEN cannot be refreshed"));
         assert!(!e.is_transient());
         assert!(

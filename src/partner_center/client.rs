@@ -140,7 +140,10 @@ impl Answer {
     }
 
     fn is_empty(&self) -> bool {
-        let body = self.body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&self.body);
+        let body = self
+            .body
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&self.body);
         body.iter().all(u8::is_ascii_whitespace)
     }
 }
@@ -178,8 +181,9 @@ impl PartnerCenterClient {
         if config.timeout.is_zero() {
             return Err(config_error("the timeout must be more than 0".into()));
         }
-        let locale = HeaderValue::from_str(config.locale.trim())
-            .map_err(|_| config_error(format!("locale {:?} is not a header value", config.locale)))?;
+        let locale = HeaderValue::from_str(config.locale.trim()).map_err(|_| {
+            config_error(format!("locale {:?} is not a header value", config.locale))
+        })?;
         let http = reqwest::Client::builder()
             .user_agent(concat!("pc-onboard/", env!("CARGO_PKG_VERSION")))
             .timeout(config.timeout)
@@ -242,7 +246,11 @@ impl PartnerCenterClient {
 
     /// `POST /v1/customers` with `body`, the exact (canonical) JSON text
     /// the request id was derived from. Any 2xx with a Customer is success.
-    pub async fn create_customer(&self, body: &str, request_id: Uuid) -> Result<Customer, ApiError> {
+    pub async fn create_customer(
+        &self,
+        body: &str,
+        request_id: Uuid,
+    ) -> Result<Customer, ApiError> {
         let answer = self
             .send(Call {
                 method: Method::POST,
@@ -310,7 +318,10 @@ impl PartnerCenterClient {
             match next {
                 Some(token) if Some(&token) != continuation.as_ref() => continuation = Some(token),
                 Some(_) => {
-                    tracing::warn!(page, "the same continuation token came back twice; stopping");
+                    tracing::warn!(
+                        page,
+                        "the same continuation token came back twice; stopping"
+                    );
                     return Ok(customers);
                 }
                 None => return Ok(customers),
@@ -334,9 +345,12 @@ impl PartnerCenterClient {
         let full_domain = full_domain.trim();
         let prefix = full_domain.split('.').next().unwrap_or(full_domain);
         let found = self.find_customers_by_domain(prefix).await?;
-        Ok(found
-            .into_iter()
-            .find(|c| c.company_profile.domain.trim().eq_ignore_ascii_case(full_domain)))
+        Ok(found.into_iter().find(|c| {
+            c.company_profile
+                .domain
+                .trim()
+                .eq_ignore_ascii_case(full_domain)
+        }))
     }
 
     /// `GET /v1/customers/{id}`; `404` is `None`.
@@ -497,14 +511,19 @@ impl PartnerCenterClient {
                 gate().await;
             }
             let mut headers = HeaderMap::with_capacity(8);
-            let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                .map_err(|_| AuthError::InvalidResponse {
-                    message: "the access token is not a valid header value".into(),
+            let mut bearer =
+                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                    AuthError::InvalidResponse {
+                        message: "the access token is not a valid header value".into(),
+                    }
                 })?;
             bearer.set_sensitive(true);
             headers.insert(AUTHORIZATION, bearer);
             headers.insert(HEADER_REQUEST_ID, uuid_header(call.request_id));
-            headers.insert(HEADER_CORRELATION_ID, uuid_header(self.inner.correlation_id));
+            headers.insert(
+                HEADER_CORRELATION_ID,
+                uuid_header(self.inner.correlation_id),
+            );
             headers.insert(HEADER_CONTRACT_VERSION, HeaderValue::from_static("v1"));
             headers.insert(HEADER_LOCALE, self.inner.locale.clone());
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -632,10 +651,7 @@ fn legacy_address_answer(
     let envelope: super::resources::ApiErrorBody = parse_json(body).ok()?;
     let inner: serde_json::Value = serde_json::from_str(&envelope.description).ok()?;
     let inner = inner.as_object()?;
-    let reason = inner
-        .get("reason")
-        .and_then(|r| r.as_str())
-        .map(clean_text);
+    let reason = inner.get("reason").and_then(|r| r.as_str()).map(clean_text);
     let suggested = inner
         .get("corrected_address")
         .and_then(|a| a.as_object())

@@ -176,9 +176,7 @@ impl ApiError {
     /// the same request id and look the customer up by domain.
     pub fn is_ambiguous(&self) -> bool {
         match self {
-            ApiError::Timeout { .. } | ApiError::Transport { .. } | ApiError::Decode { .. } => {
-                true
-            }
+            ApiError::Timeout { .. } | ApiError::Transport { .. } | ApiError::Decode { .. } => true,
             ApiError::Http { status, .. } => *status >= 500,
             _ => false,
         }
@@ -253,10 +251,7 @@ fn parse_error_body(status: u16, body: &[u8]) -> (String, String) {
             {
                 if let Ok(envelope) = serde_json::from_value::<ApiErrorBody>(value.clone()) {
                     let text = clean_text(envelope.text());
-                    return (
-                        envelope.code,
-                        if text.is_empty() { reason() } else { text },
-                    );
+                    return (envelope.code, if text.is_empty() { reason() } else { text });
                 }
             }
             let str_field = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(clean_text);
@@ -472,10 +467,7 @@ mod tests {
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
         let e = ApiError::from_response(429, Some("not a number"), b"Try again in 2 minutes");
         assert_eq!(e.retry_after(), Some(Duration::from_secs(120)));
-        assert_eq!(
-            ApiError::from_response(429, None, b"").retry_after(),
-            None
-        );
+        assert_eq!(ApiError::from_response(429, None, b"").retry_after(), None);
         assert_eq!(
             parse_retry_after_header("1.5"),
             Some(Duration::from_millis(1500))
@@ -532,7 +524,10 @@ mod tests {
             Some("A partner confirmed agreement already exists for the customer.")
         );
         let e = ApiError::from_response(503, None, b"");
-        assert_eq!(e.to_string(), "Partner Center answered 503: Service Unavailable");
+        assert_eq!(
+            e.to_string(),
+            "Partner Center answered 503: Service Unavailable"
+        );
         let e = ApiError::from_response(502, None, b"<html><body>Bad gateway</body></html>");
         assert_eq!(e.to_string(), "Partner Center answered 502: Bad Gateway");
         let e = ApiError::from_response(500, None, b"upstream\nfailed");

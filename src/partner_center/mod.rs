@@ -1,5 +1,11 @@
 //! Partner Center REST API: models, request identity, client.
 
+pub mod auth;
+pub mod client;
+pub mod cloud;
+pub mod error;
 pub mod models;
 pub mod request_id;
 pub mod resources;
+
+pub use client::PartnerCenterClient;

@@ -183,12 +183,7 @@ impl Dispatcher {
             .map_err(|_| RunError::Writer("the results writer has stopped".to_owned()))
     }
 
-    async fn dispatch(
-        &mut self,
-        index: u64,
-        row: InputRow,
-        plan: RowPlan,
-    ) -> Result<(), RunError> {
+    async fn dispatch(&mut self, index: u64, row: InputRow, plan: RowPlan) -> Result<(), RunError> {
         let customer = match plan {
             RowPlan::Valid(customer) => customer,
             other => {

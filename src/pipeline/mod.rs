@@ -2,17 +2,25 @@
 //! rate limiter, retry policy, workers and the ordered results writer.
 
 mod concurrency;
-// LEAD-PENDING mod dispatch;
+mod credentials;
+mod dispatch;
 mod gate;
+mod lock;
 mod plan;
+mod resume;
 mod retry;
-// LEAD-PENDING mod worker;
+mod worker;
 mod writer;
 
 pub use concurrency::{AUTO_MAX, ConcurrencyController};
-// LEAD-PENDING pub use dispatch::{CredentialSink, Mode, RUN_AHEAD_WINDOW, RunContext, RunError, RunReport, StopReason, run_rows};
+pub use credentials::{CredentialsFile, CredentialsFileError};
+pub use dispatch::{
+    CredentialSink, Mode, RUN_AHEAD_WINDOW, RunContext, RunError, RunReport, StopReason, run_rows,
+};
 pub use gate::CallGate;
+pub use lock::{LockError, ResultsLock};
 pub use plan::{RowPlan, invalid_result, plan_row};
+pub use resume::{ResumeError, ResumePoint, prepare_resume};
 pub use retry::{RetryBudget, RetryCost, RetryPolicy};
-// LEAD-PENDING pub use worker::{AbortReason, CreateOutcome, Engine, PreparedRequest, RunCounters};
+pub use worker::{AbortReason, CreateOutcome, Engine, PreparedRequest, RunCounters};
 pub use writer::{FinishedRow, write_in_order};

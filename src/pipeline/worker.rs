@@ -151,9 +151,9 @@ impl Engine {
     /// Note a 429: pause every worker until its Retry-After.
     fn throttled(&self, err: &ApiError, attempt: u32) -> Duration {
         RunCounters::bump(&self.counters.throttled);
-        let wait = err.retry_after().unwrap_or_else(|| {
-            DEFAULT_THROTTLE_WAIT.max(self.policy.backoff_ceiling(attempt))
-        });
+        let wait = err
+            .retry_after()
+            .unwrap_or_else(|| DEFAULT_THROTTLE_WAIT.max(self.policy.backoff_ceiling(attempt)));
         self.gate.pause_for(wait);
         wait
     }
@@ -179,8 +179,7 @@ impl Engine {
                 }
                 Err(e) if e.is_transient() => {
                     attempts += 1;
-                    if !self.policy.allows_another(attempts)
-                        || !self.budget.try_spend(cost_of(&e))
+                    if !self.policy.allows_another(attempts) || !self.budget.try_spend(cost_of(&e))
                     {
                         return Err(e);
                     }
@@ -273,7 +272,8 @@ impl Engine {
                         );
                     }
                     Err(e) => {
-                        outcome.result.error = format!("domain {domain} is taken; looking it up failed: {e}");
+                        outcome.result.error =
+                            format!("domain {domain} is taken; looking it up failed: {e}");
                     }
                 }
             }
@@ -328,8 +328,10 @@ impl Engine {
             Attempt::GaveUp(err) => set_error(&mut outcome.result, Status::Failed, &err),
             Attempt::BudgetExhausted(err) => {
                 set_error(&mut outcome.result, Status::Failed, &err);
-                outcome.result.error =
-                    format!("{} (retry budget spent: the service looks unavailable)", outcome.result.error);
+                outcome.result.error = format!(
+                    "{} (retry budget spent: the service looks unavailable)",
+                    outcome.result.error
+                );
             }
             Attempt::Rejected(err) => set_error(&mut outcome.result, Status::Rejected, &err),
             Attempt::Fatal(err) => {

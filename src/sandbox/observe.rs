@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tokio::time::Instant;
 
+use super::customers::Dropped;
 use super::gate::{MS_CORRELATION_ID, MS_REQUEST_ID};
 use super::state::SandboxState;
 
@@ -52,10 +53,14 @@ pub(crate) async fn observe(
             .as_ref()
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
+        let status = if response.extensions().get::<Dropped>().is_some() {
+            "dropped".to_owned()
+        } else {
+            response.status().as_u16().to_string()
+        };
         let _ = writeln!(
             std::io::stderr().lock(),
-            "{method} {path} {} request-id={id} {}ms",
-            response.status().as_u16(),
+            "{method} {path} {status} request-id={id} {}ms",
             started.elapsed().as_millis()
         );
     }

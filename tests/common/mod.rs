@@ -43,13 +43,16 @@ impl Sandbox {
         let response = self.app.clone().oneshot(request).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("body");
+        let (body, body_failed) = match axum::body::to_bytes(response.into_body(), usize::MAX).await
+        {
+            Ok(body) => (body, false),
+            Err(_) => (Bytes::new(), true),
+        };
         Reply {
             status,
             headers,
             body,
+            body_failed,
         }
     }
 
@@ -119,6 +122,8 @@ pub struct Reply {
     pub headers: HeaderMap,
     /// Raw body.
     pub body: Bytes,
+    /// The body failed mid-stream (the sandbox's dropped connection, without a connection).
+    pub body_failed: bool,
 }
 
 impl Reply {

@@ -1,0 +1,171 @@
+//! `--resume`: find where an interrupted run's results file ends, repair a
+//! torn last line, and check that the rows it holds belong to this input.
+
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+
+use crate::input::{InputError, InputReader, InputRow, Layout};
+use crate::results::{RESULT_COLUMNS, Status};
+
+/// Why a results file cannot be resumed.
+#[derive(Debug, thiserror::Error)]
+pub enum ResumeError {
+    /// There is nothing to resume.
+    #[error("--resume: {0} does not exist; run without --resume to start")]
+    Missing(PathBuf),
+    /// Reading or truncating failed.
+    #[error("--resume: cannot read {path}: {source}")]
+    Io {
+        /// The results file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The header is not this input's pass-through columns plus the result columns.
+    #[error(
+        "--resume: {path} was not written for this input: its columns differ ({detail}); use a new --results file"
+    )]
+    OtherColumns {
+        /// The results file.
+        path: PathBuf,
+        /// What differs.
+        detail: String,
+    },
+    /// A kept row does not match the input row at the same position.
+    #[error(
+        "--resume: row {row} of {path} does not match row {row} of the input: the results belong to another input or the input changed; use a new --results file"
+    )]
+    OtherRows {
+        /// The results file.
+        path: PathBuf,
+        /// Spreadsheet row number.
+        row: u64,
+    },
+    /// The results file has more rows than the input.
+    #[error("--resume: {path} has more rows than the input; use a new --results file")]
+    TooManyRows {
+        /// The results file.
+        path: PathBuf,
+    },
+    /// Reading the input failed.
+    #[error(transparent)]
+    Input(#[from] InputError),
+}
+
+/// Where the resumed run starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumePoint {
+    /// Input rows already finished in the results file (kept).
+    pub kept_rows: u64,
+    /// Bytes cut from the end: a torn last line, or rows from the first `cancelled` on.
+    pub truncated_bytes: u64,
+}
+
+/// Inspect `results` (written for `input`), cut what must be redone and
+/// report how many leading input rows are done.
+///
+/// Kept: every complete row before the first `cancelled` one (a resume
+/// finishes that run; cancelled rows were never attempted). A last line
+/// without its line break, or with the wrong number of fields, is torn: cut.
+pub fn prepare_resume(
+    results: &Path,
+    input: &Path,
+    layout: &Layout,
+) -> Result<ResumePoint, ResumeError> {
+    let io = |source| ResumeError::Io {
+        path: results.to_path_buf(),
+        source,
+    };
+    let bytes = match std::fs::read(results) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ResumeError::Missing(results.to_path_buf()));
+        }
+        Err(e) => return Err(io(e)),
+    };
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let offset = (bytes.len() - body.len()) as u64;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(layout.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let expected_width = layout.passthrough.len() + RESULT_COLUMNS.len();
+    let mut record = csv::ByteRecord::new();
+    // Header.
+    let header_ok = reader.read_byte_record(&mut record).unwrap_or(false);
+    if !header_ok || record.len() != expected_width || !header_matches(&record, layout) {
+        return Err(ResumeError::OtherColumns {
+            path: results.to_path_buf(),
+            detail: format!(
+                "expected {expected_width} columns ending in {}, found {}",
+                RESULT_COLUMNS.join(","),
+                record.len()
+            ),
+        });
+    }
+    let mut keep_end = reader.position().byte();
+    let status_col = layout.passthrough.len();
+    let mut input_reader = InputReader::open(input)?;
+    let mut input_row = InputRow::new();
+    let mut kept = 0u64;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) | Err(_) => break,
+        }
+        let end = reader.position().byte();
+        let terminated = end > 0 && matches!(body.get(end as usize - 1), Some(b'\n' | b'\r'));
+        if record.len() != expected_width || !terminated {
+            break; // torn
+        }
+        let status = std::str::from_utf8(&record[status_col])
+            .ok()
+            .and_then(|s| s.parse::<Status>().ok());
+        if matches!(status, None | Some(Status::Cancelled)) {
+            break;
+        }
+        if !input_reader.read_row(&mut input_row)? {
+            return Err(ResumeError::TooManyRows {
+                path: results.to_path_buf(),
+            });
+        }
+        let same = layout
+            .passthrough
+            .iter()
+            .enumerate()
+            .all(|(i, &col)| input_row.record.get(col).unwrap_or(b"") == &record[i]);
+        if !same {
+            return Err(ResumeError::OtherRows {
+                path: results.to_path_buf(),
+                row: input_row.number,
+            });
+        }
+        kept += 1;
+        keep_end = end;
+    }
+    let new_len = offset + keep_end;
+    let truncated_bytes = bytes.len() as u64 - new_len;
+    if truncated_bytes > 0 {
+        let file = OpenOptions::new().write(true).open(results).map_err(io)?;
+        file.set_len(new_len).map_err(io)?;
+        file.sync_all().map_err(io)?;
+    }
+    Ok(ResumePoint {
+        kept_rows: kept,
+        truncated_bytes,
+    })
+}
+
+fn header_matches(record: &csv::ByteRecord, layout: &Layout) -> bool {
+    let passthrough_same = layout
+        .passthrough
+        .iter()
+        .enumerate()
+        .all(|(i, &col)| layout.headers.get(col) == record.get(i));
+    let results_same = RESULT_COLUMNS
+        .iter()
+        .enumerate()
+        .all(|(i, name)| record.get(layout.passthrough.len() + i) == Some(name.as_bytes()));
+    passthrough_same && results_same
+}
