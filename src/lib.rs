@@ -5,6 +5,9 @@
 //! them through [`partner_center`] under a rate limit, and [`results`] writes
 //! one results row per input row. [`sandbox`] emulates Partner Center.
 
+// Library code neither unwraps nor prints to stdout (tests may unwrap).
+#![warn(clippy::unwrap_used, clippy::print_stdout)]
+
 pub mod cli;
 pub mod commands;
 pub mod input;

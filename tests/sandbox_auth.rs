@@ -1,4 +1,5 @@
 //! Sandbox: tokens, bearer checks and the Partner Center request headers.
+#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 
 mod common;
 
@@ -198,4 +199,16 @@ async fn request_and_correlation_ids_are_echoed() {
         reply.header("MS-CorrelationId"),
         Some(correlation_id.to_string().as_str())
     );
+}
+
+#[tokio::test]
+async fn tokens_for_the_retired_graph_audience_are_refused_with_900420() {
+    let sb = Sandbox::new();
+    let reply = sb
+        .token_reply("grant_type=client_credentials&client_id=a&client_secret=b&resource=https%3A%2F%2Fgraph.windows.net")
+        .await;
+    let token = common::access_token(&reply);
+    let refused = sb.get(&token, "/v1/customers").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.code(), "900420");
 }

@@ -1,5 +1,6 @@
 //! Sandbox: customer reads, domain availability, country rules, address
 //! validation and MCA attestation.
+#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 
 mod common;
 

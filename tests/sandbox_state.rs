@@ -1,4 +1,5 @@
 //! Sandbox: the state file, the stats endpoint, and serving over TCP.
+#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 
 mod common;
 

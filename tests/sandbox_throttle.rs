@@ -1,4 +1,5 @@
 //! Sandbox: per-token 60-second quota windows.
+#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 
 mod common;
 

@@ -403,11 +403,11 @@ impl TokenSource {
             Ok(token) => Ok(token),
             Err(err) => {
                 // A refresh ahead of expiry failed: the old token still works.
-                if err.is_transient() {
-                    if let Some(current) = cache.current.as_ref().filter(|t| t.is_usable(now)) {
-                        tracing::warn!(error = %err, "token refresh failed; using the current token until it expires");
-                        return Ok(current.bearer());
-                    }
+                if err.is_transient()
+                    && let Some(current) = cache.current.as_ref().filter(|t| t.is_usable(now))
+                {
+                    tracing::warn!(error = %err, "token refresh failed; using the current token until it expires");
+                    return Ok(current.bearer());
                 }
                 Err(err)
             }
@@ -506,10 +506,9 @@ impl TokenSource {
             if let Ok(RotatedRefreshToken {
                 refresh_token: Some(rotated),
             }) = parse_json::<RotatedRefreshToken>(&body)
+                && !rotated.expose_secret().is_empty()
             {
-                if !rotated.expose_secret().is_empty() {
-                    cache.refresh_token = Some(rotated);
-                }
+                cache.refresh_token = Some(rotated);
             }
             cache.fetches += 1;
             let token = CachedToken::new(
@@ -591,6 +590,7 @@ pub(crate) fn one_line(text: impl AsRef<str>) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
     use super::*;
     use std::collections::HashMap;
@@ -645,16 +645,13 @@ mod tests {
             (ENV_CLIENT_SECRET, "s3cr3t-value"),
         ]))
         .unwrap_err();
-        assert_eq!(
+        assert!(matches!(
             err,
             AuthError::MissingVariable {
                 variable: ENV_CLIENT_ID,
-                needed_for: match &err {
-                    AuthError::MissingVariable { needed_for, .. } => needed_for,
-                    _ => unreachable!(),
-                },
+                ..
             }
-        );
+        ));
         assert!(err.to_string().starts_with("PC_CLIENT_ID is not set"));
         assert!(!err.to_string().contains("s3cr3t-value"));
 

@@ -425,10 +425,11 @@ impl PartnerCenterClient {
             return answer.parse();
         }
         let error = answer.error();
-        if error.status() == Some(400) && error.code() == Some("2007") {
-            if let Some(legacy) = legacy_address_answer(address, &answer.body) {
-                return Ok(legacy);
-            }
+        if error.status() == Some(400)
+            && error.code() == Some("2007")
+            && let Some(legacy) = legacy_address_answer(address, &answer.body)
+        {
+            return Ok(legacy);
         }
         Err(error)
     }
@@ -693,6 +694,7 @@ fn snake_to_camel(key: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
     use super::*;
 

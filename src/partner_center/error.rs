@@ -243,25 +243,24 @@ fn parse_error_body(status: u16, body: &[u8]) -> (String, String) {
             .unwrap_or("")
             .to_owned()
     };
-    if let Ok(value) = parse_json::<serde_json::Value>(body) {
-        if let Some(obj) = value.as_object() {
-            if obj.contains_key("code")
-                || obj.contains_key("description")
-                || obj.contains_key("errorName")
-            {
-                if let Ok(envelope) = serde_json::from_value::<ApiErrorBody>(value.clone()) {
-                    let text = clean_text(envelope.text());
-                    return (envelope.code, if text.is_empty() { reason() } else { text });
-                }
-            }
-            let str_field = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(clean_text);
-            if let Some(message) = str_field("message").or_else(|| str_field("Message")) {
-                return (String::new(), message);
-            }
-            if let Some(error) = str_field("error") {
-                let description = str_field("error_description").unwrap_or_default();
-                return (error, description);
-            }
+    if let Ok(value) = parse_json::<serde_json::Value>(body)
+        && let Some(obj) = value.as_object()
+    {
+        if (obj.contains_key("code")
+            || obj.contains_key("description")
+            || obj.contains_key("errorName"))
+            && let Ok(envelope) = serde_json::from_value::<ApiErrorBody>(value.clone())
+        {
+            let text = clean_text(envelope.text());
+            return (envelope.code, if text.is_empty() { reason() } else { text });
+        }
+        let str_field = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(clean_text);
+        if let Some(message) = str_field("message").or_else(|| str_field("Message")) {
+            return (String::new(), message);
+        }
+        if let Some(error) = str_field("error") {
+            let description = str_field("error_description").unwrap_or_default();
+            return (error, description);
         }
     }
     let text: String = String::from_utf8_lossy(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body))
@@ -359,6 +358,7 @@ pub(crate) fn human_duration(d: Duration) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
     use super::*;
 

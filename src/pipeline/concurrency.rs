@@ -1,7 +1,9 @@
 //! How many calls to keep in flight: fixed, or sized by Little's law.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::sync::Notify;
 
 /// The in-flight limit `--concurrency auto` never exceeds.
 pub const AUTO_MAX: u32 = 64;
@@ -84,6 +86,87 @@ impl ConcurrencyController {
     pub fn is_auto(&self) -> bool {
         self.fixed.is_none()
     }
+
+    /// The highest limit this controller can give.
+    pub fn max_limit(&self) -> u32 {
+        self.fixed.unwrap_or(AUTO_MAX)
+    }
+}
+
+/// Slots for calls in flight, as many as the controller's current limit.
+///
+/// A row waiting out a backoff holds no slot: the limit counts calls, not
+/// rows, so retries of slow rows do not starve the others.
+#[derive(Debug)]
+pub struct CallSlots {
+    controller: Arc<ConcurrencyController>,
+    in_flight: Mutex<u32>,
+    freed: Notify,
+}
+
+/// One call in flight; dropping it frees the slot.
+#[derive(Debug)]
+pub struct CallSlot<'a> {
+    slots: &'a CallSlots,
+}
+
+impl CallSlots {
+    /// Slots limited by `controller`.
+    pub fn new(controller: Arc<ConcurrencyController>) -> Self {
+        CallSlots {
+            controller,
+            in_flight: Mutex::new(0),
+            freed: Notify::new(),
+        }
+    }
+
+    /// The controller.
+    pub fn controller(&self) -> &Arc<ConcurrencyController> {
+        &self.controller
+    }
+
+    /// Calls in flight now.
+    pub fn in_flight(&self) -> u32 {
+        *self
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Wait for a free slot.
+    pub async fn acquire(&self) -> CallSlot<'_> {
+        loop {
+            let freed = self.freed.notified();
+            tokio::pin!(freed);
+            freed.as_mut().enable();
+            {
+                let mut n = self
+                    .in_flight
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if *n < self.controller.limit() {
+                    *n += 1;
+                    return CallSlot { slots: self };
+                }
+            }
+            freed.await;
+        }
+    }
+}
+
+impl Drop for CallSlot<'_> {
+    fn drop(&mut self) {
+        {
+            let mut n = self
+                .slots
+                .in_flight
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *n = n.saturating_sub(1);
+        }
+        // The limit may have grown meanwhile: let every waiter look again.
+        self.slots.freed.notify_waiters();
+    }
 }
 
 #[cfg(test)]
@@ -121,6 +204,31 @@ mod tests {
     fn auto_starts_from_a_one_second_guess() {
         let c = ConcurrencyController::auto(400);
         assert_eq!(c.limit(), 8); // 6.67/s x 1 s x 1.2 = 8
+    }
+
+    #[tokio::test]
+    async fn slots_never_exceed_the_limit() {
+        let slots = Arc::new(CallSlots::new(Arc::new(ConcurrencyController::fixed(3))));
+        let peak = Arc::new(Mutex::new(0u32));
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let slots = slots.clone();
+            let peak = peak.clone();
+            tasks.push(tokio::spawn(async move {
+                let _slot = slots.acquire().await;
+                let now = slots.in_flight();
+                {
+                    let mut p = peak.lock().unwrap();
+                    *p = (*p).max(now);
+                }
+                tokio::task::yield_now().await;
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(*peak.lock().unwrap(), 3);
+        assert_eq!(slots.in_flight(), 0);
     }
 
     #[test]

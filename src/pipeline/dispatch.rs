@@ -203,8 +203,10 @@ impl Dispatcher {
             result.request_id = request.request_id.to_string();
             return self.send(index, row, result).await;
         };
-        // Wait for room under the in-flight limit, reaping as calls finish.
-        while self.inflight.len() >= self.ctx.concurrency.limit() as usize {
+        // Rows in progress are bounded too (calls in flight are bounded by
+        // the engine's slots; a row in backoff holds none).
+        let max_rows = (self.ctx.concurrency.max_limit() as usize * 4).max(32);
+        while self.inflight.len() >= max_rows {
             self.reap_one().await?;
         }
         let mode = self.ctx.mode;

@@ -12,7 +12,7 @@ mod retry;
 mod worker;
 mod writer;
 
-pub use concurrency::{AUTO_MAX, ConcurrencyController};
+pub use concurrency::{AUTO_MAX, CallSlot, CallSlots, ConcurrencyController};
 pub use credentials::{CredentialsFile, CredentialsFileError};
 pub use dispatch::{
     CredentialSink, Mode, RUN_AHEAD_WINDOW, RunContext, RunError, RunReport, StopReason, run_rows,

@@ -109,11 +109,7 @@ pub fn prepare_resume(
     let mut input_reader = InputReader::open(input)?;
     let mut input_row = InputRow::new();
     let mut kept = 0u64;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) | Err(_) => break,
-        }
+    while let Ok(true) = reader.read_byte_record(&mut record) {
         let end = reader.position().byte();
         let terminated = end > 0 && matches!(body.get(end as usize - 1), Some(b'\n' | b'\r'));
         if record.len() != expected_width || !terminated {

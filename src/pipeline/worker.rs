@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
-use super::{CallGate, RetryBudget, RetryCost, RetryPolicy};
+use super::{CallGate, CallSlots, RetryBudget, RetryCost, RetryPolicy};
 use crate::partner_center::PartnerCenterClient;
 use crate::partner_center::error::ApiError;
 use crate::partner_center::models::CustomerRequest;
@@ -51,6 +51,8 @@ pub struct Engine {
     pub client: PartnerCenterClient,
     /// The shared limiter and 429 pause.
     pub gate: Arc<CallGate>,
+    /// Calls in flight (`--concurrency`).
+    pub slots: CallSlots,
     /// Per-row retry policy.
     pub policy: RetryPolicy,
     /// Run-wide retry budget.
@@ -126,6 +128,7 @@ impl Engine {
     pub fn new(
         client: PartnerCenterClient,
         gate: Arc<CallGate>,
+        slots: CallSlots,
         policy: RetryPolicy,
         budget: RetryBudget,
         seed: u64,
@@ -133,6 +136,7 @@ impl Engine {
         Engine {
             client,
             gate,
+            slots,
             policy,
             budget,
             counters: RunCounters::default(),
@@ -168,7 +172,11 @@ impl Engine {
         let mut attempts = 0u32;
         loop {
             RunCounters::bump(&self.counters.other_calls);
-            match op().await {
+            let answer = {
+                let _slot = self.slots.acquire().await;
+                op().await
+            };
+            match answer {
                 Ok(v) => return Ok(v),
                 Err(e) if e.is_throttled() => {
                     self.throttled(&e, attempts + 1);
@@ -200,14 +208,16 @@ impl Engine {
         let outcome = loop {
             sent += 1;
             RunCounters::bump(&self.counters.create_calls);
-            let err = match self
-                .client
-                .create_customer(&request.body, request.request_id)
-                .await
-            {
+            let answer = {
+                let _slot = self.slots.acquire().await;
+                self.client
+                    .create_customer(&request.body, request.request_id)
+                    .await
+            };
+            let err = match answer {
                 Ok(customer) => {
                     self.budget.refund_success();
-                    break Attempt::Created(customer);
+                    break Attempt::Created(Box::new(customer));
                 }
                 Err(err) => err,
             };
@@ -384,7 +394,7 @@ impl Engine {
 }
 
 enum Attempt {
-    Created(Customer),
+    Created(Box<Customer>),
     DomainTaken(ApiError),
     Rejected(ApiError),
     GaveUp(ApiError),

@@ -45,6 +45,13 @@ struct TokenAnswer {
 
 const KEEP_EXPIRED: std::time::Duration = std::time::Duration::from_secs(3600);
 
+/// Azure AD Graph audiences Partner Center stopped accepting (2025-08-31):
+/// their tokens are issued, then refused with `401` code 900420.
+const RETIRED_AUDIENCES: [&str; 2] = [
+    "https://graph.windows.net",
+    "https://graph.chinacloudapi.cn",
+];
+
 const DEFAULT_RESOURCE: &str = "https://api.partnercenter.microsoft.com";
 
 /// `POST /{tenant}/oauth2/token`.
@@ -119,7 +126,17 @@ pub(crate) async fn token(
         );
     }
     let ttl = state.config().token_ttl;
-    let access_token = state.with_world(|w| issue(w, kind, Instant::now() + ttl));
+    let retired = form
+        .resource
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| {
+            RETIRED_AUDIENCES
+                .iter()
+                .any(|a| r.trim_end_matches('/').eq_ignore_ascii_case(a))
+        })
+        .map(str::to_owned);
+    let access_token = state.with_world(|w| issue(w, kind, Instant::now() + ttl, retired));
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -150,7 +167,12 @@ fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
 }
 
 /// Issue a token of `kind` valid until `expires_at`.
-fn issue(world: &mut World, kind: TokenKind, expires_at: Instant) -> String {
+fn issue(
+    world: &mut World,
+    kind: TokenKind,
+    expires_at: Instant,
+    retired_audience: Option<String>,
+) -> String {
     // Keep expired tokens a while, to say "expired" rather than "invalid".
     let now = Instant::now();
     world
@@ -166,6 +188,7 @@ fn issue(world: &mut World, kind: TokenKind, expires_at: Instant) -> String {
             id: world.next_token_id,
             kind,
             expires_at,
+            retired_audience,
         },
     );
     world.stats.tokens_issued += 1;
@@ -186,14 +209,26 @@ pub(crate) enum TokenProblem {
     Missing,
     Unknown,
     Expired,
+    RetiredAudience,
 }
 
 impl TokenProblem {
+    /// The error code of the `401`.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            TokenProblem::RetiredAudience => super::responses::codes::AUDIENCE_RETIRED,
+            _ => super::responses::codes::UNAUTHORIZED,
+        }
+    }
+
     pub(crate) fn description(self) -> &'static str {
         match self {
             TokenProblem::Missing => "Authorization header is missing or is not a Bearer token.",
             TokenProblem::Unknown => "The access token is invalid.",
             TokenProblem::Expired => "The access token has expired: get a new one.",
+            TokenProblem::RetiredAudience => {
+                "The audience in the token is invalid and is no longer supported in Partner Center API: request the token for resource https://api.partnercenter.microsoft.com."
+            }
         }
     }
 }
@@ -208,6 +243,9 @@ pub(crate) fn check(
     let info = world.tokens.get(token).ok_or(TokenProblem::Unknown)?;
     if info.expires_at <= now {
         return Err(TokenProblem::Expired);
+    }
+    if info.retired_audience.is_some() {
+        return Err(TokenProblem::RetiredAudience);
     }
     Ok(info.clone())
 }

@@ -172,16 +172,14 @@ fn decide(
             format!("The domain {domain} is already in use by another tenant."),
         ));
     }
-    if let Some(limit) = state.config().customer_limit {
-        if w.tenant.len() >= limit {
-            return Outcome::Refused(api_error(
-                StatusCode::BAD_REQUEST,
-                codes::SANDBOX_LIMIT,
-                format!(
-                    "The integration sandbox account has reached its limit of {limit} customers."
-                ),
-            ));
-        }
+    if let Some(limit) = state.config().customer_limit
+        && w.tenant.len() >= limit
+    {
+        return Outcome::Refused(api_error(
+            StatusCode::BAD_REQUEST,
+            codes::SANDBOX_LIMIT,
+            format!("The integration sandbox account has reached its limit of {limit} customers."),
+        ));
     }
     let customer = new_customer(&new);
     let password = random_password();

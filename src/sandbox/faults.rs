@@ -103,6 +103,7 @@ impl FaultPlan {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
     use super::*;
 

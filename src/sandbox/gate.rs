@@ -49,7 +49,7 @@ pub(crate) async fn api_gate(
         Err(problem) => {
             let mut response = api_error(
                 StatusCode::UNAUTHORIZED,
-                codes::UNAUTHORIZED,
+                problem.code(),
                 problem.description(),
             );
             response.headers_mut().insert(

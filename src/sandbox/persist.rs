@@ -71,6 +71,7 @@ fn write_new(path: &Path, body: &[u8]) -> io::Result<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
     use super::*;
     use crate::partner_center::resources::Customer;

@@ -228,6 +228,7 @@ fn percent_encode(text: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
     use super::*;
 

@@ -29,6 +29,8 @@ pub mod codes {
     pub const SANDBOX_LIMIT: &str = "800018";
     /// Missing, unknown or expired bearer token.
     pub const UNAUTHORIZED: &str = "900401";
+    /// The token's audience is the retired Azure AD Graph (as live since 2025).
+    pub const AUDIENCE_RETIRED: &str = "900420";
     /// `MS-RequestId` reused with a different body.
     pub const REQUEST_ID_REUSED: &str = "900402";
     /// The domain is taken by another tenant.

@@ -31,6 +31,8 @@ pub(crate) struct TokenInfo {
     pub(crate) id: u64,
     pub(crate) kind: TokenKind,
     pub(crate) expires_at: Instant,
+    /// The retired Azure AD Graph audience it was requested for, if so.
+    pub(crate) retired_audience: Option<String>,
 }
 
 /// Everything behind the mutex.
@@ -142,14 +144,14 @@ impl SandboxState {
     /// world locked, after a change). A failure is reported on stderr; the
     /// in-memory state stays authoritative.
     pub(crate) fn persist(&self, world: &World) {
-        if let Some(path) = &self.inner.config.state_file {
-            if let Err(err) = persist::save(path, &world.tenant) {
-                let _ = writeln!(
-                    std::io::stderr().lock(),
-                    "sandbox: cannot write state {}: {err}",
-                    path.display()
-                );
-            }
+        if let Some(path) = &self.inner.config.state_file
+            && let Err(err) = persist::save(path, &world.tenant)
+        {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "sandbox: cannot write state {}: {err}",
+                path.display()
+            );
         }
     }
 }

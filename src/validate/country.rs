@@ -170,10 +170,15 @@ impl CountryRules {
         let index = self
             .subdivision_index
             .get_or_init(|| build_subdivision_index(&self.code, &self.subdivisions));
-        let i = if value.bytes().any(|b| b.is_ascii_uppercase()) || !value.is_ascii() {
-            index.get(value.to_lowercase().as_str())
-        } else {
-            index.get(value)
+        // Short ASCII values are lower-cased on the stack (the common case).
+        let mut buf = [0u8; 64];
+        let i = match buf.get_mut(..value.len()) {
+            Some(lower) if value.is_ascii() => {
+                lower.copy_from_slice(value.as_bytes());
+                lower.make_ascii_lowercase();
+                index.get(std::str::from_utf8(lower).unwrap_or_default())
+            }
+            _ => index.get(value.to_lowercase().as_str()),
         };
         i.and_then(|&i| self.subdivisions.get(i))
     }

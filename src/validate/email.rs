@@ -13,6 +13,19 @@ impl Email {
     /// Parse a plain address: no display name (`Ann <ann@x.com>`), no IP
     /// literal domain, and a domain with at least two labels.
     pub fn parse(s: &str) -> Result<Self, String> {
+        // Fast path without the crate's own copy of the string: with no `<`
+        // there is no display text, so these checks are exactly what the
+        // options below ask for.
+        let plain = !s.contains('<')
+            && s.rsplit_once('@').is_some_and(|(local, domain)| {
+                !domain.starts_with('[')
+                    && domain.contains('.')
+                    && EmailAddress::is_valid_local_part(local)
+                    && EmailAddress::is_valid_domain(domain)
+            });
+        if plain {
+            return Ok(Self(s.to_owned()));
+        }
         let options = Options::default()
             .without_display_text()
             .without_domain_literal()
@@ -74,6 +87,33 @@ mod tests {
             "ann lee@contoso.com",
         ] {
             assert!(Email::parse(v).is_err(), "{v}");
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_full_parser() {
+        let options = Options::default()
+            .without_display_text()
+            .without_domain_literal()
+            .with_required_tld();
+        for v in [
+            "a@b.co",
+            "a@b",
+            "a@b.",
+            "a@.b",
+            "\"a b\"@c.de",
+            "\"a@b\"@c.de",
+            "a..b@c.de",
+            "a@b..c",
+            "a@-b.c",
+            "a@b_c.de",
+            "é@b.co",
+            "a@bé.co",
+            "a@[1.2.3.4]",
+            "a@b.c@d.e",
+        ] {
+            let full = EmailAddress::parse_with_options(v, options).is_ok();
+            assert_eq!(Email::parse(v).is_ok(), full, "{v}");
         }
     }
 

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::codes::{is_iso_639_1, is_iso_3166_alpha2};
+
 /// A culture: ISO 639-1 language, optional ISO 15924 script, ISO 3166-1
 /// alpha-2 region (`en-US`, `zh-Hans-CN`), normalized to the usual casing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -19,36 +21,36 @@ impl Culture {
                 (Some(l), Some(sc), Some(r), None) => (l, Some(sc), r),
                 _ => return Err(SHAPE.to_owned()),
             };
-        let language = LanguageCode::parse(language)
-            .map_err(|_| format!("{SHAPE}: {language:?} is not an ISO 639-1 language"))?;
+        if language.len() != 2 || !is_iso_639_1(language) {
+            return Err(format!(
+                "{SHAPE}: {language:?} is not an ISO 639-1 language"
+            ));
+        }
         if let Some(sc) = script {
             if sc.len() != 4 || !sc.bytes().all(|b| b.is_ascii_alphabetic()) {
                 return Err(format!("{SHAPE}: {sc:?} is not a four-letter script"));
             }
         }
-        let region_upper = region.to_ascii_uppercase();
-        let region_ok = region.len() == 2
-            && region.bytes().all(|b| b.is_ascii_alphabetic())
-            && isocountry::CountryCode::for_alpha2(&region_upper).is_ok();
-        if !region_ok {
+        if !is_iso_3166_alpha2(region) {
             return Err(format!(
                 "{SHAPE}: {region:?} is not an ISO 3166-1 alpha-2 region"
             ));
         }
+        // Only ASCII letters remain: change case byte by byte.
         let mut out = String::with_capacity(s.len());
-        out.push_str(language.as_str());
+        out.extend(language.chars().map(|c| c.to_ascii_lowercase()));
         if let Some(sc) = script {
             out.push('-');
-            for (i, b) in sc.bytes().enumerate() {
-                out.push(char::from(if i == 0 {
-                    b.to_ascii_uppercase()
+            out.extend(sc.chars().enumerate().map(|(i, c)| {
+                if i == 0 {
+                    c.to_ascii_uppercase()
                 } else {
-                    b.to_ascii_lowercase()
-                }));
-            }
+                    c.to_ascii_lowercase()
+                }
+            }));
         }
         out.push('-');
-        out.push_str(&region_upper);
+        out.extend(region.chars().map(|c| c.to_ascii_uppercase()));
         Ok(Self(out))
     }
 
@@ -86,11 +88,10 @@ impl LanguageCode {
         if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Err("is not an ISO 639-1 language code (two letters, e.g. en)".to_owned());
         }
-        let lower = s.to_ascii_lowercase();
-        if isolang::Language::from_639_1(&lower).is_none() {
+        if !is_iso_639_1(s) {
             return Err("is not an ISO 639-1 language code".to_owned());
         }
-        Ok(Self(lower))
+        Ok(Self(s.to_ascii_lowercase()))
     }
 
     /// The lower-case code, as sent.

@@ -11,6 +11,7 @@
 //! definition of "valid".
 
 mod address;
+mod codes;
 mod customer;
 mod domain;
 mod email;

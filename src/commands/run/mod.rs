@@ -18,8 +18,9 @@ use crate::partner_center::auth::Credentials;
 use crate::partner_center::client::{ClientConfig, PartnerCenterClient};
 use crate::partner_center::cloud::CloudEndpoints;
 use crate::pipeline::{
-    AbortReason, CallGate, ConcurrencyController, CredentialSink, CredentialsFile, Engine, Mode,
-    ResultsLock, RetryBudget, RetryPolicy, RunContext, StopReason, prepare_resume, run_rows,
+    AbortReason, CallGate, CallSlots, ConcurrencyController, CredentialSink, CredentialsFile,
+    Engine, Mode, ResultsLock, RetryBudget, RetryPolicy, RunContext, StopReason, prepare_resume,
+    run_rows,
 };
 use crate::results::{FlushPolicy, ResultsWriter};
 use crate::sandbox::{self, RunningSandbox, SandboxConfig};
@@ -156,6 +157,7 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
         Arc::new(Engine::new(
             client,
             gate.clone(),
+            CallSlots::new(concurrency.clone()),
             policy,
             RetryBudget::default(),
             rand::random(),

@@ -1,0 +1,144 @@
+//! Helpers for tests that run the `pc-onboard` binary, against a sandbox
+//! served by the test process on a free loopback port.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use pc_onboard::sandbox::{self, RunningSandbox, SandboxConfig, SandboxState};
+
+/// The binary under test.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_pc-onboard")
+}
+
+/// The repository's sample input.
+pub fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/customers.csv")
+}
+
+/// Valid rows in the sample (40 rows, 6 broken on purpose).
+pub const SAMPLE_VALID_ROWS: usize = 34;
+
+/// A sandbox on 127.0.0.1:0 with `config` (quota off unless set).
+pub async fn sandbox(config: SandboxConfig) -> RunningSandbox {
+    let state = SandboxState::new(config).expect("sandbox state");
+    sandbox::spawn_with_state(state).await.expect("sandbox")
+}
+
+/// A sandbox config with throttling off, no latency, no faults.
+pub fn quiet() -> SandboxConfig {
+    SandboxConfig {
+        quota: 0,
+        ..SandboxConfig::default()
+    }
+}
+
+/// `pc-onboard ARGS` with credentials and endpoints pointing at `sb`.
+pub async fn run_against(sb: &RunningSandbox, args: &[&str]) -> Output {
+    let mut cmd = tokio::process::Command::new(bin());
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PC_TENANT_ID", "partner.onmicrosoft.com")
+        .env("PC_CLIENT_ID", "test-app")
+        .env("PC_CLIENT_SECRET", "test-secret-value-123")
+        .env("PC_ENDPOINT", sb.base_url())
+        .env("PC_AUTHORITY", sb.base_url());
+    cmd.output().await.expect("run the binary")
+}
+
+/// `pc-onboard ARGS` without any credentials in the environment.
+pub fn run_plain(args: &[&str]) -> Output {
+    std::process::Command::new(bin())
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .expect("run the binary")
+}
+
+/// Exit code of a finished process.
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+/// stdout and stderr as text, for messages.
+pub fn text(out: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A parsed results file: header and rows as strings.
+pub struct Results {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Results {
+    /// Read a results file (comma or `;`, with or without BOM).
+    pub fn read(path: &Path) -> Results {
+        let bytes = std::fs::read(path).expect("results file");
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let first_line = body.split(|b| *b == b'\n').next().unwrap_or_default();
+        let delimiter = if first_line.contains(&b';') {
+            b';'
+        } else {
+            b','
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(body);
+        let header = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let rows = reader
+            .records()
+            .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+            .collect();
+        Results { header, rows }
+    }
+
+    /// The index of column `name`.
+    pub fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
+    }
+
+    /// Column `name` of every row.
+    pub fn column(&self, name: &str) -> Vec<String> {
+        let i = self.col(name);
+        self.rows.iter().map(|r| r[i].clone()).collect()
+    }
+
+    /// Rows with `status`.
+    pub fn count(&self, status: &str) -> usize {
+        self.column("status")
+            .iter()
+            .filter(|s| *s == status)
+            .count()
+    }
+}
+
+/// Write `rows` generated customers (unique domains, US addresses) to `path`.
+pub fn write_customers(path: &Path, rows: usize, tag: &str) {
+    let mut out = String::from(
+        "external_id,company_name,domain,email,culture,language,first_name,last_name,phone_number,address_line1,city,state,postal_code,country\n",
+    );
+    for i in 0..rows {
+        out.push_str(&format!(
+            "{tag}-{i},Customer {i} Inc,{tag}cust{i},ap{i}@example.com,en-US,en,Ann,Lee,+1 425 555 0100,{n} Main St,Redmond,WA,98052,US\n",
+            n = i + 1
+        ));
+    }
+    std::fs::write(path, out).expect("write input");
+}
