@@ -73,10 +73,10 @@ pub struct RunArgs {
     #[arg(long, conflicts_with = "endpoint")]
     pub sandbox: bool,
     /// API base URL (default: the cloud's).
-    #[arg(long, value_name = "URL", env = "PC_ENDPOINT")]
+    #[arg(long, value_name = "URL", env = "PC_ENDPOINT", hide_env_values = true)]
     pub endpoint: Option<String>,
     /// Token authority URL (default: the cloud's).
-    #[arg(long, value_name = "URL", env = "PC_AUTHORITY")]
+    #[arg(long, value_name = "URL", env = "PC_AUTHORITY", hide_env_values = true)]
     pub authority: Option<String>,
     /// Partner Center cloud: sets the endpoint and the authority.
     #[arg(long, value_enum, default_value_t = Cloud::Global)]

@@ -6,10 +6,14 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
 
 use super::tenant::Tenant;
+
+/// Makes temporary names unique among the sandboxes of one process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Load the tenant from `path`; a missing file is an empty tenant.
 pub(crate) fn load(path: &Path) -> anyhow::Result<Tenant> {
@@ -40,7 +44,7 @@ pub(crate) fn load(path: &Path) -> anyhow::Result<Tenant> {
 
 /// Write the tenant to `path` atomically.
 pub(crate) fn save(path: &Path, tenant: &Tenant) -> io::Result<()> {
-    let body = serde_json::to_vec_pretty(tenant)?;
+    let body = serde_json::to_vec(tenant)?;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -49,7 +53,8 @@ pub(crate) fn save(path: &Path, tenant: &Tenant) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state".to_owned());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let unique = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let temp = dir.join(format!(".{name}.{}-{unique}.tmp", std::process::id()));
     let result = write_new(&temp, &body).and_then(|()| fs::rename(&temp, path));
     if result.is_err() {
         let _ = fs::remove_file(&temp);

@@ -1,0 +1,185 @@
+//! `--resume` after the tool was killed: no customer is created twice, the
+//! results file ends with every row once, in input order.
+
+mod support;
+
+use std::time::Duration;
+
+use pc_onboard::sandbox::SandboxConfig;
+use support::*;
+
+fn s(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Start a run, `SIGKILL` it once `kill_after_rows` results rows are on
+/// disk, then `--resume`; return the final results and the sandbox.
+async fn kill_and_resume(
+    rows: usize,
+    kill_after_rows: usize,
+) -> (Results, pc_onboard::sandbox::Stats) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let results = dir.path().join("results.csv");
+    write_customers(&input, rows, "k");
+    let sb = sandbox(SandboxConfig {
+        quota: 0,
+        latency: Duration::from_millis(30),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let args = [
+        "run",
+        s(&input),
+        "--results",
+        s(&results),
+        "--rate",
+        "60000",
+        "--concurrency",
+        "8",
+        "--no-progress",
+    ];
+    let mut child = tokio::process::Command::new(bin())
+        .args(args)
+        .env("PC_TENANT_ID", "t")
+        .env("PC_CLIENT_ID", "c")
+        .env("PC_CLIENT_SECRET", "s")
+        .env("PC_ENDPOINT", sb.base_url())
+        .env("PC_AUTHORITY", sb.base_url())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    loop {
+        let written = std::fs::read(&results)
+            .map(|b| b.iter().filter(|c| **c == b'\n').count())
+            .unwrap_or(0);
+        if written > kill_after_rows || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let finished_early = child.try_wait().unwrap().is_some();
+    child.start_kill().unwrap(); // SIGKILL
+    child.wait().await.unwrap();
+    assert!(!finished_early, "the run ended before it could be killed");
+    let at_kill = std::fs::read_to_string(&results).unwrap().lines().count();
+    assert!(
+        at_kill <= rows,
+        "killed before the last row: {at_kill} lines"
+    );
+
+    let out = run_against(&sb, &[&args[..], &["--resume"]].concat()).await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    (Results::read(&results), sb.state().stats())
+}
+
+#[tokio::test]
+async fn resume_after_kill_creates_no_customer_twice() {
+    for kill_after in [1, 7, 23] {
+        let (r, stats) = kill_and_resume(40, kill_after).await;
+        assert_eq!(r.rows.len(), 40);
+        assert_eq!(r.count("created"), 40, "killed after {kill_after}");
+        let ids: Vec<String> = r.column("external_id");
+        let expected: Vec<String> = (0..40).map(|i| format!("k-{i}")).collect();
+        assert_eq!(ids, expected, "input order");
+        assert_eq!(stats.customers, 40, "no duplicate tenants: {stats:?}");
+        assert_eq!(stats.customers_created, 40, "{stats:?}");
+        assert_eq!(stats.request_id_mismatches, 0);
+        assert_eq!(
+            stats.domain_conflicts, 0,
+            "rows in flight were replayed, not re-created"
+        );
+    }
+}
+
+#[tokio::test]
+async fn resume_repairs_a_torn_last_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let results = dir.path().join("results.csv");
+    write_customers(&input, 10, "t");
+    let sb = sandbox(quiet()).await;
+    let args = [
+        "run",
+        s(&input),
+        "--results",
+        s(&results),
+        "--rate",
+        "60000",
+        "--no-progress",
+    ];
+    assert_eq!(code(&run_against(&sb, &args).await), 0);
+    // Cut the file in the middle of its 7th data row, as a crash mid-write would.
+    let text = std::fs::read_to_string(&results).unwrap();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut torn: String = lines[..7].concat();
+    torn.push_str(&lines[7][..lines[7].len() / 2]);
+    std::fs::write(&results, torn).unwrap();
+
+    let out = run_against(&sb, &[&args[..], &["--resume"]].concat()).await;
+    assert_eq!(code(&out), 0, "{}", support::text(&out));
+    let r = Results::read(&results);
+    assert_eq!(r.rows.len(), 10);
+    assert_eq!(r.count("created"), 10);
+    assert_eq!(sb.state().stats().customers, 10);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("resumed: 6 rows"),
+        "{}",
+        support::text(&out)
+    );
+}
+
+#[tokio::test]
+async fn resume_refuses_results_of_another_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    let results = dir.path().join("results.csv");
+    write_customers(&a, 5, "a");
+    write_customers(&b, 5, "b");
+    let sb = sandbox(quiet()).await;
+    let run = |input: &std::path::Path, extra: &'static [&'static str]| {
+        let mut v = vec![
+            "run".to_owned(),
+            s(input).to_owned(),
+            "--results".to_owned(),
+            s(&results).to_owned(),
+            "--no-progress".to_owned(),
+        ];
+        v.extend(extra.iter().map(|x| (*x).to_owned()));
+        v
+    };
+    let first = run(&a, &[]);
+    assert_eq!(
+        code(&run_against(&sb, &first.iter().map(String::as_str).collect::<Vec<_>>()).await),
+        0
+    );
+    let second = run(&b, &["--resume"]);
+    let out = run_against(&sb, &second.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    assert_eq!(code(&out), 1);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("does not match"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn resume_without_a_results_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("none.csv");
+    let out = run_plain(&[
+        "run",
+        s(&sample()),
+        "--results",
+        s(&results),
+        "--resume",
+        "--sandbox",
+    ]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("does not exist"),
+        "{}",
+        text(&out)
+    );
+}
