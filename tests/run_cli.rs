@@ -419,7 +419,7 @@ async fn a_second_run_on_the_same_results_file_is_refused_and_names_the_holder()
         .env("PC_CLIENT_SECRET", "s")
         .env("PC_ENDPOINT", sb.base_url())
         .env("PC_AUTHORITY", sb.base_url());
-    let first = first.spawn().unwrap();
+    let first = first.stderr(std::process::Stdio::null()).spawn().unwrap();
     let pid = first.id().unwrap();
     // Wait until the first run has written its header (it holds the lock by then).
     for _ in 0..200 {
@@ -440,4 +440,67 @@ async fn a_second_run_on_the_same_results_file_is_refused_and_names_the_holder()
     let r = Results::read(&results);
     assert_eq!(r.rows.len(), 40, "the results file is intact");
     assert_eq!(r.count("created"), 40);
+}
+
+#[tokio::test]
+async fn ctrl_c_finishes_calls_in_flight_and_cancels_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let results = dir.path().join("results.csv");
+    write_customers(&input, 200, "int");
+    let sb = sandbox(SandboxConfig {
+        quota: 0,
+        latency: Duration::from_millis(50),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let child = tokio::process::Command::new(bin())
+        .args([
+            "run",
+            s(&input),
+            "--results",
+            s(&results),
+            "--rate",
+            "60000",
+            "--concurrency",
+            "4",
+            "--no-progress",
+        ])
+        .env("PC_TENANT_ID", "t")
+        .env("PC_CLIENT_ID", "c")
+        .env("PC_CLIENT_SECRET", "s")
+        .env("PC_ENDPOINT", sb.base_url())
+        .env("PC_AUTHORITY", sb.base_url())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().unwrap();
+    loop {
+        let written = std::fs::read_to_string(&results)
+            .map(|t| t.lines().count())
+            .unwrap_or(0);
+        if written > 10 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().await.unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out));
+    let r = Results::read(&results);
+    assert_eq!(r.rows.len(), 200, "every row is in the results");
+    let created = r.count("created");
+    let cancelled = r.count("cancelled");
+    assert!(
+        created >= 10 && cancelled > 0,
+        "created {created}, cancelled {cancelled}"
+    );
+    assert_eq!(created + cancelled, 200);
+    // Every row the results call created exists once; nothing else was created.
+    assert_eq!(sb.state().stats().customers as usize, created);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
 }

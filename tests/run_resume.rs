@@ -24,7 +24,7 @@ async fn kill_and_resume(
     write_customers(&input, rows, "k");
     let sb = sandbox(SandboxConfig {
         quota: 0,
-        latency: Duration::from_millis(30),
+        latency: Duration::from_millis(100),
         ..SandboxConfig::default()
     })
     .await;
@@ -36,7 +36,7 @@ async fn kill_and_resume(
         "--rate",
         "60000",
         "--concurrency",
-        "8",
+        "4",
         "--no-progress",
     ];
     let mut child = tokio::process::Command::new(bin())

@@ -1,5 +1,6 @@
 //! The billing address and its country-dependent parts: country, state, postal code.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
@@ -171,7 +172,7 @@ const LIST_SUBDIVISIONS_UP_TO: usize = 12;
 /// where the data has one (`WA`, `MOW`), else the data's key. Countries
 /// without a subdivision list keep the value as given.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct State(String);
+pub struct State(Cow<'static, str>);
 
 impl State {
     /// Parse a (trimmed) state for `country`: where the country has a
@@ -183,10 +184,10 @@ impl State {
         }
         let rules = country.rules();
         if rules.subdivisions().is_empty() {
-            return Ok(Self(s.to_owned()));
+            return Ok(Self(Cow::Owned(s.to_owned())));
         }
         match rules.find_subdivision(s) {
-            Some(sub) => Ok(Self(sub.code().to_owned())),
+            Some(sub) => Ok(Self(Cow::Borrowed(sub.code()))),
             None => Err(unknown_subdivision(s, rules)),
         }
     }

@@ -256,11 +256,10 @@ fn registration(
         ));
     }
     if value.is_empty() {
-        let mut message = format!("{field} is required in {country} ({}", rule.number_name());
+        let mut message = format!("{field} is required in {country}: {}", rule.number_name());
         if let Some(e) = rule.example() {
             message.push_str(&format!(", e.g. {e}"));
         }
-        message.push(')');
         p.push(Problem::new(
             field,
             ProblemKind::RegistrationMissing,

@@ -212,7 +212,7 @@ fn br_from_the_newer_list_needs_registration_number() {
     let m = messages(row("BR", "SP", "01310-100", "", ""));
     assert_eq!(m.len(), 2);
     assert!(
-        m[1].starts_with("registration_number is required in BR (CNPJ"),
+        m[1].starts_with("registration_number is required in BR: CNPJ"),
         "{}",
         m[1]
     );

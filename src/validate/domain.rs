@@ -3,36 +3,58 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::text::InlineStr;
+
 /// The suffix every initial domain has.
-pub(crate) const SUFFIX: &str = ".onmicrosoft.com";
+const SUFFIX: &str = ".onmicrosoft.com";
 /// Longest prefix Partner Center accepts.
-pub(crate) const MAX_PREFIX: usize = 27;
+const MAX_PREFIX: usize = 27;
+
+/// Longest full domain: the longest prefix and the suffix.
+pub(crate) const MAX_DOMAIN: usize = MAX_PREFIX + SUFFIX.len();
 
 /// A valid initial domain, stored in full and lower case
-/// (`contoso.onmicrosoft.com`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Domain(String);
+/// (`contoso.onmicrosoft.com`), inline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Domain(InlineStr<MAX_DOMAIN>);
 
 impl Domain {
     /// Parse `contoso` or `contoso.onmicrosoft.com`, ignoring case. The prefix
     /// is 1 to 27 ASCII letters and digits.
     pub fn parse(s: &str) -> Result<Self, String> {
         let prefix = valid_prefix(s)?;
-        let mut full = String::with_capacity(prefix.len() + SUFFIX.len());
-        full.extend(prefix.chars().map(|c| c.to_ascii_lowercase()));
-        full.push_str(SUFFIX);
-        Ok(Self(full))
+        let mut buf = [0u8; MAX_DOMAIN];
+        let full = full_lower_case(prefix, &mut buf);
+        InlineStr::new(full)
+            .map(Self)
+            .ok_or_else(|| "is too long".to_owned())
     }
 
     /// The full lower-case domain, as sent.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 
     /// The lower-case prefix (`contoso`).
     pub fn prefix(&self) -> &str {
-        &self.0[..self.0.len() - SUFFIX.len()]
+        let full = self.as_str();
+        full.strip_suffix(SUFFIX).unwrap_or(full)
     }
+}
+
+/// `<prefix>.onmicrosoft.com` in lower case, written into `buf`, for a prefix
+/// that passed [`valid_prefix`] (ASCII, at most [`MAX_PREFIX`] bytes).
+pub(crate) fn full_lower_case<'b>(prefix: &str, buf: &'b mut [u8; MAX_DOMAIN]) -> &'b str {
+    let n = prefix.len().min(MAX_PREFIX);
+    let (head, tail) = buf.split_at_mut(n);
+    for (d, s) in head.iter_mut().zip(prefix.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    if let Some(tail) = tail.get_mut(..SUFFIX.len()) {
+        tail.copy_from_slice(SUFFIX.as_bytes());
+    }
+    let full = buf.get(..n + SUFFIX.len()).unwrap_or_default();
+    std::str::from_utf8(full).unwrap_or_default()
 }
 
 /// The prefix of `s` (in its original case) if `s` is a valid domain, without
@@ -67,7 +89,7 @@ pub(crate) fn valid_prefix(s: &str) -> Result<&str, String> {
 
 impl fmt::Display for Domain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 

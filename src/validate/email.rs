@@ -35,6 +35,9 @@ impl Email {
             Err(e) => {
                 let detail = e.to_string();
                 let detail = detail.trim_end_matches('.');
+                let mut chars = detail.chars();
+                let first = chars.next().map(|c| c.to_ascii_lowercase());
+                let detail: String = first.into_iter().chain(chars).collect();
                 Err(format!("is not a valid e-mail address ({detail})"))
             }
         }
@@ -121,5 +124,9 @@ mod tests {
     fn reason_names_what_is_wrong() {
         let err = Email::parse("contoso.com").unwrap_err();
         assert!(err.starts_with("is not a valid e-mail address ("), "{err}");
+        assert_eq!(
+            Email::parse("x@y").unwrap_err(),
+            "is not a valid e-mail address (too few parts in the domain)"
+        );
     }
 }

@@ -4,11 +4,15 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::codes::{is_iso_639_1, is_iso_3166_alpha2};
+use super::text::InlineStr;
+
+/// Longest culture: `ll-Ssss-RR`.
+const MAX_CULTURE: usize = 10;
 
 /// A culture: ISO 639-1 language, optional ISO 15924 script, ISO 3166-1
 /// alpha-2 region (`en-US`, `zh-Hans-CN`), normalized to the usual casing.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Culture(String);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Culture(InlineStr<MAX_CULTURE>);
 
 impl Culture {
     /// Parse `ll-RR` or `ll-Script-RR`, ignoring case (`EN-US` → `en-US`).
@@ -26,48 +30,56 @@ impl Culture {
                 "{SHAPE}: {language:?} is not an ISO 639-1 language"
             ));
         }
-        if let Some(sc) = script {
-            if sc.len() != 4 || !sc.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(format!("{SHAPE}: {sc:?} is not a four-letter script"));
-            }
+        if let Some(sc) = script
+            && (sc.len() != 4 || !sc.bytes().all(|b| b.is_ascii_alphabetic()))
+        {
+            return Err(format!("{SHAPE}: {sc:?} is not a four-letter script"));
         }
         if !is_iso_3166_alpha2(region) {
             return Err(format!(
                 "{SHAPE}: {region:?} is not an ISO 3166-1 alpha-2 region"
             ));
         }
-        // Only ASCII letters remain: change case byte by byte.
-        let mut out = String::with_capacity(s.len());
-        out.extend(language.chars().map(|c| c.to_ascii_lowercase()));
-        if let Some(sc) = script {
-            out.push('-');
-            out.extend(sc.chars().enumerate().map(|(i, c)| {
-                if i == 0 {
-                    c.to_ascii_uppercase()
-                } else {
-                    c.to_ascii_lowercase()
-                }
-            }));
+        // Only ASCII letters remain: change case byte by byte, on the stack.
+        let script = script.map(|sc| {
+            let (first, rest) = sc.split_at(1);
+            std::iter::once(b'-')
+                .chain(first.bytes().map(|b| b.to_ascii_uppercase()))
+                .chain(rest.bytes().map(|b| b.to_ascii_lowercase()))
+        });
+        let bytes = language
+            .bytes()
+            .map(|b| b.to_ascii_lowercase())
+            .chain(script.into_iter().flatten())
+            .chain(std::iter::once(b'-'))
+            .chain(region.bytes().map(|b| b.to_ascii_uppercase()));
+        let mut buf = [0u8; MAX_CULTURE];
+        let mut len = 0;
+        for (slot, b) in buf.iter_mut().zip(bytes) {
+            *slot = b;
+            len += 1;
         }
-        out.push('-');
-        out.extend(region.chars().map(|c| c.to_ascii_uppercase()));
-        Ok(Self(out))
+        let normalized =
+            std::str::from_utf8(buf.get(..len).unwrap_or_default()).unwrap_or_default();
+        InlineStr::new(normalized)
+            .map(Self)
+            .ok_or_else(|| SHAPE.to_owned())
     }
 
     /// The normalized culture, as sent.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 
     /// The language part (`en`).
     pub fn language(&self) -> &str {
-        self.0.split('-').next().unwrap_or_default()
+        self.as_str().split('-').next().unwrap_or_default()
     }
 }
 
 impl fmt::Display for Culture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -79,8 +91,8 @@ impl FromStr for Culture {
 }
 
 /// An ISO 639-1 two-letter language code, lower case (`en`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct LanguageCode(String);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LanguageCode(InlineStr<2>);
 
 impl LanguageCode {
     /// Parse two letters naming an ISO 639-1 language, ignoring case (`En` → `en`).
@@ -91,18 +103,25 @@ impl LanguageCode {
         if !is_iso_639_1(s) {
             return Err("is not an ISO 639-1 language code".to_owned());
         }
-        Ok(Self(s.to_ascii_lowercase()))
+        let lower = [
+            s.as_bytes()[0].to_ascii_lowercase(),
+            s.as_bytes()[1].to_ascii_lowercase(),
+        ];
+        let lower = std::str::from_utf8(&lower).unwrap_or_default();
+        InlineStr::new(lower)
+            .map(Self)
+            .ok_or_else(|| "is too long".to_owned())
     }
 
     /// The lower-case code, as sent.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 impl fmt::Display for LanguageCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 

@@ -4,15 +4,17 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::text::InlineStr;
+
 /// Longest accepted phone number, in characters.
 const MAX_CHARS: usize = 25;
 /// Fewest digits a phone number can have.
 const MIN_DIGITS: usize = 4;
 
 /// A plausible phone number: digits, spaces and `+ ( ) - . /`, at least 4
-/// digits, at most 25 characters. Kept as written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PhoneNumber(String);
+/// digits, at most 25 characters. Kept as written (inline, no allocation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PhoneNumber(InlineStr<MAX_CHARS>);
 
 impl PhoneNumber {
     /// Parse a (trimmed) phone number.
@@ -41,18 +43,20 @@ impl PhoneNumber {
                 "is not a phone number: {digits} digits, at least {MIN_DIGITS}"
             ));
         }
-        Ok(Self(s.to_owned()))
+        InlineStr::new(s)
+            .map(Self)
+            .ok_or_else(|| "is too long for a phone number".to_owned())
     }
 
     /// The number as sent.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 impl fmt::Display for PhoneNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 

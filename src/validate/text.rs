@@ -1,6 +1,6 @@
 //! Small text helpers shared by the validators.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 /// Longest value (in characters) quoted in full in a message.
 const QUOTE_MAX_CHARS: usize = 60;
@@ -39,9 +39,51 @@ pub(crate) fn too_long(value: &str, max: usize) -> Option<usize> {
     (n > max).then_some(n)
 }
 
+/// A short string stored inline (no heap allocation), for normalized codes
+/// of bounded length such as cultures and domains.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct InlineStr<const N: usize> {
+    len: u8,
+    bytes: [u8; N],
+}
+
+impl<const N: usize> InlineStr<N> {
+    /// `s` stored inline, or `None` when it is longer than `N` bytes.
+    pub(crate) fn new(s: &str) -> Option<Self> {
+        let len = u8::try_from(s.len()).ok()?;
+        let mut bytes = [0u8; N];
+        bytes.get_mut(..s.len())?.copy_from_slice(s.as_bytes());
+        Some(Self { len, bytes })
+    }
+
+    /// The stored string.
+    pub(crate) fn as_str(&self) -> &str {
+        // Built from a `&str`, so always valid UTF-8 of a valid length.
+        let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+impl<const N: usize> fmt::Debug for InlineStr<N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_strings_hold_up_to_their_capacity() {
+        let s = InlineStr::<5>::new("héllo").is_none();
+        assert!(s, "6 bytes do not fit in 5");
+        let s = InlineStr::<6>::new("héllo").unwrap();
+        assert_eq!(s.as_str(), "héllo");
+        assert_eq!(format!("{s:?}"), "\"héllo\"");
+        assert_eq!(InlineStr::<3>::new("").unwrap().as_str(), "");
+        assert_eq!(InlineStr::<3>::new("ab"), InlineStr::<3>::new("ab"));
+    }
 
     #[test]
     fn quote_wraps_in_double_quotes_and_keeps_unicode() {

@@ -6,8 +6,9 @@
 //! reduced to a 64-bit hash (SipHash-1-3 with fixed keys, tagged by column).
 //! The top 16 bits pick one of 65,536 shards, and a shard is a sorted vector of
 //! 10-byte entries (the other 48 hash bits and the `u32` first row), grown in
-//! small steps. That is about 11–12 bytes per key, ~23 MiB for 2,000,000 keys,
-//! with no large reallocation at any point. A `hashbrown` table was measured
+//! small steps. That is about 11 bytes per key: 21.5 MiB measured for
+//! 2,000,000 keys (plus ~1 MiB allocator overhead), with no large
+//! reallocation at any point. A `hashbrown` table was measured
 //! out: it rounds to a power of two of 13-byte buckets (2,000,000 keys → 2²²
 //! buckets = 52 MiB, plus the old table while it grows).
 //!
@@ -16,14 +17,14 @@
 //! Two different keys with the same 64-bit hash would be reported as a
 //! duplicate. For n keys the chance of any such pair is about n²/2⁶⁵: 1 in
 //! ~9 million for a file with 2,000,000 keys. That is negligible next to the
-//! files' own data errors, and the message names both rows' values, so a
-//! person can see it.
+//! files' own data errors, and the message names the first row, so a person
+//! can check it.
 
 use std::hash::Hasher;
 
 use crate::input::{CustomerFields, Field};
 
-use super::domain::{MAX_PREFIX, SUFFIX, valid_prefix};
+use super::domain::{MAX_DOMAIN, full_lower_case, valid_prefix};
 use super::text::quote;
 use super::{Problem, ProblemKind};
 
@@ -98,10 +99,10 @@ impl Uniqueness {
             }
         }
         let domain = fields.get(Field::Domain);
-        if let Some(hash) = domain_hash(domain) {
-            if let Some(first) = self.first_row(hash, row) {
-                problems.push(duplicate(Field::Domain, domain, first));
-            }
+        if let Some(hash) = domain_hash(domain)
+            && let Some(first) = self.first_row(hash, row)
+        {
+            problems.push(duplicate(Field::Domain, domain, first));
         }
         problems
     }
@@ -143,14 +144,11 @@ fn duplicate(field: Field, value: &str, first_row: u32) -> Problem {
 /// The hash of the domain's full lower-case form, if it is a valid domain.
 fn domain_hash(domain: &str) -> Option<u64> {
     let prefix = valid_prefix(domain).ok()?;
-    let mut buf = [0u8; MAX_PREFIX + SUFFIX.len()];
-    let full = prefix.len() + SUFFIX.len();
-    let (head, tail) = buf.get_mut(..full)?.split_at_mut(prefix.len());
-    for (d, s) in head.iter_mut().zip(prefix.bytes()) {
-        *d = s.to_ascii_lowercase();
-    }
-    tail.copy_from_slice(SUFFIX.as_bytes());
-    Some(key_hash(DOMAIN_TAG, buf.get(..full)?))
+    let mut buf = [0u8; MAX_DOMAIN];
+    Some(key_hash(
+        DOMAIN_TAG,
+        full_lower_case(prefix, &mut buf).as_bytes(),
+    ))
 }
 
 /// SipHash-1-3 with fixed zero keys (`DefaultHasher::new`): deterministic
@@ -258,7 +256,7 @@ mod tests {
     }
 
     #[test]
-    fn hundred_thousand_rows_use_about_twelve_bytes_per_key() {
+    fn hundred_thousand_rows_use_at_most_sixteen_bytes_per_key() {
         let mut u = Uniqueness::new();
         let mut buf = String::new();
         let mut ext = String::new();
@@ -270,8 +268,10 @@ mod tests {
             let _ = write!(ext, "CRM-{i}");
             assert!(u.check(i + 2, &row(&buf, &ext)).is_empty());
         }
+        // Three keys per shard here, so the minimum step of four shows; the
+        // million-row test below gets close to the 10-byte entry size.
         let per_key = (u.heap_bytes() - SHARDS * std::mem::size_of::<Vec<Entry>>()) / 200_000;
-        assert!(per_key <= 14, "{per_key} bytes per key");
+        assert!(per_key <= 16, "{per_key} bytes per key");
     }
 
     /// `cargo test --release --lib -- --ignored million --nocapture`
