@@ -16,19 +16,7 @@ async fn happy_path_results_carry_the_ids_the_server_issued() {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("results.csv");
     let sb = sandbox(quiet()).await;
-    let out = run_against(
-        &sb,
-        &[
-            "run",
-            s(&sample()),
-            "--results",
-            s(&results),
-            "--rate",
-            "6000",
-            "--no-progress",
-        ],
-    )
-    .await;
+    let out = run_against(&sb, &run_args(&sample(), &results, &["--rate", "6000"])).await;
     assert_eq!(
         code(&out),
         2,
@@ -89,23 +77,10 @@ async fn refeeding_a_results_file_sends_nothing_for_finished_rows() {
     let first = dir.path().join("results.csv");
     let second = dir.path().join("results-2.csv");
     let sb = sandbox(quiet()).await;
-    let args = |input: &str, results: &str| {
-        vec![
-            "run".to_owned(),
-            input.to_owned(),
-            "--results".to_owned(),
-            results.to_owned(),
-            "--rate".to_owned(),
-            "6000".to_owned(),
-            "--no-progress".to_owned(),
-        ]
-    };
-    let a = args(s(&sample()), s(&first));
-    let out = run_against(&sb, &a.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let out = run_against(&sb, &run_args(&sample(), &first, &["--rate", "6000"])).await;
     assert_eq!(code(&out), 2);
     let calls = sb.state().stats().calls_to("POST /v1/customers");
-    let b = args(s(&first), s(&second));
-    let out = run_against(&sb, &b.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let out = run_against(&sb, &run_args(&first, &second, &["--rate", "6000"])).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert_eq!(sb.state().stats().calls_to("POST /v1/customers"), calls);
     let r1 = Results::read(&first);
@@ -124,18 +99,7 @@ async fn dry_run_sends_no_create_and_plans_the_real_request_ids() {
     let plan = dir.path().join("plan.csv");
     let real = dir.path().join("real.csv");
     let sb = sandbox(quiet()).await;
-    let out = run_against(
-        &sb,
-        &[
-            "run",
-            s(&sample()),
-            "--results",
-            s(&plan),
-            "--dry-run",
-            "--no-progress",
-        ],
-    )
-    .await;
+    let out = run_against(&sb, &run_args(&sample(), &plan, &["--dry-run"])).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert_eq!(sb.state().stats().calls_to("POST /v1/customers"), 0);
     assert_eq!(
@@ -145,33 +109,14 @@ async fn dry_run_sends_no_create_and_plans_the_real_request_ids() {
     );
     let p = Results::read(&plan);
     assert_eq!(p.count("would_create"), SAMPLE_VALID_ROWS);
-    let out = run_against(
-        &sb,
-        &[
-            "run",
-            s(&sample()),
-            "--results",
-            s(&real),
-            "--rate",
-            "6000",
-            "--no-progress",
-        ],
-    )
-    .await;
+    let out = run_against(&sb, &run_args(&sample(), &real, &["--rate", "6000"])).await;
     assert_eq!(code(&out), 2);
     let r = Results::read(&real);
     assert_eq!(p.column("request_id"), r.column("request_id"));
 
     // Offline (no credentials) too.
     let offline = dir.path().join("offline.csv");
-    let out = run_plain(&[
-        "run",
-        s(&sample()),
-        "--results",
-        s(&offline),
-        "--dry-run",
-        "--no-progress",
-    ]);
+    let out = run_plain(&run_args(&sample(), &offline, &["--dry-run"]));
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert_eq!(
         Results::read(&offline).column("request_id"),
@@ -188,19 +133,18 @@ async fn passwords_appear_only_in_the_credentials_file() {
     let sb = sandbox(quiet()).await;
     let out = run_against(
         &sb,
-        &[
-            "run",
-            s(&sample()),
-            "--results",
-            s(&results),
-            "--credentials-out",
-            s(&creds),
-            "--summary-json",
-            s(&summary),
-            "--rate",
-            "6000",
-            "--no-progress",
-        ],
+        &run_args(
+            &sample(),
+            &results,
+            &[
+                "--credentials-out",
+                s(&creds),
+                "--summary-json",
+                s(&summary),
+                "--rate",
+                "6000",
+            ],
+        ),
     )
     .await;
     assert_eq!(code(&out), 2, "{}", text(&out));
@@ -223,10 +167,7 @@ async fn passwords_appear_only_in_the_credentials_file() {
         }
     }
     for other in &others {
-        assert!(
-            !other.contains("test-secret-value-123"),
-            "client secret leaked"
-        );
+        assert!(!other.contains(TEST_CLIENT_SECRET), "client secret leaked");
     }
     #[cfg(unix)]
     {
@@ -239,15 +180,7 @@ async fn passwords_appear_only_in_the_credentials_file() {
     // It is not overwritten without --force.
     let out = run_against(
         &sb,
-        &[
-            "run",
-            s(&sample()),
-            "--results",
-            s(&results),
-            "--credentials-out",
-            s(&creds),
-            "--no-progress",
-        ],
+        &run_args(&sample(), &results, &["--credentials-out", s(&creds)]),
     )
     .await;
     assert_eq!(code(&out), 1);
@@ -263,19 +196,7 @@ async fn discarded_passwords_are_warned_about() {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("results.csv");
     let sb = sandbox(quiet()).await;
-    let out = run_against(
-        &sb,
-        &[
-            "run",
-            s(&sample()),
-            "--results",
-            s(&results),
-            "--rate",
-            "6000",
-            "--no-progress",
-        ],
-    )
-    .await;
+    let out = run_against(&sb, &run_args(&sample(), &results, &["--rate", "6000"])).await;
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("34 initial admin passwords were discarded"),
@@ -291,17 +212,11 @@ async fn summary_json_counts_match_the_sandbox() {
     let sb = sandbox(quiet()).await;
     let out = run_against(
         &sb,
-        &[
-            "run",
-            s(&sample()),
-            "--results",
-            s(&results),
-            "--summary-json",
-            s(&summary),
-            "--rate",
-            "6000",
-            "--no-progress",
-        ],
+        &run_args(
+            &sample(),
+            &results,
+            &["--summary-json", s(&summary), "--rate", "6000"],
+        ),
     )
     .await;
     assert_eq!(code(&out), 2);
@@ -321,7 +236,7 @@ async fn summary_json_counts_match_the_sandbox() {
 fn missing_credentials_is_fatal_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("results.csv");
-    let out = run_plain(&["run", s(&sample()), "--results", s(&results)]);
+    let out = run_plain(&run_args(&sample(), &results, &[]));
     assert_eq!(code(&out), 1);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -341,11 +256,11 @@ async fn wrong_client_secret_is_fatal_and_not_echoed() {
         client_secret: Some(secrecy::SecretString::from("the-right-one")),
     };
     let sb = sandbox(config).await;
-    let out = run_against(&sb, &["run", s(&sample()), "--results", s(&results)]).await;
+    let out = run_against(&sb, &run_args(&sample(), &results, &[])).await;
     assert_eq!(code(&out), 1, "{}", text(&out));
     let all = text(&out);
     assert!(all.contains("authenticat"), "{all}");
-    assert!(!all.contains("test-secret-value-123"), "{all}");
+    assert!(!all.contains(TEST_CLIENT_SECRET), "{all}");
 }
 
 #[test]
@@ -388,7 +303,9 @@ async fn sandbox_flag_runs_the_sample_with_no_setup() {
     assert_eq!(Results::read(&results).count("created"), SAMPLE_VALID_ROWS);
 }
 
-#[tokio::test]
+// The sandbox and the polling of the results file share the test runtime:
+// two worker threads keep the polling prompt while the sandbox is busy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_run_on_the_same_results_file_is_refused_and_names_the_holder() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
@@ -400,37 +317,14 @@ async fn a_second_run_on_the_same_results_file_is_refused_and_names_the_holder()
         ..SandboxConfig::default()
     })
     .await;
-    let args = [
-        "run",
-        s(&input),
-        "--results",
-        s(&results),
-        "--rate",
-        "600",
-        "--concurrency",
-        "1",
-        "--no-progress",
-    ];
-    let mut first = tokio::process::Command::new(bin());
-    first
-        .args(args)
-        .env("PC_TENANT_ID", "t")
-        .env("PC_CLIENT_ID", "c")
-        .env("PC_CLIENT_SECRET", "s")
-        .env("PC_ENDPOINT", sb.base_url())
-        .env("PC_AUTHORITY", sb.base_url());
-    let first = first.stderr(std::process::Stdio::null()).spawn().unwrap();
+    let args = run_args(&input, &results, &["--rate", "600", "--concurrency", "1"]);
+    let first = command_against(&sb, &args)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
     let pid = first.id().unwrap();
-    // Wait until the first run has written its header (it holds the lock by then).
-    for _ in 0..200 {
-        if std::fs::metadata(&results)
-            .map(|m| m.len() > 0)
-            .unwrap_or(false)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    // Once the header is written the first run holds the lock.
+    wait_for_lines(&results, 0, || false).await;
     let second = run_against(&sb, &args).await;
     assert_eq!(code(&second), 1, "{}", text(&second));
     let err = String::from_utf8_lossy(&second.stderr);
@@ -442,7 +336,9 @@ async fn a_second_run_on_the_same_results_file_is_refused_and_names_the_holder()
     assert_eq!(r.count("created"), 40);
 }
 
-#[tokio::test]
+// The sandbox and the polling of the results file share the test runtime:
+// two worker threads keep the polling prompt while the sandbox is busy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_finishes_calls_in_flight_and_cancels_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
@@ -454,36 +350,13 @@ async fn ctrl_c_finishes_calls_in_flight_and_cancels_the_rest() {
         ..SandboxConfig::default()
     })
     .await;
-    let child = tokio::process::Command::new(bin())
-        .args([
-            "run",
-            s(&input),
-            "--results",
-            s(&results),
-            "--rate",
-            "60000",
-            "--concurrency",
-            "4",
-            "--no-progress",
-        ])
-        .env("PC_TENANT_ID", "t")
-        .env("PC_CLIENT_ID", "c")
-        .env("PC_CLIENT_SECRET", "s")
-        .env("PC_ENDPOINT", sb.base_url())
-        .env("PC_AUTHORITY", sb.base_url())
+    let args = run_args(&input, &results, &["--rate", "60000", "--concurrency", "4"]);
+    let child = command_against(&sb, &args)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let pid = child.id().unwrap();
-    loop {
-        let written = std::fs::read_to_string(&results)
-            .map(|t| t.lines().count())
-            .unwrap_or(0);
-        if written > 10 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_for_lines(&results, 10, || false).await;
     let status = std::process::Command::new("kill")
         .args(["-INT", &pid.to_string()])
         .status()
@@ -497,7 +370,8 @@ async fn ctrl_c_finishes_calls_in_flight_and_cancels_the_rest() {
     let cancelled = r.count("cancelled");
     assert!(
         created >= 10 && cancelled > 0,
-        "created {created}, cancelled {cancelled}"
+        "created {created}, cancelled {cancelled}\n{}",
+        text(&out)
     );
     assert_eq!(created + cancelled, 200);
     // Every row the results call created exists once; nothing else was created.

@@ -8,10 +8,6 @@ use std::time::Duration;
 use pc_onboard::sandbox::SandboxConfig;
 use support::*;
 
-fn s(p: &std::path::Path) -> &str {
-    p.to_str().unwrap()
-}
-
 /// Start a run, `SIGKILL` it once `kill_after_rows` results rows are on
 /// disk, then `--resume`; return the final results and the sandbox.
 async fn kill_and_resume(
@@ -28,36 +24,15 @@ async fn kill_and_resume(
         ..SandboxConfig::default()
     })
     .await;
-    let args = [
-        "run",
-        s(&input),
-        "--results",
-        s(&results),
-        "--rate",
-        "60000",
-        "--concurrency",
-        "4",
-        "--no-progress",
-    ];
-    let mut child = tokio::process::Command::new(bin())
-        .args(args)
-        .env("PC_TENANT_ID", "t")
-        .env("PC_CLIENT_ID", "c")
-        .env("PC_CLIENT_SECRET", "s")
-        .env("PC_ENDPOINT", sb.base_url())
-        .env("PC_AUTHORITY", sb.base_url())
+    let args = run_args(&input, &results, &["--rate", "60000", "--concurrency", "4"]);
+    let mut child = command_against(&sb, &args)
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    loop {
-        let written = std::fs::read(&results)
-            .map(|b| b.iter().filter(|c| **c == b'\n').count())
-            .unwrap_or(0);
-        if written > kill_after_rows || child.try_wait().unwrap().is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_for_lines(&results, kill_after_rows, || {
+        child.try_wait().unwrap().is_some()
+    })
+    .await;
     let finished_early = child.try_wait().unwrap().is_some();
     child.start_kill().unwrap(); // SIGKILL
     child.wait().await.unwrap();
@@ -68,12 +43,12 @@ async fn kill_and_resume(
         "killed before the last row: {at_kill} lines"
     );
 
-    let out = run_against(&sb, &[&args[..], &["--resume"]].concat()).await;
+    let out = run_against(&sb, &[&args[..], &["--resume".to_owned()]].concat()).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     (Results::read(&results), sb.state().stats())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resume_after_kill_creates_no_customer_twice() {
     for kill_after in [1, 7, 23] {
         let (r, stats) = kill_and_resume(40, kill_after).await;
@@ -99,15 +74,7 @@ async fn resume_repairs_a_torn_last_line() {
     let results = dir.path().join("results.csv");
     write_customers(&input, 10, "t");
     let sb = sandbox(quiet()).await;
-    let args = [
-        "run",
-        s(&input),
-        "--results",
-        s(&results),
-        "--rate",
-        "60000",
-        "--no-progress",
-    ];
+    let args = run_args(&input, &results, &["--rate", "60000"]);
     assert_eq!(code(&run_against(&sb, &args).await), 0);
     // Cut the file in the middle of its 7th data row, as a crash mid-write would.
     let text = std::fs::read_to_string(&results).unwrap();
@@ -116,7 +83,7 @@ async fn resume_repairs_a_torn_last_line() {
     torn.push_str(&lines[7][..lines[7].len() / 2]);
     std::fs::write(&results, torn).unwrap();
 
-    let out = run_against(&sb, &[&args[..], &["--resume"]].concat()).await;
+    let out = run_against(&sb, &[&args[..], &["--resume".to_owned()]].concat()).await;
     assert_eq!(code(&out), 0, "{}", support::text(&out));
     let r = Results::read(&results);
     assert_eq!(r.rows.len(), 10);
@@ -138,24 +105,9 @@ async fn resume_refuses_results_of_another_input() {
     write_customers(&a, 5, "a");
     write_customers(&b, 5, "b");
     let sb = sandbox(quiet()).await;
-    let run = |input: &std::path::Path, extra: &'static [&'static str]| {
-        let mut v = vec![
-            "run".to_owned(),
-            s(input).to_owned(),
-            "--results".to_owned(),
-            s(&results).to_owned(),
-            "--no-progress".to_owned(),
-        ];
-        v.extend(extra.iter().map(|x| (*x).to_owned()));
-        v
-    };
-    let first = run(&a, &[]);
-    assert_eq!(
-        code(&run_against(&sb, &first.iter().map(String::as_str).collect::<Vec<_>>()).await),
-        0
-    );
-    let second = run(&b, &["--resume"]);
-    let out = run_against(&sb, &second.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let first = run_against(&sb, &run_args(&a, &results, &[])).await;
+    assert_eq!(code(&first), 0);
+    let out = run_against(&sb, &run_args(&b, &results, &["--resume"])).await;
     assert_eq!(code(&out), 1);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("does not match"),
@@ -168,14 +120,7 @@ async fn resume_refuses_results_of_another_input() {
 fn resume_without_a_results_file_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("none.csv");
-    let out = run_plain(&[
-        "run",
-        s(&sample()),
-        "--results",
-        s(&results),
-        "--resume",
-        "--sandbox",
-    ]);
+    let out = run_plain(&run_args(&sample(), &results, &["--resume", "--sandbox"]));
     assert_eq!(code(&out), 1);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("does not exist"),

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// The in-flight limit `--concurrency auto` never exceeds.
 pub const AUTO_MAX: u32 = 64;
@@ -96,27 +96,31 @@ impl ConcurrencyController {
 /// Slots for calls in flight, as many as the controller's current limit.
 ///
 /// A row waiting out a backoff holds no slot: the limit counts calls, not
-/// rows, so retries of slow rows do not starve the others.
+/// rows, so retries of slow rows do not starve the others. Slots are handed
+/// out first come, first served (a tokio `Semaphore`), so rows are served in
+/// the order they asked and the ordered results writer is not held up by a
+/// row that keeps losing the race.
 #[derive(Debug)]
 pub struct CallSlots {
     controller: Arc<ConcurrencyController>,
-    in_flight: Mutex<u32>,
-    freed: Notify,
+    semaphore: Semaphore,
+    capacity: Mutex<u32>,
 }
 
 /// One call in flight; dropping it frees the slot.
 #[derive(Debug)]
 pub struct CallSlot<'a> {
-    slots: &'a CallSlots,
+    _permit: SemaphorePermit<'a>,
 }
 
 impl CallSlots {
     /// Slots limited by `controller`.
     pub fn new(controller: Arc<ConcurrencyController>) -> Self {
+        let capacity = controller.limit();
         CallSlots {
             controller,
-            in_flight: Mutex::new(0),
-            freed: Notify::new(),
+            semaphore: Semaphore::new(capacity as usize),
+            capacity: Mutex::new(capacity),
         }
     }
 
@@ -127,45 +131,43 @@ impl CallSlots {
 
     /// Calls in flight now.
     pub fn in_flight(&self) -> u32 {
-        *self
-            .in_flight
+        let capacity = *self
+            .capacity
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let available = u32::try_from(self.semaphore.available_permits()).unwrap_or(u32::MAX);
+        capacity.saturating_sub(available)
+    }
+
+    /// Bring the number of slots to the controller's current limit. Growing
+    /// adds permits at once; shrinking takes back free permits now and the
+    /// rest as later calls find the limit still lower.
+    fn resize(&self) {
+        let target = self.controller.limit();
+        let mut capacity = self
+            .capacity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if target > *capacity {
+            self.semaphore.add_permits((target - *capacity) as usize);
+            *capacity = target;
+        } else if target < *capacity {
+            let taken = self.semaphore.forget_permits((*capacity - target) as usize);
+            *capacity -= u32::try_from(taken).unwrap_or(0);
+        }
     }
 
     /// Wait for a free slot.
     pub async fn acquire(&self) -> CallSlot<'_> {
+        self.resize();
+        // The semaphore is never closed, so acquiring cannot fail; if it ever
+        // did, waiting again is the only sensible answer.
         loop {
-            let freed = self.freed.notified();
-            tokio::pin!(freed);
-            freed.as_mut().enable();
-            {
-                let mut n = self
-                    .in_flight
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                if *n < self.controller.limit() {
-                    *n += 1;
-                    return CallSlot { slots: self };
-                }
+            if let Ok(permit) = self.semaphore.acquire().await {
+                return CallSlot { _permit: permit };
             }
-            freed.await;
+            tokio::task::yield_now().await;
         }
-    }
-}
-
-impl Drop for CallSlot<'_> {
-    fn drop(&mut self) {
-        {
-            let mut n = self
-                .slots
-                .in_flight
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            *n = n.saturating_sub(1);
-        }
-        // The limit may have grown meanwhile: let every waiter look again.
-        self.slots.freed.notify_waiters();
     }
 }
 

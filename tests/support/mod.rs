@@ -34,22 +34,64 @@ pub fn quiet() -> SandboxConfig {
     }
 }
 
-/// `pc-onboard ARGS` with credentials and endpoints pointing at `sb`.
-pub async fn run_against(sb: &RunningSandbox, args: &[&str]) -> Output {
+/// The client secret every test run uses (tests check it never leaks).
+pub const TEST_CLIENT_SECRET: &str = "test-secret-value-123";
+
+/// `pc-onboard ARGS` (not started) with only credentials and endpoints
+/// pointing at `sb` in its environment.
+pub fn command_against<S: AsRef<std::ffi::OsStr>>(
+    sb: &RunningSandbox,
+    args: &[S],
+) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new(bin());
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("PC_TENANT_ID", "partner.onmicrosoft.com")
         .env("PC_CLIENT_ID", "test-app")
-        .env("PC_CLIENT_SECRET", "test-secret-value-123")
+        .env("PC_CLIENT_SECRET", TEST_CLIENT_SECRET)
         .env("PC_ENDPOINT", sb.base_url())
         .env("PC_AUTHORITY", sb.base_url());
-    cmd.output().await.expect("run the binary")
+    cmd
+}
+
+/// Run `pc-onboard ARGS` against `sb` to the end.
+pub async fn run_against<S: AsRef<std::ffi::OsStr>>(sb: &RunningSandbox, args: &[S]) -> Output {
+    command_against(sb, args)
+        .output()
+        .await
+        .expect("run the binary")
+}
+
+/// `run INPUT --results RESULTS --no-progress EXTRA...`.
+pub fn run_args(input: &Path, results: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args = vec![
+        "run".to_owned(),
+        input.to_str().expect("utf-8 path").to_owned(),
+        "--results".to_owned(),
+        results.to_str().expect("utf-8 path").to_owned(),
+        "--no-progress".to_owned(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args
+}
+
+/// Wait until `path` holds more than `lines` lines (or `give_up` says stop).
+pub async fn wait_for_lines(path: &Path, lines: usize, mut give_up: impl FnMut() -> bool) {
+    for _ in 0..4000 {
+        let n = std::fs::read(path)
+            .map(|b| b.iter().filter(|c| **c == b'\n').count())
+            .unwrap_or(0);
+        if n > lines || give_up() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("{} never reached {lines} lines", path.display());
 }
 
 /// `pc-onboard ARGS` without any credentials in the environment.
-pub fn run_plain(args: &[&str]) -> Output {
+pub fn run_plain<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     std::process::Command::new(bin())
         .args(args)
         .env_clear()
