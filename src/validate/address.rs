@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::str::FromStr;
 
 use super::PhoneNumber;
 use super::country::CountryRules;
@@ -107,19 +106,6 @@ impl fmt::Debug for CountryCode {
     }
 }
 
-impl fmt::Display for CountryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for CountryCode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::parse(s)
-    }
-}
-
 /// A postal code in its country's format, ASCII letters upper-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PostalCode(String);
@@ -159,12 +145,6 @@ impl PostalCode {
     }
 }
 
-impl fmt::Display for PostalCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// Subdivisions listed in full in a "not known" message when there are this few.
 const LIST_SUBDIVISIONS_UP_TO: usize = 12;
 
@@ -195,12 +175,6 @@ impl State {
     /// The code as sent.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 
@@ -261,6 +235,12 @@ fn closest_subdivision<'r>(
             .map(|(_, sub)| sub)
     })
 }
+
+crate::validate::text::text_newtype!(CountryCode, parse);
+
+crate::validate::text::text_newtype!(PostalCode);
+
+crate::validate::text::text_newtype!(State);
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,5 @@
 //! The customer's initial `*.onmicrosoft.com` domain.
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::text::InlineStr;
 
 /// The suffix every initial domain has.
@@ -87,18 +84,7 @@ pub(crate) fn valid_prefix(s: &str) -> Result<&str, String> {
     Ok(prefix)
 }
 
-impl fmt::Display for Domain {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Domain {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::parse(s)
-    }
-}
+crate::validate::text::text_newtype!(Domain, parse);
 
 #[cfg(test)]
 mod tests {

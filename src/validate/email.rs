@@ -1,8 +1,5 @@
 //! The billing contact's e-mail address.
 
-use std::fmt;
-use std::str::FromStr;
-
 use email_address::{EmailAddress, Options};
 
 /// A valid e-mail address (`local@domain.tld`), as written.
@@ -49,18 +46,7 @@ impl Email {
     }
 }
 
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for Email {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::parse(s)
-    }
-}
+crate::validate::text::text_newtype!(Email, parse);
 
 #[cfg(test)]
 mod tests {

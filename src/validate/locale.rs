@@ -1,8 +1,5 @@
 //! Culture (`en-US`) and language (`en`) of the billing profile.
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::codes::{is_iso_639_1, is_iso_3166_alpha2};
 use super::text::InlineStr;
 
@@ -77,19 +74,6 @@ impl Culture {
     }
 }
 
-impl fmt::Display for Culture {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Culture {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::parse(s)
-    }
-}
-
 /// An ISO 639-1 two-letter language code, lower case (`en`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LanguageCode(InlineStr<2>);
@@ -119,18 +103,9 @@ impl LanguageCode {
     }
 }
 
-impl fmt::Display for LanguageCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::validate::text::text_newtype!(Culture, parse);
 
-impl FromStr for LanguageCode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::parse(s)
-    }
-}
+crate::validate::text::text_newtype!(LanguageCode, parse);
 
 #[cfg(test)]
 mod tests {

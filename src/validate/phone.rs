@@ -1,9 +1,6 @@
 //! Contact phone numbers: only a plausibility check, as Partner Center's own
 //! per-country phone rules are not in the offline data.
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::text::InlineStr;
 
 /// Longest accepted phone number, in characters.
@@ -54,18 +51,7 @@ impl PhoneNumber {
     }
 }
 
-impl fmt::Display for PhoneNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for PhoneNumber {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::parse(s)
-    }
-}
+crate::validate::text::text_newtype!(PhoneNumber, parse);
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,6 @@
 //! `docs/data-sources.md`), joined into [`CountryRules`](super::CountryRules).
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -116,12 +115,6 @@ impl RegistrationNumber {
     }
 }
 
-impl fmt::Display for RegistrationNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 #[derive(Deserialize)]
 struct RawFile {
     generic: RawGeneric,
@@ -165,6 +158,8 @@ pub(super) fn load_registration_rules() -> HashMap<String, RegistrationRule> {
         })
         .collect()
 }
+
+crate::validate::text::text_newtype!(RegistrationNumber);
 
 #[cfg(test)]
 mod tests {

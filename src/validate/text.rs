@@ -70,6 +70,29 @@ impl<const N: usize> fmt::Debug for InlineStr<N> {
     }
 }
 
+/// `Display` (the text as sent, from `as_str()`) for a validated newtype, and
+/// with `parse`, `FromStr` through its `parse(&str) -> Result<Self, String>`.
+macro_rules! text_newtype {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+    ($t:ty, parse) => {
+        $crate::validate::text::text_newtype!($t);
+
+        impl std::str::FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                Self::parse(s)
+            }
+        }
+    };
+}
+pub(crate) use text_newtype;
+
 #[cfg(test)]
 mod tests {
     use super::*;
