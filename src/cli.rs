@@ -6,7 +6,10 @@ use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::input::{Field, InputOptions};
 
 const AFTER_HELP: &str = "\
 Credentials (environment only, never flags):
@@ -14,6 +17,13 @@ Credentials (environment only, never flags):
   PC_REFRESH_TOKEN with PC_CLIENT_ID             App+User token (indirect resellers, MCA)
   PC_ACCESS_TOKEN                                a ready bearer token
   PC_ENDPOINT, PC_AUTHORITY                      stand in for --endpoint, --authority
+
+Other environment:
+  PC_ONBOARD_CONFIG   stands in for --config
+  RUST_LOG            overrides -v/-q, e.g. RUST_LOG=pc_onboard=debug
+
+Settings come from the flag, else its environment variable, else the config
+file, else the default.
 
 Exit codes:
   0    every row created, exists, valid or would_create
@@ -24,7 +34,7 @@ Exit codes:
 
 /// Bulk-onboard customers into Microsoft Partner Center.
 ///
-/// Reads customer rows from CSV, validates every row offline, creates the
+/// Reads customer rows from CSV or .xlsx, validates every row offline, creates the
 /// customers concurrently under a rate limit with deterministic request IDs
 /// (every retry, in this run or a later one, is idempotent) and writes a
 /// results CSV that is itself a valid input for re-running what did not go
@@ -35,6 +45,63 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Defaults from a TOML file: cloud, rate, concurrency, sheet, [columns] header mapping.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "PC_ONBOARD_CONFIG",
+        hide_env_values = true,
+        help_heading = GLOBAL
+    )]
+    pub config: Option<PathBuf>,
+    /// More log output on stderr: -v settings and progress notes, -vv a redacted HTTP trace.
+    #[arg(
+        short,
+        long,
+        global = true,
+        action = ArgAction::Count,
+        conflicts_with = "quiet",
+        help_heading = GLOBAL
+    )]
+    pub verbose: u8,
+    /// Log errors only.
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
+    pub quiet: bool,
+    /// Log line format on stderr.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FORMAT",
+        default_value = "text",
+        value_parser = PossibleValuesParser::new(["text", "json"]).map(|s| LogFormat::from_name(&s)),
+        help_heading = GLOBAL
+    )]
+    pub log_format: LogFormat,
+}
+
+/// The help heading of the options every subcommand takes.
+const GLOBAL: &str = "Global options";
+
+/// How log lines are written (`--log-format text|json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl LogFormat {
+    /// `json` is [`LogFormat::Json`]; anything else is [`LogFormat::Text`].
+    pub fn from_name(name: &str) -> LogFormat {
+        if name.eq_ignore_ascii_case("json") {
+            LogFormat::Json
+        } else {
+            LogFormat::Text
+        }
+    }
 }
 
 /// The subcommands.
@@ -46,29 +113,91 @@ pub enum Command {
     Run(RunArgs),
     /// Serve the built-in Partner Center emulator.
     Sandbox(SandboxArgs),
+    /// Print a shell completion script to stdout.
+    ///
+    /// bash: `pc-onboard completions bash > ~/.local/share/bash-completion/completions/pc-onboard`;
+    /// zsh: `pc-onboard completions zsh > "${fpath[1]}/_pc-onboard"`;
+    /// fish: `pc-onboard completions fish > ~/.config/fish/completions/pc-onboard.fish`;
+    /// PowerShell: `pc-onboard completions powershell >> $PROFILE`.
+    Completions(CompletionsArgs),
 }
+
+/// Arguments of `pc-onboard completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The help heading of `validate`'s online options.
+const ONLINE: &str = "Online checks";
 
 /// Arguments of `pc-onboard validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Input file: CSV (`,` `;` or tab, UTF-8 with or without BOM).
+    /// Input file: CSV (`,` `;` or tab, UTF-8 with or without BOM) or .xlsx.
     pub input: PathBuf,
     /// Write the results CSV here (status `valid` or `invalid`, `error` lists every problem).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
+    /// Worksheet of an .xlsx input (default: the first visible one).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Header mapping from the config file's [columns] (not a flag).
+    #[arg(skip)]
+    pub columns: Vec<(Field, String)>,
     /// Print one JSON object per row on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Also ask Partner Center about each valid row: domain taken, address
+    /// verified, the country's live rules (needs credentials or --sandbox).
+    #[arg(long, help_heading = ONLINE)]
+    pub online: bool,
+    /// Check online against the built-in Partner Center emulator (implies --online).
+    #[arg(long, conflicts_with = "endpoint", help_heading = ONLINE)]
+    pub sandbox: bool,
+    /// API base URL for --online (default: the cloud's).
+    #[arg(long, value_name = "URL", env = "PC_ENDPOINT", hide_env_values = true, help_heading = ONLINE)]
+    pub endpoint: Option<String>,
+    /// Token authority URL for --online (default: the cloud's).
+    #[arg(long, value_name = "URL", env = "PC_AUTHORITY", hide_env_values = true, help_heading = ONLINE)]
+    pub authority: Option<String>,
+    /// Partner Center cloud for --online: sets the endpoint and the authority.
+    #[arg(long, value_enum, default_value_t = Cloud::Global, help_heading = ONLINE)]
+    pub cloud: Cloud,
+    /// --online: API calls per minute across all workers.
+    #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(400).expect("non-zero"), help_heading = ONLINE)]
+    pub rate: NonZeroU32,
+    /// --online: calls in flight, a number or `auto` (latency x rate, capped at 64).
+    #[arg(long, value_name = "N|auto", default_value_t = Concurrency::Auto, help_heading = ONLINE)]
+    pub concurrency: Concurrency,
+    /// --online: timeout of one HTTP call, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60, help_heading = ONLINE)]
+    pub timeout: u64,
+}
+
+impl ValidateArgs {
+    /// Whether rows are checked online (`--online`, or `--sandbox`).
+    pub fn is_online(&self) -> bool {
+        self.online || self.sandbox
+    }
 }
 
 /// Arguments of `pc-onboard run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Input file: CSV, or a results file of an earlier run (finished rows are copied, not sent).
+    /// Input file: CSV or .xlsx, or a results file of an earlier run (finished rows are copied, not sent).
     pub input: PathBuf,
     /// Write the results CSV here (one row per input row, in input order, flushed row by row).
     #[arg(long, value_name = "FILE")]
     pub results: PathBuf,
+    /// Worksheet of an .xlsx input (default: the first visible one).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Header mapping from the config file's [columns] (not a flag).
+    #[arg(skip)]
+    pub columns: Vec<(Field, String)>,
     /// Start the built-in Partner Center emulator in-process and run against it (no credentials needed).
     #[arg(long, conflicts_with = "endpoint")]
     pub sandbox: bool,
@@ -111,6 +240,26 @@ pub struct RunArgs {
     /// Do not show the progress bar (it is hidden anyway when stderr is not a terminal).
     #[arg(long)]
     pub no_progress: bool,
+}
+
+impl ValidateArgs {
+    /// How to read the input: `--sheet` and the config's `[columns]`.
+    pub fn input_options(&self) -> InputOptions {
+        InputOptions {
+            sheet: self.sheet.clone(),
+            columns: self.columns.clone(),
+        }
+    }
+}
+
+impl RunArgs {
+    /// How to read the input: `--sheet` and the config's `[columns]`.
+    pub fn input_options(&self) -> InputOptions {
+        InputOptions {
+            sheet: self.sheet.clone(),
+            columns: self.columns.clone(),
+        }
+    }
 }
 
 /// Arguments of `pc-onboard sandbox`.

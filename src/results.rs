@@ -14,7 +14,10 @@ use std::str::FromStr;
 use crate::input::{InputRow, Layout, UTF8_BOM, io_reason, normalize_header};
 
 /// The result columns, in the order they are written after the input's columns.
-pub const RESULT_COLUMNS: [&str; 9] = [
+///
+/// The first nine are the original contract; `mca_status` was appended later
+/// (columns are only ever added at the end, never renamed).
+pub const RESULT_COLUMNS: [&str; 10] = [
     "status",
     "customer_id",
     "tenant_id",
@@ -24,6 +27,7 @@ pub const RESULT_COLUMNS: [&str; 9] = [
     "attempts",
     "error_code",
     "error",
+    "mca_status",
 ];
 
 /// What happened to one row (interface.md, "Results CSV").
@@ -115,6 +119,78 @@ impl FromStr for Status {
     }
 }
 
+/// What happened to a row's Microsoft Customer Agreement attestation (the
+/// `mca_status` column).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum McaStatus {
+    /// The row has no `mca_*` values: nothing to attest (empty cell).
+    #[default]
+    None,
+    /// Attested by this tool (this run or an earlier one).
+    Attested,
+    /// Partner Center already had this attestation (error 600061).
+    AlreadyAttested,
+    /// The attestation failed; the customer stays created. A re-run of the
+    /// results file tries again (attestation only, no create call).
+    Failed(String),
+    /// Not attempted: dry run, `validate`, or the customer was not created.
+    Skipped,
+}
+
+impl McaStatus {
+    /// `attested` or `already_attested`: a re-run does not attest again.
+    pub fn is_done(&self) -> bool {
+        matches!(self, McaStatus::Attested | McaStatus::AlreadyAttested)
+    }
+
+    /// `failed: ...`.
+    pub fn is_failed(&self) -> bool {
+        matches!(self, McaStatus::Failed(_))
+    }
+
+    /// Read an `mca_status` cell: empty, `attested`, `already_attested`,
+    /// `skipped` or `failed: <reason>` (case, `_`, `-` and spaces ignored in
+    /// the keywords). Any other text reads as a failure with that text.
+    pub fn parse(text: &str) -> McaStatus {
+        let text = text.trim();
+        if text.is_empty() {
+            return McaStatus::None;
+        }
+        let key = normalize_header(text);
+        match key.as_str() {
+            "attested" => return McaStatus::Attested,
+            "alreadyattested" => return McaStatus::AlreadyAttested,
+            "skipped" => return McaStatus::Skipped,
+            _ => {}
+        }
+        let reason = match text.get(..6) {
+            Some(head) if head.eq_ignore_ascii_case("failed") => {
+                text[6..].trim_start().trim_start_matches(':').trim()
+            }
+            _ => text,
+        };
+        McaStatus::Failed(reason.to_owned())
+    }
+
+    /// The cell text.
+    pub fn as_cell(&self) -> Cow<'_, str> {
+        match self {
+            McaStatus::None => Cow::Borrowed(""),
+            McaStatus::Attested => Cow::Borrowed("attested"),
+            McaStatus::AlreadyAttested => Cow::Borrowed("already_attested"),
+            McaStatus::Skipped => Cow::Borrowed("skipped"),
+            McaStatus::Failed(reason) if reason.is_empty() => Cow::Borrowed("failed"),
+            McaStatus::Failed(reason) => Cow::Owned(format!("failed: {reason}")),
+        }
+    }
+}
+
+impl fmt::Display for McaStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_cell())
+    }
+}
+
 /// The result columns of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowResult {
@@ -136,6 +212,8 @@ pub struct RowResult {
     pub error_code: String,
     /// Every problem, or the API's message.
     pub error: String,
+    /// The MCA attestation (`mca_status`).
+    pub mca_status: McaStatus,
 }
 
 /// The result an earlier run wrote in a fed-back results file.
@@ -154,13 +232,14 @@ impl RowResult {
             attempts: None,
             error_code: String::new(),
             error: String::new(),
+            mca_status: McaStatus::None,
         }
     }
 
     /// Parse result cells in [`RESULT_COLUMNS`] order. `None` when the status
     /// cell is empty or not a known status. Values are trimmed; invalid UTF-8
     /// is replaced; an `attempts` cell that is not a number reads as `None`.
-    pub fn from_cells(cells: [&[u8]; 9]) -> Option<RowResult> {
+    pub fn from_cells(cells: [&[u8]; RESULT_COLUMNS.len()]) -> Option<RowResult> {
         let text = |i: usize| String::from_utf8_lossy(cells[i]).trim().to_owned();
         let status = std::str::from_utf8(cells[0]).ok()?.trim();
         if status.is_empty() {
@@ -176,11 +255,12 @@ impl RowResult {
             attempts: text(6).parse().ok(),
             error_code: text(7),
             error: text(8),
+            mca_status: McaStatus::parse(&text(9)),
         })
     }
 
     /// The cells written for this result, in [`RESULT_COLUMNS`] order.
-    pub fn cells(&self) -> [Cow<'_, str>; 9] {
+    pub fn cells(&self) -> [Cow<'_, str>; RESULT_COLUMNS.len()] {
         [
             Cow::Borrowed(self.status.as_str()),
             Cow::Borrowed(&self.customer_id),
@@ -192,6 +272,7 @@ impl RowResult {
                 .map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string())),
             Cow::Borrowed(&self.error_code),
             Cow::Borrowed(&self.error),
+            self.mca_status.as_cell(),
         ]
     }
 }
@@ -445,8 +526,7 @@ mod tests {
         String::from_utf8(bytes).unwrap()
     }
 
-    const RESULT_HEADER: &str =
-        "status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error";
+    const RESULT_HEADER: &str = "status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error,mca_status";
 
     #[test]
     fn status_round_trips_through_text() {
@@ -457,6 +537,29 @@ mod tests {
         assert_eq!(" Would-Create ".parse::<Status>(), Ok(Status::WouldCreate));
         assert_eq!("CREATED".parse::<Status>(), Ok(Status::Created));
         assert!("done".parse::<Status>().is_err());
+    }
+
+    #[test]
+    fn mca_status_round_trips_through_text() {
+        for status in [
+            McaStatus::None,
+            McaStatus::Attested,
+            McaStatus::AlreadyAttested,
+            McaStatus::Skipped,
+            McaStatus::Failed("403 (code 600006): not allowed".to_owned()),
+        ] {
+            assert_eq!(McaStatus::parse(&status.to_string()), status, "{status}");
+        }
+        assert_eq!(
+            McaStatus::parse(" Already-Attested "),
+            McaStatus::AlreadyAttested
+        );
+        assert_eq!(McaStatus::parse("FAILED"), McaStatus::Failed(String::new()));
+        assert_eq!(McaStatus::Failed(String::new()).to_string(), "failed");
+        assert_eq!(McaStatus::parse("yes"), McaStatus::Failed("yes".to_owned()));
+        assert!(McaStatus::Attested.is_done() && McaStatus::AlreadyAttested.is_done());
+        assert!(!McaStatus::Skipped.is_done() && !McaStatus::None.is_done());
+        assert!(McaStatus::parse("failed: x").is_failed());
     }
 
     #[test]
@@ -488,7 +591,7 @@ mod tests {
         assert_eq!(
             output,
             format!(
-                "{HEADER},Account Manager,{RESULT_HEADER}\n{ROW},\"Park, J.\",created,c-1,,,,,1,,\n"
+                "{HEADER},Account Manager,{RESULT_HEADER}\n{ROW},\"Park, J.\",created,c-1,,,,,1,,,\n"
             )
         );
     }
@@ -506,7 +609,7 @@ mod tests {
         assert_eq!(
             lines.next(),
             Some(
-                "n1,Contoso,contoso,EMEA,a@b.example,en-GB,en,Ann,Lee,1 High St,GB,tail,valid,,,,,,,,"
+                "n1,Contoso,contoso,EMEA,a@b.example,en-GB,en,Ann,Lee,1 High St,GB,tail,valid,,,,,,,,,"
             )
         );
     }
@@ -539,7 +642,7 @@ mod tests {
         assert!(output.starts_with(UTF8_BOM));
         let output = text(output[UTF8_BOM.len()..].to_vec());
         let expected = format!(
-            "{};{}\r\n{};invalid;;;;;;;;\"email: not an address; country: unknown\"\r\n",
+            "{};{}\r\n{};invalid;;;;;;;;\"email: not an address; country: unknown\";\r\n",
             HEADER.replace(',', ";"),
             RESULT_HEADER.replace(',', ";"),
             ROW.replace(',', ";"),
@@ -553,7 +656,7 @@ mod tests {
         let output = text(round_trip(input, &RowResult::new(Status::Valid)));
         assert_eq!(
             output.lines().nth(1).unwrap(),
-            format!("{ROW},valid,,,,,,,,").replace(',', "\t")
+            format!("{ROW},valid,,,,,,,,,").replace(',', "\t")
         );
     }
 
@@ -570,7 +673,7 @@ mod tests {
         let output = text(round_trip(input, &result));
         assert_eq!(
             output,
-            format!("{HEADER},notes,{RESULT_HEADER}\n{ROW},keep me,created,c-9,,,,r-1,1,,\n")
+            format!("{HEADER},notes,{RESULT_HEADER}\n{ROW},keep me,created,c-9,,,,r-1,1,,,\n")
         );
     }
 
@@ -593,21 +696,22 @@ mod tests {
         let output = text(round_trip(input, &RowResult::new(Status::Invalid)));
         assert_eq!(
             output.lines().nth(1).unwrap(),
-            "CRM-2,Short,,,,,,,,,,invalid,,,,,,,,"
+            "CRM-2,Short,,,,,,,,,,invalid,,,,,,,,,"
         );
     }
 
     #[test]
     fn result_cells_parse_back() {
         let mut result = RowResult::new(Status::Rejected);
+        result.mca_status = McaStatus::Failed("template: 403".to_owned());
         result.error_code = "600011".to_owned();
         result.error = "domain taken".to_owned();
         result.attempts = Some(3);
         let cells = result.cells();
         let bytes: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
-        let cells: [&[u8]; 9] = bytes.try_into().unwrap();
+        let cells: [&[u8]; 10] = bytes.try_into().unwrap();
         assert_eq!(RowResult::from_cells(cells), Some(result));
-        assert_eq!(RowResult::from_cells([b"".as_slice(); 9]), None);
+        assert_eq!(RowResult::from_cells([b"".as_slice(); 10]), None);
     }
 
     #[test]
@@ -639,7 +743,7 @@ mod tests {
         assert!(output.starts_with(UTF8_BOM));
         assert_eq!(
             text(output[UTF8_BOM.len()..].to_vec()),
-            format!("{HEADER},{RESULT_HEADER}\n{ROW},created,,,,,,,,\n{ROW},failed,,,,,,,,\n")
+            format!("{HEADER},{RESULT_HEADER}\n{ROW},created,,,,,,,,,\n{ROW},failed,,,,,,,,,\n")
         );
     }
 
@@ -676,7 +780,7 @@ mod tests {
         writer.finish().unwrap();
         assert_eq!(
             text(std::fs::read(&results_path).unwrap()),
-            format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,\n")
+            format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,,\n")
         );
     }
 

@@ -47,7 +47,8 @@ fn check_results(input: &std::path::Path, results: &std::path::Path) {
             "request_id",
             "attempts",
             "error_code",
-            "error"
+            "error",
+            "mca_status"
         ]
     );
     for (g, w) in got.rows.iter().zip(&want.rows) {

@@ -1,12 +1,13 @@
 //! Subcommand implementations: each turns parsed arguments into an [`ExitStatus`].
 
+mod connect;
 mod run;
 mod validate;
 
 use std::io::Write;
 
 use crate::cli::{Cli, Command};
-use crate::results::Status;
+use crate::results::{McaStatus, Status};
 
 pub use run::run;
 pub use validate::validate;
@@ -101,6 +102,57 @@ impl StatusCounts {
     }
 }
 
+/// Rows per `mca_status` (rows without MCA values are not counted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct McaCounts {
+    /// `attested`.
+    pub attested: u64,
+    /// `already_attested`.
+    pub already_attested: u64,
+    /// `failed: ...`.
+    pub failed: u64,
+    /// `skipped`.
+    pub skipped: u64,
+}
+
+impl McaCounts {
+    /// Count one row.
+    pub fn add(&mut self, status: &McaStatus) {
+        match status {
+            McaStatus::None => {}
+            McaStatus::Attested => self.attested += 1,
+            McaStatus::AlreadyAttested => self.already_attested += 1,
+            McaStatus::Failed(_) => self.failed += 1,
+            McaStatus::Skipped => self.skipped += 1,
+        }
+    }
+
+    /// Attestations that failed.
+    pub fn failed(&self) -> u64 {
+        self.failed
+    }
+
+    /// Rows counted.
+    pub fn total(&self) -> u64 {
+        self.attested + self.already_attested + self.failed + self.skipped
+    }
+
+    /// `2 attested, 1 failed`: the non-zero counts.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = [
+            (self.attested, "attested"),
+            (self.already_attested, "already attested"),
+            (self.failed, "failed"),
+            (self.skipped, "skipped"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        parts.join(", ")
+    }
+}
+
 /// Every status, in the order summaries list them.
 pub const ALL_STATUSES: [Status; 8] = [
     Status::Created,
@@ -131,7 +183,42 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
             runtime.block_on(crate::sandbox::run_cli(&args))?;
             Ok(ExitStatus::Success)
         }
+        Command::Completions(args) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            completions(args.shell, &mut out)?;
+            out.flush()?;
+            Ok(ExitStatus::Success)
+        }
     }
+}
+
+/// Write the completion script for `shell` to `out`.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut buffer = Vec::new();
+    clap_complete::generate(shell, &mut command, "pc-onboard", &mut buffer);
+    out.write_all(&buffer)?;
+    Ok(())
+}
+
+/// Refuse a `--results` path that names a workbook: results are always CSV.
+pub fn check_results_path(path: &std::path::Path) -> anyhow::Result<()> {
+    let workbook = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["xlsx", "xlsm", "xls", "ods"]
+            .iter()
+            .any(|w| e.eq_ignore_ascii_case(w))
+    });
+    if workbook {
+        anyhow::bail!(
+            "--results {}: results are written as CSV (comma-separated, UTF-8), also for .xlsx \
+             input; name the file .csv, e.g. --results {}",
+            path.display(),
+            path.with_extension("csv").display()
+        );
+    }
+    Ok(())
 }
 
 /// The lines printed for a fatal error: `error: ...` and, where one helps, `hint: ...`.

@@ -1,18 +1,26 @@
-//! `pc-onboard validate`: every row checked offline, all problems in one pass.
+//! `pc-onboard validate`: every row checked offline, all problems in one
+//! pass; with `--online`, valid rows are also checked against Partner Center
+//! (domain, address, the country's live rules).
 
 use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use anyhow::Context;
 use serde_json::json;
+use tokio::task::JoinSet;
 
+use super::connect::{ConnectOptions, Session};
 use super::{ExitStatus, StatusCounts};
 use crate::cli::ValidateArgs;
 use crate::input::{Field, InputReader, InputRow, Layout};
-use crate::pipeline::{RowPlan, plan_row};
-use crate::results::{FlushPolicy, ResultsWriter, RowResult, Status};
-use crate::validate::Uniqueness;
+use crate::pipeline::{
+    AbortReason, Preflight, PreflightOutcome, RUN_AHEAD_WINDOW, ReorderBuffer, RowPlan, plan_row,
+};
+use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status};
+use crate::validate::{Problem, Uniqueness};
 
-/// How many invalid rows are listed on stderr before the rest are only counted.
+/// How many problem rows are listed on stderr before the rest are only counted.
 const LISTED_PROBLEM_ROWS: u64 = 20;
 
 /// Validate `args.input`; per-row JSON goes to `out`, the report to `err`.
@@ -21,73 +29,285 @@ pub fn validate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    let mut reader = InputReader::open(&args.input)?;
+    if let Some(path) = &args.results {
+        super::check_results_path(path)?;
+    }
+    let mut reader = InputReader::open_with(&args.input, &args.input_options())?;
     let layout = reader.layout().clone();
-    let mut writer = match &args.results {
+    if args.is_online() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        return runtime.block_on(validate_online(args, &mut reader, &layout, out, err));
+    }
+    // Offline: deterministic and cheap to re-run, so the results are buffered.
+    let writer = match &args.results {
         Some(path) => Some(ResultsWriter::create(path, &layout, FlushPolicy::Buffered)?),
         None => None,
     };
+    let mut report = Report::new(args, &layout, writer, out, err);
     let mut uniqueness = Uniqueness::new();
-    let mut counts = StatusCounts::default();
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
         let plan = plan_row(&row, &layout, &mut uniqueness);
         let result = plan.offline_result(Status::Valid);
-        counts.add(result.status);
-        if args.json {
-            serde_json::to_writer(&mut *out, &row_json(&row, &layout, &plan, &result))?;
-            out.write_all(b"\n")?;
-        } else if result.status == Status::Invalid {
-            let listed = counts.get(Status::Invalid);
-            if listed <= LISTED_PROBLEM_ROWS {
-                writeln!(err, "row {}: {}", row.number, result.error)?;
+        report.row(&row, plan.problems(), &result)?;
+    }
+    report.finish(None)
+}
+
+/// `--online`: offline checks first, then the online checks of the valid
+/// rows, concurrently under the rate limit; results in input order, each
+/// row flushed as soon as its turn comes.
+async fn validate_online(
+    args: &ValidateArgs,
+    reader: &mut InputReader,
+    layout: &Layout,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    let mut session = Session::open(&ConnectOptions::for_validate(args)).await?;
+    let Some(engine) = session.engine.clone() else {
+        session.close().await;
+        anyhow::bail!(
+            "validate --online needs Partner Center credentials: set PC_TENANT_ID, PC_CLIENT_ID and PC_CLIENT_SECRET (or PC_REFRESH_TOKEN with PC_CLIENT_ID, or PC_ACCESS_TOKEN), or check against the built-in sandbox with --sandbox"
+        );
+    };
+    let writer = match &args.results {
+        Some(path) => Some(ResultsWriter::create(path, layout, FlushPolicy::EveryRow)?),
+        None => None,
+    };
+    let mut report = Report::new(args, layout, writer, out, err);
+    let preflight = Arc::new(Preflight::new(engine.clone()));
+    let max_rows = (session.concurrency.max_limit() as usize * 4).max(32);
+    let mut checks: JoinSet<(u64, InputRow, PreflightOutcome)> = JoinSet::new();
+    let mut order: ReorderBuffer<Finished> = ReorderBuffer::new(0);
+    let mut stopped: Option<AbortReason> = None;
+    let mut uniqueness = Uniqueness::new();
+    let mut index = 0u64;
+    let outcome = async {
+        loop {
+            let mut row = InputRow::new();
+            if !reader.read_row(&mut row)? {
+                break;
+            }
+            let i = index;
+            index += 1;
+            match plan_row(&row, layout, &mut uniqueness) {
+                RowPlan::Valid(customer) => match &stopped {
+                    None => {
+                        let preflight = preflight.clone();
+                        checks.spawn(async move {
+                            let outcome = preflight.check(&customer).await;
+                            (i, row, outcome)
+                        });
+                    }
+                    Some(reason) => {
+                        let mut result = RowResult::new(Status::Cancelled);
+                        result.error = not_checked(reason);
+                        if customer.mca.is_some() {
+                            result.mca_status = McaStatus::Skipped;
+                        }
+                        order.push(i, Finished::new(row, result, Vec::new()));
+                    }
+                },
+                plan => {
+                    let result = plan.offline_result(Status::Valid);
+                    order.push(i, Finished::new(row, result, plan.problems().to_vec()));
+                }
+            }
+            report.emit(&mut order)?;
+            while !checks.is_empty()
+                && (checks.len() >= max_rows || index >= order.next_index() + RUN_AHEAD_WINDOW)
+            {
+                reap(&mut checks, &mut order, &mut stopped).await?;
+                report.emit(&mut order)?;
             }
         }
-        if let Some(writer) = writer.as_mut() {
-            writer.write(&row, &result)?;
+        while !checks.is_empty() {
+            reap(&mut checks, &mut order, &mut stopped).await?;
+            report.emit(&mut order)?;
         }
+        Ok::<(), anyhow::Error>(())
     }
-    if let Some(writer) = writer {
-        writer.finish()?;
-    }
-    let invalid = counts.get(Status::Invalid);
-    if !args.json && invalid > LISTED_PROBLEM_ROWS {
-        let more = invalid - LISTED_PROBLEM_ROWS;
-        let see = match &args.results {
-            Some(path) => format!("see {}", path.display()),
-            None => "use --results FILE to see every row".to_owned(),
-        };
-        writeln!(err, "... and {more} more invalid rows ({see})")?;
-    }
+    .await;
+    session.close().await;
+    outcome?;
+    let counters = &engine.counters;
     writeln!(
-        err,
-        "{}: {} rows: {}{}",
-        args.input.display(),
-        counts.total(),
-        counts.describe(),
-        match &args.results {
-            Some(path) => format!(" -> {}", path.display()),
-            None => String::new(),
+        report.err,
+        "  checked online against {}: {} calls, {} retries, {} answers 429",
+        session.describe,
+        counters.other_calls.load(Ordering::Relaxed),
+        counters.retries.load(Ordering::Relaxed),
+        counters.throttled.load(Ordering::Relaxed),
+    )?;
+    let status = report.finish(stopped.as_ref())?;
+    if let Some(AbortReason::Auth(reason)) = &stopped {
+        anyhow::bail!(
+            "authentication failed during the online checks: {reason}; the rows not checked are `cancelled`"
+        );
+    }
+    Ok(status)
+}
+
+/// Wait for one online check and queue its row.
+async fn reap(
+    checks: &mut JoinSet<(u64, InputRow, PreflightOutcome)>,
+    order: &mut ReorderBuffer<Finished>,
+    stopped: &mut Option<AbortReason>,
+) -> anyhow::Result<()> {
+    let Some(done) = checks.join_next().await else {
+        return Ok(());
+    };
+    let (index, row, outcome) = done.context("an online check failed")?;
+    if let Some(reason) = outcome.abort
+        && stopped.is_none()
+    {
+        *stopped = Some(reason);
+    }
+    order.push(index, Finished::new(row, outcome.result, outcome.problems));
+    Ok(())
+}
+
+fn not_checked(reason: &AbortReason) -> String {
+    match reason {
+        AbortReason::Auth(e) => {
+            format!("not checked: the online checks stopped because authentication failed: {e}")
         }
-    )
-    .context("cannot write to stderr")?;
-    Ok(ExitStatus::from_counts(&counts))
+        AbortReason::BudgetExhausted => "not checked: the online checks stopped after the retry budget ran out (Partner Center looks unavailable); run validate again later".to_owned(),
+    }
+}
+
+/// One row ready for the report.
+struct Finished {
+    row: InputRow,
+    result: RowResult,
+    problems: Vec<Problem>,
+}
+
+impl Finished {
+    fn new(row: InputRow, result: RowResult, problems: Vec<Problem>) -> Self {
+        Finished {
+            row,
+            result,
+            problems,
+        }
+    }
+}
+
+/// Where each row's outcome goes: counts, `--json` lines, the problem
+/// listing on stderr, and the results file.
+struct Report<'a> {
+    args: &'a ValidateArgs,
+    layout: &'a Layout,
+    writer: Option<ResultsWriter>,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    counts: StatusCounts,
+    listed: u64,
+}
+
+impl<'a> Report<'a> {
+    fn new(
+        args: &'a ValidateArgs,
+        layout: &'a Layout,
+        writer: Option<ResultsWriter>,
+        out: &'a mut dyn Write,
+        err: &'a mut dyn Write,
+    ) -> Self {
+        Report {
+            args,
+            layout,
+            writer,
+            out,
+            err,
+            counts: StatusCounts::default(),
+            listed: 0,
+        }
+    }
+
+    /// Report every row whose turn has come.
+    fn emit(&mut self, order: &mut ReorderBuffer<Finished>) -> anyhow::Result<()> {
+        while let Some(done) = order.pop_ready() {
+            self.row(&done.row, &done.problems, &done.result)?;
+        }
+        Ok(())
+    }
+
+    fn row(
+        &mut self,
+        row: &InputRow,
+        problems: &[Problem],
+        result: &RowResult,
+    ) -> anyhow::Result<()> {
+        self.counts.add(result.status);
+        if self.args.json {
+            let value = row_json(row, self.layout, problems, result);
+            serde_json::to_writer(&mut *self.out, &value)?;
+            self.out.write_all(b"\n")?;
+            if self.args.is_online() {
+                self.out.flush()?;
+            }
+        } else if matches!(result.status, Status::Invalid | Status::Failed) {
+            self.listed += 1;
+            if self.listed <= LISTED_PROBLEM_ROWS {
+                writeln!(self.err, "row {}: {}", row.number, result.error)?;
+            }
+        }
+        if let Some(writer) = self.writer.as_mut() {
+            writer.write(row, result)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, stopped: Option<&AbortReason>) -> anyhow::Result<ExitStatus> {
+        if let Some(writer) = self.writer.take() {
+            writer.finish()?;
+        }
+        let args = self.args;
+        if !args.json && self.listed > LISTED_PROBLEM_ROWS {
+            let more = self.listed - LISTED_PROBLEM_ROWS;
+            let see = match &args.results {
+                Some(path) => format!("see {}", path.display()),
+                None => "use --results FILE to see every row".to_owned(),
+            };
+            writeln!(self.err, "... and {more} more rows with problems ({see})")?;
+        }
+        if let Some(AbortReason::BudgetExhausted) = stopped {
+            writeln!(
+                self.err,
+                "stopped early: the retry budget ran out (Partner Center looks unavailable); the rows not checked are `cancelled`"
+            )?;
+        }
+        writeln!(
+            self.err,
+            "{}: {} rows: {}{}",
+            args.input.display(),
+            self.counts.total(),
+            self.counts.describe(),
+            match &args.results {
+                Some(path) => format!(" -> {}", path.display()),
+                None => String::new(),
+            }
+        )
+        .context("cannot write to stderr")?;
+        Ok(ExitStatus::from_counts(&self.counts))
+    }
 }
 
 fn row_json(
     row: &InputRow,
     layout: &Layout,
-    plan: &RowPlan,
+    problems: &[Problem],
     result: &RowResult,
 ) -> serde_json::Value {
     let (fields, _) = row.fields(layout);
-    let problems: Vec<_> = match plan {
-        RowPlan::Invalid(problems) => problems
-            .iter()
-            .map(|p| json!({"column": p.field.name(), "code": p.kind.api_code(), "message": p.message}))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let problems: Vec<_> = problems
+        .iter()
+        .map(|p| json!({"column": p.field.name(), "code": p.kind.api_code(), "message": p.message}))
+        .collect();
     json!({
         "row": row.number,
         "line": row.line,
@@ -98,5 +318,6 @@ fn row_json(
         "tenant_id": result.tenant_id,
         "problems": problems,
         "error": result.error,
+        "mca_status": result.mca_status.to_string(),
     })
 }

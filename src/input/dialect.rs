@@ -123,13 +123,11 @@ fn count_delimiters(text: &[u8], complete: bool) -> (Vec<[usize; 3]>, bool) {
 
 /// Why `sample` (the start of a file named `path`) is not CSV text, if it isn't.
 pub(crate) fn not_csv_reason(sample: &[u8], extension: Option<&str>) -> Option<String> {
-    let is_xlsx =
-        extension.is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+    let is_ods = extension.is_some_and(|e| e.eq_ignore_ascii_case("ods"));
     if sample.starts_with(b"PK\x03\x04") {
-        return Some(if is_xlsx {
-            "it is an Excel workbook, and reading .xlsx is not supported yet; save the first \
-             sheet as CSV UTF-8"
-                .to_owned()
+        // `.xlsx` and `.xlsm` files never get here: they are read as workbooks.
+        return Some(if is_ods {
+            "it is an OpenDocument spreadsheet; save it as .xlsx or CSV UTF-8".to_owned()
         } else {
             "it looks like an Excel workbook; save as CSV or use .xlsx".to_owned()
         });

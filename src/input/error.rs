@@ -69,6 +69,39 @@ pub enum InputError {
         /// Zero-based index of the second header.
         second_index: usize,
     },
+    /// An `.xlsx` file that cannot be read as a workbook (damaged, password
+    /// protected, not a workbook at all).
+    #[error("cannot read {} as an Excel workbook: {reason}", .path.display())]
+    Workbook {
+        /// The input file.
+        path: PathBuf,
+        /// What the workbook reader said.
+        reason: String,
+    },
+    /// `--sheet` names a sheet the workbook does not have.
+    #[error(
+        "{} has no sheet `{sheet}`; its sheets are {}",
+        .path.display(), quote_list(.available)
+    )]
+    UnknownSheet {
+        /// The input file.
+        path: PathBuf,
+        /// The sheet asked for.
+        sheet: String,
+        /// The worksheets the workbook has, in order.
+        available: Vec<String>,
+    },
+    /// `--sheet` was given for an input that is not a workbook.
+    #[error(
+        "{} is read as CSV, so it has no sheet `{sheet}`: --sheet applies to .xlsx workbooks",
+        .path.display()
+    )]
+    NotAWorkbook {
+        /// The input file.
+        path: PathBuf,
+        /// The sheet asked for.
+        sheet: String,
+    },
     /// The CSV reader failed in a way that cannot be skipped.
     #[error("cannot read {} at line {line}: {}", .path.display(), csv_reason(.error))]
     Csv {
@@ -93,13 +126,24 @@ impl InputError {
                 "the first row must hold the column names; see samples/customers.csv".to_owned(),
             ),
             InputError::NotCsv { .. } => Some(
-                "in Excel use File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\"".to_owned(),
-            ),
-            InputError::MissingColumns { .. } => Some(
-                "headers are matched ignoring case, spaces, `_` and `-`; rename the header cell \
-                 or add the column"
+                "in Excel use File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\" or \
+                 \"Excel Workbook (*.xlsx)\""
                     .to_owned(),
             ),
+            InputError::MissingColumns { .. } => Some(
+                "headers are matched ignoring case, spaces, `_` and `-`; rename the header cell, \
+                 add the column, or map your header in the config file's [columns] section"
+                    .to_owned(),
+            ),
+            InputError::Workbook { .. } => Some(
+                "open it in Excel and save it as \"Excel Workbook (*.xlsx)\" without a password, \
+                 or save the sheet as CSV UTF-8"
+                    .to_owned(),
+            ),
+            InputError::UnknownSheet { .. } => {
+                Some("sheet names are matched ignoring case; quote names with spaces".to_owned())
+            }
+            InputError::NotAWorkbook { .. } => None,
             InputError::DuplicateColumn { .. } => None,
             InputError::Csv { .. } => None,
         }
@@ -113,6 +157,9 @@ impl InputError {
             | InputError::NotCsv { path, .. }
             | InputError::MissingColumns { path, .. }
             | InputError::DuplicateColumn { path, .. }
+            | InputError::Workbook { path, .. }
+            | InputError::UnknownSheet { path, .. }
+            | InputError::NotAWorkbook { path, .. }
             | InputError::Csv { path, .. } => path,
         }
     }
@@ -184,6 +231,15 @@ fn describe_missing(missing: &[MissingColumn]) -> String {
     format!("{noun} {}", list.join("; "))
 }
 
+/// `` `a`, `b`, `c` `` (or `none` for an empty list).
+fn quote_list(items: &[String]) -> String {
+    if items.is_empty() {
+        return "none".to_owned();
+    }
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    quoted.join(", ")
+}
+
 /// An I/O error's message without the `(os error N)` suffix.
 pub(crate) fn io_reason(error: &io::Error) -> String {
     let text = error.to_string();
@@ -240,6 +296,19 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_sheet_lists_the_sheets() {
+        let error = InputError::UnknownSheet {
+            path: PathBuf::from("customers.xlsx"),
+            sheet: "Klanten".to_owned(),
+            available: vec!["Customers".to_owned(), "Lookup".to_owned()],
+        };
+        assert_eq!(
+            error.to_string(),
+            "customers.xlsx has no sheet `Klanten`; its sheets are `Customers`, `Lookup`"
+        );
+    }
+
+    #[test]
     fn every_error_display_is_one_line_naming_the_file() {
         let path = PathBuf::from("customers.csv");
         let errors = [
@@ -272,6 +341,19 @@ mod tests {
                 first_index: 1,
                 second: "domain_prefix".to_owned(),
                 second_index: 4,
+            },
+            InputError::Workbook {
+                path: path.clone(),
+                reason: "invalid zip archive".to_owned(),
+            },
+            InputError::UnknownSheet {
+                path: path.clone(),
+                sheet: "Klanten".to_owned(),
+                available: vec!["Customers".to_owned(), "Lookup".to_owned()],
+            },
+            InputError::NotAWorkbook {
+                path: path.clone(),
+                sheet: "Klanten".to_owned(),
             },
         ];
         for error in errors {

@@ -41,11 +41,21 @@ pub enum Field {
     RegistrationNumber,
     /// Indirect reseller's partner tenant GUID.
     AssociatedPartnerId,
+    /// First name of the customer's contact who accepted the Microsoft Customer Agreement.
+    McaFirstName,
+    /// Last name of the MCA contact.
+    McaLastName,
+    /// E-mail address of the MCA contact.
+    McaEmail,
+    /// Phone number of the MCA contact.
+    McaPhone,
+    /// When the customer accepted the MCA (`YYYY-MM-DD` or RFC 3339).
+    McaDate,
 }
 
 impl Field {
     /// Number of known fields.
-    pub const COUNT: usize = 18;
+    pub const COUNT: usize = 23;
 
     /// Every field, in canonical order.
     pub const ALL: [Field; Field::COUNT] = [
@@ -67,6 +77,11 @@ impl Field {
         Field::Country,
         Field::RegistrationNumber,
         Field::AssociatedPartnerId,
+        Field::McaFirstName,
+        Field::McaLastName,
+        Field::McaEmail,
+        Field::McaPhone,
+        Field::McaDate,
     ];
 
     /// Position of this field in [`Field::ALL`].
@@ -95,6 +110,11 @@ impl Field {
             Field::Country => "country",
             Field::RegistrationNumber => "registration_number",
             Field::AssociatedPartnerId => "associated_partner_id",
+            Field::McaFirstName => "mca_first_name",
+            Field::McaLastName => "mca_last_name",
+            Field::McaEmail => "mca_email",
+            Field::McaPhone => "mca_phone",
+            Field::McaDate => "mca_date",
         }
     }
 
@@ -144,8 +164,22 @@ impl Field {
                 "inn",
             ],
             Field::AssociatedPartnerId => &["associatedpartnerid"],
+            Field::McaFirstName => &["mcafirstname", "mcacontactfirstname"],
+            Field::McaLastName => &["mcalastname", "mcacontactlastname"],
+            Field::McaEmail => &["mcaemail", "mcacontactemail"],
+            Field::McaPhone => &["mcaphone", "mcaphonenumber", "mcacontactphonenumber"],
+            Field::McaDate => &["mcadate", "mcadateagreed", "dateagreed"],
         }
     }
+
+    /// The optional Microsoft Customer Agreement columns (`mca_*`).
+    pub const MCA: [Field; 5] = [
+        Field::McaFirstName,
+        Field::McaLastName,
+        Field::McaEmail,
+        Field::McaPhone,
+        Field::McaDate,
+    ];
 
     /// The field a normalized header names, if any.
     pub fn from_normalized_header(normalized: &str) -> Option<Field> {
@@ -267,6 +301,24 @@ mod tests {
                 "{h}"
             );
         }
+    }
+
+    #[test]
+    fn mca_columns_are_known_and_optional() {
+        for (h, f) in [
+            ("mca_first_name", Field::McaFirstName),
+            ("MCA Last Name", Field::McaLastName),
+            ("McaEmail", Field::McaEmail),
+            ("mca_phone_number", Field::McaPhone),
+            ("DateAgreed", Field::McaDate),
+        ] {
+            assert_eq!(
+                Field::from_normalized_header(&normalize_header(h)),
+                Some(f),
+                "{h}"
+            );
+        }
+        assert!(Field::MCA.iter().all(|f| !f.column_required()));
     }
 
     #[test]

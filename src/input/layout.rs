@@ -33,6 +33,8 @@ pub struct Layout {
     pub field_columns: [Option<usize>; Field::COUNT],
     /// The column of each of [`RESULT_COLUMNS`], if present (a fed-back results file).
     pub result_columns: [Option<usize>; RESULT_COLUMN_COUNT],
+    /// The worksheet read, for a workbook input (`None` for CSV).
+    pub sheet: Option<String>,
 }
 
 impl Layout {
@@ -43,14 +45,47 @@ impl Layout {
         headers: csv::ByteRecord,
         dialect: Dialect,
     ) -> Result<Layout, InputError> {
+        Self::from_headers_with(path, headers, dialect, &[])
+    }
+
+    /// [`Layout::from_headers`] with header overrides: a header equal
+    /// (normalized) to one of `columns` maps to its field, and that field's
+    /// aliases then do not apply (a header that is an alias of it passes
+    /// through). A field whose configured header is absent falls back to
+    /// its aliases.
+    pub fn from_headers_with(
+        path: &Path,
+        headers: csv::ByteRecord,
+        dialect: Dialect,
+        columns: &[(Field, String)],
+    ) -> Result<Layout, InputError> {
         let result_keys = RESULT_COLUMNS.map(normalize_header);
+        let configured: Vec<(Field, String)> = columns
+            .iter()
+            .map(|(field, header)| (*field, normalize_header(header.trim())))
+            .collect();
+        let keys: Vec<String> = headers
+            .iter()
+            .map(|raw| normalize_header(&String::from_utf8_lossy(raw)))
+            .collect();
+        // Fields whose configured header is present: their aliases are off.
+        let overridden: Vec<Field> = configured
+            .iter()
+            .filter(|(_, header)| keys.contains(header))
+            .map(|(field, _)| *field)
+            .collect();
         let mut field_columns = [None; Field::COUNT];
         let mut result_columns = [None; RESULT_COLUMN_COUNT];
         let mut passthrough = Vec::with_capacity(headers.len());
         let mut unknown = Vec::new();
-        for (index, raw) in headers.iter().enumerate() {
-            let key = normalize_header(&String::from_utf8_lossy(raw));
-            if let Some(field) = Field::from_normalized_header(&key) {
+        for (index, key) in keys.into_iter().enumerate() {
+            let by_config = configured
+                .iter()
+                .find(|(_, header)| *header == key)
+                .map(|(field, _)| *field);
+            let by_alias =
+                Field::from_normalized_header(&key).filter(|field| !overridden.contains(field));
+            if let Some(field) = by_config.or(by_alias) {
                 claim(
                     path,
                     &headers,
@@ -97,6 +132,7 @@ impl Layout {
             passthrough,
             field_columns,
             result_columns,
+            sheet: None,
         })
     }
 
@@ -256,6 +292,48 @@ mod tests {
         assert!(matches!(error, InputError::DuplicateColumn { .. }));
         assert!(text.contains("`company_name` (column 1)"), "{text}");
         assert!(text.contains("`Company Name` (column 10)"), "{text}");
+    }
+
+    fn layout_with(header: &str, columns: &[(Field, &str)]) -> Result<Layout, InputError> {
+        let headers = csv::ByteRecord::from(header.split(',').collect::<Vec<_>>());
+        let columns: Vec<(Field, String)> =
+            columns.iter().map(|(f, h)| (*f, (*h).to_owned())).collect();
+        Layout::from_headers_with(
+            Path::new("customers.csv"),
+            headers,
+            Dialect::default(),
+            &columns,
+        )
+    }
+
+    #[test]
+    fn a_configured_header_maps_to_its_field() {
+        let header = REQUIRED.replace("company_name", "Klantnaam");
+        assert!(layout(&header).is_err());
+        let layout = layout_with(&header, &[(Field::CompanyName, "klant naam")]).unwrap();
+        assert_eq!(layout.column(Field::CompanyName), Some(0));
+        assert_eq!(layout.passthrough, (0..9).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_configured_header_wins_over_aliases() {
+        // `Name` is an alias of company_name; the config says company_name
+        // is `Klantnaam`, so `Name` passes through untouched.
+        let header = format!("{},Name", REQUIRED.replace("company_name", "Klantnaam"));
+        let layout = layout_with(&header, &[(Field::CompanyName, "Klantnaam")]).unwrap();
+        assert_eq!(layout.column(Field::CompanyName), Some(0));
+        assert_eq!(layout.passthrough, (0..10).collect::<Vec<_>>());
+        // A configured header can take an alias of another field.
+        let header = format!("{REQUIRED},Name");
+        let layout = layout_with(&header, &[(Field::ExternalId, "Name")]).unwrap();
+        assert_eq!(layout.column(Field::ExternalId), Some(9));
+        assert_eq!(layout.column(Field::CompanyName), Some(0));
+    }
+
+    #[test]
+    fn a_configured_header_that_is_absent_falls_back_to_aliases() {
+        let layout = layout_with(REQUIRED, &[(Field::CompanyName, "Klantnaam")]).unwrap();
+        assert_eq!(layout.column(Field::CompanyName), Some(0));
     }
 
     #[test]

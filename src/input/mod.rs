@@ -1,22 +1,29 @@
 //! Reading input files: dialect detection, header matching, typed rows.
 //!
-//! [`InputReader::open`] sniffs the file (UTF-8 BOM; `,` `;` or tab; CRLF or
-//! LF), maps its header row to a [`Layout`] and then streams [`InputRow`]s,
-//! reusing one record buffer. Rows keep their bytes exactly for the results
-//! file; [`InputRow::fields`] reads the trimmed values of the known fields.
+//! [`InputReader::open`] sniffs a CSV file (UTF-8 BOM; `,` `;` or tab; CRLF
+//! or LF) or loads one worksheet of an `.xlsx` workbook (cells as the text
+//! Excel shows), maps its header row to a [`Layout`] and then streams
+//! [`InputRow`]s, reusing one record buffer. Rows keep their bytes exactly
+//! for the results file; [`InputRow::fields`] reads the trimmed values of
+//! the known fields. [`InputOptions`] pick the sheet and map non-standard
+//! headers.
 
+mod cell_text;
 mod csv_reader;
 mod dialect;
 mod error;
 mod field;
 mod layout;
+mod options;
 mod reader;
 mod row;
+mod xlsx_reader;
 
 pub use dialect::{DELIMITERS, Dialect, UTF8_BOM};
 pub(crate) use error::io_reason;
 pub use error::{InputError, MissingColumn};
 pub use field::{CustomerFields, Field, normalize_header};
 pub use layout::{Layout, RESULT_COLUMN_COUNT};
-pub use reader::InputReader;
-pub use row::InputRow;
+pub use options::InputOptions;
+pub use reader::{InputReader, is_workbook_path};
+pub use row::{CellIssue, CellIssueKind, InputRow};

@@ -3,13 +3,17 @@
 use std::path::Path;
 
 use super::csv_reader::CsvSource;
+use super::dialect::Dialect;
 use super::error::InputError;
 use super::field::{Field, normalize_header};
 use super::layout::Layout;
+use super::options::InputOptions;
 use super::row::InputRow;
+use super::xlsx_reader::XlsxSource;
 use crate::results::RESULT_COLUMNS;
 
-/// Streams the rows of one input file in constant memory.
+/// Streams the rows of one input file: CSV in constant memory, or one
+/// worksheet of an `.xlsx` workbook (loaded into memory by calamine).
 ///
 /// ```no_run
 /// # fn main() -> Result<(), pc_onboard::input::InputError> {
@@ -34,32 +38,70 @@ pub struct InputReader {
 /// record first, then one record per row.
 enum Source {
     Csv(CsvSource),
+    Xlsx(Box<XlsxSource>),
 }
 
 impl Source {
     fn read_record(&mut self, row: &mut InputRow) -> Result<bool, InputError> {
         match self {
-            Source::Csv(csv) => csv.read_record(row),
+            Source::Csv(csv) => {
+                row.cell_issues.clear();
+                csv.read_record(row)
+            }
+            Source::Xlsx(xlsx) => xlsx.read_record(row),
         }
     }
 }
 
+/// Whether `path` names an Excel workbook (`.xlsx`, `.xlsm`), read as such.
+pub fn is_workbook_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
+}
+
 impl InputReader {
-    /// Open `path`, detect its dialect and map its header row.
-    ///
-    /// Fails when the file cannot be read, is empty, is not CSV text, or its
-    /// header lacks a required column or names one twice.
+    /// Open `path` with the default [`InputOptions`]: see [`InputReader::open_with`].
     pub fn open(path: &Path) -> Result<InputReader, InputError> {
-        let csv = CsvSource::open(path)?;
-        let dialect = csv.dialect();
-        let mut source = Source::Csv(csv);
+        Self::open_with(path, &InputOptions::default())
+    }
+
+    /// Open `path` and map its header row. A `.xlsx` or `.xlsm` file is read
+    /// as a workbook (`options.sheet`, else its first visible worksheet);
+    /// anything else as CSV, whose dialect is detected. Headers named in
+    /// `options.columns` map to their fields before the aliases are tried.
+    ///
+    /// Fails when the file cannot be read, is empty, is not CSV text or a
+    /// readable workbook, lacks the sheet asked for, or its header lacks a
+    /// required column or names one twice.
+    pub fn open_with(path: &Path, options: &InputOptions) -> Result<InputReader, InputError> {
+        let (mut source, dialect, sheet) = if is_workbook_path(path) {
+            let xlsx = XlsxSource::open(path, options.sheet.as_deref())?;
+            let sheet = xlsx.sheet().to_owned();
+            // Results of a workbook are CSV: comma, no BOM, LF.
+            (
+                Source::Xlsx(Box::new(xlsx)),
+                Dialect::default(),
+                Some(sheet),
+            )
+        } else {
+            if let Some(sheet) = &options.sheet {
+                return Err(InputError::NotAWorkbook {
+                    path: path.to_owned(),
+                    sheet: sheet.clone(),
+                });
+            }
+            let csv = CsvSource::open(path)?;
+            let dialect = csv.dialect();
+            (Source::Csv(csv), dialect, None)
+        };
         let mut header = InputRow::new();
         if !source.read_record(&mut header)? {
             return Err(InputError::Empty {
                 path: path.to_owned(),
             });
         }
-        if header.record.len() == 1 {
+        if header.record.len() == 1 && sheet.is_none() {
             let text = String::from_utf8_lossy(&header.record[0]);
             if text.trim().is_empty() {
                 return Err(InputError::Empty {
@@ -80,8 +122,18 @@ impl InputReader {
                 });
             }
         }
-        let layout = Layout::from_headers(path, header.record, dialect)?;
+        let mut layout = Layout::from_headers_with(path, header.record, dialect, &options.columns)?;
+        layout.sheet = sheet;
         Ok(InputReader { source, layout })
+    }
+
+    /// The number of data rows, when the source knows it without reading
+    /// on (a workbook: already in memory). `None` for CSV.
+    pub fn known_row_count(&self) -> Option<u64> {
+        match &self.source {
+            Source::Csv(_) => None,
+            Source::Xlsx(xlsx) => Some(xlsx.remaining_rows()),
+        }
     }
 
     /// The header map and dialect of the file.

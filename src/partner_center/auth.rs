@@ -467,19 +467,32 @@ impl TokenSource {
 
         let fetched_at = Instant::now();
         let started = std::time::Instant::now();
+        let mut accept = reqwest::header::HeaderMap::new();
+        accept.insert(
+            reqwest::header::ACCEPT,
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+        super::trace::form_request(url, &accept, &form);
         let response = inner
             .http
             .post(url)
             .timeout(inner.timeout)
-            .header(reqwest::header::ACCEPT, "application/json")
+            .headers(accept)
             .form(&form)
             .send()
             .await;
         let (status, body) = match response {
             Ok(resp) => {
                 let status = resp.status().as_u16();
+                let traced = super::trace::enabled().then(|| resp.headers().clone());
                 match resp.bytes().await {
-                    Ok(body) => (status, body),
+                    Ok(body) => {
+                        if let Some(headers) = &traced {
+                            let elapsed = started.elapsed();
+                            super::trace::response("POST", url, status, elapsed, headers, &body);
+                        }
+                        (status, body)
+                    }
                     Err(e) => return Err(self.unavailable(&e)),
                 }
             }

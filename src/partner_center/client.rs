@@ -535,6 +535,12 @@ impl PartnerCenterClient {
                 })?;
                 headers.insert(HEADER_CONTINUATION_TOKEN, value);
             }
+            super::trace::request(
+                call.method.as_str(),
+                call.url.as_str(),
+                &headers,
+                call.body.map(str::as_bytes),
+            );
             let mut request = self
                 .inner
                 .http
@@ -556,10 +562,18 @@ impl PartnerCenterClient {
                         .get(RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
-                    response.bytes().await.map(|body| Answer {
-                        status,
-                        retry_after,
-                        body: Vec::from(body),
+                    let traced = super::trace::enabled().then(|| response.headers().clone());
+                    response.bytes().await.map(|body| {
+                        if let Some(headers) = &traced {
+                            let (method, url) = (call.method.as_str(), call.url.as_str());
+                            let elapsed = started.elapsed();
+                            super::trace::response(method, url, status, elapsed, headers, &body);
+                        }
+                        Answer {
+                            status,
+                            retry_after,
+                            body: Vec::from(body),
+                        }
                     })
                 }
                 Err(e) => Err(e),

@@ -7,5 +7,6 @@ pub mod error;
 pub mod models;
 pub mod request_id;
 pub mod resources;
+pub mod trace;
 
 pub use client::PartnerCenterClient;

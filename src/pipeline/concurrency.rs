@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::time::Instant;
 
 /// The in-flight limit `--concurrency auto` never exceeds.
 pub const AUTO_MAX: u32 = 64;
@@ -13,6 +14,23 @@ const HEADROOM: f64 = 1.2;
 
 /// Weight of the newest latency sample in the moving average.
 const EWMA_ALPHA: f64 = 0.2;
+
+/// The latency assumed before any call has completed.
+const INITIAL_GUESS_SECS: f64 = 1.0;
+
+/// How often a caller waiting for a slot looks again while the limit grows
+/// with the age of the run's first call (no slot is freed meanwhile).
+const WARM_UP_RECHECK: Duration = Duration::from_millis(50);
+
+/// The run's first call, until any call finishes.
+#[derive(Debug, Clone, Copy)]
+enum FirstCall {
+    NotStarted,
+    /// In flight since then, and no call has finished yet: every call takes
+    /// at least this long, a floor for the latency guess.
+    InFlight(Instant),
+    Finished,
+}
 
 /// The in-flight limit: fixed, or adapted to observed latency.
 ///
@@ -24,6 +42,7 @@ pub struct ConcurrencyController {
     fixed: Option<u32>,
     calls_per_second: f64,
     ewma_latency: Mutex<Option<f64>>,
+    first_call: Mutex<FirstCall>,
 }
 
 impl ConcurrencyController {
@@ -33,6 +52,7 @@ impl ConcurrencyController {
             fixed: Some(n.max(1)),
             calls_per_second: 0.0,
             ewma_latency: Mutex::new(None),
+            first_call: Mutex::new(FirstCall::NotStarted),
         }
     }
 
@@ -42,6 +62,7 @@ impl ConcurrencyController {
             fixed: None,
             calls_per_second: f64::from(calls_per_minute) / 60.0,
             ewma_latency: Mutex::new(None),
+            first_call: Mutex::new(FirstCall::NotStarted),
         }
     }
 
@@ -67,16 +88,49 @@ impl ConcurrencyController {
         ewma.map(Duration::from_secs_f64)
     }
 
+    fn first_call(&self) -> std::sync::MutexGuard<'_, FirstCall> {
+        self.first_call
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A call got a slot (the first one starts the warm-up clock).
+    fn call_started(&self) {
+        let mut first = self.first_call();
+        if matches!(*first, FirstCall::NotStarted) {
+            *first = FirstCall::InFlight(Instant::now());
+        }
+    }
+
+    /// A call gave its slot back: the warm-up floor no longer holds.
+    fn call_finished(&self) {
+        *self.first_call() = FirstCall::Finished;
+    }
+
+    /// Auto, and no call has finished yet: the limit grows with time alone.
+    fn warming_up(&self) -> bool {
+        self.fixed.is_none() && matches!(*self.first_call(), FirstCall::InFlight(_))
+    }
+
     /// The current in-flight limit.
     ///
     /// Auto: `ceil(rate/s x latency x 1.2)` clamped to `[1, 64]`. Before the
-    /// first call completes, latency is assumed to be one second, so the first
-    /// calls neither starve the rate nor flood a slow server.
+    /// first call completes, latency is assumed to be one second, or the age
+    /// of the run's first call if that is longer (every call takes at least
+    /// that long), so the first calls neither starve the rate nor flood a
+    /// slow server, and a slow server does not hold the run at the guess for
+    /// a whole latency.
     pub fn limit(&self) -> u32 {
         if let Some(n) = self.fixed {
             return n;
         }
-        let latency = self.latency().map_or(1.0, |d| d.as_secs_f64());
+        let latency = self.latency().map_or_else(
+            || match *self.first_call() {
+                FirstCall::InFlight(since) => since.elapsed().as_secs_f64().max(INITIAL_GUESS_SECS),
+                _ => INITIAL_GUESS_SECS,
+            },
+            |d| d.as_secs_f64(),
+        );
         let needed = (self.calls_per_second * latency * HEADROOM).ceil();
         // The float is clamped first, so the cast cannot truncate.
         needed.clamp(1.0, f64::from(AUTO_MAX)) as u32
@@ -111,6 +165,13 @@ pub struct CallSlots {
 #[derive(Debug)]
 pub struct CallSlot<'a> {
     _permit: SemaphorePermit<'a>,
+    controller: &'a ConcurrencyController,
+}
+
+impl Drop for CallSlot<'_> {
+    fn drop(&mut self) {
+        self.controller.call_finished();
+    }
 }
 
 impl CallSlots {
@@ -163,8 +224,26 @@ impl CallSlots {
         // The semaphore is never closed, so acquiring cannot fail; if it ever
         // did, waiting again is the only sensible answer.
         loop {
-            if let Ok(permit) = self.semaphore.acquire().await {
-                return CallSlot { _permit: permit };
+            let acquire = self.semaphore.acquire();
+            tokio::pin!(acquire);
+            // While the first call is out and none has finished, the limit
+            // grows with time alone: add the slots as it does, keeping this
+            // caller's place in the queue.
+            let acquired = loop {
+                if !self.controller.warming_up() {
+                    break acquire.await;
+                }
+                tokio::select! {
+                    acquired = &mut acquire => break acquired,
+                    () = tokio::time::sleep(WARM_UP_RECHECK) => self.resize(),
+                }
+            };
+            if let Ok(permit) = acquired {
+                self.controller.call_started();
+                return CallSlot {
+                    _permit: permit,
+                    controller: &self.controller,
+                };
             }
             tokio::task::yield_now().await;
         }
@@ -231,6 +310,46 @@ mod tests {
         }
         assert_eq!(*peak.lock().unwrap(), 3);
         assert_eq!(slots.in_flight(), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_first_call_raises_the_limit_before_it_completes() {
+        // 450/min against a 3 s server: the 1 s guess allows 7.5/s x 1 s x 1.2
+        // = 9 in flight; once the first call has been out 2 s, 18.
+        let slots = Arc::new(CallSlots::new(Arc::new(ConcurrencyController::auto(450))));
+        let first = slots.acquire().await;
+        let mut held = Vec::new();
+        for _ in 1..9 {
+            held.push(slots.acquire().await);
+        }
+        assert_eq!(slots.controller().limit(), 9);
+        let start = Instant::now();
+        let waiter = {
+            let slots = slots.clone();
+            tokio::spawn(async move {
+                let _slot = slots.acquire().await;
+                let got = Instant::now();
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                got
+            })
+        };
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(slots.controller().limit(), 18);
+        assert_eq!(
+            slots.in_flight(),
+            10,
+            "the waiter got a slot without one being freed"
+        );
+        let got = waiter.await.unwrap();
+        assert!(
+            got - start <= Duration::from_millis(1100),
+            "the waiter got its slot as soon as the floor passed 9: {:?}",
+            got - start
+        );
+        // Once any call has finished the floor is gone (no sample yet: the guess).
+        drop(first);
+        assert_eq!(slots.controller().limit(), 9);
+        drop(held);
     }
 
     #[test]

@@ -10,8 +10,8 @@ use super::worker::{AbortReason, CreateOutcome, Engine, PreparedRequest};
 use super::writer::{FinishedRow, write_in_order};
 use super::{ConcurrencyController, RowPlan, plan_row};
 use crate::input::{InputError, InputReader, InputRow};
-use crate::results::{ResultsError, ResultsWriter, RowResult, Status};
-use crate::validate::Uniqueness;
+use crate::results::{McaStatus, ResultsError, ResultsWriter, RowResult, Status};
+use crate::validate::{McaAttestation, Uniqueness};
 
 /// How far (in rows) the reader may run ahead of the last row written, so a
 /// stuck row cannot make the reorder buffer grow without bound.
@@ -186,37 +186,94 @@ impl Dispatcher {
     async fn dispatch(&mut self, index: u64, row: InputRow, plan: RowPlan) -> Result<(), RunError> {
         let customer = match plan {
             RowPlan::Valid(customer) => customer,
+            RowPlan::Attest { previous, mca } => {
+                return self.dispatch_attestation(index, row, previous, mca).await;
+            }
             other => {
                 let result = other.offline_result(Status::Valid);
                 return self.send(index, row, result).await;
             }
         };
         let request = PreparedRequest::new(&customer);
+        let mca = customer.mca;
         self.check_cancel();
         if let Some(reason) = &self.stopped {
-            let result = not_attempted(&request, reason);
+            let mut result = not_attempted(&request, reason);
+            if mca.is_some() {
+                result.mca_status = McaStatus::Skipped;
+            }
             return self.send(index, row, result).await;
         }
         let Some(engine) = self.ctx.engine.clone() else {
             // Offline dry run: the plan is the result.
             let mut result = RowResult::new(Status::WouldCreate);
             result.request_id = request.request_id.to_string();
+            if mca.is_some() {
+                result.mca_status = McaStatus::Skipped;
+            }
             return self.send(index, row, result).await;
         };
-        // Rows in progress are bounded too (calls in flight are bounded by
-        // the engine's slots; a row in backoff holds none).
+        self.make_room().await?;
+        let mode = self.ctx.mode;
+        self.inflight.spawn(async move {
+            let mut outcome = match mode {
+                Mode::Create => engine.create(&request).await,
+                Mode::DryRun => engine.plan(&request).await,
+            };
+            if let Some(mca) = mca {
+                let created = mode == Mode::Create && outcome.result.status.is_finished();
+                if created && outcome.abort.is_none() {
+                    let (status, abort) = engine.attest(&outcome.result.customer_id, &mca).await;
+                    outcome.result.mca_status = status;
+                    outcome.abort = abort;
+                } else {
+                    outcome.result.mca_status = McaStatus::Skipped;
+                }
+            }
+            (index, row, outcome)
+        });
+        Ok(())
+    }
+
+    /// A finished row (fed-back results) whose MCA attestation is still to
+    /// do: attest only; the row is otherwise copied.
+    async fn dispatch_attestation(
+        &mut self,
+        index: u64,
+        row: InputRow,
+        mut previous: RowResult,
+        mca: Box<McaAttestation>,
+    ) -> Result<(), RunError> {
+        self.check_cancel();
+        let engine = match (&self.stopped, self.ctx.mode, self.ctx.engine.clone()) {
+            (None, Mode::Create, Some(engine)) => engine,
+            _ => {
+                previous.mca_status = McaStatus::Skipped;
+                return self.send(index, row, previous).await;
+            }
+        };
+        self.make_room().await?;
+        self.inflight.spawn(async move {
+            let (status, abort) = engine.attest(&previous.customer_id, &mca).await;
+            previous.mca_status = status;
+            let outcome = CreateOutcome {
+                result: previous,
+                credentials: None,
+                domain: String::new(),
+                abort,
+            };
+            (index, row, outcome)
+        });
+        Ok(())
+    }
+
+    /// Rows in progress are bounded too (calls in flight are bounded by the
+    /// engine's slots; a row in backoff holds none).
+    async fn make_room(&mut self) -> Result<(), RunError> {
         let max_rows = (self.ctx.concurrency.max_limit() as usize * 4).max(32);
         while self.inflight.len() >= max_rows {
             self.reap_one().await?;
         }
-        let mode = self.ctx.mode;
-        self.inflight.spawn(async move {
-            let outcome = match mode {
-                Mode::Create => engine.create(&request).await,
-                Mode::DryRun => engine.plan(&request).await,
-            };
-            (index, row, outcome)
-        });
         Ok(())
     }
 

@@ -7,6 +7,7 @@ mod dispatch;
 mod gate;
 mod lock;
 mod plan;
+mod preflight;
 mod resume;
 mod retry;
 mod worker;
@@ -20,7 +21,11 @@ pub use dispatch::{
 pub use gate::CallGate;
 pub use lock::{LockError, ResultsLock};
 pub use plan::{RowPlan, invalid_result, plan_row};
+pub use preflight::{LiveRules, Preflight, PreflightOutcome, dotnet_regex};
 pub use resume::{ResumeError, ResumePoint, prepare_resume};
 pub use retry::{RetryBudget, RetryCost, RetryPolicy};
-pub use worker::{AbortReason, CreateOutcome, Engine, PreparedRequest, RunCounters};
-pub use writer::{FinishedRow, write_in_order};
+pub use worker::{
+    APP_USER_HINT, AbortReason, CreateOutcome, DomainCheck, Engine, MCA_AGREEMENT_TYPE,
+    PreparedRequest, RunCounters, mca_unavailable,
+};
+pub use writer::{FinishedRow, ReorderBuffer, write_in_order};

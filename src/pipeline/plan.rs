@@ -1,28 +1,65 @@
-//! What to do with one input row: copy it, report it invalid, or send it.
+//! What to do with one input row: copy it, report it invalid, attest the
+//! MCA of an existing customer, or send it.
 
 use crate::input::{InputRow, Layout};
-use crate::results::{PreviousResult, RowResult, Status};
-use crate::validate::{self, NewCustomer, Problem, Uniqueness};
+use crate::results::{McaStatus, PreviousResult, RowResult, Status};
+use crate::validate::{self, McaAttestation, NewCustomer, Problem, Uniqueness};
 
 /// The decision for one row.
 #[derive(Debug)]
 pub enum RowPlan {
     /// Already `created`/`exists` in the input (a fed-back results file): copy, send nothing.
     Finished(PreviousResult),
+    /// Already `created`/`exists`, with `mca_*` values whose attestation is
+    /// not done yet (`mca_status` neither `attested` nor `already_attested`):
+    /// attest only, no create call.
+    Attest {
+        /// The earlier result, copied with a new `mca_status`.
+        previous: PreviousResult,
+        /// What to attest.
+        mca: Box<McaAttestation>,
+    },
     /// Failed local validation: every problem, in column order.
-    Invalid(Vec<Problem>),
+    Invalid {
+        /// Every problem of the row.
+        problems: Vec<Problem>,
+        /// The row has `mca_*` values (its `mca_status` is `skipped`).
+        mca: bool,
+    },
     /// Ready to send.
     Valid(Box<NewCustomer>),
 }
 
 impl RowPlan {
     /// The results row for a plan that needs no network: the copied row,
-    /// `invalid` with every problem, or `valid_status` for valid rows.
+    /// `invalid` with every problem, or `valid_status` for valid rows. Rows
+    /// that ask for an MCA attestation get `mca_status` `skipped`, except
+    /// copied rows, which keep theirs.
     pub fn offline_result(&self, valid_status: Status) -> RowResult {
         match self {
-            RowPlan::Finished(previous) => previous.clone(),
-            RowPlan::Invalid(problems) => invalid_result(problems),
-            RowPlan::Valid(_) => RowResult::new(valid_status),
+            RowPlan::Finished(previous) | RowPlan::Attest { previous, .. } => previous.clone(),
+            RowPlan::Invalid { problems, mca } => {
+                let mut result = invalid_result(problems);
+                if *mca {
+                    result.mca_status = McaStatus::Skipped;
+                }
+                result
+            }
+            RowPlan::Valid(customer) => {
+                let mut result = RowResult::new(valid_status);
+                if customer.mca.is_some() {
+                    result.mca_status = McaStatus::Skipped;
+                }
+                result
+            }
+        }
+    }
+
+    /// Every problem found offline (empty unless `Invalid`).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            RowPlan::Invalid { problems, .. } => problems,
+            _ => &[],
         }
     }
 }
@@ -42,8 +79,26 @@ pub fn invalid_result(problems: &[Problem]) -> RowResult {
 pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) -> RowPlan {
     let (fields, mut problems) = row.fields(layout);
     let duplicates = uniqueness.check(row.number, &fields);
-    if let Some(previous) = row.previous(layout).filter(|p| p.status.is_finished()) {
-        return RowPlan::Finished(previous);
+    if let Some(mut previous) = row.previous(layout).filter(|p| p.status.is_finished()) {
+        if previous.mca_status.is_done() {
+            return RowPlan::Finished(previous);
+        }
+        return match validate::check_mca(&fields) {
+            Ok(None) => {
+                // No attestation asked for (any more): no stale `failed`/`skipped`.
+                previous.mca_status = McaStatus::None;
+                RowPlan::Finished(previous)
+            }
+            Ok(Some(mca)) => RowPlan::Attest {
+                previous,
+                mca: Box::new(mca),
+            },
+            Err(found) => {
+                // The customer exists: only the attestation cannot be done.
+                previous.mca_status = McaStatus::Failed(validate::join_problems(&found));
+                RowPlan::Finished(previous)
+            }
+        };
     }
     match validate::check(&fields) {
         Ok(customer) if problems.is_empty() && duplicates.is_empty() => {
@@ -51,7 +106,10 @@ pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) ->
         }
         Ok(_) => {
             problems.extend(duplicates);
-            RowPlan::Invalid(problems)
+            RowPlan::Invalid {
+                problems,
+                mca: validate::has_mca_values(&fields),
+            }
         }
         Err(found) => {
             // A field that was not UTF-8 reads as empty: drop the
@@ -60,7 +118,85 @@ pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) ->
             problems.extend(found.into_iter().filter(|p| !unreadable.contains(&p.field)));
             problems.extend(duplicates);
             problems.sort_by_key(|p| p.field);
-            RowPlan::Invalid(problems)
+            RowPlan::Invalid {
+                problems,
+                mca: validate::has_mca_values(&fields),
+            }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use super::*;
+    use crate::input::InputReader;
+
+    const HEADER: &str = "company_name,domain,email,culture,language,first_name,last_name,address_line1,city,state,postal_code,country,mca_date,status,customer_id,mca_status";
+    const CUSTOMER: &str =
+        "Contoso,contoso,ap@contoso.example,en-US,en,Ann,Lee,1 Main St,Redmond,WA,98052,US";
+
+    /// Plan every row of a file made of `rows` (after the header).
+    fn plans(rows: &[&str]) -> Vec<RowPlan> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.csv");
+        std::fs::write(&path, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
+        let mut reader = InputReader::open(&path).unwrap();
+        let layout = reader.layout().clone();
+        let mut uniqueness = Uniqueness::new();
+        let mut row = InputRow::new();
+        let mut out = Vec::new();
+        while reader.read_row(&mut row).unwrap() {
+            out.push(plan_row(&row, &layout, &mut uniqueness));
+        }
+        out
+    }
+
+    #[test]
+    fn a_finished_row_whose_attestation_is_pending_is_attested_only() {
+        let rows = [
+            format!("{CUSTOMER},2026-01-15,created,c-1,failed: 403"),
+            format!("{CUSTOMER},2026-01-15,exists,c-2,").replace("contoso", "fabrikam"),
+            format!("{CUSTOMER},2026-01-15,created,c-3,attested").replace("contoso", "tailspin"),
+            format!("{CUSTOMER},,created,c-4,failed: 403").replace("contoso", "northwind"),
+            format!("{CUSTOMER},2026-02-30,created,c-5,").replace("contoso", "adatum"),
+            format!("{CUSTOMER},2026-01-15,failed,,skipped").replace("contoso", "litware"),
+        ];
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let plans = plans(&rows);
+        match &plans[0] {
+            RowPlan::Attest { previous, mca } => {
+                assert_eq!(previous.customer_id, "c-1");
+                assert_eq!(mca.date_agreed, "2026-01-15T00:00:00Z");
+                assert_eq!(mca.email.as_str(), "ap@contoso.example");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(&plans[1], RowPlan::Attest { previous, .. } if previous.status == Status::Exists)
+        );
+        // Done: copied as is.
+        assert!(matches!(&plans[2], RowPlan::Finished(p) if p.mca_status == McaStatus::Attested));
+        // No MCA values any more: no stale failure.
+        assert!(matches!(&plans[3], RowPlan::Finished(p) if p.mca_status == McaStatus::None));
+        // Unusable MCA values: the customer stays finished, the attestation fails.
+        match &plans[4] {
+            RowPlan::Finished(p) => {
+                assert_eq!(p.status, Status::Created);
+                assert!(
+                    matches!(&p.mca_status, McaStatus::Failed(r) if r.contains("mca_date")),
+                    "{:?}",
+                    p.mca_status
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Not finished: planned like any row, and the result says `skipped`
+        // until it is created.
+        assert!(matches!(&plans[5], RowPlan::Valid(c) if c.mca.is_some()));
+        assert_eq!(
+            plans[5].offline_result(Status::Valid).mca_status,
+            McaStatus::Skipped
+        );
     }
 }

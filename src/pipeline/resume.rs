@@ -4,7 +4,7 @@
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 
-use crate::input::{InputError, InputReader, InputRow, Layout};
+use crate::input::{InputError, InputOptions, InputReader, InputRow, Layout};
 use crate::results::{RESULT_COLUMNS, Status};
 
 /// Why a results file cannot be resumed.
@@ -61,7 +61,7 @@ pub struct ResumePoint {
     pub truncated_bytes: u64,
 }
 
-/// Inspect `results` (written for `input`), cut what must be redone and
+/// Inspect `results` (written for `input`, read with `options`), cut what must be redone and
 /// report how many leading input rows are done.
 ///
 /// Kept: every complete row before the first `cancelled` one (a resume
@@ -70,6 +70,7 @@ pub struct ResumePoint {
 pub fn prepare_resume(
     results: &Path,
     input: &Path,
+    options: &InputOptions,
     layout: &Layout,
 ) -> Result<ResumePoint, ResumeError> {
     let io = |source| ResumeError::Io {
@@ -106,7 +107,7 @@ pub fn prepare_resume(
     }
     let mut keep_end = reader.position().byte();
     let status_col = layout.passthrough.len();
-    let mut input_reader = InputReader::open(input)?;
+    let mut input_reader = InputReader::open_with(input, options)?;
     let mut input_row = InputRow::new();
     let mut kept = 0u64;
     while let Ok(true) = reader.read_byte_record(&mut record) {

@@ -13,13 +13,20 @@ use tokio::sync::Mutex;
 use uuid::Uuid;
 
 use super::{CallGate, CallSlots, RetryBudget, RetryCost, RetryPolicy};
+use crate::cli::Cloud;
 use crate::partner_center::PartnerCenterClient;
 use crate::partner_center::error::ApiError;
 use crate::partner_center::models::CustomerRequest;
 use crate::partner_center::request_id::{RowIdentity, request_id};
-use crate::partner_center::resources::Customer;
-use crate::results::{RowResult, Status};
-use crate::validate::NewCustomer;
+use crate::partner_center::resources::{AgreementContact, Customer, CustomerAgreement};
+use crate::results::{McaStatus, RowResult, Status};
+use crate::validate::{McaAttestation, NewCustomer};
+
+/// The agreement type of the MCA (`GET /v1/agreements?agreementType=...`).
+pub const MCA_AGREEMENT_TYPE: &str = "MicrosoftCustomerAgreement";
+
+/// What to do about a `403` with code `600006` (the call needs an App+User token).
+pub const APP_USER_HINT: &str = "it needs App+User credentials: set PC_REFRESH_TOKEN (with PC_CLIENT_ID) instead of PC_CLIENT_SECRET";
 
 /// Wait after a 429 that carried no `Retry-After`.
 const DEFAULT_THROTTLE_WAIT: Duration = Duration::from_secs(5);
@@ -37,6 +44,8 @@ pub struct RunCounters {
     pub retries: AtomicU64,
     /// Initial passwords received.
     pub passwords_received: AtomicU64,
+    /// MCA attestation calls sent (`POST /v1/customers/{id}/agreements`).
+    pub agreement_calls: AtomicU64,
 }
 
 impl RunCounters {
@@ -59,7 +68,12 @@ pub struct Engine {
     pub budget: RetryBudget,
     /// Counters.
     pub counters: RunCounters,
+    /// The cloud the calls go to (MCA attestation exists in the global cloud only).
+    pub cloud: Cloud,
     rng: Mutex<StdRng>,
+    /// The MCA template id, fetched once per run (failures that a retry
+    /// cannot fix are kept too, so they are not asked again for every row).
+    mca_template: Mutex<Option<Result<String, String>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -103,6 +117,19 @@ pub struct PreparedRequest {
     pub request_id: Uuid,
     /// Full lower-case domain.
     pub domain: String,
+    /// The body carries `associatedPartnerId` (creation for an indirect reseller).
+    pub for_reseller: bool,
+}
+
+/// What `HEAD /v1/domains/{domain}` and the look-up by domain found.
+#[derive(Debug)]
+pub enum DomainCheck {
+    /// Nobody has the domain.
+    Free,
+    /// One of this partner's customers has it.
+    Ours(Box<Customer>),
+    /// A tenant that is not a customer of this partner has it.
+    Taken,
 }
 
 impl PreparedRequest {
@@ -119,6 +146,7 @@ impl PreparedRequest {
             body,
             request_id,
             domain,
+            for_reseller: customer.associated_partner_id.is_some(),
         }
     }
 }
@@ -140,8 +168,16 @@ impl Engine {
             policy,
             budget,
             counters: RunCounters::default(),
+            cloud: Cloud::Global,
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
+            mca_template: Mutex::new(None),
         }
+    }
+
+    /// Set the cloud the client talks to (default: global).
+    pub fn with_cloud(mut self, cloud: Cloud) -> Self {
+        self.cloud = cloud;
+        self
     }
 
     async fn backoff(&self, attempt: u32, retry_after: Option<Duration>) {
@@ -252,6 +288,24 @@ impl Engine {
         self.finish(request, outcome, sent, maybe_committed).await
     }
 
+    /// Whether `domain` is free, one of this partner's customers, or taken
+    /// by someone else: `HEAD /v1/domains/{domain}`, then, when taken, a
+    /// look-up among the partner's customers.
+    pub async fn check_domain(&self, domain: &str) -> Result<DomainCheck, ApiError> {
+        if !self.call(|| self.client.domain_exists(domain)).await? {
+            return Ok(DomainCheck::Free);
+        }
+        Ok(
+            match self
+                .call(|| self.client.find_customer_by_domain(domain))
+                .await?
+            {
+                Some(customer) => DomainCheck::Ours(Box::new(customer)),
+                None => DomainCheck::Taken,
+            },
+        )
+    }
+
     /// Dry run: `would_create` with the request id, after checking that the
     /// domain is free (`HEAD /v1/domains`). A taken domain that belongs to
     /// one of this partner's customers is `exists`; taken by anyone else, `invalid`.
@@ -263,29 +317,18 @@ impl Engine {
             abort: None,
         };
         outcome.result.request_id = request.request_id.to_string();
-        let domain = request.domain.clone();
-        match self.call(|| self.client.domain_exists(&domain)).await {
-            Ok(false) => {}
-            Ok(true) => {
-                let found = self
-                    .call(|| self.client.find_customer_by_domain(&domain))
-                    .await;
-                match found {
-                    Ok(Some(customer)) => {
-                        fill_customer(&mut outcome.result, &customer);
-                        outcome.result.status = Status::Exists;
-                    }
-                    Ok(None) => {
-                        outcome.result.status = Status::Invalid;
-                        outcome.result.error = format!(
-                            "domain {domain} is already taken by another tenant: choose another domain"
-                        );
-                    }
-                    Err(e) => {
-                        outcome.result.error =
-                            format!("domain {domain} is taken; looking it up failed: {e}");
-                    }
-                }
+        let domain = &request.domain;
+        match self.check_domain(domain).await {
+            Ok(DomainCheck::Free) => {}
+            Ok(DomainCheck::Ours(customer)) => {
+                fill_customer(&mut outcome.result, &customer);
+                outcome.result.status = Status::Exists;
+            }
+            Ok(DomainCheck::Taken) => {
+                outcome.result.status = Status::Invalid;
+                outcome.result.error = format!(
+                    "domain {domain} is already taken by another tenant: choose another domain"
+                );
             }
             Err(e) if e.is_fatal() => {
                 outcome.result.error = e.to_string();
@@ -296,6 +339,95 @@ impl Engine {
             }
         }
         outcome
+    }
+
+    /// Record that the customer `customer_id` accepted the Microsoft
+    /// Customer Agreement: the MCA template id (fetched once per run), then
+    /// `POST /v1/customers/{id}/agreements`, through the same gate, slots,
+    /// retries and budget as every other call. `600061` (identical
+    /// attestation exists) is `already_attested`. A failure is reported, never
+    /// undoes anything, and can be retried by re-running the results file.
+    pub async fn attest(
+        &self,
+        customer_id: &str,
+        mca: &McaAttestation,
+    ) -> (McaStatus, Option<AbortReason>) {
+        if let Some(reason) = mca_unavailable(self.cloud) {
+            return (McaStatus::Failed(reason), None);
+        }
+        if customer_id.trim().is_empty() {
+            return (
+                McaStatus::Failed("no customer_id to attest for".to_owned()),
+                None,
+            );
+        }
+        let template_id = match self.mca_template_id().await {
+            Ok(id) => id,
+            Err((reason, abort)) => return (McaStatus::Failed(reason), abort),
+        };
+        let agreement = CustomerAgreement {
+            user_id: None,
+            primary_contact: AgreementContact {
+                first_name: mca.first_name.clone(),
+                last_name: mca.last_name.clone(),
+                email: mca.email.as_str().to_owned(),
+                phone_number: mca.phone_number.map(|p| p.as_str().to_owned()),
+            },
+            template_id,
+            date_agreed: mca.date_agreed.clone(),
+            agreement_type: MCA_AGREEMENT_TYPE.to_owned(),
+            agreement_link: None,
+        };
+        let body = match serde_json::to_value(&agreement) {
+            Ok(body) => body,
+            Err(e) => return (McaStatus::Failed(format!("agreement body: {e}")), None),
+        };
+        let answer = self
+            .call(|| {
+                RunCounters::bump(&self.counters.agreement_calls);
+                self.client.create_agreement(customer_id, &body)
+            })
+            .await;
+        match answer {
+            Ok(()) => (McaStatus::Attested, None),
+            Err(e) if e.is_agreement_already_attested() => (McaStatus::AlreadyAttested, None),
+            Err(e) => {
+                let abort = e.is_fatal().then(|| AbortReason::Auth(e.to_string()));
+                (McaStatus::Failed(describe_refusal(&e)), abort)
+            }
+        }
+    }
+
+    /// The MCA template id: asked once per run; answers and errors that a
+    /// retry cannot change are kept, transient failures are asked again by
+    /// the next row.
+    async fn mca_template_id(&self) -> Result<String, (String, Option<AbortReason>)> {
+        let mut cached = self.mca_template.lock().await;
+        if let Some(known) = cached.as_ref() {
+            return known.clone().map_err(|reason| (reason, None));
+        }
+        let answer = self
+            .call(|| self.client.agreement_template(MCA_AGREEMENT_TYPE))
+            .await;
+        let result = match answer {
+            Ok(Some(t)) if !t.template_id.trim().is_empty() => Ok(t.template_id),
+            Ok(_) => Err(format!(
+                "Partner Center offers no {MCA_AGREEMENT_TYPE} template (GET /v1/agreements)"
+            )),
+            Err(e) if e.is_fatal() => {
+                let reason = format!("cannot get the MCA template: {e}");
+                return Err((reason, Some(AbortReason::Auth(e.to_string()))));
+            }
+            Err(e) if e.is_transient() => {
+                return Err((format!("cannot get the MCA template: {e}"), None));
+            }
+            Err(e) => Err(format!(
+                "cannot get the MCA template: {}",
+                describe_refusal(&e)
+            )),
+        };
+        *cached = Some(result.clone());
+        result.map_err(|reason| (reason, None))
     }
 
     async fn finish(
@@ -343,7 +475,18 @@ impl Engine {
                     outcome.result.error
                 );
             }
-            Attempt::Rejected(err) => set_error(&mut outcome.result, Status::Rejected, &err),
+            Attempt::Rejected(err) => {
+                set_error(&mut outcome.result, Status::Rejected, &err);
+                if needs_app_user(&err) {
+                    let what = if request.for_reseller {
+                        "creating a customer for an indirect reseller (associated_partner_id) was refused"
+                    } else {
+                        "the call was refused"
+                    };
+                    outcome.result.error =
+                        format!("{}; {what}: {APP_USER_HINT}", outcome.result.error);
+                }
+            }
             Attempt::Fatal(err) => {
                 set_error(&mut outcome.result, Status::Failed, &err);
                 outcome.abort = Some(AbortReason::Auth(err.to_string()));
@@ -402,6 +545,32 @@ enum Attempt {
     Fatal(ApiError),
 }
 
+/// `403` code `600006`: the call needs an App+User token.
+fn needs_app_user(err: &ApiError) -> bool {
+    err.status() == Some(403) && err.code() == Some("600006")
+}
+
+/// The error text, with the App+User hint when the service asked for it.
+fn describe_refusal(err: &ApiError) -> String {
+    if needs_app_user(err) {
+        format!("{err}; {APP_USER_HINT}")
+    } else {
+        err.to_string()
+    }
+}
+
+/// Why MCA attestation cannot be done in `cloud`, if it cannot.
+pub fn mca_unavailable(cloud: Cloud) -> Option<String> {
+    let name = match cloud {
+        Cloud::Global => return None,
+        Cloud::China => "china (21Vianet)",
+        Cloud::Usgov => "usgov (US Government)",
+    };
+    Some(format!(
+        "MCA attestation is not available in the {name} cloud: Partner Center offers it in the global cloud only"
+    ))
+}
+
 fn cost_of(err: &ApiError) -> RetryCost {
     match err {
         ApiError::Timeout { .. } => RetryCost::Timeout,
@@ -410,7 +579,10 @@ fn cost_of(err: &ApiError) -> RetryCost {
 }
 
 /// Copy the customer's IDs into `result`; hand back the credentials, if any.
-fn fill_customer(result: &mut RowResult, customer: &Customer) -> Option<(String, SecretString)> {
+pub(crate) fn fill_customer(
+    result: &mut RowResult,
+    customer: &Customer,
+) -> Option<(String, SecretString)> {
     result.customer_id.clone_from(&customer.id);
     result.tenant_id = if customer.company_profile.tenant_id.is_empty() {
         customer.id.clone()

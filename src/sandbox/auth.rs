@@ -136,7 +136,10 @@ pub(crate) async fn token(
                 .any(|a| r.trim_end_matches('/').eq_ignore_ascii_case(a))
         })
         .map(str::to_owned);
-    let access_token = state.with_world(|w| issue(w, kind, Instant::now() + ttl, retired));
+    let access_token = state.with_world(|w| {
+        w.stats.count_token_resource(form.resource.as_deref());
+        issue(w, kind, Instant::now() + ttl, retired)
+    });
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())

@@ -164,7 +164,7 @@ fn decide(
         ));
     }
     let domain = new.domain.as_str();
-    if w.tenant.by_domain(domain).is_some() {
+    if w.tenant.by_domain(domain).is_some() || w.hooks.foreign_domains.contains(domain) {
         w.stats.domain_conflicts += 1;
         return Outcome::Refused(api_error(
             StatusCode::CONFLICT,

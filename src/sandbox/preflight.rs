@@ -1,14 +1,16 @@
 //! Pre-flight resources: `GET /v1/countryvalidationrules/{iso2}` from the
 //! embedded country data, and `POST /v1/validations/address` judged by the
-//! same offline rules (no real address verification).
+//! same offline rules (no real address verification). Tests can replace
+//! both: [`SandboxState::set_country_rules`] and [`SandboxState::answer_address`].
 
 use axum::body::Bytes;
-use axum::extract::Path;
+use axum::extract::{Path, State as Shared};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
 use super::responses::{api_error, codes, success};
+use super::state::SandboxState;
 use crate::input::{CustomerFields, Field};
 use crate::partner_center::models::AddressBody;
 use crate::partner_center::resources::{
@@ -17,8 +19,15 @@ use crate::partner_center::resources::{
 use crate::validate::{self, CountryCode, CountryRules, PostalCode, State};
 
 /// `GET /v1/countryvalidationrules/{iso2}`.
-pub(crate) async fn country_rules(Path(iso2): Path<String>) -> Response {
+pub(crate) async fn country_rules(
+    Shared(state): Shared<SandboxState>,
+    Path(iso2): Path<String>,
+) -> Response {
     let code = iso2.trim();
+    let set = state.with_world(|w| w.hooks.country_rules.get(&code.to_uppercase()).cloned());
+    if let Some(rules) = set {
+        return success(StatusCode::OK, &rules);
+    }
     match CountryCode::parse(code) {
         Ok(country) => success(StatusCode::OK, &rules_resource(country.rules())),
         Err(reason) => api_error(
@@ -30,7 +39,8 @@ pub(crate) async fn country_rules(Path(iso2): Path<String>) -> Response {
 }
 
 /// The live service's flat shape, filled from the country data. The data has
-/// no cultures, phone or tax rules: those fields are generic.
+/// no languages, cultures, phone or tax rules: the lists are empty (a client
+/// then has nothing to check them against) and the rest is generic.
 fn rules_resource(rules: &CountryRules) -> CountryValidationRules {
     let code = rules.code();
     let registration = rules.registration();
@@ -43,8 +53,8 @@ fn rules_resource(rules: &CountryRules) -> CountryValidationRules {
             .iter()
             .map(|s| s.code().to_owned())
             .collect(),
-        supported_languages_list: vec!["en".to_owned()],
-        supported_cultures_list: vec![format!("en-{code}")],
+        supported_languages_list: Vec::new(),
+        supported_cultures_list: Vec::new(),
         is_postal_code_required: rules.requires_postal_code(),
         postal_code_regex: rules.postal_code_pattern().map(str::to_owned),
         is_city_required: rules.requires_city(),
@@ -73,7 +83,7 @@ const ADDRESS_FIELDS: [(Field, &str); 6] = [
 ];
 
 /// `POST /v1/validations/address`.
-pub(crate) async fn validate_address(body: Bytes) -> Response {
+pub(crate) async fn validate_address(Shared(state): Shared<SandboxState>, body: Bytes) -> Response {
     let address: AddressBody = match parse_json(&body) {
         Ok(address) => address,
         Err(err) => {
@@ -84,6 +94,14 @@ pub(crate) async fn validate_address(body: Bytes) -> Response {
             );
         }
     };
+    let key = address.address_line1.trim().to_lowercase();
+    let canned = state.with_world(|w| w.hooks.address_answers.get(&key).cloned());
+    if let Some(mut answer) = canned {
+        let opt = |o: &Option<String>| o.as_deref().unwrap_or("").trim().to_owned();
+        let original = wire_address(&address, &opt(&address.state), &opt(&address.postal_code));
+        answer.original_address = Value::Object(original);
+        return success(StatusCode::OK, &answer);
+    }
     success(StatusCode::OK, &judge(&address))
 }
 

@@ -115,7 +115,11 @@ pub(crate) async fn domain_exists(
     State(state): State<SandboxState>,
     Path(domain): Path<String>,
 ) -> Response {
-    let taken = state.with_world(|w| w.tenant.by_domain(domain.trim()).is_some());
+    let domain = domain.trim();
+    let taken = state.with_world(|w| {
+        w.tenant.by_domain(domain).is_some()
+            || w.hooks.foreign_domains.contains(&domain.to_lowercase())
+    });
     if taken {
         StatusCode::OK.into_response()
     } else {

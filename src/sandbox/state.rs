@@ -1,7 +1,7 @@
 //! The shared state of one sandbox: one mutex around everything (contention
 //! is irrelevant at API speeds).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -13,7 +13,9 @@ use super::persist;
 use super::stats::Stats;
 use super::tenant::Tenant;
 use super::throttle::QuotaWindows;
-use crate::partner_center::resources::Customer;
+use crate::partner_center::resources::{
+    AddressValidationResponse, CountryValidationRules, Customer,
+};
 
 /// What kind of token a caller holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +47,20 @@ pub(crate) struct World {
     pub(crate) faults: FaultPlan,
     pub(crate) stats: Stats,
     pub(crate) passwords: Vec<String>,
+    /// Test hooks (not persisted): domains of tenants that are not this
+    /// partner's customers, served rules and canned address answers.
+    pub(crate) hooks: Hooks,
+}
+
+/// What tests set up beyond the tenant (see the `SandboxState` methods).
+#[derive(Debug, Default)]
+pub(crate) struct Hooks {
+    /// Lower-case full domains taken by other tenants.
+    pub(crate) foreign_domains: HashSet<String>,
+    /// Upper-case ISO code → the rules served instead of the data's.
+    pub(crate) country_rules: HashMap<String, CountryValidationRules>,
+    /// Lower-case, trimmed `addressLine1` → the answer to give.
+    pub(crate) address_answers: HashMap<String, AddressValidationResponse>,
 }
 
 #[derive(Debug)]
@@ -80,6 +96,7 @@ impl SandboxState {
             faults: FaultPlan::new(config.fail_rate, config.seed),
             stats: Stats::default(),
             passwords: Vec::new(),
+            hooks: Hooks::default(),
         };
         Ok(Self {
             inner: Arc::new(Inner {
@@ -128,6 +145,32 @@ impl SandboxState {
     /// Drop scripted and per-domain faults (`--fail-rate` stays).
     pub fn clear_faults(&self) {
         self.with_world(|w| w.faults.clear());
+    }
+
+    /// Mark `domain` (a full `*.onmicrosoft.com` domain, any case) as taken
+    /// by a tenant that is not a customer of this partner: `HEAD
+    /// /v1/domains` answers `200`, creating a customer with it `409`, and
+    /// the customer search does not find it. Not persisted.
+    pub fn reserve_domain(&self, domain: &str) {
+        let domain = domain.trim().to_lowercase();
+        self.with_world(|w| w.hooks.foreign_domains.insert(domain));
+    }
+
+    /// Serve `rules` for `GET /v1/countryvalidationrules/{rules.iso2Code}`
+    /// instead of the ones made from the country data (e.g. live rules
+    /// recorded from the real service). Not persisted.
+    pub fn set_country_rules(&self, rules: CountryValidationRules) {
+        let code = rules.iso2_code.trim().to_uppercase();
+        self.with_world(|w| w.hooks.country_rules.insert(code, rules));
+    }
+
+    /// Answer `POST /v1/validations/address` for any address whose
+    /// `addressLine1` is `address_line1` (trimmed, any case) with `answer`
+    /// (its `originalAddress` is replaced by the address posted): real
+    /// verification finds streets the offline rules cannot judge. Not persisted.
+    pub fn answer_address(&self, address_line1: &str, answer: AddressValidationResponse) {
+        let key = address_line1.trim().to_lowercase();
+        self.with_world(|w| w.hooks.address_answers.insert(key, answer));
     }
 
     /// Run `f` with the world locked.

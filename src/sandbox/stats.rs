@@ -18,6 +18,8 @@ pub struct Stats {
     pub calls: BTreeMap<String, u64>,
     /// Access tokens issued.
     pub tokens_issued: u64,
+    /// Access tokens issued, by the `resource` asked for (`(none)` when the request had none).
+    pub token_resources: BTreeMap<String, u64>,
     /// `401` answers (missing, unknown or expired token).
     pub unauthorized: u64,
     /// `429` answers, quota and injected.
@@ -51,6 +53,16 @@ impl Stats {
 
     pub(crate) fn count_call(&mut self, endpoint: String) {
         *self.calls.entry(endpoint).or_default() += 1;
+    }
+
+    /// Tokens issued for `resource`, e.g. `https://api.partnercenter.microsoft.com`.
+    pub fn tokens_for(&self, resource: &str) -> u64 {
+        self.token_resources.get(resource).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn count_token_resource(&mut self, resource: Option<&str>) {
+        let key = resource.map_or("(none)", str::trim).to_owned();
+        *self.token_resources.entry(key).or_default() += 1;
     }
 
     pub(crate) fn count_fault(&mut self, kind: &str) {

@@ -3,10 +3,11 @@
 use crate::input::{CustomerFields, Field};
 
 use super::address::CountryError;
+use super::mca::check_mca_in_row;
 use super::text::{quote, too_long};
 use super::{
-    Address, CountryCode, Culture, Domain, Email, LanguageCode, PhoneNumber, PostalCode, Problem,
-    ProblemKind, RegistrationNumber, State,
+    Address, CountryCode, Culture, Domain, Email, LanguageCode, McaAttestation, PhoneNumber,
+    PostalCode, Problem, ProblemKind, RegistrationNumber, State,
 };
 
 /// Longest first or last name, in characters.
@@ -35,6 +36,9 @@ pub struct NewCustomer {
     pub registration_number: Option<RegistrationNumber>,
     /// Indirect reseller's partner tenant id, when creating for one.
     pub associated_partner_id: Option<uuid::Uuid>,
+    /// The Microsoft Customer Agreement attestation to record after creation
+    /// (`mca_*` columns); not part of the create body.
+    pub mca: Option<McaAttestation>,
 }
 
 /// Check one row. Returns the customer, or *all* the row's problems (never
@@ -73,6 +77,10 @@ pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
     let associated_partner_id = parsed(fields, Field::AssociatedPartnerId, false, p, |s| {
         uuid::Uuid::parse_str(s).map_err(|_| "is not a GUID".to_owned())
     });
+    let mca = check_mca_in_row(fields).unwrap_or_else(|found| {
+        p.extend(found);
+        None
+    });
 
     let (Some(domain), Some(email), Some(culture), Some(language), Some(country)) =
         (domain, email, culture, language, country)
@@ -103,6 +111,7 @@ pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
         },
         registration_number,
         associated_partner_id,
+        mca,
     })
 }
 

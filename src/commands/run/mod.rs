@@ -3,33 +3,22 @@
 mod progress;
 mod summary;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
-use futures_util::FutureExt;
-use secrecy::SecretString;
 use tokio::sync::watch;
 
 use super::ExitStatus;
-use crate::cli::{Concurrency, RunArgs};
-use crate::input::InputReader;
-use crate::partner_center::auth::Credentials;
-use crate::partner_center::client::{ClientConfig, PartnerCenterClient};
-use crate::partner_center::cloud::CloudEndpoints;
+use super::connect::{ConnectOptions, NO_CREDENTIALS, Session};
+use crate::cli::RunArgs;
+use crate::input::{InputOptions, InputReader};
 use crate::pipeline::{
-    AbortReason, CallGate, CallSlots, ConcurrencyController, CredentialSink, CredentialsFile,
-    Engine, Mode, ResultsLock, RetryBudget, RetryPolicy, RunContext, StopReason, prepare_resume,
-    run_rows,
+    AbortReason, CredentialSink, CredentialsFile, Mode, ResultsLock, RunContext, StopReason,
+    prepare_resume, run_rows,
 };
 use crate::results::{FlushPolicy, ResultsWriter};
-use crate::sandbox::{self, RunningSandbox, SandboxConfig};
 use progress::Progress;
 use summary::Summary;
-
-/// The client id and secret `run --sandbox` uses against its own sandbox.
-const SANDBOX_DEMO_CLIENT_ID: &str = "pc-onboard-demo";
-const SANDBOX_DEMO_TENANT: &str = "sandbox-partner.onmicrosoft.com";
 
 /// Run `pc-onboard run` to the end on a fresh tokio runtime.
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitStatus> {
@@ -40,99 +29,39 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitStatus> {
     runtime.block_on(run_async(args))
 }
 
-/// Where the calls go and how they authenticate.
-struct Target {
-    client: Option<PartnerCenterClient>,
-    sandbox: Option<RunningSandbox>,
-    describe: String,
-}
-
-async fn connect(
-    args: &RunArgs,
-    gate: &Arc<CallGate>,
-    concurrency: &Arc<ConcurrencyController>,
-) -> anyhow::Result<Target> {
-    let correlation_id = uuid::Uuid::new_v4();
-    let (endpoints, credentials, sandbox) = if args.sandbox {
-        let config = SandboxConfig {
-            log_requests: false,
-            ..SandboxConfig::default()
-        };
-        let sandbox = sandbox::spawn(config)
-            .await
-            .context("cannot start the built-in sandbox")?;
-        let base = sandbox.base_url().to_owned();
-        let endpoints =
-            CloudEndpoints::for_cloud(args.cloud).with_overrides(Some(&base), Some(&base));
-        let credentials = Credentials::ClientCredentials {
-            tenant_id: SANDBOX_DEMO_TENANT.to_owned(),
-            client_id: SANDBOX_DEMO_CLIENT_ID.to_owned(),
-            client_secret: SecretString::from("sandbox-demo-secret"),
-        };
-        (endpoints, Some(credentials), Some(sandbox))
-    } else {
-        let endpoints = CloudEndpoints::for_cloud(args.cloud)
-            .with_overrides(args.endpoint.as_deref(), args.authority.as_deref());
-        (endpoints, Credentials::from_env()?, None)
-    };
-    let describe = match &sandbox {
-        Some(s) => format!("built-in sandbox at {}", s.base_url()),
-        None => endpoints.api.clone(),
-    };
-    let Some(credentials) = credentials else {
-        if args.dry_run {
-            return Ok(Target {
-                client: None,
-                sandbox,
-                describe: "offline (no credentials: domains not checked)".to_owned(),
-            });
-        }
-        anyhow::bail!(
-            "no Partner Center credentials: set PC_TENANT_ID, PC_CLIENT_ID and PC_CLIENT_SECRET (or PC_REFRESH_TOKEN with PC_CLIENT_ID, or PC_ACCESS_TOKEN), or try it with --sandbox"
-        );
-    };
-    let mut config = ClientConfig::new(endpoints, credentials);
-    config.timeout = Duration::from_secs(args.timeout.max(1));
-    config.correlation_id = correlation_id;
-    let gate_for_client = gate.clone();
-    let observer = concurrency.clone();
-    let client = PartnerCenterClient::new(config)?
-        .with_call_gate(Arc::new(move || {
-            let gate = gate_for_client.clone();
-            async move { gate.ready().await }.boxed()
-        }))
-        .with_latency_observer(Arc::new(move |latency| observer.observe(latency)));
-    client
-        .authenticate()
-        .await
-        .with_context(|| format!("cannot authenticate against {describe}"))?;
-    Ok(Target {
-        client: Some(client),
-        sandbox,
-        describe,
-    })
-}
-
 async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
-    let mut reader = InputReader::open(&args.input)?;
+    super::check_results_path(&args.results)?;
+    let options = args.input_options();
+    let mut reader = InputReader::open_with(&args.input, &options)?;
     let layout = reader.layout().clone();
-    let total_rows = count_rows(&args.input)?;
+    let total_rows = match reader.known_row_count() {
+        Some(rows) => rows,
+        None => count_rows(&args.input, &options)?,
+    };
+    tracing::info!(
+        input = %args.input.display(),
+        sheet = layout.sheet.as_deref().unwrap_or(""),
+        rows = total_rows,
+        rate = args.rate.get(),
+        concurrency = %args.concurrency,
+        max_attempts = args.max_attempts.get(),
+        timeout_secs = args.timeout,
+        "run settings"
+    );
 
     let _lock = ResultsLock::acquire(&args.results)?;
     let resume = if args.resume {
-        Some(prepare_resume(&args.results, &args.input, &layout)?)
+        Some(prepare_resume(
+            &args.results,
+            &args.input,
+            &options,
+            &layout,
+        )?)
     } else {
         None
     };
     let skip_rows = resume.as_ref().map_or(0, |r| r.kept_rows);
-
-    let rate = args.rate.get();
-    let gate = Arc::new(CallGate::new(rate));
-    let concurrency = Arc::new(match args.concurrency {
-        Concurrency::Auto => ConcurrencyController::auto(rate),
-        Concurrency::Fixed(n) => ConcurrencyController::fixed(n.get()),
-    });
 
     // The credentials file exists before the first call, so a run never
     // receives a password it cannot keep.
@@ -140,7 +69,18 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
         Some(path) if !args.dry_run => Some(CredentialsFile::create(path, args.force)?),
         _ => None,
     };
-    let target = connect(args, &gate, &concurrency).await?;
+    let mut session = Session::open(&ConnectOptions::for_run(args)).await?;
+    if session.engine.is_none() && !args.dry_run {
+        session.close().await;
+        anyhow::bail!("{NO_CREDENTIALS}");
+    }
+    let target = match &session.engine {
+        Some(_) => session.describe.clone(),
+        None => "offline (no credentials: domains not checked)".to_owned(),
+    };
+    let engine = session.engine.clone();
+    let concurrency = session.concurrency.clone();
+    let correlation_id = session.correlation_id();
 
     let writer = if resume.is_some() {
         ResultsWriter::append(&args.results, &layout, FlushPolicy::EveryRow)?
@@ -148,30 +88,14 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
         ResultsWriter::create(&args.results, &layout, FlushPolicy::EveryRow)?
     };
 
-    let policy = RetryPolicy {
-        max_attempts: args.max_attempts.get(),
-        ..RetryPolicy::default()
-    };
-    let correlation_id = target.client.as_ref().map(|c| c.correlation_id());
-    let engine = target.client.clone().map(|client| {
-        Arc::new(Engine::new(
-            client,
-            gate.clone(),
-            CallSlots::new(concurrency.clone()),
-            policy,
-            RetryBudget::default(),
-            rand::random(),
-        ))
-    });
-
     let (cancel_tx, cancel_rx) = watch::channel(false);
     let interrupts = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
+        if stop_signal().await.is_ok() {
             let _ = cancel_tx.send(true);
             eprintln!(
                 "\ninterrupted: finishing the calls in flight, then writing the remaining rows as cancelled (Ctrl-C again to quit at once)"
             );
-            if tokio::signal::ctrl_c().await.is_ok() {
+            if stop_signal().await.is_ok() {
                 std::process::exit(130);
             }
         }
@@ -199,15 +123,14 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
     progress.finish();
     let rows_written = report.writer.rows();
     report.writer.finish()?;
-    if let Some(sandbox) = target.sandbox {
-        let _ = sandbox.shutdown().await;
-    }
+    session.close().await;
 
     let summary = Summary {
         input: args.input.clone(),
         results: args.results.clone(),
-        target: target.describe,
+        target,
         counts: progress.counts(),
+        mca: progress.mca_counts(),
         rows_this_run: rows_written,
         resumed_rows: skip_rows,
         truncated_bytes: resume.map_or(0, |r| r.truncated_bytes),
@@ -232,13 +155,32 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
                 args.results.display()
             )
         }
+        _ if progress.mca_counts().failed() > 0 => ExitStatus::RowsFailed,
         _ => ExitStatus::from_counts(&progress.counts()),
     })
 }
 
+/// Ctrl-C, or SIGTERM (`kill`, `systemctl stop`, a Kubernetes pod being
+/// stopped): both end the run the same way.
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}
+
 /// Count the data rows (for the progress bar); cheap next to the network.
-fn count_rows(path: &std::path::Path) -> anyhow::Result<u64> {
-    let mut reader = InputReader::open(path)?;
+fn count_rows(path: &std::path::Path, options: &InputOptions) -> anyhow::Result<u64> {
+    let mut reader = InputReader::open_with(path, options)?;
     let mut row = crate::input::InputRow::new();
     let mut n = 0;
     while reader.read_row(&mut row)? {

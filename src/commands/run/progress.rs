@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::commands::StatusCounts;
+use crate::commands::{McaCounts, StatusCounts};
 use crate::results::{RowResult, Status};
 
 /// Progress of one run.
@@ -15,6 +15,7 @@ use crate::results::{RowResult, Status};
 pub struct Progress {
     bar: ProgressBar,
     counts: Arc<Mutex<StatusCounts>>,
+    mca: Arc<Mutex<McaCounts>>,
 }
 
 impl Progress {
@@ -38,6 +39,7 @@ impl Progress {
         Progress {
             bar,
             counts: Arc::new(Mutex::new(StatusCounts::default())),
+            mca: Arc::new(Mutex::new(McaCounts::default())),
         }
     }
 
@@ -45,7 +47,11 @@ impl Progress {
     pub fn row_callback(&self) -> impl FnMut(&RowResult) + Send + 'static {
         let bar = self.bar.clone();
         let counts = self.counts.clone();
+        let mca = self.mca.clone();
         move |result: &RowResult| {
+            mca.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .add(&result.mca_status);
             let mut counts = counts
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -66,6 +72,14 @@ impl Progress {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    /// MCA attestations of the rows written so far.
+    pub fn mca_counts(&self) -> McaCounts {
+        *self
+            .mca
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Remove the bar.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use serde_json::json;
 
-use crate::commands::{ALL_STATUSES, StatusCounts};
+use crate::commands::{ALL_STATUSES, McaCounts, StatusCounts};
 use crate::pipeline::{AbortReason, Engine, StopReason};
 use crate::results::Status;
 
@@ -22,6 +22,8 @@ pub struct Summary<'a> {
     pub target: String,
     /// Rows written in this run, by status.
     pub counts: StatusCounts,
+    /// Rows written in this run, by `mca_status`.
+    pub mca: McaCounts,
     /// Rows written in this run.
     pub rows_this_run: u64,
     /// Rows kept from the interrupted run (`--resume`).
@@ -76,6 +78,9 @@ impl Summary<'_> {
             self.duration.as_secs_f64(),
             self.counts.describe()
         )?;
+        if self.mca.total() > 0 {
+            writeln!(err, "  MCA attestations: {}", self.mca.describe())?;
+        }
         if self.resumed_rows > 0 || self.truncated_bytes > 0 {
             writeln!(
                 err,
@@ -141,6 +146,14 @@ impl Summary<'_> {
             )?,
             Some(StopReason::Aborted(AbortReason::Auth(_))) | None => {}
         }
+        if self.mca.failed() > 0 {
+            writeln!(
+                err,
+                "{} MCA attestations failed (see mca_status); the customers stay created. Attest them with: pc-onboard run {} --results NEW.csv",
+                self.mca.failed(),
+                self.results.display()
+            )?;
+        }
         let redo = self.counts.failures();
         if redo > 0 && self.stopped.is_none() {
             writeln!(
@@ -169,6 +182,12 @@ impl Summary<'_> {
             "rows": self.rows_this_run,
             "resumed_rows": self.resumed_rows,
             "counts": counts,
+            "mca": {
+                "attested": self.mca.attested,
+                "already_attested": self.mca.already_attested,
+                "failed": self.mca.failed,
+                "skipped": self.mca.skipped,
+            },
             "create_calls": self.create_calls(),
             "other_calls": self.counter(|c| c.other_calls.load(Ordering::Relaxed)),
             "retries": self.counter(|c| c.retries.load(Ordering::Relaxed)),

@@ -1,0 +1,128 @@
+//! Per-row CPU cost of the offline stages, with criterion (issue 6, item 4):
+//! planning a row (field reading, `validate::check`, duplicate detection),
+//! building its request (canonical JSON body and deterministic request id)
+//! and writing its results row. `benches/e2e.rs` measures the whole client
+//! per created row; this splits the offline part so a regression points at
+//! its stage.
+//!
+//! `cargo bench --bench row_cost` (`benches/run.sh row_cost` runs it too).
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use pc_onboard::input::{InputReader, InputRow};
+use pc_onboard::pipeline::{PreparedRequest, RowPlan, plan_row};
+use pc_onboard::results::{FlushPolicy, ResultsWriter, RowResult, Status};
+use pc_onboard::validate::Uniqueness;
+
+const ROWS: usize = 1000;
+
+/// 1,000 rows across ten countries (three with registration numbers), like
+/// `examples/gen_customers`.
+fn write_input(path: &Path) {
+    const TEMPLATES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+        ("en-US", "en", "Redmond", "WA", "98052", "US", ""),
+        ("en-GB", "en", "London", "", "EC1Y 8SY", "GB", ""),
+        ("de-DE", "de", "Berlin", "", "10117", "DE", ""),
+        ("nl-NL", "nl", "Amsterdam", "", "1015 CJ", "NL", ""),
+        ("fr-FR", "fr", "Paris", "", "75004", "FR", ""),
+        ("ja-JP", "ja", "Shibuya-ku", "13", "150-0002", "JP", ""),
+        ("ru-RU", "ru", "Moskva", "MOW", "125009", "RU", "7707083893"),
+        ("uk-UA", "uk", "Kyiv", "", "01001", "UA", "14360570"),
+        ("en-CA", "en", "Toronto", "ON", "M5J 2J2", "CA", ""),
+        (
+            "pt-BR",
+            "pt",
+            "Sao Paulo",
+            "SP",
+            "01310-100",
+            "BR",
+            "11.222.333/0001-81",
+        ),
+    ];
+    let mut text = String::from(
+        "external_id,company_name,domain,email,culture,language,first_name,last_name,phone_number,address_line1,address_line2,city,state,postal_code,country,registration_number\n",
+    );
+    for i in 0..ROWS {
+        let (culture, language, city, state, postal, country, reg) = TEMPLATES[i % TEMPLATES.len()];
+        text.push_str(&format!(
+            "CRM-{i:08},Customer {i} Ltd,cust{i:08},billing{i}@customer{i}.example,{culture},{language},Ann,Lee,+1 425 555 0100,{n} Main Street,,{city},{state},{postal},{country},{reg}\n",
+            n = i % 997 + 1
+        ));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+fn row_cost(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    write_input(&input);
+    let mut reader = InputReader::open(&input).unwrap();
+    let layout = reader.layout().clone();
+    let mut rows = Vec::with_capacity(ROWS);
+    loop {
+        let mut row = InputRow::new();
+        if !reader.read_row(&mut row).unwrap() {
+            break;
+        }
+        rows.push(row);
+    }
+    assert_eq!(rows.len(), ROWS);
+
+    let mut group = c.benchmark_group("per_row");
+    group.throughput(Throughput::Elements(ROWS as u64));
+
+    group.bench_function("plan_row (read fields, validate, duplicates)", |b| {
+        b.iter_batched(
+            Uniqueness::new,
+            |mut uniqueness| {
+                for row in &rows {
+                    black_box(plan_row(row, &layout, &mut uniqueness));
+                }
+            },
+            BatchSize::SmallInput,
+        );
+    });
+
+    let mut uniqueness = Uniqueness::new();
+    let customers: Vec<_> = rows
+        .iter()
+        .map(|row| match plan_row(row, &layout, &mut uniqueness) {
+            RowPlan::Valid(customer) => customer,
+            other => panic!("row {} is not valid: {other:?}", row.number),
+        })
+        .collect();
+    group.bench_function("PreparedRequest::new (canonical JSON, request id)", |b| {
+        b.iter(|| {
+            for customer in &customers {
+                black_box(PreparedRequest::new(customer));
+            }
+        });
+    });
+
+    let out = dir.path().join("out.csv");
+    let mut result = RowResult::new(Status::Created);
+    result.customer_id = "0f0a4f8e-9a34-4f5c-8a57-2c1d4f3b6e21".into();
+    result.tenant_id = result.customer_id.clone();
+    result.request_id = "6b0e0b6c-1f0e-5a8c-9d2e-3f4a5b6c7d8e".into();
+    result.attempts = Some(1);
+    group.bench_function("ResultsWriter::write (flushed per row)", |b| {
+        b.iter_batched(
+            || ResultsWriter::create(&out, &layout, FlushPolicy::EveryRow).unwrap(),
+            |mut writer| {
+                for row in &rows {
+                    writer.write(row, &result).unwrap();
+                }
+                writer.finish().unwrap();
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(benches, row_cost);
+criterion_main!(benches);

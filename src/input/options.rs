@@ -1,0 +1,19 @@
+//! [`InputOptions`]: what the file itself does not say about how to read it.
+
+use super::field::Field;
+
+/// How to read an input file, beyond what the file says itself.
+///
+/// The default reads the first visible worksheet of a workbook and maps
+/// headers by name and alias only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputOptions {
+    /// The worksheet of an `.xlsx` input (`--sheet NAME`, matched ignoring
+    /// case). `None`: the first visible worksheet. Refused for CSV input.
+    pub sheet: Option<String>,
+    /// Header overrides (`[columns]` of the config file): the column whose
+    /// header is this text (compared like any header: ignoring case, spaces,
+    /// `_` and `-`) holds this field. An override wins over the aliases;
+    /// when the file has no such header, the aliases still apply.
+    pub columns: Vec<(Field, String)>,
+}
