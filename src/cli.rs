@@ -27,7 +27,8 @@ file, else the default.
 
 Exit codes:
   0    every row created, exists, valid or would_create
-  2    finished, but some rows are invalid, rejected, failed or cancelled
+  2    finished, but some rows are invalid, rejected, failed or cancelled,
+       or an MCA attestation failed (mca_status)
   1    fatal: bad arguments, unreadable input, missing columns, auth failure,
        results file not writable or locked by another run
   130  interrupted (Ctrl-C): in-flight calls finished, remaining rows cancelled";
@@ -45,7 +46,7 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-    /// Defaults from a TOML file: cloud, rate, concurrency, sheet, [columns] header mapping.
+    /// Defaults from a TOML file: cloud, rate, concurrency, sheet, `[columns]` header mapping.
     #[arg(
         long,
         global = true,
@@ -144,7 +145,7 @@ pub struct ValidateArgs {
     /// Worksheet of an .xlsx input (default: the first visible one).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Header mapping from the config file's [columns] (not a flag).
+    /// Header mapping from the config file's `[columns]` (not a flag).
     #[arg(skip)]
     pub columns: Vec<(Field, String)>,
     /// Print one JSON object per row on stdout.
@@ -195,7 +196,7 @@ pub struct RunArgs {
     /// Worksheet of an .xlsx input (default: the first visible one).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Header mapping from the config file's [columns] (not a flag).
+    /// Header mapping from the config file's `[columns]` (not a flag).
     #[arg(skip)]
     pub columns: Vec<(Field, String)>,
     /// Start the built-in Partner Center emulator in-process and run against it (no credentials needed).

@@ -401,3 +401,53 @@ async fn resume_reads_the_same_sheet() {
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert_eq!(Results::read(&results).column("status"), ["created"]);
 }
+
+#[test]
+fn a_hidden_first_sheet_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut workbook = Workbook::new();
+    let lookup = workbook.add_worksheet();
+    lookup.set_name("Lookup").unwrap();
+    lookup.write_string(0, 0, "country codes").unwrap();
+    lookup.set_hidden(true);
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Customers").unwrap();
+    sheet.set_active(true);
+    let row = [
+        "company_name",
+        "domain",
+        "email",
+        "culture",
+        "language",
+        "first_name",
+        "last_name",
+        "address_line1",
+        "city",
+        "postal_code",
+        "country",
+    ];
+    let values = [
+        "Contoso GmbH",
+        "hiddenfirst",
+        "ap@contoso.example",
+        "de-DE",
+        "de",
+        "Jörg",
+        "Bauer",
+        "Hauptstraße 1",
+        "Berlin",
+        "01067",
+        "DE",
+    ];
+    for (col, (name, value)) in row.iter().zip(values).enumerate() {
+        sheet.write_string(0, col as u16, *name).unwrap();
+        sheet.write_string(1, col as u16, value).unwrap();
+    }
+    let input = dir.path().join("book.xlsx");
+    workbook.save(&input).unwrap();
+    let out = run_plain(&["validate", s(&input), "--json"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let row: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(row["domain"], "hiddenfirst");
+}

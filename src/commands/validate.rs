@@ -34,6 +34,12 @@ pub fn validate(
     }
     let mut reader = InputReader::open_with(&args.input, &args.input_options())?;
     let layout = reader.layout().clone();
+    tracing::info!(
+        input = %args.input.display(),
+        sheet = layout.sheet.as_deref().unwrap_or(""),
+        columns = layout.headers.len(),
+        "input opened"
+    );
     if args.is_online() {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()

@@ -319,7 +319,7 @@ fn date_text(datetime: &ExcelDateTime) -> String {
     let date = format!("{year:04}-{month:02}-{day:02}");
     let time = format!("{hour:02}:{minute:02}:{second:02}");
     let has_time = (hour, minute, second, milli) != (0, 0, 0, 0);
-    match (value < 1.0 && value >= 0.0, has_time) {
+    match ((0.0..1.0).contains(&value), has_time) {
         (true, _) => time,
         (false, false) => date,
         (false, true) => format!("{date} {time}"),

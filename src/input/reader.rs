@@ -38,7 +38,7 @@ pub struct InputReader {
 /// record first, then one record per row.
 enum Source {
     Csv(CsvSource),
-    Xlsx(Box<XlsxSource>),
+    Xlsx(XlsxSource),
 }
 
 impl Source {
@@ -79,11 +79,7 @@ impl InputReader {
             let xlsx = XlsxSource::open(path, options.sheet.as_deref())?;
             let sheet = xlsx.sheet().to_owned();
             // Results of a workbook are CSV: comma, no BOM, LF.
-            (
-                Source::Xlsx(Box::new(xlsx)),
-                Dialect::default(),
-                Some(sheet),
-            )
+            (Source::Xlsx(xlsx), Dialect::default(), Some(sheet))
         } else {
             if let Some(sheet) = &options.sheet {
                 return Err(InputError::NotAWorkbook {

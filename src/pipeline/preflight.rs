@@ -360,7 +360,7 @@ fn unsupported_construct(pattern: &str) -> Option<&'static str> {
 /// The live rules of one country, or why there are none.
 #[derive(Debug)]
 enum RulesAnswer {
-    Rules(LiveRules),
+    Rules(Box<LiveRules>),
     /// `404`: Partner Center does not take customers in this country.
     Unsupported(String),
     /// A refusal a retry cannot change (kept, not asked again).
@@ -511,7 +511,9 @@ impl Preflight {
                     .call(|| self.engine.client.country_validation_rules(country))
                     .await
                 {
-                    Ok(rules) => Ok(RulesAnswer::Rules(LiveRules::from_resource(&rules))),
+                    Ok(rules) => Ok(RulesAnswer::Rules(Box::new(LiveRules::from_resource(
+                        &rules,
+                    )))),
                     Err(e) if e.status() == Some(404) => Ok(RulesAnswer::Unsupported(format!(
                         "country {country:?} is not supported by Partner Center ({e})"
                     ))),

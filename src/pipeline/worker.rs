@@ -26,7 +26,8 @@ use crate::validate::{McaAttestation, NewCustomer};
 pub const MCA_AGREEMENT_TYPE: &str = "MicrosoftCustomerAgreement";
 
 /// What to do about a `403` with code `600006` (the call needs an App+User token).
-pub const APP_USER_HINT: &str = "it needs App+User credentials: set PC_REFRESH_TOKEN (with PC_CLIENT_ID) instead of PC_CLIENT_SECRET";
+pub const APP_USER_HINT: &str =
+    "set PC_REFRESH_TOKEN (with PC_CLIENT_ID) instead of PC_CLIENT_SECRET";
 
 /// Wait after a 429 that carried no `Retry-After`.
 const DEFAULT_THROTTLE_WAIT: Duration = Duration::from_secs(5);
@@ -393,7 +394,10 @@ impl Engine {
             Err(e) if e.is_agreement_already_attested() => (McaStatus::AlreadyAttested, None),
             Err(e) => {
                 let abort = e.is_fatal().then(|| AbortReason::Auth(e.to_string()));
-                (McaStatus::Failed(describe_refusal(&e)), abort)
+                (
+                    McaStatus::Failed(describe_refusal(&e, "MCA attestation")),
+                    abort,
+                )
             }
         }
     }
@@ -423,7 +427,7 @@ impl Engine {
             }
             Err(e) => Err(format!(
                 "cannot get the MCA template: {}",
-                describe_refusal(&e)
+                describe_refusal(&e, "reading the MCA template")
             )),
         };
         *cached = Some(result.clone());
@@ -479,12 +483,11 @@ impl Engine {
                 set_error(&mut outcome.result, Status::Rejected, &err);
                 if needs_app_user(&err) {
                     let what = if request.for_reseller {
-                        "creating a customer for an indirect reseller (associated_partner_id) was refused"
+                        "creating a customer for an indirect reseller (associated_partner_id)"
                     } else {
-                        "the call was refused"
+                        "this call"
                     };
-                    outcome.result.error =
-                        format!("{}; {what}: {APP_USER_HINT}", outcome.result.error);
+                    outcome.result.error = app_user_text(&err, what);
                 }
             }
             Attempt::Fatal(err) => {
@@ -551,12 +554,21 @@ fn needs_app_user(err: &ApiError) -> bool {
 }
 
 /// The error text, with the App+User hint when the service asked for it.
-fn describe_refusal(err: &ApiError) -> String {
+fn describe_refusal(err: &ApiError, what: &str) -> String {
     if needs_app_user(err) {
-        format!("{err}; {APP_USER_HINT}")
+        app_user_text(err, what)
     } else {
         err.to_string()
     }
+}
+
+/// `<error>; <what> needs App+User credentials: set PC_REFRESH_TOKEN ...`.
+fn app_user_text(err: &ApiError, what: &str) -> String {
+    let text = err.to_string();
+    format!(
+        "{}; {what} needs App+User credentials: {APP_USER_HINT}",
+        text.trim_end_matches('.')
+    )
 }
 
 /// Why MCA attestation cannot be done in `cloud`, if it cannot.
@@ -618,6 +630,7 @@ fn set_error(result: &mut RowResult, status: Status, err: &ApiError) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
     use super::*;
 
@@ -628,6 +641,31 @@ mod tests {
             "admin@contoso.onmicrosoft.com"
         );
         assert_eq!(admin_user_name("a@b.c", "x"), "a@b.c");
+    }
+
+    #[test]
+    fn refusals_that_need_app_user_say_what_to_set() {
+        let e = ApiError::http(403, "600006", "The requested action is not allowed.");
+        assert_eq!(
+            describe_refusal(&e, "MCA attestation"),
+            "Partner Center answered 403 (code 600006): The requested action is not allowed; MCA attestation needs App+User credentials: set PC_REFRESH_TOKEN (with PC_CLIENT_ID) instead of PC_CLIENT_SECRET"
+        );
+        let other = ApiError::http(403, "20002", "No relationship.");
+        assert_eq!(
+            describe_refusal(&other, "x"),
+            "Partner Center answered 403 (code 20002): No relationship."
+        );
+    }
+
+    #[test]
+    fn mca_exists_in_the_global_cloud_only() {
+        assert_eq!(mca_unavailable(Cloud::Global), None);
+        assert!(
+            mca_unavailable(Cloud::China)
+                .unwrap()
+                .contains("china (21Vianet)")
+        );
+        assert!(mca_unavailable(Cloud::Usgov).unwrap().contains("usgov"));
     }
 
     #[test]
