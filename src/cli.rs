@@ -156,7 +156,7 @@ pub struct ValidateArgs {
     #[arg(long, help_heading = ONLINE)]
     pub online: bool,
     /// Check online against the built-in Partner Center emulator (implies --online).
-    #[arg(long, conflicts_with = "endpoint", help_heading = ONLINE)]
+    #[arg(long, help_heading = ONLINE)]
     pub sandbox: bool,
     /// API base URL for --online (default: the cloud's).
     #[arg(long, value_name = "URL", env = "PC_ENDPOINT", hide_env_values = true, help_heading = ONLINE)]
@@ -200,7 +200,7 @@ pub struct RunArgs {
     #[arg(skip)]
     pub columns: Vec<(Field, String)>,
     /// Start the built-in Partner Center emulator in-process and run against it (no credentials needed).
-    #[arg(long, conflicts_with = "endpoint")]
+    #[arg(long)]
     pub sandbox: bool,
     /// API base URL (default: the cloud's).
     #[arg(long, value_name = "URL", env = "PC_ENDPOINT", hide_env_values = true)]
@@ -334,10 +334,35 @@ impl fmt::Display for Concurrency {
     }
 }
 
+/// `--sandbox` runs against the built-in emulator. An endpoint or authority
+/// given on the command line with it is a usage error; one that comes from
+/// the environment (`PC_ENDPOINT`, `PC_AUTHORITY`, e.g. left exported by a
+/// real job) is ignored, so `--sandbox` works in any shell.
+pub fn reconcile_sandbox(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String> {
+    let (sub, endpoint, authority) = match &mut cli.command {
+        Command::Run(a) if a.sandbox => ("run", &mut a.endpoint, &mut a.authority),
+        Command::Validate(a) if a.sandbox => ("validate", &mut a.endpoint, &mut a.authority),
+        _ => return Ok(()),
+    };
+    let m = matches.subcommand_matches(sub);
+    for (id, value) in [("endpoint", endpoint), ("authority", authority)] {
+        match m.and_then(|m| m.value_source(id)) {
+            Some(clap::parser::ValueSource::CommandLine) => {
+                return Err(format!(
+                    "--sandbox runs against the built-in emulator: drop --{id}"
+                ));
+            }
+            Some(_) => *value = None,
+            None => {}
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+    use clap::{CommandFactory, FromArgMatches};
 
     #[test]
     fn cli_definition_is_consistent() {
@@ -363,19 +388,43 @@ mod tests {
     }
 
     #[test]
-    fn sandbox_and_endpoint_conflict() {
-        assert!(
-            Cli::try_parse_from([
+    fn sandbox_and_endpoint_conflict_on_the_command_line() {
+        let args = [
+            "pc-onboard",
+            "run",
+            "in.csv",
+            "--results",
+            "r.csv",
+            "--sandbox",
+            "--endpoint",
+            "http://x",
+        ];
+        let matches = Cli::command().try_get_matches_from(args).unwrap();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap();
+        let err = reconcile_sandbox(&mut cli, &matches).unwrap_err();
+        assert!(err.contains("--endpoint"), "{err}");
+    }
+
+    #[test]
+    fn sandbox_ignores_an_endpoint_from_the_environment() {
+        let matches = Cli::command()
+            .mut_subcommand("run", |c| {
+                c.mut_arg("endpoint", |a| a.default_value("http://from-env"))
+            })
+            .try_get_matches_from([
                 "pc-onboard",
                 "run",
                 "in.csv",
                 "--results",
                 "r.csv",
                 "--sandbox",
-                "--endpoint",
-                "http://x"
             ])
-            .is_err()
-        );
+            .unwrap();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap();
+        reconcile_sandbox(&mut cli, &matches).unwrap();
+        let Command::Run(args) = &cli.command else {
+            panic!("not run")
+        };
+        assert_eq!(args.endpoint, None);
     }
 }

@@ -17,6 +17,10 @@ fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { 1 } else { 0 });
         }
     };
+    if let Err(usage) = pc_onboard::cli::reconcile_sandbox(&mut cli, &matches) {
+        eprintln!("error: {usage}");
+        return ExitCode::from(1);
+    }
     logging::init(cli.verbose, cli.quiet, cli.log_format);
     let outcome = config::apply(&mut cli, &matches)
         .map_err(anyhow::Error::from)

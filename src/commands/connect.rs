@@ -313,17 +313,19 @@ mod tests {
             panic!("validate")
         };
         assert!(args.is_online(), "--sandbox implies --online");
-        assert!(
-            Cli::try_parse_from([
-                "pc-onboard",
-                "validate",
-                "in.csv",
-                "--sandbox",
-                "--endpoint",
-                "http://x"
-            ])
-            .is_err()
-        );
+        let args = [
+            "pc-onboard",
+            "validate",
+            "in.csv",
+            "--sandbox",
+            "--endpoint",
+            "http://x",
+        ];
+        let matches = <Cli as clap::CommandFactory>::command()
+            .try_get_matches_from(args)
+            .unwrap();
+        let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap();
+        assert!(crate::cli::reconcile_sandbox(&mut cli, &matches).is_err());
     }
 
     #[tokio::test]
