@@ -743,7 +743,7 @@ fn validate(work: &Path, quick: bool, report: &mut Report) {
 
 fn overhead(work: &Path, quick: bool, report: &mut Report) {
     println!("## 4. Client overhead per created row\n");
-    let (small, big): (u64, u64) = if quick { (200, 1000) } else { (2000, 10000) };
+    let (small, big): (u64, u64) = if quick { (200, 1000) } else { (5000, 25000) };
     println!(
         "Sandbox `--quota 0 --latency 0` in its own process; `run --rate 1000000 --concurrency 16`. CPU is the tool's user + system time (`/usr/bin/time`); the marginal cost is (CPU({big}) − CPU({small})) ÷ {} rows, which removes start-up. The offline `--dry-run` line is the same file with no network: validation, planning, request IDs and the results file.\n",
         big - small

@@ -158,15 +158,7 @@ fn check_outcome(
 
 /// Violations known and reported, not yet fixed (see docs/reliability.md).
 /// Each entry is a prefix of the violation's text.
-const KNOWN: &[&str] = &[
-    // A header and no rows is "0 rows: no rows", exit 0 (validate and run).
-    "header_only.csv: validate must exit 1 or 2",
-    "header_only.csv: run must exit 1 or 2",
-    // `company_name` has no length limit: a 10 MB name passes validation and
-    // is sent; the API refuses it (the row ends `rejected`, exit 2).
-    "huge_field_10mb.csv: validate must exit 1 or 2",
-    "huge_field_10mb.csv: run sent 2 create calls for 1 created rows",
-];
+const KNOWN: &[&str] = &[];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_broken_file_gives_a_clear_error_or_invalid_rows() {

@@ -128,3 +128,17 @@ fn resume_without_a_results_file_says_so() {
         text(&out)
     );
 }
+
+#[tokio::test]
+async fn resume_of_an_empty_results_file_starts_from_the_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let results = dir.path().join("results.csv");
+    write_customers(&input, 4, "e");
+    // Killed after creating the file, before its header.
+    std::fs::write(&results, b"").unwrap();
+    let sb = sandbox(quiet()).await;
+    let out = run_against(&sb, &run_args(&input, &results, &["--resume"])).await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(Results::read(&results).count("created"), 4);
+}

@@ -270,9 +270,20 @@ impl<'a> Report<'a> {
 
     fn finish(mut self, stopped: Option<&AbortReason>) -> anyhow::Result<ExitStatus> {
         if let Some(writer) = self.writer.take() {
+            let path = writer.path().to_path_buf();
             writer.finish()?;
+            if self.counts.total() == 0 {
+                // A header-only results file would look like a finished job.
+                let _ = std::fs::remove_file(&path);
+            }
         }
         let args = self.args;
+        if self.counts.total() == 0 {
+            anyhow::bail!(
+                "{} has a header but no data rows: nothing to validate",
+                args.input.display()
+            );
+        }
         if !args.json && self.listed > LISTED_PROBLEM_ROWS {
             let more = self.listed - LISTED_PROBLEM_ROWS;
             let see = match &args.results {

@@ -63,15 +63,13 @@ impl ResultsLock {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                let holder = holder.trim();
+                let holder = read_holder(&mut file);
                 return Err(LockError::Held {
                     results: results.to_path_buf(),
                     holder: if holder.is_empty() {
                         "holder unknown".to_owned()
                     } else {
-                        holder.to_owned()
+                        holder
                     },
                 });
             }
@@ -91,6 +89,25 @@ impl ResultsLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// What the lock file says about its holder. A run that has just taken the
+/// lock writes its note a moment later (two runs started together meet in
+/// that moment: tests/reliability_lock.rs), so an empty note is read again
+/// for up to 200 ms.
+fn read_holder(file: &mut File) -> String {
+    for _ in 0..20 {
+        let mut holder = String::new();
+        let _ = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.read_to_string(&mut holder));
+        let holder = holder.trim();
+        if !holder.is_empty() {
+            return holder.to_owned();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    String::new()
 }
 
 impl Drop for ResultsLock {

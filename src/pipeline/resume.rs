@@ -86,6 +86,16 @@ pub fn prepare_resume(
     };
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let offset = (bytes.len() - body.len()) as u64;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        // Killed between creating the file and writing its header: nothing
+        // was finished; the append writer writes the header.
+        let file = OpenOptions::new().write(true).open(results).map_err(io)?;
+        file.set_len(0).map_err(io)?;
+        return Ok(ResumePoint {
+            kept_rows: 0,
+            truncated_bytes: bytes.len() as u64,
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(layout.delimiter)
         .has_headers(false)

@@ -10,6 +10,9 @@ use super::{
     PostalCode, Problem, ProblemKind, RegistrationNumber, State,
 };
 
+/// Longest company name, in characters (this tool's limit: the API refuses
+/// oversized names only after the call).
+const MAX_COMPANY_NAME: usize = 255;
 /// Longest first or last name, in characters.
 const MAX_NAME: usize = 50;
 /// Longest address line, in characters.
@@ -49,7 +52,7 @@ pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
     let p = &mut problems;
 
     let external_id = fields.get(Field::ExternalId);
-    let company_name = required(fields, Field::CompanyName, p);
+    let company_name = bounded(fields, Field::CompanyName, true, MAX_COMPANY_NAME, p);
     let domain = parsed(fields, Field::Domain, true, p, Domain::parse);
     let email = parsed(fields, Field::Email, true, p, Email::parse);
     let culture = parsed(fields, Field::Culture, true, p, Culture::parse);

@@ -39,6 +39,12 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
         Some(rows) => rows,
         None => count_rows(&args.input, &options)?,
     };
+    if total_rows == 0 {
+        anyhow::bail!(
+            "{} has a header but no data rows: nothing to onboard",
+            args.input.display()
+        );
+    }
     tracing::info!(
         input = %args.input.display(),
         sheet = layout.sheet.as_deref().unwrap_or(""),

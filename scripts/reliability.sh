@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Issue 6 reliability suite: every tests/reliability_*.rs test, the slow
+# (#[ignore]d) ones included, in release mode. `cargo test` (CI) runs only
+# their short versions. Figures and what each test checks: docs/reliability.md.
+#
+#   scripts/reliability.sh                 # all (about 2 minutes after the build)
+#   scripts/reliability.sh chaos soak      # some: chaos soak dead bad_input fuzz lock secrets
+#
+# Knobs: PC_FUZZ_CASES=N (fuzz cases, default 1000), SOAK_SEED=N (fault sequence).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+all=(chaos soak dead bad_input fuzz lock secrets)
+picked=("$@")
+[[ ${#picked[@]} == 0 ]] && picked=("${all[@]}")
+targets=()
+for name in "${picked[@]}"; do
+    [[ -f tests/reliability_$name.rs ]] || { echo "no tests/reliability_$name.rs (have: ${all[*]})" >&2; exit 1; }
+    targets+=(--test "reliability_$name")
+done
+cargo test --release --no-fail-fast "${targets[@]}" -- --include-ignored --nocapture --test-threads 1
