@@ -18,41 +18,17 @@ use pc_onboard::pipeline::{PreparedRequest, RowPlan, plan_row};
 use pc_onboard::results::{FlushPolicy, ResultsWriter, RowResult, Status};
 use pc_onboard::validate::Uniqueness;
 
+#[path = "../examples/gen_customers/rows.rs"]
+#[allow(dead_code)]
+mod rows;
+
 const ROWS: usize = 1000;
 
-/// 1,000 rows across ten countries (three with registration numbers), like
-/// `examples/gen_customers`.
+/// 1,000 rows across ten countries (three with registration numbers), the
+/// rows of `examples/gen_customers`.
 fn write_input(path: &Path) {
-    const TEMPLATES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
-        ("en-US", "en", "Redmond", "WA", "98052", "US", ""),
-        ("en-GB", "en", "London", "", "EC1Y 8SY", "GB", ""),
-        ("de-DE", "de", "Berlin", "", "10117", "DE", ""),
-        ("nl-NL", "nl", "Amsterdam", "", "1015 CJ", "NL", ""),
-        ("fr-FR", "fr", "Paris", "", "75004", "FR", ""),
-        ("ja-JP", "ja", "Shibuya-ku", "13", "150-0002", "JP", ""),
-        ("ru-RU", "ru", "Moskva", "MOW", "125009", "RU", "7707083893"),
-        ("uk-UA", "uk", "Kyiv", "", "01001", "UA", "14360570"),
-        ("en-CA", "en", "Toronto", "ON", "M5J 2J2", "CA", ""),
-        (
-            "pt-BR",
-            "pt",
-            "Sao Paulo",
-            "SP",
-            "01310-100",
-            "BR",
-            "11.222.333/0001-81",
-        ),
-    ];
-    let mut text = String::from(
-        "external_id,company_name,domain,email,culture,language,first_name,last_name,phone_number,address_line1,address_line2,city,state,postal_code,country,registration_number\n",
-    );
-    for i in 0..ROWS {
-        let (culture, language, city, state, postal, country, reg) = TEMPLATES[i % TEMPLATES.len()];
-        text.push_str(&format!(
-            "CRM-{i:08},Customer {i} Ltd,cust{i:08},billing{i}@customer{i}.example,{culture},{language},Ann,Lee,+1 425 555 0100,{n} Main Street,,{city},{state},{postal},{country},{reg}\n",
-            n = i % 997 + 1
-        ));
-    }
+    let mut text = Vec::new();
+    rows::write_rows(&mut text, ROWS as u64, 0, &mut rows::Rng(1)).unwrap();
     std::fs::write(path, text).unwrap();
 }
 

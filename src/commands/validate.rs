@@ -86,7 +86,7 @@ async fn validate_online(
     };
     let mut report = Report::new(args, layout, writer, out, err);
     let preflight = Arc::new(Preflight::new(engine.clone()));
-    let max_rows = (session.concurrency.max_limit() as usize * 4).max(32);
+    let max_rows = session.concurrency.max_rows_in_progress();
     let mut checks: JoinSet<(u64, InputRow, PreflightOutcome)> = JoinSet::new();
     let mut order: ReorderBuffer<Finished> = ReorderBuffer::new(0);
     let mut stopped: Option<AbortReason> = None;

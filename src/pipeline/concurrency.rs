@@ -145,6 +145,12 @@ impl ConcurrencyController {
     pub fn max_limit(&self) -> u32 {
         self.fixed.unwrap_or(AUTO_MAX)
     }
+
+    /// How many rows may be in progress at once (calls in flight plus rows
+    /// waiting out a backoff): four times the highest limit, at least 32.
+    pub fn max_rows_in_progress(&self) -> usize {
+        (self.max_limit() as usize * 4).max(32)
+    }
 }
 
 /// Slots for calls in flight, as many as the controller's current limit.

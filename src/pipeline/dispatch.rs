@@ -270,7 +270,7 @@ impl Dispatcher {
     /// Rows in progress are bounded too (calls in flight are bounded by the
     /// engine's slots; a row in backoff holds none).
     async fn make_room(&mut self) -> Result<(), RunError> {
-        let max_rows = (self.ctx.concurrency.max_limit() as usize * 4).max(32);
+        let max_rows = self.ctx.concurrency.max_rows_in_progress();
         while self.inflight.len() >= max_rows {
             self.reap_one().await?;
         }

@@ -1,18 +1,11 @@
-//! Generate N customer rows (CSV on stdout) for benchmarks and soak tests.
-//!
-//! `cargo run --release --example gen_customers -- 1000000 [--invalid-percent 10] [--seed 1]`
-//!
-//! Rows cycle through a set of valid templates across countries (including
-//! registration-number countries); domains and external ids are unique. With
-//! `--invalid-percent P`, P% of rows (chosen by a seeded generator) get one
-//! broken field.
+//! The generated customer rows, shared by `gen_customers` and `benches/row_cost.rs`.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 
-const HEADER: &str = "external_id,company_name,domain,email,culture,language,first_name,last_name,phone_number,address_line1,address_line2,city,state,postal_code,country,registration_number";
+pub const HEADER: &str = "external_id,company_name,domain,email,culture,language,first_name,last_name,phone_number,address_line1,address_line2,city,state,postal_code,country,registration_number";
 
 /// (culture, language, city, state, postal_code, country, registration_number)
-const TEMPLATES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+pub const TEMPLATES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
     ("en-US", "en", "Redmond", "WA", "98052", "US", ""),
     ("en-GB", "en", "London", "", "EC1Y 8SY", "GB", ""),
     ("de-DE", "de", "Berlin", "", "10117", "DE", ""),
@@ -34,10 +27,10 @@ const TEMPLATES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
 ];
 
 /// Small deterministic generator (xorshift64*), so runs are reproducible.
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -45,22 +38,14 @@ impl Rng {
     }
 }
 
-fn main() -> io::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let rows: u64 = args
-        .first()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000_000);
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse::<u64>().ok())
-    };
-    let invalid_percent = flag("--invalid-percent").unwrap_or(0);
-    let mut rng = Rng(flag("--seed").unwrap_or(1) | 1);
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+/// Write the header and `rows` rows; with `invalid_percent > 0`, that share
+/// of rows (chosen by `rng`) gets an impossible postal code.
+pub fn write_rows(
+    out: &mut impl Write,
+    rows: u64,
+    invalid_percent: u64,
+    rng: &mut Rng,
+) -> io::Result<()> {
     writeln!(out, "{HEADER}")?;
     for i in 0..rows {
         let (culture, language, city, state, postal, country, reg) =
@@ -73,5 +58,5 @@ fn main() -> io::Result<()> {
             n = i % 997 + 1
         )?;
     }
-    out.flush()
+    Ok(())
 }
