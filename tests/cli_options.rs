@@ -296,30 +296,13 @@ fn quiet_and_verbose_conflict() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_a_run_cleanly_and_resume_finishes_it() {
-    use pc_onboard::sandbox::SandboxConfig;
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.csv");
-    let results = dir.path().join("results.csv");
-    write_customers(&input, 200, "term");
-    let sb = sandbox(SandboxConfig {
-        quota: 0,
-        latency: std::time::Duration::from_millis(50),
-        ..SandboxConfig::default()
-    })
-    .await;
-    let args = run_args(&input, &results, &["--rate", "60000", "--concurrency", "4"]);
-    let child = command_against(&sb, &args)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id().unwrap();
-    wait_for_lines(&results, 10, || false).await;
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().await.unwrap();
+    let Stopped {
+        out,
+        sb,
+        input,
+        results,
+        dir: _dir,
+    } = stop_run_midway("-TERM", "term").await;
     assert_eq!(out.status.code(), Some(130), "{}", text(&out));
     let r = Results::read(&results);
     assert_eq!(r.rows.len(), 200, "every row is in the results");

@@ -2,9 +2,6 @@
 
 mod support;
 
-use std::time::Duration;
-
-use pc_onboard::sandbox::SandboxConfig;
 use support::*;
 
 fn s(p: &std::path::Path) -> &str {
@@ -311,12 +308,7 @@ async fn a_second_run_on_the_same_results_file_is_refused_and_names_the_holder()
     let input = dir.path().join("in.csv");
     let results = dir.path().join("results.csv");
     write_customers(&input, 40, "lock");
-    let sb = sandbox(SandboxConfig {
-        quota: 0,
-        latency: Duration::from_millis(100),
-        ..SandboxConfig::default()
-    })
-    .await;
+    let sb = sandbox(slow(100)).await;
     let args = run_args(&input, &results, &["--rate", "600", "--concurrency", "1"]);
     let first = command_against(&sb, &args)
         .stderr(std::process::Stdio::null())
@@ -340,29 +332,14 @@ async fn a_second_run_on_the_same_results_file_is_refused_and_names_the_holder()
 // two worker threads keep the polling prompt while the sandbox is busy.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_finishes_calls_in_flight_and_cancels_the_rest() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.csv");
-    let results = dir.path().join("results.csv");
-    write_customers(&input, 200, "int");
-    let sb = sandbox(SandboxConfig {
-        quota: 0,
-        latency: Duration::from_millis(50),
-        ..SandboxConfig::default()
-    })
-    .await;
-    let args = run_args(&input, &results, &["--rate", "60000", "--concurrency", "4"]);
-    let child = command_against(&sb, &args)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id().unwrap();
-    wait_for_lines(&results, 10, || false).await;
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().await.unwrap();
+    // `_dir` keeps the files until the end of the test.
+    let Stopped {
+        out,
+        sb,
+        results,
+        dir: _dir,
+        ..
+    } = stop_run_midway("-INT", "int").await;
     assert_eq!(out.status.code(), Some(130), "{}", text(&out));
     let r = Results::read(&results);
     assert_eq!(r.rows.len(), 200, "every row is in the results");

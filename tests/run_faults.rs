@@ -132,19 +132,7 @@ async fn a_dead_service_ends_the_run_quickly_with_failed_rows() {
     sb.state()
         .script_faults(vec![Fault::ServiceUnavailable; 100_000]);
     let started = Instant::now();
-    let out = run_against(
-        &sb,
-        &[
-            "run",
-            input.to_str().unwrap(),
-            "--results",
-            results.to_str().unwrap(),
-            "--rate",
-            "60000",
-            "--no-progress",
-        ],
-    )
-    .await;
+    let out = run_against(&sb, &run_args(&input, &results, &["--rate", "60000"])).await;
     let log = text(&out);
     assert_eq!(code(&out), 2, "{log}");
     // Bounded by the retry budget (500 tokens, 5 per failure retry), not by
@@ -166,19 +154,7 @@ async fn a_dead_service_ends_the_run_quickly_with_failed_rows() {
     // A rerun of the results file against a healthy service finishes them.
     sb.state().clear_faults();
     let again = dir.path().join("results-2.csv");
-    let out = run_against(
-        &sb,
-        &[
-            "run",
-            results.to_str().unwrap(),
-            "--results",
-            again.to_str().unwrap(),
-            "--rate",
-            "60000",
-            "--no-progress",
-        ],
-    )
-    .await;
+    let out = run_against(&sb, &run_args(&results, &again, &["--rate", "60000"])).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     let r2 = Results::read(&again);
     assert_eq!(r2.count("created"), 300);
@@ -201,17 +177,7 @@ async fn rate_is_held_across_workers() {
     let started = Instant::now();
     let out = run_against(
         &sb,
-        &[
-            "run",
-            input.to_str().unwrap(),
-            "--results",
-            results.to_str().unwrap(),
-            "--rate",
-            "600",
-            "--concurrency",
-            "16",
-            "--no-progress",
-        ],
+        &run_args(&input, &results, &["--rate", "600", "--concurrency", "16"]),
     )
     .await;
     assert_eq!(code(&out), 0, "{}", text(&out));

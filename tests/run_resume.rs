@@ -3,9 +3,6 @@
 
 mod support;
 
-use std::time::Duration;
-
-use pc_onboard::sandbox::SandboxConfig;
 use support::*;
 
 /// Start a run, `SIGKILL` it once `kill_after_rows` results rows are on
@@ -18,12 +15,7 @@ async fn kill_and_resume(
     let input = dir.path().join("in.csv");
     let results = dir.path().join("results.csv");
     write_customers(&input, rows, "k");
-    let sb = sandbox(SandboxConfig {
-        quota: 0,
-        latency: Duration::from_millis(100),
-        ..SandboxConfig::default()
-    })
-    .await;
+    let sb = sandbox(slow(100)).await;
     let args = run_args(&input, &results, &["--rate", "60000", "--concurrency", "4"]);
     let mut child = command_against(&sb, &args)
         .stderr(std::process::Stdio::null())

@@ -26,6 +26,60 @@ pub async fn sandbox(config: SandboxConfig) -> RunningSandbox {
     sandbox::spawn_with_state(state).await.expect("sandbox")
 }
 
+/// A sandbox config with throttling off, `latency_ms` per call, no faults.
+pub fn slow(latency_ms: u64) -> SandboxConfig {
+    SandboxConfig {
+        quota: 0,
+        latency: std::time::Duration::from_millis(latency_ms),
+        ..SandboxConfig::default()
+    }
+}
+
+/// A run stopped by a signal part-way through.
+pub struct Stopped {
+    /// The stopped process's exit status and output.
+    pub out: Output,
+    /// The sandbox it ran against.
+    pub sb: RunningSandbox,
+    /// Its input.
+    pub input: PathBuf,
+    /// Its results file.
+    pub results: PathBuf,
+    /// Holds the files.
+    pub dir: tempfile::TempDir,
+}
+
+/// Run 200 generated rows (50 ms calls, 4 in flight) and send `signal`
+/// (`-INT`, `-TERM`) once more than 10 results rows are on disk.
+#[cfg(unix)]
+pub async fn stop_run_midway(signal: &str, tag: &str) -> Stopped {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in.csv");
+    let results = dir.path().join("results.csv");
+    write_customers(&input, 200, tag);
+    let sb = sandbox(slow(50)).await;
+    let args = run_args(&input, &results, &["--rate", "60000", "--concurrency", "4"]);
+    let child = command_against(&sb, &args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the run");
+    let pid = child.id().expect("pid");
+    wait_for_lines(&results, 10, || false).await;
+    let status = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = child.wait_with_output().await.expect("wait for the run");
+    Stopped {
+        out,
+        sb,
+        input,
+        results,
+        dir,
+    }
+}
+
 /// A sandbox config with throttling off, no latency, no faults.
 pub fn quiet() -> SandboxConfig {
     SandboxConfig {
