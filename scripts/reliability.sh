@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 6 reliability suite: every tests/reliability_*.rs test, the slow
-# (#[ignore]d) ones included, in release mode. `cargo test` (CI) runs only
+# The reliability suite: every test of tests/integration/reliability_*.rs,
+# the slow (#[ignore]d) ones included, in release mode. `cargo test` (CI) runs only
 # their short versions. Figures and what each test checks: docs/reliability.md.
 #
 #   scripts/reliability.sh                 # all (about 2 minutes after the build)
@@ -13,9 +13,10 @@ export CARGO_TERM_COLOR=never
 all=(chaos soak dead bad_input fuzz lock secrets)
 picked=("$@")
 [[ ${#picked[@]} == 0 ]] && picked=("${all[@]}")
-targets=()
 for name in "${picked[@]}"; do
-    [[ -f tests/reliability_$name.rs ]] || { echo "no tests/reliability_$name.rs (have: ${all[*]})" >&2; exit 1; }
-    targets+=(--test "reliability_$name")
+    [[ -f tests/integration/reliability_$name.rs ]] || { echo "no tests/integration/reliability_$name.rs (have: ${all[*]})" >&2; exit 1; }
 done
-cargo test --release --no-fail-fast "${targets[@]}" -- --include-ignored --nocapture --test-threads 1
+cargo test --release --test integration --no-run
+for name in "${picked[@]}"; do
+    cargo test --release --no-fail-fast --test integration "reliability_$name::" -- --include-ignored --nocapture --test-threads 1
+done

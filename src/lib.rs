@@ -4,14 +4,15 @@
 //! them into [`validate::NewCustomer`] values or problems, [`pipeline`] sends
 //! them through [`partner_center`] under a rate limit, and [`results`] writes
 //! one results row per input row. [`sandbox`] emulates Partner Center.
-//! [`config`] reads the optional config file, [`logging`] sets up stderr logs.
+//! [`cli`] and [`commands`] are the edge: the command line, the config file
+//! and one function per subcommand; the library never imports them.
+//! [`logging`] sets up stderr logs.
 
 // Library code neither unwraps nor prints to stdout (tests may unwrap).
 #![warn(clippy::unwrap_used, clippy::print_stdout)]
 
 pub mod cli;
 pub mod commands;
-pub mod config;
 pub mod input;
 pub mod logging;
 pub mod partner_center;

@@ -14,7 +14,26 @@ use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::LogFormat;
+/// How log lines are written (`--log-format text|json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl LogFormat {
+    /// `json` is [`LogFormat::Json`]; anything else is [`LogFormat::Text`].
+    pub fn from_name(name: &str) -> LogFormat {
+        if name.eq_ignore_ascii_case("json") {
+            LogFormat::Json
+        } else {
+            LogFormat::Text
+        }
+    }
+}
 
 /// The filter directives for `-v` given `verbose` times, or `-q`.
 pub fn directives(verbose: u8, quiet: bool) -> &'static str {

@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
-use pc_onboard::{cli::Cli, commands, config, logging};
+use pc_onboard::cli::{Cli, config};
+use pc_onboard::{commands, logging};
 
 fn main() -> ExitCode {
     let parsed = Cli::command()

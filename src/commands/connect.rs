@@ -2,21 +2,17 @@
 //! in-process: the one place `run` and `validate --online` get their client,
 //! rate limiter, call slots and engine from.
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use futures_util::FutureExt;
 use secrecy::SecretString;
 
-use crate::cli::{Cloud, Concurrency, RunArgs, ValidateArgs};
+use crate::cli::ConnectArgs;
 use crate::partner_center::auth::Credentials;
 use crate::partner_center::client::{ClientConfig, PartnerCenterClient};
 use crate::partner_center::cloud::CloudEndpoints;
-use crate::pipeline::{
-    CallGate, CallSlots, ConcurrencyController, Engine, RetryBudget, RetryPolicy,
-};
+use crate::pipeline::{CallGate, CallSlots, ConcurrencyController, Engine, RetryBudget};
 use crate::sandbox::{self, RunningSandbox, SandboxConfig};
 
 /// The client id the in-process sandbox is called with.
@@ -27,68 +23,8 @@ const SANDBOX_DEMO_TENANT: &str = "sandbox-partner.onmicrosoft.com";
 /// token, so indirect-reseller creation and MCA attestation work in the demo.
 const SANDBOX_DEMO_REFRESH_TOKEN: &str = "sandbox-demo-refresh-token";
 
-/// What `--sandbox` cannot do without: a fatal error's text when there are
-/// no credentials.
+/// What a command that must connect says when there are no credentials.
 pub(super) const NO_CREDENTIALS: &str = "no Partner Center credentials: set PC_TENANT_ID, PC_CLIENT_ID and PC_CLIENT_SECRET (or PC_REFRESH_TOKEN with PC_CLIENT_ID, or PC_ACCESS_TOKEN), or try it with --sandbox";
-
-/// Where to connect and how hard to push.
-#[derive(Debug, Clone)]
-pub(super) struct ConnectOptions {
-    /// Start the built-in sandbox in-process and talk to it.
-    pub sandbox: bool,
-    /// `--endpoint` / `PC_ENDPOINT`.
-    pub endpoint: Option<String>,
-    /// `--authority` / `PC_AUTHORITY`.
-    pub authority: Option<String>,
-    /// `--cloud`.
-    pub cloud: Cloud,
-    /// `--rate`: calls per minute.
-    pub rate: NonZeroU32,
-    /// `--concurrency`.
-    pub concurrency: Concurrency,
-    /// `--timeout`, seconds.
-    pub timeout_secs: u64,
-    /// `--max-attempts`.
-    pub max_attempts: u32,
-}
-
-impl ConnectOptions {
-    /// The settings of `run`.
-    pub fn for_run(args: &RunArgs) -> Self {
-        ConnectOptions {
-            sandbox: args.sandbox,
-            endpoint: args.endpoint.clone(),
-            authority: args.authority.clone(),
-            cloud: args.cloud,
-            rate: args.rate,
-            concurrency: args.concurrency,
-            timeout_secs: args.timeout,
-            max_attempts: args.max_attempts.get(),
-        }
-    }
-
-    /// The settings of `validate --online`.
-    pub fn for_validate(args: &ValidateArgs) -> Self {
-        ConnectOptions {
-            sandbox: args.sandbox,
-            endpoint: args.endpoint.clone(),
-            authority: args.authority.clone(),
-            cloud: args.cloud,
-            rate: args.rate,
-            concurrency: args.concurrency,
-            timeout_secs: args.timeout,
-            max_attempts: RetryPolicy::default().max_attempts,
-        }
-    }
-
-    /// The cloud's API base URL, authority and token resource, with
-    /// `--endpoint` / `--authority` (or `PC_ENDPOINT` / `PC_AUTHORITY`)
-    /// replacing the first two.
-    pub fn endpoints(&self) -> CloudEndpoints {
-        CloudEndpoints::for_cloud(self.cloud)
-            .with_overrides(self.endpoint.as_deref(), self.authority.as_deref())
-    }
-}
 
 /// A connection: the in-flight limit and the engine, whose client awaits
 /// the shared rate limiter before every call (no engine when there are no
@@ -110,13 +46,10 @@ impl Session {
     /// the shared gate and latency observer, and fetch a token so bad
     /// credentials stop the command before any row. Without credentials the
     /// session has no engine (the caller decides whether that is fatal).
-    pub async fn open(options: &ConnectOptions) -> anyhow::Result<Session> {
+    pub async fn open(options: &ConnectArgs) -> anyhow::Result<Session> {
         let rate = options.rate.get();
         let gate = Arc::new(CallGate::new(rate));
-        let concurrency = Arc::new(match options.concurrency {
-            Concurrency::Auto => ConcurrencyController::auto(rate),
-            Concurrency::Fixed(n) => ConcurrencyController::fixed(n.get()),
-        });
+        let concurrency = Arc::new(ConcurrencyController::new(options.concurrency, rate));
         let (endpoints, credentials, sandbox) = if options.sandbox {
             let config = SandboxConfig {
                 log_requests: false,
@@ -152,7 +85,7 @@ impl Session {
             "connecting"
         );
         let mut config = ClientConfig::new(endpoints, credentials);
-        config.timeout = Duration::from_secs(options.timeout_secs.max(1));
+        config.timeout = options.timeout();
         let gate_for_client = gate.clone();
         let observer = concurrency.clone();
         let client = PartnerCenterClient::new(config)?
@@ -165,15 +98,11 @@ impl Session {
             .authenticate()
             .await
             .with_context(|| format!("cannot authenticate against {describe}"))?;
-        let policy = RetryPolicy {
-            max_attempts: options.max_attempts,
-            ..RetryPolicy::default()
-        };
         let engine = Engine::new(
             client,
             gate.clone(),
             CallSlots::new(concurrency.clone()),
-            policy,
+            options.retry_policy(),
             RetryBudget::default(),
             rand::random(),
         )
@@ -212,126 +141,21 @@ fn sandbox_credentials() -> Credentials {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
-    use clap::Parser;
-
     use super::*;
-    use crate::cli::{Cli, Command};
-    use crate::partner_center::cloud::{
-        CHINA_API, CHINA_AUTHORITY, GLOBAL_API, GLOBAL_AUTHORITY, USGOV_AUTHORITY,
-    };
-
-    /// The connect options of a parsed command line (flags only: the
-    /// binary tests cover `PC_ENDPOINT` / `PC_AUTHORITY`).
-    fn options(args: &[&str]) -> ConnectOptions {
-        let cli = Cli::try_parse_from(args).unwrap();
-        match &cli.command {
-            Command::Run(run) => ConnectOptions::for_run(run),
-            Command::Validate(validate) => ConnectOptions::for_validate(validate),
-            _ => panic!("not run or validate"),
-        }
-    }
-
-    fn run(extra: &[&str]) -> CloudEndpoints {
-        let mut args = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
-        args.extend(extra);
-        options(&args).endpoints()
-    }
-
-    #[test]
-    fn cloud_flags_set_endpoint_authority_and_resource() {
-        let global = run(&[]);
-        assert_eq!(
-            (
-                global.api.as_str(),
-                global.authority.as_str(),
-                global.resource.as_str()
-            ),
-            (GLOBAL_API, GLOBAL_AUTHORITY, GLOBAL_API)
-        );
-        let china = run(&["--cloud", "china"]);
-        assert_eq!(china.api, CHINA_API);
-        assert_eq!(china.authority, CHINA_AUTHORITY);
-        assert_eq!(
-            china.resource,
-            "https://partner.partnercenterapi.microsoftonline.cn"
-        );
-        assert_eq!(
-            china.token_url("contoso.partner.onmschina.cn"),
-            "https://login.chinacloudapi.cn/contoso.partner.onmschina.cn/oauth2/token"
-        );
-        let usgov = run(&["--cloud", "usgov"]);
-        assert_eq!(usgov.api, GLOBAL_API);
-        assert_eq!(usgov.authority, USGOV_AUTHORITY);
-        assert_eq!(usgov.resource, GLOBAL_API);
-    }
-
-    #[test]
-    fn endpoint_and_authority_flags_override_the_cloud_but_not_its_resource() {
-        let c = run(&[
-            "--cloud",
-            "china",
-            "--endpoint",
-            "https://proxy.example/pc/",
-            "--authority",
-            "https://login.proxy.example",
-        ]);
-        assert_eq!(c.api, "https://proxy.example/pc");
-        assert_eq!(c.authority, "https://login.proxy.example");
-        assert_eq!(c.resource, CHINA_API);
-        let only_authority = run(&["--cloud", "usgov", "--authority", "https://login.example"]);
-        assert_eq!(only_authority.api, GLOBAL_API);
-        assert_eq!(only_authority.authority, "https://login.example");
-    }
-
-    #[test]
-    fn validate_online_takes_the_same_connection_flags() {
-        let o = options(&[
-            "pc-onboard",
-            "validate",
-            "in.csv",
-            "--online",
-            "--cloud",
-            "china",
-            "--rate",
-            "120",
-            "--concurrency",
-            "4",
-            "--timeout",
-            "9",
-        ]);
-        assert_eq!(o.endpoints().api, CHINA_API);
-        assert_eq!(o.rate.get(), 120);
-        assert_eq!(
-            o.concurrency,
-            Concurrency::Fixed(NonZeroU32::new(4).unwrap())
-        );
-        assert_eq!(o.timeout_secs, 9);
-        assert!(!o.sandbox);
-        let sandbox =
-            Cli::try_parse_from(["pc-onboard", "validate", "in.csv", "--sandbox"]).unwrap();
-        let Command::Validate(args) = sandbox.command else {
-            panic!("validate")
-        };
-        assert!(args.is_online(), "--sandbox implies --online");
-        let args = [
-            "pc-onboard",
-            "validate",
-            "in.csv",
-            "--sandbox",
-            "--endpoint",
-            "http://x",
-        ];
-        let matches = <Cli as clap::CommandFactory>::command()
-            .try_get_matches_from(args)
-            .unwrap();
-        let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap();
-        assert!(crate::cli::reconcile_sandbox(&mut cli, &matches).is_err());
-    }
+    use crate::cli::parse_from;
 
     #[tokio::test]
     async fn the_in_process_sandbox_gets_an_app_user_token() {
-        let mut options = options(&["pc-onboard", "run", "in.csv", "--results", "r.csv"]);
-        options.sandbox = true;
+        let (mut cli, _) = parse_from([
+            "pc-onboard",
+            "run",
+            "in.csv",
+            "--results",
+            "r.csv",
+            "--sandbox",
+        ])
+        .unwrap();
+        let options = cli.command.connect_mut().unwrap().clone();
         let mut session = Session::open(&options).await.unwrap();
         let engine = session.engine.clone().unwrap();
         assert_eq!(

@@ -180,7 +180,8 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(crate::sandbox::run_cli(&args))?;
+            let config = crate::sandbox::SandboxConfig::from(&args);
+            runtime.block_on(crate::sandbox::serve_until_ctrl_c(args.listen, config))?;
             Ok(ExitStatus::Success)
         }
         Command::Completions(args) => {

@@ -10,14 +10,15 @@ use anyhow::Context;
 use serde_json::json;
 use tokio::task::JoinSet;
 
-use super::connect::{ConnectOptions, Session};
+use super::connect::{NO_CREDENTIALS, Session};
 use super::{ExitStatus, StatusCounts};
 use crate::cli::ValidateArgs;
-use crate::input::{Field, InputReader, InputRow, Layout};
+use crate::input::{InputReader, InputRow, Layout};
 use crate::pipeline::{
-    AbortReason, Preflight, PreflightOutcome, RUN_AHEAD_WINDOW, ReorderBuffer, RowPlan, plan_row,
+    AbortReason, Preflight, PreflightOutcome, RUN_AHEAD_WINDOW, RowPlan, plan_row,
 };
-use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status};
+use crate::results::{FlushPolicy, McaStatus, ReorderBuffer, ResultsWriter, RowResult, Status};
+use crate::validate::Field;
 use crate::validate::{Problem, Uniqueness};
 
 /// How many problem rows are listed on stderr before the rest are only counted.
@@ -32,7 +33,7 @@ pub fn validate(
     if let Some(path) = &args.results {
         super::check_results_path(path)?;
     }
-    let mut reader = InputReader::open_with(&args.input, &args.input_options())?;
+    let mut reader = InputReader::open_with(&args.input, &args.input_args.options())?;
     let layout = reader.layout().clone();
     tracing::info!(
         input = %args.input.display(),
@@ -73,12 +74,10 @@ async fn validate_online(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    let mut session = Session::open(&ConnectOptions::for_validate(args)).await?;
+    let mut session = Session::open(&args.connect).await?;
     let Some(engine) = session.engine.clone() else {
         session.close().await;
-        anyhow::bail!(
-            "validate --online needs Partner Center credentials: set PC_TENANT_ID, PC_CLIENT_ID and PC_CLIENT_SECRET (or PC_REFRESH_TOKEN with PC_CLIENT_ID, or PC_ACCESS_TOKEN), or check against the built-in sandbox with --sandbox"
-        );
+        anyhow::bail!("validate --online: {NO_CREDENTIALS}");
     };
     let writer = match &args.results {
         Some(path) => Some(ResultsWriter::create(path, layout, FlushPolicy::EveryRow)?),

@@ -7,7 +7,7 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::field::{Field, normalize_header};
+use crate::validate::{Field, normalize_header};
 
 /// Why an input file cannot be processed. Each message is one line naming the
 /// file and saying what to fix; [`InputError::hint`] may add a second line.

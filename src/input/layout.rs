@@ -6,8 +6,26 @@ use std::path::{Path, PathBuf};
 
 use super::dialect::Dialect;
 use super::error::{InputError, MissingColumn};
-use super::field::{Field, normalize_header};
-use crate::results::RESULT_COLUMNS;
+use crate::validate::{Field, normalize_header};
+
+/// The columns a results file adds after the input's, in order. A fed-back
+/// results file carries them; they are recognised here (and replaced in the
+/// new results, not duplicated) and written by `results::ResultsWriter`.
+///
+/// The first nine are the original contract; `mca_status` was appended later
+/// (columns are only ever added at the end, never renamed).
+pub const RESULT_COLUMNS: [&str; 10] = [
+    "status",
+    "customer_id",
+    "tenant_id",
+    "commerce_id",
+    "admin_user",
+    "request_id",
+    "attempts",
+    "error_code",
+    "error",
+    "mca_status",
+];
 
 /// Number of result columns ([`RESULT_COLUMNS`]).
 pub const RESULT_COLUMN_COUNT: usize = RESULT_COLUMNS.len();

@@ -12,7 +12,6 @@ mod cell_text;
 mod csv_reader;
 mod dialect;
 mod error;
-mod field;
 mod layout;
 mod options;
 mod reader;
@@ -22,8 +21,8 @@ mod xlsx_reader;
 pub use dialect::{DELIMITERS, Dialect, UTF8_BOM};
 pub(crate) use error::io_reason;
 pub use error::{InputError, MissingColumn};
-pub use field::{CustomerFields, Field, normalize_header};
-pub use layout::{Layout, RESULT_COLUMN_COUNT};
+
+pub use layout::{Layout, RESULT_COLUMN_COUNT, RESULT_COLUMNS};
 pub use options::InputOptions;
 pub use reader::{InputReader, is_workbook_path};
 pub use row::{CellIssue, CellIssueKind, InputRow};

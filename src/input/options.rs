@@ -1,6 +1,6 @@
 //! [`InputOptions`]: what the file itself does not say about how to read it.
 
-use super::field::Field;
+use crate::validate::Field;
 
 /// How to read an input file, beyond what the file says itself.
 ///

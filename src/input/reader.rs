@@ -5,12 +5,11 @@ use std::path::Path;
 use super::csv_reader::CsvSource;
 use super::dialect::Dialect;
 use super::error::InputError;
-use super::field::{Field, normalize_header};
-use super::layout::Layout;
+use super::layout::{Layout, RESULT_COLUMNS};
 use super::options::InputOptions;
 use super::row::InputRow;
 use super::xlsx_reader::XlsxSource;
-use crate::results::RESULT_COLUMNS;
+use crate::validate::{Field, normalize_header};
 
 /// Streams the rows of one input file: CSV in constant memory, or one
 /// worksheet of an `.xlsx` workbook (loaded into memory by calamine).
@@ -506,46 +505,6 @@ mod tests {
         assert_eq!(fields_with_problems, [Field::City, Field::PostalCode]);
         assert_eq!(fields.get(Field::City), "");
         assert_eq!(fields.get(Field::Country), "US");
-    }
-
-    #[test]
-    fn previous_is_none_without_result_columns() {
-        let (_dir, path) = file(format!("{HEADER}\n{ROW}\n"));
-        let mut reader = InputReader::open(&path).unwrap();
-        let rows = read_all(&mut reader);
-        assert_eq!(rows[0].previous(reader.layout()), None);
-    }
-
-    #[test]
-    fn previous_reads_the_result_columns_of_a_fed_back_results_file() {
-        use crate::results::Status;
-        let text = format!(
-            "{HEADER},status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error\n\
-             {ROW},created,c-1,t-1,m-1,admin@contoso.onmicrosoft.com,r-1,2,,\n\
-             {ROW},failed,,,,,r-2,5,503,\"Service Unavailable, retry\"\n\
-             {ROW},,,,,,,,,\n\
-             {ROW},bogus,,,,,,,,\n"
-        );
-        let (_dir, path) = file(text);
-        let mut reader = InputReader::open(&path).unwrap();
-        let layout = reader.layout().clone();
-        assert!(layout.has_previous_results());
-        assert_eq!(layout.passthrough, (0..12).collect::<Vec<_>>());
-        let rows = read_all(&mut reader);
-        let created = rows[0].previous(&layout).unwrap();
-        assert_eq!(created.status, Status::Created);
-        assert_eq!(created.customer_id, "c-1");
-        assert_eq!(created.tenant_id, "t-1");
-        assert_eq!(created.commerce_id, "m-1");
-        assert_eq!(created.admin_user, "admin@contoso.onmicrosoft.com");
-        assert_eq!(created.request_id, "r-1");
-        assert_eq!(created.attempts, Some(2));
-        let failed = rows[1].previous(&layout).unwrap();
-        assert_eq!(failed.status, Status::Failed);
-        assert_eq!(failed.error_code, "503");
-        assert_eq!(failed.error, "Service Unavailable, retry");
-        assert_eq!(rows[2].previous(&layout), None);
-        assert_eq!(rows[3].previous(&layout), None);
     }
 
     #[test]

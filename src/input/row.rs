@@ -1,9 +1,8 @@
 //! One input row: the raw record, kept byte-exact for the results file, and
 //! the trimmed field values read from it on demand.
 
-use super::field::{CustomerFields, Field};
-use super::layout::{Layout, RESULT_COLUMN_COUNT};
-use crate::results::{PreviousResult, RowResult};
+use super::layout::Layout;
+use crate::validate::{CustomerFields, Field};
 use crate::validate::{Problem, ProblemKind};
 
 /// One data row of the input. Reuse one value with
@@ -128,16 +127,6 @@ impl InputRow {
             });
         }
         (fields, problems)
-    }
-
-    /// The result of an earlier run carried by this row (the input is a
-    /// fed-back results file). `None` without a `status` column, or when the
-    /// status cell is empty or not a known status.
-    pub fn previous(&self, layout: &Layout) -> Option<PreviousResult> {
-        let cells: [&[u8]; RESULT_COLUMN_COUNT] = layout
-            .result_columns
-            .map(|column| column.and_then(|c| self.record.get(c)).unwrap_or_default());
-        RowResult::from_cells(cells)
     }
 }
 

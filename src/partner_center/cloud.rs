@@ -3,8 +3,6 @@
 //! authentication"). Every value can be overridden (`--endpoint`,
 //! `--authority`, `PC_ENDPOINT`, `PC_AUTHORITY`).
 
-use crate::cli::Cloud;
-
 /// API base URL of the global and US Government clouds.
 pub const GLOBAL_API: &str = "https://api.partnercenter.microsoft.com";
 /// API base URL of Partner Center operated by 21Vianet.
@@ -15,6 +13,50 @@ pub const GLOBAL_AUTHORITY: &str = "https://login.microsoftonline.com";
 pub const CHINA_AUTHORITY: &str = "https://login.chinacloudapi.cn";
 /// Token authority of the US Government cloud (not confirmed by a Microsoft source: keep it overridable).
 pub const USGOV_AUTHORITY: &str = "https://login.microsoftonline.us";
+
+/// Partner Center clouds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cloud {
+    /// Public cloud (api.partnercenter.microsoft.com).
+    Global,
+    /// Partner Center operated by 21Vianet.
+    China,
+    /// Microsoft Cloud for US Government.
+    Usgov,
+}
+
+impl Cloud {
+    /// Every cloud, in the order `--help` lists them.
+    pub const ALL: [Cloud; 3] = [Cloud::Global, Cloud::China, Cloud::Usgov];
+
+    /// The name on the command line and in the config file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cloud::Global => "global",
+            Cloud::China => "china",
+            Cloud::Usgov => "usgov",
+        }
+    }
+}
+
+impl std::fmt::Display for Cloud {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Cloud {
+    type Err = String;
+
+    /// `global`, `china` or `usgov`, any case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        Cloud::ALL
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("expected \"global\", \"china\" or \"usgov\", got \"{s}\""))
+    }
+}
 
 /// The three addresses the client needs for one cloud.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,17 +1,14 @@
 //! Request and response bodies of the Partner Center API.
 //!
-//! [`CustomerRequest`] is the `POST /v1/customers` body. It is built from a
-//! validated [`NewCustomer`] and read back by the sandbox with
-//! [`CustomerRequest::fields`], so posted bodies go through the same
-//! [`validate::check`](crate::validate::check). Property names are sent in
+//! [`CustomerRequest`] is the `POST /v1/customers` body. The pipeline builds
+//! it from a validated customer (`pipeline::request`); the sandbox reads a
+//! posted one back into row fields (`sandbox::request_fields`), so posted
+//! bodies go through the same `validate::check`. Property names are sent in
 //! camelCase and accepted in camelCase or PascalCase; unknown properties and
 //! `null`s are accepted (the .NET SDK sends `"Id": null`, `"Attributes": {…}`).
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
-
-use crate::input::{CustomerFields, Field};
-use crate::validate::NewCustomer;
 
 /// The body of `POST /v1/customers`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,88 +135,7 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
-/// The string in an optional property, empty when absent.
-fn opt(o: &Option<String>) -> &str {
-    o.as_deref().unwrap_or_default()
-}
-
-/// `Some` for a non-empty string.
-fn non_empty(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_owned())
-}
-
-impl From<&NewCustomer> for CustomerRequest {
-    fn from(c: &NewCustomer) -> Self {
-        let a = &c.address;
-        CustomerRequest {
-            company_profile: CompanyProfileRequest {
-                domain: c.domain.as_str().to_owned(),
-                organization_registration_number: c
-                    .registration_number
-                    .as_ref()
-                    .map(|r| r.as_str().to_owned()),
-            },
-            billing_profile: BillingProfileRequest {
-                email: c.email.as_str().to_owned(),
-                culture: c.culture.as_str().to_owned(),
-                language: c.language.as_str().to_owned(),
-                company_name: c.company_name.clone(),
-                default_address: AddressBody {
-                    first_name: a.first_name.clone(),
-                    last_name: a.last_name.clone(),
-                    phone_number: a.phone_number.as_ref().map(|p| p.as_str().to_owned()),
-                    address_line1: a.address_line1.clone(),
-                    address_line2: non_empty(&a.address_line2),
-                    address_line3: non_empty(&a.address_line3),
-                    city: a.city.clone(),
-                    state: a.state.as_ref().map(|s| s.as_str().to_owned()),
-                    postal_code: a.postal_code.as_ref().map(|p| p.as_str().to_owned()),
-                    country: a.country.as_str().to_owned(),
-                },
-            },
-            associated_partner_id: c.associated_partner_id.map(|id| id.to_string()),
-        }
-    }
-}
-
-impl NewCustomer {
-    /// The create-customer body for this customer.
-    pub fn to_request(&self) -> CustomerRequest {
-        CustomerRequest::from(self)
-    }
-}
-
 impl CustomerRequest {
-    /// The body's values as input fields (values trimmed, absent ones empty;
-    /// `external_id` is never in a body), for [`validate::check`](crate::validate::check).
-    pub fn fields(&self) -> CustomerFields<'_> {
-        let c = &self.company_profile;
-        let b = &self.billing_profile;
-        let a = &b.default_address;
-        let mut f = CustomerFields::new();
-        f.set(Field::CompanyName, &b.company_name);
-        f.set(Field::Domain, &c.domain);
-        f.set(Field::Email, &b.email);
-        f.set(Field::Culture, &b.culture);
-        f.set(Field::Language, &b.language);
-        f.set(Field::FirstName, &a.first_name);
-        f.set(Field::LastName, &a.last_name);
-        f.set(Field::PhoneNumber, opt(&a.phone_number));
-        f.set(Field::AddressLine1, &a.address_line1);
-        f.set(Field::AddressLine2, opt(&a.address_line2));
-        f.set(Field::AddressLine3, opt(&a.address_line3));
-        f.set(Field::City, &a.city);
-        f.set(Field::State, opt(&a.state));
-        f.set(Field::PostalCode, opt(&a.postal_code));
-        f.set(Field::Country, &a.country);
-        f.set(
-            Field::RegistrationNumber,
-            opt(&c.organization_registration_number),
-        );
-        f.set(Field::AssociatedPartnerId, opt(&self.associated_partner_id));
-        f
-    }
-
     /// The body as JSON with object keys sorted (recursively) and no
     /// whitespace: the input of the request-id hash. Treat it as a file
     /// format: changing it changes every row's `MS-RequestId`.
@@ -245,5 +161,16 @@ fn sorted(value: Value) -> Value {
 }
 
 #[cfg(test)]
-#[path = "models_tests.rs"]
-mod tests;
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_orders_nested_objects_and_arrays() {
+        let v = serde_json::json!({"b": [{"z": 1, "a": 2}], "a": {"d": null, "c": true}});
+        assert_eq!(
+            sorted(v).to_string(),
+            r#"{"a":{"c":true,"d":null},"b":[{"a":2,"z":1}]}"#
+        );
+    }
+}

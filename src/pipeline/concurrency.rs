@@ -1,5 +1,8 @@
 //! How many calls to keep in flight: fixed, or sized by Little's law.
 
+use std::fmt;
+use std::num::NonZeroU32;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,6 +24,37 @@ const INITIAL_GUESS_SECS: f64 = 1.0;
 /// How often a caller waiting for a slot looks again while the limit grows
 /// with the age of the run's first call (no slot is freed meanwhile).
 const WARM_UP_RECHECK: Duration = Duration::from_millis(50);
+
+/// How many calls may be in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concurrency {
+    /// Sized from observed latency x rate (Little's law), capped at 64.
+    Auto,
+    /// A fixed number.
+    Fixed(NonZeroU32),
+}
+
+impl FromStr for Concurrency {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(Concurrency::Auto);
+        }
+        s.parse::<NonZeroU32>()
+            .map(Concurrency::Fixed)
+            .map_err(|_| format!("expected a positive number or `auto`, got `{s}`"))
+    }
+}
+
+impl fmt::Display for Concurrency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Concurrency::Auto => f.write_str("auto"),
+            Concurrency::Fixed(n) => write!(f, "{n}"),
+        }
+    }
+}
 
 /// The run's first call, until any call finishes.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +87,14 @@ impl ConcurrencyController {
             calls_per_second: 0.0,
             ewma_latency: Mutex::new(None),
             first_call: Mutex::new(FirstCall::NotStarted),
+        }
+    }
+
+    /// The controller for `concurrency` at `calls_per_minute`.
+    pub fn new(concurrency: Concurrency, calls_per_minute: u32) -> Self {
+        match concurrency {
+            Concurrency::Auto => Self::auto(calls_per_minute),
+            Concurrency::Fixed(n) => Self::fixed(n.get()),
         }
     }
 
@@ -259,6 +301,18 @@ impl CallSlots {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concurrency_parses_auto_and_numbers() {
+        assert_eq!("auto".parse::<Concurrency>(), Ok(Concurrency::Auto));
+        assert_eq!("AUTO".parse::<Concurrency>(), Ok(Concurrency::Auto));
+        assert_eq!(
+            "8".parse::<Concurrency>(),
+            Ok(Concurrency::Fixed(NonZeroU32::new(8).unwrap()))
+        );
+        assert!("0".parse::<Concurrency>().is_err());
+        assert!("many".parse::<Concurrency>().is_err());
+    }
 
     #[test]
     fn fixed_limit_ignores_latency() {

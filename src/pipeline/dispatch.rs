@@ -6,10 +6,11 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-use super::worker::{AbortReason, CreateOutcome, Engine, PreparedRequest};
-use super::writer::{FinishedRow, write_in_order};
+use super::PreparedRequest;
+use super::worker::{AbortReason, CreateOutcome, Engine};
 use super::{ConcurrencyController, RowPlan, plan_row};
 use crate::input::{InputError, InputReader, InputRow};
+use crate::results::{FinishedRow, write_in_order};
 use crate::results::{McaStatus, ResultsError, ResultsWriter, RowResult, Status};
 use crate::validate::{McaAttestation, Uniqueness};
 

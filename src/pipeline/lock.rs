@@ -93,7 +93,7 @@ impl ResultsLock {
 
 /// What the lock file says about its holder. A run that has just taken the
 /// lock writes its note a moment later (two runs started together meet in
-/// that moment: tests/reliability_lock.rs), so an empty note is read again
+/// that moment: tests/integration/reliability_lock.rs), so an empty note is read again
 /// for up to 200 ms.
 fn read_holder(file: &mut File) -> String {
     for _ in 0..20 {

@@ -2,7 +2,7 @@
 //! MCA of an existing customer, or send it.
 
 use crate::input::{InputRow, Layout};
-use crate::results::{McaStatus, PreviousResult, RowResult, Status};
+use crate::results::{McaStatus, PreviousResult, RowResult, Status, previous};
 use crate::validate::{self, McaAttestation, NewCustomer, Problem, Uniqueness};
 
 /// The decision for one row.
@@ -79,7 +79,7 @@ pub fn invalid_result(problems: &[Problem]) -> RowResult {
 pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) -> RowPlan {
     let (fields, mut problems) = row.fields(layout);
     let duplicates = uniqueness.check(row.number, &fields);
-    if let Some(mut previous) = row.previous(layout).filter(|p| p.status.is_finished()) {
+    if let Some(mut previous) = previous(row, layout).filter(|p| p.status.is_finished()) {
         if previous.mca_status.is_done() {
             return RowPlan::Finished(previous);
         }

@@ -24,11 +24,11 @@ use tokio::sync::OnceCell;
 
 use super::invalid_result;
 use super::worker::{AbortReason, DomainCheck, Engine, fill_customer};
-use crate::input::Field;
 use crate::partner_center::error::ApiError;
 use crate::partner_center::models::CustomerRequest;
 use crate::partner_center::resources::CountryValidationRules;
 use crate::results::{McaStatus, RowResult, Status};
+use crate::validate::Field;
 use crate::validate::{NewCustomer, Problem, ProblemKind};
 
 /// Longest list of allowed values quoted in a message.
@@ -634,8 +634,8 @@ fn one_line_address(address: &Value) -> String {
 #[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
     use super::*;
-    use crate::input::CustomerFields;
     use crate::partner_center::resources::parse_json;
+    use crate::validate::CustomerFields;
 
     /// The recorded live US answer's shape (05c), with its .NET regexes.
     const US_RULES: &str = r#"{"iso2Code":"US","defaultCulture":"en-US","isStateRequired":true,

@@ -10,17 +10,14 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use secrecy::SecretString;
 use tokio::sync::Mutex;
-use uuid::Uuid;
 
-use super::{CallGate, CallSlots, RetryBudget, RetryCost, RetryPolicy};
-use crate::cli::Cloud;
+use super::{CallGate, CallSlots, PreparedRequest, RetryBudget, RetryCost, RetryPolicy};
 use crate::partner_center::PartnerCenterClient;
+use crate::partner_center::cloud::Cloud;
 use crate::partner_center::error::ApiError;
-use crate::partner_center::models::CustomerRequest;
-use crate::partner_center::request_id::{RowIdentity, request_id};
 use crate::partner_center::resources::{AgreementContact, Customer, CustomerAgreement};
 use crate::results::{McaStatus, RowResult, Status};
-use crate::validate::{McaAttestation, NewCustomer};
+use crate::validate::McaAttestation;
 
 /// The agreement type of the MCA (`GET /v1/agreements?agreementType=...`).
 pub const MCA_AGREEMENT_TYPE: &str = "MicrosoftCustomerAgreement";
@@ -109,19 +106,6 @@ pub enum AbortReason {
     BudgetExhausted,
 }
 
-/// The body and `MS-RequestId` a row is sent with.
-#[derive(Debug, Clone)]
-pub struct PreparedRequest {
-    /// The canonical JSON body: exactly the bytes sent and hashed.
-    pub body: String,
-    /// Deterministic request id.
-    pub request_id: Uuid,
-    /// Full lower-case domain.
-    pub domain: String,
-    /// The body carries `associatedPartnerId` (creation for an indirect reseller).
-    pub for_reseller: bool,
-}
-
 /// What `HEAD /v1/domains/{domain}` and the look-up by domain found.
 #[derive(Debug)]
 pub enum DomainCheck {
@@ -131,25 +115,6 @@ pub enum DomainCheck {
     Ours(Box<Customer>),
     /// A tenant that is not a customer of this partner has it.
     Taken,
-}
-
-impl PreparedRequest {
-    /// Build the body and derive the request id of `customer`.
-    pub fn new(customer: &NewCustomer) -> Self {
-        let body = CustomerRequest::from(customer).canonical_json();
-        let domain = customer.domain.as_str().to_owned();
-        let identity = match customer.external_id.as_deref() {
-            Some(ext) => RowIdentity::External(ext),
-            None => RowIdentity::Domain(&domain),
-        };
-        let request_id = request_id(identity, &body);
-        PreparedRequest {
-            body,
-            request_id,
-            domain,
-            for_reseller: customer.associated_partner_id.is_some(),
-        }
-    }
 }
 
 impl Engine {

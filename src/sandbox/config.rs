@@ -6,8 +6,6 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::cli::SandboxArgs;
-
 /// Environment variable naming the only client id the token endpoint accepts.
 pub const CLIENT_ID_ENV: &str = "PC_SANDBOX_CLIENT_ID";
 /// Environment variable naming the only client secret the token endpoint accepts.
@@ -54,22 +52,6 @@ impl Default for SandboxConfig {
 }
 
 impl SandboxConfig {
-    /// The configuration of `pc-onboard sandbox`: flags, plus accepted
-    /// credentials from [`CLIENT_ID_ENV`] / [`CLIENT_SECRET_ENV`]; requests are logged.
-    pub fn from_args(args: &SandboxArgs) -> Self {
-        Self {
-            quota: args.quota,
-            latency: Duration::from_millis(args.latency),
-            fail_rate: args.fail_rate,
-            seed: args.seed,
-            token_ttl: Duration::from_secs(args.token_ttl),
-            credentials: AcceptedCredentials::from_env(),
-            customer_limit: args.limit.map(|n| n as usize),
-            state_file: args.state.clone(),
-            log_requests: true,
-        }
-    }
-
     /// Check the values a flag could get wrong.
     pub fn check(&self) -> anyhow::Result<()> {
         if !(0.0..=1.0).contains(&self.fail_rate) {

@@ -151,7 +151,7 @@ fn decide(
             return Outcome::Customer(Box::new(customer.clone()));
         }
     }
-    let new = match validate::check(&request.fields()) {
+    let new = match validate::check(&super::body::request_fields(&request)) {
         Ok(new) => new,
         Err(problems) => {
             w.stats.validation_errors += 1;
@@ -232,7 +232,7 @@ fn problems_response(problems: &[Problem]) -> Response {
 /// The stored customer for a validated body (without credentials).
 fn new_customer(new: &NewCustomer) -> Customer {
     let id = Uuid::new_v4().to_string();
-    let request = new.to_request();
+    let request = CustomerRequest::from(new);
     let mut billing = serde_json::to_value(&request.billing_profile)
         .unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::new()));
     if let serde_json::Value::Object(map) = &mut billing {

@@ -9,6 +9,7 @@
 
 mod agreements;
 mod auth;
+mod body;
 mod config;
 mod customers;
 mod faults;
@@ -38,6 +39,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use agreements::{MCA_TEMPLATE_ID, MCLOUD_TEMPLATE_ID};
+pub use body::request_fields;
 pub use config::{AcceptedCredentials, CLIENT_ID_ENV, CLIENT_SECRET_ENV, SandboxConfig};
 pub use faults::Fault;
 pub use net::{Connection, DroppableStream, SandboxListener};
@@ -46,8 +48,6 @@ pub use responses::codes;
 pub use state::{SandboxState, TokenKind};
 pub use stats::Stats;
 pub use throttle::WINDOW as THROTTLE_WINDOW;
-
-use crate::cli::SandboxArgs;
 
 /// The sandbox app. Routes:
 ///
@@ -183,14 +183,14 @@ pub async fn spawn_with_state(state: SandboxState) -> anyhow::Result<RunningSand
     })
 }
 
-/// `pc-onboard sandbox`: serve on `--listen` until Ctrl-C. The first line on
+/// `pc-onboard sandbox`: serve on `listen` until Ctrl-C. The first line on
 /// stdout is `listening on http://HOST:PORT`; then one line per request on
 /// stderr.
-pub async fn run_cli(args: &SandboxArgs) -> anyhow::Result<()> {
-    let state = SandboxState::new(SandboxConfig::from_args(args))?;
-    let listener = TcpListener::bind(args.listen)
+pub async fn serve_until_ctrl_c(listen: SocketAddr, config: SandboxConfig) -> anyhow::Result<()> {
+    let state = SandboxState::new(config)?;
+    let listener = TcpListener::bind(listen)
         .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     announce(addr, state.config())?;
     serve(listener, state, async {

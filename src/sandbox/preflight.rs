@@ -11,12 +11,12 @@ use serde_json::{Map, Value};
 
 use super::responses::{api_error, codes, success};
 use super::state::SandboxState;
-use crate::input::{CustomerFields, Field};
 use crate::partner_center::models::AddressBody;
 use crate::partner_center::resources::{
     AddressValidationResponse, CountryValidationRules, parse_json,
 };
 use crate::validate::{self, CountryCode, CountryRules, PostalCode, State};
+use crate::validate::{CustomerFields, Field};
 
 /// `GET /v1/countryvalidationrules/{iso2}`.
 pub(crate) async fn country_rules(

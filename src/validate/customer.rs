@@ -1,6 +1,6 @@
 //! The row check: [`CustomerFields`] in, a [`NewCustomer`] or every problem out.
 
-use crate::input::{CustomerFields, Field};
+use super::field::{CustomerFields, Field};
 
 use super::address::CountryError;
 use super::mca::check_mca_in_row;

@@ -21,9 +21,9 @@ use std::time::{Duration, SystemTime};
 
 use regex::Regex;
 
+use super::field::{CustomerFields, Field};
 use super::text::{quote, too_long};
 use super::{Email, PhoneNumber, Problem, ProblemKind};
-use crate::input::{CustomerFields, Field};
 
 /// Longest first or last name, in characters (as for the billing contact).
 const MAX_NAME: usize = 50;

@@ -1,6 +1,6 @@
 //! Offline validation of customer rows.
 //!
-//! [`check`] turns one row's [`CustomerFields`](crate::input::CustomerFields)
+//! [`check`] turns one row's [`CustomerFields`](CustomerFields)
 //! into a [`NewCustomer`] made of newtypes that can only hold valid values, or
 //! into the list of *every* [`Problem`] of the row. [`Uniqueness`] adds the
 //! file-level duplicate checks (`domain`, `external_id`).
@@ -15,6 +15,7 @@ mod codes;
 mod customer;
 mod domain;
 mod email;
+mod field;
 mod locale;
 mod mca;
 mod phone;
@@ -30,6 +31,7 @@ pub use country::{CountryRules, Subdivision};
 pub use customer::{NewCustomer, check};
 pub use domain::Domain;
 pub use email::Email;
+pub use field::{CustomerFields, Field, normalize_header};
 pub use locale::{Culture, LanguageCode};
 pub use mca::{McaAttestation, check_mca, check_mca_on, has_mca_values, utc_date};
 pub use phone::PhoneNumber;

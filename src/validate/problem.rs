@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::input::Field;
+use super::field::Field;
 
 /// What is wrong with a value. Each kind maps to the error code the sandbox
 /// answers with ([`ProblemKind::api_code`]).

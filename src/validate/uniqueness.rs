@@ -22,7 +22,7 @@
 
 use std::hash::Hasher;
 
-use crate::input::{CustomerFields, Field};
+use super::field::{CustomerFields, Field};
 
 use super::domain::{MAX_DOMAIN, full_lower_case, valid_prefix};
 use super::text::quote;

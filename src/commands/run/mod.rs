@@ -9,7 +9,7 @@ use anyhow::Context;
 use tokio::sync::watch;
 
 use super::ExitStatus;
-use super::connect::{ConnectOptions, NO_CREDENTIALS, Session};
+use super::connect::{NO_CREDENTIALS, Session};
 use crate::cli::RunArgs;
 use crate::input::{InputOptions, InputReader};
 use crate::pipeline::{
@@ -32,7 +32,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitStatus> {
 async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     super::check_results_path(&args.results)?;
-    let options = args.input_options();
+    let options = args.input_args.options();
     let mut reader = InputReader::open_with(&args.input, &options)?;
     let layout = reader.layout().clone();
     let total_rows = match reader.known_row_count() {
@@ -49,10 +49,10 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
         input = %args.input.display(),
         sheet = layout.sheet.as_deref().unwrap_or(""),
         rows = total_rows,
-        rate = args.rate.get(),
-        concurrency = %args.concurrency,
-        max_attempts = args.max_attempts.get(),
-        timeout_secs = args.timeout,
+        rate = args.connect.rate.get(),
+        concurrency = %args.connect.concurrency,
+        max_attempts = args.connect.max_attempts.get(),
+        timeout_secs = args.connect.timeout,
         "run settings"
     );
 
@@ -75,7 +75,7 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
         Some(path) if !args.dry_run => Some(CredentialsFile::create(path, args.force)?),
         _ => None,
     };
-    let mut session = Session::open(&ConnectOptions::for_run(args)).await?;
+    let mut session = Session::open(&args.connect).await?;
     if session.engine.is_none() && !args.dry_run {
         session.close().await;
         anyhow::bail!("{NO_CREDENTIALS}");

@@ -1,0 +1,376 @@
+//! The arguments of each subcommand. Flag groups that several subcommands
+//! take are one struct each ([`ConnectArgs`], [`InputArgs`]), flattened
+//! where they are used, so a flag is declared, documented and given its
+//! default once.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::builder::PossibleValue;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, ValueEnum};
+
+use crate::input::InputOptions;
+use crate::partner_center::cloud::{Cloud, CloudEndpoints};
+use crate::pipeline::{Concurrency, RetryPolicy};
+use crate::sandbox::{AcceptedCredentials, SandboxConfig};
+use crate::validate::Field;
+
+/// Where to connect and how hard to push: `run`, and `validate --online`.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectArgs {
+    /// Use the built-in Partner Center emulator, started in-process (no credentials needed).
+    #[arg(long)]
+    pub sandbox: bool,
+    /// API base URL (default: the cloud's).
+    #[arg(long, value_name = "URL", env = "PC_ENDPOINT", hide_env_values = true)]
+    pub endpoint: Option<String>,
+    /// Token authority URL (default: the cloud's).
+    #[arg(long, value_name = "URL", env = "PC_AUTHORITY", hide_env_values = true)]
+    pub authority: Option<String>,
+    /// Partner Center cloud: sets the endpoint and the authority.
+    #[arg(long, value_enum, default_value_t = Cloud::Global)]
+    pub cloud: Cloud,
+    /// API calls per minute across all workers (Partner Center allows about 500).
+    #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(400).expect("non-zero"))]
+    pub rate: NonZeroU32,
+    /// Calls in flight: a number, or `auto` to size it from observed latency x rate (capped at 64).
+    #[arg(long, value_name = "N|auto", default_value_t = Concurrency::Auto)]
+    pub concurrency: Concurrency,
+    /// Attempts per call before giving up (the row is then `failed`; 429 answers do not count).
+    #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(5).expect("non-zero"))]
+    pub max_attempts: NonZeroU32,
+    /// Timeout of one HTTP call, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+}
+
+impl ConnectArgs {
+    /// The cloud's API base URL, authority and token resource, with
+    /// `--endpoint` / `--authority` (or `PC_ENDPOINT` / `PC_AUTHORITY`)
+    /// replacing the first two.
+    pub fn endpoints(&self) -> CloudEndpoints {
+        CloudEndpoints::for_cloud(self.cloud)
+            .with_overrides(self.endpoint.as_deref(), self.authority.as_deref())
+    }
+
+    /// The per-call retry policy: `--max-attempts`, default backoff.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: self.max_attempts.get(),
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// `--timeout` (at least one second).
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout.max(1))
+    }
+
+    /// `--sandbox` runs against the built-in emulator: an endpoint or
+    /// authority given on the command line with it is a usage error, one
+    /// from the environment is dropped. `matches` are the subcommand's.
+    pub fn reconcile_sandbox(&mut self, matches: Option<&ArgMatches>) -> Result<(), String> {
+        if !self.sandbox {
+            return Ok(());
+        }
+        for (id, value) in [
+            ("endpoint", &mut self.endpoint),
+            ("authority", &mut self.authority),
+        ] {
+            match matches.and_then(|m| m.value_source(id)) {
+                Some(ValueSource::CommandLine) => {
+                    return Err(format!(
+                        "--sandbox runs against the built-in emulator: drop --{id}"
+                    ));
+                }
+                Some(_) => *value = None,
+                None => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How to read the input file.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InputArgs {
+    /// Worksheet of an .xlsx input (default: the first visible one).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Header mapping from the config file's `[columns]` (not a flag).
+    #[arg(skip)]
+    pub columns: Vec<(Field, String)>,
+}
+
+impl InputArgs {
+    /// The library's reading options.
+    pub fn options(&self) -> InputOptions {
+        InputOptions {
+            sheet: self.sheet.clone(),
+            columns: self.columns.clone(),
+        }
+    }
+}
+
+/// The help heading of `validate`'s online options.
+const ONLINE: &str = "Online checks";
+
+/// Arguments of `pc-onboard validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Input file: CSV (`,` `;` or tab, UTF-8 with or without BOM) or .xlsx.
+    pub input: PathBuf,
+    /// Write the results CSV here (status `valid` or `invalid`, `error` lists every problem).
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// How to read the input.
+    #[command(flatten)]
+    pub input_args: InputArgs,
+    /// Print one JSON object per row on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Also ask Partner Center about each valid row: domain taken, address
+    /// verified, the country's live rules (needs credentials or --sandbox,
+    /// which implies --online).
+    #[arg(long, help_heading = ONLINE)]
+    pub online: bool,
+    /// Where to check online.
+    #[command(flatten, next_help_heading = ONLINE)]
+    pub connect: ConnectArgs,
+}
+
+impl ValidateArgs {
+    /// Whether rows are checked online (`--online`, or `--sandbox`).
+    pub fn is_online(&self) -> bool {
+        self.online || self.connect.sandbox
+    }
+}
+
+/// Arguments of `pc-onboard run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Input file: CSV or .xlsx, or a results file of an earlier run (finished rows are copied, not sent).
+    pub input: PathBuf,
+    /// Write the results CSV here (one row per input row, in input order, flushed row by row).
+    #[arg(long, value_name = "FILE")]
+    pub results: PathBuf,
+    /// How to read the input.
+    #[command(flatten)]
+    pub input_args: InputArgs,
+    /// Where to connect and how hard to push.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Validate and plan only: results carry `would_create` and the request ID a real run would use.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Finish an interrupted run: keep the finished rows of the results file, process the rest, append.
+    #[arg(long)]
+    pub resume: bool,
+    /// Write each created customer's admin user and initial password to FILE (mode 0600).
+    #[arg(long, value_name = "FILE")]
+    pub credentials_out: Option<PathBuf>,
+    /// Allow --credentials-out to overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// Write counts, attempts, 429s, duration, correlation ID and throughput as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub summary_json: Option<PathBuf>,
+    /// Do not show the progress bar (it is hidden anyway when stderr is not a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// Arguments of `pc-onboard sandbox`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8765")]
+    pub listen: SocketAddr,
+    /// Requests per minute per token before answering 429.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub quota: u32,
+    /// Delay added to every call, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Fraction of calls answered 503 or dropped (half of those after creating the customer).
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// Seed for reproducible faults.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Keep customers and request-id records in FILE (JSON, rewritten atomically after each change).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Lifetime of issued access tokens, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3599)]
+    pub token_ttl: u64,
+    /// Refuse creations past N customers with error 800018, like an integration sandbox.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+}
+
+impl From<&SandboxArgs> for SandboxConfig {
+    /// The configuration of `pc-onboard sandbox`: flags, plus accepted
+    /// credentials from the environment; requests are logged.
+    fn from(args: &SandboxArgs) -> Self {
+        SandboxConfig {
+            quota: args.quota,
+            latency: Duration::from_millis(args.latency),
+            fail_rate: args.fail_rate,
+            seed: args.seed,
+            token_ttl: Duration::from_secs(args.token_ttl),
+            credentials: AcceptedCredentials::from_env(),
+            customer_limit: args.limit.map(|n| n as usize),
+            state_file: args.state.clone(),
+            log_requests: true,
+        }
+    }
+}
+
+/// Arguments of `pc-onboard completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+impl ValueEnum for Cloud {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Cloud::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            Cloud::Global => "Public cloud (api.partnercenter.microsoft.com)",
+            Cloud::China => "Partner Center operated by 21Vianet",
+            Cloud::Usgov => "Microsoft Cloud for US Government",
+        };
+        Some(PossibleValue::new(self.name()).help(help))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use super::*;
+    use crate::cli::{Command, parse_from};
+    use crate::partner_center::cloud::{
+        CHINA_API, CHINA_AUTHORITY, GLOBAL_API, GLOBAL_AUTHORITY, USGOV_AUTHORITY,
+    };
+
+    /// The connection flags of a parsed command line (flags only: the
+    /// binary tests cover `PC_ENDPOINT` / `PC_AUTHORITY`).
+    fn connect(args: &[&str]) -> ConnectArgs {
+        let (mut cli, _) = parse_from(args).unwrap();
+        cli.command.connect_mut().unwrap().clone()
+    }
+
+    fn run(extra: &[&str]) -> CloudEndpoints {
+        let mut args = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
+        args.extend(extra);
+        connect(&args).endpoints()
+    }
+
+    #[test]
+    fn cloud_flags_set_endpoint_authority_and_resource() {
+        let global = run(&[]);
+        assert_eq!(
+            (
+                global.api.as_str(),
+                global.authority.as_str(),
+                global.resource.as_str()
+            ),
+            (GLOBAL_API, GLOBAL_AUTHORITY, GLOBAL_API)
+        );
+        let china = run(&["--cloud", "china"]);
+        assert_eq!(china.api, CHINA_API);
+        assert_eq!(china.authority, CHINA_AUTHORITY);
+        assert_eq!(
+            china.resource,
+            "https://partner.partnercenterapi.microsoftonline.cn"
+        );
+        assert_eq!(
+            china.token_url("contoso.partner.onmschina.cn"),
+            "https://login.chinacloudapi.cn/contoso.partner.onmschina.cn/oauth2/token"
+        );
+        let usgov = run(&["--cloud", "usgov"]);
+        assert_eq!(usgov.api, GLOBAL_API);
+        assert_eq!(usgov.authority, USGOV_AUTHORITY);
+        assert_eq!(usgov.resource, GLOBAL_API);
+    }
+
+    #[test]
+    fn endpoint_and_authority_flags_override_the_cloud_but_not_its_resource() {
+        let c = run(&[
+            "--cloud",
+            "china",
+            "--endpoint",
+            "https://proxy.example/pc/",
+            "--authority",
+            "https://login.proxy.example",
+        ]);
+        assert_eq!(c.api, "https://proxy.example/pc");
+        assert_eq!(c.authority, "https://login.proxy.example");
+        assert_eq!(c.resource, CHINA_API);
+        let only_authority = run(&["--cloud", "usgov", "--authority", "https://login.example"]);
+        assert_eq!(only_authority.api, GLOBAL_API);
+        assert_eq!(only_authority.authority, "https://login.example");
+    }
+
+    #[test]
+    fn validate_online_takes_the_same_connection_flags() {
+        let o = connect(&[
+            "pc-onboard",
+            "validate",
+            "in.csv",
+            "--online",
+            "--cloud",
+            "china",
+            "--rate",
+            "120",
+            "--concurrency",
+            "4",
+            "--timeout",
+            "9",
+            "--max-attempts",
+            "2",
+        ]);
+        assert_eq!(o.endpoints().api, CHINA_API);
+        assert_eq!(o.rate.get(), 120);
+        assert_eq!(
+            o.concurrency,
+            Concurrency::Fixed(NonZeroU32::new(4).unwrap())
+        );
+        assert_eq!(o.timeout(), Duration::from_secs(9));
+        assert_eq!(o.retry_policy().max_attempts, 2);
+        assert!(!o.sandbox);
+        let (cli, _) = parse_from(["pc-onboard", "validate", "in.csv", "--sandbox"]).unwrap();
+        let Command::Validate(args) = cli.command else {
+            panic!("validate")
+        };
+        assert!(args.is_online(), "--sandbox implies --online");
+        let (mut cli, matches) = parse_from([
+            "pc-onboard",
+            "validate",
+            "in.csv",
+            "--sandbox",
+            "--endpoint",
+            "http://x",
+        ])
+        .unwrap();
+        assert!(crate::cli::reconcile_sandbox(&mut cli, &matches).is_err());
+    }
+
+    #[test]
+    fn clouds_parse_by_name() {
+        for cloud in Cloud::ALL {
+            assert_eq!(cloud.name().parse::<Cloud>(), Ok(cloud));
+            assert_eq!(Cloud::from_str(cloud.name(), true), Ok(cloud));
+        }
+        assert!("mars".parse::<Cloud>().is_err());
+    }
+}

@@ -1,0 +1,512 @@
+//! The optional config file: defaults a scheduled job would otherwise repeat.
+//!
+//! ```toml
+//! # pc-onboard.toml
+//! cloud = "global"          # global | china | usgov
+//! rate = 300                # API calls per minute
+//! concurrency = "auto"      # or a number
+//! max_attempts = 5
+//! timeout = 60              # seconds per HTTP call
+//! # endpoint, authority: URLs; sheet: the worksheet of .xlsx inputs
+//!
+//! [columns]                 # your header -> field, wins over the aliases
+//! company_name = "Klantnaam"
+//! postal_code = "Postcode"
+//! ```
+//!
+//! Named by `--config FILE` or `PC_ONBOARD_CONFIG`. Precedence, per setting:
+//! command-line flag, then environment variable (where the flag has one),
+//! then the config file, then the built-in default. Credentials are never
+//! read from it: they come from the environment only.
+
+use std::io;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+use serde::Deserialize;
+
+use super::{Cli, ConnectArgs, InputArgs};
+use crate::input::io_reason;
+use crate::partner_center::cloud::Cloud;
+use crate::pipeline::Concurrency;
+use crate::validate::{Field, normalize_header};
+
+/// The environment variable naming the config file (like `--config`).
+pub const CONFIG_ENV: &str = "PC_ONBOARD_CONFIG";
+
+/// A parsed and checked config file. Every setting is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// `cloud`.
+    pub cloud: Option<Cloud>,
+    /// `endpoint`: the API base URL.
+    pub endpoint: Option<String>,
+    /// `authority`: the token authority URL.
+    pub authority: Option<String>,
+    /// `rate`: API calls per minute.
+    pub rate: Option<NonZeroU32>,
+    /// `concurrency`: a number or `"auto"`.
+    pub concurrency: Option<Concurrency>,
+    /// `max_attempts`.
+    pub max_attempts: Option<NonZeroU32>,
+    /// `timeout`, in seconds.
+    pub timeout: Option<u64>,
+    /// `sheet`: the worksheet of `.xlsx` inputs.
+    pub sheet: Option<String>,
+    /// `[columns]`: field → the header that holds it, in canonical field order.
+    pub columns: Vec<(Field, String)>,
+}
+
+/// Why the config file cannot be used. One line, naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("cannot read config file {}: {}", .path.display(), io_reason(.error))]
+    Io {
+        /// The config file.
+        path: PathBuf,
+        /// The operating system's error (in the message).
+        error: io::Error,
+    },
+    /// The file is not valid TOML or holds a bad setting.
+    #[error("config file {}{}: {message}", .path.display(), line_suffix(*.line))]
+    Invalid {
+        /// The config file.
+        path: PathBuf,
+        /// 1-based line of the problem, when known.
+        line: Option<usize>,
+        /// What is wrong and what is accepted.
+        message: String,
+    },
+}
+
+fn line_suffix(line: Option<usize>) -> String {
+    line.map(|l| format!(" line {l}")).unwrap_or_default()
+}
+
+/// The file as written: checked and converted into [`Config`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    cloud: Option<String>,
+    endpoint: Option<String>,
+    authority: Option<String>,
+    rate: Option<u32>,
+    concurrency: Option<RawConcurrency>,
+    #[serde(alias = "max-attempts")]
+    max_attempts: Option<u32>,
+    timeout: Option<u64>,
+    sheet: Option<String>,
+    #[serde(default)]
+    columns: toml::Table,
+}
+
+/// Keys refused with a pointer to the environment variables.
+const CREDENTIAL_KEYS: [&str; 6] = [
+    "client_id",
+    "client_secret",
+    "tenant_id",
+    "refresh_token",
+    "access_token",
+    "password",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawConcurrency {
+    Number(i64),
+    Text(String),
+}
+
+impl Config {
+    /// Read and check the config file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Io {
+            path: path.to_owned(),
+            error,
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Check the TOML `text` of the config file `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let invalid = |line: Option<usize>, message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            line,
+            message,
+        };
+        let toml_error = |e: toml::de::Error| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            invalid(line, e.message().trim().replace('\n', " "))
+        };
+        let table: toml::Table = toml::from_str(text).map_err(toml_error)?;
+        if let Some(key) = table
+            .keys()
+            .find(|k| CREDENTIAL_KEYS.contains(&normalize_key(k).as_str()))
+        {
+            return Err(invalid(
+                None,
+                format!(
+                    "`{key}`: credentials are read from the environment only (PC_TENANT_ID, \
+                     PC_CLIENT_ID, PC_CLIENT_SECRET, PC_REFRESH_TOKEN, PC_ACCESS_TOKEN), never \
+                     from a file; remove it"
+                ),
+            ));
+        }
+        let raw: RawConfig = toml::from_str(text).map_err(toml_error)?;
+        let cloud = raw
+            .cloud
+            .map(|c| {
+                c.trim().parse::<Cloud>().map_err(|_| {
+                    invalid(
+                        None,
+                        format!("`cloud = \"{c}\"`: expected \"global\", \"china\" or \"usgov\""),
+                    )
+                })
+            })
+            .transpose()?;
+        let positive = |key: &str, value: Option<u32>| {
+            value
+                .map(|n| {
+                    NonZeroU32::new(n).ok_or_else(|| {
+                        invalid(None, format!("`{key} = 0`: expected a positive number"))
+                    })
+                })
+                .transpose()
+        };
+        let rate = positive("rate", raw.rate)?;
+        let max_attempts = positive("max_attempts", raw.max_attempts)?;
+        let concurrency = raw
+            .concurrency
+            .map(|c| {
+                let text = match c {
+                    RawConcurrency::Number(n) => n.to_string(),
+                    RawConcurrency::Text(t) => t,
+                };
+                text.trim()
+                    .parse::<Concurrency>()
+                    .map_err(|e| invalid(None, format!("`concurrency`: {e}")))
+            })
+            .transpose()?;
+        if raw.timeout == Some(0) {
+            return Err(invalid(
+                None,
+                "`timeout = 0`: expected a number of seconds, at least 1".to_owned(),
+            ));
+        }
+        let columns = parse_columns(&raw.columns).map_err(|m| invalid(None, m))?;
+        Ok(Config {
+            path: path.to_owned(),
+            cloud,
+            endpoint: raw.endpoint.filter(|e| !e.trim().is_empty()),
+            authority: raw.authority.filter(|a| !a.trim().is_empty()),
+            rate,
+            concurrency,
+            max_attempts,
+            timeout: raw.timeout,
+            sheet: raw.sheet.filter(|s| !s.trim().is_empty()),
+            columns,
+        })
+    }
+}
+
+/// `client-secret`, `Client_Secret` → `client_secret`.
+fn normalize_key(key: &str) -> String {
+    key.trim().to_lowercase().replace('-', "_")
+}
+
+/// `[columns]`: keys are field names (compared like headers), values the
+/// header text; every field at most once, every header for one field.
+fn parse_columns(table: &toml::Table) -> Result<Vec<(Field, String)>, String> {
+    let mut columns: Vec<(Field, String)> = Vec::with_capacity(table.len());
+    for (key, value) in table {
+        let normalized = normalize_header(key);
+        let Some(field) = Field::ALL
+            .into_iter()
+            .find(|f| normalize_header(f.name()) == normalized)
+        else {
+            let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+            return Err(format!(
+                "[columns] names an unknown field `{key}`; the fields are {}",
+                names.join(", ")
+            ));
+        };
+        let Some(header) = value.as_str() else {
+            return Err(format!(
+                "[columns] `{key}` must be the header text in quotes, e.g. {key} = \"Klantnaam\""
+            ));
+        };
+        if header.trim().is_empty() {
+            return Err(format!("[columns] `{key}` is empty"));
+        }
+        if let Some((other, _)) = columns.iter().find(|(f, _)| *f == field) {
+            return Err(format!("[columns] maps `{other}` twice (`{key}`)"));
+        }
+        let key_of = normalize_header(header);
+        if let Some((other, _)) = columns.iter().find(|(_, h)| normalize_header(h) == key_of) {
+            return Err(format!(
+                "[columns] maps the header \"{header}\" to both `{other}` and `{field}`"
+            ));
+        }
+        columns.push((field, header.to_owned()));
+    }
+    columns.sort_by_key(|(field, _)| *field);
+    Ok(columns)
+}
+
+/// Whether argument `id` was given on the command line or by its environment variable.
+fn given(matches: Option<&ArgMatches>, id: &str) -> bool {
+    matches.is_some_and(|m| {
+        matches!(
+            m.value_source(id),
+            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+        )
+    })
+}
+
+/// Load the config file `cli.config` names, if any, and fill every setting
+/// of the command that was not given as a flag or environment variable
+/// (`matches` tells which were). Returns the config applied.
+pub fn apply(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Config>, ConfigError> {
+    let Some(path) = cli.config.clone() else {
+        return Ok(None);
+    };
+    let config = Config::load(&path)?;
+    tracing::info!(path = %path.display(), "config file loaded");
+    apply_config(cli, matches, &config);
+    Ok(Some(config))
+}
+
+/// Fill `cli` from `config` where `matches` shows no flag and no environment variable.
+///
+/// Every subcommand that connects takes the connection settings (cloud,
+/// endpoint, authority, rate, concurrency, max_attempts, timeout); every
+/// subcommand that reads an input takes `sheet` and `[columns]`. Other
+/// subcommands ignore the config.
+pub fn apply_config(cli: &mut Cli, matches: &ArgMatches, config: &Config) {
+    let m = matches.subcommand_matches(cli.command.name());
+    if let Some(connect) = cli.command.connect_mut() {
+        apply_connect(connect, m, config);
+    }
+    if let Some(input) = cli.command.input_mut() {
+        apply_input(input, m, config);
+    }
+}
+
+// Set `args.$field` from the config unless the flag or its variable was given.
+macro_rules! fill {
+    ($args:ident, $m:ident, $field:ident, $value:expr) => {
+        if !given($m, stringify!($field))
+            && let Some(value) = $value
+        {
+            tracing::info!(
+                setting = stringify!($field),
+                value = ?value,
+                "from the config file"
+            );
+            $args.$field = value;
+        }
+    };
+}
+
+fn apply_connect(args: &mut ConnectArgs, m: Option<&ArgMatches>, config: &Config) {
+    fill!(args, m, cloud, config.cloud);
+    fill!(args, m, endpoint, config.endpoint.clone().map(Some));
+    fill!(args, m, authority, config.authority.clone().map(Some));
+    fill!(args, m, rate, config.rate);
+    fill!(args, m, concurrency, config.concurrency);
+    fill!(args, m, max_attempts, config.max_attempts);
+    fill!(args, m, timeout, config.timeout);
+}
+
+fn apply_input(args: &mut InputArgs, m: Option<&ArgMatches>, config: &Config) {
+    fill!(args, m, sheet, config.sheet.clone().map(Some));
+    args.columns.clone_from(&config.columns);
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use super::*;
+    use crate::cli::Command;
+
+    const EXAMPLE: &str = r#"
+cloud = "usgov"
+rate = 120
+concurrency = 4
+max_attempts = 7
+timeout = 30
+sheet = "Klanten"
+
+[columns]
+company_name = "Klantnaam"
+PostalCode = "Postcode"
+"#;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("pc-onboard.toml"), text)
+    }
+
+    fn cli(args: &[&str]) -> (Cli, ArgMatches) {
+        crate::cli::parse_from(args).unwrap()
+    }
+
+    #[test]
+    fn reads_every_setting() {
+        let config = parse(EXAMPLE).unwrap();
+        assert_eq!(config.cloud, Some(Cloud::Usgov));
+        assert_eq!(config.rate, NonZeroU32::new(120));
+        assert_eq!(
+            config.concurrency,
+            Some(Concurrency::Fixed(NonZeroU32::new(4).unwrap()))
+        );
+        assert_eq!(config.max_attempts, NonZeroU32::new(7));
+        assert_eq!(config.timeout, Some(30));
+        assert_eq!(config.sheet.as_deref(), Some("Klanten"));
+        assert_eq!(
+            config.columns,
+            [
+                (Field::CompanyName, "Klantnaam".to_owned()),
+                (Field::PostalCode, "Postcode".to_owned())
+            ]
+        );
+        assert_eq!(
+            parse("").unwrap(),
+            Config {
+                path: PathBuf::from("pc-onboard.toml"),
+                ..Config::default()
+            }
+        );
+        assert_eq!(
+            parse("concurrency = \"auto\"").unwrap().concurrency,
+            Some(Concurrency::Auto)
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_names_the_line_and_the_known_keys() {
+        let error = parse("rate = 100\nspeed = 3\n").unwrap_err().to_string();
+        assert!(
+            error.starts_with("config file pc-onboard.toml line 2: unknown field `speed`"),
+            "{error}"
+        );
+        assert!(error.contains("`concurrency`"), "{error}");
+        assert!(!error.contains("secret"), "{error}");
+        assert!(!error.contains('\n'), "{error}");
+    }
+
+    #[test]
+    fn an_unknown_column_field_lists_the_fields() {
+        let error = parse("[columns]\nklant = \"Klantnaam\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unknown field `klant`"), "{error}");
+        assert!(
+            error.contains("external_id, company_name, domain, email"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        let cases = [
+            (
+                "cloud = \"mars\"",
+                "expected \"global\", \"china\" or \"usgov\"",
+            ),
+            ("rate = 0", "`rate = 0`: expected a positive number"),
+            (
+                "concurrency = \"lots\"",
+                "expected a positive number or `auto`",
+            ),
+            ("timeout = 0", "at least 1"),
+            ("[columns]\ncity = 3", "must be the header text in quotes"),
+            (
+                "[columns]\ncity = \"Plaats\"\nstate = \"plaats\"",
+                "maps the header \"plaats\" to both `city` and `state`",
+            ),
+            ("rate = \"fast\"", "line 1"),
+        ];
+        for (text, expected) in cases {
+            let error = parse(text).unwrap_err().to_string();
+            assert!(error.contains(expected), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn credentials_are_refused() {
+        let error = parse("Client-Secret = \"x\"").unwrap_err().to_string();
+        assert!(
+            error.contains("credentials are read from the environment only"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn flags_win_over_the_config_which_wins_over_defaults() {
+        let config = parse(EXAMPLE).unwrap();
+        let (mut cli, matches) = cli(&[
+            "pc-onboard",
+            "run",
+            "in.xlsx",
+            "--results",
+            "r.csv",
+            "--rate",
+            "50",
+            "--sheet",
+            "Customers",
+        ]);
+        apply_config(&mut cli, &matches, &config);
+        let Command::Run(args) = &cli.command else {
+            panic!("not run")
+        };
+        assert_eq!(args.connect.rate.get(), 50, "flag");
+        assert_eq!(args.input_args.sheet.as_deref(), Some("Customers"), "flag");
+        assert_eq!(args.connect.cloud, Cloud::Usgov, "config over the default");
+        assert_eq!(
+            args.connect.max_attempts.get(),
+            7,
+            "config over the default"
+        );
+        assert_eq!(args.connect.timeout, 30, "config over the default");
+        assert_eq!(args.input_args.columns, config.columns);
+        let options = args.input_args.options();
+        assert_eq!(options.sheet.as_deref(), Some("Customers"));
+    }
+
+    #[test]
+    fn validate_takes_the_input_and_online_settings() {
+        let config = parse(EXAMPLE).unwrap();
+        let (mut cli, matches) = cli(&["pc-onboard", "validate", "in.xlsx", "--timeout", "9"]);
+        apply_config(&mut cli, &matches, &config);
+        let Command::Validate(args) = &cli.command else {
+            panic!("not validate")
+        };
+        assert_eq!(args.input_args.sheet.as_deref(), Some("Klanten"));
+        assert_eq!(args.input_args.columns, config.columns);
+        assert_eq!(args.connect.rate.get(), 120);
+        assert_eq!(args.connect.cloud, Cloud::Usgov);
+        assert_eq!(args.connect.max_attempts.get(), 7);
+        assert_eq!(args.connect.timeout, 9, "flag");
+    }
+
+    #[test]
+    fn an_empty_config_changes_nothing() {
+        let config = parse("").unwrap();
+        let (mut cli, matches) = cli(&["pc-onboard", "validate", "in.csv"]);
+        apply_config(&mut cli, &matches, &config);
+        let Command::Validate(args) = &cli.command else {
+            panic!("not validate")
+        };
+        assert_eq!(
+            args.input_args.options(),
+            crate::input::InputOptions::default()
+        );
+    }
+}

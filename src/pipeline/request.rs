@@ -1,0 +1,82 @@
+//! What a valid row is sent as: the create body built from the validated
+//! customer, its canonical JSON (exactly the bytes sent and hashed) and the
+//! deterministic `MS-RequestId` derived from it.
+
+use uuid::Uuid;
+
+use crate::partner_center::models::{
+    AddressBody, BillingProfileRequest, CompanyProfileRequest, CustomerRequest,
+};
+use crate::partner_center::request_id::{RowIdentity, request_id};
+use crate::validate::NewCustomer;
+
+/// The body and `MS-RequestId` a row is sent with.
+#[derive(Debug, Clone)]
+pub struct PreparedRequest {
+    /// The canonical JSON body: exactly the bytes sent and hashed.
+    pub body: String,
+    /// Deterministic request id.
+    pub request_id: Uuid,
+    /// Full lower-case domain.
+    pub domain: String,
+    /// The body carries `associatedPartnerId` (creation for an indirect reseller).
+    pub for_reseller: bool,
+}
+
+impl PreparedRequest {
+    /// Build the body and derive the request id of `customer`.
+    pub fn new(customer: &NewCustomer) -> Self {
+        let body = CustomerRequest::from(customer).canonical_json();
+        let domain = customer.domain.as_str().to_owned();
+        let identity = match customer.external_id.as_deref() {
+            Some(ext) => RowIdentity::External(ext),
+            None => RowIdentity::Domain(&domain),
+        };
+        let request_id = request_id(identity, &body);
+        PreparedRequest {
+            body,
+            request_id,
+            domain,
+            for_reseller: customer.associated_partner_id.is_some(),
+        }
+    }
+}
+
+/// `Some` for a non-empty string.
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+impl From<&NewCustomer> for CustomerRequest {
+    fn from(c: &NewCustomer) -> Self {
+        let a = &c.address;
+        CustomerRequest {
+            company_profile: CompanyProfileRequest {
+                domain: c.domain.as_str().to_owned(),
+                organization_registration_number: c
+                    .registration_number
+                    .as_ref()
+                    .map(|r| r.as_str().to_owned()),
+            },
+            billing_profile: BillingProfileRequest {
+                email: c.email.as_str().to_owned(),
+                culture: c.culture.as_str().to_owned(),
+                language: c.language.as_str().to_owned(),
+                company_name: c.company_name.clone(),
+                default_address: AddressBody {
+                    first_name: a.first_name.clone(),
+                    last_name: a.last_name.clone(),
+                    phone_number: a.phone_number.as_ref().map(|p| p.as_str().to_owned()),
+                    address_line1: a.address_line1.clone(),
+                    address_line2: non_empty(&a.address_line2),
+                    address_line3: non_empty(&a.address_line3),
+                    city: a.city.clone(),
+                    state: a.state.as_ref().map(|s| s.as_str().to_owned()),
+                    postal_code: a.postal_code.as_ref().map(|p| p.as_str().to_owned()),
+                    country: a.country.as_str().to_owned(),
+                },
+            },
+            associated_partner_id: c.associated_partner_id.map(|id| id.to_string()),
+        }
+    }
+}

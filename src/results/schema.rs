@@ -1,0 +1,401 @@
+//! The result columns: what each row's outcome is ([`Status`],
+//! [`McaStatus`], [`RowResult`]) and how it reads back from a fed-back
+//! results file ([`previous`]).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+pub use crate::input::RESULT_COLUMNS;
+use crate::input::{InputRow, Layout};
+use crate::validate::normalize_header;
+
+/// What happened to one row (interface.md, "Results CSV").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// Created by this tool, in this run or an earlier one.
+    Created,
+    /// The customer already existed under this partner (matched by domain).
+    Exists,
+    /// `validate` only: the row passed.
+    Valid,
+    /// Failed local validation; nothing was sent.
+    Invalid,
+    /// Partner Center refused it (4xx).
+    Rejected,
+    /// Gave up after retries (5xx, timeouts, throttling); safe to re-run.
+    Failed,
+    /// Dry run: would be created.
+    WouldCreate,
+    /// Not attempted because the run was interrupted or aborted.
+    Cancelled,
+}
+
+impl Status {
+    /// Every status, in the order of the table in interface.md.
+    pub const ALL: [Status; 8] = [
+        Status::Created,
+        Status::Exists,
+        Status::Valid,
+        Status::Invalid,
+        Status::Rejected,
+        Status::Failed,
+        Status::WouldCreate,
+        Status::Cancelled,
+    ];
+
+    /// The text written in the `status` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Created => "created",
+            Status::Exists => "exists",
+            Status::Valid => "valid",
+            Status::Invalid => "invalid",
+            Status::Rejected => "rejected",
+            Status::Failed => "failed",
+            Status::WouldCreate => "would_create",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    /// The customer exists: a re-run copies the row and sends nothing.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Status::Created | Status::Exists)
+    }
+
+    /// The row needs no attention: exit code 0 when every row is a success.
+    pub fn is_success(self) -> bool {
+        matches!(
+            self,
+            Status::Created | Status::Exists | Status::Valid | Status::WouldCreate
+        )
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `status` cell that names no [`Status`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown status `{0}`; expected created, exists, valid, invalid, rejected, failed, would_create or cancelled"
+)]
+pub struct ParseStatusError(pub String);
+
+impl FromStr for Status {
+    type Err = ParseStatusError;
+
+    /// Parse a status, ignoring case, surrounding space and `_`/`-`/space
+    /// inside (`would_create`, `Would Create`).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let key = normalize_header(text.trim());
+        Status::ALL
+            .into_iter()
+            .find(|s| normalize_header(s.as_str()) == key)
+            .ok_or_else(|| ParseStatusError(text.to_owned()))
+    }
+}
+
+/// What happened to a row's Microsoft Customer Agreement attestation (the
+/// `mca_status` column).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum McaStatus {
+    /// The row has no `mca_*` values: nothing to attest (empty cell).
+    #[default]
+    None,
+    /// Attested by this tool (this run or an earlier one).
+    Attested,
+    /// Partner Center already had this attestation (error 600061).
+    AlreadyAttested,
+    /// The attestation failed; the customer stays created. A re-run of the
+    /// results file tries again (attestation only, no create call).
+    Failed(String),
+    /// Not attempted: dry run, `validate`, or the customer was not created.
+    Skipped,
+}
+
+impl McaStatus {
+    /// `attested` or `already_attested`: a re-run does not attest again.
+    pub fn is_done(&self) -> bool {
+        matches!(self, McaStatus::Attested | McaStatus::AlreadyAttested)
+    }
+
+    /// `failed: ...`.
+    pub fn is_failed(&self) -> bool {
+        matches!(self, McaStatus::Failed(_))
+    }
+
+    /// Read an `mca_status` cell: empty, `attested`, `already_attested`,
+    /// `skipped` or `failed: <reason>` (case, `_`, `-` and spaces ignored in
+    /// the keywords). Any other text reads as a failure with that text.
+    pub fn parse(text: &str) -> McaStatus {
+        let text = text.trim();
+        if text.is_empty() {
+            return McaStatus::None;
+        }
+        let key = normalize_header(text);
+        match key.as_str() {
+            "attested" => return McaStatus::Attested,
+            "alreadyattested" => return McaStatus::AlreadyAttested,
+            "skipped" => return McaStatus::Skipped,
+            _ => {}
+        }
+        let reason = match text.get(..6) {
+            Some(head) if head.eq_ignore_ascii_case("failed") => {
+                text[6..].trim_start().trim_start_matches(':').trim()
+            }
+            _ => text,
+        };
+        McaStatus::Failed(reason.to_owned())
+    }
+
+    /// The cell text.
+    pub fn as_cell(&self) -> Cow<'_, str> {
+        match self {
+            McaStatus::None => Cow::Borrowed(""),
+            McaStatus::Attested => Cow::Borrowed("attested"),
+            McaStatus::AlreadyAttested => Cow::Borrowed("already_attested"),
+            McaStatus::Skipped => Cow::Borrowed("skipped"),
+            McaStatus::Failed(reason) if reason.is_empty() => Cow::Borrowed("failed"),
+            McaStatus::Failed(reason) => Cow::Owned(format!("failed: {reason}")),
+        }
+    }
+}
+
+impl fmt::Display for McaStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_cell())
+    }
+}
+
+/// The result columns of one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowResult {
+    /// What happened.
+    pub status: Status,
+    /// Partner Center customer id.
+    pub customer_id: String,
+    /// The customer's Entra tenant id.
+    pub tenant_id: String,
+    /// The customer's commerce id.
+    pub commerce_id: String,
+    /// The initial admin user's name (never the password).
+    pub admin_user: String,
+    /// The `MS-RequestId` used (or that a real run would use).
+    pub request_id: String,
+    /// Create calls sent for the row in this run.
+    pub attempts: Option<u32>,
+    /// The API's (or validation's) error code.
+    pub error_code: String,
+    /// Every problem, or the API's message.
+    pub error: String,
+    /// The MCA attestation (`mca_status`).
+    pub mca_status: McaStatus,
+}
+
+/// The result an earlier run wrote in a fed-back results file.
+pub type PreviousResult = RowResult;
+
+/// The result of an earlier run carried by `row` (the input is a fed-back
+/// results file). `None` without a `status` column, or when the status cell
+/// is empty or not a known status.
+pub fn previous(row: &InputRow, layout: &Layout) -> Option<PreviousResult> {
+    let cells: [&[u8]; RESULT_COLUMNS.len()] = layout
+        .result_columns
+        .map(|column| column.and_then(|c| row.record.get(c)).unwrap_or_default());
+    RowResult::from_cells(cells)
+}
+
+impl RowResult {
+    /// A result with `status` and every other column empty.
+    pub fn new(status: Status) -> Self {
+        RowResult {
+            status,
+            customer_id: String::new(),
+            tenant_id: String::new(),
+            commerce_id: String::new(),
+            admin_user: String::new(),
+            request_id: String::new(),
+            attempts: None,
+            error_code: String::new(),
+            error: String::new(),
+            mca_status: McaStatus::None,
+        }
+    }
+
+    /// Parse result cells in [`RESULT_COLUMNS`] order. `None` when the status
+    /// cell is empty or not a known status. Values are trimmed; invalid UTF-8
+    /// is replaced; an `attempts` cell that is not a number reads as `None`.
+    pub fn from_cells(cells: [&[u8]; RESULT_COLUMNS.len()]) -> Option<RowResult> {
+        let text = |i: usize| String::from_utf8_lossy(cells[i]).trim().to_owned();
+        let status = std::str::from_utf8(cells[0]).ok()?.trim();
+        if status.is_empty() {
+            return None;
+        }
+        Some(RowResult {
+            status: status.parse().ok()?,
+            customer_id: text(1),
+            tenant_id: text(2),
+            commerce_id: text(3),
+            admin_user: text(4),
+            request_id: text(5),
+            attempts: text(6).parse().ok(),
+            error_code: text(7),
+            error: text(8),
+            mca_status: McaStatus::parse(&text(9)),
+        })
+    }
+
+    /// The cells written for this result, in [`RESULT_COLUMNS`] order.
+    pub fn cells(&self) -> [Cow<'_, str>; RESULT_COLUMNS.len()] {
+        [
+            Cow::Borrowed(self.status.as_str()),
+            Cow::Borrowed(&self.customer_id),
+            Cow::Borrowed(&self.tenant_id),
+            Cow::Borrowed(&self.commerce_id),
+            Cow::Borrowed(&self.admin_user),
+            Cow::Borrowed(&self.request_id),
+            self.attempts
+                .map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string())),
+            Cow::Borrowed(&self.error_code),
+            Cow::Borrowed(&self.error),
+            self.mca_status.as_cell(),
+        ]
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use super::*;
+    use crate::input::InputReader;
+
+    const HEADER: &str = "external_id,company_name,domain,email,culture,language,first_name,last_name,address_line1,city,postal_code,country";
+    const ROW: &str =
+        "CRM-1,Contoso Ltd,contoso,ap@contoso.example,en-US,en,Ann,Lee,1 Main St,Redmond,01234,US";
+
+    fn file(text: impl AsRef<[u8]>) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    fn read_all(reader: &mut InputReader) -> Vec<InputRow> {
+        let mut rows = Vec::new();
+        let mut row = InputRow::new();
+        while reader.read_row(&mut row).unwrap() {
+            rows.push(row.clone());
+        }
+        rows
+    }
+
+    #[test]
+    fn status_round_trips_through_text() {
+        for status in Status::ALL {
+            assert_eq!(status.to_string().parse::<Status>(), Ok(status));
+        }
+        assert_eq!(Status::WouldCreate.to_string(), "would_create");
+        assert_eq!(" Would-Create ".parse::<Status>(), Ok(Status::WouldCreate));
+        assert_eq!("CREATED".parse::<Status>(), Ok(Status::Created));
+        assert!("done".parse::<Status>().is_err());
+    }
+
+    #[test]
+    fn mca_status_round_trips_through_text() {
+        for status in [
+            McaStatus::None,
+            McaStatus::Attested,
+            McaStatus::AlreadyAttested,
+            McaStatus::Skipped,
+            McaStatus::Failed("403 (code 600006): not allowed".to_owned()),
+        ] {
+            assert_eq!(McaStatus::parse(&status.to_string()), status, "{status}");
+        }
+        assert_eq!(
+            McaStatus::parse(" Already-Attested "),
+            McaStatus::AlreadyAttested
+        );
+        assert_eq!(McaStatus::parse("FAILED"), McaStatus::Failed(String::new()));
+        assert_eq!(McaStatus::Failed(String::new()).to_string(), "failed");
+        assert_eq!(McaStatus::parse("yes"), McaStatus::Failed("yes".to_owned()));
+        assert!(McaStatus::Attested.is_done() && McaStatus::AlreadyAttested.is_done());
+        assert!(!McaStatus::Skipped.is_done() && !McaStatus::None.is_done());
+        assert!(McaStatus::parse("failed: x").is_failed());
+    }
+
+    #[test]
+    fn finished_and_success_statuses() {
+        let finished: Vec<_> = Status::ALL
+            .into_iter()
+            .filter(|s| s.is_finished())
+            .collect();
+        assert_eq!(finished, [Status::Created, Status::Exists]);
+        let success: Vec<_> = Status::ALL.into_iter().filter(|s| s.is_success()).collect();
+        assert_eq!(
+            success,
+            [
+                Status::Created,
+                Status::Exists,
+                Status::Valid,
+                Status::WouldCreate
+            ]
+        );
+    }
+
+    #[test]
+    fn result_cells_parse_back() {
+        let mut result = RowResult::new(Status::Rejected);
+        result.mca_status = McaStatus::Failed("template: 403".to_owned());
+        result.error_code = "600011".to_owned();
+        result.error = "domain taken".to_owned();
+        result.attempts = Some(3);
+        let cells = result.cells();
+        let bytes: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
+        let cells: [&[u8]; 10] = bytes.try_into().unwrap();
+        assert_eq!(RowResult::from_cells(cells), Some(result));
+        assert_eq!(RowResult::from_cells([b"".as_slice(); 10]), None);
+    }
+
+    #[test]
+    fn previous_is_none_without_result_columns() {
+        let (_dir, path) = file(format!("{HEADER}\n{ROW}\n"));
+        let mut reader = InputReader::open(&path).unwrap();
+        let rows = read_all(&mut reader);
+        assert_eq!(previous(&rows[0], reader.layout()), None);
+    }
+
+    #[test]
+    fn previous_reads_the_result_columns_of_a_fed_back_results_file() {
+        let text = format!(
+            "{HEADER},status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error\n\
+             {ROW},created,c-1,t-1,m-1,admin@contoso.onmicrosoft.com,r-1,2,,\n\
+             {ROW},failed,,,,,r-2,5,503,\"Service Unavailable, retry\"\n\
+             {ROW},,,,,,,,,\n\
+             {ROW},bogus,,,,,,,,\n"
+        );
+        let (_dir, path) = file(text);
+        let mut reader = InputReader::open(&path).unwrap();
+        let layout = reader.layout().clone();
+        assert!(layout.has_previous_results());
+        assert_eq!(layout.passthrough, (0..12).collect::<Vec<_>>());
+        let rows = read_all(&mut reader);
+        let created = previous(&rows[0], &layout).unwrap();
+        assert_eq!(created.status, Status::Created);
+        assert_eq!(created.customer_id, "c-1");
+        assert_eq!(created.tenant_id, "t-1");
+        assert_eq!(created.commerce_id, "m-1");
+        assert_eq!(created.admin_user, "admin@contoso.onmicrosoft.com");
+        assert_eq!(created.request_id, "r-1");
+        assert_eq!(created.attempts, Some(2));
+        let failed = previous(&rows[1], &layout).unwrap();
+        assert_eq!(failed.status, Status::Failed);
+        assert_eq!(failed.error_code, "503");
+        assert_eq!(failed.error, "Service Unavailable, retry");
+        assert_eq!(previous(&rows[2], &layout), None);
+        assert_eq!(previous(&rows[3], &layout), None);
+    }
+}

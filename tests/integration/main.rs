@@ -1,0 +1,34 @@
+//! The integration tests: one binary (one link), its suites as modules.
+//!
+//! `support` runs the `pc-onboard` binary against a sandbox on a free
+//! loopback port; `sandbox_support` drives the sandbox router directly.
+//! The `reliability_*` suites have short versions here and full, `#[ignore]`d
+//! ones that `scripts/reliability.sh` runs.
+
+mod sandbox_support;
+mod support;
+
+mod cli_options;
+mod client;
+mod reliability_bad_input;
+mod reliability_chaos;
+mod reliability_dead;
+mod reliability_fuzz;
+mod reliability_lock;
+mod reliability_secrets;
+mod reliability_soak;
+mod request_body;
+mod run_cli;
+mod run_faults;
+mod run_mca;
+mod run_resume;
+mod sandbox_auth;
+mod sandbox_cli;
+mod sandbox_create;
+mod sandbox_faults;
+mod sandbox_reads;
+mod sandbox_state;
+mod sandbox_throttle;
+mod validate_cli;
+mod validate_online;
+mod xlsx_input;

@@ -1,0 +1,257 @@
+//! `pc-onboard validate --online`: the binary against a sandbox on port 0.
+
+use crate::support;
+
+use std::path::Path;
+
+use pc_onboard::partner_center::resources::{AddressValidationResponse, CountryValidationRules};
+use serde_json::json;
+use support::*;
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+const HEADER: &str = "external_id,company_name,domain,email,culture,language,first_name,last_name,phone_number,address_line1,city,state,postal_code,country";
+
+/// A valid US row.
+fn us(id: &str, domain: &str, street: &str) -> String {
+    format!(
+        "{id},{domain} Inc,{domain},ap@{domain}.example,en-US,en,Ann,Lee,+1 425 555 0100,{street},Redmond,WA,98052,US"
+    )
+}
+
+/// A valid GB row.
+fn gb(id: &str, domain: &str) -> String {
+    format!(
+        "{id},{domain} Ltd,{domain},ap@{domain}.example,en-GB,en,Ian,Hart,+44 20 7946 0000,1 High St,London,,SW1A 1AA,GB"
+    )
+}
+
+fn write(path: &Path, rows: &[String]) {
+    let mut text = format!("{HEADER}\n");
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+fn validate_args(input: &Path, results: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args = vec![
+        "validate".to_owned(),
+        s(input).to_owned(),
+        "--results".to_owned(),
+        s(results).to_owned(),
+        "--online".to_owned(),
+        "--rate".to_owned(),
+        "6000".to_owned(),
+    ];
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    args
+}
+
+#[tokio::test]
+async fn online_checks_find_taken_domains_existing_customers_and_bad_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = sandbox(quiet()).await;
+
+    // One customer of this partner exists already.
+    let existing = dir.path().join("existing.csv");
+    write(&existing, &[us("E-1", "ourcustomer", "9 Main St")]);
+    let out = run_against(
+        &sb,
+        &run_args(&existing, &dir.path().join("existing-results.csv"), &[]),
+    )
+    .await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let customer_id = sb.state().customers()[0].id.clone();
+
+    // A domain some other tenant has, and a street the service only half knows.
+    sb.state().reserve_domain("TakenElsewhere.onmicrosoft.com");
+    sb.state().answer_address(
+        "1 Partial Way",
+        AddressValidationResponse {
+            status: "StreetPartial".to_owned(),
+            validation_message: Some(
+                "Address field invalid for property: 'AddressLine1'".to_owned(),
+            ),
+            suggested_addresses: vec![json!({
+                "addressLine1": "1 Microsoft Way", "city": "Redmond", "state": "WA",
+                "postalCode": "98052-8300", "country": "US"
+            })],
+            ..AddressValidationResponse::default()
+        },
+    );
+
+    let input = dir.path().join("customers.csv");
+    let results = dir.path().join("results.csv");
+    write(
+        &input,
+        &[
+            us("R-1", "freshname", "1 Main St"),
+            us("R-2", "ourcustomer", "9 Main St"),
+            us("R-3", "takenelsewhere", "2 Main St"),
+            us("R-4", "partialstreet", "1 Partial Way"),
+            gb("R-5", "tailspinuk"),
+            // Offline-invalid: never sent.
+            us("R-6", "bad-domain", "3 Main St"),
+            gb("R-7", "tailspintwo"),
+        ],
+    );
+    let before = sb.state().stats();
+    let out = run_against(&sb, &validate_args(&input, &results, &[])).await;
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    let r = Results::read(&results);
+    assert_eq!(
+        r.column("status"),
+        [
+            "valid", "exists", "invalid", "invalid", "valid", "invalid", "valid"
+        ]
+    );
+    assert_eq!(r.column("external_id")[1], "R-2", "input order kept");
+    assert_eq!(r.column("customer_id")[1], customer_id);
+    assert_eq!(r.column("tenant_id")[1], customer_id);
+    let errors = r.column("error");
+    assert!(
+        errors[2].contains("takenelsewhere.onmicrosoft.com is already taken"),
+        "{}",
+        errors[2]
+    );
+    assert!(errors[3].contains("StreetPartial"), "{}", errors[3]);
+    assert!(
+        errors[3].contains("Address field invalid for property: 'AddressLine1'"),
+        "{}",
+        errors[3]
+    );
+    assert!(
+        errors[3].contains("suggested address: 1 Microsoft Way, Redmond, WA, 98052-8300, US"),
+        "{}",
+        errors[3]
+    );
+    assert!(errors[5].contains("domain"), "{}", errors[5]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("row 4: domain takenelsewhere"), "{stderr}");
+    assert!(stderr.contains("1 exists, 3 valid, 3 invalid"), "{stderr}");
+
+    let after = sb.state().stats();
+    let calls = |k: &str| after.calls_to(k) - before.calls_to(k);
+    // Six offline-valid rows: six domain checks; the taken ones are looked
+    // up among the partner's customers.
+    assert_eq!(calls("HEAD /v1/domains/{domain}"), 6);
+    assert_eq!(calls("GET /v1/customers"), 2);
+    // The existing customer's row needs no further check.
+    assert_eq!(calls("POST /v1/validations/address"), 5);
+    // Rules once per country, however many rows share it.
+    assert_eq!(calls("GET /v1/countryvalidationrules/{iso2}"), 2);
+    assert_eq!(calls("POST /v1/customers"), 0, "validate creates nothing");
+}
+
+#[tokio::test]
+async fn live_rules_are_layered_over_the_offline_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = sandbox(quiet()).await;
+    // The live US rules as recorded from the real service: .NET regexes,
+    // cultures en-US and es-US only.
+    let rules: CountryValidationRules = serde_json::from_value(json!({
+        "iso2Code": "US", "defaultCulture": "en-US", "isStateRequired": true,
+        "supportedStatesList": ["CA", "NY", "OR", "WA"],
+        "supportedLanguagesList": ["en", "es"], "supportedCulturesList": ["en-US", "es-US"],
+        "isPostalCodeRequired": true, "postalCodeRegex": "^\\d{5}(-\\d{4})?$",
+        "isCityRequired": true, "isVatIdSupported": false,
+        "phoneNumberRegex": "^(1[ \\-\\/\\.]?)?(\\((\\d{3})\\)|(\\d{3}))[ \\-\\/\\.]?(\\d{3})[ \\-\\/\\.]?(\\d{4})$",
+        "isTaxIdSupported": true, "isTaxIdOptional": true, "countryCallingCodesList": ["1"]
+    }))
+    .unwrap();
+    sb.state().set_country_rules(rules);
+    let input = dir.path().join("customers.csv");
+    let results = dir.path().join("results.csv");
+    write(
+        &input,
+        &[
+            us("L-1", "liveok", "1 Main St"),
+            us("L-2", "liveculture", "2 Main St").replace("en-US", "en-GB"),
+            us("L-3", "livestate", "3 Main St").replace(",WA,", ",TX,"),
+            us("L-4", "livephone", "4 Main St").replace("+1 425 555 0100", "+44 20 7946 0000"),
+        ],
+    );
+    let out = run_against(&sb, &validate_args(&input, &results, &["--json"])).await;
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    let r = Results::read(&results);
+    assert_eq!(
+        r.column("status"),
+        ["valid", "invalid", "invalid", "invalid"]
+    );
+    let errors = r.column("error");
+    assert!(
+        errors[1]
+            .contains("culture \"en-GB\" is not supported by Partner Center in US (en-US, es-US)"),
+        "{}",
+        errors[1]
+    );
+    assert!(errors[2].contains("state \"TX\""), "{}", errors[2]);
+    assert!(
+        errors[3].contains("phone_number \"+44 20 7946 0000\" does not match"),
+        "{}",
+        errors[3]
+    );
+    // --json: one line per row, in order, with the online problems.
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[1]["external_id"], "L-2");
+    assert_eq!(lines[1]["problems"][0]["column"], "culture");
+    assert_eq!(lines[3]["problems"][0]["column"], "phone_number");
+    assert_eq!(
+        sb.state()
+            .stats()
+            .calls_to("GET /v1/countryvalidationrules/{iso2}"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn online_validation_needs_credentials_or_the_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("customers.csv");
+    write(&input, &[us("N-1", "nocreds", "1 Main St")]);
+    let out = run_plain(&["validate", s(&input), "--online"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("PC_CLIENT_SECRET"), "{stderr}");
+    assert!(stderr.contains("--sandbox"), "{stderr}");
+    // Offline validation of the same file needs nothing.
+    let out = run_plain(&["validate", s(&input)]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+}
+
+#[test]
+fn the_sample_passes_the_built_in_sandbox_like_it_passes_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results.csv");
+    let out = run_plain(&[
+        "validate",
+        s(&sample()),
+        "--sandbox",
+        "--rate",
+        "6000",
+        "--results",
+        s(&results),
+    ]);
+    assert_eq!(
+        code(&out),
+        2,
+        "the sample has 6 broken rows: {}",
+        text(&out)
+    );
+    let r = Results::read(&results);
+    assert_eq!(r.count("valid"), SAMPLE_VALID_ROWS);
+    assert_eq!(r.count("invalid"), 6);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("checked online against built-in sandbox"),
+        "{stderr}"
+    );
+}
