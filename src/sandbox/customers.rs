@@ -151,7 +151,7 @@ fn decide(
             return Outcome::Customer(Box::new(customer.clone()));
         }
     }
-    let new = match validate::check(&super::body::request_fields(&request)) {
+    let new = match validate::check(&super::body::request_fields(request)) {
         Ok(new) => new,
         Err(problems) => {
             w.stats.validation_errors += 1;
