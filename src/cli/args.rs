@@ -45,6 +45,9 @@ pub struct ConnectArgs {
     /// Timeout of one HTTP call, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub timeout: u64,
+    /// Longest wait a Retry-After may ask for, in seconds; a longer one ends the run (rows left `failed`).
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub max_retry_wait: u64,
 }
 
 impl ConnectArgs {
@@ -67,6 +70,11 @@ impl ConnectArgs {
     /// `--timeout` (at least one second).
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout.max(1))
+    }
+
+    /// `--max-retry-wait`.
+    pub fn max_retry_wait(&self) -> Duration {
+        Duration::from_secs(self.max_retry_wait)
     }
 
     /// `--sandbox` runs against the built-in emulator: an endpoint or

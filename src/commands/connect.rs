@@ -12,7 +12,8 @@ use crate::cli::ConnectArgs;
 use crate::partner_center::auth::Credentials;
 use crate::partner_center::client::{ClientConfig, PartnerCenterClient};
 use crate::partner_center::cloud::CloudEndpoints;
-use crate::pipeline::{CallGate, CallSlots, ConcurrencyController, Engine, RetryBudget};
+use crate::partner_center::error::ApiError;
+use crate::pipeline::{CallSlots, ConcurrencyController, Engine, RateGate, Retrier, Stop};
 use crate::sandbox::{self, RunningSandbox, SandboxConfig};
 
 /// The client id the in-process sandbox is called with.
@@ -46,9 +47,9 @@ impl Session {
     /// the shared gate and latency observer, and fetch a token so bad
     /// credentials stop the command before any row. Without credentials the
     /// session has no engine (the caller decides whether that is fatal).
-    pub async fn open(options: &ConnectArgs) -> anyhow::Result<Session> {
+    pub async fn open(options: &ConnectArgs, stop: &Stop) -> anyhow::Result<Session> {
         let rate = options.rate.get();
-        let gate = Arc::new(CallGate::new(rate));
+        let gate = Arc::new(RateGate::new(rate));
         let concurrency = Arc::new(ConcurrencyController::new(options.concurrency, rate));
         let (endpoints, credentials, sandbox) = if options.sandbox {
             let config = SandboxConfig {
@@ -86,27 +87,32 @@ impl Session {
         );
         let mut config = ClientConfig::new(endpoints, credentials);
         config.timeout = options.timeout();
-        let gate_for_client = gate.clone();
+        let (gate_for_client, stop_for_client) = (gate.clone(), stop.clone());
         let observer = concurrency.clone();
         let client = PartnerCenterClient::new(config)?
-            .with_call_gate(Arc::new(move || {
-                let gate = gate_for_client.clone();
-                async move { gate.ready().await }.boxed()
+            .with_before_send(Arc::new(move || {
+                let (gate, stop) = (gate_for_client.clone(), stop_for_client.clone());
+                async move {
+                    gate.ready_unless(&stop)
+                        .await
+                        .map_err(|_| ApiError::Stopped)
+                }
+                .boxed()
             }))
             .with_latency_observer(Arc::new(move |latency| observer.observe(latency)));
         client
             .authenticate()
             .await
             .with_context(|| format!("cannot authenticate against {describe}"))?;
-        let engine = Engine::new(
-            client,
-            gate.clone(),
-            CallSlots::new(concurrency.clone()),
+        let mut retrier = Retrier::new(
             options.retry_policy(),
-            RetryBudget::default(),
+            gate,
+            CallSlots::new(concurrency.clone()),
+            stop.clone(),
             rand::random(),
-        )
-        .with_cloud(options.cloud);
+        );
+        retrier.max_wait = options.max_retry_wait();
+        let engine = Engine::new(client, retrier, options.cloud);
         Ok(Session {
             concurrency,
             engine: Some(Arc::new(engine)),
@@ -118,6 +124,22 @@ impl Session {
     /// The run's `MS-CorrelationId`, when connected.
     pub fn correlation_id(&self) -> Option<uuid::Uuid> {
         self.engine.as_ref().map(|e| e.client.correlation_id())
+    }
+
+    /// Whether the credentials may do App+User-only operations (resellers,
+    /// MCA); true when not connected (nothing is sent then anyway).
+    pub fn app_user(&self) -> bool {
+        self.engine
+            .as_ref()
+            .is_none_or(|e| !e.client.tokens().credentials().is_app_only())
+    }
+
+    /// Where the calls go, for the summary.
+    pub fn target(&self) -> String {
+        match &self.engine {
+            Some(_) => self.describe.clone(),
+            None => "offline (no credentials: domains not checked)".to_owned(),
+        }
     }
 
     /// Stop the in-process sandbox, if any.
@@ -156,7 +178,7 @@ mod tests {
         ])
         .unwrap();
         let options = cli.command.connect_mut().unwrap().clone();
-        let mut session = Session::open(&options).await.unwrap();
+        let mut session = Session::open(&options, &Stop::new()).await.unwrap();
         let engine = session.engine.clone().unwrap();
         assert_eq!(
             engine.client.tokens().credentials().kind(),

@@ -237,3 +237,35 @@ pub fn render_error(err: &anyhow::Error) -> String {
     }
     text
 }
+
+/// Ctrl-C or SIGTERM stops a run (or online checks): no new call, the calls in flight
+/// finish, the rest is `cancelled`. A second one exits at once.
+pub(crate) async fn stop_on_signal(stop: crate::pipeline::Stop) {
+    if stop_signal().await.is_ok() {
+        stop.request(crate::pipeline::StopReason::Interrupted);
+        eprintln!(
+            "\ninterrupted: finishing the calls in flight, then writing the remaining rows as cancelled (Ctrl-C again to quit at once)"
+        );
+        if stop_signal().await.is_ok() {
+            std::process::exit(130);
+        }
+    }
+}
+
+/// Ctrl-C, or SIGTERM (`kill`, `systemctl stop`, a Kubernetes pod being
+/// stopped): both end the run the same way.
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}

@@ -4,20 +4,20 @@
 
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use anyhow::Context;
+use futures_util::FutureExt;
 use serde_json::json;
-use tokio::task::JoinSet;
 
 use super::connect::{NO_CREDENTIALS, Session};
 use super::{ExitStatus, StatusCounts};
 use crate::cli::ValidateArgs;
 use crate::input::{InputReader, InputRow, Layout};
 use crate::pipeline::{
-    AbortReason, Preflight, PreflightOutcome, RUN_AHEAD_WINDOW, RowPlan, plan_row,
+    DriveOptions, Finished, Job, Preflight, RowPlan, RowSink, RunCounters, Stop, StopReason, drive,
+    plan_row,
 };
-use crate::results::{FlushPolicy, McaStatus, ReorderBuffer, ResultsWriter, RowResult, Status};
+use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status};
 use crate::validate::Field;
 use crate::validate::{Problem, Uniqueness};
 
@@ -65,8 +65,8 @@ pub fn validate(
 }
 
 /// `--online`: offline checks first, then the online checks of the valid
-/// rows, concurrently under the rate limit; results in input order, each
-/// row flushed as soon as its turn comes.
+/// rows, concurrently under the rate limit, through the one row driver;
+/// results in input order, each row flushed as soon as its turn comes.
 async fn validate_online(
     args: &ValidateArgs,
     reader: &mut InputReader,
@@ -74,7 +74,8 @@ async fn validate_online(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    let mut session = Session::open(&args.connect).await?;
+    let stop = Stop::new();
+    let mut session = Session::open(&args.connect, &stop).await?;
     let Some(engine) = session.engine.clone() else {
         session.close().await;
         anyhow::bail!("validate --online: {NO_CREDENTIALS}");
@@ -85,120 +86,99 @@ async fn validate_online(
     };
     let mut report = Report::new(args, layout, writer, out, err);
     let preflight = Arc::new(Preflight::new(engine.clone()));
-    let max_rows = session.concurrency.max_rows_in_progress();
-    let mut checks: JoinSet<(u64, InputRow, PreflightOutcome)> = JoinSet::new();
-    let mut order: ReorderBuffer<Finished> = ReorderBuffer::new(0);
-    let mut stopped: Option<AbortReason> = None;
-    let mut uniqueness = Uniqueness::new();
-    let mut index = 0u64;
-    let outcome = async {
-        loop {
-            let mut row = InputRow::new();
-            if !reader.read_row(&mut row)? {
-                break;
-            }
-            let i = index;
-            index += 1;
-            match plan_row(&row, layout, &mut uniqueness) {
-                RowPlan::Valid(customer) => match &stopped {
-                    None => {
-                        let preflight = preflight.clone();
-                        checks.spawn(async move {
-                            let outcome = preflight.check(&customer).await;
-                            (i, row, outcome)
-                        });
-                    }
-                    Some(reason) => {
-                        let mut result = RowResult::new(Status::Cancelled);
-                        result.error = not_checked(reason);
-                        if customer.mca.is_some() {
-                            result.mca_status = McaStatus::Skipped;
-                        }
-                        order.push(i, Finished::new(row, result, Vec::new()));
-                    }
-                },
-                plan => {
-                    let result = plan.offline_result(Status::Valid);
-                    order.push(i, Finished::new(row, result, plan.problems().to_vec()));
-                }
-            }
-            report.emit(&mut order)?;
-            while !checks.is_empty()
-                && (checks.len() >= max_rows || index >= order.next_index() + RUN_AHEAD_WINDOW)
-            {
-                reap(&mut checks, &mut order, &mut stopped).await?;
-                report.emit(&mut order)?;
-            }
-        }
-        while !checks.is_empty() {
-            reap(&mut checks, &mut order, &mut stopped).await?;
-            report.emit(&mut order)?;
-        }
-        Ok::<(), anyhow::Error>(())
-    }
+    let options = DriveOptions {
+        skip_rows: 0,
+        max_rows_in_progress: session.concurrency.max_rows_in_progress(),
+    };
+    let interrupts = tokio::spawn(super::stop_on_signal(stop.clone()));
+    let outcome = drive(
+        reader,
+        &stop,
+        options,
+        |row, plan, stopped| check_job(&preflight, row, plan, stopped),
+        &mut report,
+    )
     .await;
+    interrupts.abort();
     session.close().await;
-    outcome?;
-    let counters = &engine.counters;
+    let outcome = outcome?;
+    let counters = engine.counters();
     writeln!(
         report.err,
         "  checked online against {}: {} calls, {} retries, {} answers 429",
         session.describe,
-        counters.other_calls.load(Ordering::Relaxed),
-        counters.retries.load(Ordering::Relaxed),
-        counters.throttled.load(Ordering::Relaxed),
+        RunCounters::read(&counters.other_calls),
+        RunCounters::read(&counters.retries),
+        RunCounters::read(&counters.throttled),
     )?;
-    let status = report.finish(stopped.as_ref())?;
-    if let Some(AbortReason::Auth(reason)) = &stopped {
-        anyhow::bail!(
+    let status = report.finish(outcome.stop.as_ref())?;
+    match outcome.stop {
+        Some(StopReason::Auth(reason)) => anyhow::bail!(
             "authentication failed during the online checks: {reason}; the rows not checked are `cancelled`"
-        );
-    }
-    Ok(status)
-}
-
-/// Wait for one online check and queue its row.
-async fn reap(
-    checks: &mut JoinSet<(u64, InputRow, PreflightOutcome)>,
-    order: &mut ReorderBuffer<Finished>,
-    stopped: &mut Option<AbortReason>,
-) -> anyhow::Result<()> {
-    let Some(done) = checks.join_next().await else {
-        return Ok(());
-    };
-    let (index, row, outcome) = done.context("an online check failed")?;
-    if let Some(reason) = outcome.abort
-        && stopped.is_none()
-    {
-        *stopped = Some(reason);
-    }
-    order.push(index, Finished::new(row, outcome.result, outcome.problems));
-    Ok(())
-}
-
-fn not_checked(reason: &AbortReason) -> String {
-    match reason {
-        AbortReason::Auth(e) => {
-            format!("not checked: the online checks stopped because authentication failed: {e}")
-        }
-        AbortReason::BudgetExhausted => "not checked: the online checks stopped after the retry budget ran out (Partner Center looks unavailable); run validate again later".to_owned(),
+        ),
+        Some(StopReason::Unrecorded(reason)) => anyhow::bail!("{reason}"),
+        Some(StopReason::Interrupted) => Ok(ExitStatus::Interrupted),
+        _ => Ok(status),
     }
 }
 
-/// One row ready for the report.
-struct Finished {
+/// The online check of one row: valid rows are checked by a task, the
+/// others are reported as planned offline.
+fn check_job(
+    preflight: &Arc<Preflight>,
     row: InputRow,
-    result: RowResult,
-    problems: Vec<Problem>,
-}
-
-impl Finished {
-    fn new(row: InputRow, result: RowResult, problems: Vec<Problem>) -> Self {
-        Finished {
+    plan: RowPlan,
+    stopped: Option<&StopReason>,
+) -> Job<Vec<Problem>> {
+    let customer = match plan {
+        RowPlan::Valid(customer) => customer,
+        plan => {
+            let result = plan.offline_result(Status::Valid);
+            let extra = plan.problems().to_vec();
+            return Job::Ready(Box::new(Finished { row, result, extra }));
+        }
+    };
+    if let Some(reason) = stopped {
+        let mut result = RowResult::new(Status::Cancelled);
+        result.error = reason
+            .row_error()
+            .replacen("not attempted", "not checked", 1);
+        if customer.mca.is_some() {
+            result.mca_status = McaStatus::Skipped;
+        }
+        return Job::Ready(Box::new(Finished {
             row,
             result,
-            problems,
+            extra: Vec::new(),
+        }));
+    }
+    let preflight = preflight.clone();
+    Job::Run(
+        async move {
+            let outcome = preflight.check(&customer).await;
+            let finished = Finished {
+                row,
+                result: outcome.result,
+                extra: outcome.problems,
+            };
+            (finished, outcome.stop)
         }
+        .boxed(),
+    )
+}
+
+impl RowSink<Vec<Problem>> for Report<'_> {
+    fn record(&mut self, finished: Finished<Vec<Problem>>) -> Result<(), String> {
+        self.row(&finished.row, &finished.extra, &finished.result)
+            .map_err(|e| format!("{e:#}"))
+    }
+
+    fn unrecorded(&mut self, finished: Finished<Vec<Problem>>) {
+        let _ = writeln!(
+            self.err,
+            "not recorded: row {}: {}",
+            finished.row.number, finished.result.status
+        );
     }
 }
 
@@ -233,14 +213,6 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// Report every row whose turn has come.
-    fn emit(&mut self, order: &mut ReorderBuffer<Finished>) -> anyhow::Result<()> {
-        while let Some(done) = order.pop_ready() {
-            self.row(&done.row, &done.problems, &done.result)?;
-        }
-        Ok(())
-    }
-
     fn row(
         &mut self,
         row: &InputRow,
@@ -267,7 +239,7 @@ impl<'a> Report<'a> {
         Ok(())
     }
 
-    fn finish(mut self, stopped: Option<&AbortReason>) -> anyhow::Result<ExitStatus> {
+    fn finish(mut self, stopped: Option<&StopReason>) -> anyhow::Result<ExitStatus> {
         if let Some(writer) = self.writer.take() {
             let path = writer.path().to_path_buf();
             writer.finish()?;
@@ -291,10 +263,10 @@ impl<'a> Report<'a> {
             };
             writeln!(self.err, "... and {more} more rows with problems ({see})")?;
         }
-        if let Some(AbortReason::BudgetExhausted) = stopped {
+        if let Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) = stopped {
             writeln!(
                 self.err,
-                "stopped early: the retry budget ran out (Partner Center looks unavailable); the rows not checked are `cancelled`"
+                "stopped early: {reason}; the rows not checked are `cancelled`"
             )?;
         }
         writeln!(

@@ -133,6 +133,13 @@ impl Credentials {
         }
     }
 
+    /// App-only credentials (client credentials): Partner Center refuses
+    /// App+User-only operations with them. A ready access token may be
+    /// either kind: it is not counted as app-only.
+    pub fn is_app_only(&self) -> bool {
+        matches!(self, Credentials::ClientCredentials { .. })
+    }
+
     /// Whether a new token can be fetched (everything but a ready access token).
     pub fn can_refresh(&self) -> bool {
         !matches!(self, Credentials::AccessToken(_))

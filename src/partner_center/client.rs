@@ -8,8 +8,9 @@
 //! retries are the pipeline's: the client makes one attempt and reports a
 //! typed [`ApiError`] (see [`ApiError::is_transient`]).
 //!
-//! Two hooks serve the pipeline: a [`CallGate`] awaited before every `/v1`
-//! HTTP attempt (the shared rate limiter; token calls do not pass it), and
+//! Two hooks serve the pipeline: a [`BeforeSend`] awaited before every `/v1`
+//! HTTP attempt (the shared rate limiter, which may refuse because the run
+//! is stopping; token calls do not pass it), and
 //! a [`LatencyObserver`] told how long each attempt that got an answer (or
 //! timed out) took.
 
@@ -31,8 +32,9 @@ use super::resources::{
 };
 
 /// Awaited before every `/v1` HTTP attempt, including the retry after a 401
-/// (e.g. the shared rate limiter and a 429 pause).
-pub type CallGate = Arc<dyn Fn() -> BoxFuture<'static, ()> + Send + Sync>;
+/// (e.g. the shared rate limiter and a 429 pause). An `Err` (the run is
+/// stopping) means the request is not sent.
+pub type BeforeSend = Arc<dyn Fn() -> BoxFuture<'static, Result<(), ApiError>> + Send + Sync>;
 
 /// Told the duration of every `/v1` attempt that got an answer or timed out.
 pub type LatencyObserver = Arc<dyn Fn(Duration) + Send + Sync>;
@@ -90,7 +92,7 @@ impl ClientConfig {
 #[derive(Clone)]
 pub struct PartnerCenterClient {
     inner: Arc<Inner>,
-    gate: Option<CallGate>,
+    gate: Option<BeforeSend>,
     observer: Option<LatencyObserver>,
 }
 
@@ -211,8 +213,8 @@ impl PartnerCenterClient {
     }
 
     /// Await `gate` before every `/v1` HTTP attempt of this client (and of
-    /// its clones made afterwards).
-    pub fn with_call_gate(mut self, gate: CallGate) -> Self {
+    /// its clones made afterwards); an `Err` from it is returned unsent.
+    pub fn with_before_send(mut self, gate: BeforeSend) -> Self {
         self.gate = Some(gate);
         self
     }
@@ -401,6 +403,7 @@ impl PartnerCenterClient {
     pub async fn validate_address(
         &self,
         address: &serde_json::Value,
+        request_id: Uuid,
     ) -> Result<AddressValidationResponse, ApiError> {
         let body = serde_json::to_string(address).map_err(|e| ApiError::Config {
             message: format!("address: {e}"),
@@ -409,7 +412,7 @@ impl PartnerCenterClient {
             .send(Call {
                 method: Method::POST,
                 url: self.url(&["v1", "validations", "address"]),
-                request_id: Uuid::new_v4(),
+                request_id,
                 body: Some(&body),
                 continuation_token: None,
             })
@@ -456,22 +459,21 @@ impl PartnerCenterClient {
         Ok(matching.map(|i| items.swap_remove(i)))
     }
 
-    /// `POST /v1/customers/{id}/agreements` (MCA attestation). `600061`
+    /// `POST /v1/customers/{id}/agreements` (MCA attestation) with the JSON
+    /// `body`, under `request_id` (the same for every retry). `600061`
     /// comes back as an error: see [`ApiError::is_agreement_already_attested`].
     pub async fn create_agreement(
         &self,
         customer_id: &str,
-        agreement: &serde_json::Value,
+        body: &str,
+        request_id: Uuid,
     ) -> Result<(), ApiError> {
-        let body = serde_json::to_string(agreement).map_err(|e| ApiError::Config {
-            message: format!("agreement: {e}"),
-        })?;
         let answer = self
             .send(Call {
                 method: Method::POST,
                 url: self.url(&["v1", "customers", customer_id, "agreements"]),
-                request_id: Uuid::new_v4(),
-                body: Some(&body),
+                request_id,
+                body: Some(body),
                 continuation_token: None,
             })
             .await?;
@@ -509,7 +511,7 @@ impl PartnerCenterClient {
         loop {
             let token = tokens.token().await?;
             if let Some(gate) = &self.gate {
-                gate().await;
+                gate().await?;
             }
             let mut headers = HeaderMap::with_capacity(8);
             let mut bearer =

@@ -58,6 +58,9 @@ pub enum ApiError {
     /// Getting or using the token failed.
     #[error("authentication failed: {0}")]
     Auth(#[from] AuthError),
+    /// Not sent: the run is stopping (Ctrl-C, a spent retry budget, ...).
+    #[error("not sent: the run is stopping")]
+    Stopped,
     /// The client was configured with an unusable value.
     #[error("invalid Partner Center client settings: {message}")]
     Config {
@@ -165,7 +168,7 @@ impl ApiError {
                 true
             }
             ApiError::Auth(e) => e.is_transient(),
-            ApiError::Decode { .. } | ApiError::Config { .. } => false,
+            ApiError::Decode { .. } | ApiError::Config { .. } | ApiError::Stopped => false,
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod client;
 pub mod cloud;
+pub mod dotnet_regex;
 pub mod error;
 pub mod models;
 pub mod request_id;

@@ -56,6 +56,17 @@ pub fn request_id(identity: RowIdentity<'_>, canonical_body: &str) -> Uuid {
     Uuid::new_v5(&namespace(), name.as_bytes())
 }
 
+/// The `MS-RequestId` of one POST that is not a create (MCA attestation,
+/// address validation): the same for every retry of the operation, and for
+/// the same operation in a later run, so a retry after a lost answer is
+/// recognised by the service rather than recorded twice. `operation` names
+/// the call and its target (`agreement:<customer id>`).
+pub fn operation_id(operation: &str, canonical_body: &str) -> Uuid {
+    let digest = Sha256::digest(canonical_body.as_bytes());
+    let name = format!("op:{operation}\n{}", hex::encode(digest));
+    Uuid::new_v5(&namespace(), name.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

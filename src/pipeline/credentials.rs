@@ -6,9 +6,6 @@ use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::dispatch::CredentialSink;
-use crate::results::RowResult;
-
 /// Why the credentials file could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialsFileError {
@@ -104,20 +101,17 @@ impl CredentialsFile {
     }
 }
 
-impl CredentialSink for CredentialsFile {
-    fn store(
+impl CredentialsFile {
+    /// Store one customer's initial credentials, flushed at once.
+    pub fn store(
         &mut self,
         domain: &str,
-        result: &RowResult,
+        customer_id: &str,
+        admin_user: &str,
         password: &SecretString,
     ) -> std::io::Result<()> {
         self.writer
-            .write_record([
-                domain,
-                &result.customer_id,
-                &result.admin_user,
-                password.expose_secret(),
-            ])
+            .write_record([domain, customer_id, admin_user, password.expose_secret()])
             .map_err(std::io::Error::other)?;
         self.writer.flush()?;
         self.stored += 1;
@@ -128,18 +122,19 @@ impl CredentialSink for CredentialsFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::Status;
 
     #[test]
     fn file_is_private_and_not_overwritten_without_force() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("creds.csv");
         let mut file = CredentialsFile::create(&path, false).unwrap();
-        let mut result = RowResult::new(Status::Created);
-        result.customer_id = "c1".into();
-        result.admin_user = "admin@x.onmicrosoft.com".into();
-        file.store("x.onmicrosoft.com", &result, &SecretString::from("p=;*"))
-            .unwrap();
+        file.store(
+            "x.onmicrosoft.com",
+            "c1",
+            "admin@x.onmicrosoft.com",
+            &SecretString::from("p=;*"),
+        )
+        .unwrap();
         drop(file);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(

@@ -1,5 +1,6 @@
 //! The one gate every API call passes: a shared `governor` rate limiter plus
-//! a run-wide pause that any 429 sets for all workers.
+//! a run-wide pause that any 429 sets for all workers, served first come,
+//! first served.
 
 use std::num::NonZeroU32;
 use std::sync::Mutex;
@@ -10,6 +11,8 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
 use tokio::time::Instant;
+
+use super::stop::{Stop, StopReason};
 
 /// A `governor` clock that reads tokio's clock, so paused-time tests drive it.
 #[derive(Debug, Clone, Copy)]
@@ -47,21 +50,27 @@ type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<D
 /// scheduling) does not push every later call back. With a burst of 1 and a
 /// period of `60 s / N` that lateness added up: about 1.8 ms per call, 1.4 %
 /// of the rate at 450/min (docs/benchmarks.md). For N < 3: `60 s / N`, burst 1.
-pub struct CallGate {
+///
+/// Callers pass one at a time, in the order they arrived (a FIFO queue in
+/// front of the limiter): a caller that sleeps until its slot cannot be
+/// overtaken by newcomers, so rows are created in about input order and the
+/// ordered results writer keeps pace.
+pub struct RateGate {
+    queue: tokio::sync::Mutex<()>,
     limiter: Limiter,
     clock: TokioClock,
     paused_until: Mutex<Option<Instant>>,
 }
 
-impl std::fmt::Debug for CallGate {
+impl std::fmt::Debug for RateGate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallGate")
+        f.debug_struct("RateGate")
             .field("paused_until", &self.paused_until)
             .finish_non_exhaustive()
     }
 }
 
-impl CallGate {
+impl RateGate {
     /// A gate allowing `calls_per_minute` calls per minute (at least 1).
     pub fn new(calls_per_minute: u32) -> Self {
         let n = u64::from(calls_per_minute.max(1));
@@ -77,15 +86,18 @@ impl CallGate {
             .map(|q| q.allow_burst(burst.unwrap_or(NonZeroU32::MIN)))
             .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN));
         let clock = TokioClock::new();
-        CallGate {
+        RateGate {
+            queue: tokio::sync::Mutex::new(()),
             limiter: RateLimiter::direct_with_clock(quota, clock),
             clock,
             paused_until: Mutex::new(None),
         }
     }
 
-    /// Wait until a call may be made: past any 429 pause, then for a rate-limiter slot.
+    /// Wait until a call may be made: past any 429 pause, then for a
+    /// rate-limiter slot, after every caller that arrived earlier.
     pub async fn ready(&self) {
+        let _turn = self.queue.lock().await;
         loop {
             self.wait_out_pause().await;
             match self.limiter.check() {
@@ -100,6 +112,15 @@ impl CallGate {
                     tokio::time::sleep(wait.max(Duration::from_micros(100))).await;
                 }
             }
+        }
+    }
+
+    /// [`RateGate::ready`], or `Err` as soon as `stop` is requested (also
+    /// when it was requested while this caller waited: no call after a stop).
+    pub async fn ready_unless(&self, stop: &Stop) -> Result<(), StopReason> {
+        tokio::select! {
+            () = self.ready() => stop.reason().map_or(Ok(()), Err),
+            reason = stop.requested() => Err(reason),
         }
     }
 
@@ -140,7 +161,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn no_sixty_second_window_holds_more_than_the_rate() {
-        let gate = Arc::new(CallGate::new(120));
+        let gate = Arc::new(RateGate::new(120));
         let start = Instant::now();
         let stamps = Arc::new(Mutex::new(Vec::new()));
         let mut tasks = Vec::new();
@@ -180,7 +201,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_pause_stops_every_caller_until_it_passes() {
-        let gate = Arc::new(CallGate::new(6000));
+        let gate = Arc::new(RateGate::new(6000));
         gate.ready().await;
         let start = Instant::now();
         gate.pause_for(Duration::from_secs(7));
@@ -199,8 +220,49 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn callers_pass_in_the_order_they_arrived() {
+        let gate = Arc::new(RateGate::new(60));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for i in 0..20 {
+            let gate = gate.clone();
+            let order = order.clone();
+            tasks.push(tokio::spawn(async move {
+                gate.ready().await;
+                order.lock().unwrap().push(i);
+            }));
+            // Each caller is queued before the next one arrives.
+            tokio::task::yield_now().await;
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), (0..20).collect::<Vec<_>>());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stop_ends_the_wait_for_the_limiter_and_sends_nothing() {
+        let gate = Arc::new(RateGate::new(1));
+        gate.ready().await;
+        let stop = Stop::new();
+        let waiter = {
+            let (gate, stop) = (gate.clone(), stop.clone());
+            tokio::spawn(async move { gate.ready_unless(&stop).await })
+        };
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert!(!waiter.is_finished(), "the next slot is 60 s away");
+        stop.request(StopReason::Interrupted);
+        assert_eq!(waiter.await.unwrap(), Err(StopReason::Interrupted));
+        assert_eq!(
+            gate.ready_unless(&stop).await,
+            Err(StopReason::Interrupted),
+            "after a stop nothing passes, even when a slot is free"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_shorter_pause_does_not_shorten_a_longer_one() {
-        let gate = CallGate::new(60);
+        let gate = RateGate::new(60);
         gate.pause_for(Duration::from_secs(30));
         gate.pause_for(Duration::from_secs(5));
         let left = gate.pause_remaining().unwrap();

@@ -1,265 +1,313 @@
-//! When to try again: the per-row [`RetryPolicy`] and the run-wide [`RetryBudget`].
+//! The one retry engine every Partner Center call goes through: creates,
+//! look-ups, domain checks, country rules, address validation, agreements
+//! and MCA attestation.
+//!
+//! One loop, one budget rule: an answer is classified ([`Verdict`]); a `429`
+//! pauses every worker (the run-wide pause in the [`RateGate`]) for its
+//! `Retry-After` and is not counted against `--max-attempts`; a transient
+//! failure backs off with full jitter and is counted; every retry spends
+//! the run-wide [`RetryBudget`] and every success refunds it. A wait longer
+//! than `--max-retry-wait` ends the run, and every wait ends at once when a
+//! stop is requested: no call is sent after it.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use rand::{Rng, RngExt};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use tokio::sync::Mutex;
 
-/// Per-row retry policy: attempts, and exponential backoff with full jitter.
+use super::concurrency::CallSlots;
+use super::gate::RateGate;
+use super::policy::{RetryBudget, RetryCost, RetryPolicy};
+use super::stop::{Stop, StopReason};
+use crate::partner_center::error::ApiError;
+
+/// The default `--max-retry-wait`: a wait Partner Center asks for beyond
+/// this ends the run instead of holding it.
+pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(600);
+
+/// How the engine treats one failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Create attempts per row (429 answers are not counted).
-    pub max_attempts: u32,
-    /// Backoff base.
-    pub base: Duration,
-    /// Backoff cap.
-    pub cap: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 5,
-            base: Duration::from_millis(500),
-            cap: Duration::from_secs(30),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The wait before the next attempt, after `attempt` attempts (1-based)
-    /// have failed: the server's `Retry-After` exactly when it gave one, else
-    /// a uniformly random wait in `[0, min(cap, base * 2^attempt)]`.
-    pub fn next_delay<R: Rng + ?Sized>(
-        &self,
-        attempt: u32,
-        retry_after: Option<Duration>,
-        rng: &mut R,
-    ) -> Duration {
-        if let Some(wait) = retry_after {
-            return wait;
-        }
-        let ceiling = self.backoff_ceiling(attempt);
-        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        Duration::from_nanos(rng.random_range(0..=nanos))
-    }
-
-    /// `min(cap, base * 2^attempt)`.
-    pub fn backoff_ceiling(&self, attempt: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempt.min(31));
-        self.base.saturating_mul(factor).min(self.cap)
-    }
-
-    /// Whether another attempt is allowed after `attempts` counted attempts.
-    pub fn allows_another(&self, attempts: u32) -> bool {
-        attempts < self.max_attempts
-    }
-}
-
-/// What a retry is for, which sets its cost in the [`RetryBudget`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetryCost {
-    /// A 429: the server is alive and told us when to come back.
+pub enum Verdict {
+    /// The answer stands: no retry.
+    Final,
+    /// `429`: wait (every worker) and retry; not counted as an attempt.
     Throttled,
-    /// A 5xx or a connection failure.
-    Failure,
-    /// A timeout: the most expensive, the server may be stuck.
-    Timeout,
+    /// Retry after a backoff, counted as an attempt. `ambiguous`: the
+    /// request may have been carried out although no success was seen.
+    Retry {
+        /// The request may have been carried out.
+        ambiguous: bool,
+    },
 }
 
-impl RetryCost {
-    fn tokens(self) -> i64 {
-        match self {
-            RetryCost::Throttled => 1,
-            RetryCost::Failure => 5,
-            RetryCost::Timeout => 10,
+/// The classifier of reads and of posts whose unreadable success needs no
+/// resolving: throttling, then [`ApiError::is_transient`].
+pub fn classify(err: &ApiError) -> Verdict {
+    if err.is_throttled() {
+        Verdict::Throttled
+    } else if err.is_transient() {
+        Verdict::Retry {
+            ambiguous: err.is_ambiguous(),
+        }
+    } else {
+        Verdict::Final
+    }
+}
+
+/// The classifier of creates: as [`classify`], and a success status whose
+/// body cannot be used (HTML, empty, no `id`, truncated) is a lost answer:
+/// the customer probably exists, so replay with the same request id.
+pub fn classify_create(err: &ApiError) -> Verdict {
+    match err {
+        ApiError::Decode { .. } => Verdict::Retry { ambiguous: true },
+        _ => classify(err),
+    }
+}
+
+/// Which counter a call counts under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    /// `POST /v1/customers`.
+    Create,
+    /// `POST /v1/customers/{id}/agreements`.
+    Agreement,
+    /// Every other call: look-ups, checks, rules, templates.
+    Other,
+}
+
+/// Run-wide counters, read by the progress bar and the summary.
+#[derive(Debug, Default)]
+pub struct RunCounters {
+    /// Create calls sent (every attempt, 429s included).
+    pub create_calls: AtomicU64,
+    /// Other API calls sent (look-ups, domain checks, rules, templates).
+    pub other_calls: AtomicU64,
+    /// MCA attestation calls sent (`POST /v1/customers/{id}/agreements`).
+    pub agreement_calls: AtomicU64,
+    /// 429 answers received.
+    pub throttled: AtomicU64,
+    /// Retries made after a failure or a 429.
+    pub retries: AtomicU64,
+    /// Initial passwords received.
+    pub passwords_received: AtomicU64,
+}
+
+impl RunCounters {
+    /// Add one to `counter`.
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Read `counter`.
+    pub fn read(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+
+    fn calls(&self, kind: CallKind) -> &AtomicU64 {
+        match kind {
+            CallKind::Create => &self.create_calls,
+            CallKind::Agreement => &self.agreement_calls,
+            CallKind::Other => &self.other_calls,
         }
     }
 }
 
-/// A run-wide retry budget (AWS SDK style): retries cost tokens, successes
-/// refund [`RetryBudget::SUCCESS_REFUND`]. When it is spent the service is
-/// taken to be down and the run stops retrying instead of hammering it.
-///
-/// A failure retry costs 5 and a success refunds 2, so the budget holds
-/// steady up to 2 failed calls in 7 (about 29 %): a degraded service (the
-/// fault soak runs 2,000 rows at 20 %) is worked through, a dead one (no
-/// successes) stops the run after 100 failure retries.
+/// What one operation (a call and its retries) ended with.
 #[derive(Debug)]
-pub struct RetryBudget {
-    tokens: AtomicI64,
-    capacity: i64,
+pub struct Attempts<T> {
+    /// The last answer.
+    pub result: Result<T, ApiError>,
+    /// Calls sent (429 answers included).
+    pub sent: u32,
+    /// A failed attempt may have been carried out (see [`Verdict::Retry`]).
+    pub maybe_committed: bool,
+    /// Set when the run must stop: authentication failed, the budget is
+    /// spent, Partner Center asked for a wait beyond the cap, or a stop was
+    /// requested while this operation waited.
+    pub stop: Option<StopReason>,
 }
 
-impl RetryBudget {
-    /// The default capacity, 500 tokens: 100 failure retries or 50 timeout retries.
-    pub const DEFAULT_CAPACITY: i64 = 500;
+impl<T> Attempts<T> {
+    /// Nothing was sent: the run was already stopping.
+    pub fn stopped(reason: StopReason) -> Self {
+        Attempts {
+            result: Err(ApiError::Stopped),
+            sent: 0,
+            maybe_committed: false,
+            stop: Some(reason),
+        }
+    }
+}
 
-    /// A full budget of `capacity` tokens.
-    pub fn new(capacity: i64) -> Self {
-        RetryBudget {
-            tokens: AtomicI64::new(capacity),
-            capacity,
+/// The engine: policy, budget, gate, slots and the run's stop switch.
+#[derive(Debug)]
+pub struct Retrier {
+    /// Per-call retry policy.
+    pub policy: RetryPolicy,
+    /// Run-wide retry budget.
+    pub budget: RetryBudget,
+    /// The shared limiter and 429 pause.
+    pub gate: Arc<RateGate>,
+    /// Calls in flight (`--concurrency`).
+    pub slots: CallSlots,
+    /// The run's stop switch.
+    pub stop: Stop,
+    /// The longest wait a `Retry-After` may ask for (`--max-retry-wait`).
+    pub max_wait: Duration,
+    /// Counters.
+    pub counters: RunCounters,
+    rng: Mutex<StdRng>,
+}
+
+impl Retrier {
+    /// An engine with a fresh budget and counters; `seed` seeds the jitter.
+    pub fn new(
+        policy: RetryPolicy,
+        gate: Arc<RateGate>,
+        slots: CallSlots,
+        stop: Stop,
+        seed: u64,
+    ) -> Self {
+        Retrier {
+            policy,
+            budget: RetryBudget::default(),
+            gate,
+            slots,
+            stop,
+            max_wait: DEFAULT_MAX_RETRY_WAIT,
+            counters: RunCounters::default(),
+            rng: Mutex::new(StdRng::seed_from_u64(seed)),
         }
     }
 
-    /// Take the tokens for one retry; false (and nothing taken) when the budget cannot pay.
-    pub fn try_spend(&self, cost: RetryCost) -> bool {
-        let cost = cost.tokens();
-        self.tokens
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
-                (t >= cost).then_some(t - cost)
-            })
-            .is_ok()
-    }
-
-    /// Tokens a success gives back. With 1 (the AWS SDK's figure) the budget
-    /// ran out at a sustained 1 failed call in 6, stopping a 2,000-row run
-    /// against a service failing 20 % of calls (docs/reliability.md).
-    pub const SUCCESS_REFUND: i64 = 2;
-
-    /// Refund [`Self::SUCCESS_REFUND`] tokens for a success, up to the capacity.
-    pub fn refund_success(&self) {
-        let _ = self
-            .tokens
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
-                (t < self.capacity).then_some((t + Self::SUCCESS_REFUND).min(self.capacity))
-            });
-    }
-
-    /// Tokens left.
-    pub fn remaining(&self) -> i64 {
-        self.tokens.load(Ordering::Acquire)
-    }
-
-    /// Whether the budget is spent (cannot pay for even a throttled retry).
-    pub fn is_exhausted(&self) -> bool {
-        self.remaining() < RetryCost::Throttled.tokens()
-    }
-}
-
-impl Default for RetryBudget {
-    fn default() -> Self {
-        RetryBudget::new(Self::DEFAULT_CAPACITY)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::SeedableRng;
-    use rand::rngs::StdRng;
-
-    #[test]
-    fn retry_after_is_honoured_exactly() {
-        let policy = RetryPolicy::default();
-        let mut rng = StdRng::seed_from_u64(7);
-        for attempt in 1..10 {
-            assert_eq!(
-                policy.next_delay(attempt, Some(Duration::from_secs(57)), &mut rng),
-                Duration::from_secs(57)
-            );
-        }
-    }
-
-    #[test]
-    fn backoff_ceiling_doubles_then_caps() {
-        let policy = RetryPolicy::default();
-        assert_eq!(policy.backoff_ceiling(1), Duration::from_secs(1));
-        assert_eq!(policy.backoff_ceiling(2), Duration::from_secs(2));
-        assert_eq!(policy.backoff_ceiling(5), Duration::from_secs(16));
-        assert_eq!(policy.backoff_ceiling(6), Duration::from_secs(30));
-        assert_eq!(policy.backoff_ceiling(200), Duration::from_secs(30));
-    }
-
-    #[test]
-    fn full_jitter_stays_within_the_ceiling_and_spreads() {
-        let policy = RetryPolicy::default();
-        let mut rng = StdRng::seed_from_u64(42);
-        let delays: Vec<Duration> = (0..1000)
-            .map(|_| policy.next_delay(3, None, &mut rng))
-            .collect();
-        let ceiling = Duration::from_secs(4);
-        assert!(delays.iter().all(|d| *d <= ceiling));
-        let below_half = delays.iter().filter(|d| **d < ceiling / 2).count();
-        // Uniform over [0, 4 s]: about half below 2 s.
-        assert!((400..600).contains(&below_half), "{below_half}");
-    }
-
-    #[test]
-    fn same_seed_gives_the_same_delays() {
-        let policy = RetryPolicy::default();
-        let a: Vec<_> = {
-            let mut rng = StdRng::seed_from_u64(1);
-            (1..6)
-                .map(|n| policy.next_delay(n, None, &mut rng))
-                .collect()
+    /// Run `op` (one HTTP call, which awaits the gate itself) until it
+    /// succeeds, `classify` calls its failure final, or a limit is reached.
+    pub async fn run<T, F, Fut>(
+        &self,
+        kind: CallKind,
+        classify: fn(&ApiError) -> Verdict,
+        mut op: F,
+    ) -> Attempts<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut outcome = Attempts {
+            result: Err(ApiError::Stopped),
+            sent: 0,
+            maybe_committed: false,
+            stop: None,
         };
-        let b: Vec<_> = {
-            let mut rng = StdRng::seed_from_u64(1);
-            (1..6)
-                .map(|n| policy.next_delay(n, None, &mut rng))
-                .collect()
-        };
-        assert_eq!(a, b);
-    }
-
-    #[test]
-    fn max_attempts_bounds_retries() {
-        let policy = RetryPolicy {
-            max_attempts: 3,
-            ..RetryPolicy::default()
-        };
-        assert!(policy.allows_another(2));
-        assert!(!policy.allows_another(3));
-    }
-
-    #[test]
-    fn budget_is_spent_by_retries_and_refunded_by_successes() {
-        let budget = RetryBudget::new(12);
-        assert!(budget.try_spend(RetryCost::Timeout));
-        assert_eq!(budget.remaining(), 2);
-        assert!(!budget.try_spend(RetryCost::Failure));
-        assert_eq!(budget.remaining(), 2, "a refused spend takes nothing");
-        budget.refund_success();
-        budget.refund_success();
-        assert_eq!(budget.remaining(), 2 + 2 * RetryBudget::SUCCESS_REFUND);
-        assert!(budget.try_spend(RetryCost::Failure));
-        assert!(budget.try_spend(RetryCost::Throttled));
-        assert_eq!(budget.remaining(), 0);
-        assert!(budget.is_exhausted());
-    }
-
-    #[test]
-    fn budget_holds_at_a_fifth_of_calls_failing_and_runs_out_when_most_fail() {
-        // One call in five fails and is retried; the rest succeed.
-        let degraded = RetryBudget::default();
-        for call in 0..20_000 {
-            if call % 5 == 0 {
-                assert!(degraded.try_spend(RetryCost::Failure), "call {call}");
-            } else {
-                degraded.refund_success();
+        let (mut attempts, mut throttles) = (0u32, 0u32); // 429s are not attempts
+        loop {
+            let answer = tokio::select! {
+                slot = self.slots.acquire() => {
+                    let _slot = slot;
+                    op().await
+                }
+                _ = self.stop.requested() => Err(ApiError::Stopped),
+            };
+            if let Err(ApiError::Stopped) = answer {
+                outcome.stop = Some(self.stop.reason().unwrap_or(StopReason::Interrupted));
+                return outcome;
+            }
+            outcome.sent += 1;
+            RunCounters::bump(self.counters.calls(kind));
+            let err = match answer {
+                Ok(value) => {
+                    self.budget.refund_success();
+                    outcome.result = Ok(value);
+                    return outcome;
+                }
+                Err(err) => err,
+            };
+            let verdict = classify(&err);
+            let (cost, wait) = match verdict {
+                Verdict::Final => {
+                    if err.is_fatal() {
+                        outcome.stop = Some(StopReason::Auth(err.to_string()));
+                        self.stop.request(StopReason::Auth(err.to_string()));
+                    }
+                    outcome.result = Err(err);
+                    return outcome;
+                }
+                Verdict::Throttled => {
+                    RunCounters::bump(&self.counters.throttled);
+                    throttles += 1;
+                    (
+                        throttle_cost(&err),
+                        self.delay(throttles, err.retry_after()).await,
+                    )
+                }
+                Verdict::Retry { ambiguous } => {
+                    attempts += 1;
+                    outcome.maybe_committed |= ambiguous;
+                    if !self.policy.allows_another(attempts) {
+                        outcome.result = Err(err);
+                        return outcome;
+                    }
+                    (cost_of(&err), self.delay(attempts, err.retry_after()).await)
+                }
+            };
+            if let Err(reason) = self.spend(cost, wait, verdict) {
+                outcome.stop = Some(reason);
+                outcome.result = Err(err);
+                return outcome;
+            }
+            RunCounters::bump(&self.counters.retries);
+            if let Err(reason) = self.stop.sleep(wait).await {
+                outcome.stop = Some(reason);
+                outcome.result = Err(err);
+                return outcome;
             }
         }
-        // Half the calls fail: the budget runs out.
-        let failing = RetryBudget::default();
-        let spent = (0..20_000).find(|call| {
-            if call % 2 == 0 {
-                !failing.try_spend(RetryCost::Failure)
-            } else {
-                failing.refund_success();
-                false
-            }
-        });
-        assert!(spent.is_some());
     }
 
-    #[test]
-    fn refunds_never_exceed_capacity() {
-        let budget = RetryBudget::new(3);
-        for _ in 0..10 {
-            budget.refund_success();
+    /// The wait before the next attempt: the server's `Retry-After`, else
+    /// the policy's backoff.
+    async fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let mut rng = self.rng.lock().await;
+        self.policy.next_delay(attempt, retry_after, &mut *rng)
+    }
+
+    /// Pay for a retry after `wait` (a 429 also pauses every worker for
+    /// it). A wait beyond the cap or a budget that cannot pay stops the run.
+    fn spend(&self, cost: RetryCost, wait: Duration, verdict: Verdict) -> Result<(), StopReason> {
+        let refused = if wait > self.max_wait {
+            Some(StopReason::WaitTooLong(wait))
+        } else if !self.budget.try_spend(cost) {
+            Some(StopReason::BudgetExhausted)
+        } else {
+            None
+        };
+        if let Some(reason) = refused {
+            self.stop.request(reason.clone());
+            return Err(reason);
         }
-        assert_eq!(budget.remaining(), 3);
+        if verdict == Verdict::Throttled {
+            self.gate.pause_for(wait);
+        }
+        Ok(())
+    }
+}
+
+/// A 429 that says when to come back is cheap; one that does not costs
+/// like a failure, so a server that only throttles ends the run rather than
+/// holding it.
+fn throttle_cost(err: &ApiError) -> RetryCost {
+    match err.retry_after() {
+        Some(_) => RetryCost::Throttled,
+        None => RetryCost::Failure,
+    }
+}
+
+fn cost_of(err: &ApiError) -> RetryCost {
+    match err {
+        ApiError::Timeout { .. } => RetryCost::Timeout,
+        _ => RetryCost::Failure,
     }
 }

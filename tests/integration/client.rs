@@ -278,9 +278,9 @@ async fn a_401_refreshes_the_token_and_retries_once_with_the_same_request_id() {
         let gate_calls = gate_calls.clone();
         let latencies = latencies.clone();
         client(&base)
-            .with_call_gate(Arc::new(move || {
+            .with_before_send(Arc::new(move || {
                 gate_calls.fetch_add(1, Ordering::SeqCst);
-                async {}.boxed()
+                async { Ok(()) }.boxed()
             }))
             .with_latency_observer(Arc::new(move |d| latencies.lock().unwrap().push(d)))
     };
@@ -819,8 +819,15 @@ async fn pre_flight_resources_parse_their_documented_shapes() {
         "dateAgreed": "2026-11-25T00:00:00Z",
         "type": "MicrosoftCustomerAgreement"
     });
-    client.create_agreement("c1", &agreement).await.unwrap();
-    let err = client.create_agreement("c2", &agreement).await.unwrap_err();
+    let agreement = agreement.to_string();
+    client
+        .create_agreement("c1", &agreement, Uuid::new_v4())
+        .await
+        .unwrap();
+    let err = client
+        .create_agreement("c2", &agreement, Uuid::new_v4())
+        .await
+        .unwrap_err();
     assert!(err.is_agreement_already_attested());
     let err = client.country_validation_rules("XX").await.unwrap_err();
     assert_eq!(err.status(), Some(500));
@@ -849,18 +856,27 @@ async fn address_validation_understands_the_current_and_the_legacy_contract() {
     .await;
     let client = client(&base);
     let current = client
-        .validate_address(&serde_json::json!({"country": "US", "city": "Redmond"}))
+        .validate_address(
+            &serde_json::json!({"country": "US", "city": "Redmond"}),
+            Uuid::new_v4(),
+        )
         .await
         .unwrap();
     assert_eq!(current.status, "VerifiedShippable");
     assert_eq!(current.suggested_addresses[0]["postalCode"], "98052-8300");
     let legacy_ok = client
-        .validate_address(&serde_json::json!({"country": "US", "city": "Legacy"}))
+        .validate_address(
+            &serde_json::json!({"country": "US", "city": "Legacy"}),
+            Uuid::new_v4(),
+        )
         .await
         .unwrap();
     assert_eq!(legacy_ok.status, "Verified");
     let legacy_fix = client
-        .validate_address(&serde_json::json!({"country": "US", "city": "Bellevue?"}))
+        .validate_address(
+            &serde_json::json!({"country": "US", "city": "Bellevue?"}),
+            Uuid::new_v4(),
+        )
         .await
         .unwrap();
     assert_eq!(legacy_fix.status, "InteractionRequired");

@@ -118,7 +118,7 @@ async fn mca_rows_are_attested_after_creation_and_600061_is_already_attested() {
 }
 
 #[tokio::test]
-async fn a_failed_attestation_keeps_the_customer_and_a_rerun_only_attests() {
+async fn app_only_credentials_send_nothing_for_mca_rows_and_app_user_ones_create_and_attest() {
     let dir = tempfile::tempdir().unwrap();
     let sb = sandbox(quiet()).await;
     let input = dir.path().join("customers.csv");
@@ -129,46 +129,35 @@ async fn a_failed_attestation_keeps_the_customer_and_a_rerun_only_attests() {
             row("F-2", "nomca", "", ",,,,"),
         ],
     );
-    // App-only credentials: the sandbox refuses the attestation (403, 600006).
+    // App-only credentials: MCA attestation is App+User only, so the row is
+    // not sent at all (no customer without its attestation); the others go.
     let results = dir.path().join("results.csv");
     let out = run_against(&sb, &fast(&input, &results)).await;
-    assert_eq!(
-        code(&out),
-        2,
-        "a failed attestation needs attention: {}",
-        text(&out)
-    );
+    assert_eq!(code(&out), 2, "the MCA row needs attention: {}", text(&out));
     let r = Results::read(&results);
-    assert_eq!(r.column("status"), ["created", "created"]);
-    let mca = r.column("mca_status");
-    assert!(mca[0].starts_with("failed: "), "{}", mca[0]);
+    assert_eq!(r.column("status"), ["invalid", "created"]);
+    let error = &r.column("error")[0];
     assert!(
-        mca[0].contains("600006") && mca[0].contains("PC_REFRESH_TOKEN"),
-        "{}",
-        mca[0]
+        error.contains("MCA attestation") && error.contains("PC_REFRESH_TOKEN"),
+        "{error}"
     );
-    assert_eq!(mca[1], "");
-    assert!(
-        r.column("error")[0].is_empty(),
-        "the row itself went through"
-    );
-    assert_eq!(sb.state().stats().customers, 2);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("1 MCA attestations failed"), "{stderr}");
+    assert!(error.contains("nothing was sent"), "{error}");
+    assert_eq!(r.column("mca_status"), ["skipped", ""]);
+    assert_eq!(sb.state().stats().customers, 1);
+    assert_eq!(sb.state().stats().calls_to("POST /v1/customers"), 1);
 
-    // Re-run the results file with App+User credentials: attestation only.
-    let creates = sb.state().stats().calls_to("POST /v1/customers");
+    // Re-run the results file with App+User credentials: created and attested.
     let again = dir.path().join("results-2.csv");
     let out = run_app_user(&sb, &fast(&results, &again)).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     let r2 = Results::read(&again);
     assert_eq!(r2.column("status"), ["created", "created"]);
     assert_eq!(r2.column("mca_status"), ["attested", ""]);
-    assert_eq!(r2.column("customer_id"), r.column("customer_id"));
+    assert_eq!(r2.column("customer_id")[1], r.column("customer_id")[1]);
     assert_eq!(
         sb.state().stats().calls_to("POST /v1/customers"),
-        creates,
-        "no create call on re-run"
+        2,
+        "the copied row is not sent again"
     );
 }
 
@@ -254,20 +243,21 @@ async fn indirect_reseller_rows_need_app_user_credentials() {
             row("I-3", "resellerbad", "not-a-guid", ",,,,"),
         ],
     );
-    // App-only: the reseller row is refused with a message that says what to do.
+    // App-only: the reseller row is not sent (App+User only), with a
+    // message that says what to do; the other rows proceed.
     let results = dir.path().join("app-only.csv");
     let out = run_against(&sb, &fast(&input, &results)).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     let r = Results::read(&results);
-    assert_eq!(r.column("status"), ["rejected", "created", "invalid"]);
-    assert_eq!(r.column("error_code")[0], "600006");
+    assert_eq!(r.column("status"), ["invalid", "created", "invalid"]);
     let error = &r.column("error")[0];
-    assert!(error.contains("403"), "{error}");
     assert!(
         error.contains("indirect reseller (associated_partner_id)"),
         "{error}"
     );
     assert!(error.contains("PC_REFRESH_TOKEN"), "{error}");
+    assert!(error.contains("nothing was sent"), "{error}");
+    assert_eq!(sb.state().stats().calls_to("POST /v1/customers"), 1);
     assert!(
         r.column("error")[2].contains("associated_partner_id \"not-a-guid\" is not a GUID"),
         "{}",

@@ -1,6 +1,6 @@
 //! The progress bar: rows done/total, created/failed counts, rate, ETA. On
 //! stderr, hidden when stderr is not a terminal or with `--no-progress`. It
-//! is updated by the results writer as rows are written, off the call path.
+//! is updated as rows are written, off the call path.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -43,27 +43,24 @@ impl Progress {
         }
     }
 
-    /// The callback the results writer calls for every row it writes.
-    pub fn row_callback(&self) -> impl FnMut(&RowResult) + Send + 'static {
-        let bar = self.bar.clone();
-        let counts = self.counts.clone();
-        let mca = self.mca.clone();
-        move |result: &RowResult| {
-            mca.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .add(&result.mca_status);
-            let mut counts = counts
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            counts.add(result.status);
-            bar.inc(1);
-            let done = counts.get(Status::Created) + counts.get(Status::Exists);
-            let failed = counts.get(Status::Failed) + counts.get(Status::Rejected);
-            bar.set_message(format!(
-                "created {done}  invalid {}  failed {failed}",
-                counts.get(Status::Invalid)
-            ));
-        }
+    /// Count one row written to the results file.
+    pub fn row_written(&self, result: &RowResult) {
+        self.mca
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .add(&result.mca_status);
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        counts.add(result.status);
+        self.bar.inc(1);
+        let done = counts.get(Status::Created) + counts.get(Status::Exists);
+        let failed = counts.get(Status::Failed) + counts.get(Status::Rejected);
+        self.bar.set_message(format!(
+            "created {done}  invalid {}  failed {failed}",
+            counts.get(Status::Invalid)
+        ));
     }
 
     /// Counts of the rows written so far.

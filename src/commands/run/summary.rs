@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde_json::json;
 
 use crate::commands::{ALL_STATUSES, McaCounts, StatusCounts};
-use crate::pipeline::{AbortReason, Engine, StopReason};
+use crate::pipeline::{Engine, RunCounters, StopReason};
 use crate::results::Status;
 
 /// Everything the summary reports.
@@ -49,8 +49,8 @@ pub struct Summary<'a> {
 }
 
 impl Summary<'_> {
-    fn counter(&self, pick: impl Fn(&crate::pipeline::RunCounters) -> u64) -> u64 {
-        self.engine.map_or(0, |e| pick(&e.counters))
+    fn counter(&self, pick: impl Fn(&RunCounters) -> u64) -> u64 {
+        self.engine.map_or(0, |e| pick(e.counters()))
     }
 
     fn create_calls(&self) -> u64 {
@@ -97,7 +97,7 @@ impl Summary<'_> {
             )?;
         }
         if let Some(engine) = self.engine {
-            let c = &engine.counters;
+            let c = engine.counters();
             writeln!(
                 err,
                 "  {}: {} create calls, {} other calls, {} retries, {} answers 429; {:.0} created/min{}",
@@ -139,12 +139,12 @@ impl Summary<'_> {
                 self.input.display(),
                 self.results.display()
             )?,
-            Some(StopReason::Aborted(AbortReason::BudgetExhausted)) => writeln!(
+            Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) => writeln!(
                 err,
-                "stopped early: the retry budget ran out (Partner Center looks unavailable); re-run later with: pc-onboard run {} --results NEW.csv",
+                "stopped early: {reason}; re-run later with: pc-onboard run {} --results NEW.csv",
                 self.results.display()
             )?,
-            Some(StopReason::Aborted(AbortReason::Auth(_))) | None => {}
+            Some(StopReason::Auth(_) | StopReason::Unrecorded(_)) | None => {}
         }
         if self.mca.failed() > 0 {
             writeln!(
@@ -173,8 +173,10 @@ impl Summary<'_> {
             .collect();
         let stopped = self.stopped.as_ref().map(|s| match s {
             StopReason::Interrupted => "interrupted",
-            StopReason::Aborted(AbortReason::BudgetExhausted) => "retry_budget_exhausted",
-            StopReason::Aborted(AbortReason::Auth(_)) => "authentication_failed",
+            StopReason::BudgetExhausted => "retry_budget_exhausted",
+            StopReason::Auth(_) => "authentication_failed",
+            StopReason::WaitTooLong(_) => "retry_after_too_long",
+            StopReason::Unrecorded(_) => "results_not_writable",
         });
         let value = json!({
             "input": self.input,

@@ -1,0 +1,88 @@
+//! Where `run` puts each finished row: the initial password into the
+//! `--credentials-out` file, then the row into the results file (flushed),
+//! then the progress bar. A row that cannot be recorded is reported on
+//! stderr (domain, customer id, tenant id; never a password).
+
+use crate::input::Layout;
+use crate::pipeline::{CredentialsFile, Finished, NewCredentials, RowSink};
+use crate::results::ResultsWriter;
+use crate::validate::Field;
+
+use super::progress::Progress;
+
+/// The results writer, the credentials file and the progress bar of a run.
+pub(super) struct RunSink {
+    pub writer: ResultsWriter,
+    pub credentials: Option<CredentialsFile>,
+    pub progress: Progress,
+    pub layout: Layout,
+    /// Passwords received and not stored anywhere (no `--credentials-out`).
+    pub passwords_discarded: u64,
+    /// Rows finished but not recorded.
+    pub unrecorded: u64,
+}
+
+impl RunSink {
+    fn store_password(
+        &mut self,
+        credentials: &NewCredentials,
+        customer_id: &str,
+    ) -> Result<(), String> {
+        let Some(file) = self.credentials.as_mut() else {
+            self.passwords_discarded += 1;
+            return Ok(());
+        };
+        file.store(
+            &credentials.domain,
+            customer_id,
+            &credentials.admin_user,
+            &credentials.password,
+        )
+        .map_err(|e| {
+            format!(
+                "cannot write the credentials file {}: {e}",
+                file.path().display()
+            )
+        })
+    }
+
+    fn report(&mut self, finished: &Finished<Option<NewCredentials>>) {
+        self.unrecorded += 1;
+        let (fields, _) = finished.row.fields(&self.layout);
+        let r = &finished.result;
+        eprintln!(
+            "not recorded: row {}: {} domain={} customer_id={} tenant_id={}{}",
+            finished.row.number,
+            r.status,
+            fields.get(Field::Domain),
+            r.customer_id,
+            r.tenant_id,
+            if finished.extra.is_some() {
+                " (its initial admin password is lost: reset it in the portal)"
+            } else {
+                ""
+            }
+        );
+    }
+}
+
+impl RowSink<Option<NewCredentials>> for RunSink {
+    fn record(&mut self, finished: Finished<Option<NewCredentials>>) -> Result<(), String> {
+        if let Some(credentials) = &finished.extra
+            && let Err(reason) = self.store_password(credentials, &finished.result.customer_id)
+        {
+            self.report(&finished);
+            return Err(reason);
+        }
+        if let Err(e) = self.writer.write(&finished.row, &finished.result) {
+            self.report(&finished);
+            return Err(e.to_string());
+        }
+        self.progress.row_written(&finished.result);
+        Ok(())
+    }
+
+    fn unrecorded(&mut self, finished: Finished<Option<NewCredentials>>) {
+        self.report(&finished);
+    }
+}

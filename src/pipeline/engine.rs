@@ -1,0 +1,204 @@
+//! The [`Engine`]: the client plus the retry engine, shared by every row of
+//! a run; and what the rows' results take from Partner Center's answers.
+
+use secrecy::SecretString;
+use tokio::sync::Mutex;
+
+use super::retry::{Attempts, CallKind, Retrier, RunCounters, classify};
+use super::stop::StopReason;
+use crate::partner_center::PartnerCenterClient;
+use crate::partner_center::cloud::Cloud;
+use crate::partner_center::error::ApiError;
+use crate::partner_center::resources::Customer;
+use crate::results::{RowResult, Status};
+
+/// What to do about a `403` with code `600006` (the call needs an App+User token).
+pub const APP_USER_HINT: &str =
+    "set PC_REFRESH_TOKEN (with PC_CLIENT_ID) instead of PC_CLIENT_SECRET";
+
+/// The shared context of all row workers of a run.
+pub struct Engine {
+    /// The Partner Center client (its before-send hook awaits the retrier's gate).
+    pub client: PartnerCenterClient,
+    /// The one retry engine (policy, budget, gate, slots, stop, counters).
+    pub retrier: Retrier,
+    /// The cloud the calls go to (MCA attestation exists in the global cloud only).
+    pub cloud: Cloud,
+    /// The MCA template id, fetched once per run (failures that a retry
+    /// cannot fix are kept too, so they are not asked again for every row).
+    pub(super) mca_template: Mutex<Option<Result<String, String>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("retrier", &self.retrier)
+            .field("cloud", &self.cloud)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What `HEAD /v1/domains/{domain}` and the look-up by domain found.
+#[derive(Debug)]
+pub enum DomainCheck {
+    /// Nobody has the domain.
+    Free,
+    /// One of this partner's customers has it.
+    Ours(Box<Customer>),
+    /// A tenant that is not a customer of this partner has it.
+    Taken,
+}
+
+impl Engine {
+    /// An engine around `client` (whose before-send hook should await the
+    /// retrier's gate) talking to `cloud`.
+    pub fn new(client: PartnerCenterClient, retrier: Retrier, cloud: Cloud) -> Self {
+        Engine {
+            client,
+            retrier,
+            cloud,
+            mca_template: Mutex::new(None),
+        }
+    }
+
+    /// The run's counters.
+    pub fn counters(&self) -> &RunCounters {
+        &self.retrier.counters
+    }
+
+    /// A read (or a check) through the retry engine.
+    pub async fn read<T, Fut>(&self, op: impl FnMut() -> Fut) -> Attempts<T>
+    where
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        self.retrier.run(CallKind::Other, classify, op).await
+    }
+
+    /// Whether `domain` is free, one of this partner's customers, or taken
+    /// by someone else: `HEAD /v1/domains/{domain}`, then, when taken, a
+    /// look-up among the partner's customers.
+    pub async fn check_domain(&self, domain: &str) -> Attempts<DomainCheck> {
+        let exists = self.read(|| self.client.domain_exists(domain)).await;
+        let (sent, stop) = (exists.sent, exists.stop);
+        let taken = match exists.result {
+            Ok(taken) => taken,
+            Err(e) => return with(Err(e), sent, stop),
+        };
+        if !taken {
+            return with(Ok(DomainCheck::Free), sent, stop);
+        }
+        let found = self.lookup(domain).await;
+        let result = found.result.map(|customer| match customer {
+            Some(customer) => DomainCheck::Ours(Box::new(customer)),
+            None => DomainCheck::Taken,
+        });
+        with(result, sent + found.sent, found.stop)
+    }
+
+    /// This partner's customer whose domain is `domain`, if any.
+    pub async fn lookup(&self, domain: &str) -> Attempts<Option<Customer>> {
+        self.read(|| self.client.find_customer_by_domain(domain))
+            .await
+    }
+}
+
+fn with<T>(result: Result<T, ApiError>, sent: u32, stop: Option<StopReason>) -> Attempts<T> {
+    Attempts {
+        result,
+        sent,
+        maybe_committed: false,
+        stop,
+    }
+}
+
+/// Copy the customer's IDs into `result`; hand back the credentials, if any.
+pub(crate) fn fill_customer(
+    result: &mut RowResult,
+    customer: &Customer,
+) -> Option<(String, SecretString)> {
+    result.customer_id.clone_from(&customer.id);
+    result.tenant_id = if customer.company_profile.tenant_id.is_empty() {
+        customer.id.clone()
+    } else {
+        customer.company_profile.tenant_id.clone()
+    };
+    result.commerce_id = customer.commerce_id.clone().unwrap_or_default();
+    result.error.clear();
+    result.error_code.clear();
+    let creds = customer.user_credentials.as_ref()?;
+    result.admin_user = admin_user_name(&creds.user_name, &customer.company_profile.domain);
+    Some((result.admin_user.clone(), creds.password.clone()))
+}
+
+/// `admin` → `admin@contoso.onmicrosoft.com`: the name the user signs in with.
+fn admin_user_name(user: &str, domain: &str) -> String {
+    if user.contains('@') || domain.is_empty() {
+        user.to_owned()
+    } else {
+        format!("{user}@{}", domain.to_lowercase())
+    }
+}
+
+/// `status`, with the error's code (or HTTP status) and text.
+pub(crate) fn set_error(result: &mut RowResult, status: Status, err: &ApiError) {
+    result.status = status;
+    result.error_code = err.code().unwrap_or_default().to_owned();
+    if result.error_code.is_empty()
+        && let Some(http) = err.status()
+    {
+        result.error_code = http.to_string();
+    }
+    result.error = err.to_string();
+}
+
+/// `403` code `600006`: the call needs an App+User token.
+pub(crate) fn needs_app_user(err: &ApiError) -> bool {
+    err.status() == Some(403) && err.code() == Some("600006")
+}
+
+/// The error text, with the App+User hint when the service asked for it.
+pub(crate) fn describe_refusal(err: &ApiError, what: &str) -> String {
+    if needs_app_user(err) {
+        app_user_text(err, what)
+    } else {
+        err.to_string()
+    }
+}
+
+/// `<error>; <what> needs App+User credentials: set PC_REFRESH_TOKEN ...`.
+pub(crate) fn app_user_text(err: &ApiError, what: &str) -> String {
+    let text = err.to_string();
+    format!(
+        "{}; {what} needs App+User credentials: {APP_USER_HINT}",
+        text.trim_end_matches('.')
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_user_gets_the_domain() {
+        assert_eq!(
+            admin_user_name("admin", "Contoso.onmicrosoft.com"),
+            "admin@contoso.onmicrosoft.com"
+        );
+        assert_eq!(admin_user_name("a@b.c", "x"), "a@b.c");
+    }
+
+    #[test]
+    fn refusals_that_need_app_user_say_what_to_set() {
+        let e = ApiError::http(403, "600006", "The requested action is not allowed.");
+        assert_eq!(
+            describe_refusal(&e, "MCA attestation"),
+            "Partner Center answered 403 (code 600006): The requested action is not allowed; MCA attestation needs App+User credentials: set PC_REFRESH_TOKEN (with PC_CLIENT_ID) instead of PC_CLIENT_SECRET"
+        );
+        let other = ApiError::http(403, "20002", "No relationship.");
+        assert_eq!(
+            describe_refusal(&other, "x"),
+            "Partner Center answered 403 (code 20002): No relationship."
+        );
+    }
+}

@@ -1,0 +1,196 @@
+//! What `run` does with each row: copy finished rows, report invalid ones,
+//! create (or, in a dry run, plan) the valid ones, and attest the MCA where
+//! the row asks for it. The work of the [`drive`](super::drive) loop.
+
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use secrecy::SecretString;
+
+use super::create::CreateOutcome;
+use super::driver::{Finished, Job};
+use super::engine::{APP_USER_HINT, Engine};
+use super::plan::RowPlan;
+use super::request::PreparedRequest;
+use super::stop::StopReason;
+use crate::input::InputRow;
+use crate::results::{McaStatus, PreviousResult, RowResult, Status};
+use crate::validate::{McaAttestation, NewCustomer};
+
+/// What a run does with valid rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Create the customers.
+    Create,
+    /// Plan only: `would_create` with the request id; with an engine, check
+    /// domain availability first.
+    DryRun,
+}
+
+/// A created customer's initial credentials, for the `--credentials-out` file.
+#[derive(Debug)]
+pub struct NewCredentials {
+    /// The full domain.
+    pub domain: String,
+    /// The admin user's sign-in name.
+    pub admin_user: String,
+    /// The initial password: shown once by Partner Center.
+    pub password: SecretString,
+}
+
+/// The run's work on each row.
+#[derive(Debug, Clone)]
+pub struct Onboard {
+    /// The engine, when the run talks to Partner Center (None: offline dry run).
+    pub engine: Option<Arc<Engine>>,
+    /// Create or plan.
+    pub mode: Mode,
+    /// The credentials are App+User (needed for resellers and MCA).
+    pub app_user: bool,
+}
+
+type Done = Finished<Option<NewCredentials>>;
+
+impl Onboard {
+    /// The job for one row: `stop` is set once the run is stopping.
+    pub fn job(
+        &self,
+        row: InputRow,
+        plan: RowPlan,
+        stop: Option<&StopReason>,
+    ) -> Job<Option<NewCredentials>> {
+        match plan {
+            RowPlan::Valid(customer) => self.create_job(row, *customer, stop),
+            RowPlan::Attest { previous, mca } => self.attest_job(row, previous, *mca, stop),
+            other => ready(row, other.offline_result(Status::Valid)),
+        }
+    }
+
+    fn create_job(
+        &self,
+        row: InputRow,
+        customer: NewCustomer,
+        stop: Option<&StopReason>,
+    ) -> Job<Option<NewCredentials>> {
+        let request = PreparedRequest::new(&customer);
+        let mca = customer.mca;
+        let skipped_mca = |mut result: RowResult| {
+            if mca.is_some() {
+                result.mca_status = McaStatus::Skipped;
+            }
+            result
+        };
+        if let Some(what) = self.needs_app_user(request.for_reseller, mca.is_some()) {
+            let mut result = RowResult::new(Status::Invalid);
+            result.request_id = request.request_id.to_string();
+            result.error = format!(
+                "{what} needs App+User credentials, and this run has app-only ones: {APP_USER_HINT}; nothing was sent for this row"
+            );
+            return ready(row, skipped_mca(result));
+        }
+        if let Some(reason) = stop {
+            let outcome = CreateOutcome::not_finished(&request, reason, 0, None);
+            return ready(row, skipped_mca(outcome.result));
+        }
+        let Some(engine) = self.engine.clone() else {
+            // Offline dry run: the plan is the result.
+            let mut result = RowResult::new(Status::WouldCreate);
+            result.request_id = request.request_id.to_string();
+            return ready(row, skipped_mca(result));
+        };
+        let mode = self.mode;
+        Job::Run(
+            async move {
+                let mut outcome = match mode {
+                    Mode::Create => engine.create(&request).await,
+                    Mode::DryRun => engine.plan(&request).await,
+                };
+                if let Some(mca) = mca {
+                    let created = mode == Mode::Create && outcome.result.status.is_finished();
+                    if created && outcome.stop.is_none() {
+                        let (status, stop) = engine.attest(&outcome.result.customer_id, &mca).await;
+                        outcome.result.mca_status = status;
+                        outcome.stop = stop;
+                    } else {
+                        outcome.result.mca_status = McaStatus::Skipped;
+                    }
+                }
+                let extra =
+                    outcome
+                        .credentials
+                        .take()
+                        .map(|(admin_user, password)| NewCredentials {
+                            domain: outcome.domain.clone(),
+                            admin_user,
+                            password,
+                        });
+                let finished = Finished {
+                    row,
+                    result: outcome.result,
+                    extra,
+                };
+                (finished, outcome.stop)
+            }
+            .boxed(),
+        )
+    }
+
+    /// A finished row (fed-back results) whose MCA attestation is still to
+    /// do: attest only; the row is otherwise copied.
+    fn attest_job(
+        &self,
+        row: InputRow,
+        mut previous: PreviousResult,
+        mca: McaAttestation,
+        stop: Option<&StopReason>,
+    ) -> Job<Option<NewCredentials>> {
+        if let Some(what) = self.needs_app_user(false, self.mode == Mode::Create) {
+            previous.mca_status = McaStatus::Failed(format!(
+                "not attested: {what} needs App+User credentials: {APP_USER_HINT}"
+            ));
+            return ready(row, previous);
+        }
+        let engine = match (stop, self.mode, self.engine.clone()) {
+            (None, Mode::Create, Some(engine)) => engine,
+            _ => {
+                previous.mca_status = McaStatus::Skipped;
+                return ready(row, previous);
+            }
+        };
+        Job::Run(
+            async move {
+                let (status, stop) = engine.attest(&previous.customer_id, &mca).await;
+                previous.mca_status = status;
+                let finished = Finished {
+                    row,
+                    result: previous,
+                    extra: None,
+                };
+                (finished, stop)
+            }
+            .boxed(),
+        )
+    }
+
+    /// What in the row needs App+User credentials the run does not have.
+    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<&'static str> {
+        if self.app_user || self.engine.is_none() {
+            return None;
+        }
+        if for_reseller {
+            Some("creating a customer for an indirect reseller (associated_partner_id)")
+        } else if attests {
+            Some("MCA attestation (the mca_* columns)")
+        } else {
+            None
+        }
+    }
+}
+
+fn ready(row: InputRow, result: RowResult) -> Job<Option<NewCredentials>> {
+    Job::Ready(Box::new(Done {
+        row,
+        result,
+        extra: None,
+    }))
+}
