@@ -212,3 +212,219 @@ impl<T: Send + 'static, S: RowSink<T>> Driver<'_, T, S> {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use futures_util::FutureExt;
+
+    use super::*;
+    use crate::results::Status;
+
+    const HEADER: &str = "company_name,domain,email,culture,language,first_name,last_name,address_line1,city,state,postal_code,country";
+
+    /// A CSV of `rows` valid US rows (`row-N` domains) and its reader.
+    fn input(rows: usize) -> (tempfile::TempDir, InputReader) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        let mut text = format!("{HEADER}\n");
+        for i in 0..rows {
+            text.push_str(&format!(
+                "Row {i},row{i},ap@row{i}.example,en-US,en,Ann,Lee,1 Main St,Redmond,WA,98052,US\n"
+            ));
+        }
+        std::fs::write(&path, text).unwrap();
+        let reader = InputReader::open(&path).unwrap();
+        (dir, reader)
+    }
+
+    /// Records the spreadsheet row numbers it gets; fails at `fail_at`.
+    #[derive(Default)]
+    struct Rows {
+        recorded: Vec<u64>,
+        unrecorded: Vec<u64>,
+        fail_at: Option<u64>,
+    }
+
+    impl RowSink<()> for Rows {
+        fn record(&mut self, finished: Finished<()>) -> Result<(), String> {
+            if self.fail_at == Some(finished.row.number) {
+                self.unrecorded.push(finished.row.number);
+                return Err("disk full".into());
+            }
+            self.recorded.push(finished.row.number);
+            Ok(())
+        }
+
+        fn unrecorded(&mut self, finished: Finished<()>) {
+            self.unrecorded.push(finished.row.number);
+        }
+    }
+
+    /// Every row runs as a task that takes longer the earlier the row.
+    fn reversed(row: InputRow, _: RowPlan, stop: Option<&StopReason>) -> Job<()> {
+        if let Some(reason) = stop {
+            let mut result = RowResult::new(Status::Cancelled);
+            result.error = reason.row_error();
+            return Job::Ready(Box::new(Finished {
+                row,
+                result,
+                extra: (),
+            }));
+        }
+        let delay = Duration::from_millis(1000 - row.number * 10);
+        Job::Run(
+            async move {
+                tokio::time::sleep(delay).await;
+                let result = RowResult::new(Status::Created);
+                (
+                    Finished {
+                        row,
+                        result,
+                        extra: (),
+                    },
+                    None,
+                )
+            }
+            .boxed(),
+        )
+    }
+
+    fn options(max_rows: usize) -> DriveOptions {
+        DriveOptions {
+            skip_rows: 0,
+            max_rows_in_progress: max_rows,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn rows_finishing_out_of_order_are_recorded_in_input_order() {
+        let (_dir, mut reader) = input(50);
+        let mut sink = Rows::default();
+        let report = drive(&mut reader, &Stop::new(), options(16), reversed, &mut sink)
+            .await
+            .unwrap();
+        assert_eq!(sink.recorded, (2..52).collect::<Vec<_>>());
+        assert_eq!(
+            report,
+            DriveReport {
+                stop: None,
+                rows: 50
+            }
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn rows_in_progress_are_bounded() {
+        let (_dir, mut reader) = input(40);
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let work = |row: InputRow, _: RowPlan, _: Option<&StopReason>| {
+            let (running, most) = (running.clone(), most.clone());
+            Job::Run(
+                async move {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    let result = RowResult::new(Status::Created);
+                    (
+                        Finished {
+                            row,
+                            result,
+                            extra: (),
+                        },
+                        None,
+                    )
+                }
+                .boxed(),
+            )
+        };
+        let mut sink = Rows::default();
+        drive(&mut reader, &Stop::new(), options(3), work, &mut sink)
+            .await
+            .unwrap();
+        assert_eq!(sink.recorded.len(), 40);
+        assert_eq!(most.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_task_that_asks_to_stop_cancels_the_rows_not_yet_started() {
+        let (_dir, mut reader) = input(10);
+        let stop = Stop::new();
+        let work = |row: InputRow, plan: RowPlan, stopped: Option<&StopReason>| {
+            if stopped.is_none() && row.number == 4 {
+                let result = RowResult::new(Status::Failed);
+                let finished = Finished {
+                    row,
+                    result,
+                    extra: (),
+                };
+                return Job::Run(
+                    async move { (finished, Some(StopReason::BudgetExhausted)) }.boxed(),
+                );
+            }
+            reversed(row, plan, stopped)
+        };
+        let mut sink = Rows::default();
+        let report = drive(&mut reader, &stop, options(1), work, &mut sink)
+            .await
+            .unwrap();
+        assert_eq!(report.stop, Some(StopReason::BudgetExhausted));
+        assert_eq!(
+            sink.recorded,
+            (2..12).collect::<Vec<_>>(),
+            "every row is recorded"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn when_a_row_cannot_be_recorded_nothing_more_is_read_or_started() {
+        let (_dir, mut reader) = input(100);
+        let started = Arc::new(AtomicUsize::new(0));
+        let work = |row: InputRow, plan: RowPlan, stopped: Option<&StopReason>| {
+            if stopped.is_none() {
+                started.fetch_add(1, Ordering::SeqCst);
+            }
+            reversed(row, plan, stopped)
+        };
+        let mut sink = Rows {
+            fail_at: Some(5),
+            ..Rows::default()
+        };
+        let report = drive(&mut reader, &Stop::new(), options(4), work, &mut sink)
+            .await
+            .unwrap();
+        assert!(matches!(report.stop, Some(StopReason::Unrecorded(ref e)) if e == "disk full"));
+        assert_eq!(sink.recorded, [2, 3, 4]);
+        // The rows in progress when row 5 failed finished and are reported.
+        assert!(sink.unrecorded.starts_with(&[5]), "{:?}", sink.unrecorded);
+        assert_eq!(
+            started.load(Ordering::SeqCst),
+            3 + sink.unrecorded.len(),
+            "every row started is accounted for"
+        );
+        assert!(
+            started.load(Ordering::SeqCst) < 12,
+            "nothing started after the failure"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn resumed_rows_are_read_but_not_processed() {
+        let (_dir, mut reader) = input(10);
+        let mut sink = Rows::default();
+        let options = DriveOptions {
+            skip_rows: 4,
+            max_rows_in_progress: 8,
+        };
+        drive(&mut reader, &Stop::new(), options, reversed, &mut sink)
+            .await
+            .unwrap();
+        assert_eq!(sink.recorded, (6..12).collect::<Vec<_>>());
+    }
+}

@@ -205,11 +205,12 @@ impl Retrier {
         let (mut attempts, mut throttles) = (0u32, 0u32); // 429s are not attempts
         loop {
             let answer = tokio::select! {
+                biased;
+                _ = self.stop.requested() => Err(ApiError::Stopped),
                 slot = self.slots.acquire() => {
                     let _slot = slot;
                     op().await
                 }
-                _ = self.stop.requested() => Err(ApiError::Stopped),
             };
             if let Err(ApiError::Stopped) = answer {
                 outcome.stop = Some(self.stop.reason().unwrap_or(StopReason::Interrupted));
@@ -309,5 +310,208 @@ fn cost_of(err: &ApiError) -> RetryCost {
     match err {
         ApiError::Timeout { .. } => RetryCost::Timeout,
         _ => RetryCost::Failure,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::Mutex as StdMutex;
+
+    use tokio::time::Instant;
+
+    use super::*;
+    use crate::pipeline::ConcurrencyController;
+
+    fn retrier(max_attempts: u32) -> Retrier {
+        let policy = RetryPolicy {
+            max_attempts,
+            ..RetryPolicy::default()
+        };
+        let slots = CallSlots::new(Arc::new(ConcurrencyController::fixed(4)));
+        Retrier::new(
+            policy,
+            Arc::new(RateGate::new(60_000)),
+            slots,
+            Stop::new(),
+            7,
+        )
+    }
+
+    /// An operation answering from a script, counting its calls.
+    struct Script(StdMutex<VecDeque<Result<u32, ApiError>>>);
+
+    impl Script {
+        fn new(answers: impl IntoIterator<Item = Result<u32, ApiError>>) -> Self {
+            Script(StdMutex::new(answers.into_iter().collect()))
+        }
+
+        async fn call(&self) -> Result<u32, ApiError> {
+            self.0.lock().unwrap().pop_front().unwrap_or(Ok(0))
+        }
+
+        fn left(&self) -> usize {
+            self.0.lock().unwrap().len()
+        }
+    }
+
+    fn unavailable() -> Result<u32, ApiError> {
+        Err(ApiError::http(503, "", "Service Unavailable"))
+    }
+
+    fn throttled(retry_after: Option<u64>) -> Result<u32, ApiError> {
+        Err(ApiError::Http {
+            status: 429,
+            code: String::new(),
+            description: "Rate limit is exceeded.".into(),
+            retry_after: retry_after.map(Duration::from_secs),
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_transient_failure_is_retried_and_marks_the_call_ambiguous() {
+        let r = retrier(5);
+        let script = Script::new([unavailable(), Ok(42)]);
+        let out = r.run(CallKind::Create, classify, || script.call()).await;
+        assert_eq!(out.result.unwrap(), 42);
+        assert_eq!((out.sent, out.maybe_committed, out.stop), (2, true, None));
+        assert_eq!(RunCounters::read(&r.counters.create_calls), 2);
+        assert_eq!(RunCounters::read(&r.counters.retries), 1);
+        assert_eq!(
+            r.budget.remaining(),
+            RetryBudget::DEFAULT_CAPACITY - 5 + RetryBudget::SUCCESS_REFUND
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_kind_of_call_follows_the_same_budget_rule() {
+        // The old look-up loop did not refund successes: a run of healthy
+        // look-ups with the odd failure ran its budget down.
+        let r = retrier(5);
+        for _ in 0..400 {
+            let script = Script::new([unavailable(), Ok(1), Ok(1), Ok(1)]);
+            for _ in 0..3 {
+                let out = r.run(CallKind::Other, classify, || script.call()).await;
+                assert!(out.result.is_ok() && out.stop.is_none());
+            }
+        }
+        assert!(r.budget.remaining() > RetryBudget::DEFAULT_CAPACITY / 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_waits_its_retry_after_and_is_not_an_attempt() {
+        let r = retrier(1);
+        let script = Script::new([throttled(Some(7)), throttled(Some(7)), Ok(1)]);
+        let started = Instant::now();
+        let out = r.run(CallKind::Other, classify, || script.call()).await;
+        assert_eq!(
+            out.result.unwrap(),
+            1,
+            "429s do not count against one attempt"
+        );
+        assert_eq!(out.sent, 3);
+        assert_eq!(started.elapsed(), Duration::from_secs(14));
+        assert_eq!(RunCounters::read(&r.counters.throttled), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn final_answers_and_the_attempt_limit_end_the_retries() {
+        let r = retrier(3);
+        let script = Script::new([Err(ApiError::http(400, "27002", "bad email"))]);
+        let out = r.run(CallKind::Create, classify, || script.call()).await;
+        assert_eq!(out.result.unwrap_err().status(), Some(400));
+        assert_eq!((out.sent, out.stop), (1, None));
+        let script = Script::new([unavailable(), unavailable(), unavailable(), Ok(1)]);
+        let out = r.run(CallKind::Create, classify, || script.call()).await;
+        assert_eq!(out.result.unwrap_err().status(), Some(503));
+        assert_eq!(out.sent, 3);
+        assert_eq!(script.left(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unusable_success_is_replayed_only_for_creates() {
+        let r = retrier(5);
+        let decode = || {
+            Err(ApiError::Decode {
+                status: 201,
+                message: "not valid JSON".into(),
+            })
+        };
+        let script = Script::new([decode(), Ok(9)]);
+        let out = r
+            .run(CallKind::Create, classify_create, || script.call())
+            .await;
+        assert_eq!((out.result.unwrap(), out.maybe_committed), (9, true));
+        let script = Script::new([decode(), Ok(9)]);
+        let out = r.run(CallKind::Other, classify, || script.call()).await;
+        assert!(matches!(out.result, Err(ApiError::Decode { .. })));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_spent_budget_stops_the_run() {
+        let mut r = retrier(100);
+        r.budget = RetryBudget::new(12);
+        let script = Script::new(std::iter::repeat_with(unavailable).take(50));
+        let out = r.run(CallKind::Other, classify, || script.call()).await;
+        assert_eq!(out.stop, Some(StopReason::BudgetExhausted));
+        assert_eq!(
+            out.sent, 3,
+            "two retries of 5 tokens, then the budget is short"
+        );
+        assert_eq!(r.stop.reason(), Some(StopReason::BudgetExhausted));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_beyond_the_cap_ends_the_run_without_waiting() {
+        let r = retrier(5);
+        let script = Script::new([throttled(Some(999_999)), Ok(1)]);
+        let started = Instant::now();
+        let out = r.run(CallKind::Create, classify, || script.call()).await;
+        let wait = Duration::from_secs(999_999);
+        assert_eq!(out.stop, Some(StopReason::WaitTooLong(wait)));
+        assert_eq!(r.stop.reason(), Some(StopReason::WaitTooLong(wait)));
+        assert_eq!(started.elapsed(), Duration::ZERO);
+        assert_eq!(out.sent, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_without_retry_after_backs_off_and_costs_like_a_failure() {
+        let r = retrier(5);
+        let script = Script::new([throttled(None), Ok(1)]);
+        let started = Instant::now();
+        let out = r.run(CallKind::Other, classify, || script.call()).await;
+        assert_eq!(out.result.unwrap(), 1);
+        assert!(started.elapsed() <= r.policy.backoff_ceiling(1));
+        assert_eq!(
+            r.budget.remaining(),
+            RetryBudget::DEFAULT_CAPACITY - 5 + RetryBudget::SUCCESS_REFUND
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stop_ends_a_backoff_at_once_and_nothing_more_is_sent() {
+        let r = Arc::new(retrier(5));
+        let script = Arc::new(Script::new([throttled(Some(300)), Ok(1)]));
+        let task = {
+            let (r, script) = (r.clone(), script.clone());
+            tokio::spawn(async move {
+                let started = Instant::now();
+                let out = r.run(CallKind::Create, classify, || script.call()).await;
+                (out.sent, out.stop, out.result.is_err(), started.elapsed())
+            })
+        };
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        r.stop.request(StopReason::Interrupted);
+        let (sent, stop, failed, took) = task.await.unwrap();
+        assert_eq!(
+            (sent, stop, failed),
+            (1, Some(StopReason::Interrupted), true)
+        );
+        assert_eq!(took, Duration::from_secs(3));
+        assert_eq!(script.left(), 1, "the retry was never sent");
+        let out = r.run(CallKind::Other, classify, || script.call()).await;
+        assert_eq!((out.sent, out.stop), (0, Some(StopReason::Interrupted)));
+        assert_eq!(script.left(), 1);
     }
 }
