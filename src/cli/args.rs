@@ -42,9 +42,12 @@ pub struct ConnectArgs {
     /// Attempts per call before giving up (the row is then `failed`; 429 answers do not count).
     #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(5).expect("non-zero"))]
     pub max_attempts: NonZeroU32,
-    /// Timeout of one HTTP call, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    /// Timeout of one HTTP call, in seconds (creates: see --create-timeout).
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
+    /// Timeout of one create call, in seconds: creating a tenant is slow (a timed-out create is replayed, never duplicated).
+    #[arg(long, value_name = "SECS", default_value_t = 180, value_parser = clap::value_parser!(u64).range(1..))]
+    pub create_timeout: u64,
     /// Longest wait a Retry-After may ask for, in seconds; a longer one ends the run (rows left `failed`).
     #[arg(long, value_name = "SECS", default_value_t = 600)]
     pub max_retry_wait: u64,
@@ -70,6 +73,11 @@ impl ConnectArgs {
     /// `--timeout` (at least one second).
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout.max(1))
+    }
+
+    /// `--create-timeout`, never shorter than `--timeout`.
+    pub fn create_timeout(&self) -> Duration {
+        Duration::from_secs(self.create_timeout.max(self.timeout).max(1))
     }
 
     /// `--max-retry-wait`.

@@ -7,6 +7,8 @@
 //! concurrency = "auto"      # or a number
 //! max_attempts = 5
 //! timeout = 60              # seconds per HTTP call
+//! create_timeout = 180      # seconds per create call
+//! max_retry_wait = 600      # longest Retry-After honoured, in seconds
 //! # endpoint, authority: URLs; sheet: the worksheet of .xlsx inputs
 //!
 //! [columns]                 # your header -> field, wins over the aliases
@@ -55,6 +57,10 @@ pub struct Config {
     pub max_attempts: Option<NonZeroU32>,
     /// `timeout`, in seconds.
     pub timeout: Option<u64>,
+    /// `create_timeout`, in seconds.
+    pub create_timeout: Option<u64>,
+    /// `max_retry_wait`, in seconds.
+    pub max_retry_wait: Option<u64>,
     /// `sheet`: the worksheet of `.xlsx` inputs.
     pub sheet: Option<String>,
     /// `[columns]`: field → the header that holds it, in canonical field order.
@@ -100,6 +106,10 @@ struct RawConfig {
     #[serde(alias = "max-attempts")]
     max_attempts: Option<u32>,
     timeout: Option<u64>,
+    #[serde(alias = "create-timeout")]
+    create_timeout: Option<u64>,
+    #[serde(alias = "max-retry-wait")]
+    max_retry_wait: Option<u64>,
     sheet: Option<String>,
     #[serde(default)]
     columns: toml::Table,
@@ -194,11 +204,16 @@ impl Config {
                     .map_err(|e| invalid(None, format!("`concurrency`: {e}")))
             })
             .transpose()?;
-        if raw.timeout == Some(0) {
-            return Err(invalid(
-                None,
-                "`timeout = 0`: expected a number of seconds, at least 1".to_owned(),
-            ));
+        for (key, value) in [
+            ("timeout", raw.timeout),
+            ("create_timeout", raw.create_timeout),
+        ] {
+            if value == Some(0) {
+                return Err(invalid(
+                    None,
+                    format!("`{key} = 0`: expected a number of seconds, at least 1"),
+                ));
+            }
         }
         let columns = parse_columns(&raw.columns).map_err(|m| invalid(None, m))?;
         Ok(Config {
@@ -210,6 +225,8 @@ impl Config {
             concurrency,
             max_attempts,
             timeout: raw.timeout,
+            create_timeout: raw.create_timeout,
+            max_retry_wait: raw.max_retry_wait,
             sheet: raw.sheet.filter(|s| !s.trim().is_empty()),
             columns,
         })
@@ -286,7 +303,8 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Config>, Conf
 /// Fill `cli` from `config` where `matches` shows no flag and no environment variable.
 ///
 /// Every subcommand that connects takes the connection settings (cloud,
-/// endpoint, authority, rate, concurrency, max_attempts, timeout); every
+/// endpoint, authority, rate, concurrency, max_attempts, timeouts, max_retry_wait);
+/// every
 /// subcommand that reads an input takes `sheet` and `[columns]`. Other
 /// subcommands ignore the config.
 pub fn apply_config(cli: &mut Cli, matches: &ArgMatches, config: &Config) {
@@ -323,6 +341,8 @@ fn apply_connect(args: &mut ConnectArgs, m: Option<&ArgMatches>, config: &Config
     fill!(args, m, concurrency, config.concurrency);
     fill!(args, m, max_attempts, config.max_attempts);
     fill!(args, m, timeout, config.timeout);
+    fill!(args, m, create_timeout, config.create_timeout);
+    fill!(args, m, max_retry_wait, config.max_retry_wait);
 }
 
 fn apply_input(args: &mut InputArgs, m: Option<&ArgMatches>, config: &Config) {

@@ -87,6 +87,7 @@ impl Session {
         );
         let mut config = ClientConfig::new(endpoints, credentials);
         config.timeout = options.timeout();
+        config.create_timeout = options.create_timeout();
         let (gate_for_client, stop_for_client) = (gate.clone(), stop.clone());
         let observer = concurrency.clone();
         let client = PartnerCenterClient::new(config)?

@@ -57,7 +57,26 @@ pub enum ApiError {
     },
     /// Getting or using the token failed.
     #[error("authentication failed: {0}")]
-    Auth(#[from] AuthError),
+    Auth(AuthError),
+    /// The server answered a redirect. pc-onboard follows none: a token
+    /// request re-posted elsewhere would carry the client secret, a create
+    /// the customer's data.
+    #[error(
+        "Partner Center answered {status}, a redirect to {}; pc-onboard follows no redirect (check --endpoint / --authority, or the proxy)",
+        if location.is_empty() { "nowhere" } else { location.as_str() }
+    )]
+    Redirect {
+        /// HTTP status (3xx).
+        status: u16,
+        /// The `Location` header (empty when absent).
+        location: String,
+    },
+    /// A customer search could not be followed to its end.
+    #[error("cannot page through the customer search: {message}")]
+    Paging {
+        /// What went wrong.
+        message: String,
+    },
     /// Not sent: the run is stopping (Ctrl-C, a spent retry budget, ...).
     #[error("not sent: the run is stopping")]
     Stopped,
@@ -81,6 +100,14 @@ fn http_text(status: u16, code: &str, description: &str) -> String {
         s.push_str(description);
     }
     s
+}
+
+// Not `#[from]`: that would make the `AuthError` the `source()` too, and
+// its text would show twice in an error chain.
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        ApiError::Auth(e)
+    }
 }
 
 impl ApiError {
@@ -168,7 +195,11 @@ impl ApiError {
                 true
             }
             ApiError::Auth(e) => e.is_transient(),
-            ApiError::Decode { .. } | ApiError::Config { .. } | ApiError::Stopped => false,
+            ApiError::Decode { .. }
+            | ApiError::Config { .. }
+            | ApiError::Redirect { .. }
+            | ApiError::Paging { .. }
+            | ApiError::Stopped => false,
         }
     }
 
@@ -209,7 +240,7 @@ impl ApiError {
     pub fn is_fatal(&self) -> bool {
         match self {
             ApiError::Auth(e) => !e.is_transient(),
-            ApiError::Config { .. } => true,
+            ApiError::Config { .. } | ApiError::Redirect { .. } => true,
             _ => false,
         }
     }

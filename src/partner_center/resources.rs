@@ -5,6 +5,7 @@
 //! ignored, most fields are optional, `code` may be a number or a string, and
 //! a success body may start with a UTF-8 BOM (see [`parse_json`]).
 
+use crate::partner_center::error::ApiError;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -49,6 +50,32 @@ pub struct Customer {
     /// `objectType` (`Customer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Attributes>,
+}
+
+impl Customer {
+    /// The customer as the pipeline may use it: `id` must be a GUID (it
+    /// goes into results files and into URLs), else the answer (with HTTP
+    /// `status`) is unusable: [`ApiError::Decode`]. A `tenantId` or
+    /// `commerceId` that is not a GUID (a documentation placeholder, a
+    /// broken proxy) is dropped. GUIDs are written lower-case, hyphenated.
+    pub fn checked(mut self, status: u16) -> Result<Customer, ApiError> {
+        let guid = |text: &str| {
+            uuid::Uuid::parse_str(text.trim())
+                .ok()
+                .map(|u| u.to_string())
+        };
+        self.id = guid(&self.id).ok_or_else(|| ApiError::Decode {
+            status,
+            message: if self.id.trim().is_empty() {
+                "the answer has no customer id".to_owned()
+            } else {
+                "the answer's customer id is not a GUID".to_owned()
+            },
+        })?;
+        self.company_profile.tenant_id = guid(&self.company_profile.tenant_id).unwrap_or_default();
+        self.commerce_id = self.commerce_id.as_deref().and_then(guid);
+        Ok(self)
+    }
 }
 
 /// A customer's company profile.
@@ -140,6 +167,14 @@ pub struct Collection<T> {
     /// `{"objectType": "Collection"}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Attributes>,
+    /// A top-level continuation token (some collections carry it instead
+    /// of, or besides, a next link's `MS-ContinuationToken` header).
+    #[serde(
+        default,
+        rename = "continuationToken",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub continuation_token: Option<String>,
 }
 
 /// Collection links.

@@ -6,10 +6,15 @@
 //! JSON and form bodies every value whose key names a password, a secret or
 //! a token (`password`, `client_secret`, `refresh_token`, `access_token`,
 //! `id_token`, `client_assertion`, ...), at any depth. A body that is
-//! neither JSON nor a form shows only its first 200 characters.
+//! neither JSON nor a form (HTML, truncated JSON, anything a proxy sends)
+//! is masked as text: every `key: value`, `key=value` and `<key>value<`
+//! whose key names a secret has its value masked, whether or not the body
+//! parses; then its first 200 characters are shown.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
+use regex::Regex;
 use reqwest::header::HeaderMap;
 
 /// What a masked value reads as.
@@ -132,8 +137,49 @@ fn redact_form_body(body: &[u8]) -> Option<String> {
     Some(redact_form_pairs(&pairs))
 }
 
+/// A key that may name a secret, then `:` or `=`, then its value: a quoted
+/// string (perhaps cut short) or a bare word; or an XML element's text.
+static SECRET_IN_TEXT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)(["']?)([a-z0-9_.\-]*(?:password|secret|token|assertion|apikey|authorization)[a-z0-9_.\-]*)(["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s,&;}<\]"']*)|(<[a-z0-9_:.\-]*(?:password|secret|token)[a-z0-9_:.\-]*>)([^<]*)"#,
+    )
+    .ok()
+});
+
+/// Text with the value of every secret-named key masked, whatever its
+/// syntax: JSON (also cut short), forms, query strings, XML, logs.
+pub fn redact_text(text: &str) -> String {
+    let Some(regex) = SECRET_IN_TEXT.as_ref() else {
+        // The pattern is a constant: it compiles. If it ever did not,
+        // showing nothing is the safe answer.
+        return REDACTED.to_owned();
+    };
+    regex
+        .replace_all(text, |caps: &regex::Captures<'_>| {
+            if let (Some(open), Some(_)) = (caps.get(5), caps.get(6)) {
+                return format!("{}{REDACTED}", open.as_str());
+            }
+            let key = caps.get(2).map_or("", |m| m.as_str());
+            let whole = caps.get(0).map_or("", |m| m.as_str());
+            if !is_secret_key(key) {
+                return whole.to_owned();
+            }
+            let value = caps.get(4).map_or("", |m| m.as_str());
+            let quote = match value.chars().next() {
+                Some(q @ ('"' | '\'')) => q.to_string(),
+                _ => String::new(),
+            };
+            format!(
+                "{}{key}{}{quote}{REDACTED}{quote}",
+                caps.get(1).map_or("", |m| m.as_str()),
+                caps.get(3).map_or("", |m| m.as_str()),
+            )
+        })
+        .into_owned()
+}
+
 /// Any body as trace text: masked JSON, a masked form, or the start of
-/// the text; cut at 2,000 characters.
+/// the text masked as text; cut at 2,000 characters.
 pub fn body_text(body: &[u8]) -> String {
     if body.iter().all(u8::is_ascii_whitespace) {
         return String::new();
@@ -143,7 +189,7 @@ pub fn body_text(body: &[u8]) -> String {
         .unwrap_or_else(|| {
             let text = String::from_utf8_lossy(body);
             let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            cut(&one_line, MAX_TEXT_CHARS)
+            cut(&redact_text(&one_line), MAX_TEXT_CHARS)
         });
     cut(&text, MAX_BODY_CHARS)
 }
@@ -297,6 +343,34 @@ mod tests {
             text,
             "grant_type=refresh_token&refresh_token=[REDACTED]&client_id=app"
         );
+    }
+
+    #[test]
+    fn secrets_are_masked_in_bodies_that_do_not_parse() {
+        let cases = [
+            (
+                r#"{"id":"c1","userCredentials":{"userName":"admin","password":"Pa55word!"#,
+                "Pa55word!",
+            ),
+            (
+                r#"<html><body>{"password": "Pa55word!", "x": 1}</body></html>"#,
+                "Pa55word!",
+            ),
+            ("grant_type=x&client_secret=S3cr3t-value;", "S3cr3t-value"),
+            ("<Password>Pa55word!</Password>", "Pa55word!"),
+            (
+                r#"{'access_token': 'eyJhbGciOi.x.y', 'next': 2"#,
+                "eyJhbGciOi",
+            ),
+            ("refresh_token = abc.def.ghi\n", "abc.def.ghi"),
+        ];
+        for (body, secret) in cases {
+            let shown = body_text(body.as_bytes());
+            assert!(!shown.contains(secret), "{body} -> {shown}");
+            assert!(shown.contains(REDACTED), "{body} -> {shown}");
+        }
+        let harmless = r#"{"continuationToken":"abc", "tokenType": "Bearer", "id": 7"#;
+        assert!(body_text(harmless.as_bytes()).contains("abc"));
     }
 
     #[test]

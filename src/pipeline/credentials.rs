@@ -15,12 +15,12 @@ pub enum CredentialsFileError {
     )]
     Exists(PathBuf),
     /// The OS refused.
-    #[error("cannot create {path}: {source}")]
+    #[error("cannot create {path}: {}", crate::input::io_reason(.error))]
     Io {
         /// The file.
         path: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
+        /// The OS error (in the message, so not repeated as a `source()`).
+        error: std::io::Error,
     },
 }
 
@@ -55,13 +55,13 @@ impl CredentialsFile {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let file = options.open(path).map_err(|source| {
-            if source.kind() == std::io::ErrorKind::AlreadyExists {
+        let file = options.open(path).map_err(|error| {
+            if error.kind() == std::io::ErrorKind::AlreadyExists {
                 CredentialsFileError::Exists(path.to_path_buf())
             } else {
                 CredentialsFileError::Io {
                     path: path.to_path_buf(),
-                    source,
+                    error,
                 }
             }
         })?;
@@ -70,9 +70,9 @@ impl CredentialsFile {
             // An existing file overwritten with --force keeps its old mode: tighten it.
             use std::os::unix::fs::PermissionsExt;
             file.set_permissions(std::fs::Permissions::from_mode(0o600))
-                .map_err(|source| CredentialsFileError::Io {
+                .map_err(|error| CredentialsFileError::Io {
                     path: path.to_path_buf(),
-                    source,
+                    error,
                 })?;
         }
         let mut writer = csv::Writer::from_writer(file);
@@ -81,7 +81,7 @@ impl CredentialsFile {
             .and_then(|()| writer.flush().map_err(csv::Error::from))
             .map_err(|e| CredentialsFileError::Io {
                 path: path.to_path_buf(),
-                source: std::io::Error::other(e),
+                error: std::io::Error::other(e),
             })?;
         Ok(CredentialsFile {
             writer,

@@ -22,12 +22,12 @@ pub enum LockError {
         holder: String,
     },
     /// The lock file could not be created or locked.
-    #[error("cannot lock {path}: {source}")]
+    #[error("cannot lock {path}: {}", crate::input::io_reason(.error))]
     Io {
         /// The lock file.
         path: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
+        /// The OS error (in the message, so not repeated as a `source()`).
+        error: std::io::Error,
     },
 }
 
@@ -49,9 +49,9 @@ impl ResultsLock {
     /// Take the lock on `results` without waiting.
     pub fn acquire(results: &Path) -> Result<ResultsLock, LockError> {
         let path = Self::lock_path(results);
-        let io = |source| LockError::Io {
+        let io = |error| LockError::Io {
             path: path.clone(),
-            source,
+            error,
         };
         let mut file = OpenOptions::new()
             .read(true)

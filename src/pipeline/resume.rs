@@ -14,12 +14,12 @@ pub enum ResumeError {
     #[error("--resume: {0} does not exist; run without --resume to start")]
     Missing(PathBuf),
     /// Reading or truncating failed.
-    #[error("--resume: cannot read {path}: {source}")]
+    #[error("--resume: cannot read {path}: {}", crate::input::io_reason(.error))]
     Io {
         /// The results file.
         path: PathBuf,
-        /// The error.
-        source: std::io::Error,
+        /// The OS error (in the message, so not repeated as a `source()`).
+        error: std::io::Error,
     },
     /// The header is not this input's pass-through columns plus the result columns.
     #[error(
@@ -73,9 +73,9 @@ pub fn prepare_resume(
     options: &InputOptions,
     layout: &Layout,
 ) -> Result<ResumePoint, ResumeError> {
-    let io = |source| ResumeError::Io {
+    let io = |error| ResumeError::Io {
         path: results.to_path_buf(),
-        source,
+        error,
     };
     let bytes = match std::fs::read(results) {
         Ok(b) => b,

@@ -80,6 +80,7 @@ pub(crate) async fn metadata(query: Result<Query<AgreementQuery>, QueryRejection
             next: None,
         }),
         attributes: Some(Attributes::object("Collection")),
+        continuation_token: None,
     };
     success(StatusCode::OK, &page)
 }
@@ -156,6 +157,7 @@ pub(crate) async fn list(State(state): State<SandboxState>, Path(id): Path<Strin
         items,
         links: None,
         attributes: Some(Attributes::object("Collection")),
+        continuation_token: None,
     };
     success(StatusCode::OK, &page)
 }

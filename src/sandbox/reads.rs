@@ -95,6 +95,7 @@ pub(crate) async fn list_customers(
             next,
         }),
         attributes: Some(Attributes::object("Collection")),
+        continuation_token: None,
     };
     success(StatusCode::OK, &page)
 }

@@ -157,6 +157,11 @@ fn empty(status: u16) -> Response {
     StatusCode::from_u16(status).unwrap().into_response()
 }
 
+/// Customer ids of the paging tests.
+const GUID_A: &str = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+const GUID_B: &str = "1f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+const GUID_C: &str = "2f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+
 fn customer_json(id: &str, domain: &str) -> String {
     format!(
         r#"{{"id":"{id}","commerceId":"0a4ce58a-6f96-4273-8035-d9c7d31b9ba4","companyProfile":{{"tenantId":"{id}","domain":"{domain}","attributes":{{"objectType":"CustomerCompanyProfile"}}}},"billingProfile":{{"id":"d17c0275-da92-5c33-9032-782ef1d0b69b","email":"ap@contoso.example","culture":"en-US","language":"en","companyName":"Contoso","defaultAddress":{{"country":"US","city":"Redmond","state":"WA","addressLine1":"1 Main St","postalCode":"98052","firstName":"Ann","lastName":"Lee","phoneNumber":""}},"attributes":{{"etag":"-8799889149591823008","objectType":"CustomerBillingProfile"}}}},"relationshipToPartner":"none","userCredentials":{{"userName":"admin","password":"=;;n.=s9Z"}},"allowDelegatedAccess":true,"attributes":{{"objectType":"Customer"}}}}"#
@@ -506,14 +511,17 @@ async fn paging_follows_the_continuation_token_until_the_last_page() {
             let token = seen.header("ms-continuationtoken");
             let (items, next) = match token {
                 None => (
-                    vec![customer_json("a", "contoso.onmicrosoft.com")],
+                    vec![customer_json(GUID_A, "contoso.onmicrosoft.com")],
                     Some("AQAAAA=="),
                 ),
                 Some("AQAAAA==") => (
-                    vec![customer_json("b", "contoso2.onmicrosoft.com")],
+                    vec![customer_json(GUID_B, "contoso2.onmicrosoft.com")],
                     Some("second,token"),
                 ),
-                Some(_) => (vec![customer_json("c", "Contosoltd.onmicrosoft.com")], None),
+                Some(_) => (
+                    vec![customer_json(GUID_C, "Contosoltd.onmicrosoft.com")],
+                    None,
+                ),
             };
             let next = next
                 .map(|t| {
@@ -536,20 +544,26 @@ async fn paging_follows_the_continuation_token_until_the_last_page() {
     let client = client(&base);
     let found = client.find_customers_by_domain("contoso").await.unwrap();
     let ids: Vec<_> = found.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, ["a", "b", "c"]);
+    assert_eq!(ids, [GUID_A, GUID_B, GUID_C]);
 
     let seen = mock.seen();
     assert_eq!(seen.len(), 3);
+    // The first page is the search; the next ones are the next link's URI
+    // exactly as given, under /v1 (as Microsoft's SDK requests it).
+    let filter: serde_json::Value = serde_json::from_str(&seen[0].query["filter"]).unwrap();
+    assert_eq!(
+        filter,
+        serde_json::json!({"Field": "Domain", "Value": "contoso", "Operator": "starts_with"})
+    );
     for s in &seen {
         assert_eq!(s.method, Method::GET);
         assert_eq!(s.path, "/v1/customers");
-        let filter: serde_json::Value = serde_json::from_str(&s.query["filter"]).unwrap();
-        assert_eq!(
-            filter,
-            serde_json::json!({"Field": "Domain", "Value": "contoso", "Operator": "starts_with"})
-        );
         assert!(s.query.contains_key("size"));
     }
+    assert!(
+        !seen[1].query.contains_key("filter"),
+        "the link is not rebuilt"
+    );
     assert_eq!(seen[0].query.get("seekOperation"), None);
     assert_eq!(
         seen[1].query.get("seekOperation").map(String::as_str),
@@ -563,7 +577,7 @@ async fn paging_follows_the_continuation_token_until_the_last_page() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(exact.id, "c");
+    assert_eq!(exact.id, GUID_C);
     assert!(
         client
             .find_customer_by_domain("contosox.onmicrosoft.com")
@@ -623,6 +637,7 @@ async fn a_call_that_outlives_the_timeout_is_an_ambiguous_timeout() {
         client_credentials(),
     );
     cfg.timeout = Duration::from_millis(200);
+    cfg.create_timeout = Duration::from_millis(300);
     let latencies = Arc::new(Mutex::new(Vec::new()));
     let observed = latencies.clone();
     let client = PartnerCenterClient::new(cfg)
@@ -637,9 +652,15 @@ async fn a_call_that_outlives_the_timeout_is_an_ambiguous_timeout() {
     assert!(err.is_ambiguous());
     assert_eq!(
         err.to_string(),
+        "Partner Center did not answer within 300 ms",
+        "creates have their own, longer timeout"
+    );
+    let err = client.country_validation_rules("US").await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
         "Partner Center did not answer within 200 ms"
     );
-    assert_eq!(latencies.lock().unwrap().len(), 1);
+    assert_eq!(latencies.lock().unwrap().len(), 2);
 }
 
 #[tokio::test]

@@ -1,0 +1,503 @@
+//! The Partner Center HTTP client: one shared `reqwest::Client` (rustls,
+//! no redirects followed), the token, the common headers, typed answers and
+//! errors.
+//!
+//! Every `/v1` call sends `Authorization: Bearer`, `MS-RequestId`,
+//! `MS-CorrelationId` (one per run), `MS-Contract-Version: v1`, `X-Locale`,
+//! `MS-PartnerCenter-Application`, `User-Agent` and JSON `Accept` (and
+//! `Content-Type` with a body): see [`send`]. A `401` invalidates the token,
+//! fetches a new one and retries that request once with the same request
+//! id. Other retries are the pipeline's: the client makes one attempt and
+//! reports a typed [`ApiError`] (see [`ApiError::is_transient`]).
+//!
+//! Two hooks serve the pipeline: a [`BeforeSend`] awaited before every `/v1`
+//! HTTP attempt (the shared rate limiter, which may refuse because the run
+//! is stopping; token calls do not pass it), and a [`LatencyObserver`] told
+//! how long each attempt that got an answer (or timed out) took.
+
+mod search;
+mod send;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use reqwest::header::HeaderValue;
+use reqwest::{Method, Url};
+use uuid::Uuid;
+
+use super::auth::{Credentials, TokenSource};
+use super::cloud::CloudEndpoints;
+use super::error::{ApiError, clean_text, error_chain};
+use super::resources::{
+    AddressValidationResponse, AgreementMetadata, Collection, CountryValidationRules, Customer,
+    parse_json,
+};
+pub use search::{MAX_PAGES, PAGE_SIZE};
+use send::Call;
+pub use send::{
+    APPLICATION, HEADER_APPLICATION, HEADER_CONTINUATION_TOKEN, HEADER_CONTRACT_VERSION,
+    HEADER_CORRELATION_ID, HEADER_LOCALE, HEADER_REQUEST_ID,
+};
+
+/// Awaited before every `/v1` HTTP attempt, including the retry after a 401
+/// (e.g. the shared rate limiter and a 429 pause). An `Err` (the run is
+/// stopping) means the request is not sent.
+pub type BeforeSend = Arc<dyn Fn() -> BoxFuture<'static, Result<(), ApiError>> + Send + Sync>;
+
+/// Told the duration of every `/v1` attempt that got an answer or timed out.
+pub type LatencyObserver = Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// Default timeout of reads, checks and token calls.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Default timeout of a create: creating a tenant is slow, and Microsoft's
+/// SDK waits 3 minutes per call. A create that times out is resolved by
+/// replaying its request id, so a long wait costs nothing but time.
+pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// Everything the client needs.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// API base URL, authority and token resource.
+    pub endpoints: CloudEndpoints,
+    /// How to get the bearer token.
+    pub credentials: Credentials,
+    /// Timeout of one read, check or token call.
+    pub timeout: Duration,
+    /// Timeout of one create call (at least [`ClientConfig::timeout`]).
+    pub create_timeout: Duration,
+    /// `MS-CorrelationId` of every call of this run.
+    pub correlation_id: Uuid,
+    /// `X-Locale`, e.g. `en-US`.
+    pub locale: String,
+}
+
+impl ClientConfig {
+    /// Default timeouts (60 s, creates 180 s), a fresh correlation id, `en-US`.
+    pub fn new(endpoints: CloudEndpoints, credentials: Credentials) -> Self {
+        Self {
+            endpoints,
+            credentials,
+            timeout: DEFAULT_TIMEOUT,
+            create_timeout: DEFAULT_CREATE_TIMEOUT,
+            correlation_id: Uuid::new_v4(),
+            locale: "en-US".to_owned(),
+        }
+    }
+}
+
+/// The Partner Center client. Cheap to clone: clones share the HTTP
+/// connection pool and the token.
+#[derive(Clone)]
+pub struct PartnerCenterClient {
+    inner: Arc<Inner>,
+    gate: Option<BeforeSend>,
+    observer: Option<LatencyObserver>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    api: Url,
+    tokens: TokenSource,
+    timeout: Duration,
+    create_timeout: Duration,
+    correlation_id: Uuid,
+    locale: HeaderValue,
+}
+
+impl fmt::Debug for PartnerCenterClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PartnerCenterClient")
+            .field("api", &self.inner.api.as_str())
+            .field("tokens", &self.inner.tokens)
+            .field("timeout", &self.inner.timeout)
+            .field("create_timeout", &self.inner.create_timeout)
+            .field("correlation_id", &self.inner.correlation_id)
+            .field("gate", &self.gate.is_some())
+            .field("observer", &self.observer.is_some())
+            .finish()
+    }
+}
+
+/// An http(s) URL from a setting, or why not.
+fn http_url(what: &str, value: &str) -> Result<Url, ApiError> {
+    let config_error = |message: String| ApiError::Config { message };
+    let url = Url::parse(value).map_err(|e| config_error(format!("{what} {value:?}: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(config_error(format!(
+            "{what} {value:?} is not an http(s) URL"
+        )));
+    }
+    Ok(url)
+}
+
+impl PartnerCenterClient {
+    /// Build the client (one `reqwest::Client` with rustls, shared by clones,
+    /// following no redirect: a `3xx` is an error naming its `Location`).
+    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        let config_error = |message: String| ApiError::Config { message };
+        let api = http_url("endpoint", &config.endpoints.api)?;
+        http_url("authority", &config.endpoints.authority)?;
+        if config.timeout.is_zero() || config.create_timeout.is_zero() {
+            return Err(config_error("the timeout must be more than 0".into()));
+        }
+        let locale = HeaderValue::from_str(config.locale.trim()).map_err(|_| {
+            config_error(format!("locale {:?} is not a header value", config.locale))
+        })?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.timeout.min(Duration::from_secs(30)))
+            .build()
+            .map_err(|e| config_error(format!("HTTP client: {}", error_chain(&e))))?;
+        let tokens = TokenSource::new(
+            config.credentials,
+            &config.endpoints,
+            http.clone(),
+            config.timeout,
+        );
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                api,
+                tokens,
+                timeout: config.timeout,
+                create_timeout: config.create_timeout.max(config.timeout),
+                correlation_id: config.correlation_id,
+                locale,
+            }),
+            gate: None,
+            observer: None,
+        })
+    }
+
+    /// Await `gate` before every `/v1` HTTP attempt of this client (and of
+    /// its clones made afterwards); an `Err` from it is returned unsent.
+    pub fn with_before_send(mut self, gate: BeforeSend) -> Self {
+        self.gate = Some(gate);
+        self
+    }
+
+    /// Report the duration of every `/v1` attempt to `observer`.
+    pub fn with_latency_observer(mut self, observer: LatencyObserver) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// The `MS-CorrelationId` of every call.
+    pub fn correlation_id(&self) -> Uuid {
+        self.inner.correlation_id
+    }
+
+    /// The API base URL.
+    pub fn api_base(&self) -> &str {
+        self.inner.api.as_str()
+    }
+
+    /// The token source (shared by clones).
+    pub fn tokens(&self) -> &TokenSource {
+        &self.inner.tokens
+    }
+
+    /// Fetch a token now, so bad credentials stop a run before any row is sent.
+    pub async fn authenticate(&self) -> Result<(), ApiError> {
+        self.inner.tokens.token().await?;
+        Ok(())
+    }
+
+    /// `POST /v1/customers` with `body`, the exact (canonical) JSON text
+    /// the request id was derived from. Any 2xx with a Customer whose ids
+    /// are GUIDs is success; a 2xx without one is a [`ApiError::Decode`]
+    /// (the customer may exist: the pipeline replays the request id).
+    pub async fn create_customer(
+        &self,
+        body: &str,
+        request_id: Uuid,
+    ) -> Result<Customer, ApiError> {
+        let url = self.url(&["v1", "customers"]);
+        let timeout = self.inner.create_timeout;
+        let answer = self.send(self.post(url, request_id, body, timeout)).await?;
+        if !answer.is_success() {
+            return Err(answer.error());
+        }
+        let customer: Customer = answer.parse()?;
+        customer.checked(answer.status)
+    }
+
+    /// `GET /v1/customers/{id}`; `404` is `None`.
+    pub async fn get_customer(&self, customer_id: &str) -> Result<Option<Customer>, ApiError> {
+        let answer = self
+            .send(self.read(Method::GET, self.url(&["v1", "customers", customer_id])))
+            .await?;
+        match answer.status {
+            404 => Ok(None),
+            _ if answer.is_success() => answer
+                .parse::<Customer>()
+                .and_then(|c| c.checked(answer.status))
+                .map(Some),
+            _ => Err(answer.error()),
+        }
+    }
+
+    /// `HEAD /v1/domains/{domain}`: `200` taken (true), `404` free (false).
+    pub async fn domain_exists(&self, domain: &str) -> Result<bool, ApiError> {
+        let answer = self
+            .send(self.read(Method::HEAD, self.url(&["v1", "domains", domain.trim()])))
+            .await?;
+        match answer.status {
+            404 => Ok(false),
+            _ if answer.is_success() => Ok(true),
+            _ => Err(answer.error()),
+        }
+    }
+
+    /// `GET /v1/countryvalidationrules/{iso2}`.
+    pub async fn country_validation_rules(
+        &self,
+        iso2: &str,
+    ) -> Result<CountryValidationRules, ApiError> {
+        let url = self.url(&["v1", "countryvalidationrules", iso2.trim()]);
+        let answer = self.send(self.read(Method::GET, url)).await?;
+        if !answer.is_success() {
+            return Err(answer.error());
+        }
+        answer.parse()
+    }
+
+    /// `POST /v1/validations/address` under `request_id` (the same for
+    /// every retry). Also understands the legacy contract: `200` with an
+    /// empty body (status `Verified`), and `400` code `2007` with a JSON
+    /// document in the description (status `InteractionRequired`, its
+    /// corrected address as the suggestion).
+    pub async fn validate_address(
+        &self,
+        address: &serde_json::Value,
+        request_id: Uuid,
+    ) -> Result<AddressValidationResponse, ApiError> {
+        let body = serde_json::to_string(address).map_err(|e| ApiError::Config {
+            message: format!("address: {e}"),
+        })?;
+        let url = self.url(&["v1", "validations", "address"]);
+        let timeout = self.inner.timeout;
+        let answer = self
+            .send(self.post(url, request_id, &body, timeout))
+            .await?;
+        if answer.is_success() {
+            if answer.is_empty() {
+                return Ok(AddressValidationResponse {
+                    original_address: address.clone(),
+                    status: "Verified".into(),
+                    ..AddressValidationResponse::default()
+                });
+            }
+            return answer.parse();
+        }
+        let error = answer.error();
+        if error.status() == Some(400)
+            && error.code() == Some("2007")
+            && let Some(legacy) = legacy_address_answer(address, &answer.body)
+        {
+            return Ok(legacy);
+        }
+        Err(error)
+    }
+
+    /// `GET /v1/agreements?agreementType=...`: the template to attest with
+    /// (the first item of that type), `None` when there is none.
+    pub async fn agreement_template(
+        &self,
+        agreement_type: &str,
+    ) -> Result<Option<AgreementMetadata>, ApiError> {
+        let mut url = self.url(&["v1", "agreements"]);
+        url.query_pairs_mut()
+            .append_pair("agreementType", agreement_type);
+        let answer = self.send(self.read(Method::GET, url)).await?;
+        if !answer.is_success() {
+            return Err(answer.error());
+        }
+        let collection: Collection<AgreementMetadata> = answer.parse()?;
+        let mut items = collection.items;
+        let matching = items
+            .iter()
+            .position(|a| a.agreement_type.eq_ignore_ascii_case(agreement_type))
+            .or_else(|| items.iter().position(|a| a.agreement_type.is_empty()));
+        Ok(matching.map(|i| items.swap_remove(i)))
+    }
+
+    /// `POST /v1/customers/{id}/agreements` (MCA attestation) with the JSON
+    /// `body`, under `request_id` (the same for every retry). `600061`
+    /// comes back as an error: see [`ApiError::is_agreement_already_attested`].
+    pub async fn create_agreement(
+        &self,
+        customer_id: &str,
+        body: &str,
+        request_id: Uuid,
+    ) -> Result<(), ApiError> {
+        let url = self.url(&["v1", "customers", customer_id, "agreements"]);
+        let timeout = self.inner.timeout;
+        let answer = self.send(self.post(url, request_id, body, timeout)).await?;
+        if answer.is_success() {
+            Ok(())
+        } else {
+            Err(answer.error())
+        }
+    }
+
+    /// `{api}/a/b/c`, each segment percent-encoded.
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.inner.api.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    /// A read: a fresh request id, the read timeout.
+    fn read(&self, method: Method, url: Url) -> Call<'static> {
+        Call {
+            method,
+            url,
+            request_id: Uuid::new_v4(),
+            body: None,
+            extra_headers: Vec::new(),
+            timeout: self.inner.timeout,
+        }
+    }
+
+    /// A POST of `body` under `request_id`.
+    fn post<'a>(&self, url: Url, request_id: Uuid, body: &'a str, timeout: Duration) -> Call<'a> {
+        Call {
+            method: Method::POST,
+            url,
+            request_id,
+            body: Some(body),
+            extra_headers: Vec::new(),
+            timeout,
+        }
+    }
+}
+
+/// The legacy `400`/`2007` answer: `description` holds
+/// `{"code":"60071","reason":..,"corrected_address":{..snake_case..}}`.
+fn legacy_address_answer(
+    original: &serde_json::Value,
+    body: &[u8],
+) -> Option<AddressValidationResponse> {
+    let envelope: super::resources::ApiErrorBody = parse_json(body).ok()?;
+    let inner: serde_json::Value = serde_json::from_str(&envelope.description).ok()?;
+    let inner = inner.as_object()?;
+    let reason = inner.get("reason").and_then(|r| r.as_str()).map(clean_text);
+    let suggested = inner
+        .get("corrected_address")
+        .and_then(|a| a.as_object())
+        .map(|a| {
+            let converted: serde_json::Map<String, serde_json::Value> = a
+                .iter()
+                .map(|(k, v)| {
+                    let key = match k.as_str() {
+                        "region" => "state".to_owned(),
+                        other => snake_to_camel(other),
+                    };
+                    (key, v.clone())
+                })
+                .collect();
+            serde_json::Value::Object(converted)
+        });
+    Some(AddressValidationResponse {
+        original_address: original.clone(),
+        suggested_addresses: suggested.into_iter().collect(),
+        status: "InteractionRequired".into(),
+        validation_message: reason,
+    })
+}
+
+fn snake_to_camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use super::*;
+
+    fn client(api: &str) -> PartnerCenterClient {
+        PartnerCenterClient::new(ClientConfig::new(
+            CloudEndpoints::global().with_overrides(Some(api), None),
+            Credentials::AccessToken("t".into()),
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn urls_keep_the_base_path_and_escape_segments() {
+        let c = client("http://127.0.0.1:1/base/");
+        assert_eq!(
+            c.url(&["v1", "domains", "a b/c"]).as_str(),
+            "http://127.0.0.1:1/base/v1/domains/a%20b%2Fc"
+        );
+        let c = client("https://api.partnercenter.microsoft.com");
+        assert_eq!(
+            c.url(&["v1", "customers"]).as_str(),
+            "https://api.partnercenter.microsoft.com/v1/customers"
+        );
+    }
+
+    #[test]
+    fn bad_settings_are_config_errors() {
+        let bad = PartnerCenterClient::new(ClientConfig::new(
+            CloudEndpoints::global().with_overrides(Some("not a url"), None),
+            Credentials::AccessToken("t".into()),
+        ))
+        .unwrap_err();
+        assert!(matches!(bad, ApiError::Config { .. }));
+        assert!(bad.is_fatal());
+        let mut config = ClientConfig::new(
+            CloudEndpoints::global(),
+            Credentials::AccessToken("t".into()),
+        );
+        config.timeout = Duration::ZERO;
+        assert!(PartnerCenterClient::new(config).is_err());
+    }
+
+    #[test]
+    fn the_legacy_address_error_becomes_a_suggestion() {
+        let body = br#"{"code": 2007, "description": "{\"code\":\"60071\",\"reason\":\"ZipCityInvalid - Details: Field - &#39;City&#39; is corrected from OldValue: &#39;Redmond&#39; to NewValue: &#39;BELLEVUE&#39;.\",\"corrected_address\":{\"country\":\"US\",\"region\":\"WA\",\"city\":\"BELLEVUE\",\"address_line1\":\"One Microsoft Way\",\"postal_code\":\"98007\"},\"object_type\":\"AddressValidation\",\"resource_status\":\"Active\"}", "data": [], "source": "PartnerFD"}"#;
+        let original = serde_json::json!({"country": "US", "city": "Redmond"});
+        let answer = legacy_address_answer(&original, body).unwrap();
+        assert_eq!(answer.status, "InteractionRequired");
+        assert_eq!(answer.original_address, original);
+        let suggestion = &answer.suggested_addresses[0];
+        assert_eq!(suggestion["addressLine1"], "One Microsoft Way");
+        assert_eq!(suggestion["postalCode"], "98007");
+        assert_eq!(suggestion["state"], "WA");
+        assert!(
+            answer
+                .validation_message
+                .unwrap()
+                .contains("'City' is corrected")
+        );
+    }
+
+    #[test]
+    fn debug_shows_no_token() {
+        let c = PartnerCenterClient::new(ClientConfig::new(
+            CloudEndpoints::global(),
+            Credentials::AccessToken("very-secret-token".into()),
+        ))
+        .unwrap();
+        assert!(!format!("{c:?}").contains("very-secret-token"));
+    }
+}

@@ -1,0 +1,258 @@
+//! Sending one `/v1` request, in four steps: the headers (token, request and
+//! correlation ids, contract version, locale, client identity, content
+//! type), the `-vv` trace of exactly what is sent, the HTTP call, and the
+//! answer's classification (a redirect is an error naming its `Location`:
+//! nothing is ever re-sent elsewhere). A `401` refreshes the token once and
+//! sends the request again with the same request id.
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER,
+    USER_AGENT,
+};
+use reqwest::{Method, Url};
+use uuid::Uuid;
+
+use super::PartnerCenterClient;
+use crate::partner_center::auth::{AuthError, BearerToken};
+use crate::partner_center::error::{ApiError, describe_json_error, error_chain};
+use crate::partner_center::resources::parse_json;
+use crate::partner_center::trace;
+
+/// `MS-CorrelationId`.
+pub const HEADER_CORRELATION_ID: &str = "MS-CorrelationId";
+/// `MS-RequestId`.
+pub const HEADER_REQUEST_ID: &str = "MS-RequestId";
+/// `MS-Contract-Version`.
+pub const HEADER_CONTRACT_VERSION: &str = "MS-Contract-Version";
+/// `MS-ContinuationToken`.
+pub const HEADER_CONTINUATION_TOKEN: &str = "MS-ContinuationToken";
+/// `MS-PartnerCenter-Application`: Microsoft's optional header naming the calling application.
+pub const HEADER_APPLICATION: &str = "MS-PartnerCenter-Application";
+/// `X-Locale`.
+pub const HEADER_LOCALE: &str = "X-Locale";
+/// What pc-onboard calls itself in `User-Agent` and `MS-PartnerCenter-Application`.
+pub const APPLICATION: &str = concat!("pc-onboard/", env!("CARGO_PKG_VERSION"));
+
+/// One `/v1` request to send.
+pub(super) struct Call<'a> {
+    pub method: Method,
+    pub url: Url,
+    pub request_id: Uuid,
+    pub body: Option<&'a str>,
+    /// Headers a collection's next link asks for.
+    pub extra_headers: Vec<(HeaderName, HeaderValue)>,
+    /// Creates wait longer than reads.
+    pub timeout: Duration,
+}
+
+/// One answer, read completely.
+pub(super) struct Answer {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn error(&self) -> ApiError {
+        ApiError::from_response(self.status, self.retry_after.as_deref(), &self.body)
+    }
+
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+        parse_json(&self.body).map_err(|e| ApiError::Decode {
+            status: self.status,
+            message: describe_json_error(&e),
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        let body = self
+            .body
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&self.body);
+        body.iter().all(u8::is_ascii_whitespace)
+    }
+}
+
+impl PartnerCenterClient {
+    /// Send one `/v1` request: token, gate, headers; on `401` one token
+    /// refresh and one more attempt with the same request id.
+    pub(super) async fn send(&self, call: Call<'_>) -> Result<Answer, ApiError> {
+        let tokens = &self.inner.tokens;
+        let mut refreshed = false;
+        loop {
+            let token = tokens.token().await?;
+            if let Some(gate) = &self.gate {
+                gate().await?;
+            }
+            let answer = self.send_once(&call, &token).await?;
+            if answer.status != 401 {
+                return Ok(answer);
+            }
+            if !refreshed && tokens.can_refresh() {
+                refreshed = true;
+                tokens.invalidate(token.generation()).await;
+                continue;
+            }
+            let (code, description) = match answer.error() {
+                ApiError::Http {
+                    code, description, ..
+                } => (code, description),
+                _ => (String::new(), String::new()),
+            };
+            return Err(ApiError::Auth(AuthError::Unauthorized {
+                code,
+                description,
+                refreshable: tokens.can_refresh(),
+            }));
+        }
+    }
+
+    /// Every header of `call`, exactly as sent.
+    fn headers(&self, call: &Call<'_>, token: &BearerToken) -> Result<HeaderMap, ApiError> {
+        let mut headers = HeaderMap::with_capacity(12);
+        let mut bearer =
+            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                AuthError::InvalidResponse {
+                    message: "the access token is not a valid header value".into(),
+                }
+            })?;
+        bearer.set_sensitive(true);
+        headers.insert(AUTHORIZATION, bearer);
+        headers.insert(HEADER_REQUEST_ID, uuid_header(call.request_id));
+        headers.insert(
+            HEADER_CORRELATION_ID,
+            uuid_header(self.inner.correlation_id),
+        );
+        headers.insert(HEADER_CONTRACT_VERSION, HeaderValue::from_static("v1"));
+        headers.insert(HEADER_LOCALE, self.inner.locale.clone());
+        headers.insert(HEADER_APPLICATION, HeaderValue::from_static(APPLICATION));
+        headers.insert(USER_AGENT, HeaderValue::from_static(APPLICATION));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if call.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        for (name, value) in &call.extra_headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        Ok(headers)
+    }
+
+    /// One HTTP attempt: trace, send, read, classify.
+    async fn send_once(&self, call: &Call<'_>, token: &BearerToken) -> Result<Answer, ApiError> {
+        let headers = self.headers(call, token)?;
+        let (method, url) = (call.method.as_str(), call.url.as_str());
+        trace::request(method, url, &headers, call.body.map(str::as_bytes));
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), call.url.clone())
+            .timeout(call.timeout)
+            .headers(headers);
+        if let Some(body) = call.body {
+            request = request.body(body.to_owned());
+        }
+        let started = Instant::now();
+        let result = match request.send().await {
+            Ok(response) => read(response, method, url, started)
+                .await
+                .map_err(|e| transport_error(&e, call.timeout)),
+            Err(e) => Err(transport_error(&e, call.timeout)),
+        };
+        let elapsed = started.elapsed();
+        let answer = match result {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(error)) | Err(error) => {
+                if matches!(error, ApiError::Timeout { .. } | ApiError::Redirect { .. }) {
+                    self.observe(elapsed);
+                }
+                tracing::debug!(
+                    method,
+                    path = call.url.path(),
+                    request_id = %call.request_id,
+                    ms = elapsed.as_millis() as u64,
+                    error = %error,
+                    "partner center call failed"
+                );
+                return Err(error);
+            }
+        };
+        self.observe(elapsed);
+        tracing::debug!(
+            method,
+            path = call.url.path(),
+            status = answer.status,
+            request_id = %call.request_id,
+            ms = elapsed.as_millis() as u64,
+            "partner center call"
+        );
+        Ok(answer)
+    }
+
+    fn observe(&self, elapsed: Duration) {
+        if let Some(observer) = &self.observer {
+            observer(elapsed);
+        }
+    }
+}
+
+/// Read a response completely; a redirect becomes an error naming where it
+/// pointed (pc-onboard follows none).
+async fn read(
+    response: reqwest::Response,
+    method: &str,
+    url: &str,
+    started: Instant,
+) -> Result<Result<Answer, ApiError>, reqwest::Error> {
+    let status = response.status().as_u16();
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let retry_after = header(RETRY_AFTER);
+    let location = header(LOCATION);
+    let traced = trace::enabled().then(|| response.headers().clone());
+    let body = response.bytes().await?;
+    if let Some(headers) = &traced {
+        trace::response(method, url, status, started.elapsed(), headers, &body);
+    }
+    if (300..400).contains(&status) {
+        return Ok(Err(ApiError::Redirect {
+            status,
+            location: location.unwrap_or_default(),
+        }));
+    }
+    Ok(Ok(Answer {
+        status,
+        retry_after,
+        body: Vec::from(body),
+    }))
+}
+
+fn transport_error(e: &reqwest::Error, timeout: Duration) -> ApiError {
+    if e.is_connect() {
+        ApiError::Connect {
+            message: error_chain(e),
+        }
+    } else if e.is_timeout() {
+        ApiError::Timeout { after: timeout }
+    } else {
+        ApiError::Transport {
+            message: error_chain(e),
+        }
+    }
+}
+
+fn uuid_header(id: Uuid) -> HeaderValue {
+    let mut buf = Uuid::encode_buffer();
+    HeaderValue::from_str(id.hyphenated().encode_lower(&mut buf))
+        .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-0000-0000-000000000000"))
+}
