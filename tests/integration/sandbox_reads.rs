@@ -283,7 +283,8 @@ async fn attest(sb: &Sandbox, token: &str, id: &str, body: &Value) -> Reply {
 
 #[tokio::test]
 async fn agreement_metadata_gives_the_mca_template_id() {
-    let (sb, token) = with_customers(&[]).await;
+    let (sb, _) = with_customers(&[]).await;
+    let token = sb.user_token().await;
     let reply = sb
         .get(
             &token,
