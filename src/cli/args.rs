@@ -15,7 +15,9 @@ use clap::{ArgMatches, Args, ValueEnum};
 use crate::input::InputOptions;
 use crate::partner_center::cloud::{Cloud, CloudEndpoints};
 use crate::pipeline::{Concurrency, RetryPolicy};
-use crate::sandbox::{AcceptedCredentials, Endpoint, EndpointList, FaultList, Paging, SandboxConfig};
+use crate::sandbox::{
+    AcceptedCredentials, Endpoint, EndpointList, FaultList, Paging, SandboxConfig,
+};
 use crate::validate::Field;
 
 /// Where to connect and how hard to push: `run`, and `validate --online`.

@@ -36,7 +36,8 @@ struct Published {
 }
 
 const US_STATES: &str = "AK AL AR AZ CA CO CT DC DE FL GA HI IA ID IL IN KS KY LA MA MD ME MI MN MO MS MT NC ND NE NH NJ NM NV NY OH OK OR PA RI SC SD TN TX UT VA VT WA WI WV WY";
-const CN_STATES: &str = "AH BJ CQ FJ GD GS GX GZ HA HB HE HI HL HN JL JS JX LN NM NX QH SC SD SH SN SX TJ XJ XZ YN ZJ";
+const CN_STATES: &str =
+    "AH BJ CQ FJ GD GS GX GZ HA HB HE HI HL HN JL JS JX LN NM NX QH SC SD SH SN SX TJ XJ XZ YN ZJ";
 
 const PUBLISHED: [Published; 4] = [
     Published {
@@ -100,9 +101,7 @@ const PUBLISHED: [Published; 4] = [
         phone_regex: None,
         vat_supported: true,
         tax_id_format: Some("GB#########"),
-        vat_id_regex: Some(
-            r"^GB(([\d]{3,3}[\d]{4,4}[\d]{2,2}([\d]{3,3})?)|((GD|HA)[\d]{3,3}))$",
-        ),
+        vat_id_regex: Some(r"^GB(([\d]{3,3}[\d]{4,4}[\d]{2,2}([\d]{3,3})?)|((GD|HA)[\d]{3,3}))$"),
         tax_id_supported: false,
         tax_id_optional: true,
         calling_code: "44",
@@ -145,7 +144,9 @@ fn rules_json(rules: &CountryRules) -> Value {
         );
         map.insert(
             "customerOrganizationRegistrationNumberRegex".to_owned(),
-            registration.map(|r| format!("^(?:{})$", r.pattern())).into(),
+            registration
+                .map(|r| format!("^(?:{})$", r.pattern()))
+                .into(),
         );
         map.insert(
             "customerOrganizationRegistrationNumberSample".to_owned(),
@@ -187,7 +188,10 @@ fn published_json(p: &Published) -> Value {
         put("phoneNumberRegex", p.phone_regex);
         map.insert("isTaxIdSupported".to_owned(), p.tax_id_supported.into());
         map.insert("isTaxIdOptional".to_owned(), p.tax_id_optional.into());
-        map.insert("countryCallingCodesList".to_owned(), json!([p.calling_code]));
+        map.insert(
+            "countryCallingCodesList".to_owned(),
+            json!([p.calling_code]),
+        );
     }
     answer
 }

@@ -246,8 +246,10 @@ mod tests {
 
     #[test]
     fn every_bad_body_has_its_own_stats_kind() {
-        let kinds: std::collections::HashSet<&str> =
-            BadBody::ALL.into_iter().map(|b| Fault::Body(b).kind()).collect();
+        let kinds: std::collections::HashSet<&str> = BadBody::ALL
+            .into_iter()
+            .map(|b| Fault::Body(b).kind())
+            .collect();
         assert_eq!(kinds.len(), BadBody::ALL.len());
         assert!(kinds.iter().all(|k| k.ends_with("_body")));
     }

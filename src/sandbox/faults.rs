@@ -9,10 +9,10 @@ use axum::http::Method;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
+use super::fault_kinds::default_pool;
 pub use super::fault_kinds::{
     BadBody, DEFAULT_REDIRECT_LOCATION, FAULT_NAMES, Fault, FaultList, RetryAfter,
 };
-use super::fault_kinds::default_pool;
 
 /// An endpoint faults can target (`--fail-on`, [`SandboxState::script_faults_on`](super::SandboxState::script_faults_on)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -190,7 +190,11 @@ impl FaultPlan {
     /// creates) the domain's rule, then the dice when `endpoint` is one of
     /// `fail_on`.
     pub(crate) fn next(&mut self, endpoint: Endpoint, domain: Option<&str>) -> Option<Fault> {
-        if let Some(fault) = self.scripts.get_mut(&endpoint).and_then(VecDeque::pop_front) {
+        if let Some(fault) = self
+            .scripts
+            .get_mut(&endpoint)
+            .and_then(VecDeque::pop_front)
+        {
             return Some(fault);
         }
         if endpoint == Endpoint::Create
@@ -229,7 +233,10 @@ mod tests {
             plan.next(Endpoint::Create, Some("SLOW.onmicrosoft.com")),
             Some(Fault::ServiceUnavailable)
         );
-        assert_eq!(plan.next(Endpoint::Create, Some("other.onmicrosoft.com")), None);
+        assert_eq!(
+            plan.next(Endpoint::Create, Some("other.onmicrosoft.com")),
+            None
+        );
         plan.clear();
         assert_eq!(plan.next(Endpoint::Create, slow), None);
     }
@@ -240,7 +247,10 @@ mod tests {
         plan.script(Endpoint::Search, [Fault::Body(BadBody::Html)]);
         plan.for_domain("x.onmicrosoft.com", Fault::Drop);
         assert_eq!(plan.next(Endpoint::Create, None), None);
-        assert_eq!(plan.next(Endpoint::Domains, Some("x.onmicrosoft.com")), None);
+        assert_eq!(
+            plan.next(Endpoint::Domains, Some("x.onmicrosoft.com")),
+            None
+        );
         assert_eq!(
             plan.next(Endpoint::Search, None),
             Some(Fault::Body(BadBody::Html))
@@ -274,11 +284,11 @@ mod tests {
     #[test]
     fn the_dice_hit_only_the_endpoints_of_fail_on_and_draw_from_the_pool() {
         let pool = [Fault::Body(BadBody::NotJson)];
-        let mut plan = FaultPlan::new(1.0, Some(3), &[Endpoint::Token], &pool);
-        assert_eq!(plan.next(Endpoint::Create, None), None);
-        assert_eq!(plan.next(Endpoint::Search, None), None);
+        let mut tokens_only = FaultPlan::new(1.0, Some(3), &[Endpoint::Token], &pool);
+        assert_eq!(tokens_only.next(Endpoint::Create, None), None);
+        assert_eq!(tokens_only.next(Endpoint::Search, None), None);
         assert_eq!(
-            plan.next(Endpoint::Token, None),
+            tokens_only.next(Endpoint::Token, None),
             Some(Fault::Body(BadBody::NotJson))
         );
         let mut dead = plan(1.0, 9);

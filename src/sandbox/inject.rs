@@ -183,10 +183,9 @@ fn bad_body(response: &Response, bad: BadBody, bom: bool) -> Response {
         body
     };
     let mut spoiled = (response.status(), Body::from(body)).into_response();
-    spoiled.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type),
-    );
+    spoiled
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     spoiled
 }
 
@@ -215,9 +214,10 @@ mod tests {
             out,
             serde_json::json!({"commerceId":"y","companyProfile":{"id":"kept"}})
         );
-        let token: serde_json::Value =
-            serde_json::from_slice(&without_key(br#"{"access_token":"t","token_type":"Bearer"}"#))
-                .unwrap();
+        let token: serde_json::Value = serde_json::from_slice(&without_key(
+            br#"{"access_token":"t","token_type":"Bearer"}"#,
+        ))
+        .unwrap();
         assert_eq!(token, serde_json::json!({"token_type":"Bearer"}));
         assert_eq!(without_key(b"[1]"), b"{}");
     }

@@ -10,9 +10,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tokio::time::Instant;
 
+use super::gate::{MS_CORRELATION_ID, MS_REQUEST_ID};
 use super::inject::Dropped;
 use super::responses::{JsonText, WithBom};
-use super::gate::{MS_CORRELATION_ID, MS_REQUEST_ID};
 use super::state::SandboxState;
 
 /// Routes that are the sandbox's own (not counted, not delayed).

@@ -194,7 +194,13 @@ mod tests {
     #[test]
     fn each_shape_puts_the_token_in_one_place_only() {
         let json = |paging| {
-            let page = page(vec![Customer::default()], 0, true, "/customers?size=1".into(), paging);
+            let page = page(
+                vec![Customer::default()],
+                0,
+                true,
+                "/customers?size=1".into(),
+                paging,
+            );
             serde_json::to_value(&page).unwrap()
         };
         let headers = json(Paging::Headers);
@@ -206,9 +212,15 @@ mod tests {
         assert_eq!(uri["links"]["next"]["headers"], serde_json::json!([]));
         let top = json(Paging::Token);
         assert_eq!(top["links"]["next"]["headers"], serde_json::json!([]));
-        assert!(!top["links"]["next"]["uri"].as_str().unwrap().contains("continuationToken"));
+        assert!(
+            !top["links"]["next"]["uri"]
+                .as_str()
+                .unwrap()
+                .contains("continuationToken")
+        );
         assert_eq!(top["continuationToken"], encode_token(1));
-        let last = serde_json::to_value(page(Vec::new(), 0, false, "/c".into(), Paging::Token)).unwrap();
+        let last =
+            serde_json::to_value(page(Vec::new(), 0, false, "/c".into(), Paging::Token)).unwrap();
         assert!(last["links"].get("next").is_none() && last.get("continuationToken").is_none());
     }
 }

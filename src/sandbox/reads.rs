@@ -6,10 +6,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::paging;
 use super::responses::{api_error, codes, success};
 use super::state::SandboxState;
 use super::view;
-use super::paging;
 use crate::partner_center::resources::Customer;
 
 /// Page size when the request gives none (or 0).

@@ -36,7 +36,10 @@ async fn us_rules_answer_the_recorded_live_shape() {
     assert_eq!(us["isTaxIdOptional"], true);
     assert_eq!(us["attributes"]["objectType"], "CountryValidationRules");
     let states = us["supportedStatesList"].as_array().unwrap();
-    assert_eq!((states.len(), &states[0], &states[50]), (51, &json!("AK"), &json!("WY")));
+    assert_eq!(
+        (states.len(), &states[0], &states[50]),
+        (51, &json!("AK"), &json!("WY"))
+    );
     for field in [
         "customerOrganizationRegistrationNumberRequired",
         "customerOrganizationRegistrationNumberRegex",
@@ -112,9 +115,7 @@ async fn success_bodies_start_with_a_bom_unless_it_is_turned_off() {
             ..SandboxConfig::default()
         });
         let token = sb.token().await;
-        let created = sb
-            .create(&token, Uuid::new_v4(), &valid_body("bom"))
-            .await;
+        let created = sb.create(&token, Uuid::new_v4(), &valid_body("bom")).await;
         let search = sb.get(&token, "/v1/customers").await;
         let rules = sb.get(&token, "/v1/countryvalidationrules/US").await;
         for reply in [&created, &search, &rules] {
@@ -122,9 +123,7 @@ async fn success_bodies_start_with_a_bom_unless_it_is_turned_off() {
             assert_eq!(reply.has_bom(), bom, "{:?}", reply.body);
             assert!(reply.json().is_object());
         }
-        let refused = sb
-            .create(&token, Uuid::new_v4(), &valid_body("bom"))
-            .await;
+        let refused = sb.create(&token, Uuid::new_v4(), &valid_body("bom")).await;
         assert_eq!(refused.status, StatusCode::CONFLICT);
         assert!(!refused.has_bom(), "error bodies never have one");
     }
@@ -156,7 +155,11 @@ async fn app_only_tokens_are_refused_where_microsoft_documents_app_user_only() {
     let app = sb.token().await;
     let user = sb.user_token().await;
     let created = sb.create(&app, Uuid::new_v4(), &valid_body("direct")).await;
-    assert_eq!(created.status, StatusCode::CREATED, "direct creates take either");
+    assert_eq!(
+        created.status,
+        StatusCode::CREATED,
+        "direct creates take either"
+    );
     let id = created.json()["id"].as_str().unwrap().to_owned();
 
     let metadata = "/v1/agreements?agreementType=MicrosoftCustomerAgreement";
@@ -172,13 +175,20 @@ async fn app_only_tokens_are_refused_where_microsoft_documents_app_user_only() {
     });
     let post = sb
         .call(
-            api(Method::POST, &format!("/v1/customers/{id}/agreements"), &app)
-                .header("MS-RequestId", Uuid::new_v4().to_string())
-                .body(Body::from(agreement.to_string()))
-                .unwrap(),
+            api(
+                Method::POST,
+                &format!("/v1/customers/{id}/agreements"),
+                &app,
+            )
+            .header("MS-RequestId", Uuid::new_v4().to_string())
+            .body(Body::from(agreement.to_string()))
+            .unwrap(),
         )
         .await;
-    assert_eq!((post.status, post.code()), (StatusCode::FORBIDDEN, "600006".into()));
+    assert_eq!(
+        (post.status, post.code()),
+        (StatusCode::FORBIDDEN, "600006".into())
+    );
 
     // An indirect create is refused before its body is judged.
     let mut indirect: Value = json!({"associatedPartnerId": RESELLER, "companyProfile": {}});

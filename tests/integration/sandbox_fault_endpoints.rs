@@ -38,8 +38,10 @@ async fn call(sb: &Sandbox, token: &str, endpoint: Endpoint, customer: &str) -> 
         Endpoint::Address => (
             Method::POST,
             "/v1/validations/address".to_owned(),
-            Some(json!({"addressLine1": "1 Main St", "city": "Redmond", "state": "WA",
-                        "postalCode": "98052", "country": "US"})),
+            Some(
+                json!({"addressLine1": "1 Main St", "city": "Redmond", "state": "WA",
+                        "postalCode": "98052", "country": "US"}),
+            ),
         ),
         Endpoint::Agreements => (Method::GET, "/v1/agreements".to_owned(), None),
         Endpoint::Attest => (
@@ -81,7 +83,11 @@ async fn every_endpoint_can_be_scripted_to_answer_503() {
         sb.state
             .script_faults_on(endpoint, [Fault::ServiceUnavailable]);
         let reply = call(&sb, &token, endpoint, &id).await;
-        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{endpoint:?}");
+        assert_eq!(
+            reply.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{endpoint:?}"
+        );
         assert!(
             call(&sb, &token, endpoint, &id).await.status.is_success(),
             "{endpoint:?}: the script is used up"
@@ -116,10 +122,14 @@ async fn an_agreement_faulted_after_posting_is_recorded_and_its_answer_lost() {
     });
     let post = || {
         sb.call(
-            api(Method::POST, &format!("/v1/customers/{id}/agreements"), &token)
-                .header("MS-RequestId", Uuid::new_v4().to_string())
-                .body(Body::from(agreement.to_string()))
-                .unwrap(),
+            api(
+                Method::POST,
+                &format!("/v1/customers/{id}/agreements"),
+                &token,
+            )
+            .header("MS-RequestId", Uuid::new_v4().to_string())
+            .body(Body::from(agreement.to_string()))
+            .unwrap(),
         )
     };
     sb.state
@@ -142,7 +152,9 @@ async fn an_agreement_faulted_after_posting_is_recorded_and_its_answer_lost() {
 #[tokio::test]
 async fn a_dropped_read_closes_the_connection_without_an_answer() {
     let running = sandbox::spawn(SandboxConfig::default()).await.unwrap();
-    running.state().script_faults_on(Endpoint::Search, [Fault::Drop]);
+    running
+        .state()
+        .script_faults_on(Endpoint::Search, [Fault::Drop]);
     let client = reqwest::Client::new();
     let base = running.base_url();
     let token: Value = client
@@ -183,7 +195,11 @@ async fn a_fail_rate_of_one_is_a_dead_service_on_every_api_endpoint_but_tokens()
     for endpoint in Endpoint::API {
         for _ in 0..3 {
             let reply = call(&sb, &token, endpoint, &id).await;
-            assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{endpoint:?}");
+            assert_eq!(
+                reply.status,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{endpoint:?}"
+            );
         }
         assert_eq!(sb.state.stats().faults_at(endpoint.name()), 3);
     }

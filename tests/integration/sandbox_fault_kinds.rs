@@ -59,16 +59,26 @@ async fn bad_bodies_look_like_what_they_say() {
         sb.create(token, Uuid::new_v4(), &valid_body(&prefix)).await
     };
     let html = spoiled(BadBody::Html).await;
-    assert!(html.header("content-type").unwrap().starts_with("text/html"));
+    assert!(
+        html.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert!(String::from_utf8_lossy(&html.body).contains("<html>"));
     assert!(spoiled(BadBody::Empty).await.body.is_empty());
     let not_json = spoiled(BadBody::NotJson).await;
     assert!(parse_json::<Value>(&not_json.body).is_err());
     assert!(spoiled(BadBody::WrongShape).await.json().is_array());
     let no_id = spoiled(BadBody::NoId).await.json();
-    assert!(no_id.get("id").is_none() && no_id["commerceId"].is_string(), "{no_id}");
+    assert!(
+        no_id.get("id").is_none() && no_id["commerceId"].is_string(),
+        "{no_id}"
+    );
     let truncated = spoiled(BadBody::Truncated).await;
-    assert!(truncated.has_bom(), "a cut success body still starts with the BOM");
+    assert!(
+        truncated.has_bom(),
+        "a cut success body still starts with the BOM"
+    );
     assert!(parse_json::<Value>(&truncated.body).is_err());
 }
 
@@ -126,7 +136,10 @@ async fn throttle_faults_send_retry_after_exactly_as_scripted() {
         (RetryAfter::Seconds(999_999), Some("999999".to_owned())),
         (RetryAfter::Raw("-5".into()), Some("-5".to_owned())),
         (RetryAfter::Raw("soon".into()), Some("soon".to_owned())),
-        (RetryAfter::At(in_30s), Some(httpdate::fmt_http_date(in_30s))),
+        (
+            RetryAfter::At(in_30s),
+            Some(httpdate::fmt_http_date(in_30s)),
+        ),
         (RetryAfter::Absent, None),
     ];
     for (retry_after, expected) in &cases {
@@ -214,7 +227,11 @@ async fn a_following_client_would_resend_the_create_to_the_redirect_target() {
         .send()
         .await
         .unwrap();
-    assert_eq!(followed.status(), 401, "the other origin does not know the token");
+    assert_eq!(
+        followed.status(),
+        401,
+        "the other origin does not know the token"
+    );
     assert_eq!(
         elsewhere.state().stats().calls_to("POST /v1/customers"),
         1,
@@ -236,7 +253,12 @@ async fn fail_with_draws_only_the_listed_kinds() {
     for uri in ["/v1/customers?size=5", "/v1/countryvalidationrules/DE"] {
         let reply = sb.get(&token, uri).await;
         assert_eq!(reply.status, StatusCode::OK);
-        assert!(reply.header("content-type").unwrap().starts_with("text/html"));
+        assert!(
+            reply
+                .header("content-type")
+                .unwrap()
+                .starts_with("text/html")
+        );
     }
     let stats = sb.state.stats();
     assert_eq!(stats.faults_of("html_body"), 2);

@@ -61,14 +61,22 @@ fn next_request(page: &Value) -> Option<(String, Vec<(String, String)>)> {
 
 /// Walk every page; the domains seen and the pages.
 async fn walk(sb: &Sandbox, token: &str) -> (Vec<String>, Vec<Value>) {
-    let mut request = (format!("/v1/customers?size=100&filter={FILTER}"), Vec::new());
+    let mut request = (
+        format!("/v1/customers?size=100&filter={FILTER}"),
+        Vec::new(),
+    );
     let (mut seen, mut pages) = (Vec::new(), Vec::new());
     loop {
         let reply = get(sb, token, &request.0, &request.1).await;
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
         let page = reply.json();
         for item in page["items"].as_array().unwrap() {
-            seen.push(item["companyProfile"]["domain"].as_str().unwrap().to_owned());
+            seen.push(
+                item["companyProfile"]["domain"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
         }
         let next = next_request(&page);
         pages.push(page);
@@ -80,7 +88,9 @@ async fn walk(sb: &Sandbox, token: &str) -> (Vec<String>, Vec<Value>) {
 }
 
 fn all_five() -> Vec<String> {
-    (1..=5).map(|i| format!("page{i}.onmicrosoft.com")).collect()
+    (1..=5)
+        .map(|i| format!("page{i}.onmicrosoft.com"))
+        .collect()
 }
 
 #[tokio::test]
@@ -115,13 +125,20 @@ async fn each_shape_puts_the_continuation_token_in_one_place() {
     let uri = first_page(Paging::Uri).await;
     let next = &uri["links"]["next"];
     let next_uri = next["uri"].as_str().unwrap();
-    assert!(next_uri.starts_with("/customers?size=2&filter="), "{next_uri}");
+    assert!(
+        next_uri.starts_with("/customers?size=2&filter="),
+        "{next_uri}"
+    );
     assert!(next_uri.contains("&seekOperation=Next&continuationToken="));
     assert_eq!(next["headers"].as_array().unwrap().len(), 0);
     assert!(uri.get("continuationToken").is_none());
 
     let top = first_page(Paging::Token).await;
-    assert!(top["continuationToken"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(
+        top["continuationToken"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
     assert_eq!(top["links"]["next"]["headers"].as_array().unwrap().len(), 0);
 }
 
