@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use common::{Reply, Sandbox, USER_FORM, api, valid_body};
 use pc_onboard::sandbox::{self, Endpoint, Fault, SandboxConfig};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 /// One call to `endpoint` (with an App+User token, so every endpoint
@@ -157,20 +157,11 @@ async fn a_dropped_read_closes_the_connection_without_an_answer() {
         .script_faults_on(Endpoint::Search, [Fault::Drop]);
     let client = reqwest::Client::new();
     let base = running.base_url();
-    let token: Value = client
-        .post(format!("{base}/partner/oauth2/token"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(USER_FORM)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = common::fetch_token(&client, base, USER_FORM).await;
     let search = || {
         client
             .get(format!("{base}/v1/customers?size=5"))
-            .bearer_auth(token["access_token"].as_str().unwrap())
+            .bearer_auth(&token)
             .header("MS-RequestId", Uuid::new_v4().to_string())
             .header("MS-CorrelationId", Uuid::new_v4().to_string())
             .send()

@@ -204,23 +204,10 @@ async fn a_following_client_would_resend_the_create_to_the_redirect_target() {
         location,
     }]);
     let client = reqwest::Client::new();
-    let token: TokenResponse = parse_json(
-        &client
-            .post(format!("{}/t/oauth2/token", origin.base_url()))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(APP_FORM)
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
-    use secrecy::ExposeSecret;
+    let token = common::fetch_token(&client, origin.base_url(), APP_FORM).await;
     let followed = client
         .post(format!("{}/v1/customers", origin.base_url()))
-        .bearer_auth(token.access_token.expose_secret())
+        .bearer_auth(&token)
         .header("MS-RequestId", Uuid::new_v4().to_string())
         .header("MS-CorrelationId", Uuid::new_v4().to_string())
         .json(&valid_body("followed"))

@@ -157,6 +157,23 @@ impl Reply {
     }
 }
 
+/// An access token from a sandbox served on a socket (`base` is its base
+/// URL), asked for with `form` ([`APP_FORM`] or [`USER_FORM`]).
+pub async fn fetch_token(client: &reqwest::Client, base: &str, form: &str) -> String {
+    let answer = client
+        .post(format!("{base}/partner-tenant/oauth2/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_owned())
+        .send()
+        .await
+        .expect("token request")
+        .bytes()
+        .await
+        .expect("token answer");
+    let token: TokenResponse = parse_json(&answer).expect("token answer");
+    token.access_token.expose_secret().to_owned()
+}
+
 /// The access token of a token answer.
 pub fn access_token(reply: &Reply) -> String {
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
