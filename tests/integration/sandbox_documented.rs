@@ -5,10 +5,9 @@
 
 use crate::sandbox_support as common;
 
-use axum::body::Body;
-use axum::http::{Method, StatusCode};
-use common::{Sandbox, api, set, valid_body};
-use pc_onboard::sandbox::{MCA_TEMPLATE_ID, SandboxConfig};
+use axum::http::StatusCode;
+use common::{Sandbox, set, valid_body};
+use pc_onboard::sandbox::SandboxConfig;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -168,22 +167,8 @@ async fn app_only_tokens_are_refused_where_microsoft_documents_app_user_only() {
     assert_eq!(refused.code(), "600006");
     assert_eq!(sb.get(&user, metadata).await.status, StatusCode::OK);
 
-    let agreement = json!({
-        "primaryContact": {"firstName": "Ann", "lastName": "Lee", "email": "ann@example.com"},
-        "templateId": MCA_TEMPLATE_ID, "dateAgreed": "2026-11-25T00:00:00Z",
-        "type": "MicrosoftCustomerAgreement"
-    });
     let post = sb
-        .call(
-            api(
-                Method::POST,
-                &format!("/v1/customers/{id}/agreements"),
-                &app,
-            )
-            .header("MS-RequestId", Uuid::new_v4().to_string())
-            .body(Body::from(agreement.to_string()))
-            .unwrap(),
-        )
+        .attest(&app, &id, &common::attestation("ann@example.com"))
         .await;
     assert_eq!(
         (post.status, post.code()),

@@ -113,25 +113,8 @@ async fn every_endpoint_can_be_scripted_to_answer_503() {
 #[tokio::test]
 async fn an_agreement_faulted_after_posting_is_recorded_and_its_answer_lost() {
     let (sb, token, id) = with_base(SandboxConfig::default()).await;
-    let agreement = json!({
-        "primaryContact": {"firstName": "Ann", "lastName": "Lee", "email": "ann@contoso.example",
-                           "phoneNumber": "4255550100"},
-        "templateId": sandbox::MCA_TEMPLATE_ID,
-        "dateAgreed": "2026-11-25T00:00:00Z",
-        "type": "MicrosoftCustomerAgreement"
-    });
-    let post = || {
-        sb.call(
-            api(
-                Method::POST,
-                &format!("/v1/customers/{id}/agreements"),
-                &token,
-            )
-            .header("MS-RequestId", Uuid::new_v4().to_string())
-            .body(Body::from(agreement.to_string()))
-            .unwrap(),
-        )
-    };
+    let agreement = common::attestation("ann@contoso.example");
+    let post = || sb.attest(&token, &id, &agreement);
     sb.state
         .script_faults_on(Endpoint::Attest, [Fault::ServerErrorAfterCreate]);
     assert_eq!(post().await.status, StatusCode::INTERNAL_SERVER_ERROR);
