@@ -80,6 +80,17 @@ impl Default for SandboxConfig {
 }
 
 impl SandboxConfig {
+    /// A dead service: every `/v1` call answers `503` (nothing is created),
+    /// tokens are still issued.
+    pub fn dead_service() -> Self {
+        Self {
+            fail_rate: 1.0,
+            fail_on: Endpoint::API.to_vec(),
+            fail_with: vec![Fault::ServiceUnavailable],
+            ..Self::default()
+        }
+    }
+
     /// Check the values a flag could get wrong.
     pub fn check(&self) -> anyhow::Result<()> {
         if !(0.0..=1.0).contains(&self.fail_rate) {

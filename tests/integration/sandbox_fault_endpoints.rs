@@ -158,12 +158,7 @@ async fn a_dropped_read_closes_the_connection_without_an_answer() {
 
 #[tokio::test]
 async fn a_fail_rate_of_one_is_a_dead_service_on_every_api_endpoint_but_tokens() {
-    let sb = Sandbox::with(SandboxConfig {
-        fail_rate: 1.0,
-        fail_with: vec![Fault::ServiceUnavailable],
-        seed: Some(1),
-        ..SandboxConfig::default()
-    });
+    let sb = Sandbox::with(SandboxConfig::dead_service());
     let token = sb.user_token().await;
     let id = Uuid::new_v4().to_string();
     for endpoint in Endpoint::API {
