@@ -15,7 +15,9 @@ use clap::{ArgMatches, Args, ValueEnum};
 use crate::input::InputOptions;
 use crate::partner_center::cloud::{Cloud, CloudEndpoints};
 use crate::pipeline::{Concurrency, RetryPolicy};
-use crate::sandbox::{AcceptedCredentials, SandboxConfig};
+use crate::sandbox::{
+    AcceptedCredentials, Endpoint, EndpointList, FaultList, Paging, SandboxConfig,
+};
 use crate::validate::Field;
 
 /// Where to connect and how hard to push: `run`, and `validate --online`.
@@ -211,9 +213,15 @@ pub struct SandboxArgs {
     /// Delay added to every call, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency: u64,
-    /// Fraction of calls answered 503 or dropped (half of those after creating the customer).
+    /// Fraction of calls (to the --fail-on endpoints) that get a random fault (1: a dead service).
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub fail_rate: f64,
+    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, token; api (every /v1 endpoint, the default) or all.
+    #[arg(long, value_name = "LIST")]
+    pub fail_on: Option<EndpointList>,
+    /// Faults --fail-rate throws, evenly: 503, 500, drop, 429, redirect, 302, html, empty, not_json, wrong_shape, no_id, truncated (default: half 503, a quarter 500 after the work, a quarter dropped after it).
+    #[arg(long, value_name = "LIST")]
+    pub fail_with: Option<FaultList>,
     /// Seed for reproducible faults.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -226,6 +234,18 @@ pub struct SandboxArgs {
     /// Refuse creations past N customers with error 800018, like an integration sandbox.
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+    /// How a customer search announces its next page: headers (links.next.headers), uri (token in links.next.uri) or token (top-level continuationToken).
+    #[arg(long, value_name = "SHAPE", default_value = "headers")]
+    pub paging: Paging,
+    /// Largest page a customer search serves, whatever size it asks (1-500).
+    #[arg(long, value_name = "N", default_value_t = crate::sandbox::MAX_PAGE_SIZE)]
+    pub max_page_size: usize,
+    /// Do not start success bodies with a UTF-8 BOM (the live service does).
+    #[arg(long)]
+    pub no_bom: bool,
+    /// Refuse a registration number for a country that takes none (600002) instead of ignoring it.
+    #[arg(long)]
+    pub strict_registration: bool,
 }
 
 impl From<&SandboxArgs> for SandboxConfig {
@@ -242,6 +262,19 @@ impl From<&SandboxArgs> for SandboxConfig {
             customer_limit: args.limit.map(|n| n as usize),
             state_file: args.state.clone(),
             log_requests: true,
+            fail_on: args
+                .fail_on
+                .as_ref()
+                .map_or_else(|| Endpoint::API.to_vec(), |list| list.0.clone()),
+            fail_with: args
+                .fail_with
+                .as_ref()
+                .map(|list| list.0.clone())
+                .unwrap_or_default(),
+            paging: args.paging,
+            max_page_size: args.max_page_size,
+            bom: !args.no_bom,
+            strict_registration: args.strict_registration,
         }
     }
 }
@@ -379,6 +412,54 @@ mod tests {
         ])
         .unwrap();
         assert!(crate::cli::reconcile_sandbox(&mut cli, &matches).is_err());
+    }
+
+    fn sandbox_config(args: &[&str]) -> Result<SandboxConfig, String> {
+        let mut all = vec!["pc-onboard", "sandbox"];
+        all.extend(args);
+        let (cli, _) = parse_from(all).map_err(|e| e.to_string())?;
+        let Command::Sandbox(args) = cli.command else {
+            panic!("sandbox")
+        };
+        Ok(SandboxConfig::from(&args))
+    }
+
+    #[test]
+    fn sandbox_flags_set_faults_paging_bom_and_registration() {
+        let c = sandbox_config(&[
+            "--fail-rate",
+            "0.2",
+            "--fail-on",
+            "create,token",
+            "--fail-with",
+            "503,html,429",
+            "--paging",
+            "uri",
+            "--max-page-size",
+            "3",
+            "--no-bom",
+            "--strict-registration",
+        ])
+        .unwrap();
+        assert_eq!(c.fail_on, vec![Endpoint::Create, Endpoint::Token]);
+        assert_eq!(c.fail_with.len(), 3);
+        assert_eq!(c.paging, Paging::Uri);
+        assert_eq!(c.max_page_size, 3);
+        assert!(!c.bom && c.strict_registration);
+        let d = sandbox_config(&[]).unwrap();
+        assert_eq!(d.fail_on, Endpoint::API.to_vec());
+        assert!(d.fail_with.is_empty());
+        assert_eq!(d.paging, Paging::Headers);
+        assert_eq!(d.max_page_size, crate::sandbox::MAX_PAGE_SIZE);
+        assert!(d.bom && !d.strict_registration);
+        for bad in [
+            ["--fail-on", "orders"],
+            ["--fail-with", "teapot"],
+            ["--paging", "pages"],
+        ] {
+            let err = sandbox_config(&bad).unwrap_err();
+            assert!(err.contains(bad[1]), "{err}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Microsoft Customer Agreement: `GET /v1/agreements` (metadata) and
-//! `POST`/`GET /v1/customers/{id}/agreements` (attestation, App+User only).
+//! Microsoft Customer Agreement: `GET /v1/agreements` (metadata, App+User
+//! only) and `POST`/`GET /v1/customers/{id}/agreements` (attestation: the
+//! `POST` is App+User only).
 //!
 //! Repeating an attestation with identical contact details is refused with
 //! `409` and the extended error shape of code 600061 (Microsoft documents
@@ -56,8 +57,15 @@ fn mcloud() -> AgreementMetadata {
     }
 }
 
-/// `GET /v1/agreements[?agreementType=MicrosoftCustomerAgreement|MicrosoftCloudAgreement|All]`.
-pub(crate) async fn metadata(query: Result<Query<AgreementQuery>, QueryRejection>) -> Response {
+/// `GET /v1/agreements[?agreementType=MicrosoftCustomerAgreement|MicrosoftCloudAgreement|All]`
+/// (App+User only, as documented).
+pub(crate) async fn metadata(
+    Extension(caller): Extension<Caller>,
+    query: Result<Query<AgreementQuery>, QueryRejection>,
+) -> Response {
+    if caller.kind != TokenKind::AppUser {
+        return app_user_only("Reading agreement metadata (GET /v1/agreements)");
+    }
     let Ok(Query(query)) = query else {
         return api_error(
             StatusCode::BAD_REQUEST,

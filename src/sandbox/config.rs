@@ -1,10 +1,15 @@
 //! What a sandbox instance emulates: quota, latency, faults, token lifetime,
-//! accepted credentials, customer limit and state file.
+//! accepted credentials, customer limit, state file, paging shape, BOM and
+//! the registration-number rule.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
+
+use super::faults::{Endpoint, Fault};
+use super::paging::Paging;
+use super::reads::MAX_PAGE_SIZE;
 
 /// Environment variable naming the only client id the token endpoint accepts.
 pub const CLIENT_ID_ENV: &str = "PC_SANDBOX_CLIENT_ID";
@@ -19,8 +24,15 @@ pub struct SandboxConfig {
     pub quota: u32,
     /// Delay added to every call.
     pub latency: Duration,
-    /// Fraction (0..=1) of `POST /v1/customers` calls that get a random fault.
+    /// Fraction (0..=1) of calls to the endpoints of [`fail_on`](Self::fail_on)
+    /// that get a random fault (1.0: a dead service).
     pub fail_rate: f64,
+    /// The endpoints `fail_rate` hits (default: every `/v1` endpoint,
+    /// [`Endpoint::API`]; add [`Endpoint::Token`] to fault tokens too).
+    pub fail_on: Vec<Endpoint>,
+    /// The faults `fail_rate` throws, evenly (empty: half `503` before, a
+    /// quarter `500` after, a quarter dropped after).
+    pub fail_with: Vec<Fault>,
     /// Seed of the fault dice; `None` draws a random seed.
     pub seed: Option<u64>,
     /// Lifetime of issued access tokens.
@@ -33,6 +45,16 @@ pub struct SandboxConfig {
     pub state_file: Option<PathBuf>,
     /// Log one line per request to stderr.
     pub log_requests: bool,
+    /// How `GET /v1/customers` announces its next page.
+    pub paging: Paging,
+    /// Largest page served, whatever `size` asks (at most [`MAX_PAGE_SIZE`]):
+    /// a small value makes a search span several pages.
+    pub max_page_size: usize,
+    /// Start success bodies with a UTF-8 BOM, like the live service (default on).
+    pub bom: bool,
+    /// Refuse a registration number for a country that takes none with
+    /// `600002` (default off: it is ignored, as Microsoft's newest page says).
+    pub strict_registration: bool,
 }
 
 impl Default for SandboxConfig {
@@ -47,17 +69,40 @@ impl Default for SandboxConfig {
             customer_limit: None,
             state_file: None,
             log_requests: false,
+            fail_on: Endpoint::API.to_vec(),
+            fail_with: Vec::new(),
+            paging: Paging::default(),
+            max_page_size: MAX_PAGE_SIZE,
+            bom: true,
+            strict_registration: false,
         }
     }
 }
 
 impl SandboxConfig {
+    /// A dead service: every `/v1` call answers `503` (nothing is created),
+    /// tokens are still issued.
+    pub fn dead_service() -> Self {
+        Self {
+            fail_rate: 1.0,
+            fail_on: Endpoint::API.to_vec(),
+            fail_with: vec![Fault::ServiceUnavailable],
+            ..Self::default()
+        }
+    }
+
     /// Check the values a flag could get wrong.
     pub fn check(&self) -> anyhow::Result<()> {
         if !(0.0..=1.0).contains(&self.fail_rate) {
             anyhow::bail!(
                 "--fail-rate must be between 0 and 1, got {}",
                 self.fail_rate
+            );
+        }
+        if !(1..=MAX_PAGE_SIZE).contains(&self.max_page_size) {
+            anyhow::bail!(
+                "--max-page-size must be between 1 and {MAX_PAGE_SIZE}, got {}",
+                self.max_page_size
             );
         }
         if self.token_ttl.is_zero() {

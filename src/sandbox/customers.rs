@@ -1,22 +1,20 @@
-//! `POST /v1/customers`: validation shared with the offline validator,
-//! idempotency on `MS-RequestId`, domain uniqueness, the integration-sandbox
-//! limit, and the injected faults.
+//! `POST /v1/customers`: the App+User rule for indirect resellers,
+//! idempotency on `MS-RequestId`, validation shared with the offline
+//! validator, domain uniqueness and the integration-sandbox limit. (Faults
+//! are injected around the handler: `inject.rs`.)
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::extract::connect_info::ConnectInfo;
 use axum::http::{Extensions, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rand::RngExt;
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::agreements::app_user_only;
-use super::faults::Fault;
 use super::gate::{Caller, RequestIds};
-use super::net::Connection;
-use super::responses::{api_error, api_error_with_data, codes, success, throttled};
+use super::responses::{api_error, api_error_with_data, codes, success};
 use super::state::{SandboxState, TokenKind, World};
 use super::tenant::RequestRecord;
 use super::view;
@@ -24,11 +22,7 @@ use crate::partner_center::models::CustomerRequest;
 use crate::partner_center::resources::{
     Attributes, CompanyProfile, Customer, UserCredentials, parse_json,
 };
-use crate::validate::{self, NewCustomer, Problem, ProblemKind};
-
-/// Marks a response whose connection is dropped instead of answered (for the log).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Dropped;
+use crate::validate::{self, Field, NewCustomer, Problem, ProblemKind};
 
 /// What the state said about a create call.
 enum Outcome {
@@ -38,7 +32,7 @@ enum Outcome {
     Refused(Response),
 }
 
-/// `POST /v1/customers`.
+/// `POST /v1/customers` (faults are injected around it: `inject.rs`).
 pub(crate) async fn create(
     State(state): State<SandboxState>,
     extensions: Extensions,
@@ -64,65 +58,10 @@ pub(crate) async fn create(
             );
         }
     };
-    let domain = request.company_profile.domain.trim().to_owned();
-    let fault = state.with_world(|w| {
-        w.faults
-            .next(Some(domain.as_str()).filter(|d| !d.is_empty()))
-    });
-    match fault {
-        Some(Fault::ServiceUnavailable) => {
-            count_fault(&state, &Fault::ServiceUnavailable);
-            return api_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                codes::UNAVAILABLE,
-                "The service is temporarily unavailable (injected by the sandbox).",
-            );
-        }
-        Some(Fault::Throttle { retry_after_secs }) => {
-            state.with_world(|w| {
-                w.stats.count_fault("throttle");
-                w.stats.throttled += 1;
-            });
-            return throttled(retry_after_secs.max(1));
-        }
-        _ => {}
+    match state.with_world(|w| decide(&state, w, &request, caller, ids.request_id)) {
+        Outcome::Refused(response) => response,
+        Outcome::Customer(customer) => success(StatusCode::CREATED, &view::created(&customer)),
     }
-
-    let outcome = state.with_world(|w| decide(&state, w, &request, caller, ids.request_id));
-    let customer = match outcome {
-        Outcome::Refused(response) => {
-            if let Some(Fault::Delay(delay)) = fault {
-                count_fault(&state, &Fault::Delay(delay));
-                tokio::time::sleep(delay).await;
-            }
-            return response;
-        }
-        Outcome::Customer(customer) => customer,
-    };
-    match fault {
-        Some(Fault::ServerErrorAfterCreate) => {
-            count_fault(&state, &Fault::ServerErrorAfterCreate);
-            api_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::SERVER_ERROR,
-                "An internal error occurred (injected by the sandbox after creating the customer).",
-            )
-        }
-        Some(Fault::Drop) => {
-            count_fault(&state, &Fault::Drop);
-            dropped(&extensions)
-        }
-        Some(Fault::Delay(delay)) => {
-            count_fault(&state, &Fault::Delay(delay));
-            tokio::time::sleep(delay).await;
-            success(StatusCode::CREATED, &view::created(&customer))
-        }
-        _ => success(StatusCode::CREATED, &view::created(&customer)),
-    }
-}
-
-fn count_fault(state: &SandboxState, fault: &Fault) {
-    state.with_world(|w| w.stats.count_fault(fault.kind()));
 }
 
 /// Replay, refuse or create, with the world locked.
@@ -133,6 +72,15 @@ fn decide(
     caller: Caller,
     request_id: Uuid,
 ) -> Outcome {
+    let indirect = request
+        .associated_partner_id
+        .as_deref()
+        .is_some_and(|id| !id.trim().is_empty());
+    if indirect && caller.kind != TokenKind::AppUser {
+        return Outcome::Refused(app_user_only(
+            "Creating a customer for an indirect reseller (associatedPartnerId)",
+        ));
+    }
     let request_id = request_id.to_string();
     let body_hash = hex::encode(Sha256::digest(request.canonical_json().as_bytes()));
     if let Some(record) = w.tenant.request(&request_id) {
@@ -151,18 +99,13 @@ fn decide(
             return Outcome::Customer(Box::new(customer.clone()));
         }
     }
-    let new = match validate::check(&super::body::request_fields(request)) {
+    let new = match check(request, state.config().strict_registration) {
         Ok(new) => new,
         Err(problems) => {
             w.stats.validation_errors += 1;
             return Outcome::Refused(problems_response(&problems));
         }
     };
-    if new.associated_partner_id.is_some() && caller.kind != TokenKind::AppUser {
-        return Outcome::Refused(app_user_only(
-            "Creating a customer for an indirect reseller (associatedPartnerId)",
-        ));
-    }
     let domain = new.domain.as_str();
     if w.tenant.by_domain(domain).is_some() || w.hooks.foreign_domains.contains(domain) {
         w.stats.domain_conflicts += 1;
@@ -202,6 +145,32 @@ fn decide(
     Outcome::Customer(Box::new(stored))
 }
 
+/// Validate a posted body with the offline validator. A registration
+/// number given for a country that takes none (`600002`) is ignored unless
+/// `strict` (Microsoft's newest create page calls it optional there): the
+/// body is checked again without it.
+fn check(request: &CustomerRequest, strict: bool) -> Result<NewCustomer, Vec<Problem>> {
+    let fields = super::body::request_fields(request);
+    match validate::check(&fields) {
+        Err(problems)
+            if !strict
+                && problems
+                    .iter()
+                    .any(|p| p.kind == ProblemKind::RegistrationNotAllowed) =>
+        {
+            let remaining: Vec<Problem> = problems
+                .into_iter()
+                .filter(|p| p.kind != ProblemKind::RegistrationNotAllowed)
+                .collect();
+            if !remaining.is_empty() {
+                return Err(remaining);
+            }
+            validate::check(&fields.with(Field::RegistrationNumber, ""))
+        }
+        checked => checked,
+    }
+}
+
 /// The `400` for failed validation: the most specific problem's code and
 /// message, every problem's message in `data`.
 fn problems_response(problems: &[Problem]) -> Response {
@@ -233,6 +202,7 @@ fn problems_response(problems: &[Problem]) -> Response {
 fn new_customer(new: &NewCustomer) -> Customer {
     let id = Uuid::new_v4().to_string();
     let request = CustomerRequest::from(new);
+    let indirect = request.associated_partner_id.is_some();
     let mut billing = serde_json::to_value(&request.billing_profile)
         .unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::new()));
     if let serde_json::Value::Object(map) = &mut billing {
@@ -254,10 +224,12 @@ fn new_customer(new: &NewCustomer) -> Customer {
             attributes: None,
         },
         billing_profile: Some(billing),
-        relationship_to_partner: Some("reseller".to_owned()),
+        // As Microsoft's examples: a direct customer is `"none"`, an
+        // indirect reseller's `"reseller"` with delegated access.
+        relationship_to_partner: Some(if indirect { "reseller" } else { "none" }.to_owned()),
         user_credentials: None,
         associated_partner_id: request.associated_partner_id,
-        allow_delegated_access: Some(true),
+        allow_delegated_access: indirect.then_some(true),
         links: None,
         attributes: Some(Attributes::object("Customer")),
     }
@@ -283,26 +255,4 @@ fn random_password() -> String {
         chars.swap(i, j);
     }
     chars.into_iter().collect()
-}
-
-/// Drop the connection without an answer. Without a connection (a router
-/// driven by `oneshot`), answer `201` with a body that fails mid-stream.
-fn dropped(extensions: &Extensions) -> Response {
-    let mut response = match extensions.get::<ConnectInfo<Connection>>() {
-        Some(ConnectInfo(connection)) => {
-            connection.drop_without_answer();
-            StatusCode::CREATED.into_response()
-        }
-        None => {
-            let failing = futures_util::stream::once(async {
-                Err::<Bytes, std::io::Error>(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionAborted,
-                    "connection dropped by the sandbox",
-                ))
-            });
-            (StatusCode::CREATED, Body::from_stream(failing)).into_response()
-        }
-    };
-    response.extensions_mut().insert(Dropped);
-    response
 }

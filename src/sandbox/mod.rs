@@ -11,11 +11,15 @@ mod agreements;
 mod auth;
 mod body;
 mod config;
+mod country_rules;
 mod customers;
+mod fault_kinds;
 mod faults;
 mod gate;
+mod inject;
 mod net;
 mod observe;
+mod paging;
 mod persist;
 mod preflight;
 mod reads;
@@ -41,8 +45,12 @@ use tokio::task::JoinHandle;
 pub use agreements::{MCA_TEMPLATE_ID, MCLOUD_TEMPLATE_ID};
 pub use body::request_fields;
 pub use config::{AcceptedCredentials, CLIENT_ID_ENV, CLIENT_SECRET_ENV, SandboxConfig};
-pub use faults::Fault;
+pub use faults::{
+    BadBody, DEFAULT_REDIRECT_LOCATION, Endpoint, EndpointList, FAULT_NAMES, Fault, FaultList,
+    RetryAfter,
+};
 pub use net::{Connection, DroppableStream, SandboxListener};
+pub use paging::Paging;
 pub use reads::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use responses::codes;
 pub use state::{SandboxState, TokenKind};
@@ -77,14 +85,18 @@ pub fn router(state: SandboxState) -> Router {
         .route("/v1/domains/{domain}", head(reads::domain_exists))
         .route(
             "/v1/countryvalidationrules/{iso2}",
-            get(preflight::country_rules),
+            get(country_rules::country_rules),
         )
         .route("/v1/validations/address", post(preflight::validate_address))
         .route("/v1/agreements", get(agreements::metadata))
+        .route_layer(from_fn_with_state(state.clone(), inject::inject))
         .route_layer(from_fn_with_state(state.clone(), gate::api_gate));
-    Router::new()
+    let token = Router::new()
         .route("/{tenant}/oauth2/token", post(auth::token))
+        .route_layer(from_fn_with_state(state.clone(), inject::inject));
+    Router::new()
         .route("/sandbox/stats", get(stats::stats))
+        .merge(token)
         .merge(api)
         .fallback(responses::not_found)
         .layer(from_fn_with_state(state.clone(), observe::observe))

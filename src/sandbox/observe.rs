@@ -1,5 +1,6 @@
 //! The outer middleware of every route: counts the call, adds `--latency`,
-//! echoes `MS-RequestId` / `MS-CorrelationId`, and logs one line per request
+//! echoes `MS-RequestId` / `MS-CorrelationId`, takes the BOM off success
+//! bodies under `--no-bom`, and logs one line per request
 //! to stderr (method, path, status, request id: never tokens or passwords).
 
 use std::io::Write;
@@ -9,8 +10,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tokio::time::Instant;
 
-use super::customers::Dropped;
 use super::gate::{MS_CORRELATION_ID, MS_REQUEST_ID};
+use super::inject::Dropped;
+use super::responses::{JsonText, WithBom};
 use super::state::SandboxState;
 
 /// Routes that are the sandbox's own (not counted, not delayed).
@@ -41,6 +43,12 @@ pub(crate) async fn observe(
         }
     }
     let mut response = next.run(request).await;
+    if !state.config().bom
+        && response.extensions().get::<WithBom>().is_some()
+        && let Some(JsonText(text)) = response.extensions().get::<JsonText>().cloned()
+    {
+        *response.body_mut() = axum::body::Body::from(text);
+    }
     let headers = response.headers_mut();
     if let Some(id) = &request_id {
         headers.insert(MS_REQUEST_ID, id.clone());

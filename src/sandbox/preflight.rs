@@ -1,10 +1,10 @@
-//! Pre-flight resources: `GET /v1/countryvalidationrules/{iso2}` from the
-//! embedded country data, and `POST /v1/validations/address` judged by the
-//! same offline rules (no real address verification). Tests can replace
-//! both: [`SandboxState::set_country_rules`] and [`SandboxState::answer_address`].
+//! `POST /v1/validations/address`, judged by the offline rules (no real
+//! address verification). Tests can give canned answers:
+//! [`SandboxState::answer_address`]. (The other pre-flight resource, the
+//! country rules, is `country_rules.rs`.)
 
 use axum::body::Bytes;
-use axum::extract::{Path, State as Shared};
+use axum::extract::State as Shared;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value};
@@ -12,65 +12,9 @@ use serde_json::{Map, Value};
 use super::responses::{api_error, codes, success};
 use super::state::SandboxState;
 use crate::partner_center::models::AddressBody;
-use crate::partner_center::resources::{
-    AddressValidationResponse, CountryValidationRules, parse_json,
-};
-use crate::validate::{self, CountryCode, CountryRules, PostalCode, State};
+use crate::partner_center::resources::{AddressValidationResponse, parse_json};
+use crate::validate::{self, CountryCode, PostalCode, State};
 use crate::validate::{CustomerFields, Field};
-
-/// `GET /v1/countryvalidationrules/{iso2}`.
-pub(crate) async fn country_rules(
-    Shared(state): Shared<SandboxState>,
-    Path(iso2): Path<String>,
-) -> Response {
-    let code = iso2.trim();
-    let set = state.with_world(|w| w.hooks.country_rules.get(&code.to_uppercase()).cloned());
-    if let Some(rules) = set {
-        return success(StatusCode::OK, &rules);
-    }
-    match CountryCode::parse(code) {
-        Ok(country) => success(StatusCode::OK, &rules_resource(country.rules())),
-        Err(reason) => api_error(
-            StatusCode::NOT_FOUND,
-            codes::COUNTRY_UNSUPPORTED,
-            format!("Country {code:?} {reason}."),
-        ),
-    }
-}
-
-/// The live service's flat shape, filled from the country data. The data has
-/// no languages, cultures, phone or tax rules: the lists are empty (a client
-/// then has nothing to check them against) and the rest is generic.
-fn rules_resource(rules: &CountryRules) -> CountryValidationRules {
-    let code = rules.code();
-    let registration = rules.registration();
-    CountryValidationRules {
-        iso2_code: code.to_owned(),
-        default_culture: format!("en-{code}"),
-        is_state_required: rules.requires_state(),
-        supported_states_list: rules
-            .subdivisions()
-            .iter()
-            .map(|s| s.code().to_owned())
-            .collect(),
-        supported_languages_list: Vec::new(),
-        supported_cultures_list: Vec::new(),
-        is_postal_code_required: rules.requires_postal_code(),
-        postal_code_regex: rules.postal_code_pattern().map(str::to_owned),
-        is_city_required: rules.requires_city(),
-        is_vat_id_supported: false,
-        phone_number_regex: None,
-        is_tax_id_supported: false,
-        is_tax_id_optional: true,
-        country_calling_codes_list: Vec::new(),
-        customer_organization_registration_number_required: Some(registration.is_some()),
-        customer_organization_registration_number_regex: registration
-            .map(|r| format!("^(?:{})$", r.pattern())),
-        customer_organization_registration_number_phone_number_required: Some(
-            registration.is_some(),
-        ),
-    }
-}
 
 /// The address fields the offline rules check, with the API's property names.
 const ADDRESS_FIELDS: [(Field, &str); 6] = [

@@ -6,17 +6,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::paging;
 use super::responses::{api_error, codes, success};
 use super::state::SandboxState;
 use super::view;
-use crate::partner_center::resources::{Attributes, Collection, Customer, Link, LinkHeader, Links};
+use crate::partner_center::resources::Customer;
 
 /// Page size when the request gives none (or 0).
 pub const DEFAULT_PAGE_SIZE: usize = 100;
 /// Largest page served.
 pub const MAX_PAGE_SIZE: usize = 500;
-
-const CONTINUATION: &str = "MS-ContinuationToken";
 
 /// `GET /v1/customers?size=N&filter=JSON[&seekOperation=Next]`.
 pub(crate) async fn list_customers(
@@ -41,28 +40,15 @@ pub(crate) async fn list_customers(
             Err(_) => return bad_request(format!("size {text:?} is not a number.")),
         },
     };
+    let size = size.min(state.config().max_page_size.max(1));
     let filter_text = param("filter").filter(|f| !f.trim().is_empty());
     let filter = match filter_text.map(Filter::parse).transpose() {
         Ok(filter) => filter,
         Err(message) => return bad_request(message),
     };
-    let offset = match param("seekOperation") {
-        None => 0,
-        Some(op) if op.eq_ignore_ascii_case("next") => {
-            let token = headers
-                .get(CONTINUATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim);
-            match token.and_then(decode_token) {
-                Some(offset) => offset,
-                None => {
-                    return bad_request(
-                        "seekOperation=Next needs the MS-ContinuationToken header of links.next.",
-                    );
-                }
-            }
-        }
-        Some(op) => return bad_request(format!("seekOperation {op:?} is not supported.")),
+    let offset = match paging::start(param, &headers) {
+        Ok(offset) => offset,
+        Err(message) => return bad_request(message),
     };
     let (items, more) = state.with_world(|w| {
         let mut matching = w
@@ -77,26 +63,9 @@ pub(crate) async fn list_customers(
     let mut uri = format!("/customers?size={size}");
     if let Some(text) = filter_text {
         uri.push_str("&filter=");
-        uri.push_str(&percent_encode(text));
+        uri.push_str(&paging::percent_encode(text));
     }
-    let next = more.then(|| Link {
-        uri: format!("{uri}&seekOperation=Next"),
-        method: "GET".to_owned(),
-        headers: vec![LinkHeader {
-            key: CONTINUATION.to_owned(),
-            value: encode_token(offset + items.len()),
-        }],
-    });
-    let page = Collection {
-        total_count: items.len() as u64,
-        items,
-        links: Some(Links {
-            self_link: Some(Link::get(uri)),
-            next,
-        }),
-        attributes: Some(Attributes::object("Collection")),
-        continuation_token: None,
-    };
+    let page = paging::page(items, offset, more, uri, state.config().paging);
     success(StatusCode::OK, &page)
 }
 
@@ -208,48 +177,10 @@ impl Filter {
     }
 }
 
-/// An opaque continuation token for `offset`.
-fn encode_token(offset: usize) -> String {
-    hex::encode(format!("sbx-offset:{offset}"))
-}
-
-fn decode_token(token: &str) -> Option<usize> {
-    let bytes = hex::decode(token).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    text.strip_prefix("sbx-offset:")?.parse().ok()
-}
-
-/// Percent-encode everything but RFC 3986 unreserved characters.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
     use super::*;
-
-    #[test]
-    fn continuation_tokens_round_trip_and_reject_garbage() {
-        assert_eq!(decode_token(&encode_token(250)), Some(250));
-        assert_eq!(decode_token("AQAAAA=="), None);
-    }
-
-    #[test]
-    fn percent_encoding_matches_the_documented_filter() {
-        assert_eq!(
-            percent_encode(r#"{"Field":"Domain","Value":"cont","Operator":"starts_with"}"#),
-            "%7B%22Field%22%3A%22Domain%22%2C%22Value%22%3A%22cont%22%2C%22Operator%22%3A%22starts_with%22%7D"
-        );
-    }
 
     #[test]
     fn filter_keys_and_fields_are_case_insensitive() {

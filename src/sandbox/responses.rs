@@ -1,7 +1,7 @@
 //! Building answers: success bodies (with the live service's UTF-8 BOM),
 //! the error envelope, the 429 body, and the codes the sandbox uses.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -46,33 +46,54 @@ pub const SOURCE: &str = "PartnerFD";
 
 const JSON_UTF8: &str = "application/json; charset=utf-8";
 
+/// The UTF-8 byte order mark the live service puts before success bodies.
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A JSON answer's text without BOM, kept on the response for the
+/// middlewares that change bodies (faults, `--no-bom`).
+#[derive(Debug, Clone)]
+pub(crate) struct JsonText(pub(crate) Bytes);
+
+/// Marks a response whose body starts with [`BOM`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WithBom;
+
 /// A success answer: `application/json; charset=utf-8`, body starting with a
-/// UTF-8 BOM like the live service's.
+/// UTF-8 BOM like the live service's (`SandboxConfig::bom` can turn it off).
 pub fn success<T: Serialize>(status: StatusCode, value: &T) -> Response {
-    let mut body = b"\xEF\xBB\xBF".to_vec();
-    if let Err(err) = serde_json::to_writer(&mut body, value) {
-        return api_error(
+    match serde_json::to_vec(value) {
+        Ok(text) => {
+            let mut response = with_json(status, Bytes::from(text), true);
+            response.extensions_mut().insert(WithBom);
+            response
+        }
+        Err(err) => api_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             codes::SERVER_ERROR,
             format!("could not serialize the answer: {err}"),
-        );
+        ),
     }
-    with_json(status, body)
 }
 
 /// A JSON answer without BOM (errors, token endpoint, sandbox stats).
 pub fn plain_json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec(value) {
-        Ok(body) => with_json(status, body),
+        Ok(text) => with_json(status, Bytes::from(text), false),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
-fn with_json(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut response = (status, Body::from(body)).into_response();
+fn with_json(status: StatusCode, text: Bytes, bom: bool) -> Response {
+    let body = if bom {
+        Body::from([BOM, &text[..]].concat())
+    } else {
+        Body::from(text.clone())
+    };
+    let mut response = (status, body).into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+    response.extensions_mut().insert(JsonText(text));
     response
 }
 
@@ -100,13 +121,26 @@ pub fn api_error_with_data(
 
 /// `429` with `Retry-After` and the throttling body (not the envelope).
 pub fn throttled(retry_after_secs: u64) -> Response {
+    throttled_with(Some(&retry_after_secs.to_string()))
+}
+
+/// `429` with this `Retry-After` value as given (none when `None` or when
+/// it cannot be a header value), and the throttling body; its message
+/// names the seconds when the value is a whole number.
+pub fn throttled_with(retry_after: Option<&str>) -> Response {
+    let message = match retry_after.map(|v| v.trim().parse::<u64>()) {
+        Some(Ok(secs)) => format!("Rate limit is exceeded. Try again in {secs} seconds."),
+        _ => "Rate limit is exceeded. Try again later.".to_owned(),
+    };
     let body = ThrottleBody {
         status_code: 429,
-        message: format!("Rate limit is exceeded. Try again in {retry_after_secs} seconds."),
+        message,
     };
     let mut response = plain_json(StatusCode::TOO_MANY_REQUESTS, &body);
     let headers = response.headers_mut();
-    headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(v).ok()) {
+        headers.insert(header::RETRY_AFTER, value);
+    }
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

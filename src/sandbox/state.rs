@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::time::Instant;
 
 use super::config::SandboxConfig;
-use super::faults::{Fault, FaultPlan};
+use super::faults::{Endpoint, Fault, FaultPlan};
 use super::persist;
 use super::stats::Stats;
 use super::tenant::Tenant;
@@ -93,7 +93,12 @@ impl SandboxState {
             tokens: HashMap::new(),
             next_token_id: 0,
             quota: QuotaWindows::new(config.quota),
-            faults: FaultPlan::new(config.fail_rate, config.seed),
+            faults: FaultPlan::new(
+                config.fail_rate,
+                config.seed,
+                &config.fail_on,
+                &config.fail_with,
+            ),
             stats: Stats::default(),
             passwords: Vec::new(),
             hooks: Hooks::default(),
@@ -133,7 +138,13 @@ impl SandboxState {
 
     /// Queue faults for the next `POST /v1/customers` calls, one per call, in order.
     pub fn script_faults(&self, faults: impl IntoIterator<Item = Fault>) {
-        self.with_world(|w| w.faults.script(faults));
+        self.script_faults_on(Endpoint::Create, faults);
+    }
+
+    /// Queue faults for the next calls to `endpoint`, one per call, in order
+    /// (whatever `fail_on` says).
+    pub fn script_faults_on(&self, endpoint: Endpoint, faults: impl IntoIterator<Item = Fault>) {
+        self.with_world(|w| w.faults.script(endpoint, faults));
     }
 
     /// Give every `POST /v1/customers` call for `domain` this fault, until

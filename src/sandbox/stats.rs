@@ -36,6 +36,9 @@ pub struct Stats {
     pub validation_errors: u64,
     /// Faults injected, by kind ([`Fault::kind`](super::Fault::kind)).
     pub faults: BTreeMap<String, u64>,
+    /// Faults injected, by endpoint ([`Endpoint::name`](super::Endpoint::name))
+    /// and kind.
+    pub faults_by_endpoint: BTreeMap<String, BTreeMap<String, u64>>,
     /// Customers in the tenant now (including any loaded from the state file).
     pub customers: u64,
 }
@@ -65,8 +68,30 @@ impl Stats {
         *self.token_resources.entry(key).or_default() += 1;
     }
 
-    pub(crate) fn count_fault(&mut self, kind: &str) {
+    /// Faults of `kind` injected into calls to `endpoint`, e.g. `("search", "drop")`.
+    pub fn faults_on(&self, endpoint: &str, kind: &str) -> u64 {
+        self.faults_by_endpoint
+            .get(endpoint)
+            .and_then(|kinds| kinds.get(kind))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Faults of any kind injected into calls to `endpoint`.
+    pub fn faults_at(&self, endpoint: &str) -> u64 {
+        self.faults_by_endpoint
+            .get(endpoint)
+            .map_or(0, |kinds| kinds.values().sum())
+    }
+
+    pub(crate) fn count_fault(&mut self, endpoint: &str, kind: &str) {
         *self.faults.entry(kind.to_owned()).or_default() += 1;
+        *self
+            .faults_by_endpoint
+            .entry(endpoint.to_owned())
+            .or_default()
+            .entry(kind.to_owned())
+            .or_default() += 1;
     }
 }
 

@@ -33,7 +33,10 @@ fn russian_body(prefix: &str) -> Value {
 }
 
 async fn refused(body: &Value) -> (StatusCode, Value) {
-    let sb = Sandbox::new();
+    refused_by(Sandbox::new(), body).await
+}
+
+async fn refused_by(sb: Sandbox, body: &Value) -> (StatusCode, Value) {
     let token = sb.token().await;
     let reply = sb.create(&token, Uuid::new_v4(), body).await;
     assert!(!reply.has_bom(), "error bodies have no BOM");
@@ -137,14 +140,18 @@ async fn missing_phone_where_registration_is_required_is_600051() {
 }
 
 #[tokio::test]
-async fn registration_number_outside_the_list_is_600002() {
+async fn registration_number_outside_the_list_is_600002_with_strict_registration() {
     let mut body = valid_body("contoso");
     set(
         &mut body,
         "companyProfile/organizationRegistrationNumber",
         json!("1234567890"),
     );
-    let (status, json) = refused(&body).await;
+    let strict = Sandbox::with(SandboxConfig {
+        strict_registration: true,
+        ..SandboxConfig::default()
+    });
+    let (status, json) = refused_by(strict, &body).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(code(&json), "600002", "{json}");
 }

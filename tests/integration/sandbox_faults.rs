@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use common::{Sandbox, valid_body};
-use pc_onboard::partner_center::resources::{TokenResponse, parse_json};
+use pc_onboard::partner_center::resources::parse_json;
 use pc_onboard::sandbox::{self, Fault, SandboxConfig};
-use secrecy::ExposeSecret;
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -117,27 +116,12 @@ async fn dropped_connection_is_a_client_error_but_the_customer_exists() {
     running.state().script_faults([Fault::Drop]);
     let client = reqwest::Client::new();
     let base = running.base_url();
-    let token: TokenResponse = parse_json(
-        &client
-            .post(format!("{base}/partner-tenant/oauth2/token"))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", "a"),
-                ("client_secret", "b"),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let token = common::fetch_token(&client, base, common::APP_FORM).await;
     let request_id = Uuid::new_v4().to_string();
     let send = || {
         client
             .post(format!("{base}/v1/customers"))
-            .bearer_auth(token.access_token.expose_secret())
+            .bearer_auth(&token)
             .header("MS-RequestId", &request_id)
             .header("MS-CorrelationId", Uuid::new_v4().to_string())
             .json(&valid_body("contoso"))

@@ -6,7 +6,7 @@ use crate::sandbox_support as common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use common::{Reply, Sandbox, api, set, valid_body};
+use common::{Reply, Sandbox, api, attestation, set, valid_body};
 use pc_onboard::partner_center::resources::{
     AddressValidationResponse, Collection, CountryValidationRules, Customer, parse_json,
 };
@@ -258,32 +258,10 @@ async fn address_in_an_unknown_country_is_status_none() {
     assert!(answer.suggested_addresses.is_empty());
 }
 
-fn attestation(email: &str) -> Value {
-    json!({
-        "primaryContact": {"firstName": "Tania", "lastName": "Carr", "email": email, "phoneNumber": "1234567890"},
-        "templateId": MCA_TEMPLATE_ID,
-        "dateAgreed": "2026-11-25T00:00:00Z",
-        "type": "MicrosoftCustomerAgreement"
-    })
-}
-
-async fn attest(sb: &Sandbox, token: &str, id: &str, body: &Value) -> Reply {
-    sb.call(
-        api(
-            Method::POST,
-            &format!("/v1/customers/{id}/agreements"),
-            token,
-        )
-        .header("MS-RequestId", Uuid::new_v4().to_string())
-        .body(Body::from(body.to_string()))
-        .unwrap(),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn agreement_metadata_gives_the_mca_template_id() {
-    let (sb, token) = with_customers(&[]).await;
+    let (sb, _) = with_customers(&[]).await;
+    let token = sb.user_token().await;
     let reply = sb
         .get(
             &token,
@@ -304,15 +282,21 @@ async fn repeating_an_attestation_with_identical_contact_is_409_600061() {
     let (sb, _) = with_customers(&["contoso"]).await;
     let user = sb.user_token().await;
     let id = sb.state.customers()[0].id.clone();
-    let first = attest(&sb, &user, &id, &attestation("tania@contoso.example")).await;
+    let first = sb
+        .attest(&user, &id, &attestation("tania@contoso.example"))
+        .await;
     assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
     assert!(first.json()["userId"].is_string());
-    let again = attest(&sb, &user, &id, &attestation("tania@contoso.example")).await;
+    let again = sb
+        .attest(&user, &id, &attestation("tania@contoso.example"))
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     let json = again.json();
     assert_eq!(json["code"], 600061);
     assert_eq!(json["errorName"], "PartnerConfirmedAgreementAlreadyExists");
-    let other = attest(&sb, &user, &id, &attestation("other@contoso.example")).await;
+    let other = sb
+        .attest(&user, &id, &attestation("other@contoso.example"))
+        .await;
     assert_eq!(
         other.status,
         StatusCode::CREATED,
@@ -329,7 +313,9 @@ async fn repeating_an_attestation_with_identical_contact_is_409_600061() {
 async fn attestation_needs_an_app_user_token() {
     let (sb, token) = with_customers(&["contoso"]).await;
     let id = sb.state.customers()[0].id.clone();
-    let reply = attest(&sb, &token, &id, &attestation("tania@contoso.example")).await;
+    let reply = sb
+        .attest(&token, &id, &attestation("tania@contoso.example"))
+        .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(reply.code(), "600006");
 }
@@ -340,7 +326,7 @@ async fn attestation_for_an_unknown_customer_is_404() {
     let user = sb.user_token().await;
     let mut body = attestation("tania@contoso.example");
     set(&mut body, "type", json!("MicrosoftCustomerAgreement"));
-    let reply = attest(&sb, &user, &Uuid::new_v4().to_string(), &body).await;
+    let reply = sb.attest(&user, &Uuid::new_v4().to_string(), &body).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
 

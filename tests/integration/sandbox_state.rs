@@ -6,9 +6,7 @@ use crate::sandbox_support as common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{Sandbox, valid_body};
-use pc_onboard::partner_center::resources::{TokenResponse, parse_json};
 use pc_onboard::sandbox::{self, SandboxConfig, Stats};
-use secrecy::ExposeSecret;
 use uuid::Uuid;
 
 fn with_state_file(path: &std::path::Path) -> Sandbox {
@@ -103,26 +101,11 @@ async fn spawned_sandbox_serves_reqwest_over_tcp_and_shuts_down() {
     let base = running.base_url().to_owned();
     assert!(base.starts_with("http://127.0.0.1:"));
     let client = reqwest::Client::new();
-    let token: TokenResponse = parse_json(
-        &client
-            .post(format!("{base}/my-tenant/oauth2/token"))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", "a"),
-                ("client_secret", "b"),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let token = common::fetch_token(&client, &base, common::APP_FORM).await;
     let request_id = Uuid::new_v4().to_string();
     let reply = client
         .post(format!("{base}/v1/customers"))
-        .bearer_auth(token.access_token.expose_secret())
+        .bearer_auth(&token)
         .header("MS-RequestId", &request_id)
         .header("MS-CorrelationId", Uuid::new_v4().to_string())
         .json(&valid_body("contoso"))

@@ -89,6 +89,21 @@ impl Sandbox {
         .await
     }
 
+    /// `POST /v1/customers/{id}/agreements` with `body`.
+    pub async fn attest(&self, token: &str, id: &str, body: &Value) -> Reply {
+        self.call(
+            api(
+                Method::POST,
+                &format!("/v1/customers/{id}/agreements"),
+                token,
+            )
+            .header("MS-RequestId", Uuid::new_v4().to_string())
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+        )
+        .await
+    }
+
     /// A `GET` with fresh ids.
     pub async fn get(&self, token: &str, uri: &str) -> Reply {
         self.call(
@@ -157,11 +172,38 @@ impl Reply {
     }
 }
 
+/// An access token from a sandbox served on a socket (`base` is its base
+/// URL), asked for with `form` ([`APP_FORM`] or [`USER_FORM`]).
+pub async fn fetch_token(client: &reqwest::Client, base: &str, form: &str) -> String {
+    let answer = client
+        .post(format!("{base}/partner-tenant/oauth2/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_owned())
+        .send()
+        .await
+        .expect("token request")
+        .bytes()
+        .await
+        .expect("token answer");
+    let token: TokenResponse = parse_json(&answer).expect("token answer");
+    token.access_token.expose_secret().to_owned()
+}
+
 /// The access token of a token answer.
 pub fn access_token(reply: &Reply) -> String {
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     let token: TokenResponse = parse_json(&reply.body).expect("token answer");
     token.access_token.expose_secret().to_owned()
+}
+
+/// An MCA attestation body for a contact with `email`.
+pub fn attestation(email: &str) -> Value {
+    json!({
+        "primaryContact": {"firstName": "Tania", "lastName": "Carr", "email": email, "phoneNumber": "1234567890"},
+        "templateId": sandbox::MCA_TEMPLATE_ID,
+        "dateAgreed": "2026-11-25T00:00:00Z",
+        "type": "MicrosoftCustomerAgreement"
+    })
 }
 
 /// A valid US customer body in camelCase, domain `<prefix>.onmicrosoft.com`.
