@@ -67,14 +67,14 @@ fn row_cost(c: &mut Criterion) {
     let customers: Vec<_> = rows
         .iter()
         .map(|row| match plan_row(row, &layout, &mut uniqueness) {
-            RowPlan::Valid(customer) => customer,
+            RowPlan::Valid { customer, .. } => customer,
             other => panic!("row {} is not valid: {other:?}", row.number),
         })
         .collect();
     group.bench_function("PreparedRequest::new (canonical JSON, request id)", |b| {
         b.iter(|| {
             for customer in &customers {
-                black_box(PreparedRequest::new(customer));
+                black_box(PreparedRequest::new(customer, None));
             }
         });
     });

@@ -131,7 +131,7 @@ fn check_job(
     stopped: Option<&StopReason>,
 ) -> Job<Vec<Problem>> {
     let customer = match plan {
-        RowPlan::Valid(customer) => customer,
+        RowPlan::Valid { customer, .. } => customer,
         plan => {
             let result = plan.offline_result(Status::Valid);
             let extra = plan.problems().to_vec();

@@ -6,6 +6,8 @@
 //! row identity = "ext:" + external_id   if external_id is set
 //!              = "dom:" + full lower-case domain otherwise
 //! MS-RequestId = UUIDv5(namespace, name)
+//! after a business failure (the row's previous status is `rejected`):
+//! MS-RequestId = UUIDv5(namespace, name + "\nafter:" + previous request_id)
 //! ```
 //!
 //! Changing any of this makes an upgraded tool re-send rows under new IDs,
@@ -48,12 +50,33 @@ impl RowIdentity<'_> {
 
 /// The `MS-RequestId` for a row identity and the exact canonical JSON body.
 pub fn request_id(identity: RowIdentity<'_>, canonical_body: &str) -> Uuid {
+    Uuid::new_v5(&namespace(), name(identity, canonical_body).as_bytes())
+}
+
+/// The `MS-RequestId` of a row whose previous attempt got a definitive
+/// business answer (its results row says `rejected`, under
+/// `previous_request_id`): Microsoft asks for a new id after such an answer.
+/// Chained from the previous id, so it is new, yet the same on every retry
+/// and after a crash in the middle of the re-run.
+pub fn request_id_after(
+    identity: RowIdentity<'_>,
+    canonical_body: &str,
+    previous_request_id: &str,
+) -> Uuid {
+    let mut name = name(identity, canonical_body);
+    name.push_str("\nafter:");
+    name.push_str(&previous_request_id.trim().to_lowercase());
+    Uuid::new_v5(&namespace(), name.as_bytes())
+}
+
+/// `<row identity>\n<sha256 hex of the body>`.
+fn name(identity: RowIdentity<'_>, canonical_body: &str) -> String {
     let digest = Sha256::digest(canonical_body.as_bytes());
     let mut name = String::with_capacity(96);
     identity.write_to(&mut name);
     name.push('\n');
     name.push_str(&hex::encode(digest));
-    Uuid::new_v5(&namespace(), name.as_bytes())
+    name
 }
 
 /// The `MS-RequestId` of one POST that is not a create (MCA attestation,
@@ -94,6 +117,31 @@ mod tests {
     // Computed independently with Python's uuid.uuid5 and hashlib.sha256.
     const FIXED_EXT: &str = "28fec21c-6e55-537e-9b94-446723983fb5";
     const FIXED_DOM: &str = "d81ee195-4f76-54f4-87b1-30f4a4572110";
+
+    #[test]
+    fn a_rejected_row_gets_an_id_chained_from_its_previous_one() {
+        let body = r#"{"billingProfile":{"companyName":"Contoso"},"companyProfile":{"domain":"contoso.onmicrosoft.com"}}"#;
+        let id = RowIdentity::External("CRM-1");
+        let first = request_id_after(id, body, FIXED_EXT);
+        assert_eq!(first.to_string(), FIXED_AFTER_1);
+        let upper = request_id_after(id, body, &FIXED_EXT.to_uppercase());
+        assert_eq!(upper, first, "the previous id is compared lower-case");
+        let second = request_id_after(id, body, &first.to_string());
+        assert_eq!(second.to_string(), FIXED_AFTER_2);
+        assert_ne!(first, request_id(id, body));
+    }
+
+    // uuid5(ns, name + "\nafter:" + previous), computed with Python.
+    const FIXED_AFTER_1: &str = "4c4c8474-3f8c-5eb2-9d09-3906ab8085ef";
+    const FIXED_AFTER_2: &str = "89a40d1e-afe8-5547-9bce-0755a53c1cd4";
+
+    #[test]
+    fn operations_have_fixed_ids_too() {
+        assert_eq!(
+            operation_id("agreement:c1", "{}").to_string(),
+            "ca441ed5-679c-5e02-8a6e-e877e8b73a7f"
+        );
+    }
 
     #[test]
     fn domain_identity_is_case_insensitive() {

@@ -60,7 +60,10 @@ impl Onboard {
         stop: Option<&StopReason>,
     ) -> Job<Option<NewCredentials>> {
         match plan {
-            RowPlan::Valid(customer) => self.create_job(row, *customer, stop),
+            RowPlan::Valid {
+                customer,
+                after_rejected,
+            } => self.create_job(row, *customer, after_rejected.as_deref(), stop),
             RowPlan::Attest { previous, mca } => self.attest_job(row, previous, *mca, stop),
             other => ready(row, other.offline_result(Status::Valid)),
         }
@@ -70,9 +73,10 @@ impl Onboard {
         &self,
         row: InputRow,
         customer: NewCustomer,
+        after_rejected: Option<&str>,
         stop: Option<&StopReason>,
     ) -> Job<Option<NewCredentials>> {
-        let request = PreparedRequest::new(&customer);
+        let request = PreparedRequest::new(&customer, after_rejected);
         let mca = customer.mca;
         let skipped_mca = |mut result: RowResult| {
             if mca.is_some() {

@@ -27,7 +27,14 @@ pub enum RowPlan {
         mca: bool,
     },
     /// Ready to send.
-    Valid(Box<NewCustomer>),
+    Valid {
+        /// The validated customer.
+        customer: Box<NewCustomer>,
+        /// The request id of the row's previous attempt, when that attempt
+        /// got a definitive business answer (its results row says
+        /// `rejected`): the next request id is chained from it.
+        after_rejected: Option<String>,
+    },
 }
 
 impl RowPlan {
@@ -45,7 +52,7 @@ impl RowPlan {
                 }
                 result
             }
-            RowPlan::Valid(customer) => {
+            RowPlan::Valid { customer, .. } => {
                 let mut result = RowResult::new(valid_status);
                 if customer.mca.is_some() {
                     result.mca_status = McaStatus::Skipped;
@@ -79,7 +86,8 @@ pub fn invalid_result(problems: &[Problem]) -> RowResult {
 pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) -> RowPlan {
     let (fields, mut problems) = row.fields(layout);
     let duplicates = uniqueness.check(row.number, &fields);
-    if let Some(mut previous) = previous(row, layout).filter(|p| p.status.is_finished()) {
+    let earlier = previous(row, layout);
+    if let Some(mut previous) = earlier.clone().filter(|p| p.status.is_finished()) {
         if previous.mca_status.is_done() {
             return RowPlan::Finished(previous);
         }
@@ -101,9 +109,12 @@ pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) ->
         };
     }
     match validate::check(&fields) {
-        Ok(customer) if problems.is_empty() && duplicates.is_empty() => {
-            RowPlan::Valid(Box::new(customer))
-        }
+        Ok(customer) if problems.is_empty() && duplicates.is_empty() => RowPlan::Valid {
+            customer: Box::new(customer),
+            after_rejected: earlier
+                .filter(|p| p.status == Status::Rejected && !p.request_id.is_empty())
+                .map(|p| p.request_id),
+        },
         Ok(_) => {
             problems.extend(duplicates);
             RowPlan::Invalid {
@@ -193,7 +204,7 @@ mod tests {
         }
         // Not finished: planned like any row, and the result says `skipped`
         // until it is created.
-        assert!(matches!(&plans[5], RowPlan::Valid(c) if c.mca.is_some()));
+        assert!(matches!(&plans[5], RowPlan::Valid { customer: c, .. } if c.mca.is_some()));
         assert_eq!(
             plans[5].offline_result(Status::Valid).mca_status,
             McaStatus::Skipped

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::partner_center::models::{
     AddressBody, BillingProfileRequest, CompanyProfileRequest, CustomerRequest,
 };
-use crate::partner_center::request_id::{RowIdentity, request_id};
+use crate::partner_center::request_id::{RowIdentity, request_id, request_id_after};
 use crate::validate::NewCustomer;
 
 /// The body and `MS-RequestId` a row is sent with.
@@ -24,15 +24,19 @@ pub struct PreparedRequest {
 }
 
 impl PreparedRequest {
-    /// Build the body and derive the request id of `customer`.
-    pub fn new(customer: &NewCustomer) -> Self {
+    /// Build the body and derive the request id of `customer`; chained from
+    /// `after_rejected`, the id of a previous attempt that was rejected.
+    pub fn new(customer: &NewCustomer, after_rejected: Option<&str>) -> Self {
         let body = CustomerRequest::from(customer).canonical_json();
         let domain = customer.domain.as_str().to_owned();
         let identity = match customer.external_id.as_deref() {
             Some(ext) => RowIdentity::External(ext),
             None => RowIdentity::Domain(&domain),
         };
-        let request_id = request_id(identity, &body);
+        let request_id = match after_rejected {
+            Some(previous) => request_id_after(identity, &body, previous),
+            None => request_id(identity, &body),
+        };
         PreparedRequest {
             body,
             request_id,

@@ -1,5 +1,6 @@
 //! `POST /v1/customers`: the App+User rule for indirect resellers,
-//! idempotency on `MS-RequestId`, validation shared with the offline
+//! idempotency on `MS-RequestId` (a customer and a business refusal are
+//! both answered again for the same id and body), validation shared with the offline
 //! validator, domain uniqueness and the integration-sandbox limit. (Faults
 //! are injected around the handler: `inject.rs`.)
 
@@ -15,7 +16,7 @@ use uuid::Uuid;
 use super::agreements::app_user_only;
 use super::gate::{Caller, RequestIds};
 use super::responses::{api_error, api_error_with_data, codes, success};
-use super::state::{SandboxState, TokenKind, World};
+use super::state::{Refusal, SandboxState, TokenKind, World};
 use super::tenant::RequestRecord;
 use super::view;
 use crate::partner_center::models::CustomerRequest;
@@ -83,10 +84,54 @@ fn decide(
     }
     let request_id = request_id.to_string();
     let body_hash = hex::encode(Sha256::digest(request.canonical_json().as_bytes()));
-    if let Some(record) = w.tenant.request(&request_id) {
+    if let Some((hash, refusal)) = w.hooks.refusals.get(&request_id)
+        && *hash == body_hash
+    {
+        w.stats.replays += 1;
+        return Outcome::Refused(refused(refusal));
+    }
+    match refuse_or_create(state, w, request, &request_id, &body_hash) {
+        Ok(customer) => Outcome::Customer(customer),
+        Err(refusal) => {
+            let response = refused(&refusal);
+            w.hooks.refusals.insert(request_id, (body_hash, refusal));
+            Outcome::Refused(response)
+        }
+    }
+}
+
+/// The answer for a remembered refusal.
+fn refused(refusal: &Refusal) -> Response {
+    if refusal.data.is_empty() {
+        api_error(refusal.status, &refusal.code, refusal.description.clone())
+    } else {
+        api_error_with_data(
+            refusal.status,
+            &refusal.code,
+            refusal.description.clone(),
+            refusal.data.clone(),
+        )
+    }
+}
+
+/// Replay a known request id's customer, refuse the body, or create it.
+fn refuse_or_create(
+    state: &SandboxState,
+    w: &mut World,
+    request: &CustomerRequest,
+    request_id: &str,
+    body_hash: &str,
+) -> Result<Box<Customer>, Refusal> {
+    let refusal = |status, code: &str, description: String| Refusal {
+        status,
+        code: code.to_owned(),
+        description,
+        data: Vec::new(),
+    };
+    if let Some(record) = w.tenant.request(request_id) {
         if record.body_hash != body_hash {
             w.stats.request_id_mismatches += 1;
-            return Outcome::Refused(api_error(
+            return Err(refusal(
                 StatusCode::BAD_REQUEST,
                 codes::REQUEST_ID_REUSED,
                 format!(
@@ -96,20 +141,20 @@ fn decide(
         }
         if let Some(customer) = w.tenant.customer(&record.customer_id) {
             w.stats.replays += 1;
-            return Outcome::Customer(Box::new(customer.clone()));
+            return Ok(Box::new(customer.clone()));
         }
     }
     let new = match check(request, state.config().strict_registration) {
         Ok(new) => new,
         Err(problems) => {
             w.stats.validation_errors += 1;
-            return Outcome::Refused(problems_response(&problems));
+            return Err(problems_refusal(&problems));
         }
     };
     let domain = new.domain.as_str();
     if w.tenant.by_domain(domain).is_some() || w.hooks.foreign_domains.contains(domain) {
         w.stats.domain_conflicts += 1;
-        return Outcome::Refused(api_error(
+        return Err(refusal(
             StatusCode::CONFLICT,
             codes::DOMAIN_IN_USE,
             format!("The domain {domain} is already in use by another tenant."),
@@ -118,7 +163,7 @@ fn decide(
     if let Some(limit) = state.config().customer_limit
         && w.tenant.len() >= limit
     {
-        return Outcome::Refused(api_error(
+        return Err(refusal(
             StatusCode::BAD_REQUEST,
             codes::SANDBOX_LIMIT,
             format!("The integration sandbox account has reached its limit of {limit} customers."),
@@ -133,16 +178,16 @@ fn decide(
     });
     w.tenant.insert(stored.clone());
     w.tenant.record_request(
-        &request_id,
+        request_id,
         RequestRecord {
-            body_hash,
+            body_hash: body_hash.to_owned(),
             customer_id: stored.id.clone(),
         },
     );
     w.passwords.push(password);
     w.stats.customers_created += 1;
     state.persist(w);
-    Outcome::Customer(Box::new(stored))
+    Ok(Box::new(stored))
 }
 
 /// Validate a posted body with the offline validator. A registration
@@ -173,7 +218,7 @@ fn check(request: &CustomerRequest, strict: bool) -> Result<NewCustomer, Vec<Pro
 
 /// The `400` for failed validation: the most specific problem's code and
 /// message, every problem's message in `data`.
-fn problems_response(problems: &[Problem]) -> Response {
+fn problems_refusal(problems: &[Problem]) -> Refusal {
     let rank = |kind: ProblemKind| match kind {
         ProblemKind::RegistrationMissing => 0,
         ProblemKind::RegistrationFormat => 1,
@@ -184,18 +229,19 @@ fn problems_response(problems: &[Problem]) -> Response {
         ProblemKind::Invalid | ProblemKind::Duplicate => 6,
     };
     let Some(first) = problems.iter().min_by_key(|p| rank(p.kind)) else {
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            codes::INVALID,
-            "The customer is invalid.",
-        );
+        return Refusal {
+            status: StatusCode::BAD_REQUEST,
+            code: codes::INVALID.to_owned(),
+            description: "The customer is invalid.".to_owned(),
+            data: Vec::new(),
+        };
     };
-    api_error_with_data(
-        StatusCode::BAD_REQUEST,
-        first.kind.api_code(),
-        first.message.clone(),
-        problems.iter().map(|p| p.message.clone()).collect(),
-    )
+    Refusal {
+        status: StatusCode::BAD_REQUEST,
+        code: first.kind.api_code().to_owned(),
+        description: first.message.clone(),
+        data: problems.iter().map(|p| p.message.clone()).collect(),
+    }
 }
 
 /// The stored customer for a validated body (without credentials).

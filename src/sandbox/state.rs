@@ -61,6 +61,23 @@ pub(crate) struct Hooks {
     pub(crate) country_rules: HashMap<String, CountryValidationRules>,
     /// Lower-case, trimmed `addressLine1` → the answer to give.
     pub(crate) address_answers: HashMap<String, AddressValidationResponse>,
+    /// Create request ids answered with a business refusal → the body hash
+    /// and the refusal, replayed for the same id (Microsoft asks clients for
+    /// a new request id after a business failure).
+    pub(crate) refusals: HashMap<String, (String, Refusal)>,
+}
+
+/// A business refusal of a create, as remembered for its request id.
+#[derive(Debug, Clone)]
+pub(crate) struct Refusal {
+    /// HTTP status.
+    pub(crate) status: axum::http::StatusCode,
+    /// Error code.
+    pub(crate) code: String,
+    /// Description.
+    pub(crate) description: String,
+    /// Every problem's message (`data`).
+    pub(crate) data: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -165,6 +182,13 @@ impl SandboxState {
     pub fn reserve_domain(&self, domain: &str) {
         let domain = domain.trim().to_lowercase();
         self.with_world(|w| w.hooks.foreign_domains.insert(domain));
+    }
+
+    /// Undo [`reserve_domain`](Self::reserve_domain): the other tenant gave
+    /// the domain up.
+    pub fn release_domain(&self, domain: &str) {
+        let domain = domain.trim().to_lowercase();
+        self.with_world(|w| w.hooks.foreign_domains.remove(&domain));
     }
 
     /// Serve `rules` for `GET /v1/countryvalidationrules/{rules.iso2Code}`
