@@ -8,6 +8,7 @@
 //! max_attempts = 5
 //! timeout = 60              # seconds per HTTP call
 //! # endpoint, authority: URLs; sheet: the worksheet of .xlsx inputs
+//! # encoding: of CSV inputs, e.g. "windows-1252" (default: detected)
 //!
 //! [columns]                 # your header -> field, wins over the aliases
 //! company_name = "Klantnaam"
@@ -28,7 +29,7 @@ use clap::parser::ValueSource;
 use serde::Deserialize;
 
 use super::{Cli, ConnectArgs, InputArgs};
-use crate::input::io_reason;
+use crate::input::{TextEncoding, io_reason};
 use crate::partner_center::cloud::Cloud;
 use crate::pipeline::Concurrency;
 use crate::validate::{Field, normalize_header};
@@ -57,6 +58,8 @@ pub struct Config {
     pub timeout: Option<u64>,
     /// `sheet`: the worksheet of `.xlsx` inputs.
     pub sheet: Option<String>,
+    /// `encoding`: the encoding of CSV inputs (like `--encoding`).
+    pub encoding: Option<TextEncoding>,
     /// `[columns]`: field → the header that holds it, in canonical field order.
     pub columns: Vec<(Field, String)>,
 }
@@ -101,6 +104,7 @@ struct RawConfig {
     max_attempts: Option<u32>,
     timeout: Option<u64>,
     sheet: Option<String>,
+    encoding: Option<String>,
     #[serde(default)]
     columns: toml::Table,
 }
@@ -200,6 +204,14 @@ impl Config {
                 "`timeout = 0`: expected a number of seconds, at least 1".to_owned(),
             ));
         }
+        let encoding = raw
+            .encoding
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| {
+                e.parse::<TextEncoding>()
+                    .map_err(|error| invalid(None, format!("`encoding`: {error}")))
+            })
+            .transpose()?;
         let columns = parse_columns(&raw.columns).map_err(|m| invalid(None, m))?;
         Ok(Config {
             path: path.to_owned(),
@@ -211,6 +223,7 @@ impl Config {
             max_attempts,
             timeout: raw.timeout,
             sheet: raw.sheet.filter(|s| !s.trim().is_empty()),
+            encoding,
             columns,
         })
     }
@@ -287,7 +300,7 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Config>, Conf
 ///
 /// Every subcommand that connects takes the connection settings (cloud,
 /// endpoint, authority, rate, concurrency, max_attempts, timeout); every
-/// subcommand that reads an input takes `sheet` and `[columns]`. Other
+/// subcommand that reads an input takes `sheet`, `encoding` and `[columns]`. Other
 /// subcommands ignore the config.
 pub fn apply_config(cli: &mut Cli, matches: &ArgMatches, config: &Config) {
     let m = matches.subcommand_matches(cli.command.name());
@@ -327,6 +340,7 @@ fn apply_connect(args: &mut ConnectArgs, m: Option<&ArgMatches>, config: &Config
 
 fn apply_input(args: &mut InputArgs, m: Option<&ArgMatches>, config: &Config) {
     fill!(args, m, sheet, config.sheet.clone().map(Some));
+    fill!(args, m, encoding, config.encoding.map(Some));
     args.columns.clone_from(&config.columns);
 }
 
@@ -343,6 +357,7 @@ concurrency = 4
 max_attempts = 7
 timeout = 30
 sheet = "Klanten"
+encoding = "latin1"
 
 [columns]
 company_name = "Klantnaam"
@@ -369,6 +384,7 @@ PostalCode = "Postcode"
         assert_eq!(config.max_attempts, NonZeroU32::new(7));
         assert_eq!(config.timeout, Some(30));
         assert_eq!(config.sheet.as_deref(), Some("Klanten"));
+        assert_eq!(config.encoding, Some(TextEncoding::WINDOWS_1252));
         assert_eq!(
             config.columns,
             [
@@ -426,6 +442,10 @@ PostalCode = "Postcode"
                 "expected a positive number or `auto`",
             ),
             ("timeout = 0", "at least 1"),
+            (
+                "encoding = \"klingon\"",
+                "`encoding`: unknown encoding `klingon`",
+            ),
             ("[columns]\ncity = 3", "must be the header text in quotes"),
             (
                 "[columns]\ncity = \"Plaats\"\nstate = \"plaats\"",
@@ -461,6 +481,8 @@ PostalCode = "Postcode"
             "50",
             "--sheet",
             "Customers",
+            "--encoding",
+            "utf-16le",
         ]);
         apply_config(&mut cli, &matches, &config);
         let Command::Run(args) = &cli.command else {
@@ -478,6 +500,7 @@ PostalCode = "Postcode"
         assert_eq!(args.input_args.columns, config.columns);
         let options = args.input_args.options();
         assert_eq!(options.sheet.as_deref(), Some("Customers"));
+        assert_eq!(options.encoding, Some(TextEncoding::UTF_16LE), "flag");
     }
 
     #[test]
@@ -489,6 +512,10 @@ PostalCode = "Postcode"
             panic!("not validate")
         };
         assert_eq!(args.input_args.sheet.as_deref(), Some("Klanten"));
+        assert_eq!(
+            args.input_args.options().encoding,
+            Some(TextEncoding::WINDOWS_1252)
+        );
         assert_eq!(args.input_args.columns, config.columns);
         assert_eq!(args.connect.rate.get(), 120);
         assert_eq!(args.connect.cloud, Cloud::Usgov);
