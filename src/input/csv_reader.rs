@@ -133,9 +133,7 @@ impl CsvSource {
 /// Up to [`SAMPLE_BYTES`] from the start of `reader`.
 fn read_sample(reader: &mut impl Read) -> io::Result<Vec<u8>> {
     let mut sample = Vec::with_capacity(SAMPLE_BYTES);
-    reader
-        .take(SAMPLE_BYTES as u64)
-        .read_to_end(&mut sample)?;
+    reader.take(SAMPLE_BYTES as u64).read_to_end(&mut sample)?;
     Ok(sample)
 }
 

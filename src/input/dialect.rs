@@ -125,7 +125,11 @@ fn count_delimiters(text: &[u8], complete: bool) -> (Vec<[usize; 3]>, bool) {
 /// CSV text, if it isn't: an archive, a workbook, or binary data. `utf16`:
 /// the file is UTF-16 text, whose NUL bytes are expected (its decoded text
 /// is checked with [`binary_reason`] instead).
-pub(crate) fn not_csv_reason(sample: &[u8], extension: Option<&str>, utf16: bool) -> Option<String> {
+pub(crate) fn not_csv_reason(
+    sample: &[u8],
+    extension: Option<&str>,
+    utf16: bool,
+) -> Option<String> {
     let is_ods = extension.is_some_and(|e| e.eq_ignore_ascii_case("ods"));
     if sample.starts_with(b"PK\x03\x04") {
         // `.xlsx` and `.xlsm` files never get here: they are read as workbooks.

@@ -69,7 +69,8 @@ impl ResultsWriter {
     /// gets the header as with [`ResultsWriter::create`].
     ///
     /// The caller should first cut a torn last line; if the file still does
-    /// not end with a line break, one is added so new rows start on their own line.
+    /// not end with a line break, one is added so new rows start on their own
+    /// line (a CRLF file ending in a lone CR gets its LF).
     pub fn append(path: &Path, layout: &Layout, flush: FlushPolicy) -> Result<Self, ResultsError> {
         refuse_input_file(path, layout)?;
         let mut file = OpenOptions::new()
@@ -79,20 +80,21 @@ impl ResultsWriter {
             .open(path)
             .map_err(|e| io_error(path, e))?;
         let len = file.metadata().map_err(|e| io_error(path, e))?.len();
-        let mut needs_line_break = false;
+        let mut last = None;
         if len > 0 {
-            let mut last = [0u8; 1];
+            let mut byte = [0u8; 1];
             file.seek(SeekFrom::End(-1))
-                .and_then(|_| file.read_exact(&mut last))
+                .and_then(|_| file.read_exact(&mut byte))
                 .map_err(|e| io_error(path, e))?;
-            needs_line_break = !matches!(last[0], b'\n' | b'\r');
+            last = Some(byte[0]);
         }
-        let prefix: &[u8] = match (len, wants_bom(layout), layout.crlf) {
-            (0, true, _) => UTF8_BOM,
-            (0, false, _) => b"",
-            _ if !needs_line_break => b"",
-            (_, _, true) => b"\r\n",
-            (_, _, false) => b"\n",
+        let prefix: &[u8] = match (last, layout.crlf) {
+            (None, _) if wants_bom(layout) => UTF8_BOM,
+            (None, _) | (Some(b'\n'), _) | (Some(b'\r'), false) => b"",
+            // A CRLF cut after its CR: complete it.
+            (Some(b'\r'), true) => b"\n",
+            (Some(_), true) => b"\r\n",
+            (Some(_), false) => b"\n",
         };
         let mut writer = Self::new(file, prefix, path, layout, flush)?;
         if len == 0 {
@@ -380,7 +382,7 @@ mod tests {
         let (before, after) = ROW.split_at(ROW.find("Ann").unwrap());
         input.extend_from_slice(before.as_bytes());
         input.extend_from_slice(first_name);
-        input.extend_from_slice(after[3..].as_bytes());
+        input.extend_from_slice(&after.as_bytes()[3..]);
         input.extend_from_slice(newline.as_bytes());
         input
     }
@@ -412,8 +414,7 @@ mod tests {
 
     #[test]
     fn utf16_input_gives_utf8_results_with_a_bom_and_tabs() {
-        let input = format!("{HEADER}\r\n{}\r\n", ROW.replace("Ann", "Zoë"))
-            .replace(',', "\t");
+        let input = format!("{HEADER}\r\n{}\r\n", ROW.replace("Ann", "Zoë")).replace(',', "\t");
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(input.encode_utf16().flat_map(u16::to_le_bytes));
         let output = round_trip(utf16, &RowResult::new(Status::Valid));
@@ -443,7 +444,9 @@ mod tests {
         let mut writer =
             ResultsWriter::append(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
         assert!(reader.read_row(&mut row).unwrap());
-        writer.write(&row, &RowResult::new(Status::Created)).unwrap();
+        writer
+            .write(&row, &RowResult::new(Status::Created))
+            .unwrap();
         drop(writer);
         let mut writer =
             ResultsWriter::append(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
@@ -539,6 +542,27 @@ mod tests {
         assert_eq!(
             text(std::fs::read(&results_path).unwrap()),
             format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,,\n")
+        );
+    }
+
+    #[test]
+    fn append_after_a_lone_cr_completes_the_crlf() {
+        let dir = tempfile::tempdir().unwrap();
+        let input_path = dir.path().join("customers.csv");
+        let results_path = dir.path().join("results.csv");
+        std::fs::write(&input_path, format!("{HEADER}\r\n{ROW}\r\n")).unwrap();
+        std::fs::write(&results_path, format!("{HEADER},{RESULT_HEADER}\r")).unwrap();
+        let mut reader = InputReader::open(&input_path).unwrap();
+        let layout = reader.layout().clone();
+        let mut row = InputRow::new();
+        assert!(reader.read_row(&mut row).unwrap());
+        let mut writer =
+            ResultsWriter::append(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
+        writer.write(&row, &RowResult::new(Status::Valid)).unwrap();
+        writer.finish().unwrap();
+        assert_eq!(
+            text(std::fs::read(&results_path).unwrap()),
+            format!("{HEADER},{RESULT_HEADER}\r\n{ROW},valid,,,,,,,,,\r\n")
         );
     }
 
