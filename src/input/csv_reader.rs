@@ -186,21 +186,9 @@ impl<R: Read> Read for Tap<R> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
-    use std::path::PathBuf;
-
-    use crate::input::{InputError, InputOptions, InputReader, InputRow, TextEncoding};
+    use crate::input::test_support::{HEADER, ROW, file, read_all};
+    use crate::input::{InputError, InputOptions, InputReader, TextEncoding};
     use crate::validate::Field;
-
-    const HEADER: &str = "external_id,company_name,domain,email,culture,language,first_name,last_name,address_line1,city,postal_code,country";
-    const ROW: &str =
-        "CRM-1,Contoso Ltd,contoso,ap@contoso.example,en-US,en,Ann,Lee,1 Main St,Redmond,01234,US";
-
-    fn file(bytes: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("customers.csv");
-        std::fs::write(&path, bytes).unwrap();
-        (dir, path)
-    }
 
     fn open(path: &std::path::Path, encoding: Option<&str>) -> Result<InputReader, InputError> {
         let options = InputOptions {
@@ -208,15 +196,6 @@ mod tests {
             ..InputOptions::default()
         };
         InputReader::open_with(path, &options)
-    }
-
-    fn read_all(reader: &mut InputReader) -> Vec<InputRow> {
-        let mut rows = Vec::new();
-        let mut row = InputRow::new();
-        while reader.read_row(&mut row).unwrap() {
-            rows.push(row.clone());
-        }
-        rows
     }
 
     /// `text` as Windows-1252 (every character must have a byte there).

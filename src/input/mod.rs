@@ -18,6 +18,8 @@ mod layout;
 mod options;
 mod reader;
 mod row;
+#[cfg(test)]
+mod test_support;
 mod xlsx_reader;
 
 pub use dialect::{DELIMITERS, Dialect, UTF8_BOM};

@@ -176,30 +176,9 @@ fn abbreviate(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
+    use crate::input::test_support::{HEADER, ROW, file, read_all};
     use crate::validate::ProblemKind;
-
-    const HEADER: &str = "external_id,company_name,domain,email,culture,language,first_name,last_name,address_line1,city,postal_code,country";
-    const ROW: &str =
-        "CRM-1,Contoso Ltd,contoso,ap@contoso.example,en-US,en,Ann,Lee,1 Main St,Redmond,01234,US";
-
-    fn file(bytes: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("customers.csv");
-        std::fs::write(&path, bytes).unwrap();
-        (dir, path)
-    }
-
-    fn read_all(reader: &mut InputReader) -> Vec<InputRow> {
-        let mut rows = Vec::new();
-        let mut row = InputRow::new();
-        while reader.read_row(&mut row).unwrap() {
-            rows.push(row.clone());
-        }
-        rows
-    }
 
     fn open_err(bytes: impl AsRef<[u8]>) -> InputError {
         let (_dir, path) = file(bytes);

@@ -429,32 +429,11 @@ mod tests {
 
     #[test]
     fn append_to_results_of_a_transcoded_input_adds_no_second_bom() {
-        let dir = tempfile::tempdir().unwrap();
-        let input_path = dir.path().join("customers.csv");
-        let results_path = dir.path().join("results.csv");
         let mut input = input_with_first_name(b"J\xFCrgen", "\r\n");
         input.extend_from_slice(format!("{ROW}\r\n").as_bytes());
-        std::fs::write(&input_path, input).unwrap();
-        let mut reader = InputReader::open(&input_path).unwrap();
-        let layout = reader.layout().clone();
-        assert!(!layout.bom, "the input has no BOM");
-        let mut row = InputRow::new();
-        // An empty results file (killed before the header) gets the BOM.
-        std::fs::write(&results_path, b"").unwrap();
-        let mut writer =
-            ResultsWriter::append(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
-        assert!(reader.read_row(&mut row).unwrap());
-        writer
-            .write(&row, &RowResult::new(Status::Created))
-            .unwrap();
-        drop(writer);
-        let mut writer =
-            ResultsWriter::append(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
-        assert!(reader.read_row(&mut row).unwrap());
-        writer.write(&row, &RowResult::new(Status::Failed)).unwrap();
-        writer.finish().unwrap();
-
-        let output = std::fs::read(&results_path).unwrap();
+        // The first session finds an empty results file (killed before the
+        // header): it writes the BOM, the second one does not.
+        let output = two_sessions(&input, ResultsWriter::append);
         let body = output.strip_prefix(UTF8_BOM).expect("a BOM");
         assert_eq!(
             text(body.to_vec()),
@@ -475,18 +454,22 @@ mod tests {
         );
     }
 
-    #[test]
-    fn append_adds_rows_without_a_second_header() {
+    type Open = fn(&Path, &Layout, FlushPolicy) -> Result<ResultsWriter, ResultsError>;
+
+    /// Read `input`'s two rows; write the first as `created` with a writer
+    /// from `first` (on an empty results file), then append the second as
+    /// `failed`, as a resumed run does. The results file's bytes.
+    fn two_sessions(input: &[u8], first: Open) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let input_path = dir.path().join("customers.csv");
         let results_path = dir.path().join("results.csv");
-        std::fs::write(&input_path, format!("\u{feff}{HEADER}\n{ROW}\n{ROW}\n")).unwrap();
+        std::fs::write(&input_path, input).unwrap();
+        std::fs::write(&results_path, b"").unwrap();
         let mut reader = InputReader::open(&input_path).unwrap();
         let layout = reader.layout().clone();
         let mut row = InputRow::new();
 
-        let mut writer =
-            ResultsWriter::create(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
+        let mut writer = first(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
         assert!(reader.read_row(&mut row).unwrap());
         writer
             .write(&row, &RowResult::new(Status::Created))
@@ -499,8 +482,13 @@ mod tests {
         writer.write(&row, &RowResult::new(Status::Failed)).unwrap();
         assert_eq!(writer.rows(), 1);
         writer.finish().unwrap();
+        std::fs::read(&results_path).unwrap()
+    }
 
-        let output = std::fs::read(&results_path).unwrap();
+    #[test]
+    fn append_adds_rows_without_a_second_header() {
+        let input = format!("\u{feff}{HEADER}\n{ROW}\n{ROW}\n");
+        let output = two_sessions(input.as_bytes(), ResultsWriter::create);
         assert!(output.starts_with(UTF8_BOM));
         assert_eq!(
             text(output[UTF8_BOM.len()..].to_vec()),
@@ -524,13 +512,14 @@ mod tests {
         );
     }
 
-    #[test]
-    fn append_after_a_missing_line_break_starts_a_new_line() {
+    /// Append the input's first row to a results file holding `existing`;
+    /// the file's text afterwards.
+    fn append_first_row(input: &str, existing: &str) -> String {
         let dir = tempfile::tempdir().unwrap();
         let input_path = dir.path().join("customers.csv");
         let results_path = dir.path().join("results.csv");
-        std::fs::write(&input_path, format!("{HEADER}\n{ROW}\n")).unwrap();
-        std::fs::write(&results_path, format!("{HEADER},{RESULT_HEADER}")).unwrap();
+        std::fs::write(&input_path, input).unwrap();
+        std::fs::write(&results_path, existing).unwrap();
         let mut reader = InputReader::open(&input_path).unwrap();
         let layout = reader.layout().clone();
         let mut row = InputRow::new();
@@ -539,29 +528,27 @@ mod tests {
             ResultsWriter::append(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
         writer.write(&row, &RowResult::new(Status::Valid)).unwrap();
         writer.finish().unwrap();
+        text(std::fs::read(&results_path).unwrap())
+    }
+
+    #[test]
+    fn append_after_a_missing_line_break_starts_a_new_line() {
         assert_eq!(
-            text(std::fs::read(&results_path).unwrap()),
+            append_first_row(
+                &format!("{HEADER}\n{ROW}\n"),
+                &format!("{HEADER},{RESULT_HEADER}")
+            ),
             format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,,\n")
         );
     }
 
     #[test]
     fn append_after_a_lone_cr_completes_the_crlf() {
-        let dir = tempfile::tempdir().unwrap();
-        let input_path = dir.path().join("customers.csv");
-        let results_path = dir.path().join("results.csv");
-        std::fs::write(&input_path, format!("{HEADER}\r\n{ROW}\r\n")).unwrap();
-        std::fs::write(&results_path, format!("{HEADER},{RESULT_HEADER}\r")).unwrap();
-        let mut reader = InputReader::open(&input_path).unwrap();
-        let layout = reader.layout().clone();
-        let mut row = InputRow::new();
-        assert!(reader.read_row(&mut row).unwrap());
-        let mut writer =
-            ResultsWriter::append(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
-        writer.write(&row, &RowResult::new(Status::Valid)).unwrap();
-        writer.finish().unwrap();
         assert_eq!(
-            text(std::fs::read(&results_path).unwrap()),
+            append_first_row(
+                &format!("{HEADER}\r\n{ROW}\r\n"),
+                &format!("{HEADER},{RESULT_HEADER}\r")
+            ),
             format!("{HEADER},{RESULT_HEADER}\r\n{ROW},valid,,,,,,,,,\r\n")
         );
     }
