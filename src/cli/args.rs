@@ -127,7 +127,7 @@ const ONLINE: &str = "Online checks";
 /// Arguments of `pc-onboard validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Input file: CSV (`,` `;` or tab, UTF-8 with or without BOM) or .xlsx.
+    /// Input file: CSV (`,` `;` or tab; UTF-8, UTF-16 or Windows-1252) or .xlsx.
     pub input: PathBuf,
     /// Write the results CSV here (status `valid` or `invalid`, `error` lists every problem).
     #[arg(long, value_name = "FILE")]
