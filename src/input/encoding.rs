@@ -279,6 +279,13 @@ mod tests {
     }
 
     #[test]
+    fn a_sample_may_end_inside_a_character_but_a_file_may_not() {
+        assert!(reads_as_utf8(&b"caf\xC3"[..], true).unwrap());
+        assert!(!reads_as_utf8(&b"caf\xC3"[..], false).unwrap());
+        assert!(!reads_as_utf8(&b"caf\xE9 au lait"[..], true).unwrap());
+    }
+
+    #[test]
     fn a_byte_order_mark_wins_over_the_option() {
         for (bom, encoding) in [
             (&b"\xFF\xFEa\0"[..], TextEncoding::UTF_16LE),

@@ -241,3 +241,32 @@ fn resume_compares_a_windows_1252_input_with_its_utf8_results() {
     let error = prepare_resume(&results, &input, &options, &layout).unwrap_err();
     assert!(error.to_string().contains("row 2 of"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_and_resume_warn_once_and_keep_utf8_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("customers.csv");
+    let results = dir.path().join("results.csv");
+    std::fs::write(&input, windows_1252(&table(','))).unwrap();
+    let sb = sandbox(quiet()).await;
+    let notice = "customers.csv is not UTF-8: read as Windows-1252";
+    let out = run_against(&sb, &run_args(&input, &results, &["--rate", "60000"])).await;
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches(notice).count(), 1, "{stderr}");
+    let first = std::fs::read(&results).unwrap();
+    let r = Results::read(&results);
+    assert_eq!(r.column("status"), ["created", "invalid", "created"]);
+    assert_eq!(r.column("company_name")[0], "Société Générale");
+
+    // Resuming the finished file reads the input three times and keeps
+    // every row: nothing is sent again, nothing is cut.
+    let out = run_against(
+        &sb,
+        &run_args(&input, &results, &["--rate", "60000", "--resume"]),
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches(notice).count(), 1, "{stderr}");
+    assert_eq!(std::fs::read(&results).unwrap(), first, "{}", text(&out));
+}

@@ -35,6 +35,12 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
     let options = args.input_args.options();
     let mut reader = InputReader::open_with(&args.input, &options)?;
     let layout = reader.layout().clone();
+    // Re-reads (row count, resume) keep the encoding found here: no second
+    // whole-file check, no second warning about a guessed encoding.
+    let options = InputOptions {
+        encoding: Some(layout.encoding),
+        ..options
+    };
     let total_rows = match reader.known_row_count() {
         Some(rows) => rows,
         None => count_rows(&args.input, &options)?,
