@@ -359,7 +359,16 @@ mod tests {
 
     #[test]
     fn an_empty_file_is_empty() {
-        for bytes in [&b""[..], b"\xEF\xBB\xBF", b"\n\r\n\n", b"  \n \n"] {
+        let utf16_blank_lines = b"\xFF\xFE\r\0\n\0\n\0";
+        for bytes in [
+            &b""[..],
+            b"\xEF\xBB\xBF",
+            b"\xFF\xFE",
+            b"\xFE\xFF",
+            utf16_blank_lines,
+            b"\n\r\n\n",
+            b"  \n \n",
+        ] {
             let error = open_err(bytes);
             assert!(matches!(error, InputError::Empty { .. }), "{error:?}");
             assert!(
