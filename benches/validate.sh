@@ -14,7 +14,8 @@ echo "input: $rows rows, ${invalid}% invalid, $(du -h "$work/in.csv" | cut -f1)"
 measure() {
     local label=$1; shift
     /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2>"$work/stderr" || true
-    read -r secs kib < "$work/time"
+    # GNU time puts "Command exited with non-zero status 2" first when rows are invalid.
+    read -r secs kib < <(tail -n 1 "$work/time")
     printf '%-28s %8.2f s %8.1f MiB\n' "$label" "$secs" "$(echo "$kib / 1024" | bc -l)"
 }
 measure "validate --results" ./target/release/pc-onboard validate "$work/in.csv" --results "$work/out.csv"

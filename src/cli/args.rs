@@ -12,7 +12,7 @@ use clap::builder::PossibleValue;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, ValueEnum};
 
-use crate::input::InputOptions;
+use crate::input::{InputOptions, TextEncoding};
 use crate::partner_center::cloud::{Cloud, CloudEndpoints};
 use crate::pipeline::{Concurrency, RetryPolicy};
 use crate::sandbox::{
@@ -118,6 +118,11 @@ pub struct InputArgs {
     /// Worksheet of an .xlsx input (default: the first visible one).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Encoding of a CSV input: utf-8, windows-1252, utf-16le, utf-16be or
+    /// another WHATWG label (default: the byte order mark's, else UTF-8 if
+    /// the whole file is valid UTF-8, else Windows-1252, with a warning).
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<TextEncoding>,
     /// Header mapping from the config file's `[columns]` (not a flag).
     #[arg(skip)]
     pub columns: Vec<(Field, String)>,
@@ -128,6 +133,7 @@ impl InputArgs {
     pub fn options(&self) -> InputOptions {
         InputOptions {
             sheet: self.sheet.clone(),
+            encoding: self.encoding,
             columns: self.columns.clone(),
         }
     }
@@ -139,7 +145,7 @@ const ONLINE: &str = "Online checks";
 /// Arguments of `pc-onboard validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Input file: CSV (`,` `;` or tab, UTF-8 with or without BOM) or .xlsx.
+    /// Input file: CSV (`,` `;` or tab; UTF-8, UTF-16 or Windows-1252) or .xlsx.
     pub input: PathBuf,
     /// Write the results CSV here (status `valid` or `invalid`, `error` lists every problem).
     #[arg(long, value_name = "FILE")]

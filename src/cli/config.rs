@@ -10,6 +10,7 @@
 //! create_timeout = 180      # seconds per create call
 //! max_retry_wait = 600      # longest Retry-After honoured, in seconds
 //! # endpoint, authority: URLs; sheet: the worksheet of .xlsx inputs
+//! # encoding: of CSV inputs, e.g. "windows-1252" (default: detected)
 //!
 //! [columns]                 # your header -> field, wins over the aliases
 //! company_name = "Klantnaam"
@@ -30,7 +31,7 @@ use clap::parser::ValueSource;
 use serde::Deserialize;
 
 use super::{Cli, ConnectArgs, InputArgs};
-use crate::input::io_reason;
+use crate::input::{TextEncoding, io_reason};
 use crate::partner_center::cloud::Cloud;
 use crate::pipeline::Concurrency;
 use crate::validate::{Field, normalize_header};
@@ -63,6 +64,8 @@ pub struct Config {
     pub max_retry_wait: Option<u64>,
     /// `sheet`: the worksheet of `.xlsx` inputs.
     pub sheet: Option<String>,
+    /// `encoding`: the encoding of CSV inputs (like `--encoding`).
+    pub encoding: Option<TextEncoding>,
     /// `[columns]`: field → the header that holds it, in canonical field order.
     pub columns: Vec<(Field, String)>,
 }
@@ -111,6 +114,7 @@ struct RawConfig {
     #[serde(alias = "max-retry-wait")]
     max_retry_wait: Option<u64>,
     sheet: Option<String>,
+    encoding: Option<String>,
     #[serde(default)]
     columns: toml::Table,
 }
@@ -215,6 +219,14 @@ impl Config {
                 ));
             }
         }
+        let encoding = raw
+            .encoding
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| {
+                e.parse::<TextEncoding>()
+                    .map_err(|error| invalid(None, format!("`encoding`: {error}")))
+            })
+            .transpose()?;
         let columns = parse_columns(&raw.columns).map_err(|m| invalid(None, m))?;
         Ok(Config {
             path: path.to_owned(),
@@ -228,6 +240,7 @@ impl Config {
             create_timeout: raw.create_timeout,
             max_retry_wait: raw.max_retry_wait,
             sheet: raw.sheet.filter(|s| !s.trim().is_empty()),
+            encoding,
             columns,
         })
     }
@@ -303,9 +316,9 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Config>, Conf
 /// Fill `cli` from `config` where `matches` shows no flag and no environment variable.
 ///
 /// Every subcommand that connects takes the connection settings (cloud,
-/// endpoint, authority, rate, concurrency, max_attempts, timeouts, max_retry_wait);
-/// every
-/// subcommand that reads an input takes `sheet` and `[columns]`. Other
+/// endpoint, authority, rate, concurrency, max_attempts, timeouts,
+/// max_retry_wait); every subcommand that reads an input takes `sheet`,
+/// `encoding` and `[columns]`. Other
 /// subcommands ignore the config.
 pub fn apply_config(cli: &mut Cli, matches: &ArgMatches, config: &Config) {
     let m = matches.subcommand_matches(cli.command.name());
@@ -347,6 +360,7 @@ fn apply_connect(args: &mut ConnectArgs, m: Option<&ArgMatches>, config: &Config
 
 fn apply_input(args: &mut InputArgs, m: Option<&ArgMatches>, config: &Config) {
     fill!(args, m, sheet, config.sheet.clone().map(Some));
+    fill!(args, m, encoding, config.encoding.map(Some));
     args.columns.clone_from(&config.columns);
 }
 
@@ -363,6 +377,7 @@ concurrency = 4
 max_attempts = 7
 timeout = 30
 sheet = "Klanten"
+encoding = "latin1"
 
 [columns]
 company_name = "Klantnaam"
@@ -389,6 +404,7 @@ PostalCode = "Postcode"
         assert_eq!(config.max_attempts, NonZeroU32::new(7));
         assert_eq!(config.timeout, Some(30));
         assert_eq!(config.sheet.as_deref(), Some("Klanten"));
+        assert_eq!(config.encoding, Some(TextEncoding::WINDOWS_1252));
         assert_eq!(
             config.columns,
             [
@@ -446,6 +462,10 @@ PostalCode = "Postcode"
                 "expected a positive number or `auto`",
             ),
             ("timeout = 0", "at least 1"),
+            (
+                "encoding = \"klingon\"",
+                "`encoding`: unknown encoding `klingon`",
+            ),
             ("[columns]\ncity = 3", "must be the header text in quotes"),
             (
                 "[columns]\ncity = \"Plaats\"\nstate = \"plaats\"",
@@ -481,6 +501,8 @@ PostalCode = "Postcode"
             "50",
             "--sheet",
             "Customers",
+            "--encoding",
+            "utf-16le",
         ]);
         apply_config(&mut cli, &matches, &config);
         let Command::Run(args) = &cli.command else {
@@ -498,6 +520,7 @@ PostalCode = "Postcode"
         assert_eq!(args.input_args.columns, config.columns);
         let options = args.input_args.options();
         assert_eq!(options.sheet.as_deref(), Some("Customers"));
+        assert_eq!(options.encoding, Some(TextEncoding::UTF_16LE), "flag");
     }
 
     #[test]
@@ -509,6 +532,10 @@ PostalCode = "Postcode"
             panic!("not validate")
         };
         assert_eq!(args.input_args.sheet.as_deref(), Some("Klanten"));
+        assert_eq!(
+            args.input_args.options().encoding,
+            Some(TextEncoding::WINDOWS_1252)
+        );
         assert_eq!(args.input_args.columns, config.columns);
         assert_eq!(args.connect.rate.get(), 120);
         assert_eq!(args.connect.cloud, Cloud::Usgov);

@@ -121,8 +121,15 @@ fn count_delimiters(text: &[u8], complete: bool) -> (Vec<[usize; 3]>, bool) {
     (rows, crlf.unwrap_or(false))
 }
 
-/// Why `sample` (the start of a file named `path`) is not CSV text, if it isn't.
-pub(crate) fn not_csv_reason(sample: &[u8], extension: Option<&str>) -> Option<String> {
+/// Why `sample` (the start of a file with this `extension`, as read) is not
+/// CSV text, if it isn't: an archive, a workbook, or binary data. `utf16`:
+/// the file is UTF-16 text, whose NUL bytes are expected (its decoded text
+/// is checked with [`binary_reason`] instead).
+pub(crate) fn not_csv_reason(
+    sample: &[u8],
+    extension: Option<&str>,
+    utf16: bool,
+) -> Option<String> {
     let is_ods = extension.is_some_and(|e| e.eq_ignore_ascii_case("ods"));
     if sample.starts_with(b"PK\x03\x04") {
         // `.xlsx` and `.xlsm` files never get here: they are read as workbooks.
@@ -137,21 +144,43 @@ pub(crate) fn not_csv_reason(sample: &[u8], extension: Option<&str>) -> Option<S
             "it looks like an old Excel .xls workbook; save it as CSV UTF-8 or .xlsx".to_owned(),
         );
     }
-    if sample.starts_with(b"\xFF\xFE") || sample.starts_with(b"\xFE\xFF") {
-        return Some(
-            "it is UTF-16 text (Excel's \"Unicode Text\"); save it as CSV UTF-8".to_owned(),
-        );
-    }
     if sample.starts_with(b"\x1F\x8B") {
         return Some("it looks like a gzip archive; decompress it first".to_owned());
     }
-    let probe = &sample[..sample.len().min(BINARY_PROBE)];
-    if let Some(at) = probe.iter().position(|&b| b == 0) {
-        return Some(format!(
-            "it contains binary data (a NUL byte at offset {at}); expected UTF-8 text"
-        ));
+    if utf16 {
+        return None;
     }
-    None
+    binary_reason(sample)
+}
+
+/// Why `text` (the start of a file, as read or as decoded) is binary data:
+/// it holds a NUL byte in its first 8 KiB. Text whose every other byte is
+/// NUL is UTF-16 without a byte order mark, which `--encoding` reads.
+pub(crate) fn binary_reason(text: &[u8]) -> Option<String> {
+    let probe = &text[..text.len().min(BINARY_PROBE)];
+    let at = probe.iter().position(|&b| b == 0)?;
+    let nuls = |parity: usize| {
+        probe
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nuls(0), nuls(1));
+    let pairs = probe.len() / 2;
+    let utf16 = match (even, odd) {
+        (0, odd) if odd * 4 >= pairs * 3 => Some("utf-16le"),
+        (even, 0) if even * 4 >= pairs * 3 => Some("utf-16be"),
+        _ => None,
+    };
+    Some(match utf16 {
+        Some(label) => format!(
+            "it looks like UTF-16 text without a byte order mark (a NUL byte at offset {at}); \
+             read it with --encoding {label}"
+        ),
+        None => format!("it contains binary data (a NUL byte at offset {at}); expected UTF-8 text"),
+    })
 }
 
 #[cfg(test)]
@@ -210,11 +239,34 @@ mod tests {
     #[test]
     fn recognises_non_csv_content() {
         assert_eq!(
-            not_csv_reason(b"PK\x03\x04rest", Some("csv")).as_deref(),
+            not_csv_reason(b"PK\x03\x04rest", Some("csv"), false).as_deref(),
             Some("it looks like an Excel workbook; save as CSV or use .xlsx")
         );
-        assert!(not_csv_reason(b"a,b\n\0\0", None).is_some_and(|r| r.contains("NUL")));
-        assert!(not_csv_reason(b"\xFF\xFEa\0", None).is_some_and(|r| r.contains("UTF-16")));
-        assert_eq!(not_csv_reason(b"a,b\n1,2\n", None), None);
+        assert_eq!(
+            not_csv_reason(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", Some("csv"), false).as_deref(),
+            Some("it looks like an old Excel .xls workbook; save it as CSV UTF-8 or .xlsx")
+        );
+        assert!(not_csv_reason(b"a,b\n\0\0", None, false).is_some_and(|r| r.contains("NUL")));
+        assert_eq!(not_csv_reason(b"a,b\n1,2\n", None, false), None);
+    }
+
+    #[test]
+    fn utf16_text_is_not_binary_when_read_as_utf16() {
+        let utf16 = b"\xFF\xFEa\0,\0b\0\n\0";
+        assert_eq!(not_csv_reason(utf16, Some("csv"), true), None);
+        // A zip stays a zip whatever the encoding.
+        assert!(not_csv_reason(b"PK\x03\x04\0\0", None, true).is_some());
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_named_with_the_option_that_reads_it() {
+        let le: Vec<u8> = "name,city\n".bytes().flat_map(|b| [b, 0]).collect();
+        let reason = binary_reason(&le).unwrap();
+        assert!(reason.contains("--encoding utf-16le"), "{reason}");
+        let be: Vec<u8> = "name,city\n".bytes().flat_map(|b| [0, b]).collect();
+        let reason = binary_reason(&be).unwrap();
+        assert!(reason.contains("--encoding utf-16be"), "{reason}");
+        let reason = binary_reason(b"name,city\n\0\x01\x02\x03").unwrap();
+        assert!(reason.starts_with("it contains binary data"), "{reason}");
     }
 }

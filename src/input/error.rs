@@ -34,7 +34,8 @@ pub enum InputError {
         /// The input file.
         path: PathBuf,
     },
-    /// The content is not CSV text (binary data, a workbook, UTF-16 ...).
+    /// The content is not CSV text (binary data, a workbook, UTF-16 without
+    /// a byte order mark ...).
     #[error("{} is not a CSV file: {reason}", .path.display())]
     NotCsv {
         /// The input file.

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::dialect::Dialect;
+use super::encoding::TextEncoding;
 use super::error::{InputError, MissingColumn};
 use crate::validate::{Field, normalize_header};
 
@@ -40,6 +41,13 @@ pub struct Layout {
     pub delimiter: u8,
     /// Whether the file started with a UTF-8 byte order mark.
     pub bom: bool,
+    /// The encoding the file was read in (its rows are UTF-8 all the same).
+    /// UTF-8 for a workbook.
+    pub encoding: TextEncoding,
+    /// Whether [`Layout::encoding`] is a guess: the file is not valid UTF-8
+    /// and had no byte order mark and no `--encoding`, so it was read as
+    /// Windows-1252.
+    pub encoding_guessed: bool,
     /// Whether lines end with CRLF rather than LF.
     pub crlf: bool,
     /// The header row exactly as in the file (BOM stripped).
@@ -145,6 +153,8 @@ impl Layout {
             path: path.to_owned(),
             delimiter: dialect.delimiter,
             bom: dialect.bom,
+            encoding: TextEncoding::UTF_8,
+            encoding_guessed: false,
             crlf: dialect.crlf,
             headers,
             passthrough,

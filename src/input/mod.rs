@@ -1,7 +1,8 @@
 //! Reading input files: dialect detection, header matching, typed rows.
 //!
-//! [`InputReader::open`] sniffs a CSV file (UTF-8 BOM; `,` `;` or tab; CRLF
-//! or LF) or loads one worksheet of an `.xlsx` workbook (cells as the text
+//! [`InputReader::open`] sniffs a CSV file (its encoding: a BOM, else UTF-8
+//! if valid, else Windows-1252, transcoded to UTF-8 as it streams; then `,`
+//! `;` or tab; CRLF or LF) or loads one worksheet of an `.xlsx` workbook (cells as the text
 //! Excel shows), maps its header row to a [`Layout`] and then streams
 //! [`InputRow`]s, reusing one record buffer. Rows keep their bytes exactly
 //! for the results file; [`InputRow::fields`] reads the trimmed values of
@@ -11,14 +12,18 @@
 mod cell_text;
 mod csv_reader;
 mod dialect;
+mod encoding;
 mod error;
 mod layout;
 mod options;
 mod reader;
 mod row;
+#[cfg(test)]
+mod test_support;
 mod xlsx_reader;
 
 pub use dialect::{DELIMITERS, Dialect, UTF8_BOM};
+pub use encoding::{TextEncoding, UnknownEncoding};
 pub(crate) use error::io_reason;
 pub use error::{InputError, MissingColumn};
 

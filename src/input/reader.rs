@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::csv_reader::CsvSource;
 use super::dialect::Dialect;
+use super::encoding::TextEncoding;
 use super::error::InputError;
 use super::layout::{Layout, RESULT_COLUMNS};
 use super::options::InputOptions;
@@ -67,18 +68,20 @@ impl InputReader {
 
     /// Open `path` and map its header row. A `.xlsx` or `.xlsm` file is read
     /// as a workbook (`options.sheet`, else its first visible worksheet);
-    /// anything else as CSV, whose dialect is detected. Headers named in
+    /// anything else as CSV, whose encoding (unless `options.encoding` says)
+    /// and dialect are detected; a guessed encoding is logged as a warning. Headers named in
     /// `options.columns` map to their fields before the aliases are tried.
     ///
     /// Fails when the file cannot be read, is empty, is not CSV text or a
     /// readable workbook, lacks the sheet asked for, or its header lacks a
     /// required column or names one twice.
     pub fn open_with(path: &Path, options: &InputOptions) -> Result<InputReader, InputError> {
-        let (mut source, dialect, sheet) = if is_workbook_path(path) {
+        let (mut source, dialect, sheet, encoding) = if is_workbook_path(path) {
             let xlsx = XlsxSource::open(path, options.sheet.as_deref())?;
             let sheet = xlsx.sheet().to_owned();
-            // Results of a workbook are CSV: comma, no BOM, LF.
-            (Source::Xlsx(xlsx), Dialect::default(), Some(sheet))
+            // Results of a workbook are CSV: comma, no BOM, LF, UTF-8.
+            let utf8 = (TextEncoding::UTF_8, false);
+            (Source::Xlsx(xlsx), Dialect::default(), Some(sheet), utf8)
         } else {
             if let Some(sheet) = &options.sheet {
                 return Err(InputError::NotAWorkbook {
@@ -86,9 +89,11 @@ impl InputReader {
                     sheet: sheet.clone(),
                 });
             }
-            let csv = CsvSource::open(path)?;
+            let csv = CsvSource::open(path, options.encoding)?;
             let dialect = csv.dialect();
-            (Source::Csv(csv), dialect, None)
+            let detected = csv.encoding();
+            let encoding = (detected.encoding, detected.guessed);
+            (Source::Csv(csv), dialect, None, encoding)
         };
         let mut header = InputRow::new();
         if !source.read_record(&mut header)? {
@@ -119,6 +124,7 @@ impl InputReader {
         }
         let mut layout = Layout::from_headers_with(path, header.record, dialect, &options.columns)?;
         layout.sheet = sheet;
+        (layout.encoding, layout.encoding_guessed) = encoding;
         Ok(InputReader { source, layout })
     }
 
@@ -170,30 +176,9 @@ fn abbreviate(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
+    use crate::input::test_support::{HEADER, ROW, file, read_all};
     use crate::validate::ProblemKind;
-
-    const HEADER: &str = "external_id,company_name,domain,email,culture,language,first_name,last_name,address_line1,city,postal_code,country";
-    const ROW: &str =
-        "CRM-1,Contoso Ltd,contoso,ap@contoso.example,en-US,en,Ann,Lee,1 Main St,Redmond,01234,US";
-
-    fn file(bytes: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("customers.csv");
-        std::fs::write(&path, bytes).unwrap();
-        (dir, path)
-    }
-
-    fn read_all(reader: &mut InputReader) -> Vec<InputRow> {
-        let mut rows = Vec::new();
-        let mut row = InputRow::new();
-        while reader.read_row(&mut row).unwrap() {
-            rows.push(row.clone());
-        }
-        rows
-    }
 
     fn open_err(bytes: impl AsRef<[u8]>) -> InputError {
         let (_dir, path) = file(bytes);
@@ -374,7 +359,16 @@ mod tests {
 
     #[test]
     fn an_empty_file_is_empty() {
-        for bytes in [&b""[..], b"\xEF\xBB\xBF", b"\n\r\n\n", b"  \n \n"] {
+        let utf16_blank_lines = b"\xFF\xFE\r\0\n\0\n\0";
+        for bytes in [
+            &b""[..],
+            b"\xEF\xBB\xBF",
+            b"\xFF\xFE",
+            b"\xFE\xFF",
+            utf16_blank_lines,
+            b"\n\r\n\n",
+            b"  \n \n",
+        ] {
             let error = open_err(bytes);
             assert!(matches!(error, InputError::Empty { .. }), "{error:?}");
             assert!(
@@ -459,8 +453,17 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
     }
 
+    /// Open `path` with `--encoding utf-8`.
+    fn open_as_utf8(path: &Path) -> InputReader {
+        let options = InputOptions {
+            encoding: Some(TextEncoding::UTF_8),
+            ..InputOptions::default()
+        };
+        InputReader::open_with(path, &options).unwrap()
+    }
+
     #[test]
-    fn invalid_utf8_is_a_field_problem_and_reads_as_empty() {
+    fn invalid_utf8_read_as_utf8_is_a_field_problem_and_reads_as_empty() {
         let mut text = format!("{HEADER}\n").into_bytes();
         text.extend_from_slice(&ROW.replace("Redmond", "M\u{fc}nchen").into_bytes());
         let latin1 = ROW.as_bytes().to_vec();
@@ -471,7 +474,7 @@ mod tests {
         text.push(b'\n');
         text.extend_from_slice(&row);
         let (_dir, path) = file(text);
-        let mut reader = InputReader::open(&path).unwrap();
+        let mut reader = open_as_utf8(&path);
         let rows = read_all(&mut reader);
         let (fields, problems) = rows[0].fields(reader.layout());
         assert_eq!(fields.get(Field::City), "München");
@@ -483,7 +486,8 @@ mod tests {
         assert_eq!(problems[0].field, Field::City);
         assert_eq!(
             problems[0].message,
-            "city is not valid UTF-8 (save the file as UTF-8; it looks like Latin-1/Windows-1252)"
+            "city is not valid UTF-8 (save the file as UTF-8, or read it with --encoding \
+             windows-1252 if it is Latin-1/Windows-1252)"
         );
         assert_eq!(&rows[1].record[9], b"M\xFCnchen");
     }
@@ -498,7 +502,7 @@ mod tests {
         text.extend_from_slice(b"Redmond\xC3,\xA901234");
         text.extend_from_slice(&ROW.as_bytes()[at + "Redmond,01234".len()..]);
         let (_dir, path) = file(text);
-        let mut reader = InputReader::open(&path).unwrap();
+        let mut reader = open_as_utf8(&path);
         let rows = read_all(&mut reader);
         let (fields, problems) = rows[0].fields(reader.layout());
         let fields_with_problems: Vec<Field> = problems.iter().map(|p| p.field).collect();

@@ -72,8 +72,9 @@ impl InputRow {
     }
 
     /// The trimmed values of the known fields, and the problems found reading
-    /// them: a value that is not valid UTF-8 (it reads as empty), and values
-    /// beyond the header's last column.
+    /// them: a value that is not valid UTF-8 (it reads as empty; only a file
+    /// read with `--encoding utf-8` has one), and values beyond the header's
+    /// last column.
     pub fn fields<'a>(&'a self, layout: &Layout) -> (CustomerFields<'a>, Vec<Problem>) {
         let mut fields = CustomerFields::new();
         let mut problems = Vec::new();
@@ -106,8 +107,8 @@ impl InputRow {
                     field,
                     kind: ProblemKind::Invalid,
                     message: format!(
-                        "{field} is not valid UTF-8 (save the file as UTF-8; it looks like \
-                         Latin-1/Windows-1252)"
+                        "{field} is not valid UTF-8 (save the file as UTF-8, or read it with \
+                         --encoding windows-1252 if it is Latin-1/Windows-1252)"
                     ),
                 }),
             }

@@ -115,13 +115,13 @@ pub fn prepare_resume(
             ),
         });
     }
-    let mut keep_end = reader.position().byte();
+    let mut keep_end = record_end(&reader, body);
     let status_col = layout.passthrough.len();
     let mut input_reader = InputReader::open_with(input, options)?;
     let mut input_row = InputRow::new();
     let mut kept = 0u64;
     while let Ok(true) = reader.read_byte_record(&mut record) {
-        let end = reader.position().byte();
+        let end = record_end(&reader, body);
         let terminated = end > 0 && matches!(body.get(end as usize - 1), Some(b'\n' | b'\r'));
         if record.len() != expected_width || !terminated {
             break; // torn
@@ -162,6 +162,16 @@ pub fn prepare_resume(
         kept_rows: kept,
         truncated_bytes,
     })
+}
+
+/// Where the record just read ends, its line break included: csv stops
+/// after the CR of a CRLF, whose LF belongs to this record too.
+fn record_end(reader: &csv::Reader<&[u8]>, body: &[u8]) -> u64 {
+    let end = reader.position().byte();
+    let crlf = end > 0
+        && body.get(end as usize - 1) == Some(&b'\r')
+        && body.get(end as usize) == Some(&b'\n');
+    end + u64::from(crlf)
 }
 
 fn header_matches(record: &csv::ByteRecord, layout: &Layout) -> bool {

@@ -53,11 +53,12 @@ pub struct ResultsWriter {
 impl ResultsWriter {
     /// Create (or truncate) `path` and write the header: the input's
     /// pass-through headers byte for byte, then [`RESULT_COLUMNS`], in the
-    /// input's dialect (a UTF-8 BOM first if the input had one).
+    /// input's dialect, in UTF-8 (a UTF-8 BOM first if the input had one or
+    /// was in another encoding, so that Excel reads the results as UTF-8).
     pub fn create(path: &Path, layout: &Layout, flush: FlushPolicy) -> Result<Self, ResultsError> {
         refuse_input_file(path, layout)?;
         let file = File::create(path).map_err(|e| io_error(path, e))?;
-        let bom = if layout.bom { UTF8_BOM } else { b"" };
+        let bom = if wants_bom(layout) { UTF8_BOM } else { b"" };
         let mut writer = Self::new(file, bom, path, layout, flush)?;
         writer.write_header(layout)?;
         Ok(writer)
@@ -68,7 +69,8 @@ impl ResultsWriter {
     /// gets the header as with [`ResultsWriter::create`].
     ///
     /// The caller should first cut a torn last line; if the file still does
-    /// not end with a line break, one is added so new rows start on their own line.
+    /// not end with a line break, one is added so new rows start on their own
+    /// line (a CRLF file ending in a lone CR gets its LF).
     pub fn append(path: &Path, layout: &Layout, flush: FlushPolicy) -> Result<Self, ResultsError> {
         refuse_input_file(path, layout)?;
         let mut file = OpenOptions::new()
@@ -78,20 +80,21 @@ impl ResultsWriter {
             .open(path)
             .map_err(|e| io_error(path, e))?;
         let len = file.metadata().map_err(|e| io_error(path, e))?.len();
-        let mut needs_line_break = false;
+        let mut last = None;
         if len > 0 {
-            let mut last = [0u8; 1];
+            let mut byte = [0u8; 1];
             file.seek(SeekFrom::End(-1))
-                .and_then(|_| file.read_exact(&mut last))
+                .and_then(|_| file.read_exact(&mut byte))
                 .map_err(|e| io_error(path, e))?;
-            needs_line_break = !matches!(last[0], b'\n' | b'\r');
+            last = Some(byte[0]);
         }
-        let prefix: &[u8] = match (len, layout.bom, layout.crlf) {
-            (0, true, _) => UTF8_BOM,
-            (0, false, _) => b"",
-            _ if !needs_line_break => b"",
-            (_, _, true) => b"\r\n",
-            (_, _, false) => b"\n",
+        let prefix: &[u8] = match (last, layout.crlf) {
+            (None, _) if wants_bom(layout) => UTF8_BOM,
+            (None, _) | (Some(b'\n'), _) | (Some(b'\r'), false) => b"",
+            // A CRLF cut after its CR: complete it.
+            (Some(b'\r'), true) => b"\n",
+            (Some(_), true) => b"\r\n",
+            (Some(_), false) => b"\n",
         };
         let mut writer = Self::new(file, prefix, path, layout, flush)?;
         if len == 0 {
@@ -212,6 +215,13 @@ fn io_error(path: &Path, error: io::Error) -> ResultsError {
     }
 }
 
+/// Whether the results start with a UTF-8 BOM: when the input did, or was
+/// read in another encoding (rows are transcoded, so the results are UTF-8,
+/// which Excel only recognises by its BOM).
+fn wants_bom(layout: &Layout) -> bool {
+    layout.bom || !layout.encoding.is_utf8()
+}
+
 /// Writing the results over the input would truncate it while it is read.
 fn refuse_input_file(path: &Path, layout: &Layout) -> Result<(), ResultsError> {
     let same = match (path.canonicalize(), layout.path.canonicalize()) {
@@ -230,7 +240,7 @@ fn refuse_input_file(path: &Path, layout: &Layout) -> Result<(), ResultsError> {
 #[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
 mod tests {
     use super::*;
-    use crate::input::InputReader;
+    use crate::input::{InputOptions, InputReader, TextEncoding};
     use crate::results::Status;
 
     const HEADER: &str = "external_id,company_name,domain,email,culture,language,first_name,last_name,address_line1,postal_code,country";
@@ -239,11 +249,20 @@ mod tests {
 
     /// Read `input` and write every row with `result`; the results file's bytes.
     fn round_trip(input: impl AsRef<[u8]>, result: &RowResult) -> Vec<u8> {
+        round_trip_with(input, result, &InputOptions::default())
+    }
+
+    /// [`round_trip`], reading the input with `options`.
+    fn round_trip_with(
+        input: impl AsRef<[u8]>,
+        result: &RowResult,
+        options: &InputOptions,
+    ) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let input_path = dir.path().join("customers.csv");
         let results_path = dir.path().join("results.csv");
         std::fs::write(&input_path, input).unwrap();
-        let mut reader = InputReader::open(&input_path).unwrap();
+        let mut reader = InputReader::open_with(&input_path, options).unwrap();
         let layout = reader.layout().clone();
         let mut writer =
             ResultsWriter::create(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
@@ -357,17 +376,72 @@ mod tests {
         );
     }
 
-    #[test]
-    fn invalid_utf8_passes_through_unchanged() {
-        let mut input = format!("{HEADER}\n").into_bytes();
+    /// The input with `Ann` replaced by `first_name`'s bytes.
+    fn input_with_first_name(first_name: &[u8], newline: &str) -> Vec<u8> {
+        let mut input = format!("{HEADER}{newline}").into_bytes();
         let (before, after) = ROW.split_at(ROW.find("Ann").unwrap());
         input.extend_from_slice(before.as_bytes());
-        input.extend_from_slice(b"J\xFCrgen");
+        input.extend_from_slice(first_name);
         input.extend_from_slice(&after.as_bytes()[3..]);
-        input.push(b'\n');
-        let output = round_trip(input, &RowResult::new(Status::Invalid));
+        input.extend_from_slice(newline.as_bytes());
+        input
+    }
+
+    #[test]
+    fn invalid_utf8_read_as_utf8_passes_through_unchanged() {
+        let input = input_with_first_name(b"J\xFCrgen", "\n");
+        let options = InputOptions {
+            encoding: Some(TextEncoding::UTF_8),
+            ..InputOptions::default()
+        };
+        let output = round_trip_with(input, &RowResult::new(Status::Invalid), &options);
+        assert!(!output.starts_with(UTF8_BOM));
         let needle = b",J\xFCrgen,Lee,";
         assert!(output.windows(needle.len()).any(|w| w == needle));
+    }
+
+    #[test]
+    fn windows_1252_input_gives_utf8_results_with_a_bom() {
+        let input = input_with_first_name(b"J\xFCrgen \x80\xDF", "\r\n");
+        let output = round_trip(input, &RowResult::new(Status::Valid));
+        let body = output.strip_prefix(UTF8_BOM).expect("a BOM");
+        let expected = format!(
+            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,\r\n",
+            ROW.replace("Ann", "Jürgen €ß")
+        );
+        assert_eq!(text(body.to_vec()), expected);
+    }
+
+    #[test]
+    fn utf16_input_gives_utf8_results_with_a_bom_and_tabs() {
+        let input = format!("{HEADER}\r\n{}\r\n", ROW.replace("Ann", "Zoë")).replace(',', "\t");
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(input.encode_utf16().flat_map(u16::to_le_bytes));
+        let output = round_trip(utf16, &RowResult::new(Status::Valid));
+        let body = output.strip_prefix(UTF8_BOM).expect("a BOM");
+        let expected = format!(
+            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,\r\n",
+            ROW.replace("Ann", "Zoë")
+        )
+        .replace(',', "\t");
+        assert_eq!(text(body.to_vec()), expected);
+    }
+
+    #[test]
+    fn append_to_results_of_a_transcoded_input_adds_no_second_bom() {
+        let mut input = input_with_first_name(b"J\xFCrgen", "\r\n");
+        input.extend_from_slice(format!("{ROW}\r\n").as_bytes());
+        // The first session finds an empty results file (killed before the
+        // header): it writes the BOM, the second one does not.
+        let output = two_sessions(&input, ResultsWriter::append);
+        let body = output.strip_prefix(UTF8_BOM).expect("a BOM");
+        assert_eq!(
+            text(body.to_vec()),
+            format!(
+                "{HEADER},{RESULT_HEADER}\r\n{},created,,,,,,,,,\r\n{ROW},failed,,,,,,,,,\r\n",
+                ROW.replace("Ann", "Jürgen")
+            )
+        );
     }
 
     #[test]
@@ -380,18 +454,22 @@ mod tests {
         );
     }
 
-    #[test]
-    fn append_adds_rows_without_a_second_header() {
+    type Open = fn(&Path, &Layout, FlushPolicy) -> Result<ResultsWriter, ResultsError>;
+
+    /// Read `input`'s two rows; write the first as `created` with a writer
+    /// from `first` (on an empty results file), then append the second as
+    /// `failed`, as a resumed run does. The results file's bytes.
+    fn two_sessions(input: &[u8], first: Open) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let input_path = dir.path().join("customers.csv");
         let results_path = dir.path().join("results.csv");
-        std::fs::write(&input_path, format!("\u{feff}{HEADER}\n{ROW}\n{ROW}\n")).unwrap();
+        std::fs::write(&input_path, input).unwrap();
+        std::fs::write(&results_path, b"").unwrap();
         let mut reader = InputReader::open(&input_path).unwrap();
         let layout = reader.layout().clone();
         let mut row = InputRow::new();
 
-        let mut writer =
-            ResultsWriter::create(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
+        let mut writer = first(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
         assert!(reader.read_row(&mut row).unwrap());
         writer
             .write(&row, &RowResult::new(Status::Created))
@@ -404,8 +482,13 @@ mod tests {
         writer.write(&row, &RowResult::new(Status::Failed)).unwrap();
         assert_eq!(writer.rows(), 1);
         writer.finish().unwrap();
+        std::fs::read(&results_path).unwrap()
+    }
 
-        let output = std::fs::read(&results_path).unwrap();
+    #[test]
+    fn append_adds_rows_without_a_second_header() {
+        let input = format!("\u{feff}{HEADER}\n{ROW}\n{ROW}\n");
+        let output = two_sessions(input.as_bytes(), ResultsWriter::create);
         assert!(output.starts_with(UTF8_BOM));
         assert_eq!(
             text(output[UTF8_BOM.len()..].to_vec()),
@@ -429,13 +512,14 @@ mod tests {
         );
     }
 
-    #[test]
-    fn append_after_a_missing_line_break_starts_a_new_line() {
+    /// Append the input's first row to a results file holding `existing`;
+    /// the file's text afterwards.
+    fn append_first_row(input: &str, existing: &str) -> String {
         let dir = tempfile::tempdir().unwrap();
         let input_path = dir.path().join("customers.csv");
         let results_path = dir.path().join("results.csv");
-        std::fs::write(&input_path, format!("{HEADER}\n{ROW}\n")).unwrap();
-        std::fs::write(&results_path, format!("{HEADER},{RESULT_HEADER}")).unwrap();
+        std::fs::write(&input_path, input).unwrap();
+        std::fs::write(&results_path, existing).unwrap();
         let mut reader = InputReader::open(&input_path).unwrap();
         let layout = reader.layout().clone();
         let mut row = InputRow::new();
@@ -444,9 +528,28 @@ mod tests {
             ResultsWriter::append(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
         writer.write(&row, &RowResult::new(Status::Valid)).unwrap();
         writer.finish().unwrap();
+        text(std::fs::read(&results_path).unwrap())
+    }
+
+    #[test]
+    fn append_after_a_missing_line_break_starts_a_new_line() {
         assert_eq!(
-            text(std::fs::read(&results_path).unwrap()),
+            append_first_row(
+                &format!("{HEADER}\n{ROW}\n"),
+                &format!("{HEADER},{RESULT_HEADER}")
+            ),
             format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,,\n")
+        );
+    }
+
+    #[test]
+    fn append_after_a_lone_cr_completes_the_crlf() {
+        assert_eq!(
+            append_first_row(
+                &format!("{HEADER}\r\n{ROW}\r\n"),
+                &format!("{HEADER},{RESULT_HEADER}\r")
+            ),
+            format!("{HEADER},{RESULT_HEADER}\r\n{ROW},valid,,,,,,,,,\r\n")
         );
     }
 

@@ -154,6 +154,12 @@ fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
     let options = args.input_args.options();
     let reader = InputReader::open_with(&args.input, &options)?;
     let layout = reader.layout().clone();
+    // Re-reads (row count, resume) keep the encoding found here: no second
+    // whole-file check, no second warning about a guessed encoding.
+    let options = InputOptions {
+        encoding: Some(layout.encoding),
+        ..options
+    };
     let total_rows = match reader.known_row_count() {
         Some(rows) => rows,
         None => count_rows(&args.input, &options)?,

@@ -1,0 +1,348 @@
+//! The character encoding of a CSV input: taken from a byte order mark or
+//! `--encoding`, else UTF-8 when the whole file is valid UTF-8, else guessed
+//! as Windows-1252 (Excel's "CSV (Comma delimited)" on a Western Windows);
+//! and the reader that transcodes it to UTF-8 as it streams.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Cursor, Read, Seek, SeekFrom};
+use std::str::FromStr;
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs_io::DecodeReaderBytesBuilder;
+
+/// How much is read at a time when checking a whole file for UTF-8.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// A character encoding an input file is read in (any WHATWG encoding
+/// label: `utf-8`, `windows-1252`, `latin1`, `utf-16le`, `shift_jis` ...).
+/// Rows are always handed out as UTF-8.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TextEncoding(&'static Encoding);
+
+impl TextEncoding {
+    /// UTF-8, the default and what every result is written in.
+    pub const UTF_8: TextEncoding = TextEncoding(UTF_8);
+    /// Windows-1252 (also the meaning of the labels `latin1` and
+    /// `iso-8859-1`): Excel's "CSV (Comma delimited)" on a Western Windows.
+    pub const WINDOWS_1252: TextEncoding = TextEncoding(WINDOWS_1252);
+    /// UTF-16 little endian: Excel's "Unicode Text" (with a BOM).
+    pub const UTF_16LE: TextEncoding = TextEncoding(UTF_16LE);
+    /// UTF-16 big endian.
+    pub const UTF_16BE: TextEncoding = TextEncoding(UTF_16BE);
+
+    /// The encoding's canonical name (`UTF-8`, `windows-1252`, `UTF-16LE`).
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+
+    /// Whether this is UTF-8, read without transcoding.
+    pub fn is_utf8(self) -> bool {
+        self.0 == UTF_8
+    }
+
+    /// Whether this is UTF-16 (either byte order), whose text holds NUL bytes.
+    pub fn is_utf16(self) -> bool {
+        self.0 == UTF_16LE || self.0 == UTF_16BE
+    }
+}
+
+impl Default for TextEncoding {
+    fn default() -> Self {
+        TextEncoding::UTF_8
+    }
+}
+
+impl fmt::Display for TextEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl fmt::Debug for TextEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TextEncoding({})", self.name())
+    }
+}
+
+/// An `--encoding` value that names no encoding.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown encoding `{label}`: expected an encoding label such as utf-8, windows-1252, \
+     utf-16le, utf-16be or iso-8859-15"
+)]
+pub struct UnknownEncoding {
+    /// The label given.
+    pub label: String,
+}
+
+impl FromStr for TextEncoding {
+    type Err = UnknownEncoding;
+
+    /// Any WHATWG label, ignoring case and surrounding spaces (`latin1` is
+    /// Windows-1252, `utf-16` is UTF-16LE). Labels of the "replacement"
+    /// encoding (`iso-2022-kr` ...) are refused: they decode to nothing.
+    fn from_str(label: &str) -> Result<Self, Self::Err> {
+        Encoding::for_label_no_replacement(label.trim().as_bytes())
+            .map(TextEncoding)
+            .ok_or_else(|| UnknownEncoding {
+                label: label.to_owned(),
+            })
+    }
+}
+
+/// The encoding a file is read in, and how it was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Detected {
+    pub(crate) encoding: TextEncoding,
+    /// Read as Windows-1252 because it is not UTF-8, with no BOM and no
+    /// `--encoding` to say otherwise.
+    pub(crate) guessed: bool,
+}
+
+/// Decide the encoding of a file that starts with `sample` and continues in
+/// `rest` (read on from the end of `sample`, and left there again).
+///
+/// A byte order mark wins; then `chosen` (`--encoding`); then UTF-8 when the
+/// whole file is valid UTF-8; else Windows-1252. The whole-file check reads
+/// the file once more in constant memory; a pipe or other non-regular file
+/// cannot be read twice, so there only `sample` is checked.
+pub(crate) fn detect(
+    sample: &[u8],
+    rest: &mut File,
+    chosen: Option<TextEncoding>,
+) -> io::Result<Detected> {
+    let known = |encoding| Detected {
+        encoding,
+        guessed: false,
+    };
+    if let Some((encoding, _)) = Encoding::for_bom(sample) {
+        return Ok(known(TextEncoding(encoding)));
+    }
+    if let Some(encoding) = chosen {
+        return Ok(known(encoding));
+    }
+    let regular = rest.metadata().map(|m| m.is_file()).unwrap_or(false);
+    let utf8 = if regular {
+        let valid = reads_as_utf8(Cursor::new(sample).chain(&mut *rest), false)?;
+        rest.seek(SeekFrom::Start(sample.len() as u64))?;
+        valid
+    } else {
+        reads_as_utf8(sample, true)?
+    };
+    Ok(if utf8 {
+        known(TextEncoding::UTF_8)
+    } else {
+        Detected {
+            encoding: TextEncoding::WINDOWS_1252,
+            guessed: true,
+        }
+    })
+}
+
+/// Whether everything `reader` yields is UTF-8, reading it in chunks.
+/// `cut_end`: the text may end in the middle of a character (a sample).
+fn reads_as_utf8(mut reader: impl Read, cut_end: bool) -> io::Result<bool> {
+    let mut buffer = vec![0u8; CHUNK_BYTES];
+    // Bytes of a character cut by the last chunk's end, moved to the front.
+    let mut carried = 0;
+    loop {
+        let read = match reader.read(&mut buffer[carried..]) {
+            Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if read == 0 {
+            return Ok(carried == 0 || cut_end);
+        }
+        let filled = carried + read;
+        carried = match std::str::from_utf8(&buffer[..filled]) {
+            Ok(_) => 0,
+            // An incomplete character at the end: complete it with the next chunk.
+            Err(error) if error.error_len().is_none() => {
+                let valid = error.valid_up_to();
+                buffer.copy_within(valid..filled, 0);
+                filled - valid
+            }
+            Err(_) => return Ok(false),
+        };
+    }
+}
+
+/// The text of `sample` followed by `rest`, as UTF-8: the bytes themselves
+/// for UTF-8 (invalid sequences stay, to be reported per value), else
+/// transcoded as they stream (the BOM removed, malformed sequences replaced
+/// by U+FFFD). Line breaks stay line breaks, so line numbers hold.
+pub(crate) fn utf8_text(
+    encoding: TextEncoding,
+    sample: Vec<u8>,
+    rest: File,
+) -> Box<dyn Read + Send> {
+    let raw = Cursor::new(sample).chain(rest);
+    if encoding.is_utf8() {
+        return Box::new(raw);
+    }
+    // An explicit encoding: no BOM sniffing (`detect` did it); the decoder
+    // removes this encoding's own BOM.
+    Box::new(
+        DecodeReaderBytesBuilder::new()
+            .encoding(Some(encoding.0))
+            .build(raw),
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn temp_file(bytes: &[u8]) -> (tempfile::NamedTempFile, File) {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(bytes).unwrap();
+        let handle = File::open(file.path()).unwrap();
+        (file, handle)
+    }
+
+    /// `detect` as `CsvSource::open` calls it: the first `sample_len` bytes
+    /// already read; the file must be left just after them.
+    fn detect_in(bytes: &[u8], sample_len: usize, chosen: Option<TextEncoding>) -> Detected {
+        let (_guard, mut file) = temp_file(bytes);
+        let sample_len = sample_len.min(bytes.len());
+        file.seek(SeekFrom::Start(sample_len as u64)).unwrap();
+        let detected = detect(&bytes[..sample_len], &mut file, chosen).unwrap();
+        assert_eq!(file.stream_position().unwrap(), sample_len as u64);
+        detected
+    }
+
+    #[test]
+    fn labels_name_encodings_ignoring_case() {
+        let parse = |label: &str| label.parse::<TextEncoding>().unwrap();
+        assert_eq!(parse("utf-8"), TextEncoding::UTF_8);
+        assert_eq!(parse(" Windows-1252 "), TextEncoding::WINDOWS_1252);
+        assert_eq!(parse("latin1"), TextEncoding::WINDOWS_1252);
+        assert_eq!(parse("UTF-16"), TextEncoding::UTF_16LE);
+        assert_eq!(parse("utf-16be"), TextEncoding::UTF_16BE);
+        assert_eq!(parse("iso-8859-15").name(), "ISO-8859-15");
+    }
+
+    #[test]
+    fn unknown_and_replacement_labels_are_refused_with_examples() {
+        for label in ["klingon", "iso-2022-kr", ""] {
+            let error = label.parse::<TextEncoding>().unwrap_err();
+            assert_eq!(error.label, label);
+            let message = error.to_string();
+            assert!(message.contains("windows-1252"), "{message}");
+        }
+    }
+
+    #[test]
+    fn valid_utf8_is_utf8_and_not_guessed() {
+        let detected = detect_in("name\nZoë,Straße\n".as_bytes(), 4, None);
+        assert_eq!(detected.encoding, TextEncoding::UTF_8);
+        assert!(!detected.guessed);
+    }
+
+    #[test]
+    fn invalid_utf8_is_guessed_as_windows_1252() {
+        let detected = detect_in(b"name\nZo\xEB\n", 64, None);
+        assert_eq!(detected.encoding, TextEncoding::WINDOWS_1252);
+        assert!(detected.guessed);
+    }
+
+    #[test]
+    fn an_invalid_byte_past_the_sample_decides_for_windows_1252() {
+        let mut bytes = "a,b\n".repeat(50_000).into_bytes();
+        bytes.extend_from_slice(b"Caf\xE9,x\n");
+        let detected = detect_in(&bytes, 64 * 1024, None);
+        assert_eq!(detected.encoding, TextEncoding::WINDOWS_1252);
+    }
+
+    #[test]
+    fn a_character_cut_by_a_chunk_boundary_is_still_utf8() {
+        // `é` (C3 A9) straddles the sample's end and every chunk's end.
+        for at in [CHUNK_BYTES - 1, 2 * CHUNK_BYTES - 1] {
+            let mut bytes = vec![b'a'; at];
+            bytes.extend_from_slice("é€\n".as_bytes());
+            bytes.extend(std::iter::repeat_n(b'b', 1000));
+            assert_eq!(
+                detect_in(&bytes, CHUNK_BYTES, None).encoding,
+                TextEncoding::UTF_8
+            );
+            // Cut off after the first byte of `é`: not UTF-8.
+            assert_eq!(
+                detect_in(&bytes[..=at], CHUNK_BYTES, None).encoding,
+                TextEncoding::WINDOWS_1252
+            );
+        }
+    }
+
+    #[test]
+    fn a_sample_may_end_inside_a_character_but_a_file_may_not() {
+        assert!(reads_as_utf8(&b"caf\xC3"[..], true).unwrap());
+        assert!(!reads_as_utf8(&b"caf\xC3"[..], false).unwrap());
+        assert!(!reads_as_utf8(&b"caf\xE9 au lait"[..], true).unwrap());
+    }
+
+    #[test]
+    fn a_byte_order_mark_wins_over_the_option() {
+        for (bom, encoding) in [
+            (&b"\xFF\xFEa\0"[..], TextEncoding::UTF_16LE),
+            (b"\xFE\xFF\0a", TextEncoding::UTF_16BE),
+            (b"\xEF\xBB\xBFa", TextEncoding::UTF_8),
+        ] {
+            let detected = detect_in(bom, 64, Some(TextEncoding::WINDOWS_1252));
+            assert_eq!(detected.encoding, encoding);
+            assert!(!detected.guessed);
+        }
+    }
+
+    #[test]
+    fn the_option_wins_over_the_guess() {
+        let detected = detect_in(b"Zo\xEB", 64, Some(TextEncoding::UTF_8));
+        assert_eq!(
+            detected,
+            Detected {
+                encoding: TextEncoding::UTF_8,
+                guessed: false
+            }
+        );
+    }
+
+    #[test]
+    fn text_is_transcoded_to_utf8_without_the_bom() {
+        let cases: [(TextEncoding, Vec<u8>); 3] = [
+            (TextEncoding::WINDOWS_1252, b"\xE9\xDF\x80\r\n".to_vec()),
+            (
+                TextEncoding::UTF_16LE,
+                b"\xFF\xFE\xE9\0\xDF\0\xAC\x20\r\0\n\0".to_vec(),
+            ),
+            (
+                TextEncoding::UTF_16BE,
+                b"\xFE\xFF\0\xE9\0\xDF\x20\xAC\0\r\0\n".to_vec(),
+            ),
+        ];
+        for (encoding, bytes) in cases {
+            let (_guard, mut file) = temp_file(&bytes);
+            file.seek(SeekFrom::Start(3)).unwrap();
+            let mut text = String::new();
+            utf8_text(encoding, bytes[..3].to_vec(), file)
+                .read_to_string(&mut text)
+                .unwrap();
+            assert_eq!(text, "éß€\r\n", "{encoding}");
+        }
+    }
+
+    #[test]
+    fn utf8_passes_through_byte_for_byte() {
+        let bytes = b"ok \xFF\n".to_vec();
+        let (_guard, mut file) = temp_file(&bytes);
+        file.seek(SeekFrom::Start(2)).unwrap();
+        let mut out = Vec::new();
+        utf8_text(TextEncoding::UTF_8, bytes[..2].to_vec(), file)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, bytes);
+    }
+}
