@@ -324,16 +324,29 @@ pub(crate) fn clean_text(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// `Retry-After: <seconds>` (fractions and surrounding spaces tolerated).
+/// `Retry-After` as seconds (decimals and surrounding spaces tolerated) or
+/// an HTTP-date (a date in the past is no wait). A negative, garbage or
+/// absurd value (over a year) is `None`: the caller falls back to its
+/// backoff. A far but sane wait is returned as asked: the caller decides
+/// whether it is too far (`--max-retry-wait`).
 pub fn parse_retry_after_header(value: &str) -> Option<Duration> {
+    retry_after_at(value, std::time::SystemTime::now())
+}
+
+/// [`parse_retry_after_header`] with the current time given.
+fn retry_after_at(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    const YEAR: f64 = 366.0 * 86_400.0;
     let v = value.trim();
     if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+        return (secs as f64 <= YEAR).then(|| Duration::from_secs(secs));
     }
-    v.parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 86_400.0)
-        .map(Duration::from_secs_f64)
+    if let Ok(secs) = v.parse::<f64>() {
+        return (secs.is_finite() && (0.0..=YEAR).contains(&secs))
+            .then(|| Duration::from_secs_f64(secs));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    let wait = at.duration_since(now).unwrap_or(Duration::ZERO);
+    (wait.as_secs_f64() <= YEAR).then_some(wait)
 }
 
 /// "Rate limit is exceeded. Try again in 7 seconds." → 7 s (also minutes).
@@ -506,6 +519,23 @@ mod tests {
             parse_retry_after_header("1.5"),
             Some(Duration::from_millis(1500))
         );
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_decimals_and_http_dates() {
+        use std::time::UNIX_EPOCH;
+        let now = UNIX_EPOCH + Duration::from_secs(1_780_000_000);
+        let at = |v: &str| retry_after_at(v, now);
+        assert_eq!(at(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(at("999999"), Some(Duration::from_secs(999_999)));
+        assert_eq!(at("0.25"), Some(Duration::from_millis(250)));
+        let in_90_s = httpdate::fmt_http_date(now + Duration::from_secs(90));
+        assert_eq!(at(&in_90_s), Some(Duration::from_secs(90)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(90));
+        assert_eq!(at(&past), Some(Duration::ZERO));
+        for garbage in ["-5", "soon", "", "NaN", "inf", "1e30", "99999999999999"] {
+            assert_eq!(at(garbage), None, "{garbage:?}");
+        }
     }
 
     #[test]
