@@ -24,6 +24,8 @@ mod run_cli;
 mod run_faults;
 mod run_mca;
 mod run_resume;
+mod run_signals;
+mod run_unrecorded;
 mod sandbox_auth;
 mod sandbox_cli;
 mod sandbox_create;

@@ -202,6 +202,28 @@ impl Results {
         Results { header, rows }
     }
 
+    /// Read a results file that may end in a torn row (a write cut short):
+    /// only complete rows.
+    pub fn read_lossy(path: &Path) -> Results {
+        let bytes = std::fs::read(path).expect("results file");
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(bytes.as_slice());
+        let header: Vec<String> = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let rows = reader
+            .records()
+            .filter_map(Result::ok)
+            .filter(|r| r.len() == header.len())
+            .map(|r| r.iter().map(str::to_owned).collect())
+            .collect();
+        Results { header, rows }
+    }
+
     /// The index of column `name`.
     pub fn col(&self, name: &str) -> usize {
         self.header

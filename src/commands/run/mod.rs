@@ -130,7 +130,7 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
     }
     match report.stop {
         Some(StopReason::Unrecorded(reason)) => anyhow::bail!(
-            "{reason}; nothing more was sent; the {unrecorded} rows finished but not recorded are listed above"
+            "{reason}; nothing more was sent; {unrecorded} rows that reached Partner Center are not in the results file (listed above); re-run the input with a new --results file: their request ids are replayed"
         ),
         _ => finished?,
     }

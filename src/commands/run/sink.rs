@@ -5,7 +5,7 @@
 
 use crate::input::Layout;
 use crate::pipeline::{CredentialsFile, Finished, NewCredentials, RowSink};
-use crate::results::ResultsWriter;
+use crate::results::{ResultsWriter, Status};
 use crate::validate::Field;
 
 use super::progress::Progress;
@@ -46,10 +46,16 @@ impl RunSink {
         })
     }
 
+    /// Say on stderr what happened to a row that reached Partner Center but
+    /// is not in the results file (rows never sent need nothing: a re-run
+    /// sends them).
     fn report(&mut self, finished: &Finished<Option<NewCredentials>>) {
+        let r = &finished.result;
+        if r.status == Status::Cancelled || r.attempts.is_none() && r.customer_id.is_empty() {
+            return;
+        }
         self.unrecorded += 1;
         let (fields, _) = finished.row.fields(&self.layout);
-        let r = &finished.result;
         eprintln!(
             "not recorded: row {}: {} domain={} customer_id={} tenant_id={}{}",
             finished.row.number,
