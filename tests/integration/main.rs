@@ -18,6 +18,7 @@ mod reliability_lock;
 mod reliability_secrets;
 mod reliability_soak;
 mod request_body;
+mod results_workbook;
 mod run_cli;
 mod run_faults;
 mod run_mca;
