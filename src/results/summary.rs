@@ -42,8 +42,13 @@ pub struct Tally {
     pub mca: BTreeMap<&'static str, u64>,
     /// Rows per non-empty `error_code`.
     pub codes: BTreeMap<String, CodeRows>,
-    /// Cells highlighted with a note (offending cells of `invalid` rows).
+    /// Offending cells of `invalid` rows, highlighted.
     pub flagged_cells: u64,
+    /// Cell notes written (see [`WorkbookOptions::max_notes`](super::WorkbookOptions::max_notes)).
+    pub notes: u64,
+    /// Notes left out once the limit was reached (their cells are still
+    /// highlighted; the problems are in `error`).
+    pub notes_left_out: u64,
 }
 
 /// The rows that carry one `error_code`.
@@ -206,7 +211,16 @@ fn write_facts(
             out.line(&[Cell::Text(name), Cell::Text(value)], false)?;
         }
     }
-    out.line(&[Cell::Text("rows"), Cell::Number(tally.rows)], false)
+    out.line(&[Cell::Text("rows"), Cell::Number(tally.rows)], false)?;
+    if tally.notes_left_out > 0 {
+        let text = format!(
+            "the first {} have a note; {} more offending cells are highlighted without one \
+             (their problems are in the error column)",
+            tally.notes, tally.notes_left_out
+        );
+        out.line(&[Cell::Text("notes"), Cell::Text(&text)], false)?;
+    }
+    Ok(())
 }
 
 fn write_codes(out: &mut Summary<'_>, tally: &Tally) -> Result<(), XlsxError> {

@@ -39,6 +39,10 @@ pub const DEFAULT_SHEET: &str = "Results";
 /// called `Summary`).
 pub const SUMMARY_SHEET: &str = "Summary";
 
+/// The default limit of cell notes per workbook: 20,000 notes take about
+/// 240 MiB while the workbook is written (measured: docs/benchmarks.md).
+pub const DEFAULT_MAX_NOTES: u64 = 20_000;
+
 /// Positions in [`RESULT_COLUMNS`].
 const STATUS: usize = 0;
 const ATTEMPTS: usize = 6;
@@ -56,6 +60,10 @@ pub struct WorkbookOptions {
     pub columns: Vec<(Field, String)>,
     /// The run's facts, for the summary sheet.
     pub facts: RunFacts,
+    /// At most this many cell notes ([`DEFAULT_MAX_NOTES`]): each costs
+    /// about 12 KiB of memory until the workbook is saved. Past it,
+    /// offending cells are still highlighted, without a note.
+    pub max_notes: u64,
 }
 
 impl WorkbookOptions {
@@ -70,6 +78,7 @@ impl WorkbookOptions {
                 |name| sheet_name(name, DEFAULT_SHEET),
             ),
             columns: Vec::new(),
+            max_notes: DEFAULT_MAX_NOTES,
             facts: RunFacts {
                 sheet: source_sheet.map(str::to_owned),
                 ..RunFacts::default()
@@ -123,7 +132,7 @@ pub fn render_workbook(
     book.set_tempdir(directory(workbook)).map_err(xlsx)?;
     let sheet = book.add_worksheet_with_constant_memory().map_err(xlsx)?;
     sheet.set_name(&options.sheet).map_err(xlsx)?;
-    let mut rows = SheetWriter::new(sheet, &layout, &styles);
+    let mut rows = SheetWriter::new(sheet, &layout, &styles, options.max_notes);
     rows.header().map_err(xlsx)?;
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
@@ -185,12 +194,18 @@ struct SheetWriter<'a> {
     widths: ColumnWidths,
     recheck: Recheck,
     tally: Tally,
+    max_notes: u64,
     /// The last row written (0: the header).
     row: u32,
 }
 
 impl<'a> SheetWriter<'a> {
-    fn new(sheet: &'a mut Worksheet, layout: &'a Layout, styles: &'a Styles) -> Self {
+    fn new(
+        sheet: &'a mut Worksheet,
+        layout: &'a Layout,
+        styles: &'a Styles,
+        max_notes: u64,
+    ) -> Self {
         let columns = layout.passthrough.len() + RESULT_COLUMNS.len();
         SheetWriter {
             sheet,
@@ -199,6 +214,7 @@ impl<'a> SheetWriter<'a> {
             widths: ColumnWidths::new(columns),
             recheck: Recheck::default(),
             tally: Tally::default(),
+            max_notes,
             row: 0,
         }
     }
@@ -259,8 +275,7 @@ impl<'a> SheetWriter<'a> {
             .collect();
         if !unplaced.is_empty() {
             let text = format!("No column for:\n{}", unplaced.join("\n"));
-            let col = self.result_column(STATUS);
-            self.sheet.insert_note(self.row, col, &note(&text))?;
+            self.note(self.result_column(STATUS), &text)?;
         }
         let mca = McaStatus::parse(&result(MCA_STATUS));
         self.tally.add(number, status, &mca, &result(ERROR_CODE));
@@ -296,12 +311,23 @@ impl<'a> SheetWriter<'a> {
             (Some(text), None) | (None, Some(text)) => Some(Cow::Borrowed(text)),
             (None, None) => None,
         };
-        if let Some(message) = message {
-            self.sheet.insert_note(self.row, col, &note(&message))?;
-            if problem.is_some() {
-                self.tally.flagged_cells += 1;
-            }
+        if problem.is_some() {
+            self.tally.flagged_cells += 1;
         }
+        if let Some(message) = message {
+            self.note(col, &message)?;
+        }
+        Ok(())
+    }
+
+    /// A note on column `col` of the current row, unless the limit is reached.
+    fn note(&mut self, col: u16, text: &str) -> Result<(), XlsxError> {
+        if self.tally.notes >= self.max_notes {
+            self.tally.notes_left_out += 1;
+            return Ok(());
+        }
+        self.sheet.insert_note(self.row, col, &note(text))?;
+        self.tally.notes += 1;
         Ok(())
     }
 

@@ -549,3 +549,33 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn past_the_note_limit_offending_cells_are_highlighted_without_a_note() {
+    let mut options = WorkbookOptions::new(None);
+    options.max_notes = 2;
+    let (_dir, _journal, workbook, report) = render(&journal_rows(), &options);
+    let tally = &report.tally;
+    assert_eq!(
+        (tally.flagged_cells, tally.notes, tally.notes_left_out),
+        (3, 2, 1)
+    );
+    let refs: Vec<String> = notes(&workbook).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(refs, ["D4", "M4"]);
+    let mut book = open(&workbook);
+    assert_eq!(
+        fill(&mut book, "Results", (8, 2)).as_deref(),
+        Some("FFC7CE")
+    );
+    let summary = book.worksheet_range("Summary").unwrap();
+    let line = summary
+        .rows()
+        .find(|r| r[0] == Data::String("notes".into()))
+        .unwrap();
+    assert!(
+        line[1]
+            .to_string()
+            .starts_with("the first 2 have a note; 1 more"),
+        "{line:?}"
+    );
+}
