@@ -24,9 +24,19 @@ pub(crate) struct CellNote {
 }
 
 /// Validates the rows of a journal again, in order.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Recheck {
     uniqueness: Uniqueness,
+    cell_issues: CellIssueMessages,
+}
+
+impl Default for Recheck {
+    fn default() -> Self {
+        Recheck {
+            uniqueness: Uniqueness::new(),
+            cell_issues: CellIssueMessages::new(),
+        }
+    }
 }
 
 impl Recheck {
@@ -54,7 +64,7 @@ impl Recheck {
         problems.extend(duplicates);
         let mut found: Vec<(Field, String)> =
             problems.into_iter().map(|p| (p.field, p.message)).collect();
-        for (field, message) in cell_issue_messages(error) {
+        for (field, message) in self.cell_issues.find(error) {
             if !found.iter().any(|(_, m)| *m == message) {
                 found.push((field, message));
             }
@@ -78,34 +88,75 @@ impl Recheck {
     }
 }
 
-/// The messages in `error` (joined with `; `) that say a workbook cell was
-/// a date, an Excel error or an uncomputed formula, with their fields.
-fn cell_issue_messages(error: &str) -> Vec<(Field, String)> {
-    const MARK: &str = "\u{1}";
-    let kinds = [
-        CellIssueKind::Error(MARK.to_owned()),
-        CellIssueKind::Date(MARK.to_owned()),
-        CellIssueKind::UnsavedFormula,
-    ];
-    let mut found = Vec::new();
-    for field in Field::ALL {
-        for kind in &kinds {
-            let message = kind.message(field);
-            let (head, tail) = message.split_once(MARK).unwrap_or((&message, ""));
-            let starts = error.match_indices(head).map(|(at, _)| at);
-            // A message starts the text or follows `; ` (so `email` does
-            // not match inside `mca_email`).
-            for start in starts.filter(|&at| at == 0 || error[..at].ends_with("; ")) {
-                let after = start + head.len();
-                let end = match error[after..].find(tail) {
-                    Some(at) if !tail.is_empty() => after + at + tail.len(),
-                    _ => after,
-                };
-                found.push((field, error[start..end].to_owned()));
+/// The messages of a workbook cell that was a date, an Excel error or an
+/// uncomputed formula ([`CellIssueKind::message`]), for every field: the
+/// text before and after the cell's shown value.
+#[derive(Debug)]
+struct CellIssueMessages {
+    /// Per kind of issue: the words every field's message shares (` is a
+    /// date cell (`), then each field's message around the shown value.
+    kinds: Vec<(String, Vec<MessageShape>)>,
+}
+
+/// One field's message of one kind: the text before and after the value.
+#[derive(Debug)]
+struct MessageShape {
+    field: Field,
+    head: String,
+    tail: String,
+}
+
+impl CellIssueMessages {
+    fn new() -> Self {
+        const MARK: &str = "\u{1}";
+        let kinds = [
+            CellIssueKind::Error(MARK.to_owned()),
+            CellIssueKind::Date(MARK.to_owned()),
+            CellIssueKind::UnsavedFormula,
+        ];
+        let kinds = kinds.iter().map(|kind| {
+            let mut shared = String::new();
+            let mut patterns = Vec::new();
+            for field in Field::ALL {
+                let message = kind.message(field);
+                let (head, tail) = message.split_once(MARK).unwrap_or((&message, ""));
+                shared = head.strip_prefix(field.name()).unwrap_or(head).to_owned();
+                patterns.push(MessageShape {
+                    field,
+                    head: head.to_owned(),
+                    tail: tail.to_owned(),
+                });
             }
+            (shared, patterns)
+        });
+        CellIssueMessages {
+            kinds: kinds.collect(),
         }
     }
-    found
+
+    /// Those messages in `error` (messages joined with `; `), with their fields.
+    fn find(&self, error: &str) -> Vec<(Field, String)> {
+        let mut found = Vec::new();
+        for (shared, patterns) in &self.kinds {
+            if !error.contains(shared.as_str()) {
+                continue;
+            }
+            for MessageShape { field, head, tail } in patterns {
+                let starts = error.match_indices(head.as_str()).map(|(at, _)| at);
+                // A message starts the text or follows `; ` (so `email`
+                // does not match inside `mca_email`).
+                for start in starts.filter(|&at| at == 0 || error[..at].ends_with("; ")) {
+                    let after = start + head.len();
+                    let end = match error[after..].find(tail.as_str()) {
+                        Some(at) if !tail.is_empty() => after + at + tail.len(),
+                        _ => after,
+                    };
+                    found.push((*field, error[start..end].to_owned()));
+                }
+            }
+        }
+        found
+    }
 }
 
 #[cfg(test)]
