@@ -21,22 +21,23 @@ bin=./target/release/pc-onboard
 ./target/release/examples/gen_customers "$rows" --invalid-percent "$invalid" > "$work/in.csv"
 journal="$work/out.xlsx.journal.csv"
 echo "input: $rows rows, ${invalid}% invalid"
-# measure LABEL OUTPUT COMMAND...: three runs, wall time, peak RSS, OUTPUT's size.
+# measure LABEL OUTPUT COMMAND...: three runs; wall and CPU time, peak RSS, OUTPUT's size.
 measure() {
     local label=$1 output=$2; shift 2
     for run in 1 2 3; do
         rm -f "$output"
         local rc=0
-        /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" || rc=$?
+        /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" || rc=$?
         # validate exits 2 when some rows are invalid: that is a finished run.
         if [[ $rc != 0 && $rc != 2 ]] || [[ ! -f "$output" ]]; then
             echo "$label: exit $rc: $(tail -n 1 "$work/stderr")"
             return 0
         fi
         # GNU time puts "Command exited with non-zero status" first: the figures are last.
-        read -r secs kib < <(tail -n 1 "$work/time")
-        printf '%-36s run %d %7.2f s %8.1f MiB  output %s\n' "$label" "$run" "$secs" \
-            "$(echo "$kib / 1024" | bc -l)" "$(du -h "$output" | cut -f1)"
+        read -r secs user sys kib < <(tail -n 1 "$work/time")
+        printf '%-36s run %d %6.2f s wall %6.2f s CPU %7.1f MiB  output %s\n' "$label" "$run" \
+            "$secs" "$(echo "$user + $sys" | bc -l)" "$(echo "$kib / 1024" | bc -l)" \
+            "$(du -h "$output" | cut -f1)"
     done
 }
 measure "validate --results journal.csv" "$journal" \
