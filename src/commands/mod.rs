@@ -1,6 +1,7 @@
 //! Subcommand implementations: each turns parsed arguments into an [`ExitStatus`].
 
 mod connect;
+mod results_target;
 mod run;
 mod validate;
 
@@ -201,24 +202,6 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> anyhow::
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut command, "pc-onboard", &mut buffer);
     out.write_all(&buffer)?;
-    Ok(())
-}
-
-/// Refuse a `--results` path that names a workbook: results are always CSV.
-pub fn check_results_path(path: &std::path::Path) -> anyhow::Result<()> {
-    let workbook = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["xlsx", "xlsm", "xls", "ods"]
-            .iter()
-            .any(|w| e.eq_ignore_ascii_case(w))
-    });
-    if workbook {
-        anyhow::bail!(
-            "--results {}: results are written as CSV (comma-separated, UTF-8), also for .xlsx \
-             input; name the file .csv, e.g. --results {}",
-            path.display(),
-            path.with_extension("csv").display()
-        );
-    }
     Ok(())
 }
 

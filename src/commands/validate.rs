@@ -10,6 +10,7 @@ use futures_util::FutureExt;
 use serde_json::json;
 
 use super::connect::{NO_CREDENTIALS, Session};
+use super::results_target::{Render, ResultsTarget};
 use super::{ExitStatus, StatusCounts};
 use crate::cli::ValidateArgs;
 use crate::input::{InputReader, InputRow, Layout};
@@ -30,9 +31,10 @@ pub fn validate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    if let Some(path) = &args.results {
-        super::check_results_path(path)?;
-    }
+    let target = match &args.results {
+        Some(path) => Some(ResultsTarget::new(path, &args.input)?),
+        None => None,
+    };
     let mut reader = InputReader::open_with(&args.input, &args.input_args.options())?;
     let layout = reader.layout().clone();
     tracing::info!(
@@ -46,14 +48,20 @@ pub fn validate(
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
-        return runtime.block_on(validate_online(args, &mut reader, &layout, out, err));
+        let output = Output { target, out, err };
+        return runtime.block_on(validate_online(args, &mut reader, &layout, output));
     }
     // Offline: deterministic and cheap to re-run, so the results are buffered.
-    let writer = match &args.results {
-        Some(path) => Some(ResultsWriter::create(path, &layout, FlushPolicy::Buffered)?),
+    let writer = match &target {
+        Some(t) => Some(ResultsWriter::create(
+            &t.csv,
+            &layout,
+            FlushPolicy::Buffered,
+        )?),
         None => None,
     };
-    let mut report = Report::new(args, &layout, writer, out, err);
+    let output = Output { target, out, err };
+    let mut report = Report::new(args, &layout, writer, output);
     let mut uniqueness = Uniqueness::new();
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
@@ -67,12 +75,11 @@ pub fn validate(
 /// `--online`: offline checks first, then the online checks of the valid
 /// rows, concurrently under the rate limit, through the one row driver;
 /// results in input order, each row flushed as soon as its turn comes.
-async fn validate_online(
-    args: &ValidateArgs,
+async fn validate_online<'a>(
+    args: &'a ValidateArgs,
     reader: &mut InputReader,
-    layout: &Layout,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    layout: &'a Layout,
+    output: Output<'a>,
 ) -> anyhow::Result<ExitStatus> {
     let stop = Stop::new();
     let mut session = Session::open(&args.connect, &stop).await?;
@@ -80,11 +87,15 @@ async fn validate_online(
         session.close().await;
         anyhow::bail!("validate --online: {NO_CREDENTIALS}");
     };
-    let writer = match &args.results {
-        Some(path) => Some(ResultsWriter::create(path, layout, FlushPolicy::EveryRow)?),
+    let writer = match &output.target {
+        Some(t) => Some(ResultsWriter::create(
+            &t.csv,
+            layout,
+            FlushPolicy::EveryRow,
+        )?),
         None => None,
     };
-    let mut report = Report::new(args, layout, writer, out, err);
+    let mut report = Report::new(args, layout, writer, output);
     let preflight = Arc::new(Preflight::new(engine.clone()));
     let options = DriveOptions {
         skip_rows: 0,
@@ -113,8 +124,8 @@ async fn validate_online(
     )?;
     let status = report.finish(outcome.stop.as_ref())?;
     match outcome.stop {
-        Some(StopReason::Auth(reason)) => anyhow::bail!(
-            "authentication failed during the online checks: {reason}; the rows not checked are `cancelled`"
+        Some(StopReason::Fatal(reason)) => anyhow::bail!(
+            "the online checks stopped: {reason}; the rows not checked are `cancelled`"
         ),
         Some(StopReason::Unrecorded(reason)) => anyhow::bail!("{reason}"),
         Some(StopReason::Interrupted) => Ok(ExitStatus::Interrupted),
@@ -182,16 +193,25 @@ impl RowSink<Vec<Problem>> for Report<'_> {
     }
 }
 
+/// Where a command's output goes: the results target, stdout, stderr.
+struct Output<'a> {
+    target: Option<ResultsTarget>,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+}
+
 /// Where each row's outcome goes: counts, `--json` lines, the problem
 /// listing on stderr, and the results file.
 struct Report<'a> {
     args: &'a ValidateArgs,
     layout: &'a Layout,
     writer: Option<ResultsWriter>,
+    target: Option<ResultsTarget>,
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
     counts: StatusCounts,
     listed: u64,
+    started: std::time::SystemTime,
 }
 
 impl<'a> Report<'a> {
@@ -199,17 +219,18 @@ impl<'a> Report<'a> {
         args: &'a ValidateArgs,
         layout: &'a Layout,
         writer: Option<ResultsWriter>,
-        out: &'a mut dyn Write,
-        err: &'a mut dyn Write,
+        output: Output<'a>,
     ) -> Self {
         Report {
             args,
             layout,
             writer,
-            out,
-            err,
+            target: output.target,
+            out: output.out,
+            err: output.err,
             counts: StatusCounts::default(),
             listed: 0,
+            started: std::time::SystemTime::now(),
         }
     }
 
@@ -245,6 +266,21 @@ impl<'a> Report<'a> {
             writer.finish()?;
             if self.counts.total() == 0 {
                 // A header-only results file would look like a finished job.
+                let _ = std::fs::remove_file(&path);
+            } else if let Some(target) = self.target.as_ref().filter(|t| t.workbook.is_some()) {
+                let mode = if self.args.is_online() {
+                    "validate --online"
+                } else {
+                    "validate"
+                };
+                target.render(&Render {
+                    layout: self.layout,
+                    columns: &self.args.input_args.columns,
+                    input: &self.args.input,
+                    started: self.started,
+                    mode,
+                })?;
+                // validate does not resume: the journal has served.
                 let _ = std::fs::remove_file(&path);
             }
         }

@@ -100,12 +100,12 @@ impl Engine {
             }
             Err(err) => err,
         };
-        match &attempts.stop {
-            Some(StopReason::Auth(_)) | None => {}
-            Some(reason) => {
-                let last = (!matches!(err, ApiError::Stopped)).then_some(&err);
-                return CreateOutcome::not_finished(request, reason, sent, last);
-            }
+        // Stopped before or between attempts: not finished. A fatal answer
+        // of this row's own call is reported as its error below.
+        let own_fatal = matches!(attempts.stop, Some(StopReason::Fatal(_))) && err.is_fatal();
+        if let Some(reason) = attempts.stop.as_ref().filter(|_| !own_fatal) {
+            let last = (!matches!(err, ApiError::Stopped)).then_some(&err);
+            return CreateOutcome::not_finished(request, reason, sent, last);
         }
         let mut outcome = CreateOutcome::new(request, Status::Failed);
         outcome.result.attempts = Some(sent);

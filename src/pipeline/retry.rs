@@ -204,14 +204,19 @@ impl Retrier {
         };
         let (mut attempts, mut throttles) = (0u32, 0u32); // 429s are not attempts
         loop {
-            let answer = tokio::select! {
+            let (answer, slot) = tokio::select! {
                 biased;
-                _ = self.stop.requested() => Err(ApiError::Stopped),
-                slot = self.slots.acquire() => {
-                    let _slot = slot;
-                    op().await
-                }
+                _ = self.stop.requested() => (Err(ApiError::Stopped), None),
+                slot = self.slots.acquire() => (op().await, Some(slot)),
             };
+            // A fatal answer stops the run before its slot is handed on, so
+            // no call waiting for that slot is sent after it.
+            if let Err(err) = &answer
+                && err.is_fatal()
+            {
+                self.stop.request(StopReason::Fatal(err.to_string()));
+            }
+            drop(slot);
             if let Err(ApiError::Stopped) = answer {
                 outcome.stop = Some(self.stop.reason().unwrap_or(StopReason::Interrupted));
                 return outcome;
@@ -230,8 +235,7 @@ impl Retrier {
             let (cost, wait) = match verdict {
                 Verdict::Final => {
                     if err.is_fatal() {
-                        outcome.stop = Some(StopReason::Auth(err.to_string()));
-                        self.stop.request(StopReason::Auth(err.to_string()));
+                        outcome.stop = Some(StopReason::Fatal(err.to_string()));
                     }
                     outcome.result = Err(err);
                     return outcome;

@@ -14,8 +14,9 @@ use tokio::sync::watch;
 pub enum StopReason {
     /// Ctrl-C or SIGTERM.
     Interrupted,
-    /// Authentication failed: no call can succeed (exit 1).
-    Auth(String),
+    /// No call can succeed: authentication failed, the settings are
+    /// unusable, the service answers with redirects (exit 1).
+    Fatal(String),
     /// The retry budget is spent: Partner Center looks unavailable.
     BudgetExhausted,
     /// Partner Center asked to wait longer than `--max-retry-wait`.
@@ -36,9 +37,7 @@ impl StopReason {
         match self {
             StopReason::Interrupted => "not attempted: the run was interrupted".to_owned(),
             StopReason::BudgetExhausted => "not attempted: the run stopped after its retry budget ran out (Partner Center looks unavailable); re-run the results file later".to_owned(),
-            StopReason::Auth(e) => {
-                format!("not attempted: the run stopped because authentication failed: {e}")
-            }
+            StopReason::Fatal(e) => format!("not attempted: the run stopped: {e}"),
             StopReason::WaitTooLong(wait) => format!(
                 "not attempted: {}; re-run the results file later",
                 asked_to_wait(*wait)
@@ -63,7 +62,7 @@ impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StopReason::Interrupted => f.write_str("interrupted"),
-            StopReason::Auth(e) => write!(f, "authentication failed: {e}"),
+            StopReason::Fatal(e) => f.write_str(e),
             StopReason::BudgetExhausted => {
                 f.write_str("the retry budget ran out (Partner Center looks unavailable)")
             }

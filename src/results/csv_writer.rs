@@ -39,6 +39,42 @@ pub enum ResultsError {
         /// The results file.
         path: PathBuf,
     },
+    /// `--results` names a format results cannot be written in.
+    #[error(
+        "--results {}: results are written as .xlsx (a workbook) or as CSV, not as .{extension}; \
+         name the file .xlsx or .csv",
+        .path.display()
+    )]
+    UnsupportedFormat {
+        /// The results path.
+        path: PathBuf,
+        /// Its extension, as given.
+        extension: String,
+    },
+    /// The journal of a results workbook would be the input file.
+    #[error(
+        "cannot write the journal of {}: {} is the input file; choose another --results file",
+        .workbook.display(), .journal.display()
+    )]
+    JournalIsInput {
+        /// The results workbook.
+        workbook: PathBuf,
+        /// Its journal (`<workbook>.journal.csv`).
+        journal: PathBuf,
+    },
+    /// The journal a workbook is rendered from cannot be read.
+    #[error("cannot render the results workbook: {0}")]
+    Journal(#[from] crate::input::InputError),
+    /// The workbook library refused the workbook.
+    #[error("cannot write {}: {reason}; the results are in {}", .path.display(), .journal.display())]
+    Workbook {
+        /// The results workbook.
+        path: PathBuf,
+        /// The journal it was rendered from.
+        journal: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// Writes the results file: a header, then one row per input row.

@@ -1,28 +1,11 @@
-//! The one task that owns the results file: rows arrive out of order from
-//! the workers, a small reorder buffer puts them back in input order, and
-//! each row is written and flushed as soon as its turn comes.
+//! The reorder buffer: rows finish out of order, the results file wants
+//! them in input order (the row driver, `pipeline::drive`, writes each as
+//! soon as its turn comes).
 
 use std::collections::BTreeMap;
 
-use tokio::sync::{mpsc, watch};
-
-use super::{ResultsError, ResultsWriter, RowResult};
-use crate::input::InputRow;
-
-/// One finished row on its way to the results file.
-#[derive(Debug)]
-pub struct FinishedRow {
-    /// Position of the row in the input (0-based, data rows only).
-    pub index: u64,
-    /// The raw input row, written back byte-exact.
-    pub row: InputRow,
-    /// Its result.
-    pub result: RowResult,
-}
-
 /// Puts items that finish out of order back in index order: push each item
-/// with its index, take the ones whose turn has come. Shared by `run`'s
-/// writer task and `validate --online`.
+/// with its index, take the ones whose turn has come.
 #[derive(Debug)]
 pub struct ReorderBuffer<T> {
     next: u64,
@@ -64,34 +47,6 @@ impl<T> ReorderBuffer<T> {
     pub fn drain_rest(&mut self) -> impl Iterator<Item = T> + '_ {
         std::mem::take(&mut self.pending).into_values()
     }
-}
-
-/// Write rows in index order starting at `next`, calling `on_written` for
-/// each and publishing the count of rows written on `committed` (which the
-/// dispatcher watches to bound how far it runs ahead).
-pub async fn write_in_order(
-    mut rx: mpsc::Receiver<FinishedRow>,
-    mut writer: ResultsWriter,
-    next: u64,
-    committed: watch::Sender<u64>,
-    mut on_written: impl FnMut(&RowResult),
-) -> Result<ResultsWriter, ResultsError> {
-    let mut buffer = ReorderBuffer::new(next);
-    while let Some(finished) = rx.recv().await {
-        buffer.push(finished.index, finished);
-        while let Some(ready) = buffer.pop_ready() {
-            writer.write(&ready.row, &ready.result)?;
-            on_written(&ready.result);
-            committed.send_replace(buffer.next_index());
-        }
-    }
-    // Every sender is gone: anything left means a row was lost, which the
-    // dispatcher never does; write them anyway rather than drop data.
-    for rest in buffer.drain_rest() {
-        writer.write(&rest.row, &rest.result)?;
-        on_written(&rest.result);
-    }
-    Ok(writer)
 }
 
 #[cfg(test)]

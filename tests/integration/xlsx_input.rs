@@ -283,16 +283,28 @@ fn sheet_picks_the_worksheet_and_an_unknown_one_lists_them() {
 }
 
 #[test]
-fn xlsx_results_are_refused() {
+fn xlsx_results_are_a_workbook_and_other_spreadsheet_formats_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let input = workbook(dir.path(), "r");
     let results = dir.path().join("results.xlsx");
     let out = run_plain(&["validate", s(&input), "--results", s(&results)]);
-    assert_eq!(code(&out), 1, "{}", text(&out));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("results are written as CSV"), "{err}");
-    assert!(err.contains("results.csv"), "{err}");
-    assert!(!results.exists());
+    assert!(matches!(code(&out), 0 | 2), "{}", text(&out));
+    let mut reader = pc_onboard::input::InputReader::open(&results).unwrap();
+    assert!(reader.layout().has_previous_results());
+    let mut row = pc_onboard::input::InputRow::new();
+    assert!(reader.read_row(&mut row).unwrap());
+    assert!(
+        !dir.path().join("results.xlsx.journal.csv").exists(),
+        "validate keeps no journal"
+    );
+    for refused in ["results.xls", "results.ods", "results.xlsm"] {
+        let results = dir.path().join(refused);
+        let out = run_plain(&["validate", s(&input), "--results", s(&results)]);
+        assert_eq!(code(&out), 1, "{}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(".xlsx") && err.contains(".csv"), "{err}");
+        assert!(!results.exists());
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@ use anyhow::Context;
 
 use super::ExitStatus;
 use super::connect::{NO_CREDENTIALS, Session};
+use super::results_target::{Render, ResultsTarget};
 use crate::cli::RunArgs;
 use crate::input::{InputOptions, InputReader, Layout};
 use crate::pipeline::{
@@ -34,6 +35,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitStatus> {
 struct Prepared {
     reader: InputReader,
     layout: Layout,
+    target: ResultsTarget,
     total_rows: u64,
     resume: Option<ResumePoint>,
     credentials: Option<CredentialsFile>,
@@ -42,6 +44,7 @@ struct Prepared {
 
 async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
+    let started_at = std::time::SystemTime::now();
     let prepared = prepare(args)?;
     let stop = Stop::new();
     let mut session = Session::open(&args.connect, &stop).await?;
@@ -52,6 +55,7 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
     let Prepared {
         mut reader,
         layout,
+        target,
         total_rows,
         resume,
         credentials,
@@ -59,9 +63,9 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
     } = prepared;
     let skip_rows = resume.as_ref().map_or(0, |r| r.kept_rows);
     let writer = if resume.is_some() {
-        ResultsWriter::append(&args.results, &layout, FlushPolicy::EveryRow)?
+        ResultsWriter::append(&target.csv, &layout, FlushPolicy::EveryRow)?
     } else {
-        ResultsWriter::create(&args.results, &layout, FlushPolicy::EveryRow)?
+        ResultsWriter::create(&target.csv, &layout, FlushPolicy::EveryRow)?
     };
     let interrupts = tokio::spawn(super::stop_on_signal(stop.clone()));
     let progress = Progress::new(total_rows, skip_rows, args.no_progress);
@@ -106,6 +110,16 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
     } = sink;
     let rows_written = writer.rows();
     let finished = writer.finish();
+    let rendered = match &finished {
+        Ok(()) => target.render(&Render {
+            layout: &layout,
+            columns: &args.input_args.columns,
+            input: &args.input,
+            started: started_at,
+            mode: if args.dry_run { "run --dry-run" } else { "run" },
+        }),
+        Err(_) => Ok(None),
+    };
     let summary = Summary {
         input: args.input.clone(),
         results: args.results.clone(),
@@ -134,10 +148,11 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
         ),
         _ => finished?,
     }
+    rendered?;
     Ok(match report.stop {
         Some(StopReason::Interrupted) => ExitStatus::Interrupted,
-        Some(StopReason::Auth(reason)) => anyhow::bail!(
-            "authentication failed during the run: {reason}; the rows not attempted are `cancelled` in {}",
+        Some(StopReason::Fatal(reason)) => anyhow::bail!(
+            "the run stopped: {reason}; the rows not attempted are `cancelled` in {}",
             args.results.display()
         ),
         _ if progress.mca_counts().failed() > 0 => ExitStatus::RowsFailed,
@@ -150,7 +165,7 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
 /// resume point, the credentials file (so a run never receives a password
 /// it cannot keep).
 fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
-    super::check_results_path(&args.results)?;
+    let target = ResultsTarget::new(&args.results, &args.input)?;
     let options = args.input_args.options();
     let reader = InputReader::open_with(&args.input, &options)?;
     let layout = reader.layout().clone();
@@ -183,12 +198,7 @@ fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
     );
     let lock = ResultsLock::acquire(&args.results)?;
     let resume = match args.resume {
-        true => Some(prepare_resume(
-            &args.results,
-            &args.input,
-            &options,
-            &layout,
-        )?),
+        true => Some(prepare_resume(&target.csv, &args.input, &options, &layout)?),
         false => None,
     };
     let credentials = match &args.credentials_out {
@@ -198,6 +208,7 @@ fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
     Ok(Prepared {
         reader,
         layout,
+        target,
         total_rows,
         resume,
         credentials,

@@ -144,7 +144,7 @@ impl Summary<'_> {
                 "stopped early: {reason}; re-run later with: pc-onboard run {} --results NEW.csv",
                 self.results.display()
             )?,
-            Some(StopReason::Auth(_) | StopReason::Unrecorded(_)) | None => {}
+            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_)) | None => {}
         }
         if self.mca.failed() > 0 {
             writeln!(
@@ -174,7 +174,7 @@ impl Summary<'_> {
         let stopped = self.stopped.as_ref().map(|s| match s {
             StopReason::Interrupted => "interrupted",
             StopReason::BudgetExhausted => "retry_budget_exhausted",
-            StopReason::Auth(_) => "authentication_failed",
+            StopReason::Fatal(_) => "authentication_failed",
             StopReason::WaitTooLong(_) => "retry_after_too_long",
             StopReason::Unrecorded(_) => "results_not_writable",
         });

@@ -1,0 +1,73 @@
+//! Where a command's results go: a CSV file written row by row, or an
+//! `.xlsx` workbook rendered at the end from a CSV journal beside it
+//! (`out.xlsx.journal.csv`), so a crash loses nothing and `--resume`
+//! continues the journal whatever the format.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::Context;
+
+use crate::input::Layout;
+use crate::results::{
+    ResultsFormat, WorkbookOptions, WorkbookReport, journal_path, render_workbook, results_format,
+};
+use crate::validate::Field;
+
+/// The results file a command was asked for, and the CSV it writes.
+#[derive(Debug, Clone)]
+pub(crate) struct ResultsTarget {
+    /// The CSV written row by row: `requested`, or the workbook's journal.
+    pub csv: PathBuf,
+    /// The workbook to render at the end, for `--results *.xlsx`.
+    pub workbook: Option<PathBuf>,
+}
+
+impl ResultsTarget {
+    /// The target for `--results requested` of `input`.
+    pub fn new(requested: &Path, input: &Path) -> anyhow::Result<Self> {
+        Ok(match results_format(requested)? {
+            ResultsFormat::Csv => ResultsTarget {
+                csv: requested.to_owned(),
+                workbook: None,
+            },
+            ResultsFormat::Workbook => ResultsTarget {
+                csv: journal_path(requested, input)?,
+                workbook: Some(requested.to_owned()),
+            },
+        })
+    }
+
+    /// Render the workbook from the journal, when the target is one.
+    pub fn render(&self, render: &Render<'_>) -> anyhow::Result<Option<WorkbookReport>> {
+        let Some(workbook) = &self.workbook else {
+            return Ok(None);
+        };
+        let mut options = WorkbookOptions::new(render.layout.sheet.as_deref());
+        options.columns = render.columns.to_vec();
+        options.facts.input = Some(render.input.to_owned());
+        options.facts.started = Some(render.started);
+        options.facts.mode = render.mode.to_owned();
+        let report = render_workbook(&self.csv, workbook, &options).with_context(|| {
+            format!(
+                "the results are complete in {}, but the workbook could not be written",
+                self.csv.display()
+            )
+        })?;
+        Ok(Some(report))
+    }
+}
+
+/// What the summary sheet of a rendered workbook says about the run.
+pub(crate) struct Render<'a> {
+    /// The input's layout (its sheet, for a workbook input).
+    pub layout: &'a Layout,
+    /// The config's `[columns]`.
+    pub columns: &'a [(Field, String)],
+    /// The input file.
+    pub input: &'a Path,
+    /// When the command started.
+    pub started: SystemTime,
+    /// `run`, `run --dry-run`, `validate`, `validate --online`.
+    pub mode: &'a str,
+}

@@ -1,0 +1,254 @@
+//! The "Summary" sheet of a results workbook: the run's facts, rows by
+//! status and by MCA status, and rows by `error_code` with the fix from
+//! the troubleshooting table ([`fixes`](super::fixes)).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+use super::fixes::{fix_for, plain};
+use super::schema::{McaStatus, Status};
+use super::xlsx_style::{ColumnWidths, Styles};
+
+/// How many sheet rows the summary lists per error code.
+const LISTED_ROWS: usize = 10;
+
+/// What the caller knows about the run, shown on the summary sheet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunFacts {
+    /// The input file, as given on the command line.
+    pub input: Option<PathBuf>,
+    /// The worksheet the rows came from, for a workbook input.
+    pub sheet: Option<String>,
+    /// When the run started.
+    pub started: Option<SystemTime>,
+    /// What ran, e.g. `run --sandbox`, `run --dry-run`, `validate --online`.
+    pub mode: String,
+}
+
+/// What a results sheet holds, counted while it is written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Data rows written.
+    pub rows: u64,
+    /// Rows per status.
+    pub statuses: BTreeMap<Status, u64>,
+    /// Rows whose `status` cell is empty or not a status (a torn last line).
+    pub unknown_status: u64,
+    /// Rows per `mca_status` keyword (`attested`, `already_attested`,
+    /// `failed`, `skipped`); rows without an attestation are not counted.
+    pub mca: BTreeMap<&'static str, u64>,
+    /// Rows per non-empty `error_code`.
+    pub codes: BTreeMap<String, CodeRows>,
+    /// Offending cells of `invalid` rows, highlighted.
+    pub flagged_cells: u64,
+    /// Cell notes written (see [`WorkbookOptions::max_notes`](super::WorkbookOptions::max_notes)).
+    pub notes: u64,
+    /// Notes left out once the limit was reached (their cells are still
+    /// highlighted; the problems are in `error`).
+    pub notes_left_out: u64,
+}
+
+/// The rows that carry one `error_code`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodeRows {
+    /// How many.
+    pub count: u64,
+    /// The first few, as sheet row numbers (the header is row 1).
+    pub first: Vec<u64>,
+}
+
+impl Tally {
+    /// Count sheet row `row`.
+    pub(crate) fn add(&mut self, row: u64, status: Option<Status>, mca: &McaStatus, code: &str) {
+        self.rows += 1;
+        match status {
+            Some(status) => *self.statuses.entry(status).or_default() += 1,
+            None => self.unknown_status += 1,
+        }
+        let keyword = match mca {
+            McaStatus::None => None,
+            McaStatus::Attested => Some("attested"),
+            McaStatus::AlreadyAttested => Some("already_attested"),
+            McaStatus::Failed(_) => Some("failed"),
+            McaStatus::Skipped => Some("skipped"),
+        };
+        if let Some(keyword) = keyword {
+            *self.mca.entry(keyword).or_default() += 1;
+        }
+        let code = code.trim();
+        if !code.is_empty() {
+            let rows = self.codes.entry(code.to_owned()).or_default();
+            rows.count += 1;
+            if rows.first.len() < LISTED_ROWS {
+                rows.first.push(row);
+            }
+        }
+    }
+}
+
+/// One cell of the summary.
+enum Cell<'a> {
+    Text(&'a str),
+    Number(u64),
+}
+
+/// Writes the summary sheet top to bottom.
+struct Summary<'a> {
+    sheet: &'a mut Worksheet,
+    styles: &'a Styles,
+    widths: ColumnWidths,
+    row: u32,
+}
+
+impl Summary<'_> {
+    fn line(&mut self, cells: &[Cell<'_>], bold: bool) -> Result<(), XlsxError> {
+        for (column, cell) in cells.iter().enumerate() {
+            let col = u16::try_from(column).unwrap_or(u16::MAX);
+            match cell {
+                Cell::Text(text) => {
+                    let format = if bold {
+                        &self.styles.header
+                    } else {
+                        &self.styles.text
+                    };
+                    self.widths.observe(column, text);
+                    self.sheet
+                        .write_string_with_format(self.row, col, *text, format)?;
+                }
+                Cell::Number(n) => {
+                    self.sheet.write_number_with_format(
+                        self.row,
+                        col,
+                        *n as f64,
+                        &self.styles.number,
+                    )?;
+                }
+            }
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    fn gap(&mut self) {
+        self.row += 1;
+    }
+}
+
+/// Write the summary of a results sheet to `sheet`.
+pub(crate) fn write_summary(
+    sheet: &mut Worksheet,
+    styles: &Styles,
+    facts: &RunFacts,
+    journal: &Path,
+    tally: &Tally,
+) -> Result<(), XlsxError> {
+    let mut out = Summary {
+        sheet,
+        styles,
+        widths: ColumnWidths::new(5),
+        row: 0,
+    };
+    write_facts(&mut out, facts, journal, tally)?;
+    out.gap();
+    out.line(&[Cell::Text("status"), Cell::Text("rows")], true)?;
+    for (status, count) in &tally.statuses {
+        let format = styles.status(Some(*status));
+        out.widths.observe(0, status.as_str());
+        out.sheet
+            .write_string_with_format(out.row, 0, status.as_str(), format)?;
+        out.sheet.write_number(out.row, 1, *count as f64)?;
+        out.row += 1;
+    }
+    if tally.unknown_status > 0 {
+        out.line(
+            &[
+                Cell::Text("(no status)"),
+                Cell::Number(tally.unknown_status),
+            ],
+            false,
+        )?;
+    }
+    if !tally.mca.is_empty() {
+        out.gap();
+        out.line(&[Cell::Text("mca_status"), Cell::Text("rows")], true)?;
+        for (keyword, count) in &tally.mca {
+            out.line(&[Cell::Text(keyword), Cell::Number(*count)], false)?;
+        }
+    }
+    if !tally.codes.is_empty() {
+        out.gap();
+        write_codes(&mut out, tally)?;
+    }
+    out.widths.apply(out.sheet)
+}
+
+fn write_facts(
+    out: &mut Summary<'_>,
+    facts: &RunFacts,
+    journal: &Path,
+    tally: &Tally,
+) -> Result<(), XlsxError> {
+    let input = facts.input.as_ref().map(|p| p.display().to_string());
+    let started = facts
+        .started
+        .map(|t| humantime::format_rfc3339_seconds(t).to_string());
+    let written = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let journal = journal.display().to_string();
+    let facts = [
+        ("input", input.as_deref()),
+        ("sheet", facts.sheet.as_deref()),
+        ("mode", Some(facts.mode.as_str()).filter(|m| !m.is_empty())),
+        ("started", started.as_deref()),
+        ("written", Some(written.as_str())),
+        ("journal", Some(journal.as_str())),
+    ];
+    out.line(&[Cell::Text("run")], true)?;
+    for (name, value) in facts {
+        if let Some(value) = value {
+            out.line(&[Cell::Text(name), Cell::Text(value)], false)?;
+        }
+    }
+    out.line(&[Cell::Text("rows"), Cell::Number(tally.rows)], false)?;
+    if tally.notes_left_out > 0 {
+        let text = format!(
+            "the first {} have a note; {} more offending cells are highlighted without one \
+             (their problems are in the error column)",
+            tally.notes, tally.notes_left_out
+        );
+        out.line(&[Cell::Text("notes"), Cell::Text(&text)], false)?;
+    }
+    Ok(())
+}
+
+fn write_codes(out: &mut Summary<'_>, tally: &Tally) -> Result<(), XlsxError> {
+    let header = ["error_code", "rows", "sheet rows", "meaning", "fix"].map(Cell::Text);
+    out.line(&header, true)?;
+    for (code, rows) in &tally.codes {
+        let mut listed = rows
+            .first
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if rows.count > rows.first.len() as u64 {
+            listed.push_str(", ...");
+        }
+        let fix = fix_for(code);
+        let meaning = fix.map(|f| plain(f.meaning)).unwrap_or_default();
+        let fix = fix
+            .map(|f| plain(f.fix))
+            .unwrap_or("see the error column and docs/operations.md, Troubleshooting".into());
+        let cells = [
+            Cell::Text(code),
+            Cell::Number(rows.count),
+            Cell::Text(&listed),
+            Cell::Text(&meaning),
+            Cell::Text(&fix),
+        ];
+        out.line(&cells, false)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,382 @@
+//! The results workbook, rendered from the results CSV (the journal).
+//!
+//! `run` and `validate` always write the results CSV row by row, flushed:
+//! that file is what survives a crash and what `--resume` reads. When
+//! `--results` names an `.xlsx` file, the CSV goes to
+//! [`journal_path`](super::journal_path) and [`render_workbook`] turns it
+//! into the workbook at the end of the run. The workbook is written to a
+//! hidden temporary file beside it and renamed into place: there is never a
+//! half-written `.xlsx`.
+//!
+//! The first sheet holds the rows: every input column as a Text cell (so
+//! leading zeros, long digit strings and a leading `=` stay as they were),
+//! then the result columns (`attempts` a number); a bold, frozen header
+//! with a filter; coloured `status` cells; in `invalid` rows the offending
+//! cells highlighted with the problem as a cell note. It is named like the
+//! sheet the rows came from (`--sheet Klanten` gives a sheet `Klanten`, so
+//! the same `--sheet` reads it back), or `Results` for a CSV input. The
+//! second sheet, `Summary`, counts the rows ([`summary`](super::summary)).
+//! The workbook is a valid input: re-running it copies the `created` and
+//! `exists` rows and sends nothing for them.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+
+use super::csv_writer::ResultsError;
+use super::recheck::Recheck;
+use super::schema::{McaStatus, RESULT_COLUMNS, Status};
+use super::summary::{RunFacts, Tally, write_summary};
+use super::xlsx_style::{ColumnWidths, MAX_COLUMNS, MAX_ROWS, Styles, fit_cell, note, sheet_name};
+use crate::input::{InputOptions, InputReader, InputRow, Layout};
+use crate::validate::Field;
+
+/// The results sheet's name for a CSV input.
+pub const DEFAULT_SHEET: &str = "Results";
+
+/// The summary sheet's name (`Run summary` when the results sheet is
+/// called `Summary`).
+pub const SUMMARY_SHEET: &str = "Summary";
+
+/// The default limit of cell notes per workbook: 20,000 notes take about
+/// 240 MiB while the workbook is written (measured: docs/benchmarks.md).
+pub const DEFAULT_MAX_NOTES: u64 = 20_000;
+
+/// Positions in [`RESULT_COLUMNS`].
+const STATUS: usize = 0;
+const ATTEMPTS: usize = 6;
+const ERROR_CODE: usize = 7;
+const ERROR: usize = 8;
+const MCA_STATUS: usize = 9;
+
+/// How to render a results workbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkbookOptions {
+    /// The results sheet's name: see [`WorkbookOptions::new`].
+    pub sheet: String,
+    /// The input's header overrides (the config file's `[columns]`), so the
+    /// journal's fields are found as the run found them.
+    pub columns: Vec<(Field, String)>,
+    /// The run's facts, for the summary sheet.
+    pub facts: RunFacts,
+    /// At most this many cell notes ([`DEFAULT_MAX_NOTES`]): each costs
+    /// about 12 KiB of memory until the workbook is saved. Past it,
+    /// offending cells are still highlighted, without a note.
+    pub max_notes: u64,
+}
+
+impl WorkbookOptions {
+    /// Options for the results of an input read from `source_sheet` (a
+    /// workbook input; `None` for CSV): the results sheet takes the source
+    /// sheet's name (made a valid sheet name), else [`DEFAULT_SHEET`]; the
+    /// summary names the source sheet.
+    pub fn new(source_sheet: Option<&str>) -> Self {
+        WorkbookOptions {
+            sheet: source_sheet.map_or_else(
+                || DEFAULT_SHEET.to_owned(),
+                |name| sheet_name(name, DEFAULT_SHEET),
+            ),
+            columns: Vec::new(),
+            max_notes: DEFAULT_MAX_NOTES,
+            facts: RunFacts {
+                sheet: source_sheet.map(str::to_owned),
+                ..RunFacts::default()
+            },
+        }
+    }
+}
+
+/// What [`render_workbook`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkbookReport {
+    /// The workbook.
+    pub path: PathBuf,
+    /// The results sheet's name.
+    pub sheet: String,
+    /// The rows, counted.
+    pub tally: Tally,
+}
+
+/// Render the results CSV `journal` as the workbook `workbook` (replaced
+/// whole, never left half-written).
+///
+/// Fails when the journal cannot be read (or lacks a required column), when
+/// it has more rows or columns than a worksheet holds, or when the workbook
+/// cannot be written; the journal is left as it is in every case.
+pub fn render_workbook(
+    journal: &Path,
+    workbook: &Path,
+    options: &WorkbookOptions,
+) -> Result<WorkbookReport, ResultsError> {
+    let input_options = InputOptions {
+        sheet: None,
+        columns: options.columns.clone(),
+        // The journal is what this tool wrote: UTF-8, byte for byte.
+        encoding: Some(crate::input::TextEncoding::UTF_8),
+    };
+    let mut reader = InputReader::open_with(journal, &input_options)?;
+    let layout = reader.layout().clone();
+    let failure = |reason: String| ResultsError::Workbook {
+        path: workbook.to_owned(),
+        journal: journal.to_owned(),
+        reason,
+    };
+    let xlsx = |e: XlsxError| failure(e.to_string());
+    let columns = layout.passthrough.len() + RESULT_COLUMNS.len();
+    if columns > MAX_COLUMNS {
+        return Err(failure(format!(
+            "{columns} columns do not fit in a worksheet (Excel holds {MAX_COLUMNS})"
+        )));
+    }
+    let styles = Styles::new();
+    let mut book = Workbook::new();
+    book.set_tempdir(directory(workbook)).map_err(xlsx)?;
+    let sheet = book.add_worksheet_with_constant_memory().map_err(xlsx)?;
+    sheet.set_name(&options.sheet).map_err(xlsx)?;
+    let mut rows = SheetWriter::new(sheet, &layout, &styles, options.max_notes);
+    rows.header().map_err(xlsx)?;
+    let mut row = InputRow::new();
+    while reader.read_row(&mut row)? {
+        if u64::from(rows.row) + 1 >= MAX_ROWS {
+            return Err(failure(format!(
+                "more than {} rows do not fit in a worksheet (Excel's limit)",
+                MAX_ROWS - 1
+            )));
+        }
+        rows.row(&row).map_err(xlsx)?;
+    }
+    let tally = rows.finish().map_err(xlsx)?;
+    let summary = book.add_worksheet();
+    let summary_name = if options.sheet.eq_ignore_ascii_case(SUMMARY_SHEET) {
+        "Run summary"
+    } else {
+        SUMMARY_SHEET
+    };
+    summary.set_name(summary_name).map_err(xlsx)?;
+    write_summary(summary, &styles, &options.facts, journal, &tally).map_err(xlsx)?;
+    save_whole(&mut book, workbook).map_err(xlsx)?;
+    Ok(WorkbookReport {
+        path: workbook.to_owned(),
+        sheet: options.sheet.clone(),
+        tally,
+    })
+}
+
+/// The directory of `path` (`.` for a bare file name).
+fn directory(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Save to a hidden file beside `path`, then rename it to `path`.
+fn save_whole(book: &mut Workbook, path: &Path) -> Result<(), XlsxError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temporary = directory(path).join(format!(".{name}.{}.tmp", std::process::id()));
+    let saved = book
+        .save(&temporary)
+        .and_then(|()| std::fs::rename(&temporary, path).map_err(XlsxError::from));
+    if saved.is_err() {
+        // Best effort: the error that matters is the one returned.
+        let _ = std::fs::remove_file(&temporary);
+    }
+    saved
+}
+
+/// Writes the results sheet row by row (constant memory).
+struct SheetWriter<'a> {
+    sheet: &'a mut Worksheet,
+    layout: &'a Layout,
+    styles: &'a Styles,
+    widths: ColumnWidths,
+    recheck: Recheck,
+    tally: Tally,
+    max_notes: u64,
+    /// The last row written (0: the header).
+    row: u32,
+}
+
+impl<'a> SheetWriter<'a> {
+    fn new(
+        sheet: &'a mut Worksheet,
+        layout: &'a Layout,
+        styles: &'a Styles,
+        max_notes: u64,
+    ) -> Self {
+        let columns = layout.passthrough.len() + RESULT_COLUMNS.len();
+        SheetWriter {
+            sheet,
+            layout,
+            styles,
+            widths: ColumnWidths::new(columns),
+            recheck: Recheck::default(),
+            tally: Tally::default(),
+            max_notes,
+            row: 0,
+        }
+    }
+
+    /// The sheet column of result column `index`.
+    fn result_column(&self, index: usize) -> u16 {
+        column(self.layout.passthrough.len() + index)
+    }
+
+    /// The header row: the input's headers, then the result columns; bold,
+    /// frozen; every column but `attempts` formatted as Text.
+    fn header(&mut self) -> Result<(), XlsxError> {
+        let inputs = self.layout.passthrough.iter();
+        let headers = inputs.map(|&c| self.layout.header(c).unwrap_or_default());
+        let headers: Vec<Cow<'_, str>> = headers
+            .chain(RESULT_COLUMNS.iter().map(|&name| Cow::Borrowed(name)))
+            .collect();
+        for (index, header) in headers.iter().enumerate() {
+            let (text, _) = fit_cell(header);
+            self.widths.observe(index, text);
+            let col = column(index);
+            self.sheet
+                .write_string_with_format(0, col, text, &self.styles.header)?;
+            if col != self.result_column(ATTEMPTS) {
+                self.sheet.set_column_format(col, &self.styles.text)?;
+            }
+        }
+        self.sheet.set_freeze_panes(1, 0)?;
+        Ok(())
+    }
+
+    /// One journal row: its input cells (offending ones highlighted with a
+    /// note), its result cells, and its count in the tally.
+    fn row(&mut self, row: &InputRow) -> Result<(), XlsxError> {
+        self.row += 1;
+        let number = u64::from(self.row) + 1;
+        let layout = self.layout;
+        let result = |index: usize| {
+            let cell = layout.result_columns[index].and_then(|c| row.record.get(c));
+            String::from_utf8_lossy(cell.unwrap_or_default())
+        };
+        let status: Option<Status> = result(STATUS).trim().parse().ok();
+        let error = result(ERROR);
+        let invalid = (status == Some(Status::Invalid)).then_some(error.as_ref());
+        let notes = self.recheck.row(row, layout, number, invalid);
+        for (index, &record_column) in layout.passthrough.iter().enumerate() {
+            let text = String::from_utf8_lossy(row.record.get(record_column).unwrap_or_default());
+            let note = notes.iter().find(|n| n.column == Some(record_column));
+            self.text_cell(index, &text, note.map(|n| n.text.as_str()))?;
+        }
+        for index in 0..RESULT_COLUMNS.len() {
+            self.result_cell(index, &result(index), status)?;
+        }
+        let unplaced: Vec<&str> = notes
+            .iter()
+            .filter(|n| n.column.is_none())
+            .map(|n| n.text.as_str())
+            .collect();
+        if !unplaced.is_empty() {
+            let text = format!("No column for:\n{}", unplaced.join("\n"));
+            self.note(self.result_column(STATUS), &text)?;
+        }
+        let mca = McaStatus::parse(&result(MCA_STATUS));
+        self.tally.add(number, status, &mca, &result(ERROR_CODE));
+        Ok(())
+    }
+
+    /// A text cell; with `problem`, highlighted and noted.
+    fn text_cell(
+        &mut self,
+        index: usize,
+        text: &str,
+        problem: Option<&str>,
+    ) -> Result<(), XlsxError> {
+        let (text, cut) = fit_cell(text);
+        let col = column(index);
+        self.widths.observe(index, text);
+        let format = match problem {
+            Some(_) => &self.styles.flagged,
+            None => &self.styles.text,
+        };
+        if !text.is_empty() {
+            self.sheet
+                .write_string_with_format(self.row, col, text, format)?;
+        } else if problem.is_some() {
+            self.sheet.write_blank(self.row, col, format)?;
+        }
+        let cut = cut.then_some(
+            "This value was longer than an Excel cell holds and is cut here; the whole value \
+             is in the journal (the .journal.csv beside this workbook).",
+        );
+        let message = match (problem, cut) {
+            (Some(problem), Some(cut)) => Some(Cow::Owned(format!("{problem}\n{cut}"))),
+            (Some(text), None) | (None, Some(text)) => Some(Cow::Borrowed(text)),
+            (None, None) => None,
+        };
+        if problem.is_some() {
+            self.tally.flagged_cells += 1;
+        }
+        if let Some(message) = message {
+            self.note(col, &message)?;
+        }
+        Ok(())
+    }
+
+    /// A note on column `col` of the current row, unless the limit is reached.
+    fn note(&mut self, col: u16, text: &str) -> Result<(), XlsxError> {
+        if self.tally.notes >= self.max_notes {
+            self.tally.notes_left_out += 1;
+            return Ok(());
+        }
+        self.sheet.insert_note(self.row, col, &note(text))?;
+        self.tally.notes += 1;
+        Ok(())
+    }
+
+    /// Result column `index`: `status` coloured, `attempts` a number.
+    fn result_cell(
+        &mut self,
+        index: usize,
+        text: &str,
+        status: Option<Status>,
+    ) -> Result<(), XlsxError> {
+        let sheet_index = self.layout.passthrough.len() + index;
+        let col = column(sheet_index);
+        if index == ATTEMPTS
+            && let Ok(attempts) = text.trim().parse::<u32>()
+        {
+            self.widths.observe(sheet_index, text);
+            self.sheet
+                .write_number_with_format(self.row, col, attempts, &self.styles.number)?;
+            return Ok(());
+        }
+        let format = match index {
+            STATUS => self.styles.status(status),
+            _ => &self.styles.text,
+        };
+        if index == STATUS || !text.is_empty() {
+            let (text, _) = fit_cell(text);
+            self.widths.observe(sheet_index, text);
+            self.sheet
+                .write_string_with_format(self.row, col, text, format)?;
+        }
+        Ok(())
+    }
+
+    /// Filter over every row, column widths; the tally.
+    fn finish(self) -> Result<Tally, XlsxError> {
+        let last_column = column(self.layout.passthrough.len() + RESULT_COLUMNS.len() - 1);
+        self.sheet.autofilter(0, 0, self.row, last_column)?;
+        self.widths.apply(self.sheet)?;
+        Ok(self.tally)
+    }
+}
+
+/// A sheet column index (checked against [`MAX_COLUMNS`] before writing).
+fn column(index: usize) -> u16 {
+    u16::try_from(index).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+#[path = "xlsx_tests.rs"]
+mod tests;
