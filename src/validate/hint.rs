@@ -32,7 +32,8 @@ pub(crate) enum Hint {
 }
 
 impl Hint {
-    /// The forms the hint names, each accepted as a `state`.
+    /// The forms the hint names, each accepted as a `state` (checked by tests).
+    #[cfg(test)]
     pub(crate) fn forms(&self) -> Vec<&str> {
         match self {
             Hint::DidYouMean { form, code } => vec![form, code],
