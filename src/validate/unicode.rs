@@ -102,20 +102,26 @@ pub(crate) fn with_folded<R>(value: &str, f: impl FnOnce(&str) -> R) -> R {
     })
 }
 
-/// A row's values in NFKC, owning only the values that normalization changed.
+/// A row's values in NFKC, owning only the values that normalization changed
+/// (none, and no allocation, for an ASCII row).
 pub(crate) struct NfkcRow {
-    changed: [Option<String>; Field::COUNT],
+    changed: Vec<(Field, String)>,
 }
 
 impl NfkcRow {
     /// The NFKC forms of `fields`' values that differ from the values as typed.
     pub(crate) fn of(fields: &CustomerFields<'_>) -> Self {
-        let mut changed = [const { None }; Field::COUNT];
+        let mut changed = Vec::new();
+        // A row is almost always ASCII: check all of it at once first.
+        if Field::ALL.iter().all(|f| fields.get(*f).is_ascii()) {
+            return Self { changed };
+        }
         for field in Field::ALL {
-            if let (Cow::Owned(s), Some(slot)) =
-                (nfkc(fields.get(field)), changed.get_mut(field.index()))
+            let value = fields.get(field);
+            if !value.is_ascii()
+                && let Cow::Owned(s) = nfkc(value)
             {
-                *slot = Some(s);
+                changed.push((field, s));
             }
         }
         Self { changed }
@@ -125,10 +131,8 @@ impl NfkcRow {
     /// normalization can turn an ideographic space into a plain one).
     pub(crate) fn apply<'a>(&'a self, typed: &CustomerFields<'a>) -> CustomerFields<'a> {
         let mut out = *typed;
-        for field in Field::ALL {
-            if let Some(Some(s)) = self.changed.get(field.index()) {
-                out.set(field, s);
-            }
+        for (field, value) in &self.changed {
+            out.set(*field, value);
         }
         out
     }
