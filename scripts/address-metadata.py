@@ -194,7 +194,11 @@ def main() -> int:
         origin = args.origin or args.all_json.name
         origin = f"{origin}, all.json sha256 {digest}"
     else:
-        data = download()
+        try:
+            data = download()
+        except OSError as e:  # URLError and socket errors are OSErrors
+            print(f"error: cannot fetch {MAIN_URL}: {e}; pass a downloaded all.json instead", file=sys.stderr)
+            return 1
         origin = args.origin or f"{MAIN_URL} fetched {datetime.date.today().isoformat()}"
     source = f"Google i18n address metadata (libaddressinput), (c) Google, CC-BY 4.0; from {origin}"
     try:
