@@ -6,6 +6,7 @@ use std::hash::{Hash, Hasher};
 
 use super::PhoneNumber;
 use super::country::CountryRules;
+use super::hint::unknown_subdivision;
 
 /// The customer's billing address (default address), validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,9 +146,6 @@ impl PostalCode {
     }
 }
 
-/// Subdivisions listed in full in a "not known" message when there are this few.
-const LIST_SUBDIVISIONS_UP_TO: usize = 12;
-
 /// A state or other subdivision, holding the code to send: the ISO 3166-2 id
 /// where the data has one (`WA`, `MOW`), else the data's key. Countries
 /// without a subdivision list keep the value as given.
@@ -156,8 +154,9 @@ pub struct State(Cow<'static, str>);
 
 impl State {
     /// Parse a (trimmed) state for `country`: where the country has a
-    /// subdivision list it must name one (key, ISO id, `CC-id` or name,
-    /// ignoring case); elsewhere any non-empty value is kept.
+    /// subdivision list it must name one by any form the data has (key, ISO
+    /// id, `CC-id`, name, Latin name, a language variant's name), ignoring
+    /// case, accents and width; elsewhere any non-empty value is kept.
     pub fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
         if s.is_empty() {
             return Err("is empty".to_owned());
@@ -178,61 +177,22 @@ impl State {
     }
 }
 
-/// The reason for an unknown state, with a suggestion or the accepted codes.
-fn unknown_subdivision(s: &str, rules: &CountryRules) -> String {
-    let code = rules.code();
-    let subs = rules.subdivisions();
-    let mut reason = format!("is not a known {code} subdivision");
-    if let Some(best) = closest_subdivision(s, rules) {
-        reason.push_str(&format!(
-            ": did you mean \"{}\" ({code}-{})?",
-            best.name(),
-            best.code()
-        ));
-    } else if subs.len() <= LIST_SUBDIVISIONS_UP_TO {
-        let codes: Vec<&str> = subs.iter().map(|s| s.code()).collect();
-        reason.push_str(&format!(": use one of {}", codes.join(", ")));
-    } else if let Some(first) = subs.first() {
-        reason.push_str(&format!(
-            ": use its code, ISO 3166-2 code or name, e.g. {}, {code}-{} or {}",
-            first.code(),
-            first.code(),
-            first.name()
-        ));
-    }
-    reason
-}
-
-/// The subdivision whose name or key contains the value (or is contained in
-/// it), or failing that the one most similar by Jaro-Winkler, if close.
-fn closest_subdivision<'r>(
-    s: &str,
-    rules: &'r CountryRules,
-) -> Option<&'r super::country::Subdivision> {
-    const MIN_SIMILARITY: f64 = 0.88;
-    let needle = s.to_lowercase();
-    if needle.chars().count() < 3 || needle.len() > 200 {
-        return None;
-    }
-    let subs = rules.subdivisions();
-    let contains = subs.iter().find(|sub| {
-        [sub.name(), sub.key()].iter().any(|c| {
-            let c = c.to_lowercase();
-            c.contains(&needle) || (c.chars().count() >= 3 && needle.contains(&c))
-        })
-    });
-    contains.or_else(|| {
-        subs.iter()
-            .map(|sub| {
-                let score = [sub.name(), sub.key()]
-                    .iter()
-                    .map(|c| strsim::jaro_winkler(&needle, &c.to_lowercase()))
-                    .fold(0.0, f64::max);
-                (score, sub)
-            })
-            .filter(|(score, _)| *score >= MIN_SIMILARITY)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, sub)| sub)
+/// Where the data lists the postal-code prefixes of `state`'s subdivision,
+/// the reason `postal` is not one of them (`None` when it is, or when there
+/// is nothing to check).
+pub(crate) fn postal_code_outside_state(
+    postal: &PostalCode,
+    state: &State,
+    country: &CountryCode,
+) -> Option<String> {
+    let sub = country.rules().find_subdivision(state.as_str())?;
+    let prefix = sub.postal_prefix()?;
+    (!prefix.matches(postal.as_str())).then(|| {
+        format!(
+            "is not a postal code of {}: its postal codes start with {}",
+            sub.label(),
+            prefix.describe()
+        )
     })
 }
 
@@ -241,6 +201,10 @@ crate::validate::text::text_newtype!(CountryCode, parse);
 crate::validate::text::text_newtype!(PostalCode);
 
 crate::validate::text::text_newtype!(State);
+
+#[cfg(test)]
+#[path = "state_forms_tests.rs"]
+mod state_forms_tests;
 
 #[cfg(test)]
 mod tests {
@@ -353,13 +317,116 @@ mod tests {
         assert!(err.contains("Washington"), "{err}");
         let err = State::parse("Dublin", &country("IE")).unwrap_err();
         assert!(err.contains("did you mean \"Co. Dublin\" (IE-D)?"), "{err}");
-        let err = State::parse("Dubai", &country("AE")).unwrap_err();
+        let err = State::parse("Qwxz", &country("AE")).unwrap_err();
         assert!(
             err.contains("use one of AZ, SH, FU, UQ, DU, RK, AJ"),
             "{err}"
         );
         let err = State::parse("Atlantis", &country("US")).unwrap_err();
         assert!(err.contains("e.g. AL, US-AL or Alabama"), "{err}");
+    }
+
+    #[test]
+    fn states_written_the_way_people_write_them_are_sent_as_iso_codes() {
+        let cases = [
+            ("JP", "Tokyo", "13"),
+            ("JP", "ＴＯＫＹＯ", "13"),
+            ("AE", "Dubai", "DU"),
+            ("KR", "Seoul", "11"),
+            ("RU", "Moskva", "MOW"),
+            ("TH", "Bangkok", "10"),
+            ("ID", "West Papua", "PB"),
+            ("ID", "Papua", "PA"),
+            ("CA", "Québec", "QC"),
+            ("CA", "QUEBEC", "QC"),
+            ("CA", "Ile-du-Prince-Edouard", "PE"),
+            ("ES", "Bizkaia", "BI"),
+            ("ES", "Vizcaya", "BI"),
+            ("ES", "alava", "VI"),
+            ("IN", "दिल्ली", "DL"),
+            ("HK", "九龍", "Kowloon"),
+        ];
+        for (cc, value, sent) in cases {
+            let state = State::parse(value, &country(cc));
+            assert_eq!(state.as_ref().map(State::as_str), Ok(sent), "{cc} {value}");
+        }
+    }
+
+    #[test]
+    fn hints_for_subdivisions_without_an_iso_id_name_their_key() {
+        let err = State::parse("Jervis Bay Teritory", &country("AU")).unwrap_err();
+        assert!(
+            err.ends_with("did you mean \"Jervis Bay Territory\" (JBT)?"),
+            "{err}"
+        );
+        let err = State::parse("Atlantis", &country("ES")).unwrap_err();
+        assert!(
+            err.ends_with("use its code or name, e.g. VI or Álava"),
+            "{err}"
+        );
+        let err = State::parse("Atlantis", &country("JP")).unwrap_err();
+        assert!(err.ends_with("e.g. 01, JP-01, 北海道 or Hokkaido"), "{err}");
+    }
+
+    #[test]
+    fn hints_prefer_the_form_that_shares_most_of_the_value() {
+        let id = country("ID");
+        for (value, form) in [
+            ("West Papua Province", "West Papua"),
+            ("North Maluku Province", "North Maluku"),
+            ("Provinsi Kepulauan Riau", "Kepulauan Riau"),
+        ] {
+            let err = State::parse(value, &id).unwrap_err();
+            assert!(err.contains(&format!("did you mean \"{form}\"")), "{err}");
+        }
+        let err = State::parse("us wa", &country("US")).unwrap_err();
+        assert!(err.ends_with("did you mean US-WA?"), "{err}");
+    }
+
+    #[test]
+    fn accents_do_not_defeat_the_typo_matcher() {
+        let err = State::parse("Badajóz Province", &country("ES")).unwrap_err();
+        assert!(err.contains("did you mean \"Badajoz\""), "{err}");
+        let err = State::parse("Québecc", &country("CA")).unwrap_err();
+        assert!(err.contains("(CA-QC)"), "{err}");
+    }
+
+    #[test]
+    fn postal_codes_outside_the_state_are_refused_naming_its_prefixes() {
+        let us = country("US");
+        let al = State::parse("AL", &us).unwrap();
+        let postal = PostalCode::parse("95014", &us).unwrap();
+        assert_eq!(
+            postal_code_outside_state(&postal, &al, &us).as_deref(),
+            Some("is not a postal code of AL (Alabama): its postal codes start with 35 or 36")
+        );
+        let ca = State::parse("California", &us).unwrap();
+        assert_eq!(postal_code_outside_state(&postal, &ca, &us), None);
+        let jp = country("JP");
+        let tokyo = State::parse("Tokyo", &jp).unwrap();
+        let shibuya = PostalCode::parse("150-0002", &jp).unwrap();
+        assert_eq!(postal_code_outside_state(&shibuya, &tokyo, &jp), None);
+        let kr = country("KR");
+        let seoul = State::parse("Seoul", &kr).unwrap();
+        let busan = PostalCode::parse("48058", &kr).unwrap();
+        let reason = postal_code_outside_state(&busan, &seoul, &kr).unwrap();
+        assert!(
+            reason.ends_with("start with a match of ^(?:0[1-8]\\d{2})"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn postal_codes_are_checked_only_where_the_state_has_prefixes() {
+        let au = country("AU");
+        let jbt = State::parse("Jervis Bay Territory", &au).unwrap();
+        let sydney = PostalCode::parse("2000", &au).unwrap();
+        let reason = postal_code_outside_state(&sydney, &jbt, &au);
+        assert!(reason.unwrap().ends_with("start with 2540"));
+        let ie = country("IE");
+        let dublin = State::parse("Co. Dublin", &ie).unwrap();
+        let eircode = PostalCode::parse("A65 F4E2", &ie).unwrap();
+        assert_eq!(postal_code_outside_state(&eircode, &dublin, &ie), None);
     }
 
     #[test]

@@ -5,13 +5,16 @@
 //! Nothing here is a hand-written country table: change the data files instead.
 //! The sandbox serves `GET /v1/countryvalidationrules/{iso2}` from these rules.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::Deserialize;
 
 use super::registration::{RegistrationRule, load_registration_rules};
+use super::subdivision::{SubdivisionData, Subdivisions};
+
+pub use super::subdivision::Subdivision;
 
 /// The embedded address metadata.
 const ADDRESS_METADATA: &str = include_str!("../../data/address-metadata.json");
@@ -29,44 +32,8 @@ pub struct CountryRules {
     zip_anchored: Option<String>,
     zip_regex: OnceLock<Option<Regex>>,
     zip_examples: Vec<String>,
-    subdivisions: Vec<Subdivision>,
-    subdivision_index: OnceLock<hashbrown::HashMap<String, usize>>,
+    subdivisions: Subdivisions,
     registration: Option<RegistrationRule>,
-}
-
-/// One state, province or other subdivision of a country.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subdivision {
-    key: String,
-    iso_id: String,
-    name: String,
-}
-
-impl Subdivision {
-    /// Google's key (`WA`, `Москва`, `Co. Dublin`).
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
-    /// The ISO 3166-2 code without the country prefix (`WA`, `MOW`); empty
-    /// when the data has none (e.g. `US` armed-forces keys).
-    pub fn iso_id(&self) -> &str {
-        &self.iso_id
-    }
-
-    /// The display name (`Washington`); the key when the data has no names.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The code sent to Partner Center: the ISO id when there is one, else the key.
-    pub fn code(&self) -> &str {
-        if self.iso_id.is_empty() {
-            &self.key
-        } else {
-            &self.iso_id
-        }
-    }
 }
 
 impl CountryRules {
@@ -155,32 +122,23 @@ impl CountryRules {
         }
     }
 
-    /// The subdivisions (`sub_keys`, `sub_isoids`, `sub_names`); empty when the
-    /// country has no list, in which case any state is accepted.
+    /// The subdivisions (`sub_keys` and the lists aligned with it); empty
+    /// when the country has no list, in which case any state is accepted.
     pub fn subdivisions(&self) -> &[Subdivision] {
-        &self.subdivisions
+        self.subdivisions.list()
     }
 
-    /// The subdivision `value` names, ignoring case: its key, ISO id,
-    /// `CC-isoid` code or name (`WA`, `US-WA`, `Washington`).
+    /// The subdivision `value` names by any form the data has, ignoring case,
+    /// accents and width: its key, ISO id, `CC-isoid` code, name, Latin name
+    /// or a language variant's key or name (`WA`, `US-WA`, `Washington`;
+    /// `13`, `東京都`, `Tokyo`; `QC`, `Quebec`, `Québec`).
     pub fn find_subdivision(&self, value: &str) -> Option<&Subdivision> {
-        if self.subdivisions.is_empty() {
-            return None;
-        }
-        let index = self
-            .subdivision_index
-            .get_or_init(|| build_subdivision_index(&self.code, &self.subdivisions));
-        // Short ASCII values are lower-cased on the stack (the common case).
-        let mut buf = [0u8; 64];
-        let i = match buf.get_mut(..value.len()) {
-            Some(lower) if value.is_ascii() => {
-                lower.copy_from_slice(value.as_bytes());
-                lower.make_ascii_lowercase();
-                index.get(std::str::from_utf8(lower).unwrap_or_default())
-            }
-            _ => index.get(value.to_lowercase().as_str()),
-        };
-        i.and_then(|&i| self.subdivisions.get(i))
+        self.subdivisions.find(value)
+    }
+
+    /// The subdivisions with their look-up tables (for suggestions).
+    pub(crate) fn subdivision_table(&self) -> &Subdivisions {
+        &self.subdivisions
     }
 
     /// The registration-number rule, when the country requires one.
@@ -202,31 +160,6 @@ pub fn get(code: &str) -> Option<&'static CountryRules> {
 /// Module-level form of [`CountryRules::all`].
 pub fn all() -> impl Iterator<Item = &'static CountryRules> {
     CountryRules::all()
-}
-
-/// Lower-case look-up keys in priority order: ISO ids first (so the code we
-/// send always maps back to the same subdivision), then `CC-id`, keys, names.
-fn build_subdivision_index(code: &str, subs: &[Subdivision]) -> hashbrown::HashMap<String, usize> {
-    let mut index = hashbrown::HashMap::with_capacity(subs.len() * 4);
-    for (i, s) in subs.iter().enumerate() {
-        if !s.iso_id.is_empty() {
-            index.entry(s.iso_id.to_lowercase()).or_insert(i);
-        }
-    }
-    for (i, s) in subs.iter().enumerate() {
-        if !s.iso_id.is_empty() {
-            index
-                .entry(format!("{code}-{}", s.iso_id).to_lowercase())
-                .or_insert(i);
-        }
-    }
-    for (i, s) in subs.iter().enumerate() {
-        index.entry(s.key.to_lowercase()).or_insert(i);
-    }
-    for (i, s) in subs.iter().enumerate() {
-        index.entry(s.name.to_lowercase()).or_insert(i);
-    }
-    index
 }
 
 /// All countries plus a direct index from the two letters to the list.
@@ -267,6 +200,19 @@ struct RawCountry {
     sub_keys: Option<String>,
     sub_isoids: Option<String>,
     sub_names: Option<String>,
+    sub_lnames: Option<String>,
+    sub_zips: Option<String>,
+    #[serde(default)]
+    variants: BTreeMap<String, RawVariant>,
+}
+
+/// A language variant's lists, already lined up with the country's `sub_keys`
+/// by `scripts/address-metadata.py`.
+#[derive(Deserialize)]
+struct RawVariant {
+    sub_keys: Option<String>,
+    sub_names: Option<String>,
+    sub_lnames: Option<String>,
 }
 
 fn load_countries() -> Countries {
@@ -307,18 +253,7 @@ fn country_from_raw(
     default_require: &str,
     registration: Option<RegistrationRule>,
 ) -> CountryRules {
-    let keys = split_list(c.sub_keys.as_deref());
-    let isoids = split_list(c.sub_isoids.as_deref());
-    let names = split_list(c.sub_names.as_deref());
-    let subdivisions = keys
-        .iter()
-        .enumerate()
-        .map(|(i, key)| Subdivision {
-            key: (*key).to_owned(),
-            iso_id: isoids.get(i).copied().unwrap_or_default().to_owned(),
-            name: names.get(i).copied().unwrap_or(key).to_owned(),
-        })
-        .collect();
+    let subdivisions = Subdivisions::new(&code, subdivisions_from_raw(&c));
     CountryRules {
         name: c.name.unwrap_or_else(|| code.clone()),
         require: c.require.unwrap_or_else(|| default_require.to_owned()),
@@ -331,10 +266,42 @@ fn country_from_raw(
             .map(|z| z.split(',').map(|s| s.trim().to_owned()).collect())
             .unwrap_or_default(),
         subdivisions,
-        subdivision_index: OnceLock::new(),
         registration,
         code,
     }
+}
+
+/// The country's subdivisions from its aligned `~` lists and variants.
+fn subdivisions_from_raw(c: &RawCountry) -> Vec<Subdivision> {
+    let keys = split_list(c.sub_keys.as_deref());
+    let isoids = split_list(c.sub_isoids.as_deref());
+    let names = split_list(c.sub_names.as_deref());
+    let lnames = split_list(c.sub_lnames.as_deref());
+    let zips = split_list(c.sub_zips.as_deref());
+    let variant_lists: Vec<Vec<&str>> = c
+        .variants
+        .values()
+        .flat_map(|v| [&v.sub_keys, &v.sub_names, &v.sub_lnames])
+        .map(|list| split_list(list.as_deref()))
+        .collect();
+    keys.iter()
+        .enumerate()
+        .map(|(i, key)| {
+            Subdivision::new(SubdivisionData {
+                key,
+                iso_id: at(&isoids, i),
+                name: at(&names, i),
+                latin_name: at(&lnames, i),
+                variant_names: variant_lists.iter().map(|l| at(l, i)).collect(),
+                postal_prefix: at(&zips, i),
+            })
+        })
+        .collect()
+}
+
+/// Entry `i` of a split list, empty past its end.
+fn at<'a>(list: &[&'a str], i: usize) -> &'a str {
+    list.get(i).copied().unwrap_or_default()
 }
 
 fn split_list(list: Option<&str>) -> Vec<&str> {

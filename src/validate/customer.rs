@@ -2,9 +2,10 @@
 
 use super::field::{CustomerFields, Field};
 
-use super::address::CountryError;
+use super::address::{CountryError, postal_code_outside_state};
 use super::mca::check_mca_in_row;
 use super::text::{quote, too_long};
+use super::unicode::NfkcRow;
 use super::{
     Address, CountryCode, Culture, Domain, Email, LanguageCode, McaAttestation, PhoneNumber,
     PostalCode, Problem, ProblemKind, RegistrationNumber, State,
@@ -44,10 +45,42 @@ pub struct NewCustomer {
     pub mca: Option<McaAttestation>,
 }
 
+/// One row's values as typed (quoted in messages) and in NFKC (validated
+/// and sent).
+struct Row<'a> {
+    typed: CustomerFields<'a>,
+    value: CustomerFields<'a>,
+}
+
+impl<'a> Row<'a> {
+    /// The value validated and sent.
+    fn get(&self, field: Field) -> &'a str {
+        self.value.get(field)
+    }
+
+    /// `<field> "<value as typed>" <reason>`, kind `Invalid`.
+    fn invalid(&self, field: Field, reason: &str) -> Problem {
+        let message = format!("{field} {} {reason}", quote(self.typed.get(field)));
+        Problem::new(field, ProblemKind::Invalid, message)
+    }
+}
+
 /// Check one row. Returns the customer, or *all* the row's problems (never
 /// just the first), in the order the columns are checked. Never panics,
 /// whatever the input.
+///
+/// Every value is checked and sent in Unicode NFKC (full-width `１５４-００２３`
+/// is the postal code `154-0023`); messages quote the values as typed.
 pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
+    let nfkc = NfkcRow::of(fields);
+    let row = Row {
+        typed: *fields,
+        value: nfkc.apply(fields),
+    };
+    check_row(&row)
+}
+
+fn check_row(fields: &Row<'_>) -> Result<NewCustomer, Vec<Problem>> {
     let mut problems = Vec::new();
     let p = &mut problems;
 
@@ -70,17 +103,15 @@ pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
             if city.is_empty() && c.rules().requires_city() {
                 p.push(missing_in(Field::City, c));
             }
-            let state = per_country(fields, Field::State, c, p, State::parse);
-            let postal = per_country(fields, Field::PostalCode, c, p, PostalCode::parse);
-            let registration = registration(fields, c, p);
-            (state, postal, registration)
+            let (state, postal) = state_and_postal_code(fields, c, p);
+            (state, postal, registration(fields, c, p))
         }
         None => (None, None, None),
     };
     let associated_partner_id = parsed(fields, Field::AssociatedPartnerId, false, p, |s| {
         uuid::Uuid::parse_str(s).map_err(|_| "is not a GUID".to_owned())
     });
-    let mca = check_mca_in_row(fields).unwrap_or_else(|found| {
+    let mca = check_mca_in_row(&fields.value).unwrap_or_else(|found| {
         p.extend(found);
         None
     });
@@ -123,18 +154,12 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 /// The value, or a `Missing` problem when it is empty.
-fn required<'a>(fields: &CustomerFields<'a>, field: Field, p: &mut Vec<Problem>) -> &'a str {
+fn required<'a>(fields: &Row<'a>, field: Field, p: &mut Vec<Problem>) -> &'a str {
     let value = fields.get(field);
     if value.is_empty() {
         p.push(Problem::missing(field));
     }
     value
-}
-
-/// `<field> "<value>" <reason>`, kind `Invalid`.
-fn invalid(field: Field, value: &str, reason: &str) -> Problem {
-    let message = format!("{field} {} {reason}", quote(value));
-    Problem::new(field, ProblemKind::Invalid, message)
 }
 
 /// `<field> is required in <CC>`.
@@ -148,7 +173,7 @@ fn missing_in(field: Field, country: CountryCode) -> Problem {
 
 /// A free-text value checked for presence (when `needed`) and length.
 fn bounded<'a>(
-    fields: &CustomerFields<'a>,
+    fields: &Row<'a>,
     field: Field,
     needed: bool,
     max: usize,
@@ -161,14 +186,14 @@ fn bounded<'a>(
     };
     if let Some(n) = too_long(value, max) {
         let reason = format!("is too long: {n} characters, at most {max}");
-        p.push(invalid(field, value, &reason));
+        p.push(fields.invalid(field, &reason));
     }
     value
 }
 
 /// A value parsed into a newtype; empty is `Missing` when `needed`, else `None`.
 fn parsed<T>(
-    fields: &CustomerFields<'_>,
+    fields: &Row<'_>,
     field: Field,
     needed: bool,
     p: &mut Vec<Problem>,
@@ -182,11 +207,11 @@ fn parsed<T>(
         return None;
     }
     parse(value)
-        .map_err(|reason| p.push(invalid(field, value, &reason)))
+        .map_err(|reason| p.push(fields.invalid(field, &reason)))
         .ok()
 }
 
-fn country(fields: &CustomerFields<'_>, p: &mut Vec<Problem>) -> Option<CountryCode> {
+fn country(fields: &Row<'_>, p: &mut Vec<Problem>) -> Option<CountryCode> {
     let value = required(fields, Field::Country, p);
     if value.is_empty() {
         return None;
@@ -194,11 +219,12 @@ fn country(fields: &CustomerFields<'_>, p: &mut Vec<Problem>) -> Option<CountryC
     match CountryCode::parse_detailed(value) {
         Ok(c) => Some(c),
         Err(CountryError::NotIso(reason)) => {
-            p.push(invalid(Field::Country, value, &reason));
+            p.push(fields.invalid(Field::Country, &reason));
             None
         }
         Err(CountryError::Unsupported(reason)) => {
-            let message = format!("{} {} {reason}", Field::Country, quote(value));
+            let typed = quote(fields.typed.get(Field::Country));
+            let message = format!("{} {typed} {reason}", Field::Country);
             p.push(Problem::new(
                 Field::Country,
                 ProblemKind::CountryUnsupported,
@@ -211,7 +237,7 @@ fn country(fields: &CustomerFields<'_>, p: &mut Vec<Problem>) -> Option<CountryC
 
 /// `state` or `postal_code`: required where the country says so, parsed when given.
 fn per_country<T>(
-    fields: &CustomerFields<'_>,
+    fields: &Row<'_>,
     field: Field,
     country: CountryCode,
     p: &mut Vec<Problem>,
@@ -230,23 +256,42 @@ fn per_country<T>(
         return None;
     }
     parse(value, &country)
-        .map_err(|reason| p.push(invalid(field, value, &reason)))
+        .map_err(|reason| p.push(fields.invalid(field, &reason)))
         .ok()
 }
 
 /// The registration number and, where it is required, the phone number's presence.
+/// `state` and `postal_code`, each parsed when given, and where the data
+/// lists the state's postal-code prefixes, checked against each other.
+fn state_and_postal_code(
+    fields: &Row<'_>,
+    country: CountryCode,
+    p: &mut Vec<Problem>,
+) -> (Option<State>, Option<PostalCode>) {
+    let state = per_country(fields, Field::State, country, p, State::parse);
+    let postal = per_country(fields, Field::PostalCode, country, p, PostalCode::parse);
+    if let (Some(s), Some(z)) = (&state, &postal)
+        && let Some(reason) = postal_code_outside_state(z, s, &country)
+    {
+        p.push(fields.invalid(Field::PostalCode, &reason));
+        return (state, None);
+    }
+    (state, postal)
+}
+
 fn registration(
-    fields: &CustomerFields<'_>,
+    fields: &Row<'_>,
     country: CountryCode,
     p: &mut Vec<Problem>,
 ) -> Option<RegistrationNumber> {
     let field = Field::RegistrationNumber;
     let value = fields.get(field);
+    let typed = || quote(fields.typed.get(field));
     let Some(rule) = country.rules().registration() else {
         if !value.is_empty() {
             let message = format!(
                 "{field} {} must be empty for {country}: only countries that require one take it",
-                quote(value)
+                typed()
             );
             p.push(Problem::new(
                 field,
@@ -282,7 +327,7 @@ fn registration(
     match RegistrationNumber::parse(value, &country) {
         Ok(n) => Some(n),
         Err(reason) => {
-            let message = format!("{field} {} {reason}", quote(value));
+            let message = format!("{field} {} {reason}", typed());
             p.push(Problem::new(
                 field,
                 ProblemKind::RegistrationFormat,

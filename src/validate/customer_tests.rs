@@ -128,6 +128,56 @@ fn jp_needs_a_prefecture_and_postal_code_but_no_city() {
 }
 
 #[test]
+fn full_width_values_are_validated_and_sent_in_nfkc() {
+    let fields = row("JP", "東京都", "１５４-００２３", "", "")
+        .with(Field::CompanyName, "Ｃｏｎｔｏｓｏ株式会社")
+        .with(Field::City, "ｼﾌﾞﾔ")
+        .with(Field::Email, "ａｐ＠ｃｏｎｔｏｓｏ.example");
+    let c = check(&fields).unwrap();
+    assert_eq!(c.address.postal_code.unwrap().as_str(), "154-0023");
+    assert_eq!(c.address.state.unwrap().as_str(), "13");
+    assert_eq!(c.company_name, "Contoso株式会社");
+    assert_eq!(c.address.city, "シブヤ");
+    assert_eq!(c.email.as_str(), "ap@contoso.example");
+}
+
+#[test]
+fn messages_quote_values_as_typed() {
+    let m = messages(row("JP", "Ｔｏｋｉｏ", "１２３", "", ""));
+    assert_eq!(
+        m,
+        [
+            "state \"Ｔｏｋｉｏ\" is not a known JP subdivision: did you mean \"Tokyo\" (JP-13)?",
+            "postal_code \"１２３\" does not match the JP format (e.g. 154-0023, 350-1106)",
+        ]
+    );
+}
+
+#[test]
+fn postal_code_and_state_must_agree_where_the_data_has_prefixes() {
+    assert_eq!(
+        messages(row("US", "AL", "95014", "", "")),
+        [
+            "postal_code \"95014\" is not a postal code of AL (Alabama): its postal codes start with 35 or 36"
+        ]
+    );
+    assert!(check(&row("US", "Alabama", "35004", "", "")).is_ok());
+    assert!(check(&row("CA", "Québec", "H2X 1Y4", "", "")).is_ok());
+    assert_eq!(
+        kinds(row("CA", "QC", "M5J 2J2", "", "")),
+        [(Field::PostalCode, ProblemKind::Invalid)]
+    );
+}
+
+#[test]
+fn postal_codes_in_the_wrong_format_are_not_also_checked_against_the_state() {
+    assert_eq!(
+        messages(row("US", "AL", "9501", "", "")),
+        ["postal_code \"9501\" does not match the US format (e.g. 95014, 22162-1010)"]
+    );
+}
+
+#[test]
 fn ie_has_no_require_so_city_is_needed_and_postal_code_optional() {
     assert!(check(&row("IE", "", "", "", "")).is_ok());
     assert!(check(&row("IE", "Co. Dublin", "D02 X285", "", "")).is_ok());

@@ -39,6 +39,18 @@ pub(crate) fn too_long(value: &str, max: usize) -> Option<usize> {
     (n > max).then_some(n)
 }
 
+/// `a, b or c` (`a` alone, `a or b` for two).
+pub(crate) fn join_or<S: AsRef<str>>(items: &[S]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} or {}", rest.join(", "), last.as_ref())
+        }
+        Some((last, _)) => last.as_ref().to_owned(),
+        None => String::new(),
+    }
+}
+
 /// A short string stored inline (no heap allocation), for normalized codes
 /// of bounded length such as cultures and domains.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,6 +136,14 @@ mod tests {
         let q = quote(&"x".repeat(1000));
         assert_eq!(q.chars().count(), QUOTE_MAX_CHARS + 3);
         assert!(q.ends_with("…\""));
+    }
+
+    #[test]
+    fn join_or_puts_or_before_the_last_item() {
+        assert_eq!(join_or(&["35", "36", "37"]), "35, 36 or 37");
+        assert_eq!(join_or(&["35", "36"]), "35 or 36");
+        assert_eq!(join_or(&["35"]), "35");
+        assert_eq!(join_or::<&str>(&[]), "");
     }
 
     #[test]

@@ -26,6 +26,7 @@ use super::field::{CustomerFields, Field};
 
 use super::domain::{MAX_DOMAIN, full_lower_case, valid_prefix};
 use super::text::quote;
+use super::unicode::nfkc;
 use super::{Problem, ProblemKind};
 
 /// Shard count is `2^SHARD_BITS`; the shard is the hash's top bits.
@@ -84,22 +85,23 @@ impl Uniqueness {
     }
 
     /// Record row `row`'s keys and return a `Duplicate` problem for each one
-    /// seen in an earlier row (`domain "contoso" duplicates row 4`). The domain
-    /// counts only when it parses; `external_id` only when non-empty, compared
-    /// exactly. A duplicate key keeps its first row. Rows above `u32::MAX` are
+    /// seen in an earlier row (`domain "contoso" duplicates row 4`). Values
+    /// are compared in NFKC, as [`check`](super::check) validates them. The
+    /// domain counts only when it parses; `external_id` only when non-empty,
+    /// compared exactly. A duplicate key keeps its first row. Rows above `u32::MAX` are
     /// recorded as `u32::MAX`.
     pub fn check(&mut self, row: u64, fields: &CustomerFields<'_>) -> Vec<Problem> {
         let row = u32::try_from(row).unwrap_or(u32::MAX);
         let mut problems = Vec::new();
         let external_id = fields.get(Field::ExternalId);
         if !external_id.is_empty() {
-            let hash = key_hash(EXTERNAL_ID_TAG, external_id.as_bytes());
+            let hash = key_hash(EXTERNAL_ID_TAG, nfkc(external_id).as_bytes());
             if let Some(first) = self.first_row(hash, row) {
                 problems.push(duplicate(Field::ExternalId, external_id, first));
             }
         }
         let domain = fields.get(Field::Domain);
-        if let Some(hash) = domain_hash(domain)
+        if let Some(hash) = domain_hash(nfkc(domain).trim())
             && let Some(first) = self.first_row(hash, row)
         {
             problems.push(duplicate(Field::Domain, domain, first));
@@ -220,6 +222,19 @@ mod tests {
         assert_eq!(
             messages(&mut u, 4, "", " CRM-1 "),
             ["external_id \"CRM-1\" duplicates row 2"]
+        );
+    }
+
+    #[test]
+    fn full_width_keys_duplicate_their_plain_forms_and_are_quoted_as_typed() {
+        let mut u = Uniqueness::new();
+        assert!(messages(&mut u, 2, "contoso", "CRM-1").is_empty());
+        assert_eq!(
+            messages(&mut u, 3, "ｃｏｎｔｏｓｏ", "ＣＲＭ－１"),
+            [
+                "external_id \"ＣＲＭ－１\" duplicates row 2",
+                "domain \"ｃｏｎｔｏｓｏ\" duplicates row 2",
+            ]
         );
     }
 

@@ -171,7 +171,7 @@ async fn live_rules_are_layered_over_the_offline_data() {
         &[
             us("L-1", "liveok", "1 Main St"),
             us("L-2", "liveculture", "2 Main St").replace("en-US", "en-GB"),
-            us("L-3", "livestate", "3 Main St").replace(",WA,", ",TX,"),
+            us("L-3", "livestate", "3 Main St").replace(",WA,98052,", ",TX,75001,"),
             us("L-4", "livephone", "4 Main St").replace("+1 425 555 0100", "+44 20 7946 0000"),
         ],
     );
