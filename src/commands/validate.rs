@@ -33,6 +33,10 @@ pub fn validate(
     if let Some(path) = &args.results {
         super::check_results_path(path)?;
     }
+    crate::pipeline::refuse_same_files(&[
+        ("the input", Some(args.input.as_path())),
+        ("--results", args.results.as_deref()),
+    ])?;
     let mut reader = InputReader::open_with(&args.input, &args.input_args.options())?;
     let layout = reader.layout().clone();
     tracing::info!(
