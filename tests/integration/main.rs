@@ -21,6 +21,7 @@ mod reliability_soak;
 mod request_body;
 mod run_cli;
 mod run_faults;
+mod run_files;
 mod run_mca;
 mod run_resume;
 mod sandbox_auth;
