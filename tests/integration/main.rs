@@ -35,6 +35,7 @@ mod sandbox_paging;
 mod sandbox_reads;
 mod sandbox_state;
 mod sandbox_throttle;
+mod scripts;
 mod validate_cli;
 mod validate_online;
 mod xlsx_input;
