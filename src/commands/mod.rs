@@ -12,7 +12,7 @@ use crate::results::{McaStatus, Status};
 pub use run::run;
 pub use validate::validate;
 
-/// How a command that did not fail fatally ended (interface.md, exit codes).
+/// How a command that did not fail fatally ended (README.md, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// Every row `created`, `exists`, `valid` or `would_create`.
@@ -210,8 +210,9 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> anyhow::
     Ok(())
 }
 
-/// clap_complete's bash script (4.6.11: clap-rs/clap issue 6421) tracks the
-/// subcommand in `cmd` by escaping the bin name and each subcommand apart
+/// clap_complete's bash script (4.6.11, still open upstream:
+/// <https://github.com/clap-rs/clap/issues/6421>) tracks the subcommand in
+/// `cmd` by escaping the bin name and each subcommand apart
 /// (`pc__onboard__subcmd__run`) but labels the cases that list each
 /// subcommand's options by escaping the joined path, so the bin name's `-`
 /// comes out as the subcommand separator (`pc__subcmd__onboard__subcmd__run`)

@@ -227,7 +227,7 @@ fn refuse_input_file(path: &Path, layout: &Layout) -> Result<(), ResultsError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
     use crate::input::InputReader;
@@ -502,7 +502,7 @@ mod tests {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod properties {
     use proptest::prelude::*;
 

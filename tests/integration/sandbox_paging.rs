@@ -2,7 +2,7 @@
 //! followed the way Microsoft's clients do: `links.next.uri` as given
 //! (relative to `{endpoint}/v1`) with every `links.next.headers` entry, or
 //! the top-level `continuationToken` sent as `MS-ContinuationToken`.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 
