@@ -11,6 +11,7 @@ mod support;
 mod cli_options;
 mod client;
 mod completions;
+mod docs;
 mod reliability_bad_input;
 mod reliability_chaos;
 mod reliability_dead;

@@ -1,4 +1,4 @@
-//! Sandbox: the three paging shapes of `GET /v1/customers` (issue 11),
+//! Sandbox: the three paging shapes of `GET /v1/customers` (docs/sandbox.md),
 //! followed the way Microsoft's clients do: `links.next.uri` as given
 //! (relative to `{endpoint}/v1`) with every `links.next.headers` entry, or
 //! the top-level `continuationToken` sent as `MS-ContinuationToken`.
