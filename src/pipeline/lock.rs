@@ -280,7 +280,6 @@ mod tests {
         assert_eq!(first.path(), None);
         assert_eq!(second.path(), None);
         drop((first, second));
-        assert!(!Path::new("/dev/null.lock").exists());
     }
 
     #[cfg(unix)]
