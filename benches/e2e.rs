@@ -1,4 +1,4 @@
-//! End-to-end benchmarks of `pc-onboard` (issue 6): the release binary
+//! End-to-end benchmarks of `pc-onboard`: the release binary
 //! against `pc-onboard sandbox` processes on loopback, timed with
 //! `/usr/bin/time`. Every figure is measured in this run; each suite prints a
 //! Markdown table (ratios, so noisy machines stay comparable) and a list of
@@ -804,6 +804,6 @@ fn overhead(work: &Path, quick: bool, report: &mut Report) {
         dry.cpu() * 1e6 / big as f64
     );
     println!("Marginal client CPU per created row: **{marginal:.1} µs**.\n");
-    // No fixed target in the issue: the number is here so regressions show.
+    // No target is set for this figure: the number is here so regressions show.
     report.target(true, text);
 }

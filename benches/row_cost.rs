@@ -1,4 +1,4 @@
-//! Per-row CPU cost of the offline stages, with criterion (issue 6, item 4):
+//! Per-row CPU cost of the offline stages, with criterion (docs/benchmarks.md, section 4):
 //! planning a row (field reading, `validate::check`, duplicate detection),
 //! building its request (canonical JSON body and deterministic request id)
 //! and writing its results row. `benches/e2e.rs` measures the whole client

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6 benchmarks: build, then measure against `pc-onboard sandbox`
+# End-to-end benchmarks: build, then measure against `pc-onboard sandbox`
 # processes on loopback and print Markdown tables (docs/benchmarks.md has the
 # published figures and how to read them).
 #

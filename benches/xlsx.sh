@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Results workbook (issue 13): render ROWS rows (default 100,000) of results
+# Results workbook: render ROWS rows (default 100,000) of results
 # as .xlsx and report wall time and peak RSS (GNU time), three runs each.
 #
 #   benches/xlsx.sh [ROWS] [INVALID_PERCENT]     # default: 100000 10

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         Ok(parsed) => parsed,
         Err(err) => {
             let _ = err.print();
-            // Usage errors exit 1 (interface.md); --help and --version exit 0.
+            // Usage errors exit 1 (README.md, "Exit codes"); --help and --version exit 0.
             return ExitCode::from(if err.use_stderr() { 1 } else { 0 });
         }
     };

@@ -309,7 +309,7 @@ impl ValueEnum for Cloud {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
     use crate::cli::{Command, parse_from};

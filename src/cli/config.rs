@@ -365,7 +365,7 @@ fn apply_input(args: &mut InputArgs, m: Option<&ArgMatches>, config: &Config) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
     use crate::cli::Command;

@@ -163,7 +163,7 @@ pub fn reconcile_sandbox(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<()
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
     use clap::{CommandFactory, FromArgMatches};

@@ -13,7 +13,7 @@ use crate::results::{McaStatus, Status};
 pub use run::run;
 pub use validate::validate;
 
-/// How a command that did not fail fatally ended (interface.md, exit codes).
+/// How a command that did not fail fatally ended (README.md, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// Every row `created`, `exists`, `valid` or `would_create`.
@@ -195,14 +195,47 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
     }
 }
 
+/// The name the completion scripts complete.
+const BIN_NAME: &str = "pc-onboard";
+
 /// Write the completion script for `shell` to `out`.
 pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> anyhow::Result<()> {
     use clap::CommandFactory;
     let mut command = Cli::command();
     let mut buffer = Vec::new();
-    clap_complete::generate(shell, &mut command, "pc-onboard", &mut buffer);
+    clap_complete::generate(shell, &mut command, BIN_NAME, &mut buffer);
+    if shell == clap_complete::Shell::Bash {
+        buffer = mend_bash_case_labels(&String::from_utf8_lossy(&buffer), BIN_NAME).into_bytes();
+    }
     out.write_all(&buffer)?;
     Ok(())
+}
+
+/// clap_complete's bash script (4.6.11, still open upstream:
+/// <https://github.com/clap-rs/clap/issues/6421>) tracks the subcommand in
+/// `cmd` by escaping the bin name and each subcommand apart
+/// (`pc__onboard__subcmd__run`) but labels the cases that list each
+/// subcommand's options by escaping the joined path, so the bin name's `-`
+/// comes out as the subcommand separator (`pc__subcmd__onboard__subcmd__run`)
+/// and no subcommand's options ever complete. Spell the labels as `cmd` is
+/// spelt; a script without the faulty labels is left as it is.
+fn mend_bash_case_labels(script: &str, bin_name: &str) -> String {
+    const SEP: &str = "__subcmd__";
+    let wrong = format!("{}{SEP}", bin_name.replace('-', SEP));
+    let right = format!("{}{SEP}", bin_name.replace('-', "__"));
+    script
+        .lines()
+        .map(|line| {
+            let label = line.trim_start();
+            if label.starts_with(&wrong) && label.ends_with(')') {
+                line.replacen(&wrong, &right, 1)
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 /// The lines printed for a fatal error: `error: ...` and, where one helps, `hint: ...`.

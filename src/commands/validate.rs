@@ -35,6 +35,10 @@ pub fn validate(
         Some(path) => Some(ResultsTarget::new(path, &args.input)?),
         None => None,
     };
+    crate::pipeline::refuse_same_files(&[
+        ("the input", Some(args.input.as_path())),
+        ("--results", args.results.as_deref()),
+    ])?;
     let mut reader = InputReader::open_with(&args.input, &args.input_args.options())?;
     let layout = reader.layout().clone();
     tracing::info!(

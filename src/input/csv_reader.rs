@@ -184,7 +184,7 @@ impl<R: Read> Read for Tap<R> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use crate::input::test_support::{HEADER, ROW, file, read_all};
     use crate::input::{InputError, InputOptions, InputReader, TextEncoding};

@@ -174,7 +174,7 @@ fn abbreviate(text: &str, max_chars: usize) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
     use crate::input::test_support::{HEADER, ROW, file, read_all};

@@ -1,7 +1,7 @@
 //! What the input module's tests share: a header and a row, a file holding
 //! given bytes, and reading every row.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use std::path::PathBuf;
 

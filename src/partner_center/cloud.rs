@@ -1,5 +1,5 @@
 //! Where each Partner Center cloud lives: API base URL, token authority and
-//! the token `resource` (see `partner-center-api.md`, "Hosts and
+//! the token `resource` (see `docs/partner-center.md`, "Hosts and
 //! authentication"). Every value can be overridden (`--endpoint`,
 //! `--authority`, `PC_ENDPOINT`, `PC_AUTHORITY`).
 

@@ -1,5 +1,5 @@
 //! Typed errors of Partner Center calls and how the pipeline should treat
-//! them (`partner-center-api.md`, "Errors" and "Retries and throttling").
+//! them (`docs/partner-center.md`, "Errors" and "Retries and throttling").
 
 use std::time::Duration;
 
@@ -405,7 +405,7 @@ pub(crate) fn human_duration(d: Duration) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
 

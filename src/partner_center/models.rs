@@ -161,7 +161,7 @@ fn sorted(value: Value) -> Value {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
 

@@ -252,7 +252,7 @@ pub fn response(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
     use reqwest::header::{AUTHORIZATION, HeaderValue};

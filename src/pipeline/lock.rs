@@ -1,7 +1,20 @@
 //! An exclusive lock on a results file, so two scheduled runs cannot write
-//! it at once. The lock is an OS file lock (`flock`) on `<results>.lock`,
+//! it at once. The lock is an OS file lock (`flock`) on `<results>.lock`
+//! (next to the file the results path leads to, symlinks followed),
 //! released by the OS when the process ends, even on `kill -9`; the file
 //! holds the holder's pid and start time for the second run's message.
+//!
+//! The lock file is removed when the run ends, by the holder only, while it
+//! still holds the lock. A process that opened the file just before it was
+//! removed can then lock the removed file, so taking the lock is: open
+//! (creating), lock, then check that the path still names the file locked
+//! (same device and inode); if not, unlock and start again. The one file the
+//! path names is thus locked by at most one process, and a file is removed
+//! only by the process holding its lock.
+//!
+//! Results written to a device or a pipe (`/dev/null`, `/dev/stdout`) take no
+//! lock and leave no lock file: nothing there can be overwritten by a
+//! second run.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -31,12 +44,22 @@ pub enum LockError {
     },
 }
 
-/// Held for the whole run; dropping it releases the lock.
+/// Held for the whole run; dropping it releases the lock and removes the
+/// lock file.
 #[derive(Debug)]
 pub struct ResultsLock {
+    held: Option<Held>,
+}
+
+/// The locked lock file.
+#[derive(Debug)]
+struct Held {
     file: File,
     path: PathBuf,
 }
+
+/// Attempts to lock a lock file that keeps being removed under us.
+const ATTEMPTS: usize = 100;
 
 impl ResultsLock {
     /// The lock file for `results`.
@@ -46,48 +69,125 @@ impl ResultsLock {
         results.with_file_name(name)
     }
 
-    /// Take the lock on `results` without waiting.
+    /// Take the lock on `results` without waiting. Results that go to a
+    /// device or a pipe take no lock.
     pub fn acquire(results: &Path) -> Result<ResultsLock, LockError> {
-        let path = Self::lock_path(results);
+        if is_stream(results) {
+            return Ok(ResultsLock { held: None });
+        }
+        let path = Self::lock_path(&resolve(results));
         let io = |error| LockError::Io {
             path: path.clone(),
             error,
         };
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                let holder = read_holder(&mut file);
-                return Err(LockError::Held {
-                    results: results.to_path_buf(),
-                    holder: if holder.is_empty() {
-                        "holder unknown".to_owned()
-                    } else {
-                        holder
-                    },
-                });
-            }
-            Err(TryLockError::Error(e)) => return Err(io(e)),
+        for _ in 0..ATTEMPTS {
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(io)?;
+            let Some(mut file) = lock_opened(results, &path, file)? else {
+                continue;
+            };
+            let started = humantime::format_rfc3339_seconds(SystemTime::now());
+            let note = format!("pid {} started {started}", std::process::id());
+            file.set_len(0)
+                .and_then(|()| file.seek(SeekFrom::Start(0)))
+                .and_then(|_| file.write_all(note.as_bytes()))
+                .and_then(|()| file.flush())
+                .map_err(io)?;
+            return Ok(ResultsLock {
+                held: Some(Held { file, path }),
+            });
         }
-        let started = humantime::format_rfc3339_seconds(SystemTime::now());
-        let note = format!("pid {} started {started}", std::process::id());
-        file.set_len(0)
-            .and_then(|()| file.seek(SeekFrom::Start(0)))
-            .and_then(|_| file.write_all(note.as_bytes()))
-            .and_then(|()| file.flush())
-            .map_err(io)?;
-        Ok(ResultsLock { file, path })
+        Err(io(std::io::Error::other(
+            "the lock file kept being removed by other runs as it was locked",
+        )))
     }
 
-    /// The lock file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The lock file's path; `None` when no lock was needed (a device).
+    pub fn path(&self) -> Option<&Path> {
+        self.held.as_ref().map(|held| held.path.as_path())
+    }
+}
+
+/// Lock the opened lock `file` without waiting: `Some` when it is locked
+/// and `path` still names it, `None` when it was removed (or replaced)
+/// between the open and the lock (open it again).
+fn lock_opened(results: &Path, path: &Path, mut file: File) -> Result<Option<File>, LockError> {
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            let holder = read_holder(&mut file);
+            return Err(LockError::Held {
+                results: results.to_path_buf(),
+                holder: if holder.is_empty() {
+                    "holder unknown".to_owned()
+                } else {
+                    holder
+                },
+            });
+        }
+        Err(TryLockError::Error(error)) => {
+            return Err(LockError::Io {
+                path: path.to_path_buf(),
+                error,
+            });
+        }
+    }
+    Ok(names(path, &file).then_some(file))
+}
+
+/// Whether `path` names the open `file` (same device and inode).
+#[cfg(unix)]
+fn names(path: &Path, file: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(path), file.metadata()) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+/// Whether `path` names the open `file`: elsewhere an open file cannot be
+/// removed, so it always does.
+#[cfg(not(unix))]
+fn names(path: &Path, _file: &File) -> bool {
+    path.exists()
+}
+
+/// Whether `results` is a device, a pipe or a socket (after symlinks).
+fn is_stream(results: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::metadata(results).is_ok_and(|m| {
+            let kind = m.file_type();
+            kind.is_char_device() || kind.is_block_device() || kind.is_fifo() || kind.is_socket()
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = results;
+        false
+    }
+}
+
+/// The file `results` leads to, so that every spelling of it (a symlink,
+/// `./`) takes the one lock: the canonical path when it exists, else its
+/// canonical directory and its name, else as given.
+fn resolve(results: &Path) -> PathBuf {
+    if let Ok(path) = std::fs::canonicalize(results) {
+        return path;
+    }
+    let dir = match results.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(dir), results.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => results.to_path_buf(),
     }
 }
 
@@ -112,8 +212,16 @@ fn read_holder(file: &mut File) -> String {
 
 impl Drop for ResultsLock {
     fn drop(&mut self) {
-        let _ = self.file.set_len(0);
-        let _ = self.file.unlock();
+        let Some(held) = self.held.take() else {
+            return;
+        };
+        // Still holding the lock: no other process holds this file, and
+        // one that opened it meanwhile finds it gone once it locks it.
+        let _ = held.file.set_len(0);
+        if names(&held.path, &held.file) {
+            let _ = std::fs::remove_file(&held.path);
+        }
+        let _ = held.file.unlock();
     }
 }
 
@@ -143,5 +251,88 @@ mod tests {
             ResultsLock::lock_path(Path::new("out/r.csv")),
             PathBuf::from("out/r.csv.lock")
         );
+    }
+
+    #[test]
+    fn lock_file_is_removed_when_the_lock_is_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let results = dir.path().join("results.csv");
+        let lock = ResultsLock::acquire(&results).unwrap();
+        let path = lock.path().unwrap().to_path_buf();
+        assert!(path.exists(), "held: {}", path.display());
+        assert_eq!(path.file_name().unwrap(), "results.csv.lock");
+        let refused = ResultsLock::acquire(&results);
+        assert!(refused.is_err());
+        drop(refused);
+        assert!(path.exists(), "a refused run leaves the holder's lock file");
+        drop(lock);
+        assert!(!path.exists(), "released: {}", path.display());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn results_to_a_character_device_take_no_lock() {
+        let null = Path::new("/dev/null");
+        let first = ResultsLock::acquire(null).unwrap();
+        let second = ResultsLock::acquire(null).unwrap();
+        assert_eq!(first.path(), None);
+        assert_eq!(second.path(), None);
+        drop((first, second));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn every_spelling_of_the_results_takes_the_one_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let results = dir.path().join("results.csv");
+        std::fs::write(&results, "").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("results.csv", &link).unwrap();
+        let held = ResultsLock::acquire(&results).unwrap();
+        assert!(ResultsLock::acquire(&link).is_err(), "through a symlink");
+        assert!(ResultsLock::acquire(&dir.path().join("./results.csv")).is_err());
+        drop(held);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_taken_on_a_removed_lock_file_is_given_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let results = dir.path().join("results.csv");
+        let first = ResultsLock::acquire(&results).unwrap();
+        let path = first.path().unwrap().to_path_buf();
+        // A second run opens the lock file now, then the first run ends.
+        let opened = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        drop(first);
+        let stale = lock_opened(&results, &path, opened).unwrap();
+        assert!(
+            stale.is_none(),
+            "the file locked is no longer the lock file"
+        );
+        let second = ResultsLock::acquire(&results).unwrap();
+        assert!(second.path().unwrap().exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_file_another_run_holds_is_never_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let results = dir.path().join("results.csv");
+        let first = ResultsLock::acquire(&results).unwrap();
+        let path = first.path().unwrap().to_path_buf();
+        // Someone removes the lock file and another run takes a new one.
+        std::fs::remove_file(&path).unwrap();
+        let second = ResultsLock::acquire(&results).unwrap();
+        drop(first);
+        assert!(path.exists(), "the second run's lock file stays");
+        assert!(ResultsLock::acquire(&results).is_err(), "and still locks");
+        drop(second);
+        assert!(!path.exists());
     }
 }

@@ -12,7 +12,7 @@
 //! - [`Onboard`] (`run`) and [`Preflight`] (`validate --online`): the work
 //!   on each row.
 //! - [`prepare_resume`], [`ResultsLock`], [`CredentialsFile`]: the files a
-//!   run keeps.
+//!   run keeps; [`refuse_same_files`]: none of them is the input or another.
 
 mod concurrency;
 mod create;
@@ -23,6 +23,7 @@ mod gate;
 mod lock;
 mod mca;
 mod onboard;
+mod paths;
 mod plan;
 mod policy;
 mod preflight;
@@ -42,6 +43,7 @@ pub use gate::RateGate;
 pub use lock::{LockError, ResultsLock};
 pub use mca::{MCA_AGREEMENT_TYPE, mca_unavailable};
 pub use onboard::{Mode, NewCredentials, Onboard};
+pub use paths::{SameFileError, refuse_same_files};
 pub use plan::{RowPlan, invalid_result, plan_row};
 pub use policy::{RetryBudget, RetryCost, RetryPolicy};
 pub use preflight::{LiveRules, Preflight, PreflightOutcome};

@@ -138,7 +138,7 @@ pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) ->
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
     use crate::input::InputReader;

@@ -318,7 +318,7 @@ fn cost_of(err: &ApiError) -> RetryCost {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use std::collections::VecDeque;
     use std::sync::Mutex as StdMutex;

@@ -273,7 +273,7 @@ fn refuse_input_file(path: &Path, layout: &Layout) -> Result<(), ResultsError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
     use crate::input::{InputOptions, InputReader, TextEncoding};
@@ -641,7 +641,7 @@ mod tests {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod properties {
     use proptest::prelude::*;
 

@@ -10,7 +10,7 @@ pub use crate::input::RESULT_COLUMNS;
 use crate::input::{InputRow, Layout};
 use crate::validate::normalize_header;
 
-/// What happened to one row (interface.md, "Results CSV").
+/// What happened to one row (README.md, "Results").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// Created by this tool, in this run or an earlier one.
@@ -32,7 +32,7 @@ pub enum Status {
 }
 
 impl Status {
-    /// Every status, in the order of the table in interface.md.
+    /// Every status, in the order of the status table in README.md.
     pub const ALL: [Status; 8] = [
         Status::Created,
         Status::Exists,
@@ -268,7 +268,7 @@ impl RowResult {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
     use crate::input::InputReader;

@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use std::fs::File;
 use std::io::{BufReader, Read};

@@ -89,7 +89,7 @@ impl Field {
         self as usize
     }
 
-    /// The canonical column name (interface.md).
+    /// The canonical column name (README.md, "Input").
     pub fn name(self) -> &'static str {
         match self {
             Field::ExternalId => "external_id",

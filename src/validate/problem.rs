@@ -28,7 +28,7 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// The error code Partner Center (6000xx) or the sandbox uses for this kind
-    /// (`partner-center-api.md`, "Errors").
+    /// (`docs/partner-center.md`, "Errors").
     pub fn api_code(self) -> &'static str {
         match self {
             ProblemKind::Missing => "2001",

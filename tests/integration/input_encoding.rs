@@ -1,4 +1,4 @@
-//! The encodings Excel writes (issue 13): "CSV (Comma delimited)" on a
+//! The encodings Excel writes (README.md, "Input"): "CSV (Comma delimited)" on a
 //! Western Windows is Windows-1252, "Unicode Text" is UTF-16LE with a BOM and
 //! tabs, both with CRLF. `validate` reads them and writes UTF-8 results with
 //! a BOM; `--encoding` overrides the guess; `--resume` compares transcoded

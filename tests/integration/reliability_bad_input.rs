@@ -1,4 +1,4 @@
-//! Bad input corpus (issue 6, item 8): every file in `tests/data/bad/` (and
+//! Bad input corpus (docs/reliability.md, section 4): every file in `tests/data/bad/` (and
 //! a few generated here, like a 10 MB field) through `validate` and `run`.
 //! Each must give a clear error (exit 1, `error: ...`, no results file) or
 //! per-row `invalid` results (exit 2, one results row per input row); never

@@ -1,4 +1,4 @@
-//! Kill -9 chaos (issue 6, item 5): SIGKILL `pc-onboard run` at seeded
+//! Kill -9 chaos (docs/reliability.md, section 1): SIGKILL `pc-onboard run` at seeded
 //! random moments, `--resume` each time, and check that every row ends
 //! created exactly once, in input order, with no duplicate tenant and no
 //! request-id/body mismatch at the sandbox (which keeps its state in a

@@ -1,4 +1,4 @@
-//! A dead service (issue 6, item 7). `tests/integration/run_faults.rs`
+//! A dead service (docs/reliability.md, section 3). `tests/integration/run_faults.rs`
 //! (`a_dead_service_ends_the_run_quickly_with_failed_rows`) has the basic
 //! case; these add the time bound the retry budget sets, a service that
 //! refuses connections, and a rerun that finishes the rows.

@@ -1,4 +1,4 @@
-//! Fuzzing (issue 6, item 9): proptest generates files of valid rows and
+//! Fuzzing (docs/reliability.md, section 5): proptest generates files of valid rows and
 //! mutated ones (emptied, overlong, odd characters, CSV-hostile text,
 //! padding, casing) and runs each through `validate` and then `run` against
 //! a fresh sandbox. Nothing panics; `validate` and `run` agree on every

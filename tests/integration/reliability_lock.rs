@@ -1,4 +1,4 @@
-//! Overlapping runs (issue 6, item 10): two `run` processes started at the
+//! Overlapping runs (docs/reliability.md, section 6): two `run` processes started at the
 //! same moment on the same input and results file, as two overlapping cron
 //! jobs would be. One proceeds; the other exits 1 at once naming the lock
 //! holder; the results file is intact. (`tests/integration/run_cli.rs` starts the second

@@ -1,4 +1,4 @@
-//! Secrets (issue 6, item 11): every initial password the sandbox handed
+//! Secrets (docs/reliability.md, section 7): every initial password the sandbox handed
 //! out, every access and refresh token it issued, and the client secret,
 //! refresh token and access token given to the tool must appear nowhere in
 //! the tool's stdout, stderr (at `RUST_LOG=pc_onboard=debug`, and `trace`

@@ -1,4 +1,4 @@
-//! Fault soak (issue 6, item 6): a run against a sandbox that faults 20 % of
+//! Fault soak (docs/reliability.md, section 2): a run against a sandbox that faults 20 % of
 //! create calls (seeded: 503 before creating, 500 after creating, dropped
 //! connections after creating), plus every other fault kind scripted first
 //! (a 429 with Retry-After, an answer delayed past the client's timeout).

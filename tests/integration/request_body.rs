@@ -1,7 +1,7 @@
 //! The create-customer body: built from a validated row
 //! (`pipeline::request`), its shape, both casings, canonical JSON, and the
 //! round trip through the sandbox's reading of a posted body and validation.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use pc_onboard::partner_center::models::CustomerRequest;
 use pc_onboard::sandbox::request_fields;

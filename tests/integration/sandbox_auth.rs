@@ -1,5 +1,5 @@
 //! Sandbox: tokens, bearer checks and the Partner Center request headers.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 

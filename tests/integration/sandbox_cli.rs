@@ -1,6 +1,6 @@
 //! `pc-onboard sandbox`: the first stdout line names the address, requests
 //! are logged on stderr without secrets, Ctrl-C stops it cleanly.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 #![cfg(unix)]
 
 use std::process::Stdio;

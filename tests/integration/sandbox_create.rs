@@ -1,6 +1,6 @@
 //! Sandbox: `POST /v1/customers` — success shape, validation codes,
 //! idempotency, domain uniqueness, the integration-sandbox limit.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 

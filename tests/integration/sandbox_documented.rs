@@ -1,7 +1,7 @@
 //! Sandbox: answers shaped like Microsoft's documents and recordings
-//! (issue 11): country rules, `relationshipToPartner`, the BOM, App+User-only
+//! (docs/sandbox.md): country rules, `relationshipToPartner`, the BOM, App+User-only
 //! calls, and a registration number outside the list.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 

@@ -1,6 +1,6 @@
-//! Sandbox: faults on every endpoint (issue 10): scripted per endpoint,
+//! Sandbox: faults on every endpoint (docs/sandbox.md, "Faults"): scripted per endpoint,
 //! random over `fail_on`, and a dead service at `fail_rate: 1.0`.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 

@@ -1,6 +1,6 @@
-//! Sandbox: the fault kinds of issues 11 and 12: unusable `2xx` bodies,
+//! Sandbox: the fault kinds (docs/sandbox.md, "Faults"): unusable `2xx` bodies,
 //! `429`s with any `Retry-After`, redirects to another origin, garbage.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 

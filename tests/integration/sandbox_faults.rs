@@ -1,5 +1,5 @@
 //! Sandbox: injected faults of `POST /v1/customers`.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 

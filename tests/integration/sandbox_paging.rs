@@ -1,8 +1,8 @@
-//! Sandbox: the three paging shapes of `GET /v1/customers` (issue 11),
+//! Sandbox: the three paging shapes of `GET /v1/customers` (docs/sandbox.md),
 //! followed the way Microsoft's clients do: `links.next.uri` as given
 //! (relative to `{endpoint}/v1`) with every `links.next.headers` entry, or
 //! the top-level `continuationToken` sent as `MS-ContinuationToken`.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 

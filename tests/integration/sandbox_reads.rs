@@ -1,6 +1,6 @@
 //! Sandbox: customer reads, domain availability, country rules, address
 //! validation and MCA attestation.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 

@@ -1,5 +1,5 @@
 //! Sandbox: the state file, the stats endpoint, and serving over TCP.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 

@@ -1,5 +1,5 @@
 //! Sandbox: per-token 60-second quota windows.
-#![allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
 use crate::sandbox_support as common;
 

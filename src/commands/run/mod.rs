@@ -166,6 +166,16 @@ async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
 /// it cannot keep).
 fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
     let target = ResultsTarget::new(&args.results, &args.input)?;
+    crate::pipeline::refuse_same_files(&[
+        ("the input", Some(args.input.as_path())),
+        ("--results", Some(args.results.as_path())),
+        (
+            "the results journal",
+            target.workbook.as_ref().map(|_| target.csv.as_path()),
+        ),
+        ("--credentials-out", args.credentials_out.as_deref()),
+        ("--summary-json", args.summary_json.as_deref()),
+    ])?;
     let options = args.input_args.options();
     let reader = InputReader::open_with(&args.input, &options)?;
     let layout = reader.layout().clone();

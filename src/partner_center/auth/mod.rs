@@ -1,6 +1,6 @@
 //! Credentials from the environment and the bearer token they buy.
 //!
-//! Three ways in (`interface.md`, "Credentials"):
+//! Three ways in (README.md, "Usage": credentials come from the environment):
 //!
 //! | variables | credentials |
 //! |---|---|
@@ -280,7 +280,7 @@ pub(crate) fn one_line(text: impl AsRef<str>) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
     use std::collections::HashMap;
