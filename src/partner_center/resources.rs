@@ -515,4 +515,49 @@ mod tests {
         let back: TokenResponse = parse_json(text.as_bytes()).unwrap();
         assert_eq!(back.access_token.expose_secret(), "tok");
     }
+
+    #[test]
+    fn address_answers_parse_with_and_without_a_validation_message() {
+        let verified: AddressValidationResponse = parse_json(
+            b"\xEF\xBB\xBF{\"originalAddress\":{\"country\":\"US\",\"city\":\"Kirkland\",\"state\":\"WA\",\"addressLine1\":\"2 Lake St\",\"postalCode\":\"98033\"},\"suggestedAddresses\":[{\"country\":\"US\",\"city\":\"Kirkland\",\"state\":\"WA\",\"addressLine1\":\"2 Lake St\",\"postalCode\":\"98033-6314\"}],\"status\":\"VerifiedShippable\"}",
+        )
+        .unwrap();
+        assert_eq!(verified.status, "VerifiedShippable");
+        assert!(verified.validation_message.is_none());
+        assert_eq!(verified.suggested_addresses[0]["postalCode"], "98033-6314");
+        let partial: AddressValidationResponse = parse_json(
+            br#"{"originalAddress":{"addressLine1":"Lake St"},"suggestedAddresses":[],"status":"StreetPartial","validationMessage":"Address field invalid for property: 'Region'"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            partial.validation_message.as_deref(),
+            Some("Address field invalid for property: 'Region'")
+        );
+    }
+
+    #[test]
+    fn agreement_answers_parse_in_the_documented_shapes() {
+        // Metadata collections may come without links.
+        let templates: Collection<AgreementMetadata> = parse_json(
+            br#"{"totalCount":1,"items":[{"templateId":"0b6b7a38-1d1c-4f2e-9a55-6c2f2b0f0a11","agreementType":"MicrosoftCustomerAgreement","agreementLink":"https://example.com/mca","versionRank":0}],"attributes":{"objectType":"Collection"}}"#,
+        )
+        .unwrap();
+        assert!(templates.links.is_none());
+        assert_eq!(
+            templates.items[0].agreement_type,
+            "MicrosoftCustomerAgreement"
+        );
+        // The 201 adds userId; GET answers add agreementLink and drop the offset.
+        let created: CustomerAgreement = parse_json(
+            b"\xEF\xBB\xBF{\"userId\":\"5c1f0a39-0e5b-4c1c-8d4b-2a1e9f3b7c10\",\"primaryContact\":{\"firstName\":\"Ann\",\"lastName\":\"Lee\",\"email\":\"ann@example.com\",\"phoneNumber\":\"4255550100\"},\"templateId\":\"0b6b7a38-1d1c-4f2e-9a55-6c2f2b0f0a11\",\"dateAgreed\":\"2024-05-02T00:00:00.000Z\",\"type\":\"MicrosoftCustomerAgreement\"}",
+        )
+        .unwrap();
+        assert!(created.user_id.is_some() && created.agreement_link.is_none());
+        let listed: Collection<CustomerAgreement> = parse_json(
+            br#"{"totalCount":1,"items":[{"primaryContact":{"firstName":"Ann","lastName":"Lee","email":"ann@example.com"},"templateId":"0b6b7a38-1d1c-4f2e-9a55-6c2f2b0f0a11","dateAgreed":"2024-05-02T00:00:00","type":"MicrosoftCustomerAgreement","agreementLink":"https://example.com/mca"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(listed.items[0].date_agreed, "2024-05-02T00:00:00");
+        assert!(listed.items[0].primary_contact.phone_number.is_none());
+    }
 }

@@ -10,6 +10,7 @@ mod support;
 
 mod cli_options;
 mod client;
+mod conformance;
 mod reliability_bad_input;
 mod reliability_chaos;
 mod reliability_dead;

@@ -104,3 +104,55 @@ pub struct ThrottleBody {
     #[serde(default)]
     pub message: String,
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (style.md)
+mod tests {
+    use super::*;
+    use crate::partner_center::resources::parse_json;
+
+    #[test]
+    fn the_legacy_address_error_keeps_its_inner_document_verbatim() {
+        // The legacy `400`: a JSON document (string `code`, snake_case keys,
+        // HTML entities) serialised inside `description`.
+        let body = br#"{"code": 2007, "description": "{\"code\":\"60071\",\"reason\":\"ZipCityInvalid - Field - &#39;City&#39; is corrected to NewValue: &#39;KIRKLAND&#39;.\",\"corrected_address\":{\"country\":\"US\",\"region\":\"WA\",\"city\":\"KIRKLAND\",\"address_line1\":\"2 Lake St\",\"postal_code\":\"98033\"}}", "data": [], "source": "PartnerFD"}"#;
+        let envelope: ApiErrorBody = parse_json(body).unwrap();
+        assert_eq!(envelope.code, "2007");
+        let inner: serde_json::Value = serde_json::from_str(&envelope.description).unwrap();
+        assert_eq!(inner["code"], "60071");
+        assert_eq!(inner["corrected_address"]["postal_code"], "98033");
+        assert!(inner["reason"].as_str().unwrap().contains("&#39;City&#39;"));
+    }
+
+    #[test]
+    fn the_extended_shape_parses_with_a_string_code_and_without_data() {
+        let body = br#"{"code": "600061", "message": "An agreement exists.", "description": "An agreement exists.", "errorName": "PartnerConfirmedAgreementAlreadyExists", "isRetryable": false, "parameters": {}, "errorMessageExtended": "InternalErrorCode=600061"}"#;
+        let e: ApiErrorBody = parse_json(body).unwrap();
+        assert_eq!(e.code, "600061");
+        assert_eq!(e.is_retryable, Some(false));
+        assert_eq!(
+            e.error_message_extended.as_deref(),
+            Some("InternalErrorCode=600061")
+        );
+        assert!(e.data.is_empty() && e.source.is_empty());
+        // `code: null` and no code at all read as empty.
+        let none: ApiErrorBody = parse_json(br#"{"code": null, "description": "x"}"#).unwrap();
+        assert_eq!(none.code, "");
+    }
+
+    #[test]
+    fn error_and_throttle_bodies_parse_after_a_bom() {
+        let e: ApiErrorBody = parse_json(
+            b"\xEF\xBB\xBF{\"code\":3000,\"description\":\"Not found\",\"data\":[\"https://example.com/x\"],\"source\":\"PartnerFD\"}",
+        )
+        .unwrap();
+        assert_eq!((e.code.as_str(), e.text()), ("3000", "Not found"));
+        assert_eq!(e.data, [serde_json::json!("https://example.com/x")]);
+        let t: ThrottleBody = parse_json(
+            b"\xEF\xBB\xBF{ \"statusCode\": 429, \"message\": \"Rate limit is exceeded. Try again in 12 seconds.\" } ",
+        )
+        .unwrap();
+        assert_eq!(t.status_code, 429);
+        assert!(t.message.ends_with("12 seconds."));
+    }
+}
