@@ -312,17 +312,9 @@ mod tests {
             let answer: CountryValidationRules =
                 serde_json::from_value(rules_json(country)).unwrap();
             let code = &answer.iso2_code;
-            for pattern in [
-                &answer.postal_code_regex,
-                &answer.phone_number_regex,
-                &answer.vat_id_regex,
-                &answer.customer_organization_registration_number_regex,
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for (field, pattern) in answer.regexes() {
                 let compiled = DotnetRegex::new(pattern);
-                assert!(compiled.is_ok(), "{code}: {pattern}: {compiled:?}");
+                assert!(compiled.is_ok(), "{code} {field}: {pattern}: {compiled:?}");
             }
             if let (Some(pattern), Some(sample)) = (
                 &answer.customer_organization_registration_number_regex,

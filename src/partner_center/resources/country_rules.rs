@@ -98,6 +98,25 @@ pub struct CountryValidationRules {
     pub attributes: Option<Attributes>,
 }
 
+impl CountryValidationRules {
+    /// The .NET regexes the answer carries, with their field names
+    /// (`postalCodeRegex`, `phoneNumberRegex`, `vatIdRegex`,
+    /// `customerOrganizationRegistrationNumberRegex`).
+    pub fn regexes(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("postalCodeRegex", &self.postal_code_regex),
+            ("phoneNumberRegex", &self.phone_number_regex),
+            ("vatIdRegex", &self.vat_id_regex),
+            (
+                "customerOrganizationRegistrationNumberRegex",
+                &self.customer_organization_registration_number_regex,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(field, pattern)| pattern.as_deref().map(|p| (field, p)))
+    }
+}
+
 /// A string, `null` as empty.
 fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
@@ -160,6 +179,14 @@ mod tests {
         assert_eq!(r.tax_id_sample.as_deref(), Some("DE123456789"));
         assert_eq!(r.vat_id_regex.as_deref(), Some(r"^DE[\d]{9,9}$"));
         assert_eq!(r.country_calling_codes_list, ["49"]);
+        let regexes: Vec<_> = r.regexes().collect();
+        assert_eq!(
+            regexes,
+            [
+                ("postalCodeRegex", "^[0-9]{5,5}$"),
+                ("vatIdRegex", r"^DE[\d]{9,9}$")
+            ]
+        );
         assert_eq!(
             r.attributes.unwrap().object_type.as_deref(),
             Some("CountryValidationRules")

@@ -15,12 +15,14 @@ use pc_onboard::partner_center::client::{ClientConfig, PartnerCenterClient};
 use pc_onboard::partner_center::cloud::CloudEndpoints;
 use pc_onboard::partner_center::dotnet_regex::DotnetRegex;
 use pc_onboard::partner_center::error::ApiError;
+use pc_onboard::partner_center::models::CustomerRequest;
 use pc_onboard::partner_center::resources::{
     AddressValidationResponse, AgreementMetadata, ApiErrorBody, Collection, CountryValidationRules,
     Customer, CustomerAgreement, ThrottleBody, TokenResponse, parse_json,
 };
 use pc_onboard::pipeline::LiveRules;
-use pc_onboard::validate::{CustomerFields, Field};
+use pc_onboard::sandbox::request_fields;
+use pc_onboard::validate::Field;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -209,17 +211,9 @@ fn check_country_rules(name: &str, rules: CountryValidationRules) {
     assert_eq!(rules.iso2_code.len(), 2, "{name}");
     assert!(!rules.supported_cultures_list.is_empty(), "{name}");
     assert!(!rules.country_calling_codes_list.is_empty(), "{name}");
-    for pattern in [
-        &rules.postal_code_regex,
-        &rules.phone_number_regex,
-        &rules.vat_id_regex,
-        &rules.customer_organization_registration_number_regex,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for (field, pattern) in rules.regexes() {
         let compiled = DotnetRegex::new(pattern);
-        assert!(compiled.is_ok(), "{name}: {pattern}: {compiled:?}");
+        assert!(compiled.is_ok(), "{name} {field}: {pattern}: {compiled:?}");
     }
     if rules.iso2_code == "US" {
         assert_eq!(rules.supported_states_list.len(), 51, "{name}");
@@ -252,27 +246,20 @@ fn the_recorded_us_phone_regex_takes_only_the_national_form() {
         let regex = phone(&rules);
         assert_eq!(regex.is_match("425 555 0100"), Ok(true), "{recorded}");
         assert_eq!(regex.is_match("+1 425 555 0100"), Ok(false), "{recorded}");
-        // What validate --online says of the international form.
-        let fields = CustomerFields::new()
-            .with(Field::CompanyName, "Contoso")
-            .with(Field::Domain, "contoso")
-            .with(Field::Email, "ap@contoso.example")
-            .with(Field::Culture, "en-US")
-            .with(Field::Language, "en")
-            .with(Field::FirstName, "Ann")
-            .with(Field::LastName, "Lee")
-            .with(Field::PhoneNumber, "+1 425 555 0100")
-            .with(Field::AddressLine1, "1 Main St")
-            .with(Field::City, "Redmond")
-            .with(Field::State, "WA")
-            .with(Field::PostalCode, "98052")
-            .with(Field::Country, "US");
+        // What validate --online says of the documented indirect request's
+        // customer with the phone written internationally.
+        let request: CustomerRequest = parse_json(&read(
+            &dir,
+            "01c-create-customer-indirect-reseller.request.json",
+        ))
+        .unwrap();
+        let fields = request_fields(&request).with(Field::PhoneNumber, "+1 425 555 0101");
         let customer = pc_onboard::validate::check(&fields).unwrap();
         let problems = LiveRules::from_resource(&rules).check(&customer);
         assert_eq!(problems.len(), 1, "{recorded}: {problems:?}");
         assert!(
             problems[0].message.ends_with(
-                "the national form \"425 555 0100\" would: write it without the country code"
+                "the national form \"425 555 0101\" would: write it without the country code"
             ),
             "{}",
             problems[0]
