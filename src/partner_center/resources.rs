@@ -10,6 +10,12 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod country_rules;
+mod error_body;
+
+pub use country_rules::CountryValidationRules;
+pub use error_body::{ApiErrorBody, ThrottleBody};
+
 /// Parse a response body, tolerating a leading UTF-8 BOM.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
@@ -230,107 +236,6 @@ impl Link {
     }
 }
 
-/// The error envelope `{"code", "description", "data", "source"}`, also
-/// accepting the extended shape (`message`, `errorName`, `isRetryable`) of
-/// agreement errors.
-///
-/// Serialized (by the sandbox) as the envelope, or as the extended shape when
-/// `error_name` is set; a numeric `code` is written as a number, like the
-/// documented examples.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiErrorBody {
-    /// Error code: a number in most examples, a string in others.
-    #[serde(default, deserialize_with = "code_as_string")]
-    pub code: String,
-    /// Human-readable description (may itself hold a JSON document).
-    #[serde(default)]
-    pub description: String,
-    /// Extra strings.
-    #[serde(default)]
-    pub data: Vec<serde_json::Value>,
-    /// The service component that answered.
-    #[serde(default)]
-    pub source: String,
-    /// Extended shape: message.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// Extended shape: error name, e.g. `PartnerConfirmedAgreementAlreadyExists`.
-    #[serde(default)]
-    pub error_name: Option<String>,
-    /// Extended shape: whether retrying can help.
-    #[serde(default)]
-    pub is_retryable: Option<bool>,
-    /// Extended shape: `errorMessageExtended`, e.g. `InternalErrorCode=600061`.
-    #[serde(default)]
-    pub error_message_extended: Option<String>,
-}
-
-impl Serialize for ApiErrorBody {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let numeric = self
-            .code
-            .parse::<u64>()
-            .ok()
-            .filter(|n| n.to_string() == self.code);
-        let mut map = serializer.serialize_map(None)?;
-        match numeric {
-            Some(n) => map.serialize_entry("code", &n)?,
-            None => map.serialize_entry("code", &self.code)?,
-        }
-        if let Some(name) = &self.error_name {
-            map.serialize_entry("message", self.message.as_deref().unwrap_or(""))?;
-            map.serialize_entry("description", &self.description)?;
-            map.serialize_entry("errorName", name)?;
-            map.serialize_entry("isRetryable", &self.is_retryable.unwrap_or(false))?;
-            map.serialize_entry("parameters", &serde_json::Map::new())?;
-            if let Some(extended) = &self.error_message_extended {
-                map.serialize_entry("errorMessageExtended", extended)?;
-            }
-        } else {
-            map.serialize_entry("description", &self.description)?;
-            map.serialize_entry("data", &self.data)?;
-            map.serialize_entry("source", &self.source)?;
-            if let Some(message) = &self.message {
-                map.serialize_entry("message", message)?;
-            }
-        }
-        map.end()
-    }
-}
-
-impl ApiErrorBody {
-    /// The most useful text: the description, else the message.
-    pub fn text(&self) -> &str {
-        if self.description.is_empty() {
-            self.message.as_deref().unwrap_or("")
-        } else {
-            &self.description
-        }
-    }
-}
-
-fn code_as_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    Ok(match serde_json::Value::deserialize(deserializer)? {
-        serde_json::Value::String(s) => s,
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    })
-}
-
-/// The 429 body: `{"statusCode": 429, "message": "Rate limit is exceeded. Try again in 7 seconds."}`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ThrottleBody {
-    /// Always 429.
-    #[serde(default)]
-    pub status_code: u16,
-    /// Human-readable message.
-    #[serde(default)]
-    pub message: String,
-}
-
 /// OAuth token answer; `expires_in` may be a string or a number.
 ///
 /// Serialized (by the sandbox) like the live v1 endpoint: numbers as strings.
@@ -389,51 +294,6 @@ fn u64_from_string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Resu
             "expires_in has an unexpected type: {other}"
         ))),
     }
-}
-
-/// `GET /v1/countryvalidationrules/{iso2}` (the live service's flat shape).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct CountryValidationRules {
-    /// ISO alpha-2.
-    pub iso2_code: String,
-    /// Default culture.
-    pub default_culture: String,
-    /// Whether `state` is required.
-    pub is_state_required: bool,
-    /// Accepted state codes.
-    pub supported_states_list: Vec<String>,
-    /// Accepted languages.
-    pub supported_languages_list: Vec<String>,
-    /// Accepted cultures.
-    pub supported_cultures_list: Vec<String>,
-    /// Whether `postalCode` is required.
-    pub is_postal_code_required: bool,
-    /// .NET regex for the postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub postal_code_regex: Option<String>,
-    /// Whether `city` is required.
-    pub is_city_required: bool,
-    /// VAT id supported.
-    pub is_vat_id_supported: bool,
-    /// .NET regex for the phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_number_regex: Option<String>,
-    /// Tax id supported.
-    pub is_tax_id_supported: bool,
-    /// Tax id optional.
-    pub is_tax_id_optional: bool,
-    /// Calling codes.
-    pub country_calling_codes_list: Vec<String>,
-    /// Whether the registration number is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_organization_registration_number_required: Option<bool>,
-    /// Regex for the registration number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_organization_registration_number_regex: Option<String>,
-    /// Whether the phone number is required with the registration number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_organization_registration_number_phone_number_required: Option<bool>,
 }
 
 /// `POST /v1/validations/address` answer.
@@ -654,5 +514,50 @@ mod tests {
         assert!(text.contains(r#""expires_in":"3599""#));
         let back: TokenResponse = parse_json(text.as_bytes()).unwrap();
         assert_eq!(back.access_token.expose_secret(), "tok");
+    }
+
+    #[test]
+    fn address_answers_parse_with_and_without_a_validation_message() {
+        let verified: AddressValidationResponse = parse_json(
+            b"\xEF\xBB\xBF{\"originalAddress\":{\"country\":\"US\",\"city\":\"Kirkland\",\"state\":\"WA\",\"addressLine1\":\"2 Lake St\",\"postalCode\":\"98033\"},\"suggestedAddresses\":[{\"country\":\"US\",\"city\":\"Kirkland\",\"state\":\"WA\",\"addressLine1\":\"2 Lake St\",\"postalCode\":\"98033-6314\"}],\"status\":\"VerifiedShippable\"}",
+        )
+        .unwrap();
+        assert_eq!(verified.status, "VerifiedShippable");
+        assert!(verified.validation_message.is_none());
+        assert_eq!(verified.suggested_addresses[0]["postalCode"], "98033-6314");
+        let partial: AddressValidationResponse = parse_json(
+            br#"{"originalAddress":{"addressLine1":"Lake St"},"suggestedAddresses":[],"status":"StreetPartial","validationMessage":"Address field invalid for property: 'Region'"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            partial.validation_message.as_deref(),
+            Some("Address field invalid for property: 'Region'")
+        );
+    }
+
+    #[test]
+    fn agreement_answers_parse_in_the_documented_shapes() {
+        // Metadata collections may come without links.
+        let templates: Collection<AgreementMetadata> = parse_json(
+            br#"{"totalCount":1,"items":[{"templateId":"0b6b7a38-1d1c-4f2e-9a55-6c2f2b0f0a11","agreementType":"MicrosoftCustomerAgreement","agreementLink":"https://example.com/mca","versionRank":0}],"attributes":{"objectType":"Collection"}}"#,
+        )
+        .unwrap();
+        assert!(templates.links.is_none());
+        assert_eq!(
+            templates.items[0].agreement_type,
+            "MicrosoftCustomerAgreement"
+        );
+        // The 201 adds userId; GET answers add agreementLink and drop the offset.
+        let created: CustomerAgreement = parse_json(
+            b"\xEF\xBB\xBF{\"userId\":\"5c1f0a39-0e5b-4c1c-8d4b-2a1e9f3b7c10\",\"primaryContact\":{\"firstName\":\"Ann\",\"lastName\":\"Lee\",\"email\":\"ann@example.com\",\"phoneNumber\":\"4255550100\"},\"templateId\":\"0b6b7a38-1d1c-4f2e-9a55-6c2f2b0f0a11\",\"dateAgreed\":\"2024-05-02T00:00:00.000Z\",\"type\":\"MicrosoftCustomerAgreement\"}",
+        )
+        .unwrap();
+        assert!(created.user_id.is_some() && created.agreement_link.is_none());
+        let listed: Collection<CustomerAgreement> = parse_json(
+            br#"{"totalCount":1,"items":[{"primaryContact":{"firstName":"Ann","lastName":"Lee","email":"ann@example.com"},"templateId":"0b6b7a38-1d1c-4f2e-9a55-6c2f2b0f0a11","dateAgreed":"2024-05-02T00:00:00","type":"MicrosoftCustomerAgreement","agreementLink":"https://example.com/mca"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(listed.items[0].date_agreed, "2024-05-02T00:00:00");
+        assert!(listed.items[0].primary_contact.phone_number.is_none());
     }
 }

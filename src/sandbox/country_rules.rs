@@ -265,4 +265,66 @@ mod tests {
         assert!(fr["postalCodeRegex"].is_string());
         assert_eq!(fr["supportedCulturesList"], json!([]));
     }
+
+    #[test]
+    fn every_answer_reads_back_through_the_clients_model() {
+        use crate::partner_center::resources::CountryValidationRules;
+        for code in ["US", "CN", "DE", "GB", "RU", "BR", "FR", "JP"] {
+            let answer = rules(code);
+            let parsed: CountryValidationRules = serde_json::from_value(answer.clone()).unwrap();
+            assert_eq!(parsed.iso2_code, code);
+            let listed = answer["customerOrganizationRegistrationNumberRequired"] == true;
+            assert_eq!(
+                parsed.customer_organization_registration_number_required,
+                Some(listed),
+                "{code}"
+            );
+            assert_eq!(
+                parsed.customer_organization_phone_number_required,
+                Some(listed),
+                "{code}: the phone is required with the registration number"
+            );
+            assert_eq!(
+                parsed
+                    .customer_organization_registration_number_sample
+                    .is_some(),
+                answer["customerOrganizationRegistrationNumberSample"].is_string(),
+                "{code}"
+            );
+            let back = serde_json::to_value(&parsed).unwrap();
+            for key in [
+                "taxIdFormat",
+                "vatIdRegex",
+                "phoneNumberRegex",
+                "postalCodeRegex",
+            ] {
+                assert_eq!(back.get(key), answer.get(key), "{code} {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_served_regex_compiles_in_the_client_and_takes_its_sample() {
+        use crate::partner_center::dotnet_regex::DotnetRegex;
+        use crate::partner_center::resources::CountryValidationRules;
+        let mut samples = 0;
+        for country in CountryRules::all() {
+            let answer: CountryValidationRules =
+                serde_json::from_value(rules_json(country)).unwrap();
+            let code = &answer.iso2_code;
+            for (field, pattern) in answer.regexes() {
+                let compiled = DotnetRegex::new(pattern);
+                assert!(compiled.is_ok(), "{code} {field}: {pattern}: {compiled:?}");
+            }
+            if let (Some(pattern), Some(sample)) = (
+                &answer.customer_organization_registration_number_regex,
+                &answer.customer_organization_registration_number_sample,
+            ) {
+                let regex = DotnetRegex::new(pattern).unwrap();
+                assert_eq!(regex.is_match(sample), Ok(true), "{code}: {sample}");
+                samples += 1;
+            }
+        }
+        assert!(samples > 0, "some registration samples are served");
+    }
 }

@@ -73,7 +73,10 @@ fn documents_cite_only_files_in_the_repository() {
     ))
     .unwrap();
     let mut missing = Vec::new();
-    for path in documents() {
+    // The conformance test reads Microsoft's payload corpus, which is not
+    // in the repository on purpose: its file names are data there.
+    let corpus_readers = |path: &Path| relative(path).starts_with("tests/integration/conformance");
+    for path in documents().into_iter().filter(|p| !corpus_readers(p)) {
         let text = std::fs::read_to_string(&path).unwrap();
         for caps in cited.captures_iter(&text) {
             let Some(found) = caps.get(1).or(caps.get(2)).or(caps.get(3)) else {

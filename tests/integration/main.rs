@@ -11,6 +11,7 @@ mod support;
 mod cli_options;
 mod client;
 mod completions;
+mod conformance;
 mod docs;
 mod input_encoding;
 mod reliability_bad_input;

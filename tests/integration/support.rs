@@ -254,7 +254,7 @@ pub fn write_customers(path: &Path, rows: usize, tag: &str) {
     );
     for i in 0..rows {
         out.push_str(&format!(
-            "{tag}-{i},Customer {i} Inc,{tag}cust{i},ap{i}@example.com,en-US,en,Ann,Lee,+1 425 555 0100,{n} Main St,Redmond,WA,98052,US\n",
+            "{tag}-{i},Customer {i} Inc,{tag}cust{i},ap{i}@example.com,en-US,en,Ann,Lee,425 555 0100,{n} Main St,Redmond,WA,98052,US\n",
             n = i + 1
         ));
     }

@@ -14,10 +14,10 @@ fn s(p: &Path) -> &str {
 
 const HEADER: &str = "external_id,company_name,domain,email,culture,language,first_name,last_name,phone_number,address_line1,city,state,postal_code,country";
 
-/// A valid US row.
+/// A valid US row (the phone in the national form the live US regex takes).
 fn us(id: &str, domain: &str, street: &str) -> String {
     format!(
-        "{id},{domain} Inc,{domain},ap@{domain}.example,en-US,en,Ann,Lee,+1 425 555 0100,{street},Redmond,WA,98052,US"
+        "{id},{domain} Inc,{domain},ap@{domain}.example,en-US,en,Ann,Lee,425 555 0100,{street},Redmond,WA,98052,US"
     )
 }
 
@@ -172,7 +172,8 @@ async fn live_rules_are_layered_over_the_offline_data() {
             us("L-1", "liveok", "1 Main St"),
             us("L-2", "liveculture", "2 Main St").replace("en-US", "en-GB"),
             us("L-3", "livestate", "3 Main St").replace(",WA,98052,", ",TX,75001,"),
-            us("L-4", "livephone", "4 Main St").replace("+1 425 555 0100", "+44 20 7946 0000"),
+            us("L-4", "livephone", "4 Main St").replace("425 555 0100", "+44 20 7946 0000"),
+            us("L-5", "liveplusone", "5 Main St").replace("425 555 0100", "+1 425 555 0100"),
         ],
     );
     let out = run_against(&sb, &validate_args(&input, &results, &["--json"])).await;
@@ -180,7 +181,7 @@ async fn live_rules_are_layered_over_the_offline_data() {
     let r = Results::read(&results);
     assert_eq!(
         r.column("status"),
-        ["valid", "invalid", "invalid", "invalid"]
+        ["valid", "invalid", "invalid", "invalid", "invalid"]
     );
     let errors = r.column("error");
     assert!(
@@ -191,16 +192,28 @@ async fn live_rules_are_layered_over_the_offline_data() {
     );
     assert!(errors[2].contains("state \"TX\""), "{}", errors[2]);
     assert!(
-        errors[3].contains("phone_number \"+44 20 7946 0000\" does not match"),
+        errors[3].contains(
+            "phone_number \"+44 20 7946 0000\" does not start with a calling code of US (+1)"
+        ),
         "{}",
         errors[3]
+    );
+    // The phone is matched as sent; the recorded regex takes only the national form.
+    assert!(
+        errors[4].contains(
+            "phone_number \"+1 425 555 0100\" does not match Partner Center's format for US"
+        ) && errors[4].contains(
+            "the national form \"425 555 0100\" would: write it without the country code"
+        ),
+        "{}",
+        errors[4]
     );
     // --json: one line per row, in order, with the online problems.
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 4);
+    assert_eq!(lines.len(), 5);
     assert_eq!(lines[1]["external_id"], "L-2");
     assert_eq!(lines[1]["problems"][0]["column"], "culture");
     assert_eq!(lines[3]["problems"][0]["column"], "phone_number");
@@ -228,7 +241,7 @@ async fn online_validation_needs_credentials_or_the_sandbox() {
 }
 
 #[test]
-fn the_sample_passes_the_built_in_sandbox_like_it_passes_offline() {
+fn the_sample_passes_the_built_in_sandbox_but_for_us_phones_written_with_plus_one() {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("results.csv");
     let out = run_plain(&[
@@ -247,8 +260,29 @@ fn the_sample_passes_the_built_in_sandbox_like_it_passes_offline() {
         text(&out)
     );
     let r = Results::read(&results);
-    assert_eq!(r.count("valid"), SAMPLE_VALID_ROWS);
-    assert_eq!(r.count("invalid"), 6);
+    // The sandbox answers the recorded US rules, whose phone regex takes
+    // only the national form: the US rows written `+1 ...` are flagged
+    // online, with the fix; every other row fares as offline.
+    let (phones, countries, errors) = (
+        r.column("phone_number"),
+        r.column("country"),
+        r.column("error"),
+    );
+    let national_only: Vec<usize> = (0..errors.len())
+        .filter(|&i| errors[i].contains("the national form"))
+        .collect();
+    assert!(!national_only.is_empty());
+    for &i in &national_only {
+        assert_eq!(countries[i], "US", "{}", errors[i]);
+        assert!(phones[i].starts_with("+1 "), "{}", phones[i]);
+        assert!(
+            errors[i].ends_with("write it without the country code"),
+            "{}",
+            errors[i]
+        );
+    }
+    assert_eq!(r.count("valid") + national_only.len(), SAMPLE_VALID_ROWS);
+    assert_eq!(r.count("invalid"), 6 + national_only.len());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("checked online against built-in sandbox"),
