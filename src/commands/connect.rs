@@ -9,11 +9,14 @@ use futures_util::FutureExt;
 use secrecy::SecretString;
 
 use crate::cli::ConnectArgs;
+use crate::logging::{Console, Level};
 use crate::partner_center::auth::Credentials;
 use crate::partner_center::client::{ClientConfig, PartnerCenterClient};
 use crate::partner_center::cloud::CloudEndpoints;
 use crate::partner_center::error::ApiError;
-use crate::pipeline::{CallSlots, ConcurrencyController, Engine, RateGate, Retrier, Stop};
+use crate::pipeline::{
+    CallKind, CallSlots, ConcurrencyController, Engine, RateGate, Retrier, Stop, classify,
+};
 use crate::sandbox::{self, RunningSandbox, SandboxConfig};
 
 /// The client id the in-process sandbox is called with.
@@ -85,6 +88,10 @@ impl Session {
             credentials = credentials.kind(),
             "connecting"
         );
+        let authority_hint = authority_hint(options, &endpoints.authority);
+        if let Some(hint) = &authority_hint {
+            Console::get().line(Level::Info, &format!("note: {hint}"));
+        }
         let mut config = ClientConfig::new(endpoints, credentials);
         config.timeout = options.timeout();
         config.create_timeout = options.create_timeout();
@@ -101,10 +108,6 @@ impl Session {
                 .boxed()
             }))
             .with_latency_observer(Arc::new(move |latency| observer.observe(latency)));
-        client
-            .authenticate()
-            .await
-            .with_context(|| format!("cannot authenticate against {describe}"))?;
         let mut retrier = Retrier::new(
             options.retry_policy(),
             gate,
@@ -114,6 +117,18 @@ impl Session {
         );
         retrier.max_wait = options.max_retry_wait();
         let engine = Engine::new(client, retrier, options.cloud);
+        // The first token goes through the retry engine: an authority that
+        // is briefly unavailable is retried like any transient failure.
+        let first = engine
+            .retrier
+            .run(CallKind::Token, classify, || engine.client.authenticate())
+            .await;
+        if let Err(e) = first.result {
+            let hint = authority_hint
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            anyhow::bail!("cannot authenticate against {describe}: {e}{hint}");
+        }
         Ok(Session {
             concurrency,
             engine: Some(Arc::new(engine)),
@@ -149,6 +164,17 @@ impl Session {
             let _ = sandbox.shutdown().await;
         }
     }
+}
+
+/// `--endpoint` without `--authority`: tokens still come from the cloud's
+/// authority, which a proxy or a private endpoint may not mean.
+fn authority_hint(options: &ConnectArgs, authority: &str) -> Option<String> {
+    (options.endpoint.is_some() && options.authority.is_none() && !options.sandbox).then(|| {
+        format!(
+            "--endpoint is set but --authority is not: tokens are requested from {authority} (the {} cloud's); set --authority (or PC_AUTHORITY) if the endpoint has its own",
+            options.cloud
+        )
+    })
 }
 
 /// The in-process sandbox's demo credentials: App+User (refresh-token grant).

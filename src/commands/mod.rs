@@ -238,20 +238,55 @@ fn mend_bash_case_labels(script: &str, bin_name: &str) -> String {
         + "\n"
 }
 
-/// The lines printed for a fatal error: `error: ...` and, where one helps, `hint: ...`.
-pub fn render_error(err: &anyhow::Error) -> String {
-    let mut text = format!("error: {err:#}");
+/// A fatal error in one line: the error and each cause not already in
+/// its text (a cause that is also shown by its wrapper is not repeated).
+pub fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
     for cause in err.chain() {
-        if let Some(hint) = cause
-            .downcast_ref::<crate::input::InputError>()
-            .and_then(|e| e.hint())
-        {
-            text.push_str("\nhint: ");
-            text.push_str(&hint);
-            break;
+        let part = cause.to_string();
+        if part.is_empty() || text.contains(&part) {
+            continue;
         }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
     }
     text
+}
+
+/// The hint for a fatal error, where one helps.
+pub fn error_hint(err: &anyhow::Error) -> Option<String> {
+    err.chain().find_map(|cause| {
+        cause
+            .downcast_ref::<crate::input::InputError>()
+            .and_then(|e| e.hint())
+    })
+}
+
+/// The lines printed for a fatal error: `error: ...` and, where one helps, `hint: ...`.
+pub fn render_error(err: &anyhow::Error) -> String {
+    let mut text = format!("error: {}", error_text(err));
+    if let Some(hint) = error_hint(err) {
+        text.push_str("\nhint: ");
+        text.push_str(&hint);
+    }
+    text
+}
+
+/// Report a fatal error on the console: `error:` and `hint:` lines, or one
+/// JSON event at level ERROR with the hint as a field.
+pub fn report_error(err: &anyhow::Error) {
+    let console = crate::logging::Console::get();
+    if console.json {
+        let mut fields = serde_json::Map::new();
+        if let Some(hint) = error_hint(err) {
+            fields.insert("hint".to_owned(), serde_json::Value::String(hint));
+        }
+        console.event(crate::logging::Level::Error, &error_text(err), fields);
+    } else {
+        console.error(&render_error(err));
+    }
 }
 
 /// Ctrl-C or SIGTERM stops a run (or online checks): no new call, the calls in flight
@@ -259,8 +294,9 @@ pub fn render_error(err: &anyhow::Error) -> String {
 pub(crate) async fn stop_on_signal(stop: crate::pipeline::Stop) {
     if stop_signal().await.is_ok() {
         stop.request(crate::pipeline::StopReason::Interrupted);
-        eprintln!(
-            "\ninterrupted: finishing the calls in flight, then writing the remaining rows as cancelled (Ctrl-C again to quit at once)"
+        crate::logging::Console::get().line(
+            crate::logging::Level::Info,
+            "interrupted: finishing the calls in flight, then writing the remaining rows as cancelled (Ctrl-C again to quit at once)",
         );
         if stop_signal().await.is_ok() {
             std::process::exit(130);

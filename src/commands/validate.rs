@@ -14,6 +14,7 @@ use super::results_target::{Render, ResultsTarget};
 use super::{ExitStatus, StatusCounts};
 use crate::cli::ValidateArgs;
 use crate::input::{InputReader, InputRow, Layout};
+use crate::logging::{Console, Level};
 use crate::pipeline::{
     DriveOptions, Finished, Job, Preflight, RowPlan, RowSink, RunCounters, Stop, StopReason, drive,
     plan_row,
@@ -118,13 +119,15 @@ async fn validate_online<'a>(
     session.close().await;
     let outcome = outcome?;
     let counters = engine.counters();
-    writeln!(
-        report.err,
-        "  checked online against {}: {} calls, {} retries, {} answers 429",
-        session.describe,
-        RunCounters::read(&counters.other_calls),
-        RunCounters::read(&counters.retries),
-        RunCounters::read(&counters.throttled),
+    report.say(
+        Level::Info,
+        &format!(
+            "  checked online against {}: {} calls, {} retries, {} answers 429",
+            session.describe,
+            RunCounters::read(&counters.other_calls),
+            RunCounters::read(&counters.retries),
+            RunCounters::read(&counters.throttled),
+        ),
     )?;
     let status = report.finish(outcome.stop.as_ref())?;
     match outcome.stop {
@@ -189,11 +192,11 @@ impl RowSink<Vec<Problem>> for Report<'_> {
     }
 
     fn unrecorded(&mut self, finished: Finished<Vec<Problem>>) {
-        let _ = writeln!(
-            self.err,
+        let line = format!(
             "not recorded: row {}: {}",
             finished.row.number, finished.result.status
         );
+        let _ = self.say(Level::Error, &line);
     }
 }
 
@@ -255,7 +258,11 @@ impl<'a> Report<'a> {
         } else if matches!(result.status, Status::Invalid | Status::Failed) {
             self.listed += 1;
             if self.listed <= LISTED_PROBLEM_ROWS {
-                writeln!(self.err, "row {}: {}", row.number, result.error)?;
+                let line = format!("row {}: {}", row.number, result.error);
+                let mut fields = serde_json::Map::new();
+                fields.insert("row".to_owned(), json!(row.number));
+                fields.insert("status".to_owned(), json!(result.status.to_string()));
+                self.say_with(Level::Info, &line, fields)?;
             }
         }
         if let Some(writer) = self.writer.as_mut() {
@@ -301,16 +308,18 @@ impl<'a> Report<'a> {
                 Some(path) => format!("see {}", path.display()),
                 None => "use --results FILE to see every row".to_owned(),
             };
-            writeln!(self.err, "... and {more} more rows with problems ({see})")?;
-        }
-        if let Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) = stopped {
-            writeln!(
-                self.err,
-                "stopped early: {reason}; the rows not checked are `cancelled`"
+            self.say(
+                Level::Info,
+                &format!("... and {more} more rows with problems ({see})"),
             )?;
         }
-        writeln!(
-            self.err,
+        if let Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) = stopped {
+            self.say(
+                Level::Info,
+                &format!("stopped early: {reason}; the rows not checked are `cancelled`"),
+            )?;
+        }
+        let line = format!(
             "{}: {} rows: {}{}",
             args.input.display(),
             self.counts.total(),
@@ -319,9 +328,33 @@ impl<'a> Report<'a> {
                 Some(path) => format!(" -> {}", path.display()),
                 None => String::new(),
             }
-        )
-        .context("cannot write to stderr")?;
+        );
+        let mut fields = serde_json::Map::new();
+        fields.insert("event".to_owned(), json!("summary"));
+        fields.insert("rows".to_owned(), json!(self.counts.total()));
+        for status in super::ALL_STATUSES {
+            fields.insert(status.to_string(), json!(self.counts.get(status)));
+        }
+        self.say_with(Level::Info, &line, fields)
+            .context("cannot write to stderr")?;
         Ok(ExitStatus::from_counts(&self.counts))
+    }
+
+    /// A line for people on stderr, as the console shows it (`-q`, JSON).
+    fn say(&mut self, level: Level, line: &str) -> std::io::Result<()> {
+        self.say_with(level, line, serde_json::Map::new())
+    }
+
+    fn say_with(
+        &mut self,
+        level: Level,
+        line: &str,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) -> std::io::Result<()> {
+        match Console::get().format(level, line, fields) {
+            Some(text) => writeln!(self.err, "{text}"),
+            None => Ok(()),
+        }
     }
 }
 

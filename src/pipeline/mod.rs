@@ -42,7 +42,7 @@ pub use engine::{APP_USER_HINT, DomainCheck, Engine};
 pub use gate::RateGate;
 pub use lock::{LockError, ResultsLock};
 pub use mca::{MCA_AGREEMENT_TYPE, mca_unavailable};
-pub use onboard::{Mode, NewCredentials, Onboard};
+pub use onboard::{Mode, NewCredentials, Onboard, RowNote};
 pub use paths::{SameFileError, refuse_same_files};
 pub use plan::{RowPlan, invalid_result, plan_row};
 pub use policy::{RetryBudget, RetryCost, RetryPolicy};

@@ -38,6 +38,16 @@ pub struct NewCredentials {
     pub password: SecretString,
 }
 
+/// What the sink learns about a row besides its result.
+#[derive(Debug, Default)]
+pub struct RowNote {
+    /// The initial credentials of a customer this run created.
+    pub credentials: Option<NewCredentials>,
+    /// Copied from an earlier results file: nothing was sent to create it
+    /// (an MCA attestation aside).
+    pub copied: bool,
+}
+
 /// The run's work on each row.
 #[derive(Debug, Clone)]
 pub struct Onboard {
@@ -49,23 +59,21 @@ pub struct Onboard {
     pub app_user: bool,
 }
 
-type Done = Finished<Option<NewCredentials>>;
+type Done = Finished<RowNote>;
 
 impl Onboard {
     /// The job for one row: `stop` is set once the run is stopping.
-    pub fn job(
-        &self,
-        row: InputRow,
-        plan: RowPlan,
-        stop: Option<&StopReason>,
-    ) -> Job<Option<NewCredentials>> {
+    pub fn job(&self, row: InputRow, plan: RowPlan, stop: Option<&StopReason>) -> Job<RowNote> {
         match plan {
             RowPlan::Valid {
                 customer,
                 after_rejected,
             } => self.create_job(row, *customer, after_rejected.as_deref(), stop),
             RowPlan::Attest { previous, mca } => self.attest_job(row, previous, *mca, stop),
-            other => ready(row, other.offline_result(Status::Valid)),
+            other => {
+                let copied = matches!(other, RowPlan::Finished(_));
+                ready(row, other.offline_result(Status::Valid), copied)
+            }
         }
     }
 
@@ -75,7 +83,7 @@ impl Onboard {
         customer: NewCustomer,
         after_rejected: Option<&str>,
         stop: Option<&StopReason>,
-    ) -> Job<Option<NewCredentials>> {
+    ) -> Job<RowNote> {
         let request = PreparedRequest::new(&customer, after_rejected);
         let mca = customer.mca;
         let skipped_mca = |mut result: RowResult| {
@@ -90,17 +98,17 @@ impl Onboard {
             result.error = format!(
                 "{what} needs App+User credentials, and this run has app-only ones: {APP_USER_HINT}; nothing was sent for this row"
             );
-            return ready(row, skipped_mca(result));
+            return ready(row, skipped_mca(result), false);
         }
         if let Some(reason) = stop {
             let outcome = CreateOutcome::not_finished(&request, reason, 0, None);
-            return ready(row, skipped_mca(outcome.result));
+            return ready(row, skipped_mca(outcome.result), false);
         }
         let Some(engine) = self.engine.clone() else {
             // Offline dry run: the plan is the result.
             let mut result = RowResult::new(Status::WouldCreate);
             result.request_id = request.request_id.to_string();
-            return ready(row, skipped_mca(result));
+            return ready(row, skipped_mca(result), false);
         };
         let mode = self.mode;
         Job::Run(
@@ -119,7 +127,7 @@ impl Onboard {
                         outcome.result.mca_status = McaStatus::Skipped;
                     }
                 }
-                let extra =
+                let credentials =
                     outcome
                         .credentials
                         .take()
@@ -128,6 +136,10 @@ impl Onboard {
                             admin_user,
                             password,
                         });
+                let extra = RowNote {
+                    credentials,
+                    copied: false,
+                };
                 let finished = Finished {
                     row,
                     result: outcome.result,
@@ -147,18 +159,18 @@ impl Onboard {
         mut previous: PreviousResult,
         mca: McaAttestation,
         stop: Option<&StopReason>,
-    ) -> Job<Option<NewCredentials>> {
+    ) -> Job<RowNote> {
         if let Some(what) = self.needs_app_user(false, self.mode == Mode::Create) {
             previous.mca_status = McaStatus::Failed(format!(
                 "not attested: {what} needs App+User credentials: {APP_USER_HINT}"
             ));
-            return ready(row, previous);
+            return ready(row, previous, true);
         }
         let engine = match (stop, self.mode, self.engine.clone()) {
             (None, Mode::Create, Some(engine)) => engine,
             _ => {
                 previous.mca_status = McaStatus::Skipped;
-                return ready(row, previous);
+                return ready(row, previous, true);
             }
         };
         Job::Run(
@@ -168,7 +180,10 @@ impl Onboard {
                 let finished = Finished {
                     row,
                     result: previous,
-                    extra: None,
+                    extra: RowNote {
+                        credentials: None,
+                        copied: true,
+                    },
                 };
                 (finished, stop)
             }
@@ -191,10 +206,13 @@ impl Onboard {
     }
 }
 
-fn ready(row: InputRow, result: RowResult) -> Job<Option<NewCredentials>> {
+fn ready(row: InputRow, result: RowResult, copied: bool) -> Job<RowNote> {
     Job::Ready(Box::new(Done {
         row,
         result,
-        extra: None,
+        extra: RowNote {
+            credentials: None,
+            copied,
+        },
     }))
 }

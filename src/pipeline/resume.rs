@@ -64,9 +64,12 @@ pub struct ResumePoint {
 /// Inspect `results` (written for `input`, read with `options`), cut what must be redone and
 /// report how many leading input rows are done.
 ///
-/// Kept: every complete row before the first `cancelled` one (a resume
-/// finishes that run; cancelled rows were never attempted). A last line
-/// without its line break, or with the wrong number of fields, is torn: cut.
+/// Kept: every complete row before the first one a run has not finished:
+/// `cancelled` (never attempted), `would_create` (a dry run's plan) or
+/// `valid` (a `validate` result): a resume finishes *a run*, so a results
+/// file written by `--dry-run` or `validate` is carried on from its first
+/// such row. A last line without its line break, or with the wrong number
+/// of fields, is torn: cut.
 pub fn prepare_resume(
     results: &Path,
     input: &Path,
@@ -86,16 +89,39 @@ pub fn prepare_resume(
     };
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let offset = (bytes.len() - body.len()) as u64;
-    if body.iter().all(u8::is_ascii_whitespace) {
-        // Killed between creating the file and writing its header: nothing
-        // was finished; the append writer writes the header.
+    // A file killed between its creation and its header holds nothing
+    // finished: emptied, the append writer writes the header.
+    let (kept_rows, keep_end) = if body.iter().all(u8::is_ascii_whitespace) {
+        (0, 0)
+    } else {
+        let mut input_rows = InputReader::open_with(input, options)?;
+        kept_rows(results, body, layout, &mut input_rows)?
+    };
+    let new_len = if kept_rows == 0 && keep_end == 0 {
+        0
+    } else {
+        offset + keep_end
+    };
+    let truncated_bytes = bytes.len() as u64 - new_len;
+    if truncated_bytes > 0 {
         let file = OpenOptions::new().write(true).open(results).map_err(io)?;
-        file.set_len(0).map_err(io)?;
-        return Ok(ResumePoint {
-            kept_rows: 0,
-            truncated_bytes: bytes.len() as u64,
-        });
+        file.set_len(new_len).map_err(io)?;
+        file.sync_all().map_err(io)?;
     }
+    Ok(ResumePoint {
+        kept_rows,
+        truncated_bytes,
+    })
+}
+
+/// The rows of `body` (a results file's text after its BOM) that a resume
+/// keeps, checked against the input's rows, and where the last one ends.
+fn kept_rows(
+    results: &Path,
+    body: &[u8],
+    layout: &Layout,
+    input_rows: &mut InputReader,
+) -> Result<(u64, u64), ResumeError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(layout.delimiter)
         .has_headers(false)
@@ -103,7 +129,6 @@ pub fn prepare_resume(
         .from_reader(body);
     let expected_width = layout.passthrough.len() + RESULT_COLUMNS.len();
     let mut record = csv::ByteRecord::new();
-    // Header.
     let header_ok = reader.read_byte_record(&mut record).unwrap_or(false);
     if !header_ok || record.len() != expected_width || !header_matches(&record, layout) {
         return Err(ResumeError::OtherColumns {
@@ -117,7 +142,6 @@ pub fn prepare_resume(
     }
     let mut keep_end = record_end(&reader, body);
     let status_col = layout.passthrough.len();
-    let mut input_reader = InputReader::open_with(input, options)?;
     let mut input_row = InputRow::new();
     let mut kept = 0u64;
     while let Ok(true) = reader.read_byte_record(&mut record) {
@@ -129,10 +153,10 @@ pub fn prepare_resume(
         let status = std::str::from_utf8(&record[status_col])
             .ok()
             .and_then(|s| s.parse::<Status>().ok());
-        if matches!(status, None | Some(Status::Cancelled)) {
+        if status.is_none_or(|s| !finished_by_a_run(s)) {
             break;
         }
-        if !input_reader.read_row(&mut input_row)? {
+        if !input_rows.read_row(&mut input_row)? {
             return Err(ResumeError::TooManyRows {
                 path: results.to_path_buf(),
             });
@@ -151,17 +175,16 @@ pub fn prepare_resume(
         kept += 1;
         keep_end = end;
     }
-    let new_len = offset + keep_end;
-    let truncated_bytes = bytes.len() as u64 - new_len;
-    if truncated_bytes > 0 {
-        let file = OpenOptions::new().write(true).open(results).map_err(io)?;
-        file.set_len(new_len).map_err(io)?;
-        file.sync_all().map_err(io)?;
-    }
-    Ok(ResumePoint {
-        kept_rows: kept,
-        truncated_bytes,
-    })
+    Ok((kept, keep_end))
+}
+
+/// A status a run leaves a row in when it is done with it: not
+/// `cancelled`, nor a dry run's `would_create` or `validate`'s `valid`.
+fn finished_by_a_run(status: Status) -> bool {
+    !matches!(
+        status,
+        Status::Cancelled | Status::WouldCreate | Status::Valid
+    )
 }
 
 /// Where the record just read ends, its line break included: csv stops

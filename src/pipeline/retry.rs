@@ -77,6 +77,8 @@ pub enum CallKind {
     Agreement,
     /// Every other call: look-ups, checks, rules, templates.
     Other,
+    /// A token request (not a `/v1` call: not counted).
+    Token,
 }
 
 /// Run-wide counters, read by the progress bar and the summary.
@@ -107,11 +109,12 @@ impl RunCounters {
         counter.load(Ordering::Relaxed)
     }
 
-    fn calls(&self, kind: CallKind) -> &AtomicU64 {
+    fn count_call(&self, kind: CallKind) {
         match kind {
-            CallKind::Create => &self.create_calls,
-            CallKind::Agreement => &self.agreement_calls,
-            CallKind::Other => &self.other_calls,
+            CallKind::Create => Self::bump(&self.create_calls),
+            CallKind::Agreement => Self::bump(&self.agreement_calls),
+            CallKind::Other => Self::bump(&self.other_calls),
+            CallKind::Token => {}
         }
     }
 }
@@ -222,7 +225,7 @@ impl Retrier {
                 return outcome;
             }
             outcome.sent += 1;
-            RunCounters::bump(self.counters.calls(kind));
+            self.counters.count_call(kind);
             let err = match answer {
                 Ok(value) => {
                     self.budget.refund_success();

@@ -34,6 +34,7 @@ use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
 
+use crate::logging::{Console, Level};
 use anyhow::Context;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
@@ -210,7 +211,7 @@ pub async fn serve_until_ctrl_c(listen: SocketAddr, config: SandboxConfig) -> an
     })
     .await
     .context("the sandbox server failed")?;
-    let _ = writeln!(std::io::stderr().lock(), "sandbox: stopped");
+    Console::get().line(Level::Info, "sandbox: stopped");
     Ok(())
 }
 
@@ -220,15 +221,20 @@ fn announce(addr: SocketAddr, config: &SandboxConfig) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "listening on {url}")?;
     out.flush()?;
-    let credentials = if config.credentials.client_id.is_some() {
-        format!("client id from {CLIENT_ID_ENV}")
-    } else {
-        "any client id and secret".to_owned()
+    let client = match &config.credentials.client_id {
+        Some(_) => format!("PC_CLIENT_ID=\"${CLIENT_ID_ENV}\""),
+        None => "PC_CLIENT_ID=any".to_owned(),
     };
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "sandbox: PC_ENDPOINT={url} PC_AUTHORITY={url} ({credentials}); quota {}/min per token; Ctrl-C stops",
+    let secret = match &config.credentials.client_secret {
+        Some(_) => format!("PC_CLIENT_SECRET=\"${CLIENT_SECRET_ENV}\""),
+        None => "PC_CLIENT_SECRET=any".to_owned(),
+    };
+    let banner = format!(
+        "sandbox: for a client: export PC_ENDPOINT={url} PC_AUTHORITY={url} PC_TENANT_ID=sandbox-partner.onmicrosoft.com {client} {secret}; quota {}/min per token; Ctrl-C stops",
         config.quota
     );
+    let mut fields = serde_json::Map::new();
+    fields.insert("endpoint".to_owned(), url.clone().into());
+    Console::get().event(Level::Info, &banner, fields);
     Ok(())
 }

@@ -3,8 +3,6 @@
 //! bodies under `--no-bom`, and logs one line per request
 //! to stderr (method, path, status, request id: never tokens or passwords).
 
-use std::io::Write;
-
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -66,11 +64,11 @@ pub(crate) async fn observe(
         } else {
             response.status().as_u16().to_string()
         };
-        let _ = writeln!(
-            std::io::stderr().lock(),
+        let line = format!(
             "{method} {path} {status} request-id={id} {}ms",
             started.elapsed().as_millis()
         );
+        crate::logging::Console::get().line(crate::logging::Level::Info, &line);
     }
     response
 }

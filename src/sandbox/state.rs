@@ -2,7 +2,6 @@
 //! is irrelevant at API speeds).
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::time::Instant;
@@ -225,11 +224,10 @@ impl SandboxState {
         if let Some(path) = &self.inner.config.state_file
             && let Err(err) = persist::save(path, &world.tenant)
         {
-            let _ = writeln!(
-                std::io::stderr().lock(),
+            crate::logging::Console::get().error(&format!(
                 "sandbox: cannot write state {}: {err}",
                 path.display()
-            );
+            ));
         }
     }
 }

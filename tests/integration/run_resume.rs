@@ -134,3 +134,39 @@ async fn resume_of_an_empty_results_file_starts_from_the_top() {
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert_eq!(Results::read(&results).count("created"), 4);
 }
+
+#[tokio::test]
+async fn resume_carries_on_a_dry_run_or_validate_results_file_as_a_real_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    write_customers(&input, 5, "plan");
+    let sb = sandbox(quiet()).await;
+    for first in ["dry-run", "validate"] {
+        let results = dir.path().join(format!("{first}.csv"));
+        let out = if first == "dry-run" {
+            run_against(&sb, &run_args(&input, &results, &["--dry-run"])).await
+        } else {
+            let args = [
+                "validate",
+                input.to_str().unwrap(),
+                "--results",
+                results.to_str().unwrap(),
+            ];
+            run_against(&sb, &args).await
+        };
+        assert_eq!(code(&out), 0, "{first}: {}", text(&out));
+        let before = sb.state().stats().customers;
+        let out = run_against(&sb, &run_args(&input, &results, &["--resume"])).await;
+        assert_eq!(code(&out), 0, "{first}: {}", text(&out));
+        let r = Results::read(&results);
+        assert_eq!(r.rows.len(), 5, "{first}");
+        assert_eq!(
+            r.count("created") + r.count("exists"),
+            5,
+            "{first}: {:?}",
+            r.column("status")
+        );
+        assert!(sb.state().stats().customers >= before, "{first}");
+    }
+    assert_eq!(sb.state().stats().customers, 5, "created once each");
+}

@@ -1,8 +1,8 @@
 //! The progress bar: rows done/total, created/failed counts, rate, ETA. On
-//! stderr, hidden when stderr is not a terminal or with `--no-progress`. It
-//! is updated as rows are written, off the call path.
+//! stderr, hidden when stderr is not a terminal, with `--no-progress`, `-q`
+//! or `--log-format json`. It is updated as rows are written, off the call
+//! path, and keeps the [`Tally`] the summary reports.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -10,12 +10,27 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::commands::{McaCounts, StatusCounts};
 use crate::results::{RowResult, Status};
 
+/// The rows written by this run.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    /// Rows per status.
+    pub counts: StatusCounts,
+    /// Rows per `mca_status`.
+    pub mca: McaCounts,
+    /// Rows for which this run sent a create call.
+    pub sent: u64,
+    /// Rows copied from an earlier results file (nothing sent for them,
+    /// an MCA attestation aside).
+    pub copied: u64,
+    /// Rows this run created (copied `created` rows not counted).
+    pub created_now: u64,
+}
+
 /// Progress of one run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Progress {
     bar: ProgressBar,
-    counts: Arc<Mutex<StatusCounts>>,
-    mca: Arc<Mutex<McaCounts>>,
+    tally: Tally,
 }
 
 impl Progress {
@@ -38,45 +53,36 @@ impl Progress {
         bar.enable_steady_tick(Duration::from_millis(250));
         Progress {
             bar,
-            counts: Arc::new(Mutex::new(StatusCounts::default())),
-            mca: Arc::new(Mutex::new(McaCounts::default())),
+            tally: Tally::default(),
         }
     }
 
-    /// Count one row written to the results file.
-    pub fn row_written(&self, result: &RowResult) {
-        self.mca
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .add(&result.mca_status);
-        let mut counts = self
-            .counts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        counts.add(result.status);
+    /// Count one row written to the results file (`copied`: from an
+    /// earlier results file).
+    pub fn row_written(&mut self, result: &RowResult, copied: bool) {
+        let t = &mut self.tally;
+        t.mca.add(&result.mca_status);
+        t.counts.add(result.status);
+        if copied {
+            t.copied += 1;
+        } else if result.attempts.is_some_and(|n| n > 0) {
+            t.sent += 1;
+            if result.status == Status::Created {
+                t.created_now += 1;
+            }
+        }
         self.bar.inc(1);
-        let done = counts.get(Status::Created) + counts.get(Status::Exists);
-        let failed = counts.get(Status::Failed) + counts.get(Status::Rejected);
+        let done = t.counts.get(Status::Created) + t.counts.get(Status::Exists);
+        let failed = t.counts.get(Status::Failed) + t.counts.get(Status::Rejected);
         self.bar.set_message(format!(
             "created {done}  invalid {}  failed {failed}",
-            counts.get(Status::Invalid)
+            t.counts.get(Status::Invalid)
         ));
     }
 
-    /// Counts of the rows written so far.
-    pub fn counts(&self) -> StatusCounts {
-        self.counts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-    }
-
-    /// MCA attestations of the rows written so far.
-    pub fn mca_counts(&self) -> McaCounts {
-        *self
-            .mca
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The rows written so far.
+    pub fn tally(&self) -> Tally {
+        self.tally.clone()
     }
 
     /// Remove the bar.

@@ -4,7 +4,8 @@
 //! stderr (domain, customer id, tenant id; never a password).
 
 use crate::input::Layout;
-use crate::pipeline::{CredentialsFile, Finished, NewCredentials, RowSink};
+use crate::logging::Console;
+use crate::pipeline::{CredentialsFile, Finished, NewCredentials, RowNote, RowSink};
 use crate::results::{ResultsWriter, Status};
 use crate::validate::Field;
 
@@ -49,32 +50,32 @@ impl RunSink {
     /// Say on stderr what happened to a row that reached Partner Center but
     /// is not in the results file (rows never sent need nothing: a re-run
     /// sends them).
-    fn report(&mut self, finished: &Finished<Option<NewCredentials>>) {
+    fn report(&mut self, finished: &Finished<RowNote>) {
         let r = &finished.result;
         if r.status == Status::Cancelled || r.attempts.is_none() && r.customer_id.is_empty() {
             return;
         }
         self.unrecorded += 1;
         let (fields, _) = finished.row.fields(&self.layout);
-        eprintln!(
+        Console::get().error(&format!(
             "not recorded: row {}: {} domain={} customer_id={} tenant_id={}{}",
             finished.row.number,
             r.status,
             fields.get(Field::Domain),
             r.customer_id,
             r.tenant_id,
-            if finished.extra.is_some() {
+            if finished.extra.credentials.is_some() {
                 " (its initial admin password is lost: reset it in the portal)"
             } else {
                 ""
             }
-        );
+        ));
     }
 }
 
-impl RowSink<Option<NewCredentials>> for RunSink {
-    fn record(&mut self, finished: Finished<Option<NewCredentials>>) -> Result<(), String> {
-        if let Some(credentials) = &finished.extra
+impl RowSink<RowNote> for RunSink {
+    fn record(&mut self, finished: Finished<RowNote>) -> Result<(), String> {
+        if let Some(credentials) = &finished.extra.credentials
             && let Err(reason) = self.store_password(credentials, &finished.result.customer_id)
         {
             self.report(&finished);
@@ -84,11 +85,12 @@ impl RowSink<Option<NewCredentials>> for RunSink {
             self.report(&finished);
             return Err(e.to_string());
         }
-        self.progress.row_written(&finished.result);
+        self.progress
+            .row_written(&finished.result, finished.extra.copied);
         Ok(())
     }
 
-    fn unrecorded(&mut self, finished: Finished<Option<NewCredentials>>) {
+    fn unrecorded(&mut self, finished: Finished<RowNote>) {
         self.report(&finished);
     }
 }

@@ -1,29 +1,28 @@
-//! The end-of-run summary: a few lines on stderr, and `--summary-json`.
+//! The end-of-run summary: a few lines on stderr (one `summary` event with
+//! `--log-format json`; nothing with `-q`), and `--summary-json`.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
-use crate::commands::{ALL_STATUSES, McaCounts, StatusCounts};
+use super::progress::Tally;
+use crate::cli::RunArgs;
+use crate::commands::ALL_STATUSES;
+use crate::logging::{Console, Level};
+use crate::partner_center::cloud::Cloud;
 use crate::pipeline::{Engine, RunCounters, StopReason};
 use crate::results::Status;
 
 /// Everything the summary reports.
 pub struct Summary<'a> {
-    /// Input file.
-    pub input: PathBuf,
-    /// Results file.
-    pub results: PathBuf,
+    /// The command line.
+    pub args: &'a RunArgs,
     /// Where the calls went.
     pub target: String,
-    /// Rows written in this run, by status.
-    pub counts: StatusCounts,
-    /// Rows written in this run, by `mca_status`.
-    pub mca: McaCounts,
+    /// The rows written by this run.
+    pub tally: Tally,
     /// Rows written in this run.
     pub rows_this_run: u64,
     /// Rows kept from the interrupted run (`--resume`).
@@ -38,12 +37,8 @@ pub struct Summary<'a> {
     pub duration: Duration,
     /// Passwords received but not stored.
     pub passwords_discarded: u64,
-    /// Where passwords were stored.
-    pub credentials_out: Option<PathBuf>,
     /// Why sending stopped early.
     pub stopped: Option<StopReason>,
-    /// `--dry-run`.
-    pub dry_run: bool,
     /// Smoothed call latency.
     pub latency: Option<Duration>,
 }
@@ -53,157 +48,282 @@ impl Summary<'_> {
         self.engine.map_or(0, |e| pick(e.counters()))
     }
 
-    fn create_calls(&self) -> u64 {
-        self.counter(|c| c.create_calls.load(Ordering::Relaxed))
-    }
-
-    fn throttled(&self) -> u64 {
-        self.counter(|c| c.throttled.load(Ordering::Relaxed))
-    }
-
+    /// Customers created per minute by the calls of this run (rows copied
+    /// from an earlier results file are not counted).
     fn created_per_minute(&self) -> f64 {
         let secs = self.duration.as_secs_f64().max(1e-9);
-        self.counts.get(Status::Created) as f64 * 60.0 / secs
+        self.tally.created_now as f64 * 60.0 / secs
     }
 
-    /// Print the summary to stderr.
-    pub fn print(&self) -> anyhow::Result<()> {
-        let mut err = std::io::stderr().lock();
-        let verb = if self.dry_run { "planned" } else { "processed" };
-        writeln!(
-            err,
+    /// `pc-onboard run RESULTS --results NEXT` with the connection flags of
+    /// this run, so the hint works as printed.
+    pub fn rerun_hint(&self) -> String {
+        let args = self.args;
+        let mut hint = format!(
+            "pc-onboard run {} --results {}",
+            args.results.display(),
+            next_name(&args.results)
+        );
+        let c = &args.connect;
+        if c.sandbox {
+            hint.push_str(" --sandbox");
+        } else {
+            if c.cloud != Cloud::Global {
+                hint.push_str(&format!(" --cloud {}", c.cloud));
+            }
+            for (flag, value) in [("--endpoint", &c.endpoint), ("--authority", &c.authority)] {
+                if let Some(value) = value {
+                    hint.push_str(&format!(" {flag} {value}"));
+                }
+            }
+        }
+        hint
+    }
+
+    /// The lines printed in text mode, with their level.
+    fn lines(&self) -> Vec<(Level, String)> {
+        let mut lines = vec![(Level::Info, self.headline())];
+        let t = &self.tally;
+        lines.push((
+            Level::Info,
+            format!(
+                "  {} sent to Partner Center, {} copied from the earlier results{}",
+                t.sent,
+                t.copied,
+                self.resumed_text()
+            ),
+        ));
+        if t.mca.total() > 0 {
+            lines.push((
+                Level::Info,
+                format!("  MCA attestations: {}", t.mca.describe()),
+            ));
+        }
+        lines.push((Level::Info, format!("  {}", self.calls_text())));
+        if let Some(id) = self.correlation_id {
+            let line = format!("  correlation id {id} (quote it to Microsoft support)");
+            lines.push((Level::Info, line));
+        }
+        lines.push((
+            Level::Info,
+            format!("  results: {}", self.args.results.display()),
+        ));
+        if let Some(path) = self.credentials_out() {
+            let line = format!("  initial admin passwords: {} (mode 0600)", path.display());
+            lines.push((Level::Info, line));
+        }
+        lines.extend(self.advice());
+        lines
+    }
+
+    fn headline(&self) -> String {
+        let verb = if self.args.dry_run {
+            "planned"
+        } else {
+            "processed"
+        };
+        format!(
             "{}: {verb} {} rows in {:.1} s: {}",
-            self.input.display(),
+            self.args.input.display(),
             self.rows_this_run,
             self.duration.as_secs_f64(),
-            self.counts.describe()
-        )?;
-        if self.mca.total() > 0 {
-            writeln!(err, "  MCA attestations: {}", self.mca.describe())?;
-        }
-        if self.resumed_rows > 0 || self.truncated_bytes > 0 {
-            writeln!(
-                err,
-                "  resumed: {} rows were already finished{}",
-                self.resumed_rows,
-                if self.truncated_bytes > 0 {
-                    format!(
-                        " ({} bytes of a torn or cancelled tail were cut)",
-                        self.truncated_bytes
-                    )
-                } else {
-                    String::new()
-                }
-            )?;
-        }
-        if let Some(engine) = self.engine {
-            let c = engine.counters();
-            writeln!(
-                err,
-                "  {}: {} create calls, {} other calls, {} retries, {} answers 429; {:.0} created/min{}",
-                self.target,
-                self.create_calls(),
-                c.other_calls.load(Ordering::Relaxed),
-                c.retries.load(Ordering::Relaxed),
-                self.throttled(),
-                self.created_per_minute(),
-                self.latency
-                    .map(|l| format!(", latency {} ms", l.as_millis()))
-                    .unwrap_or_default()
-            )?;
-        } else {
-            writeln!(err, "  {}", self.target)?;
-        }
-        if let Some(id) = self.correlation_id {
-            writeln!(err, "  correlation id {id} (quote it to Microsoft support)")?;
-        }
-        writeln!(err, "  results: {}", self.results.display())?;
-        if let Some(path) = &self.credentials_out {
-            writeln!(
-                err,
-                "  initial admin passwords: {} (mode 0600)",
-                path.display()
-            )?;
-        }
-        if self.passwords_discarded > 0 {
-            writeln!(
-                err,
-                "warning: {} initial admin passwords were discarded; they are shown only once. Pass --credentials-out FILE to keep them, or reset the admin passwords in the portal.",
-                self.passwords_discarded
-            )?;
-        }
-        match &self.stopped {
-            Some(StopReason::Interrupted) => writeln!(
-                err,
-                "interrupted: rows not attempted are `cancelled`; finish with: pc-onboard run {} --results {} --resume",
-                self.input.display(),
-                self.results.display()
-            )?,
-            Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) => writeln!(
-                err,
-                "stopped early: {reason}; re-run later with: pc-onboard run {} --results NEW.csv",
-                self.results.display()
-            )?,
-            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_)) | None => {}
-        }
-        if self.mca.failed() > 0 {
-            writeln!(
-                err,
-                "{} MCA attestations failed (see mca_status); the customers stay created. Attest them with: pc-onboard run {} --results NEW.csv",
-                self.mca.failed(),
-                self.results.display()
-            )?;
-        }
-        let redo = self.counts.failures();
-        if redo > 0 && self.stopped.is_none() {
-            writeln!(
-                err,
-                "{redo} rows did not go through; fix the invalid ones, then: pc-onboard run {} --results NEW.csv",
-                self.results.display()
-            )?;
-        }
-        Ok(())
+            self.tally.counts.describe()
+        )
     }
 
-    /// Write `--summary-json`.
-    pub fn write_json(&self, path: &Path) -> anyhow::Result<()> {
-        let counts: serde_json::Map<String, serde_json::Value> = ALL_STATUSES
+    fn resumed_text(&self) -> String {
+        if self.resumed_rows == 0 && self.truncated_bytes == 0 {
+            return String::new();
+        }
+        let cut = if self.truncated_bytes > 0 {
+            format!(
+                " ({} bytes of a torn or unfinished tail were cut)",
+                self.truncated_bytes
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "; resumed: {} rows were already finished{cut}",
+            self.resumed_rows
+        )
+    }
+
+    fn calls_text(&self) -> String {
+        if self.engine.is_none() {
+            return self.target.clone();
+        }
+        format!(
+            "{}: {} create calls, {} other calls, {} retries, {} answers 429; {:.0} created/min{}",
+            self.target,
+            self.counter(|c| RunCounters::read(&c.create_calls)),
+            self.counter(|c| RunCounters::read(&c.other_calls)),
+            self.counter(|c| RunCounters::read(&c.retries)),
+            self.counter(|c| RunCounters::read(&c.throttled)),
+            self.created_per_minute(),
+            self.latency
+                .map(|l| format!(", latency {} ms", l.as_millis()))
+                .unwrap_or_default()
+        )
+    }
+
+    fn credentials_out(&self) -> Option<&Path> {
+        let args = self.args;
+        args.credentials_out.as_deref().filter(|_| !args.dry_run)
+    }
+
+    /// What to do next: lost passwords, how to finish, what to fix.
+    fn advice(&self) -> Vec<(Level, String)> {
+        let mut out = Vec::new();
+        if self.passwords_discarded > 0 {
+            out.push((Level::Warn, format!(
+                "{} initial admin passwords were discarded; they are shown only once. Pass --credentials-out FILE to keep them, or reset the admin passwords in the portal.",
+                self.passwords_discarded
+            )));
+        }
+        let args = self.args;
+        match &self.stopped {
+            Some(StopReason::Interrupted) => out.push((Level::Info, format!(
+                "interrupted: rows not attempted are `cancelled`; finish with: pc-onboard run {} --results {} --resume{}",
+                args.input.display(),
+                args.results.display(),
+                self.rerun_hint().split_once(&next_name(&args.results)).map_or("", |(_, flags)| flags)
+            ))),
+            Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) => {
+                out.push((Level::Info, format!("stopped early: {reason}; re-run later with: {}", self.rerun_hint())));
+            }
+            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_)) | None => {}
+        }
+        let failed_mca = self.tally.mca.failed();
+        if failed_mca > 0 {
+            out.push((Level::Info, format!(
+                "{failed_mca} MCA attestations failed (see mca_status); the customers stay created. Attest them with: {}",
+                self.rerun_hint()
+            )));
+        }
+        let redo = self.tally.counts.failures();
+        if redo > 0 && self.stopped.is_none() {
+            let invalid = self.tally.counts.get(Status::Invalid);
+            let fix = if invalid > 0 {
+                format!("fix the {invalid} invalid ones (see `error`), then")
+            } else {
+                "re-run them with".to_owned()
+            };
+            out.push((
+                Level::Info,
+                format!(
+                    "{redo} rows did not go through; {fix}: {}",
+                    self.rerun_hint()
+                ),
+            ));
+        }
+        out
+    }
+
+    /// Print the summary on the console.
+    pub fn print(&self) {
+        let console = Console::get();
+        if console.json {
+            let Value::Object(mut fields) = self.json() else {
+                return;
+            };
+            fields.insert("event".to_owned(), Value::String("summary".to_owned()));
+            console.event(Level::Info, &self.headline(), fields);
+            for (level, line) in self.advice() {
+                console.line(level, &line);
+            }
+            return;
+        }
+        for (level, line) in self.lines() {
+            match level {
+                Level::Warn => console.warn(&line),
+                _ => console.line(level, &line),
+            }
+        }
+    }
+
+    /// The summary as JSON (`--summary-json`, and the JSON summary event).
+    pub fn json(&self) -> Value {
+        let counts: Map<String, Value> = ALL_STATUSES
             .into_iter()
-            .map(|s| (s.to_string(), json!(self.counts.get(s))))
+            .map(|s| (s.to_string(), json!(self.tally.counts.get(s))))
             .collect();
         let stopped = self.stopped.as_ref().map(|s| match s {
             StopReason::Interrupted => "interrupted",
             StopReason::BudgetExhausted => "retry_budget_exhausted",
-            StopReason::Fatal(_) => "authentication_failed",
+            StopReason::Fatal(_) => "fatal_error",
             StopReason::WaitTooLong(_) => "retry_after_too_long",
             StopReason::Unrecorded(_) => "results_not_writable",
         });
-        let value = json!({
-            "input": self.input,
-            "results": self.results,
+        let mca = &self.tally.mca;
+        json!({
+            "input": self.args.input,
+            "results": self.args.results,
             "rows": self.rows_this_run,
+            "rows_sent": self.tally.sent,
+            "rows_copied": self.tally.copied,
             "resumed_rows": self.resumed_rows,
             "counts": counts,
             "mca": {
-                "attested": self.mca.attested,
-                "already_attested": self.mca.already_attested,
-                "failed": self.mca.failed,
-                "skipped": self.mca.skipped,
+                "attested": mca.attested,
+                "already_attested": mca.already_attested,
+                "failed": mca.failed,
+                "skipped": mca.skipped,
             },
-            "create_calls": self.create_calls(),
-            "other_calls": self.counter(|c| c.other_calls.load(Ordering::Relaxed)),
-            "retries": self.counter(|c| c.retries.load(Ordering::Relaxed)),
-            "throttled": self.throttled(),
+            "create_calls": self.counter(|c| RunCounters::read(&c.create_calls)),
+            "other_calls": self.counter(|c| RunCounters::read(&c.other_calls)),
+            "retries": self.counter(|c| RunCounters::read(&c.retries)),
+            "throttled": self.counter(|c| RunCounters::read(&c.throttled)),
             "duration_secs": self.duration.as_secs_f64(),
             "created_per_minute": self.created_per_minute(),
             "latency_ms": self.latency.map(|l| l.as_millis() as u64),
             "correlation_id": self.correlation_id.map(|id| id.to_string()),
             "passwords_discarded": self.passwords_discarded,
-            "dry_run": self.dry_run,
+            "dry_run": self.args.dry_run,
             "stopped": stopped,
-        });
-        let text = serde_json::to_string_pretty(&value)?;
+            "rerun": self.rerun_hint(),
+        })
+    }
+
+    /// Write `--summary-json`.
+    pub fn write_json(&self, path: &Path) -> anyhow::Result<()> {
+        let text = serde_json::to_string_pretty(&self.json())?;
         std::fs::write(path, text + "\n")
             .with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+/// `results.csv` → `results-2.csv`, `results-2.xlsx` → `results-3.xlsx`.
+fn next_name(results: &Path) -> String {
+    let stem = results
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "results".to_owned());
+    let ext = results
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let (base, n) = match stem.rsplit_once('-') {
+        Some((base, n)) if n.parse::<u32>().is_ok() => {
+            (base.to_owned(), n.parse::<u32>().unwrap_or(1) + 1)
+        }
+        _ => (stem, 2),
+    };
+    let name = format!("{base}-{n}{ext}");
+    results.with_file_name(name).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_results_file_counts_up() {
+        assert_eq!(next_name(Path::new("results.csv")), "results-2.csv");
+        assert_eq!(
+            next_name(Path::new("out/results-2.xlsx")),
+            "out/results-3.xlsx"
+        );
+        assert_eq!(next_name(Path::new("run-final.csv")), "run-final-2.csv");
     }
 }

@@ -9,8 +9,15 @@
 //! | `-vvv` | trace | info |
 //!
 //! `RUST_LOG`, when set, replaces the table (e.g. `RUST_LOG=pc_onboard=debug`).
+//!
+//! Lines for people (summaries, hints, errors) go through the [`Console`],
+//! which follows `-q` and `--log-format` too.
+
+mod console;
 
 use std::io::IsTerminal;
+
+pub use console::{Console, Level, json_line};
 
 use tracing_subscriber::EnvFilter;
 
@@ -60,6 +67,7 @@ pub fn filter(verbose: u8, quiet: bool, rust_log: Option<&str>) -> EnvFilter {
 /// `NO_COLOR` is set), `format`, the level from the flags or `RUST_LOG`.
 /// Does nothing if one is installed already.
 pub fn init(verbose: u8, quiet: bool, format: LogFormat) {
+    Console::new(quiet, format).install();
     let rust_log = std::env::var("RUST_LOG").ok();
     let filter = filter(verbose, quiet, rust_log.as_deref());
     // Colours only on a terminal, and never with NO_COLOR set (no-color.org).
