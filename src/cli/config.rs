@@ -160,90 +160,96 @@ impl Config {
             invalid(line, e.message().trim().replace('\n', " "))
         };
         let table: toml::Table = toml::from_str(text).map_err(toml_error)?;
-        if let Some(key) = table
-            .keys()
-            .find(|k| CREDENTIAL_KEYS.contains(&normalize_key(k).as_str()))
-        {
-            return Err(invalid(
-                None,
-                format!(
-                    "`{key}`: credentials are read from the environment only (PC_TENANT_ID, \
-                     PC_CLIENT_ID, PC_CLIENT_SECRET, PC_REFRESH_TOKEN, PC_ACCESS_TOKEN), never \
-                     from a file; remove it"
-                ),
-            ));
-        }
+        refuse_credentials(&table).map_err(|m| invalid(None, m))?;
         let raw: RawConfig = toml::from_str(text).map_err(toml_error)?;
-        let cloud = raw
-            .cloud
-            .map(|c| {
-                c.trim().parse::<Cloud>().map_err(|_| {
-                    invalid(
-                        None,
-                        format!("`cloud = \"{c}\"`: expected \"global\", \"china\" or \"usgov\""),
-                    )
-                })
-            })
-            .transpose()?;
-        let positive = |key: &str, value: Option<u32>| {
-            value
-                .map(|n| {
-                    NonZeroU32::new(n).ok_or_else(|| {
-                        invalid(None, format!("`{key} = 0`: expected a positive number"))
-                    })
-                })
-                .transpose()
-        };
-        let rate = positive("rate", raw.rate)?;
-        let max_attempts = positive("max_attempts", raw.max_attempts)?;
-        let concurrency = raw
-            .concurrency
-            .map(|c| {
-                let text = match c {
-                    RawConcurrency::Number(n) => n.to_string(),
-                    RawConcurrency::Text(t) => t,
-                };
-                text.trim()
-                    .parse::<Concurrency>()
-                    .map_err(|e| invalid(None, format!("`concurrency`: {e}")))
-            })
-            .transpose()?;
+        raw.check(path).map_err(|m| invalid(None, m))
+    }
+}
+
+impl RawConfig {
+    /// Check every setting and convert it; the error is the message (no line).
+    fn check(self, path: &Path) -> Result<Config, String> {
+        let cloud = self.cloud.map(|c| parse_cloud(&c)).transpose()?;
+        let rate = positive("rate", self.rate)?;
+        let max_attempts = positive("max_attempts", self.max_attempts)?;
+        let concurrency = self.concurrency.map(parse_concurrency).transpose()?;
         for (key, value) in [
-            ("timeout", raw.timeout),
-            ("create_timeout", raw.create_timeout),
+            ("timeout", self.timeout),
+            ("create_timeout", self.create_timeout),
         ] {
             if value == Some(0) {
-                return Err(invalid(
-                    None,
-                    format!("`{key} = 0`: expected a number of seconds, at least 1"),
+                return Err(format!(
+                    "`{key} = 0`: expected a number of seconds, at least 1"
                 ));
             }
         }
-        let encoding = raw
+        let encoding = self
             .encoding
             .filter(|e| !e.trim().is_empty())
             .map(|e| {
                 e.parse::<TextEncoding>()
-                    .map_err(|error| invalid(None, format!("`encoding`: {error}")))
+                    .map_err(|error| format!("`encoding`: {error}"))
             })
             .transpose()?;
-        let columns = parse_columns(&raw.columns).map_err(|m| invalid(None, m))?;
+        let columns = parse_columns(&self.columns)?;
         Ok(Config {
             path: path.to_owned(),
             cloud,
-            endpoint: raw.endpoint.filter(|e| !e.trim().is_empty()),
-            authority: raw.authority.filter(|a| !a.trim().is_empty()),
+            endpoint: self.endpoint.filter(|e| !e.trim().is_empty()),
+            authority: self.authority.filter(|a| !a.trim().is_empty()),
             rate,
             concurrency,
             max_attempts,
-            timeout: raw.timeout,
-            create_timeout: raw.create_timeout,
-            max_retry_wait: raw.max_retry_wait,
-            sheet: raw.sheet.filter(|s| !s.trim().is_empty()),
+            timeout: self.timeout,
+            create_timeout: self.create_timeout,
+            max_retry_wait: self.max_retry_wait,
+            sheet: self.sheet.filter(|s| !s.trim().is_empty()),
             encoding,
             columns,
         })
     }
+}
+
+/// Refuse a credential key (in any spelling), pointing to the environment variables.
+fn refuse_credentials(table: &toml::Table) -> Result<(), String> {
+    match table
+        .keys()
+        .find(|k| CREDENTIAL_KEYS.contains(&normalize_key(k).as_str()))
+    {
+        Some(key) => Err(format!(
+            "`{key}`: credentials are read from the environment only (PC_TENANT_ID, \
+             PC_CLIENT_ID, PC_CLIENT_SECRET, PC_REFRESH_TOKEN, PC_ACCESS_TOKEN), never \
+             from a file; remove it"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `cloud = "…"`: one of the clouds' names.
+fn parse_cloud(text: &str) -> Result<Cloud, String> {
+    text.trim()
+        .parse::<Cloud>()
+        .map_err(|_| format!("`cloud = \"{text}\"`: expected \"global\", \"china\" or \"usgov\""))
+}
+
+/// A setting that must be a positive number when present.
+fn positive(key: &str, value: Option<u32>) -> Result<Option<NonZeroU32>, String> {
+    value
+        .map(|n| {
+            NonZeroU32::new(n).ok_or_else(|| format!("`{key} = 0`: expected a positive number"))
+        })
+        .transpose()
+}
+
+/// `concurrency`: a number or a text such as `"auto"` or `"4"`.
+fn parse_concurrency(raw: RawConcurrency) -> Result<Concurrency, String> {
+    let text = match raw {
+        RawConcurrency::Number(n) => n.to_string(),
+        RawConcurrency::Text(t) => t,
+    };
+    text.trim()
+        .parse::<Concurrency>()
+        .map_err(|e| format!("`concurrency`: {e}"))
 }
 
 /// `client-secret`, `Client_Secret` → `client_secret`.

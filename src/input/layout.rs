@@ -105,13 +105,7 @@ impl Layout {
         let mut passthrough = Vec::with_capacity(headers.len());
         let mut unknown = Vec::new();
         for (index, key) in keys.into_iter().enumerate() {
-            let by_config = configured
-                .iter()
-                .find(|(_, header)| *header == key)
-                .map(|(field, _)| *field);
-            let by_alias =
-                Field::from_normalized_header(&key).filter(|field| !overridden.contains(field));
-            if let Some(field) = by_config.or(by_alias) {
+            if let Some(field) = field_of_header(&key, &configured, &overridden) {
                 claim(
                     path,
                     &headers,
@@ -135,20 +129,7 @@ impl Layout {
                 }
             }
         }
-        let missing: Vec<MissingColumn> = Field::ALL
-            .into_iter()
-            .filter(|f| f.column_required() && field_columns[f.index()].is_none())
-            .map(|field| MissingColumn {
-                field,
-                suggestion: closest_header(field, &unknown).map(|i| header_text(&headers, i)),
-            })
-            .collect();
-        if !missing.is_empty() {
-            return Err(InputError::MissingColumns {
-                path: path.to_owned(),
-                missing,
-            });
-        }
+        require_columns(path, &headers, &field_columns, &unknown)?;
         Ok(Layout {
             path: path.to_owned(),
             delimiter: dialect.delimiter,
@@ -187,6 +168,46 @@ impl Layout {
     pub fn has_previous_results(&self) -> bool {
         self.result_columns[0].is_some()
     }
+}
+
+/// The field the normalized header `key` names: a configured header first,
+/// then an alias of a field whose configured header is not `overridden`.
+fn field_of_header(
+    key: &str,
+    configured: &[(Field, String)],
+    overridden: &[Field],
+) -> Option<Field> {
+    let by_config = configured
+        .iter()
+        .find(|(_, header)| header == key)
+        .map(|(field, _)| *field);
+    by_config
+        .or_else(|| Field::from_normalized_header(key).filter(|field| !overridden.contains(field)))
+}
+
+/// Fail when a required field has no column, naming for each the closest
+/// `unknown` header.
+fn require_columns(
+    path: &Path,
+    headers: &csv::ByteRecord,
+    field_columns: &[Option<usize>; Field::COUNT],
+    unknown: &[(usize, String)],
+) -> Result<(), InputError> {
+    let missing: Vec<MissingColumn> = Field::ALL
+        .into_iter()
+        .filter(|f| f.column_required() && field_columns[f.index()].is_none())
+        .map(|field| MissingColumn {
+            field,
+            suggestion: closest_header(field, unknown).map(|i| header_text(headers, i)),
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(InputError::MissingColumns {
+        path: path.to_owned(),
+        missing,
+    })
 }
 
 /// Record `index` as the column for `name`, or fail if another column has it.

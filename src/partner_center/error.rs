@@ -1,10 +1,15 @@
 //! Typed errors of Partner Center calls and how the pipeline should treat
 //! them (`docs/partner-center.md`, "Errors" and "Retries and throttling").
 
+mod body;
+mod retry_after;
+
 use std::time::Duration;
 
 use super::auth::{AuthError, one_line};
-use super::resources::{ApiErrorBody, parse_json};
+pub(crate) use body::clean_text;
+use body::parse_error_body;
+pub use retry_after::{parse_retry_after_header, retry_after_from_message};
 
 /// Why a Partner Center call did not give the expected answer. Cloneable,
 /// one line when displayed, and never carrying a secret or a response body
@@ -267,105 +272,6 @@ fn description_says_domain_taken(description: &str) -> bool {
         || (d.contains("exist") && !negated_existence)
 }
 
-/// `(code, description)` of an error body; the description falls back to
-/// the text of the body, then to the status's reason phrase.
-fn parse_error_body(status: u16, body: &[u8]) -> (String, String) {
-    let reason = || {
-        reqwest::StatusCode::from_u16(status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("")
-            .to_owned()
-    };
-    if let Ok(value) = parse_json::<serde_json::Value>(body)
-        && let Some(obj) = value.as_object()
-    {
-        if (obj.contains_key("code")
-            || obj.contains_key("description")
-            || obj.contains_key("errorName"))
-            && let Ok(envelope) = serde_json::from_value::<ApiErrorBody>(value.clone())
-        {
-            let text = clean_text(envelope.text());
-            return (envelope.code, if text.is_empty() { reason() } else { text });
-        }
-        let str_field = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(clean_text);
-        if let Some(message) = str_field("message").or_else(|| str_field("Message")) {
-            return (String::new(), message);
-        }
-        if let Some(error) = str_field("error") {
-            let description = str_field("error_description").unwrap_or_default();
-            return (error, description);
-        }
-    }
-    let text: String = String::from_utf8_lossy(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body))
-        .chars()
-        .take(300)
-        .collect();
-    let text = clean_text(&text);
-    if text.is_empty() || text.starts_with('<') {
-        (String::new(), reason())
-    } else {
-        (String::new(), text)
-    }
-}
-
-/// One line, with the HTML entities Partner Center puts in descriptions
-/// (`We&#39;re sorry`) decoded.
-pub(crate) fn clean_text(text: &str) -> String {
-    let line = one_line(text);
-    if !line.contains('&') {
-        return line;
-    }
-    line.replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// `Retry-After` as seconds (decimals and surrounding spaces tolerated) or
-/// an HTTP-date (a date in the past is no wait). A negative, garbage or
-/// absurd value (over a year) is `None`: the caller falls back to its
-/// backoff. A far but sane wait is returned as asked: the caller decides
-/// whether it is too far (`--max-retry-wait`).
-pub fn parse_retry_after_header(value: &str) -> Option<Duration> {
-    retry_after_at(value, std::time::SystemTime::now())
-}
-
-/// [`parse_retry_after_header`] with the current time given.
-fn retry_after_at(value: &str, now: std::time::SystemTime) -> Option<Duration> {
-    const YEAR: f64 = 366.0 * 86_400.0;
-    let v = value.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return (secs as f64 <= YEAR).then(|| Duration::from_secs(secs));
-    }
-    if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && (0.0..=YEAR).contains(&secs))
-            .then(|| Duration::from_secs_f64(secs));
-    }
-    let at = httpdate::parse_http_date(v).ok()?;
-    let wait = at.duration_since(now).unwrap_or(Duration::ZERO);
-    (wait.as_secs_f64() <= YEAR).then_some(wait)
-}
-
-/// "Rate limit is exceeded. Try again in 7 seconds." → 7 s (also minutes).
-pub fn retry_after_from_message(message: &str) -> Option<Duration> {
-    let lower = message.to_ascii_lowercase();
-    let start = lower.find("try again in")? + "try again in".len();
-    let rest = lower[start..].trim_start();
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let n: u64 = digits.parse().ok()?;
-    let unit = rest[digits.len()..].trim_start();
-    if unit.starts_with("min") {
-        Some(Duration::from_secs(n * 60))
-    } else if unit.starts_with("ms") || unit.starts_with("milli") {
-        Some(Duration::from_millis(n))
-    } else {
-        Some(Duration::from_secs(n))
-    }
-}
-
 /// A JSON error described without quoting the input (which may hold a
 /// password or a token).
 pub(crate) fn describe_json_error(e: &serde_json::Error) -> String {
@@ -519,23 +425,6 @@ mod tests {
             parse_retry_after_header("1.5"),
             Some(Duration::from_millis(1500))
         );
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_decimals_and_http_dates() {
-        use std::time::UNIX_EPOCH;
-        let now = UNIX_EPOCH + Duration::from_secs(1_780_000_000);
-        let at = |v: &str| retry_after_at(v, now);
-        assert_eq!(at(" 7 "), Some(Duration::from_secs(7)));
-        assert_eq!(at("999999"), Some(Duration::from_secs(999_999)));
-        assert_eq!(at("0.25"), Some(Duration::from_millis(250)));
-        let in_90_s = httpdate::fmt_http_date(now + Duration::from_secs(90));
-        assert_eq!(at(&in_90_s), Some(Duration::from_secs(90)));
-        let past = httpdate::fmt_http_date(now - Duration::from_secs(90));
-        assert_eq!(at(&past), Some(Duration::ZERO));
-        for garbage in ["-5", "soon", "", "NaN", "inf", "1e30", "99999999999999"] {
-            assert_eq!(at(garbage), None, "{garbage:?}");
-        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 use uuid::Uuid;
 
+use super::config::AcceptedCredentials;
 use super::responses::plain_json;
 use super::state::{SandboxState, TokenInfo, TokenKind, World};
 use crate::partner_center::resources::{TokenErrorBody, TokenResponse};
@@ -60,111 +61,153 @@ pub(crate) async fn token(
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
-        return token_error(
-            StatusCode::BAD_REQUEST,
+        return token_error(Refusal::bad_request(
             "invalid_request",
             "AADSTS900144: The request body must be application/x-www-form-urlencoded.",
-        );
+        ));
     };
-    let creds = &state.config().credentials;
+    let kind = match check_token_request(&form, &state.config().credentials) {
+        Ok(kind) => kind,
+        Err(refusal) => return token_error(refusal),
+    };
+    let ttl = state.config().token_ttl;
+    let retired = retired_audience(form.resource.as_deref());
+    let access_token = state.with_world(|w| {
+        w.stats.count_token_resource(form.resource.as_deref());
+        issue(w, kind, Instant::now() + ttl, retired)
+    });
+    let answer = TokenAnswer::new(kind, ttl, access_token, form.resource);
+    plain_json(StatusCode::OK, &answer)
+}
+
+/// A refused token request: its status, OAuth error code and description.
+struct Refusal {
+    status: StatusCode,
+    error: &'static str,
+    description: &'static str,
+}
+
+impl Refusal {
+    fn bad_request(error: &'static str, description: &'static str) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            error,
+            description,
+        }
+    }
+
+    fn invalid_client(description: &'static str) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            error: "invalid_client",
+            description,
+        }
+    }
+}
+
+/// The kind of token the request asks for, or why it is refused: a missing
+/// or unsupported grant, a missing or unaccepted client id, a missing or
+/// wrong secret, a refresh-token grant without a refresh token.
+fn check_token_request(
+    form: &TokenForm,
+    creds: &AcceptedCredentials,
+) -> Result<TokenKind, Refusal> {
     let kind = match form.grant_type.as_deref().map(str::trim) {
         None | Some("") => {
-            return token_error(
-                StatusCode::BAD_REQUEST,
+            return Err(Refusal::bad_request(
                 "invalid_request",
                 "AADSTS900144: The request body must contain the following parameter: 'grant_type'.",
-            );
+            ));
         }
         Some("client_credentials") => TokenKind::AppOnly,
         Some("refresh_token") => TokenKind::AppUser,
         Some(_) => {
-            return token_error(
-                StatusCode::BAD_REQUEST,
+            return Err(Refusal::bad_request(
                 "unsupported_grant_type",
                 "AADSTS70003: The sandbox supports grant_type client_credentials and refresh_token.",
-            );
+            ));
         }
     };
     let client_id = form.client_id.as_deref().map(str::trim).unwrap_or("");
     if client_id.is_empty() {
-        return token_error(
-            StatusCode::BAD_REQUEST,
+        return Err(Refusal::bad_request(
             "invalid_request",
             "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
-        );
+        ));
     }
     if !creds.accepts_id(client_id) {
-        return token_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
+        return Err(Refusal::invalid_client(
             "AADSTS700016: Application not found in the directory (sandbox: client id not accepted).",
-        );
+        ));
     }
-    let secret = form.client_secret.as_deref().map(str::trim);
-    match (kind, secret) {
+    match (kind, form.client_secret.as_deref().map(str::trim)) {
         (TokenKind::AppOnly, None | Some("")) => {
-            return token_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
+            return Err(Refusal::invalid_client(
                 "AADSTS7000216: 'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
-            );
+            ));
         }
         (_, Some(secret)) if !secret.is_empty() && !creds.accepts_secret(secret) => {
-            return token_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
+            return Err(Refusal::invalid_client(
                 "AADSTS7000215: Invalid client secret provided.",
-            );
+            ));
         }
         _ => {}
     }
     if kind == TokenKind::AppUser && form.refresh_token.as_deref().is_none_or(str::is_empty) {
-        return token_error(
-            StatusCode::BAD_REQUEST,
+        return Err(Refusal::bad_request(
             "invalid_request",
             "AADSTS900144: The request body must contain the following parameter: 'refresh_token'.",
-        );
+        ));
     }
-    let ttl = state.config().token_ttl;
-    let retired = form
-        .resource
-        .as_deref()
+    Ok(kind)
+}
+
+/// The requested resource, when it is one of the [`RETIRED_AUDIENCES`].
+fn retired_audience(resource: Option<&str>) -> Option<String> {
+    resource
         .map(str::trim)
         .filter(|r| {
             RETIRED_AUDIENCES
                 .iter()
                 .any(|a| r.trim_end_matches('/').eq_ignore_ascii_case(a))
         })
-        .map(str::to_owned);
-    let access_token = state.with_world(|w| {
-        w.stats.count_token_resource(form.resource.as_deref());
-        issue(w, kind, Instant::now() + ttl, retired)
-    });
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let answer = TokenAnswer {
-        token: TokenResponse {
-            token_type: "Bearer".to_owned(),
-            expires_in: ttl.as_secs(),
-            access_token: SecretString::from(access_token),
-        },
-        ext_expires_in: ttl.as_secs().to_string(),
-        expires_on: (now + ttl.as_secs()).to_string(),
-        not_before: now.to_string(),
-        resource: form.resource.unwrap_or_else(|| DEFAULT_RESOURCE.to_owned()),
-        scope: (kind == TokenKind::AppUser).then_some("user_impersonation"),
-    };
-    plain_json(StatusCode::OK, &answer)
+        .map(str::to_owned)
 }
 
-fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
+impl TokenAnswer {
+    /// The answer for `access_token`, of `kind`, valid for `ttl` from now,
+    /// for `resource` (the Partner Center API when not asked).
+    fn new(
+        kind: TokenKind,
+        ttl: std::time::Duration,
+        access_token: String,
+        resource: Option<String>,
+    ) -> Self {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        TokenAnswer {
+            token: TokenResponse {
+                token_type: "Bearer".to_owned(),
+                expires_in: ttl.as_secs(),
+                access_token: SecretString::from(access_token),
+            },
+            ext_expires_in: ttl.as_secs().to_string(),
+            expires_on: (now + ttl.as_secs()).to_string(),
+            not_before: now.to_string(),
+            resource: resource.unwrap_or_else(|| DEFAULT_RESOURCE.to_owned()),
+            scope: (kind == TokenKind::AppUser).then_some("user_impersonation"),
+        }
+    }
+}
+
+fn token_error(refusal: Refusal) -> Response {
     plain_json(
-        status,
+        refusal.status,
         &TokenErrorBody {
-            error: error.to_owned(),
-            error_description: description.to_owned(),
+            error: refusal.error.to_owned(),
+            error_description: refusal.description.to_owned(),
         },
     )
 }

@@ -86,6 +86,8 @@ pub(super) fn check_mca_in_row(
     check_mca_inner(fields, &utc_date(SystemTime::now()), true)
 }
 
+/// The checks behind [`check_mca_on`] and [`check_mca_in_row`]; with
+/// `billing_checked`, an incomplete billing contact is left to the row check.
 fn check_mca_inner(
     fields: &CustomerFields<'_>,
     today: &str,
@@ -95,41 +97,11 @@ fn check_mca_inner(
         return Ok(None);
     }
     let mut problems = Vec::new();
-    let explicit = [Field::McaFirstName, Field::McaLastName, Field::McaEmail];
-    let given: Vec<Field> = explicit
-        .into_iter()
-        .filter(|f| !fields.get(*f).is_empty())
-        .collect();
-    let (first, last, email, phone) = if given.is_empty() {
-        (
-            fields.get(Field::FirstName),
-            fields.get(Field::LastName),
-            fields.get(Field::Email),
-            fields.get(Field::PhoneNumber),
-        )
-    } else {
-        for missing in explicit.into_iter().filter(|f| !given.contains(f)) {
-            let named: Vec<&str> = given.iter().map(|f| f.name()).collect();
-            let verb = if named.len() > 1 { "are" } else { "is" };
-            problems.push(Problem::new(
-                missing,
-                ProblemKind::Missing,
-                format!(
-                    "{missing} is required when {} {verb} given (leave mca_first_name, mca_last_name and mca_email all empty to attest with the billing contact)",
-                    named.join(" and ")
-                ),
-            ));
-        }
-        (
-            fields.get(Field::McaFirstName),
-            fields.get(Field::McaLastName),
-            fields.get(Field::McaEmail),
-            "",
-        )
-    };
+    let contact = mca_contact(fields, &mut problems);
+    let (first, last) = (contact.first, contact.last);
     // The billing contact's own columns are reported by the row check; only
     // the explicit MCA columns are reported here.
-    let report = !given.is_empty();
+    let report = contact.explicit;
     for (field, value) in [(Field::McaFirstName, first), (Field::McaLastName, last)] {
         if let Some(n) = too_long(value, MAX_NAME)
             && report
@@ -141,32 +113,16 @@ fn check_mca_inner(
             ));
         }
     }
-    let email = match Email::parse(email) {
+    let email = match Email::parse(contact.email) {
         Ok(e) => Some(e),
         Err(reason) => {
-            if report && !email.is_empty() {
-                problems.push(invalid(Field::McaEmail, email, &reason));
+            if report && !contact.email.is_empty() {
+                problems.push(invalid(Field::McaEmail, contact.email, &reason));
             }
             None
         }
     };
-    let phone_text = match fields.get(Field::McaPhone) {
-        "" => phone,
-        explicit_phone => explicit_phone,
-    };
-    let phone_number = if phone_text.is_empty() {
-        None
-    } else {
-        match PhoneNumber::parse(phone_text) {
-            Ok(p) => Some(p),
-            Err(reason) => {
-                if !fields.get(Field::McaPhone).is_empty() {
-                    problems.push(invalid(Field::McaPhone, phone_text, &reason));
-                }
-                None
-            }
-        }
-    };
+    let phone_number = mca_phone(fields, contact.phone, &mut problems);
     let date_agreed = match parse_date(fields.get(Field::McaDate), today) {
         Ok(d) => Some(d),
         Err(reason) => {
@@ -195,6 +151,84 @@ fn check_mca_inner(
                 ));
             }
             Err(problems)
+        }
+    }
+}
+
+/// Who accepted the MCA, as written in the row.
+struct McaContact<'a> {
+    first: &'a str,
+    last: &'a str,
+    email: &'a str,
+    /// The billing contact's phone (empty for an explicit contact).
+    phone: &'a str,
+    /// Whether the explicit `mca_*` columns name the contact.
+    explicit: bool,
+}
+
+/// The MCA contact: the explicit `mca_first_name`, `mca_last_name` and
+/// `mca_email` when any of them is given (a problem for each of the three
+/// left empty), else the billing contact.
+fn mca_contact<'a>(fields: &CustomerFields<'a>, problems: &mut Vec<Problem>) -> McaContact<'a> {
+    let explicit = [Field::McaFirstName, Field::McaLastName, Field::McaEmail];
+    let given: Vec<Field> = explicit
+        .into_iter()
+        .filter(|f| !fields.get(*f).is_empty())
+        .collect();
+    if given.is_empty() {
+        return McaContact {
+            first: fields.get(Field::FirstName),
+            last: fields.get(Field::LastName),
+            email: fields.get(Field::Email),
+            phone: fields.get(Field::PhoneNumber),
+            explicit: false,
+        };
+    }
+    for missing in explicit.into_iter().filter(|f| !given.contains(f)) {
+        let named: Vec<&str> = given.iter().map(|f| f.name()).collect();
+        let verb = if named.len() > 1 { "are" } else { "is" };
+        problems.push(Problem::new(
+            missing,
+            ProblemKind::Missing,
+            format!(
+                "{missing} is required when {} {verb} given (leave mca_first_name, mca_last_name and mca_email all empty to attest with the billing contact)",
+                named.join(" and ")
+            ),
+        ));
+    }
+    McaContact {
+        first: fields.get(Field::McaFirstName),
+        last: fields.get(Field::McaLastName),
+        email: fields.get(Field::McaEmail),
+        phone: "",
+        explicit: true,
+    }
+}
+
+/// The phone number to attest with: `mca_phone` when given (a problem when
+/// it is not a phone number), else the contact's `fallback` (dropped when
+/// unusable: the row check reports the billing contact's phone).
+fn mca_phone(
+    fields: &CustomerFields<'_>,
+    fallback: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<PhoneNumber> {
+    let explicit_phone = fields.get(Field::McaPhone);
+    let phone_text = if explicit_phone.is_empty() {
+        fallback
+    } else {
+        explicit_phone
+    };
+    if phone_text.is_empty() {
+        return None;
+    }
+    match PhoneNumber::parse(phone_text) {
+        Ok(p) => Some(p),
+        Err(reason) => {
+            if !explicit_phone.is_empty() {
+                problems.push(invalid(Field::McaPhone, phone_text, &reason));
+            }
+            None
         }
     }
 }

@@ -15,8 +15,10 @@
 //! is stopping; token calls do not pass it), and a [`LatencyObserver`] told
 //! how long each attempt that got an answer (or timed out) took.
 
+mod agreements;
 mod search;
 mod send;
+mod validations;
 
 use std::fmt;
 use std::sync::Arc;
@@ -29,11 +31,8 @@ use uuid::Uuid;
 
 use super::auth::{Credentials, TokenSource};
 use super::cloud::CloudEndpoints;
-use super::error::{ApiError, clean_text, error_chain};
-use super::resources::{
-    AddressValidationResponse, AgreementMetadata, Collection, CountryValidationRules, Customer,
-    parse_json,
-};
+use super::error::{ApiError, error_chain};
+use super::resources::Customer;
 pub use search::{MAX_PAGES, PAGE_SIZE};
 use send::Call;
 pub use send::{
@@ -252,98 +251,6 @@ impl PartnerCenterClient {
         }
     }
 
-    /// `GET /v1/countryvalidationrules/{iso2}`.
-    pub async fn country_validation_rules(
-        &self,
-        iso2: &str,
-    ) -> Result<CountryValidationRules, ApiError> {
-        let url = self.url(&["v1", "countryvalidationrules", iso2.trim()]);
-        let answer = self.send(self.read(Method::GET, url)).await?;
-        if !answer.is_success() {
-            return Err(answer.error());
-        }
-        answer.parse()
-    }
-
-    /// `POST /v1/validations/address` under `request_id` (the same for
-    /// every retry). Also understands the legacy contract: `200` with an
-    /// empty body (status `Verified`), and `400` code `2007` with a JSON
-    /// document in the description (status `InteractionRequired`, its
-    /// corrected address as the suggestion).
-    pub async fn validate_address(
-        &self,
-        address: &serde_json::Value,
-        request_id: Uuid,
-    ) -> Result<AddressValidationResponse, ApiError> {
-        let body = serde_json::to_string(address).map_err(|e| ApiError::Config {
-            message: format!("address: {e}"),
-        })?;
-        let url = self.url(&["v1", "validations", "address"]);
-        let timeout = self.inner.timeout;
-        let answer = self
-            .send(self.post(url, request_id, &body, timeout))
-            .await?;
-        if answer.is_success() {
-            if answer.is_empty() {
-                return Ok(AddressValidationResponse {
-                    original_address: address.clone(),
-                    status: "Verified".into(),
-                    ..AddressValidationResponse::default()
-                });
-            }
-            return answer.parse();
-        }
-        let error = answer.error();
-        if error.status() == Some(400)
-            && error.code() == Some("2007")
-            && let Some(legacy) = legacy_address_answer(address, &answer.body)
-        {
-            return Ok(legacy);
-        }
-        Err(error)
-    }
-
-    /// `GET /v1/agreements?agreementType=...`: the template to attest with
-    /// (the first item of that type), `None` when there is none.
-    pub async fn agreement_template(
-        &self,
-        agreement_type: &str,
-    ) -> Result<Option<AgreementMetadata>, ApiError> {
-        let mut url = self.url(&["v1", "agreements"]);
-        url.query_pairs_mut()
-            .append_pair("agreementType", agreement_type);
-        let answer = self.send(self.read(Method::GET, url)).await?;
-        if !answer.is_success() {
-            return Err(answer.error());
-        }
-        let collection: Collection<AgreementMetadata> = answer.parse()?;
-        let mut items = collection.items;
-        let matching = items
-            .iter()
-            .position(|a| a.agreement_type.eq_ignore_ascii_case(agreement_type))
-            .or_else(|| items.iter().position(|a| a.agreement_type.is_empty()));
-        Ok(matching.map(|i| items.swap_remove(i)))
-    }
-
-    /// `POST /v1/customers/{id}/agreements` (MCA attestation) with the JSON
-    /// `body`, under `request_id` (the same for every retry). `600061`
-    /// comes back as an error: see [`ApiError::is_agreement_already_attested`].
-    pub async fn create_agreement(
-        &self,
-        customer_id: &str,
-        body: &str,
-        request_id: Uuid,
-    ) -> Result<(), ApiError> {
-        let url = self.url(&["v1", "customers", customer_id, "agreements"]);
-        let timeout = self.inner.timeout;
-        let answer = self.send(self.post(url, request_id, body, timeout)).await?;
-        if answer.is_success() {
-            Ok(())
-        } else {
-            Err(answer.error())
-        }
-    }
-
     /// `{api}/a/b/c`, each segment percent-encoded.
     fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.inner.api.clone();
@@ -376,56 +283,6 @@ impl PartnerCenterClient {
             timeout,
         }
     }
-}
-
-/// The legacy `400`/`2007` answer: `description` holds
-/// `{"code":"60071","reason":..,"corrected_address":{..snake_case..}}`.
-fn legacy_address_answer(
-    original: &serde_json::Value,
-    body: &[u8],
-) -> Option<AddressValidationResponse> {
-    let envelope: super::resources::ApiErrorBody = parse_json(body).ok()?;
-    let inner: serde_json::Value = serde_json::from_str(&envelope.description).ok()?;
-    let inner = inner.as_object()?;
-    let reason = inner.get("reason").and_then(|r| r.as_str()).map(clean_text);
-    let suggested = inner
-        .get("corrected_address")
-        .and_then(|a| a.as_object())
-        .map(|a| {
-            let converted: serde_json::Map<String, serde_json::Value> = a
-                .iter()
-                .map(|(k, v)| {
-                    let key = match k.as_str() {
-                        "region" => "state".to_owned(),
-                        other => snake_to_camel(other),
-                    };
-                    (key, v.clone())
-                })
-                .collect();
-            serde_json::Value::Object(converted)
-        });
-    Some(AddressValidationResponse {
-        original_address: original.clone(),
-        suggested_addresses: suggested.into_iter().collect(),
-        status: "InteractionRequired".into(),
-        validation_message: reason,
-    })
-}
-
-fn snake_to_camel(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut upper = false;
-    for c in key.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -470,25 +327,6 @@ mod tests {
         );
         config.timeout = Duration::ZERO;
         assert!(PartnerCenterClient::new(config).is_err());
-    }
-
-    #[test]
-    fn the_legacy_address_error_becomes_a_suggestion() {
-        let body = br#"{"code": 2007, "description": "{\"code\":\"60071\",\"reason\":\"ZipCityInvalid - Details: Field - &#39;City&#39; is corrected from OldValue: &#39;Redmond&#39; to NewValue: &#39;BELLEVUE&#39;.\",\"corrected_address\":{\"country\":\"US\",\"region\":\"WA\",\"city\":\"BELLEVUE\",\"address_line1\":\"One Microsoft Way\",\"postal_code\":\"98007\"},\"object_type\":\"AddressValidation\",\"resource_status\":\"Active\"}", "data": [], "source": "PartnerFD"}"#;
-        let original = serde_json::json!({"country": "US", "city": "Redmond"});
-        let answer = legacy_address_answer(&original, body).unwrap();
-        assert_eq!(answer.status, "InteractionRequired");
-        assert_eq!(answer.original_address, original);
-        let suggestion = &answer.suggested_addresses[0];
-        assert_eq!(suggestion["addressLine1"], "One Microsoft Way");
-        assert_eq!(suggestion["postalCode"], "98007");
-        assert_eq!(suggestion["state"], "WA");
-        assert!(
-            answer
-                .validation_message
-                .unwrap()
-                .contains("'City' is corrected")
-        );
     }
 
     #[test]

@@ -1,0 +1,52 @@
+//! The agreement endpoints: the Microsoft Customer Agreement template and
+//! a customer's attestation.
+
+use reqwest::Method;
+use uuid::Uuid;
+
+use super::PartnerCenterClient;
+use crate::partner_center::error::ApiError;
+use crate::partner_center::resources::{AgreementMetadata, Collection};
+
+impl PartnerCenterClient {
+    /// `GET /v1/agreements?agreementType=...`: the template to attest with
+    /// (the first item of that type), `None` when there is none.
+    pub async fn agreement_template(
+        &self,
+        agreement_type: &str,
+    ) -> Result<Option<AgreementMetadata>, ApiError> {
+        let mut url = self.url(&["v1", "agreements"]);
+        url.query_pairs_mut()
+            .append_pair("agreementType", agreement_type);
+        let answer = self.send(self.read(Method::GET, url)).await?;
+        if !answer.is_success() {
+            return Err(answer.error());
+        }
+        let collection: Collection<AgreementMetadata> = answer.parse()?;
+        let mut items = collection.items;
+        let matching = items
+            .iter()
+            .position(|a| a.agreement_type.eq_ignore_ascii_case(agreement_type))
+            .or_else(|| items.iter().position(|a| a.agreement_type.is_empty()));
+        Ok(matching.map(|i| items.swap_remove(i)))
+    }
+
+    /// `POST /v1/customers/{id}/agreements` (MCA attestation) with the JSON
+    /// `body`, under `request_id` (the same for every retry). `600061`
+    /// comes back as an error: see [`ApiError::is_agreement_already_attested`].
+    pub async fn create_agreement(
+        &self,
+        customer_id: &str,
+        body: &str,
+        request_id: Uuid,
+    ) -> Result<(), ApiError> {
+        let url = self.url(&["v1", "customers", customer_id, "agreements"]);
+        let timeout = self.inner.timeout;
+        let answer = self.send(self.post(url, request_id, body, timeout)).await?;
+        if answer.is_success() {
+            Ok(())
+        } else {
+            Err(answer.error())
+        }
+    }
+}
