@@ -22,7 +22,7 @@ for arg in "$@"; do
 done
 cargo build --release --quiet --bin pc-onboard --example gen_customers
 if [[ $criterion == 1 ]]; then
-    cargo bench --quiet --bench row_cost
+    cargo bench --quiet -p pc-onboard-row-cost --bench row_cost
     [[ ${#suites[@]} == 0 ]] && exit 0
 fi
 cargo bench --quiet --bench e2e -- ${suites[@]+"${suites[@]}"}

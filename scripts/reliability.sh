@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
+# Wall-clock bounds are asserted here only (tests/integration/support.rs, timing_bound).
+export PC_TIMING_BOUNDS=1
 all=(chaos soak dead bad_input fuzz lock secrets)
 picked=("$@")
 [[ ${#picked[@]} == 0 ]] && picked=("${all[@]}")

@@ -1,4 +1,4 @@
-//! The generated customer rows, shared by `gen_customers` and `benches/row_cost.rs`.
+//! The generated customer rows, shared by `gen_customers` and `benches/row-cost/row_cost.rs`.
 
 use std::io::{self, Write};
 

@@ -23,6 +23,7 @@ mod reliability_secrets;
 mod reliability_soak;
 mod request_body;
 mod request_identity;
+mod results_contract;
 mod results_workbook;
 mod run_cli;
 mod run_faults;

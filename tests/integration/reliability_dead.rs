@@ -49,7 +49,7 @@ async fn always_503_ends_within_the_budget_bound_then_a_rerun_finishes() {
     let took = started.elapsed();
     let log = text(&out);
     assert_eq!(code(&out), 2, "{log}");
-    assert!(took < DEAD_BOUND, "{took:?}\n{log}");
+    timing_bound(took, DEAD_BOUND, "always 503");
     let s: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
     assert_eq!(s["stopped"], "retry_budget_exhausted", "{s}");
@@ -90,20 +90,16 @@ async fn refused_connections_end_the_run_within_the_bound() {
     let results = dir.path().join("results.csv");
     write_customers(&input, 200, "refused");
     let sb = sandbox(quiet()).await;
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap()
-    }; // dropped: nothing listens there now
     let started = Instant::now();
     let out = command_against(&sb, &run_args(&input, &results, &["--rate", "60000"]))
-        .env("PC_ENDPOINT", format!("http://{closed}"))
+        .env("PC_ENDPOINT", REFUSING)
         .output()
         .await
         .unwrap();
     let took = started.elapsed();
     let log = text(&out);
     assert_eq!(code(&out), 2, "{log}");
-    assert!(took < DEAD_BOUND, "{took:?}\n{log}");
+    timing_bound(took, DEAD_BOUND, "refused connections");
     let r = Results::read(&results);
     assert_eq!(r.rows.len(), 200);
     assert_eq!(r.count("failed") + r.count("cancelled"), 200, "{log}");
@@ -117,19 +113,20 @@ async fn no_service_at_all_is_fatal_and_leaves_no_results_file() {
     let results = dir.path().join("results.csv");
     write_customers(&input, 5, "none");
     let sb = sandbox(quiet()).await;
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}", listener.local_addr().unwrap())
-    };
     let started = Instant::now();
     let out = command_against(&sb, &run_args(&input, &results, &[]))
-        .env("PC_ENDPOINT", &closed)
-        .env("PC_AUTHORITY", &closed)
+        .env("PC_ENDPOINT", REFUSING)
+        .env("PC_AUTHORITY", REFUSING)
         .output()
         .await
         .unwrap();
     assert_eq!(code(&out), 1, "{}", text(&out));
-    assert!(started.elapsed() < Duration::from_secs(10));
+    // The first token is retried like any transient failure: 5 attempts.
+    timing_bound(
+        started.elapsed(),
+        Duration::from_secs(30),
+        "no service at all",
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("error:") && err.contains("authenticate"),

@@ -136,12 +136,8 @@ async fn a_dead_service_ends_the_run_quickly_with_failed_rows() {
     let log = text(&out);
     assert_eq!(code(&out), 2, "{log}");
     // Bounded by the retry budget (500 tokens, 5 per failure retry), not by
-    // 300 rows x 5 attempts of backoff.
-    assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "{:?}",
-        started.elapsed()
-    );
+    // 300 rows x 5 attempts of backoff: the call count below proves it.
+    timing_bound(started.elapsed(), Duration::from_secs(60), "a dead service");
     let r = Results::read(&results);
     assert_eq!(r.rows.len(), 300);
     assert_eq!(r.count("created"), 0);
@@ -184,10 +180,12 @@ async fn rate_is_held_across_workers() {
     let stats = sb.state().stats();
     assert_eq!(stats.throttled, 0, "{stats:?}");
     // 30 calls at 600/min: two at once, then one per 60 s / 599 (the gate's
-    // burst of 2 keeps any 60 s at 600 calls), so at least 28 x 100.2 ms.
+    // burst of 2 keeps any 60 s at 600 calls), so at least 28 x 100.2 ms: a
+    // floor the limiter sets, not the machine. (The window property itself
+    // is proven on tokio's paused clock: pipeline::gate's tests.)
+    let took = started.elapsed();
     assert!(
-        started.elapsed() >= Duration::from_millis(2800),
-        "{:?}",
-        started.elapsed()
+        took >= Duration::from_millis(2800),
+        "{took:?}: faster than the rate"
     );
 }

@@ -82,17 +82,14 @@ async fn ctrl_c_ends_a_long_retry_after_wait_at_once() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert_eq!(sb.state().stats().throttled, 1);
-    let started = std::time::Instant::now();
     kill(pid, "-INT");
     let out = tokio::time::timeout(HANG_GUARD, child.wait_with_output())
         .await
         .expect("the run ends")
         .unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", text(&out));
-    assert!(
-        started.elapsed() < Duration::from_secs(300),
-        "the 300 s Retry-After was not waited out"
-    );
+    // Not waited out (the HANG_GUARD would fail first): the wait ending at
+    // once on a stop is proven on tokio's paused clock (pipeline::retry).
     assert_eq!(creates(&sb), 1, "nothing sent after the signal");
     let r = Results::read(&results);
     assert_eq!(r.count("cancelled"), 3, "{:?}", r.column("status"));

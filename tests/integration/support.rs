@@ -7,6 +7,20 @@ use std::process::Output;
 
 use pc_onboard::sandbox::{self, RunningSandbox, SandboxConfig, SandboxState};
 
+/// A wall-clock bound: asserted only when `PC_TIMING_BOUNDS` is set
+/// (`scripts/reliability.sh` sets it, on a quiet machine); the default
+/// `cargo test` prints the figure and never fails on a busy machine.
+pub fn timing_bound(took: std::time::Duration, bound: std::time::Duration, what: &str) {
+    eprintln!("{what}: {took:?} (bound {bound:?})");
+    if std::env::var_os("PC_TIMING_BOUNDS").is_some() {
+        assert!(took < bound, "{what}: {took:?}, over the bound {bound:?}");
+    }
+}
+
+/// An API address that refuses every connection, without a race for a
+/// freed port: nothing can listen on port 0.
+pub const REFUSING: &str = "http://127.0.0.1:0";
+
 /// The binary under test.
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_pc-onboard")

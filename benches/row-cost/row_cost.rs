@@ -5,7 +5,7 @@
 //! per created row; this splits the offline part so a regression points at
 //! its stage.
 //!
-//! `cargo bench --bench row_cost` (`benches/run.sh row_cost` runs it too).
+//! `cargo bench -p pc-onboard-row-cost` (`benches/run.sh row_cost` runs it too).
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -18,7 +18,7 @@ use pc_onboard::pipeline::{PreparedRequest, RowPlan, plan_row};
 use pc_onboard::results::{FlushPolicy, ResultsWriter, RowResult, Status};
 use pc_onboard::validate::Uniqueness;
 
-#[path = "../examples/gen_customers/rows.rs"]
+#[path = "../../examples/gen_customers/rows.rs"]
 #[allow(dead_code)]
 mod rows;
 
