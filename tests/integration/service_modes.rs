@@ -104,12 +104,10 @@ async fn a_create_answered_with_a_redirect_is_not_sent_elsewhere() {
     );
     assert_eq!(sb.state().stats().customers, 0);
     let r = Results::read(&results);
-    assert_eq!(
-        r.column("status"),
-        ["failed", "cancelled"],
-        "{:?}",
-        r.column("error")
-    );
+    // Whichever row's create came first met the redirect; the other was not sent.
+    let mut statuses = r.column("status");
+    statuses.sort();
+    assert_eq!(statuses, ["cancelled", "failed"], "{:?}", r.column("error"));
 }
 
 #[tokio::test]
