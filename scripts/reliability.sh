@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 # Wall-clock bounds are asserted here only (tests/integration/support.rs, timing_bound).
 export PC_TIMING_BOUNDS=1
-all=(chaos soak dead bad_input fuzz lock secrets)
+all=(chaos soak dead bad_input fuzz lock secrets operator)
 picked=("$@")
 [[ ${#picked[@]} == 0 ]] && picked=("${all[@]}")
 for name in "${picked[@]}"; do

@@ -54,21 +54,7 @@ impl Session {
         let rate = options.rate.get();
         let gate = Arc::new(RateGate::new(rate));
         let concurrency = Arc::new(ConcurrencyController::new(options.concurrency, rate));
-        let (endpoints, credentials, sandbox) = if options.sandbox {
-            let config = SandboxConfig {
-                log_requests: false,
-                ..SandboxConfig::default()
-            };
-            let sandbox = sandbox::spawn(config)
-                .await
-                .context("cannot start the built-in sandbox")?;
-            let base = sandbox.base_url().to_owned();
-            let endpoints =
-                CloudEndpoints::for_cloud(options.cloud).with_overrides(Some(&base), Some(&base));
-            (endpoints, Some(sandbox_credentials()), Some(sandbox))
-        } else {
-            (options.endpoints(), Credentials::from_env()?, None)
-        };
+        let (endpoints, credentials, sandbox) = where_to(options).await?;
         let describe = match &sandbox {
             Some(s) => format!("built-in sandbox at {}", s.base_url()),
             None => endpoints.api.clone(),
@@ -92,22 +78,7 @@ impl Session {
         if let Some(hint) = &authority_hint {
             Console::get().line(Level::Info, &format!("note: {hint}"));
         }
-        let mut config = ClientConfig::new(endpoints, credentials);
-        config.timeout = options.timeout();
-        config.create_timeout = options.create_timeout();
-        let (gate_for_client, stop_for_client) = (gate.clone(), stop.clone());
-        let observer = concurrency.clone();
-        let client = PartnerCenterClient::new(config)?
-            .with_before_send(Arc::new(move || {
-                let (gate, stop) = (gate_for_client.clone(), stop_for_client.clone());
-                async move {
-                    gate.ready_unless(&stop)
-                        .await
-                        .map_err(|_| ApiError::Stopped)
-                }
-                .boxed()
-            }))
-            .with_latency_observer(Arc::new(move |latency| observer.observe(latency)));
+        let client = client(options, endpoints, credentials, &gate, stop, &concurrency)?;
         let mut retrier = Retrier::new(
             options.retry_policy(),
             gate,
@@ -164,6 +135,55 @@ impl Session {
             let _ = sandbox.shutdown().await;
         }
     }
+}
+
+/// Where to connect, with what: the in-process sandbox and its demo
+/// credentials, or the cloud's (overridden) hosts and the environment's.
+async fn where_to(
+    options: &ConnectArgs,
+) -> anyhow::Result<(CloudEndpoints, Option<Credentials>, Option<RunningSandbox>)> {
+    if !options.sandbox {
+        return Ok((options.endpoints(), Credentials::from_env()?, None));
+    }
+    let config = SandboxConfig {
+        log_requests: false,
+        ..SandboxConfig::default()
+    };
+    let sandbox = sandbox::spawn(config)
+        .await
+        .context("cannot start the built-in sandbox")?;
+    let base = sandbox.base_url().to_owned();
+    let endpoints =
+        CloudEndpoints::for_cloud(options.cloud).with_overrides(Some(&base), Some(&base));
+    Ok((endpoints, Some(sandbox_credentials()), Some(sandbox)))
+}
+
+/// The client: `--timeout`s, the gate before every call (refused once the
+/// run is stopping), latencies reported to the concurrency controller.
+fn client(
+    options: &ConnectArgs,
+    endpoints: CloudEndpoints,
+    credentials: Credentials,
+    gate: &Arc<RateGate>,
+    stop: &Stop,
+    concurrency: &Arc<ConcurrencyController>,
+) -> anyhow::Result<PartnerCenterClient> {
+    let mut config = ClientConfig::new(endpoints, credentials);
+    config.timeout = options.timeout();
+    config.create_timeout = options.create_timeout();
+    let (gate, stop) = (gate.clone(), stop.clone());
+    let observer = concurrency.clone();
+    Ok(PartnerCenterClient::new(config)?
+        .with_before_send(Arc::new(move || {
+            let (gate, stop) = (gate.clone(), stop.clone());
+            async move {
+                gate.ready_unless(&stop)
+                    .await
+                    .map_err(|_| ApiError::Stopped)
+            }
+            .boxed()
+        }))
+        .with_latency_observer(Arc::new(move |latency| observer.observe(latency))))
 }
 
 /// `--endpoint` without `--authority`: tokens still come from the cloud's

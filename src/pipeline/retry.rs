@@ -146,6 +146,13 @@ impl<T> Attempts<T> {
     }
 }
 
+/// Failed tries of one operation so far (429s are not attempts).
+#[derive(Debug, Default)]
+struct Tries {
+    attempts: u32,
+    throttles: u32,
+}
+
 /// The engine: policy, budget, gate, slots and the run's stop switch.
 #[derive(Debug)]
 pub struct Retrier {
@@ -205,7 +212,7 @@ impl Retrier {
             maybe_committed: false,
             stop: None,
         };
-        let (mut attempts, mut throttles) = (0u32, 0u32); // 429s are not attempts
+        let mut tries = Tries::default();
         loop {
             let (answer, slot) = tokio::select! {
                 biased;
@@ -234,45 +241,60 @@ impl Retrier {
                 }
                 Err(err) => err,
             };
-            let verdict = classify(&err);
-            let (cost, wait) = match verdict {
-                Verdict::Final => {
-                    if err.is_fatal() {
-                        outcome.stop = Some(StopReason::Fatal(err.to_string()));
-                    }
+            let wait = match self
+                .next_wait(&err, classify, &mut tries, &mut outcome)
+                .await
+            {
+                Ok(wait) => wait,
+                Err(stop) => {
+                    outcome.stop = outcome.stop.take().or(stop);
                     outcome.result = Err(err);
                     return outcome;
                 }
-                Verdict::Throttled => {
-                    RunCounters::bump(&self.counters.throttled);
-                    throttles += 1;
-                    (
-                        throttle_cost(&err),
-                        self.delay(throttles, err.retry_after()).await,
-                    )
-                }
-                Verdict::Retry { ambiguous } => {
-                    attempts += 1;
-                    outcome.maybe_committed |= ambiguous;
-                    if !self.policy.allows_another(attempts) {
-                        outcome.result = Err(err);
-                        return outcome;
-                    }
-                    (cost_of(&err), self.delay(attempts, err.retry_after()).await)
-                }
             };
-            if let Err(reason) = self.spend(cost, wait, verdict) {
-                outcome.stop = Some(reason);
-                outcome.result = Err(err);
-                return outcome;
-            }
-            RunCounters::bump(&self.counters.retries);
             if let Err(reason) = self.stop.sleep(wait).await {
                 outcome.stop = Some(reason);
                 outcome.result = Err(err);
                 return outcome;
             }
         }
+    }
+
+    /// The wait before retrying after `err`, paid for: `Err` when there is
+    /// no retry (a final answer, the attempts used up: `None`; the run must
+    /// stop: the reason).
+    async fn next_wait<T>(
+        &self,
+        err: &ApiError,
+        classify: fn(&ApiError) -> Verdict,
+        tries: &mut Tries,
+        outcome: &mut Attempts<T>,
+    ) -> Result<Duration, Option<StopReason>> {
+        let verdict = classify(err);
+        let (cost, wait) = match verdict {
+            Verdict::Final => {
+                let fatal = err.is_fatal().then(|| StopReason::Fatal(err.to_string()));
+                return Err(fatal);
+            }
+            Verdict::Throttled => {
+                RunCounters::bump(&self.counters.throttled);
+                tries.throttles += 1;
+                let wait = self.delay(tries.throttles, err.retry_after()).await;
+                (throttle_cost(err), wait)
+            }
+            Verdict::Retry { ambiguous } => {
+                tries.attempts += 1;
+                outcome.maybe_committed |= ambiguous;
+                if !self.policy.allows_another(tries.attempts) {
+                    return Err(None);
+                }
+                let wait = self.delay(tries.attempts, err.retry_after()).await;
+                (cost_of(err), wait)
+            }
+        };
+        self.spend(cost, wait, verdict).map_err(Some)?;
+        RunCounters::bump(&self.counters.retries);
+        Ok(wait)
     }
 
     /// The wait before the next attempt: the server's `Retry-After`, else

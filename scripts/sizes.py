@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Sources over the size limits: files with more than 400 lines outside
+their #[cfg(test)] modules (and *_tests.rs files), functions over 80 lines.
+
+    python3 scripts/sizes.py [DIR]      # default: src
+
+Prints one line per file or function over a limit; exits 1 if there is one.
+Counting is by lines (blank and comment lines included), braces matched
+after removing strings and comments.
+"""
+import pathlib
+import re
+import sys
+
+FILE_LIMIT, FN_LIMIT = 400, 80
+
+
+def blank_out(text):
+    """Text with strings, chars and comments replaced by spaces (lines kept)."""
+    out, i, n = [], 0, len(text)
+    keep_lines = lambda s: re.sub(r"[^\n]", " ", s)
+    while i < n:
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(keep_lines(text[i:j]))
+            i = j
+        elif text[i] == "r" and re.match(r'r#*"', text[i:i + 10]) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+            hashes = re.match(r'r(#*)"', text[i:]).group(1)
+            end = '"' + hashes
+            j = text.find(end, i + 2 + len(hashes))
+            j = n if j < 0 else j + len(end)
+            out.append(keep_lines(text[i:j]))
+            i = j
+        elif text[i] == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(keep_lines(text[i:j + 1]))
+            i = j + 1
+        elif text[i] == "'" and (m := re.match(r"'(\\u\{[0-9a-fA-F]+\}|\\.|[^\\'])'", text[i:i + 12])):
+            out.append(" " * len(m.group(0)))
+            i += len(m.group(0))
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def block_end(s, open_brace):
+    depth = 0
+    for j in range(open_brace, len(s)):
+        if s[j] == "{":
+            depth += 1
+        elif s[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(s) - 1
+
+
+def main():
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "src")
+    over = []
+    for path in sorted(root.rglob("*.rs")):
+        s = blank_out(path.read_text())
+        line_of = lambda at: s.count("\n", 0, at)
+        tests = [(0, s.count("\n"))] if path.name.endswith("_tests.rs") else []
+        for m in re.finditer(r"#\[cfg\(test\)\]\s*(#\[[^\]]*\]\s*)*mod\s+\w+\s*\{", s):
+            tests.append((line_of(m.start()), line_of(block_end(s, m.end() - 1))))
+        in_tests = lambda ln: any(a <= ln <= b for a, b in tests)
+        lines = s.count("\n") + 1
+        code = sum(1 for ln in range(lines) if not in_tests(ln))
+        if code > FILE_LIMIT:
+            over.append(f"{path}: {code} lines outside tests (limit {FILE_LIMIT})")
+        for m in re.finditer(r"\bfn\s+(\w+)[^;{]*?\{", s):
+            start = line_of(m.start())
+            if in_tests(start):
+                continue
+            length = line_of(block_end(s, m.end() - 1)) - start + 1
+            if length > FN_LIMIT:
+                over.append(f"{path}:{start + 1}: fn {m.group(1)} is {length} lines (limit {FN_LIMIT})")
+    print("\n".join(over) if over else f"{root}: every file and function within the limits")
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
