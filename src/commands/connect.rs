@@ -213,6 +213,30 @@ mod tests {
     use super::*;
     use crate::cli::parse_from;
 
+    #[test]
+    fn an_endpoint_without_an_authority_names_the_authority_used() {
+        let connect = |args: &[&str]| {
+            let mut all = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
+            all.extend(args);
+            let (mut cli, _) = parse_from(all).unwrap();
+            cli.command.connect_mut().unwrap().clone()
+        };
+        let only_endpoint = connect(&["--endpoint", "https://proxy.example"]);
+        let hint = authority_hint(&only_endpoint, "https://login.microsoftonline.com").unwrap();
+        assert!(
+            hint.contains("https://login.microsoftonline.com") && hint.contains("--authority"),
+            "{hint}"
+        );
+        let both = connect(&[
+            "--endpoint",
+            "https://proxy.example",
+            "--authority",
+            "https://login.example",
+        ]);
+        assert_eq!(authority_hint(&both, "https://login.example"), None);
+        assert_eq!(authority_hint(&connect(&[]), "x"), None);
+    }
+
     #[tokio::test]
     async fn the_in_process_sandbox_gets_an_app_user_token() {
         let (mut cli, _) = parse_from([

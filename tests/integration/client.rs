@@ -901,3 +901,52 @@ async fn address_validation_understands_the_current_and_the_legacy_contract() {
     assert_eq!(legacy_fix.status, "InteractionRequired");
     assert_eq!(legacy_fix.suggested_addresses[0]["city"], "BELLEVUE");
 }
+
+#[tokio::test]
+async fn a_customer_id_that_is_not_a_guid_is_an_unusable_answer() {
+    let evil = r#"../../etc/passwd\n,=cmd"#;
+    let (base, _mock) = serve(
+        tokens_numbered("3600"),
+        Box::new(move |_| json(201, &customer_json(evil, "contoso.onmicrosoft.com"))),
+    )
+    .await;
+    let client = client(&base);
+    let err = client
+        .create_customer("{}", Uuid::new_v4())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ApiError::Decode { status: 201, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("not a GUID"), "{err}");
+    assert!(
+        !err.to_string().contains("passwd"),
+        "the id is not echoed: {err}"
+    );
+    // A lookup answer with such an id is unusable too: never written anywhere.
+    assert!(client.get_customer(ID).await.is_err());
+}
+
+#[tokio::test]
+async fn guids_are_written_lower_case_and_placeholder_tenant_ids_dropped() {
+    let upper = ID.to_uppercase();
+    let (base, _mock) = serve(
+        tokens_numbered("3600"),
+        Box::new(move |_| {
+            let body = customer_json(&upper, "contoso.onmicrosoft.com").replacen(
+                &format!(r#""tenantId":"{upper}""#),
+                r#""tenantId":"<guid>""#,
+                1,
+            );
+            json(201, &body)
+        }),
+    )
+    .await;
+    let customer = client(&base)
+        .create_customer("{}", Uuid::new_v4())
+        .await
+        .unwrap();
+    assert_eq!(customer.id, ID);
+    assert_eq!(customer.company_profile.tenant_id, "");
+}

@@ -15,6 +15,7 @@ mod conformance;
 mod docs;
 mod input_encoding;
 mod layering;
+mod operator_output;
 mod reliability_bad_input;
 mod reliability_chaos;
 mod reliability_dead;

@@ -189,3 +189,39 @@ async fn rate_is_held_across_workers() {
         "{took:?}: faster than the rate"
     );
 }
+
+#[tokio::test]
+async fn rows_are_created_in_about_input_order_so_results_keep_pace() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let results = dir.path().join("results.csv");
+    let rows = 100;
+    write_customers(&input, rows, "ord");
+    let sb = sandbox(slow(20)).await;
+    let args = run_args(&input, &results, &["--rate", "3000", "--concurrency", "16"]);
+    let out = run_against(&sb, &args).await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    // The order the sandbox created them in, against the input's order: the
+    // rate limiter serves callers first come, first served, so no row is
+    // overtaken by many later ones (which would hold the ordered writer up).
+    let created: Vec<usize> = sb
+        .state()
+        .customers()
+        .iter()
+        .map(|c| {
+            let prefix = c.company_profile.domain.split('.').next().unwrap();
+            prefix.trim_start_matches("ordcust").parse().unwrap()
+        })
+        .collect();
+    assert_eq!(created.len(), rows);
+    let most_overtaken = created
+        .iter()
+        .enumerate()
+        .map(|(position, &row)| position.saturating_sub(row))
+        .max()
+        .unwrap();
+    assert!(
+        most_overtaken <= 16,
+        "a row was created {most_overtaken} places late: {created:?}"
+    );
+}

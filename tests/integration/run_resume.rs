@@ -170,3 +170,35 @@ async fn resume_carries_on_a_dry_run_or_validate_results_file_as_a_real_run() {
     }
     assert_eq!(sb.state().stats().customers, 5, "created once each");
 }
+
+#[tokio::test]
+async fn a_workbook_run_killed_midway_is_finished_by_resume_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let results = dir.path().join("results.xlsx");
+    let journal = dir.path().join("results.xlsx.journal.csv");
+    let rows = 40;
+    write_customers(&input, rows, "wb");
+    let sb = sandbox(slow(100)).await;
+    let args = run_args(&input, &results, &["--rate", "60000", "--concurrency", "4"]);
+    let mut child = command_against(&sb, &args)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_lines(&journal, 8, || child.try_wait().unwrap().is_some()).await;
+    child.start_kill().unwrap(); // SIGKILL: no workbook rendered
+    child.wait().await.unwrap();
+    let out = run_against(&sb, &[&args[..], &["--resume".to_owned()]].concat()).await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let mut reader = pc_onboard::input::InputReader::open(&results).unwrap();
+    let layout = reader.layout().clone();
+    let mut row = pc_onboard::input::InputRow::new();
+    let mut statuses = Vec::new();
+    while reader.read_row(&mut row).unwrap() {
+        let previous = pc_onboard::results::previous(&row, &layout).unwrap();
+        statuses.push(previous.status.to_string());
+    }
+    assert_eq!(statuses.len(), rows);
+    assert!(statuses.iter().all(|s| s == "created"), "{statuses:?}");
+    assert_eq!(sb.state().stats().customers as usize, rows, "no duplicate");
+}

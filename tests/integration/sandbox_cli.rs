@@ -91,6 +91,17 @@ async fn sandbox_command_prints_its_address_logs_requests_and_stops_on_ctrl_c() 
         .await
         .unwrap();
     assert!(err.contains("POST /tenant/oauth2/token 200"), "{err}");
+    // The banner names every variable a client needs.
+    let banner = err.lines().find(|l| l.contains("for a client")).unwrap();
+    for var in [
+        "PC_ENDPOINT=",
+        "PC_AUTHORITY=",
+        "PC_TENANT_ID=",
+        "PC_CLIENT_ID=",
+        "PC_CLIENT_SECRET=",
+    ] {
+        assert!(banner.contains(var), "{var} missing: {banner}");
+    }
     assert!(
         err.contains(&format!("POST /v1/customers 201 request-id={request_id}")),
         "{err}"
