@@ -4,6 +4,7 @@
 use secrecy::SecretString;
 use tokio::sync::Mutex;
 
+use super::mca::TemplateMemo;
 use super::retry::{Attempts, CallKind, Retrier, RunCounters, classify};
 use super::stop::StopReason;
 use crate::partner_center::PartnerCenterClient;
@@ -24,9 +25,9 @@ pub struct Engine {
     pub retrier: Retrier,
     /// The cloud the calls go to (MCA attestation exists in the global cloud only).
     pub cloud: Cloud,
-    /// The MCA template id, fetched once per run (failures that a retry
-    /// cannot fix are kept too, so they are not asked again for every row).
-    pub(super) mca_template: Mutex<Option<Result<String, String>>>,
+    /// The MCA template id, fetched once per run (failures are kept too,
+    /// so they are not asked again for every row: see [`TemplateMemo`]).
+    pub(super) mca_template: Mutex<TemplateMemo>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -57,7 +58,7 @@ impl Engine {
             client,
             retrier,
             cloud,
-            mca_template: Mutex::new(None),
+            mca_template: Mutex::new(TemplateMemo::default()),
         }
     }
 

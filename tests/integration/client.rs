@@ -950,3 +950,78 @@ async fn guids_are_written_lower_case_and_placeholder_tenant_ids_dropped() {
     assert_eq!(customer.id, ID);
     assert_eq!(customer.company_profile.tenant_id, "");
 }
+
+#[tokio::test]
+async fn a_token_answer_that_is_not_a_token_is_fatal_and_names_the_authority() {
+    let shapes: [(&str, &str); 4] = [
+        ("html", "<html><body>Sign in to your proxy</body></html>"),
+        (
+            "no access_token",
+            r#"{"token_type":"Bearer","expires_in":"3599"}"#,
+        ),
+        (
+            "empty access_token",
+            r#"{"token_type":"Bearer","expires_in":"3599","access_token":""}"#,
+        ),
+        (
+            "expires_in not a number",
+            r#"{"token_type":"Bearer","expires_in":"soon","access_token":"tok"}"#,
+        ),
+    ];
+    for (what, body) in shapes {
+        let (base, mock) = serve(
+            Box::new(move |_| json(200, body)),
+            Box::new(|_| json(200, &customer_json(ID, "contoso.onmicrosoft.com"))),
+        )
+        .await;
+        let client = client(&base);
+        let err = client.authenticate().await.unwrap_err();
+        assert!(
+            matches!(err, ApiError::Auth(AuthError::InvalidResponse { .. })),
+            "{what}: {err:?}"
+        );
+        assert!(err.is_fatal(), "{what}: {err:?}");
+        assert!(!err.is_transient(), "{what}: {err:?}");
+        let text = err.to_string();
+        assert!(text.contains("token authority"), "{what}: {text}");
+        assert!(
+            !text.contains("Sign in"),
+            "{what}: the body is not echoed: {text}"
+        );
+        assert!(
+            client.get_customer(ID).await.is_err(),
+            "{what}: no call without a token"
+        );
+        assert!(mock.seen().is_empty(), "{what}: no API call was made");
+    }
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_answers_503_once_is_transient_and_the_next_fetch_works() {
+    let (base, mock) = serve(
+        Box::new(|n| {
+            if n == 0 {
+                json(
+                    503,
+                    r#"{"error":"temporarily_unavailable","error_description":"AADSTS90033: A transient error has occurred."}"#,
+                )
+            } else {
+                tokens_numbered("3599")(n - 1)
+            }
+        }),
+        Box::new(|_| json(200, &customer_json(ID, "contoso.onmicrosoft.com"))),
+    )
+    .await;
+    let client = client(&base);
+    let err = client.authenticate().await.unwrap_err();
+    assert!(
+        matches!(err, ApiError::Auth(AuthError::Unavailable { .. })),
+        "{err:?}"
+    );
+    assert!(err.is_transient() && !err.is_fatal(), "{err:?}");
+    assert!(err.to_string().contains("503"), "{err}");
+    assert!(mock.seen().is_empty());
+    assert!(client.get_customer(ID).await.unwrap().is_some());
+    assert_eq!(mock.token_calls(), 2);
+    assert_eq!(mock.seen()[0].header("authorization"), Some("Bearer tok-1"));
+}

@@ -347,3 +347,81 @@ async fn the_cloud_flag_picks_the_token_resource_and_the_env_points_at_the_endpo
         assert!(stderr.contains(sb.base_url()), "{stderr}");
     }
 }
+
+/// A service whose attestation endpoints are down (every call 503) while
+/// creation works: the customers are created, the attestations fail within
+/// the retry budget's bound, and a re-run of the results file attests them
+/// without creating anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dead_agreement_endpoints_fail_the_attestations_within_the_budget_and_a_rerun_attests() {
+    use pc_onboard::sandbox::{Endpoint, Fault};
+    for endpoint in [Endpoint::Agreements, Endpoint::Attest] {
+        let dir = tempfile::tempdir().unwrap();
+        let sb = sandbox(quiet()).await;
+        let input = dir.path().join("customers.csv");
+        let rows: Vec<String> = (0..40)
+            .map(|i| {
+                row(
+                    &format!("D-{i}"),
+                    &format!("deadmca{i}"),
+                    "",
+                    ",,,,2026-01-15",
+                )
+            })
+            .collect();
+        write(&input, &rows);
+        sb.state()
+            .script_faults_on(endpoint, vec![Fault::ServiceUnavailable; 1_000_000]);
+        let results = dir.path().join("results.csv");
+        let started = std::time::Instant::now();
+        let args = run_args(&input, &results, &["--rate", "6000", "--max-attempts", "3"]);
+        let out = run_app_user(&sb, &args).await;
+        let took = started.elapsed();
+        let log = text(&out);
+        eprintln!("dead {endpoint:?}: 40 rows ended in {took:?}");
+        assert_ne!(code(&out), 0, "{endpoint:?}: {log}");
+        timing_bound(
+            took,
+            std::time::Duration::from_secs(25),
+            "dead agreement endpoints",
+        );
+        let r = Results::read(&results);
+        assert_eq!(r.rows.len(), 40, "{endpoint:?}: every row recorded");
+        assert_eq!(r.count("created"), 40, "{endpoint:?}: {log}");
+        let mca = r.column("mca_status");
+        assert!(
+            mca.iter().all(|m| m.starts_with("failed")),
+            "{endpoint:?}: {mca:?}"
+        );
+        let stats = sb.state().stats();
+        assert_eq!(stats.customers, 40);
+        if endpoint == Endpoint::Agreements {
+            assert_eq!(
+                stats.calls_to("GET /v1/agreements"),
+                3,
+                "one fetch (3 attempts) answers every row of the cool-down"
+            );
+        }
+        assert!(
+            stats.faults_of("service_unavailable") <= 200,
+            "{endpoint:?}: the budget bounds the retries ({} faults)",
+            stats.faults_of("service_unavailable")
+        );
+
+        sb.state().clear_faults();
+        let again = dir.path().join("results-2.csv");
+        let out = run_app_user(&sb, &fast(&results, &again)).await;
+        assert_eq!(code(&out), 0, "{endpoint:?}: {}", text(&out));
+        let r2 = Results::read(&again);
+        assert_eq!(r2.count("created"), 40);
+        assert!(r2.column("mca_status").iter().all(|m| *m == "attested"));
+        assert_eq!(r2.column("customer_id"), r.column("customer_id"));
+        let after = sb.state().stats();
+        assert_eq!(
+            after.calls_to("POST /v1/customers"),
+            stats.calls_to("POST /v1/customers"),
+            "{endpoint:?}: the re-run creates nothing"
+        );
+        assert_eq!(after.customers, 40);
+    }
+}
