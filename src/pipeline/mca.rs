@@ -3,11 +3,10 @@
 //! gate, slots, retries and budget as every other call, with one request id
 //! for every retry of the operation.
 
-use std::time::Duration;
-
 use tokio::time::Instant;
 
 use super::engine::{Engine, describe_refusal};
+use super::memo::{Recalled, RunMemo};
 use super::retry::{CallKind, classify};
 use super::stop::StopReason;
 use crate::partner_center::cloud::Cloud;
@@ -92,14 +91,22 @@ impl Engine {
         (status, answer.stop)
     }
 
-    /// The MCA template id: asked once per run. Answers and errors that a
-    /// retry cannot change are kept for the run; a transient failure (after
-    /// the retries) is kept for [`TEMPLATE_COOL_DOWN`], so the rows behind
-    /// it fail at once instead of each waiting through its own retries.
+    /// The MCA template id: asked once per run ([`RunMemo`]: answers and
+    /// refusals kept for the run, a transient failure for [`super::memo::COOL_DOWN`]).
     async fn mca_template_id(&self) -> Result<String, (String, Option<StopReason>)> {
         let mut memo = self.mca_template.lock().await;
-        if let Some(known) = memo.recall(Instant::now()) {
-            return known.map_err(|reason| (reason, None));
+        match memo.recall(Instant::now()) {
+            Some(Recalled::Known(known)) => return known.map_err(|reason| (reason, None)),
+            Some(Recalled::CoolingDown(reason, left)) => {
+                return Err((
+                    format!(
+                        "{reason} (asked again in {} s; a re-run of the results file attests)",
+                        left.as_secs().max(1)
+                    ),
+                    None,
+                ));
+            }
+            None => {}
         }
         let answer = self
             .read(|| self.client.agreement_template(MCA_AGREEMENT_TYPE))
@@ -111,7 +118,7 @@ impl Engine {
             )),
             Err(e) if e.is_fatal() || e.is_transient() || answer.stop.is_some() => {
                 let reason = format!("cannot get the MCA template: {e}");
-                memo.unavailable(reason.clone(), Instant::now());
+                memo.failed(reason.clone(), Instant::now());
                 return Err((reason, answer.stop));
             }
             Err(e) => Err(format!(
@@ -124,45 +131,8 @@ impl Engine {
     }
 }
 
-/// How long a template fetch that failed transiently (after its retries)
-/// is taken as the answer before the next row asks again.
-pub const TEMPLATE_COOL_DOWN: Duration = Duration::from_secs(60);
-
-/// What the run knows of the MCA template.
-#[derive(Debug, Default)]
-pub struct TemplateMemo {
-    /// The template id, or why there is none, for the rest of the run.
-    known: Option<Result<String, String>>,
-    /// The last transient failure and when it happened.
-    unavailable: Option<(String, Instant)>,
-}
-
-impl TemplateMemo {
-    /// What to answer without asking Partner Center at `now`, if anything.
-    fn recall(&self, now: Instant) -> Option<Result<String, String>> {
-        if let Some(known) = &self.known {
-            return Some(known.clone());
-        }
-        let (reason, at) = self.unavailable.as_ref()?;
-        let left = TEMPLATE_COOL_DOWN.checked_sub(now.saturating_duration_since(*at))?;
-        (!left.is_zero()).then(|| {
-            Err(format!(
-                "{reason} (asked again in {} s; a re-run of the results file attests)",
-                left.as_secs().max(1)
-            ))
-        })
-    }
-
-    /// Keep `result` for the rest of the run.
-    fn remember(&mut self, result: Result<String, String>) {
-        self.known = Some(result);
-    }
-
-    /// A transient failure at `at`.
-    fn unavailable(&mut self, reason: String, at: Instant) {
-        self.unavailable = Some((reason, at));
-    }
-}
+/// The MCA template id, or why there is none.
+pub type TemplateMemo = RunMemo<Result<String, String>, String>;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
@@ -178,37 +148,5 @@ mod tests {
                 .contains("china (21Vianet)")
         );
         assert!(mca_unavailable(Cloud::Usgov).unwrap().contains("usgov"));
-    }
-
-    #[test]
-    fn a_transient_template_failure_is_the_answer_for_the_cool_down_only() {
-        let t0 = Instant::now();
-        let mut memo = TemplateMemo::default();
-        assert_eq!(memo.recall(t0), None, "nothing known: ask");
-        memo.unavailable("cannot get the MCA template: 503".into(), t0);
-        let early = memo
-            .recall(t0 + Duration::from_secs(1))
-            .unwrap()
-            .unwrap_err();
-        assert!(
-            early.starts_with("cannot get the MCA template: 503"),
-            "{early}"
-        );
-        assert!(early.contains("asked again in 59 s"), "{early}");
-        assert!(
-            memo.recall(t0 + TEMPLATE_COOL_DOWN - Duration::from_millis(1))
-                .is_some()
-        );
-        assert_eq!(
-            memo.recall(t0 + TEMPLATE_COOL_DOWN),
-            None,
-            "cooled down: ask again"
-        );
-        memo.remember(Ok("117a77b0-9360-443b-8795-c6dedc750cf9".into()));
-        assert_eq!(
-            memo.recall(t0 + Duration::from_secs(3600)),
-            Some(Ok("117a77b0-9360-443b-8795-c6dedc750cf9".into())),
-            "an answer is kept for the run"
-        );
     }
 }

@@ -22,6 +22,7 @@ mod engine;
 mod gate;
 mod lock;
 mod mca;
+mod memo;
 mod onboard;
 mod paths;
 mod plan;

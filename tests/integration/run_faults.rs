@@ -220,8 +220,12 @@ async fn rows_are_created_in_about_input_order_so_results_keep_pace() {
         .map(|(position, &row)| position.saturating_sub(row))
         .max()
         .unwrap();
+    // Typically 0 to 2. Up to 28 seen with 12 copies of this test at once on
+    // 2 cores: rows whose calls wait for a new connection while the pooled
+    // ones go on, a transport effect the gate does not order. Without the
+    // gate's queue (governor alone): 80 to 95 in five runs.
     assert!(
-        most_overtaken <= 16,
+        most_overtaken <= 48,
         "a row was created {most_overtaken} places late: {created:?}"
     );
 }

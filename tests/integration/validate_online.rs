@@ -289,3 +289,52 @@ fn the_sample_passes_the_built_in_sandbox_but_for_us_phones_written_with_plus_on
         "{stderr}"
     );
 }
+
+/// A dead country-rules endpoint (every call 503) while the other checks
+/// work: one fetch of the rules (its retries) answers every row behind it,
+/// rather than each row asking again through its own retries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_rules_endpoint_is_asked_once_for_the_rows_behind_it() {
+    use pc_onboard::sandbox::{Endpoint, Fault};
+    let dir = tempfile::tempdir().unwrap();
+    let sb = sandbox(quiet()).await;
+    sb.state()
+        .script_faults_on(Endpoint::Rules, vec![Fault::ServiceUnavailable; 1_000_000]);
+    let input = dir.path().join("customers.csv");
+    let rows: Vec<String> = (0..40)
+        .map(|i| us(&format!("V-{i}"), &format!("deadrules{i}"), "1 Main St"))
+        .collect();
+    write(&input, &rows);
+    let results = dir.path().join("results.csv");
+    let started = std::time::Instant::now();
+    let out = run_against(
+        &sb,
+        &validate_args(&input, &results, &["--max-attempts", "3"]),
+    )
+    .await;
+    let took = started.elapsed();
+    eprintln!("dead rules endpoint: 40 rows ended in {took:?}");
+    let log = text(&out);
+    assert_ne!(code(&out), 0, "{log}");
+    timing_bound(
+        took,
+        std::time::Duration::from_secs(25),
+        "dead rules endpoint",
+    );
+    let r = Results::read(&results);
+    assert_eq!(r.rows.len(), 40, "every row recorded: {log}");
+    for (status, error) in r.column("status").iter().zip(r.column("error")) {
+        assert_eq!(*status, "failed", "{error}");
+        assert!(
+            error.starts_with("online check incomplete (re-run to check again): country rules: Partner Center answered 503"),
+            "{error}"
+        );
+    }
+    assert_eq!(
+        sb.state()
+            .stats()
+            .calls_to("GET /v1/countryvalidationrules/{iso2}"),
+        3,
+        "one fetch (3 attempts) answers every row behind it: {log}"
+    );
+}

@@ -4,7 +4,8 @@
 //! 1. `HEAD /v1/domains/{domain}`: free is fine; taken by one of this
 //!    partner's customers is `exists` (with its IDs); taken by anyone else
 //!    is a problem.
-//! 2. `GET /v1/countryvalidationrules/{iso2}`, once per country per run:
+//! 2. `GET /v1/countryvalidationrules/{iso2}`, once per country per run
+//!    (a transient failure is the answer for a minute: [`RunMemo`]):
 //!    the live rules ([`LiveRules`]) layered over the offline checks
 //!    (postal code, phone, state, city, culture, registration number).
 //! 3. `POST /v1/validations/address`: any status but `Verified` /
@@ -21,12 +22,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Value;
-use tokio::sync::OnceCell;
+use tokio::time::Instant;
 
 pub use live_rules::LiveRules;
 
 use super::engine::{DomainCheck, Engine, fill_customer};
 use super::invalid_result;
+use super::memo::{Recalled, RunMemo};
 use super::stop::StopReason;
 use crate::partner_center::error::ApiError;
 use crate::partner_center::models::CustomerRequest;
@@ -76,10 +78,13 @@ enum RulesAnswer {
     Unavailable(String),
 }
 
+/// One country's live rules, asked once per run.
+type RulesMemo = tokio::sync::Mutex<RunMemo<Arc<RulesAnswer>, ApiError>>;
+
 /// The online checks of a run, with the per-country rules cache.
 pub struct Preflight {
     engine: Arc<Engine>,
-    rules: Mutex<HashMap<String, Arc<OnceCell<RulesAnswer>>>>,
+    rules: Mutex<HashMap<String, Arc<RulesMemo>>>,
 }
 
 impl std::fmt::Debug for Preflight {
@@ -176,35 +181,15 @@ impl Preflight {
     /// The live rules' problems with the row (rules fetched once per country).
     async fn rules_problems(&self, customer: &NewCustomer) -> Checked {
         let country = customer.address.country.as_str();
-        let cell = {
+        let memo = {
             let mut cache = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
             cache.entry(country.to_owned()).or_default().clone()
         };
-        let answer = cell
-            .get_or_try_init(|| async {
-                let asked = self
-                    .engine
-                    .read(|| self.engine.client.country_validation_rules(country))
-                    .await;
-                match asked.result {
-                    Ok(rules) => Ok(RulesAnswer::Rules(Box::new(LiveRules::from_resource(
-                        &rules,
-                    )))),
-                    Err(e) if e.status() == Some(404) => Ok(RulesAnswer::Unsupported(format!(
-                        "country {country:?} is not supported by Partner Center ({e})"
-                    ))),
-                    Err(e) if e.is_transient() || e.is_fatal() || asked.stop.is_some() => {
-                        Err((e, asked.stop))
-                    }
-                    Err(e) => Ok(RulesAnswer::Unavailable(e.to_string())),
-                }
-            })
-            .await;
-        let answer = match answer {
+        let answer = match self.country_rules(country, &memo).await {
             Ok(answer) => answer,
             Err((e, stop)) => return (Err(e), stop),
         };
-        let problems = match answer {
+        let problems = match answer.as_ref() {
             RulesAnswer::Rules(rules) => rules.check(customer),
             RulesAnswer::Unsupported(message) => vec![Problem::new(
                 Field::Country,
@@ -217,6 +202,39 @@ impl Preflight {
             }
         };
         (Ok(problems), None)
+    }
+
+    /// The live rules of `country`: asked once per run ([`RunMemo`]: answers
+    /// and refusals kept for the run, a transient failure for a minute).
+    async fn country_rules(
+        &self,
+        country: &str,
+        memo: &RulesMemo,
+    ) -> Result<Arc<RulesAnswer>, (ApiError, Option<StopReason>)> {
+        let mut memo = memo.lock().await;
+        match memo.recall(Instant::now()) {
+            Some(Recalled::Known(answer)) => return Ok(answer),
+            Some(Recalled::CoolingDown(e, _)) => return Err((e, None)),
+            None => {}
+        }
+        let asked = self
+            .engine
+            .read(|| self.engine.client.country_validation_rules(country))
+            .await;
+        let answer = match asked.result {
+            Ok(rules) => RulesAnswer::Rules(Box::new(LiveRules::from_resource(&rules))),
+            Err(e) if e.status() == Some(404) => RulesAnswer::Unsupported(format!(
+                "country {country:?} is not supported by Partner Center ({e})"
+            )),
+            Err(e) if e.is_transient() || e.is_fatal() || asked.stop.is_some() => {
+                memo.failed(e.clone(), Instant::now());
+                return Err((e, asked.stop));
+            }
+            Err(e) => RulesAnswer::Unavailable(e.to_string()),
+        };
+        let answer = Arc::new(answer);
+        memo.remember(answer.clone());
+        Ok(answer)
     }
 
     /// `POST /v1/validations/address`: a problem unless the address is verified.
