@@ -265,30 +265,27 @@ mod tests {
         }
     }
 
+    /// `row` finished with `result`.
+    fn finished(row: InputRow, result: RowResult) -> Finished<()> {
+        Finished {
+            row,
+            result,
+            extra: (),
+        }
+    }
+
     /// Every row runs as a task that takes longer the earlier the row.
     fn reversed(row: InputRow, _: RowPlan, stop: Option<&StopReason>) -> Job<()> {
         if let Some(reason) = stop {
             let mut result = RowResult::new(Status::Cancelled);
             result.error = reason.row_error();
-            return Job::Ready(Box::new(Finished {
-                row,
-                result,
-                extra: (),
-            }));
+            return Job::Ready(Box::new(finished(row, result)));
         }
         let delay = Duration::from_millis(1000 - row.number * 10);
         Job::Run(
             async move {
                 tokio::time::sleep(delay).await;
-                let result = RowResult::new(Status::Created);
-                (
-                    Finished {
-                        row,
-                        result,
-                        extra: (),
-                    },
-                    None,
-                )
+                (finished(row, RowResult::new(Status::Created)), None)
             }
             .boxed(),
         )
@@ -331,15 +328,7 @@ mod tests {
                     most.fetch_max(now, Ordering::SeqCst);
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     running.fetch_sub(1, Ordering::SeqCst);
-                    let result = RowResult::new(Status::Created);
-                    (
-                        Finished {
-                            row,
-                            result,
-                            extra: (),
-                        },
-                        None,
-                    )
+                    (finished(row, RowResult::new(Status::Created)), None)
                 }
                 .boxed(),
             )
@@ -358,14 +347,9 @@ mod tests {
         let stop = Stop::new();
         let work = |row: InputRow, plan: RowPlan, stopped: Option<&StopReason>| {
             if stopped.is_none() && row.number == 4 {
-                let result = RowResult::new(Status::Failed);
-                let finished = Finished {
-                    row,
-                    result,
-                    extra: (),
-                };
+                let failed = finished(row, RowResult::new(Status::Failed));
                 return Job::Run(
-                    async move { (finished, Some(StopReason::BudgetExhausted)) }.boxed(),
+                    async move { (failed, Some(StopReason::BudgetExhausted)) }.boxed(),
                 );
             }
             reversed(row, plan, stopped)
