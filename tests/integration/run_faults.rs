@@ -226,6 +226,7 @@ async fn rows_are_created_in_about_input_order_so_results_keep_pace() {
     // gate's queue (governor alone): 80 to 95 in five runs.
     assert!(
         most_overtaken <= 48,
-        "a row was created {most_overtaken} places late: {created:?}"
+        "a row was created {most_overtaken} places late: {created:?}\n{}",
+        text(&out)
     );
 }

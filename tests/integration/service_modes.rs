@@ -137,6 +137,41 @@ async fn a_redirected_token_request_never_posts_the_secret_elsewhere() {
     assert!(elsewhere.state().stats().calls.is_empty());
 }
 
+#[tokio::test]
+async fn a_token_endpoint_that_fails_once_at_start_is_retried_and_the_run_goes_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = sandbox(quiet()).await;
+    sb.state()
+        .script_faults_on(Endpoint::Token, [Fault::ServiceUnavailable]);
+    let input = dir.path().join("in.csv");
+    write_rows(&input, &["tokonce1", "tokonce2"], "Inc");
+    let results = dir.path().join("results.csv");
+    let out = run_against(&sb, &run_args(&input, &results, &[])).await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(Results::read(&results).count("created"), 2);
+    let stats = sb.state().stats();
+    assert_eq!(stats.faults_at("token"), 1, "{stats:?}");
+    assert_eq!(stats.tokens_issued, 1);
+}
+
+#[tokio::test]
+async fn a_token_answer_without_an_access_token_stops_the_run_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = sandbox(quiet()).await;
+    sb.state()
+        .script_faults_on(Endpoint::Token, [Fault::Body(BadBody::NoId)]);
+    let input = dir.path().join("in.csv");
+    write_rows(&input, &["toknoid"], "Inc");
+    let results = dir.path().join("results.csv");
+    let out = run_against(&sb, &run_args(&input, &results, &[])).await;
+    let log = text(&out);
+    assert_eq!(code(&out), 1, "{log}");
+    assert!(log.contains("the answer has no access_token"), "{log}");
+    assert!(log.contains("--authority"), "{log}");
+    assert!(!log.contains(TEST_CLIENT_SECRET));
+    assert_eq!(sb.state().stats().calls_to("POST /v1/customers"), 0);
+}
+
 /// Faults on every `/v1` endpoint at this rate, reproducibly.
 fn faulty(rate: f64) -> SandboxConfig {
     SandboxConfig {
