@@ -195,7 +195,7 @@ async fn rows_are_created_in_about_input_order_so_results_keep_pace() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
     let results = dir.path().join("results.csv");
-    let rows = 100;
+    let rows = 200;
     write_customers(&input, rows, "ord");
     let sb = sandbox(slow(20)).await;
     let args = run_args(&input, &results, &["--rate", "3000", "--concurrency", "16"]);
@@ -220,12 +220,14 @@ async fn rows_are_created_in_about_input_order_so_results_keep_pace() {
         .map(|(position, &row)| position.saturating_sub(row))
         .max()
         .unwrap();
-    // Typically 0 to 2. Up to 28 seen with 12 copies of this test at once on
-    // 2 cores: rows whose calls wait for a new connection while the pooled
-    // ones go on, a transport effect the gate does not order. Without the
-    // gate's queue (governor alone): 80 to 95 in five runs.
+    // Measured (200 rows): 0 to 15 on an idle machine. One stall seen in
+    // the full suite on 2 cores put a block of rows 53 places late (100
+    // rows then), after they had passed the gate in order: a stall on the
+    // way to the sandbox (most likely calls waiting for a new connection
+    // while pooled ones went on), which the gate cannot order. Without the
+    // gate's queue (governor alone) starved rows end 188 to 195 places late.
     assert!(
-        most_overtaken <= 48,
+        most_overtaken <= 64,
         "a row was created {most_overtaken} places late: {created:?}\n{}",
         text(&out)
     );
