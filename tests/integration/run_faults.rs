@@ -222,9 +222,9 @@ async fn rows_are_created_in_about_input_order_so_results_keep_pace() {
         .unwrap();
     // Measured (200 rows): 0 to 15 on an idle machine. One stall seen in
     // the full suite on 2 cores put a block of rows 53 places late (100
-    // rows then), after they had passed the gate in order: a stall on the
-    // way to the sandbox (most likely calls waiting for a new connection
-    // while pooled ones went on), which the gate cannot order. Without the
+    // rows then; not reproduced with 24 copies of the test at once, 4
+    // times): a stall of the machine, most likely on the way to the
+    // sandbox, after the gate. Without the
     // gate's queue (governor alone) starved rows end 188 to 195 places late.
     assert!(
         most_overtaken <= 64,
