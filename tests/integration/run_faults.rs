@@ -224,8 +224,8 @@ async fn rows_are_created_in_about_input_order_so_results_keep_pace() {
     // the full suite on 2 cores put a block of rows 53 places late (100
     // rows then; not reproduced with 24 copies of the test at once, 4
     // times): a stall of the machine, most likely on the way to the
-    // sandbox, after the gate. Without the
-    // gate's queue (governor alone) starved rows end 188 to 195 places late.
+    // sandbox, after the gate. Without the gate's queue (governor alone)
+    // starved rows end 188 to 195 places late.
     assert!(
         most_overtaken <= 64,
         "a row was created {most_overtaken} places late: {created:?}\n{}",
