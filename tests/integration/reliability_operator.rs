@@ -27,12 +27,12 @@ async fn term_midway(rate: &str) -> (u64, Duration, i32) {
     write_customers(&input, 300, "op");
     let sb = sandbox(slow(50)).await;
     let args = run_args(&input, &results, &["--rate", rate]);
-    let child = command_against(&sb, &args)
+    let mut child = command_against(&sb, &args)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let pid = child.id().unwrap();
-    wait_for_lines(&results, 20, || false).await;
+    wait_for_lines_of(&mut child, &results, 20).await;
     std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
         .status()

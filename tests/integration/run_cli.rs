@@ -310,13 +310,13 @@ async fn a_second_run_on_the_same_results_file_is_refused_and_names_the_holder()
     write_customers(&input, 40, "lock");
     let sb = sandbox(slow(100)).await;
     let args = run_args(&input, &results, &["--rate", "600", "--concurrency", "1"]);
-    let first = command_against(&sb, &args)
+    let mut first = command_against(&sb, &args)
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let pid = first.id().unwrap();
     // Once the header is written the first run holds the lock.
-    wait_for_lines(&results, 0, || false).await;
+    wait_for_lines_of(&mut first, &results, 0).await;
     let second = run_against(&sb, &args).await;
     assert_eq!(code(&second), 1, "{}", text(&second));
     let err = String::from_utf8_lossy(&second.stderr);

@@ -35,12 +35,12 @@ async fn after_sigterm_no_new_call_is_sent_and_the_rest_is_cancelled() {
     let sb = sandbox(quiet()).await;
     // One call per second: the limiter holds most rows waiting, none in flight.
     let args = run_args(&input, &results, &["--rate", "60"]);
-    let child = command_against(&sb, &args)
+    let mut child = command_against(&sb, &args)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let pid = child.id().unwrap();
-    wait_for_lines(&results, 3, || false).await;
+    wait_for_lines_of(&mut child, &results, 3).await;
     kill(pid, "-TERM");
     let at_signal = creates(&sb);
     let out = tokio::time::timeout(HANG_GUARD, child.wait_with_output())

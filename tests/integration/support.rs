@@ -73,12 +73,12 @@ pub async fn stop_run_midway(signal: &str, tag: &str) -> Stopped {
     write_customers(&input, 200, tag);
     let sb = sandbox(slow(50)).await;
     let args = run_args(&input, &results, &["--rate", "60000", "--concurrency", "4"]);
-    let child = command_against(&sb, &args)
+    let mut child = command_against(&sb, &args)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start the run");
     let pid = child.id().expect("pid");
-    wait_for_lines(&results, 10, || false).await;
+    wait_for_lines_of(&mut child, &results, 10).await;
     let status = std::process::Command::new("kill")
         .args([signal, &pid.to_string()])
         .status()
@@ -144,18 +144,60 @@ pub fn run_args(input: &Path, results: &Path, extra: &[&str]) -> Vec<String> {
     args
 }
 
+/// How many lines `path` holds (0 when it does not exist yet).
+fn lines_in(path: &Path) -> usize {
+    std::fs::read(path)
+        .map(|b| b.iter().filter(|c| **c == b'\n').count())
+        .unwrap_or(0)
+}
+
+/// A hang guard for the waits below, not a speed bound.
+const WAIT_GUARD: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Wait until `path` holds more than `lines` lines (or `give_up` says stop).
 pub async fn wait_for_lines(path: &Path, lines: usize, mut give_up: impl FnMut() -> bool) {
-    for _ in 0..4000 {
-        let n = std::fs::read(path)
-            .map(|b| b.iter().filter(|c| **c == b'\n').count())
-            .unwrap_or(0);
-        if n > lines || give_up() {
+    let deadline = std::time::Instant::now() + WAIT_GUARD;
+    while std::time::Instant::now() < deadline {
+        if lines_in(path) > lines || give_up() {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
-    panic!("{} never reached {lines} lines", path.display());
+    panic!(
+        "{} has {} lines, not more than {lines}, after {WAIT_GUARD:?}",
+        path.display(),
+        lines_in(path)
+    );
+}
+
+/// Wait until `path` holds more than `lines` lines while `child` runs. If
+/// the child ends first, or the wait outlasts the hang guard, panic with
+/// what it said on stderr (when piped).
+pub async fn wait_for_lines_of(child: &mut tokio::process::Child, path: &Path, lines: usize) {
+    let deadline = std::time::Instant::now() + WAIT_GUARD;
+    loop {
+        if lines_in(path) > lines {
+            return;
+        }
+        let status = child.try_wait().expect("the run's status");
+        if status.is_some() || std::time::Instant::now() >= deadline {
+            if status.is_none() {
+                child.start_kill().expect("kill the run");
+            }
+            let status = child.wait().await.expect("the run's status");
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.stderr.take() {
+                use tokio::io::AsyncReadExt;
+                pipe.read_to_string(&mut stderr).await.ok();
+            }
+            panic!(
+                "{} has {} lines, not more than {lines}; the run ended ({status}) stderr:\n{stderr}",
+                path.display(),
+                lines_in(path)
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }
 
 /// `pc-onboard ARGS` without any credentials in the environment.
