@@ -189,6 +189,15 @@ fn client(base: &str) -> PartnerCenterClient {
     PartnerCenterClient::new(config(base, client_credentials())).unwrap()
 }
 
+/// A client with a ready access token (`PC_ACCESS_TOKEN`): no token fetch.
+fn client_with_ready_token(base: &str) -> PartnerCenterClient {
+    PartnerCenterClient::new(config(
+        base,
+        Credentials::AccessToken(SecretString::from("ready-token-value")),
+    ))
+    .unwrap()
+}
+
 const ID: &str = "dfd8cc0a-c592-468c-8461-869a38d24738";
 
 #[tokio::test]
@@ -339,11 +348,7 @@ async fn a_second_401_is_a_fatal_authentication_error() {
 #[tokio::test]
 async fn a_ready_access_token_is_not_refreshed_after_a_401() {
     let (base, mock) = serve(tokens_numbered("3600"), Box::new(|_| empty(401))).await;
-    let client = PartnerCenterClient::new(config(
-        &base,
-        Credentials::AccessToken(SecretString::from("ready-token-value")),
-    ))
-    .unwrap();
+    let client = client_with_ready_token(&base);
     let err = client
         .domain_exists("contoso.onmicrosoft.com")
         .await
@@ -666,11 +671,7 @@ async fn a_call_that_outlives_the_timeout_is_an_ambiguous_timeout() {
 #[tokio::test]
 async fn a_refused_connection_is_transient_but_not_ambiguous() {
     // Nothing can listen on port 0: refused, with no race for a freed port.
-    let client = PartnerCenterClient::new(config(
-        crate::support::REFUSING,
-        Credentials::AccessToken(SecretString::from("ready-token-value")),
-    ))
-    .unwrap();
+    let client = client_with_ready_token(crate::support::REFUSING);
     let err = client
         .create_customer("{}", Uuid::new_v4())
         .await
@@ -692,11 +693,7 @@ async fn a_connection_dropped_after_sending_is_ambiguous() {
             drop(socket);
         }
     });
-    let client = PartnerCenterClient::new(config(
-        &base,
-        Credentials::AccessToken(SecretString::from("ready-token-value")),
-    ))
-    .unwrap();
+    let client = client_with_ready_token(&base);
     let err = client
         .create_customer("{}", Uuid::new_v4())
         .await
