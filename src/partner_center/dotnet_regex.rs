@@ -62,7 +62,7 @@ impl DotnetRegex {
             .backtrack_limit(BACKTRACK_LIMIT)
             .delegate_size_limit(DELEGATE_SIZE_LIMIT)
             .build()
-            .map_err(|e| DotnetRegexError::Invalid(one_line(&e.to_string())))?;
+            .map_err(|e| DotnetRegexError::Invalid(last_line(&e.to_string())))?;
         Ok(DotnetRegex {
             pattern: pattern.to_owned(),
             regex,
@@ -81,7 +81,7 @@ impl DotnetRegex {
             fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded) => {
                 DotnetRegexError::BacktrackLimit
             }
-            other => DotnetRegexError::Match(one_line(&other.to_string())),
+            other => DotnetRegexError::Match(last_line(&other.to_string())),
         })
     }
 }
@@ -165,7 +165,7 @@ fn is_balancing_group(mut name: impl Iterator<Item = char>, open: char) -> bool 
 
 /// The last line of an error text (fancy-regex and the regex crate put the
 /// pattern with a caret above the reason).
-fn one_line(text: &str) -> String {
+fn last_line(text: &str) -> String {
     text.lines()
         .map(str::trim)
         .rfind(|l| !l.is_empty())

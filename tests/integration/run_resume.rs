@@ -21,10 +21,7 @@ async fn kill_and_resume(
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    wait_for_lines(&results, kill_after_rows, || {
-        child.try_wait().unwrap().is_some()
-    })
-    .await;
+    wait_for_lines_of(&mut child, &results, kill_after_rows).await;
     let finished_early = child.try_wait().unwrap().is_some();
     child.start_kill().unwrap(); // SIGKILL
     child.wait().await.unwrap();
@@ -185,7 +182,7 @@ async fn a_workbook_run_killed_midway_is_finished_by_resume_without_duplicates()
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    wait_for_lines(&journal, 8, || child.try_wait().unwrap().is_some()).await;
+    wait_for_lines_of(&mut child, &journal, 8).await;
     child.start_kill().unwrap(); // SIGKILL: no workbook rendered
     child.wait().await.unwrap();
     let out = run_against(&sb, &[&args[..], &["--resume".to_owned()]].concat()).await;

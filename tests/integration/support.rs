@@ -151,24 +151,8 @@ fn lines_in(path: &Path) -> usize {
         .unwrap_or(0)
 }
 
-/// A hang guard for the waits below, not a speed bound.
+/// A hang guard for [`wait_for_lines_of`], not a speed bound.
 const WAIT_GUARD: std::time::Duration = std::time::Duration::from_secs(120);
-
-/// Wait until `path` holds more than `lines` lines (or `give_up` says stop).
-pub async fn wait_for_lines(path: &Path, lines: usize, mut give_up: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + WAIT_GUARD;
-    while std::time::Instant::now() < deadline {
-        if lines_in(path) > lines || give_up() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    panic!(
-        "{} has {} lines, not more than {lines}, after {WAIT_GUARD:?}",
-        path.display(),
-        lines_in(path)
-    );
-}
 
 /// Wait until `path` holds more than `lines` lines while `child` runs. If
 /// the child ends first, or the wait outlasts the hang guard, panic with
