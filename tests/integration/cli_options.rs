@@ -177,19 +177,7 @@ async fn environment_wins_over_the_config() {
     .unwrap();
     let results = dir.path().join("r.csv");
     let sb = sandbox(quiet()).await;
-    let out = run_against(
-        &sb,
-        &[
-            "run",
-            s(&input),
-            "--results",
-            s(&results),
-            "--config",
-            s(&config),
-            "--no-progress",
-        ],
-    )
-    .await;
+    let out = run_against(&sb, &run_args(&input, &results, &["--config", s(&config)])).await;
     assert_eq!(
         code(&out),
         0,
@@ -206,18 +194,7 @@ async fn vv_traces_http_with_secrets_masked() {
     write_customers(&input, 3, "trace");
     let results = dir.path().join("r.csv");
     let sb = sandbox(quiet()).await;
-    let out = run_against(
-        &sb,
-        &[
-            "run",
-            s(&input),
-            "--results",
-            s(&results),
-            "--no-progress",
-            "-vv",
-        ],
-    )
-    .await;
+    let out = run_against(&sb, &run_args(&input, &results, &["-vv"])).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     let err = stderr(&out);
     assert!(err.contains("--> POST"), "request lines: {err}");

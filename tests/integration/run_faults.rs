@@ -19,18 +19,11 @@ async fn run_with_faults(
     write_customers(&input, rows, "f");
     let sb = sandbox(quiet()).await;
     sb.state().script_faults(faults);
-    let mut args = vec![
-        "run",
-        input.to_str().unwrap(),
-        "--results",
-        results.to_str().unwrap(),
-        "--rate",
-        "6000",
-        "--concurrency",
-        "4",
-        "--no-progress",
-    ];
-    args.extend_from_slice(extra);
+    let args = run_args(
+        &input,
+        &results,
+        &[&["--rate", "6000", "--concurrency", "4"], extra].concat(),
+    );
     let out = run_against(&sb, &args).await;
     let log = text(&out);
     assert_eq!(code(&out), 0, "{log}");

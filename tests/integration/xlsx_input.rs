@@ -328,19 +328,7 @@ async fn run_onboards_a_workbook_against_the_sandbox() {
     let input = workbook(dir.path(), "run");
     let results = dir.path().join("results.csv");
     let sb = sandbox(quiet()).await;
-    let out = run_against(
-        &sb,
-        &[
-            "run",
-            s(&input),
-            "--results",
-            s(&results),
-            "--rate",
-            "6000",
-            "--no-progress",
-        ],
-    )
-    .await;
+    let out = run_against(&sb, &run_args(&input, &results, &["--rate", "6000"])).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     let r = Results::read(&results);
     assert_eq!(
@@ -368,19 +356,7 @@ async fn run_onboards_a_workbook_against_the_sandbox() {
     // The results file is a valid input for the re-run, which sends nothing new.
     let again = dir.path().join("results-2.csv");
     let calls = sb.state().stats().calls_to("POST /v1/customers");
-    let out = run_against(
-        &sb,
-        &[
-            "run",
-            s(&results),
-            "--results",
-            s(&again),
-            "--rate",
-            "6000",
-            "--no-progress",
-        ],
-    )
-    .await;
+    let out = run_against(&sb, &run_args(&results, &again, &["--rate", "6000"])).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert_eq!(sb.state().stats().calls_to("POST /v1/customers"), calls);
     assert_eq!(Results::read(&again).count("created"), 4);
