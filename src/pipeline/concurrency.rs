@@ -1,5 +1,6 @@
 //! How many calls to keep in flight: fixed, or sized by Little's law.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::str::FromStr;
@@ -22,7 +23,7 @@ const EWMA_ALPHA: f64 = 0.2;
 const INITIAL_GUESS_SECS: f64 = 1.0;
 
 /// How often a caller waiting for a slot looks again while the limit grows
-/// with the age of the run's first call (no slot is freed meanwhile).
+/// with the age of the oldest call out (no slot is freed meanwhile).
 const WARM_UP_RECHECK: Duration = Duration::from_millis(50);
 
 /// How many calls may be in flight.
@@ -56,14 +57,23 @@ impl fmt::Display for Concurrency {
     }
 }
 
-/// The run's first call, until any call finishes.
-#[derive(Debug, Clone, Copy)]
-enum FirstCall {
-    NotStarted,
-    /// In flight since then, and no call has finished yet: every call takes
-    /// at least this long, a floor for the latency guess.
-    InFlight(Instant),
-    Finished,
+/// The calls holding a slot, by when they took it (only the oldest matters).
+///
+/// Before any latency is known, the oldest call still out has taken at
+/// least its age so far: a floor for the latency guess. A call that
+/// finishes without reporting a latency (the token call, a refused
+/// connection) leaves the floor to the next oldest, so a token fetched
+/// before the first create does not end the warm-up.
+#[derive(Debug, Default)]
+struct Starts {
+    next: u64,
+    out: BTreeMap<u64, Instant>,
+}
+
+impl Starts {
+    fn oldest(&self) -> Option<Instant> {
+        self.out.first_key_value().map(|(_, since)| *since)
+    }
 }
 
 /// The in-flight limit: fixed, or adapted to observed latency.
@@ -76,7 +86,7 @@ pub struct ConcurrencyController {
     fixed: Option<u32>,
     calls_per_second: f64,
     ewma_latency: Mutex<Option<f64>>,
-    first_call: Mutex<FirstCall>,
+    starts: Mutex<Starts>,
 }
 
 impl ConcurrencyController {
@@ -86,7 +96,7 @@ impl ConcurrencyController {
             fixed: Some(n.max(1)),
             calls_per_second: 0.0,
             ewma_latency: Mutex::new(None),
-            first_call: Mutex::new(FirstCall::NotStarted),
+            starts: Mutex::new(Starts::default()),
         }
     }
 
@@ -104,7 +114,7 @@ impl ConcurrencyController {
             fixed: None,
             calls_per_second: f64::from(calls_per_minute) / 60.0,
             ewma_latency: Mutex::new(None),
-            first_call: Mutex::new(FirstCall::NotStarted),
+            starts: Mutex::new(Starts::default()),
         }
     }
 
@@ -130,46 +140,49 @@ impl ConcurrencyController {
         ewma.map(Duration::from_secs_f64)
     }
 
-    fn first_call(&self) -> std::sync::MutexGuard<'_, FirstCall> {
-        self.first_call
+    fn starts(&self) -> std::sync::MutexGuard<'_, Starts> {
+        self.starts
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// A call got a slot (the first one starts the warm-up clock).
-    fn call_started(&self) {
-        let mut first = self.first_call();
-        if matches!(*first, FirstCall::NotStarted) {
-            *first = FirstCall::InFlight(Instant::now());
-        }
+    /// A call took a slot: its ticket, to give back when it finishes.
+    fn call_started(&self) -> u64 {
+        let mut starts = self.starts();
+        let ticket = starts.next;
+        starts.next += 1;
+        starts.out.insert(ticket, Instant::now());
+        ticket
     }
 
-    /// A call gave its slot back: the warm-up floor no longer holds.
-    fn call_finished(&self) {
-        *self.first_call() = FirstCall::Finished;
+    /// The call with `ticket` gave its slot back.
+    fn call_finished(&self, ticket: u64) {
+        self.starts().out.remove(&ticket);
     }
 
-    /// Auto, and no call has finished yet: the limit grows with time alone.
+    /// Auto, no latency known yet and a call out: the limit grows with
+    /// time alone.
     fn warming_up(&self) -> bool {
-        self.fixed.is_none() && matches!(*self.first_call(), FirstCall::InFlight(_))
+        self.fixed.is_none() && self.latency().is_none() && !self.starts().out.is_empty()
     }
 
     /// The current in-flight limit.
     ///
-    /// Auto: `ceil(rate/s x latency x 1.2)` clamped to `[1, 64]`. Before the
-    /// first call completes, latency is assumed to be one second, or the age
-    /// of the run's first call if that is longer (every call takes at least
-    /// that long), so the first calls neither starve the rate nor flood a
-    /// slow server, and a slow server does not hold the run at the guess for
-    /// a whole latency.
+    /// Auto: `ceil(rate/s x latency x 1.2)` clamped to `[1, 64]`. Before any
+    /// call has reported its latency, latency is assumed to be one second,
+    /// or the age of the oldest call still out if that is longer (it takes
+    /// at least that long), so the first calls neither starve the rate nor
+    /// flood a slow server, and a slow server does not hold the run at the
+    /// guess for a whole latency.
     pub fn limit(&self) -> u32 {
         if let Some(n) = self.fixed {
             return n;
         }
         let latency = self.latency().map_or_else(
-            || match *self.first_call() {
-                FirstCall::InFlight(since) => since.elapsed().as_secs_f64().max(INITIAL_GUESS_SECS),
-                _ => INITIAL_GUESS_SECS,
+            || {
+                self.starts().oldest().map_or(INITIAL_GUESS_SECS, |since| {
+                    since.elapsed().as_secs_f64().max(INITIAL_GUESS_SECS)
+                })
             },
             |d| d.as_secs_f64(),
         );
@@ -212,13 +225,17 @@ pub struct CallSlots {
 /// One call in flight; dropping it frees the slot.
 #[derive(Debug)]
 pub struct CallSlot<'a> {
-    _permit: SemaphorePermit<'a>,
-    controller: &'a ConcurrencyController,
+    permit: Option<SemaphorePermit<'a>>,
+    slots: &'a CallSlots,
+    ticket: u64,
 }
 
 impl Drop for CallSlot<'_> {
     fn drop(&mut self) {
-        self.controller.call_finished();
+        self.slots.controller.call_finished(self.ticket);
+        if let Some(permit) = self.permit.take() {
+            self.slots.release(permit);
+        }
     }
 }
 
@@ -238,32 +255,51 @@ impl CallSlots {
         &self.controller
     }
 
+    fn capacity(&self) -> std::sync::MutexGuard<'_, u32> {
+        self.capacity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Calls in flight now.
     pub fn in_flight(&self) -> u32 {
-        let capacity = *self
-            .capacity
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let capacity = *self.capacity();
         let available = u32::try_from(self.semaphore.available_permits()).unwrap_or(u32::MAX);
         capacity.saturating_sub(available)
     }
 
     /// Bring the number of slots to the controller's current limit. Growing
     /// adds permits at once; shrinking takes back free permits now and the
-    /// rest as later calls find the limit still lower.
+    /// rest as calls give theirs back.
     fn resize(&self) {
         let target = self.controller.limit();
-        let mut capacity = self
-            .capacity
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Self::resize_to(&self.semaphore, &mut self.capacity(), target);
+    }
+
+    fn resize_to(semaphore: &Semaphore, capacity: &mut u32, target: u32) {
         if target > *capacity {
-            self.semaphore.add_permits((target - *capacity) as usize);
+            semaphore.add_permits((target - *capacity) as usize);
             *capacity = target;
         } else if target < *capacity {
-            let taken = self.semaphore.forget_permits((*capacity - target) as usize);
+            let taken = semaphore.forget_permits((*capacity - target) as usize);
             *capacity -= u32::try_from(taken).unwrap_or(0);
         }
+    }
+
+    /// A call gave its slot back (after reporting its latency): the slots
+    /// follow the limit now, not only when a new caller asks. When every
+    /// row is already waiting for a slot, no new caller comes, and slots
+    /// sized before the first answer would stay at that size.
+    fn release(&self, permit: SemaphorePermit<'_>) {
+        let target = self.controller.limit();
+        let mut capacity = self.capacity();
+        if target < *capacity {
+            permit.forget();
+            *capacity -= 1;
+        } else {
+            drop(permit);
+        }
+        Self::resize_to(&self.semaphore, &mut capacity, target);
     }
 
     /// Wait for a free slot.
@@ -274,7 +310,7 @@ impl CallSlots {
         loop {
             let acquire = self.semaphore.acquire();
             tokio::pin!(acquire);
-            // While the first call is out and none has finished, the limit
+            // While calls are out and none has reported a latency, the limit
             // grows with time alone: add the slots as it does, keeping this
             // caller's place in the queue.
             let acquired = loop {
@@ -287,10 +323,10 @@ impl CallSlots {
                 }
             };
             if let Ok(permit) = acquired {
-                self.controller.call_started();
                 return CallSlot {
-                    _permit: permit,
-                    controller: &self.controller,
+                    permit: Some(permit),
+                    slots: self,
+                    ticket: self.controller.call_started(),
                 };
             }
             tokio::task::yield_now().await;
@@ -406,9 +442,11 @@ mod tests {
             "the waiter got its slot as soon as the floor passed 9: {:?}",
             got - start
         );
-        // Once any call has finished the floor is gone (no sample yet: the guess).
+        // Once a call has reported its latency, the average decides: 7.5/s x
+        // 3 s x 1.2 = 27.
+        slots.controller().observe(Duration::from_secs(3));
         drop(first);
-        assert_eq!(slots.controller().limit(), 9);
+        assert_eq!(slots.controller().limit(), 27);
         drop(held);
     }
 
@@ -423,3 +461,7 @@ mod tests {
         assert!(l > Duration::from_millis(1900), "{l:?}");
     }
 }
+
+#[cfg(test)]
+#[path = "concurrency_warm_up_tests.rs"]
+mod warm_up_tests;
