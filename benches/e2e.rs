@@ -11,8 +11,8 @@
 //! ```
 //!
 //! `benches/run.sh` builds the binary and `examples/gen_customers` first,
-//! then runs `cargo bench --bench e2e -- SUITES`. Suites: `rate`, `baseline`,
-//! `validate`, `overhead`. The exit code is 3 when a target was missed.
+//! then runs `cargo bench --bench e2e -- SUITES`. Suites: `rate`, `warmup`,
+//! `baseline`, `validate`, `overhead`. The exit code is 3 when a target was missed.
 
 #![allow(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
@@ -25,6 +25,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+#[path = "e2e/warmup.rs"]
+mod warmup;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,7 +43,7 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     if suites.is_empty() || suites.contains(&"all") {
-        suites = vec!["rate", "baseline", "validate", "overhead"];
+        suites = vec!["rate", "warmup", "baseline", "validate", "overhead"];
     }
     for needed in [bin(), gen_bin(), PathBuf::from(TIME)] {
         if !needed.exists() {
@@ -67,11 +70,12 @@ fn main() {
         let started = Instant::now();
         match suite {
             "rate" => rate(work.path(), quick, &mut report),
+            "warmup" => warmup::warmup(work.path(), quick, &mut report),
             "baseline" => baseline(work.path(), quick, &mut report),
             "validate" => validate(work.path(), quick, &mut report),
             "overhead" => overhead(work.path(), quick, &mut report),
             other => {
-                eprintln!("unknown suite {other}: rate, baseline, validate, overhead");
+                eprintln!("unknown suite {other}: rate, warmup, baseline, validate, overhead");
                 std::process::exit(1);
             }
         }

@@ -4,7 +4,7 @@
 # published figures and how to read them).
 #
 #   benches/run.sh                    # all end-to-end suites (~15 minutes)
-#   benches/run.sh rate baseline      # some: rate, baseline, validate, overhead
+#   benches/run.sh rate baseline      # some: rate, warmup, baseline, validate, overhead
 #   benches/run.sh --quick            # small sizes: a smoke test, targets not judged
 #   benches/run.sh row_cost           # criterion: per-row CPU of the offline stages
 #
