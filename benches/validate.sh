@@ -1,18 +1,43 @@
 #!/usr/bin/env bash
-# Validation throughput: generate N rows (default 1,000,000), time
-# `pc-onboard validate` on them and report wall time and peak RSS.
-# Usage: benches/validate.sh [ROWS] [INVALID_PERCENT]
+# Validation throughput, as a ratio to Python's csv module reading the same
+# file, measured in one run (the machines here are shared and noisy: compare
+# figures of one run, not across runs).
+#
+#   benches/validate.sh [ROWS] [INVALID_PERCENT] [ROUNDS]    # default: 1000000 0 5
+#   PC_ONBOARD_BASE=/path/to/pc-onboard benches/validate.sh  # also time another build
+#
+# Each round runs, one after the other: the floor (python3's csv.reader over
+# the file: every record read, nothing else), `validate`, `validate --results
+# out.csv`, and with PC_ONBOARD_BASE the same two with that binary (before and
+# after a change, interleaved). Wall time and peak RSS come from GNU time.
+# Every command's time is divided by the floor's time of the same round; the
+# table gives the median wall time, the median ratio and the range of the
+# ratios over the rounds, and the largest peak RSS.
+# Target: `validate` <= 1.3 x the floor, <= 64 MiB.
 # With invalid rows validate exits 2 (rows invalid): that is a result, not a
 # failure; any other non-zero exit stops the script with validate's stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 invalid=${2:-0}
+rounds=${3:-5}
+base=${PC_ONBOARD_BASE:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --bin pc-onboard --example gen_customers
+bin=./target/release/pc-onboard
 ./target/release/examples/gen_customers "$rows" --invalid-percent "$invalid" > "$work/in.csv"
-echo "input: $rows rows, ${invalid}% invalid, $(du -h "$work/in.csv" | cut -f1)"
+cat > "$work/floor.py" <<'EOF'
+import csv, sys
+rows = 0
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    for record in csv.reader(f):
+        rows += 1
+print(rows)
+EOF
+echo "input: $rows rows, ${invalid}% invalid, $(du -h "$work/in.csv" | cut -f1); $rounds rounds; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# measure LABEL COMMAND...: print the run's figures and append
+# "LABEL ROUND SECONDS KIB" to $work/times.
 measure() {
     local label=$1; shift
     local status=0
@@ -26,8 +51,34 @@ measure() {
     # format's line when the command fails: the figures are the last line.
     local secs kib
     read -r secs kib < <(tail -n 1 "$work/time")
-    printf '%-28s %8.2f s %8.1f MiB  exit %s\n' "$label" "$secs" "$(echo "$kib / 1024" | bc -l)" "$status"
+    printf '%-24s round %s %8.2f s %8.1f MiB  exit %s\n' "$label" "${round:-1}" "$secs" \
+        "$(echo "$kib / 1024" | bc -l)" "$status"
+    echo "$label ${round:-1} $secs $kib" >> "$work/times"
 }
-measure "validate --results" ./target/release/pc-onboard validate "$work/in.csv" --results "$work/out.csv"
-measure "validate (no results file)" ./target/release/pc-onboard validate "$work/in.csv"
+for round in $(seq 1 "$rounds"); do
+    measure "python3-csv-floor" python3 "$work/floor.py" "$work/in.csv"
+    measure "validate" "$bin" validate "$work/in.csv"
+    measure "validate--results" "$bin" validate "$work/in.csv" --results "$work/out.csv"
+    if [[ -n $base ]]; then
+        measure "base:validate" "$base" validate "$work/in.csv"
+        measure "base:validate--results" "$base" validate "$work/in.csv" --results "$work/out.csv"
+    fi
+done
 tail -n 1 "$work/stderr"
+python3 - "$work/times" <<'EOF'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    label, rnd, secs, kib = line.split()
+    runs.setdefault(label, {})[int(rnd)] = (float(secs), int(kib))
+floor = runs["python3-csv-floor"]
+print()
+print("| command | median wall s | median ÷ floor | ÷ floor, range | peak RSS MiB |")
+print("|---|---|---|---|---|")
+for label, by_round in runs.items():
+    walls = [s for s, _ in by_round.values()]
+    ratios = [s / floor[r][0] for r, (s, _) in by_round.items()]
+    name = label.replace("--", " --").replace("--results", "--results out.csv")
+    print(f"| `{name}` | {statistics.median(walls):.2f} | {statistics.median(ratios):.2f} "
+          f"| {min(ratios):.2f}–{max(ratios):.2f} | {max(k for _, k in by_round.values()) / 1024:.1f} |")
+EOF

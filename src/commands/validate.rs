@@ -16,8 +16,8 @@ use crate::cli::ValidateArgs;
 use crate::input::{InputReader, InputRow, Layout};
 use crate::logging::{Console, Level};
 use crate::pipeline::{
-    DriveOptions, Finished, Job, Preflight, RowPlan, RowSink, RunCounters, Stop, StopReason, drive,
-    plan_row,
+    DriveOptions, Finished, Job, Preflight, RowPlan, RowSink, RunCounters, Stop, StopReason,
+    check_row, drive,
 };
 use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status};
 use crate::validate::Field;
@@ -70,7 +70,7 @@ pub fn validate(
     let mut uniqueness = Uniqueness::new();
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
-        let plan = plan_row(&row, &layout, &mut uniqueness);
+        let plan = check_row(&row, &layout, &mut uniqueness);
         let result = plan.offline_result(Status::Valid);
         report.row(&row, plan.problems(), &result)?;
     }

@@ -113,12 +113,14 @@ impl CsvSource {
             .checked_sub(1)
             .and_then(|at| self.reader.get_ref().byte_at(at));
         let terminator_lines = u64::from(last_byte == Some(b'\n'));
-        let content_lines = row
-            .record
-            .as_slice()
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
+        // Newlines inside a record are rare (quoted multi-line values): one
+        // vectorised search answers for almost every row, a count only then.
+        let content = row.record.as_slice();
+        let content_lines = if content.contains(&b'\n') {
+            content.iter().filter(|&&b| b == b'\n').count() as u64
+        } else {
+            0
+        };
         let end_line = after.line().saturating_sub(terminator_lines);
         let start_line = end_line.saturating_sub(content_lines).max(1);
         let blank_lines = start_line.saturating_sub(self.next_line);

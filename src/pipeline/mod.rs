@@ -45,7 +45,7 @@ pub use lock::{LockError, ResultsLock};
 pub use mca::{MCA_AGREEMENT_TYPE, mca_unavailable};
 pub use onboard::{Mode, NewCredentials, Onboard, RowNote};
 pub use paths::{SameFileError, refuse_same_files};
-pub use plan::{RowPlan, invalid_result, plan_row};
+pub use plan::{RowPlan, ValidRow, check_row, invalid_result, plan_row};
 pub use policy::{RetryBudget, RetryCost, RetryPolicy};
 pub use preflight::{LiveRules, Preflight, PreflightOutcome};
 pub use request::PreparedRequest;

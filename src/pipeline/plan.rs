@@ -3,11 +3,14 @@
 
 use crate::input::{InputRow, Layout};
 use crate::results::{McaStatus, PreviousResult, RowResult, Status, previous};
-use crate::validate::{self, McaAttestation, NewCustomer, Problem, Uniqueness};
+use crate::validate::{
+    self, CheckedRow, CustomerFields, McaAttestation, NewCustomer, Problem, Uniqueness,
+};
 
-/// The decision for one row.
+/// The decision for one row. `C` is what a valid row becomes: the customer
+/// to send ([`plan_row`]), or only that it is valid ([`check_row`]).
 #[derive(Debug)]
-pub enum RowPlan {
+pub enum RowPlan<C = Box<NewCustomer>> {
     /// Already `created`/`exists` in the input (a fed-back results file): copy, send nothing.
     Finished(PreviousResult),
     /// Already `created`/`exists`, with `mca_*` values whose attestation is
@@ -29,7 +32,7 @@ pub enum RowPlan {
     /// Ready to send.
     Valid {
         /// The validated customer.
-        customer: Box<NewCustomer>,
+        customer: C,
         /// The request id of the row's previous attempt, when that attempt
         /// got a definitive business answer (its results row says
         /// `rejected`): the next request id is chained from it.
@@ -37,7 +40,25 @@ pub enum RowPlan {
     },
 }
 
-impl RowPlan {
+/// What a plan knows of a valid row, whether or not the customer was built.
+pub trait ValidRow {
+    /// The row asks for an MCA attestation.
+    fn asks_for_mca(&self) -> bool;
+}
+
+impl ValidRow for Box<NewCustomer> {
+    fn asks_for_mca(&self) -> bool {
+        self.mca.is_some()
+    }
+}
+
+impl ValidRow for CheckedRow {
+    fn asks_for_mca(&self) -> bool {
+        self.mca
+    }
+}
+
+impl<C: ValidRow> RowPlan<C> {
     /// The results row for a plan that needs no network: the copied row,
     /// `invalid` with every problem, or `valid_status` for valid rows. Rows
     /// that ask for an MCA attestation get `mca_status` `skipped`, except
@@ -54,7 +75,7 @@ impl RowPlan {
             }
             RowPlan::Valid { customer, .. } => {
                 let mut result = RowResult::new(valid_status);
-                if customer.mca.is_some() {
+                if customer.asks_for_mca() {
                     result.mca_status = McaStatus::Skipped;
                 }
                 result
@@ -84,6 +105,28 @@ pub fn invalid_result(problems: &[Problem]) -> RowResult {
 /// Decide what to do with `row`. Every row goes through `uniqueness`, so a
 /// finished row's domain still counts against later duplicates.
 pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) -> RowPlan {
+    decide(row, layout, uniqueness, |fields| {
+        validate::check(fields).map(Box::new)
+    })
+}
+
+/// [`plan_row`] for a command that only reports (offline `validate`): the
+/// same decision, but a valid row's customer is not built (nothing of the
+/// row is copied: no allocation for a valid row).
+pub fn check_row(
+    row: &InputRow,
+    layout: &Layout,
+    uniqueness: &mut Uniqueness,
+) -> RowPlan<CheckedRow> {
+    decide(row, layout, uniqueness, validate::check_only)
+}
+
+fn decide<C>(
+    row: &InputRow,
+    layout: &Layout,
+    uniqueness: &mut Uniqueness,
+    check: impl FnOnce(&CustomerFields<'_>) -> Result<C, Vec<Problem>>,
+) -> RowPlan<C> {
     let (fields, mut problems) = row.fields(layout);
     let duplicates = uniqueness.check(row.number, &fields);
     let earlier = previous(row, layout);
@@ -108,9 +151,9 @@ pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) ->
             }
         };
     }
-    match validate::check(&fields) {
+    match check(&fields) {
         Ok(customer) if problems.is_empty() && duplicates.is_empty() => RowPlan::Valid {
-            customer: Box::new(customer),
+            customer,
             after_rejected: earlier
                 .filter(|p| p.status == Status::Rejected && !p.request_id.is_empty())
                 .map(|p| p.request_id),

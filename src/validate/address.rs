@@ -7,6 +7,7 @@ use std::hash::{Hash, Hasher};
 use super::PhoneNumber;
 use super::country::CountryRules;
 use super::hint::unknown_subdivision;
+use super::text::ShortText;
 
 /// The customer's billing address (default address), validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +110,11 @@ impl fmt::Debug for CountryCode {
 
 /// A postal code in its country's format, ASCII letters upper-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PostalCode(String);
+pub struct PostalCode(ShortText<POSTAL_CODE_INLINE_BYTES>);
+
+/// Postal codes up to this many bytes are stored inline (the longest
+/// format in the data has 10).
+const POSTAL_CODE_INLINE_BYTES: usize = 14;
 
 impl PostalCode {
     /// Parse a (trimmed) postal code for `country`: it must fully match the
@@ -119,8 +124,8 @@ impl PostalCode {
             return Err("is empty".to_owned());
         }
         let rules = country.rules();
-        let value = s.to_ascii_uppercase();
-        if rules.matches_postal_code(&value) {
+        let value = ShortText::ascii_uppercase(s);
+        if rules.matches_postal_code(value.as_str()) {
             return Ok(Self(value));
         }
         let examples = rules.postal_code_examples();
@@ -142,7 +147,7 @@ impl PostalCode {
 
     /// The code as sent.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 

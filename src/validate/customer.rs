@@ -77,25 +77,91 @@ pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
         typed: *fields,
         value: nfkc.apply(fields),
     };
-    check_row(&row)
+    check_row(&row).map(|parsed| parsed.into_customer(&row))
 }
 
-fn check_row(fields: &Row<'_>) -> Result<NewCustomer, Vec<Problem>> {
+/// A row that passed [`check`], when only that matters (`validate`): the
+/// customer is not built, so none of its text is copied out of the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckedRow {
+    /// The row asks for an MCA attestation (`mca_*` values).
+    pub mca: bool,
+}
+
+/// [`check`], keeping only whether the row is valid: the same rules, the
+/// same problems, and no copy of a valid row's values.
+pub fn check_only(fields: &CustomerFields<'_>) -> Result<CheckedRow, Vec<Problem>> {
+    let nfkc = NfkcRow::of(fields);
+    let row = Row {
+        typed: *fields,
+        value: nfkc.apply(fields),
+    };
+    check_row(&row).map(|parsed| CheckedRow {
+        mca: parsed.mca.is_some(),
+    })
+}
+
+/// What a valid row's values parsed into; its free text (names, address
+/// lines, city) is still the row's, copied only by [`Parsed::into_customer`].
+struct Parsed {
+    domain: Domain,
+    email: Email,
+    culture: Culture,
+    language: LanguageCode,
+    phone_number: Option<PhoneNumber>,
+    state: Option<State>,
+    postal_code: Option<PostalCode>,
+    country: CountryCode,
+    registration_number: Option<RegistrationNumber>,
+    associated_partner_id: Option<uuid::Uuid>,
+    mca: Option<McaAttestation>,
+}
+
+impl Parsed {
+    /// The customer: these values and the row's free text.
+    fn into_customer(self, fields: &Row<'_>) -> NewCustomer {
+        let text = |field| fields.get(field).to_owned();
+        NewCustomer {
+            external_id: non_empty(fields.get(Field::ExternalId)),
+            company_name: text(Field::CompanyName),
+            domain: self.domain,
+            email: self.email,
+            culture: self.culture,
+            language: self.language,
+            address: Address {
+                first_name: text(Field::FirstName),
+                last_name: text(Field::LastName),
+                phone_number: self.phone_number,
+                address_line1: text(Field::AddressLine1),
+                address_line2: text(Field::AddressLine2),
+                address_line3: text(Field::AddressLine3),
+                city: text(Field::City),
+                state: self.state,
+                postal_code: self.postal_code,
+                country: self.country,
+            },
+            registration_number: self.registration_number,
+            associated_partner_id: self.associated_partner_id,
+            mca: self.mca,
+        }
+    }
+}
+
+fn check_row(fields: &Row<'_>) -> Result<Parsed, Vec<Problem>> {
     let mut problems = Vec::new();
     let p = &mut problems;
 
-    let external_id = fields.get(Field::ExternalId);
-    let company_name = bounded(fields, Field::CompanyName, true, MAX_COMPANY_NAME, p);
+    bounded(fields, Field::CompanyName, true, MAX_COMPANY_NAME, p);
     let domain = parsed(fields, Field::Domain, true, p, Domain::parse);
     let email = parsed(fields, Field::Email, true, p, Email::parse);
     let culture = parsed(fields, Field::Culture, true, p, Culture::parse);
     let language = parsed(fields, Field::Language, true, p, LanguageCode::parse);
-    let first_name = bounded(fields, Field::FirstName, true, MAX_NAME, p);
-    let last_name = bounded(fields, Field::LastName, true, MAX_NAME, p);
+    bounded(fields, Field::FirstName, true, MAX_NAME, p);
+    bounded(fields, Field::LastName, true, MAX_NAME, p);
     let phone = parsed(fields, Field::PhoneNumber, false, p, PhoneNumber::parse);
-    let line1 = bounded(fields, Field::AddressLine1, true, MAX_ADDRESS_LINE, p);
-    let line2 = bounded(fields, Field::AddressLine2, false, MAX_ADDRESS_LINE, p);
-    let line3 = bounded(fields, Field::AddressLine3, false, MAX_ADDRESS_LINE, p);
+    bounded(fields, Field::AddressLine1, true, MAX_ADDRESS_LINE, p);
+    bounded(fields, Field::AddressLine2, false, MAX_ADDRESS_LINE, p);
+    bounded(fields, Field::AddressLine3, false, MAX_ADDRESS_LINE, p);
     let country = country(fields, p);
     let city = fields.get(Field::City);
     let (state, postal_code, registration_number) = match country {
@@ -124,25 +190,15 @@ fn check_row(fields: &Row<'_>) -> Result<NewCustomer, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(NewCustomer {
-        external_id: non_empty(external_id),
-        company_name: company_name.to_owned(),
+    Ok(Parsed {
         domain,
         email,
         culture,
         language,
-        address: Address {
-            first_name: first_name.to_owned(),
-            last_name: last_name.to_owned(),
-            phone_number: phone,
-            address_line1: line1.to_owned(),
-            address_line2: line2.to_owned(),
-            address_line3: line3.to_owned(),
-            city: city.to_owned(),
-            state,
-            postal_code,
-            country,
-        },
+        phone_number: phone,
+        state,
+        postal_code,
+        country,
         registration_number,
         associated_partner_id,
         mca,

@@ -2,14 +2,22 @@
 
 use email_address::{EmailAddress, Options};
 
+use super::text::ShortText;
+
+/// Addresses up to this many bytes are stored inline.
+const INLINE_BYTES: usize = 62;
+
 /// A valid e-mail address (`local@domain.tld`), as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Email(String);
+pub struct Email(ShortText<INLINE_BYTES>);
 
 impl Email {
     /// Parse a plain address: no display name (`Ann <ann@x.com>`), no IP
     /// literal domain, and a domain with at least two labels.
     pub fn parse(s: &str) -> Result<Self, String> {
+        if plain_ascii(s) {
+            return Ok(Self(ShortText::new(s)));
+        }
         // Fast path without the crate's own copy of the string: with no `<`
         // there is no display text, so these checks are exactly what the
         // options below ask for.
@@ -21,14 +29,14 @@ impl Email {
                     && EmailAddress::is_valid_domain(domain)
             });
         if plain {
-            return Ok(Self(s.to_owned()));
+            return Ok(Self(ShortText::new(s)));
         }
         let options = Options::default()
             .without_display_text()
             .without_domain_literal()
             .with_required_tld();
         match EmailAddress::parse_with_options(s, options) {
-            Ok(_) => Ok(Self(s.to_owned())),
+            Ok(_) => Ok(Self(ShortText::new(s))),
             Err(e) => {
                 let detail = e.to_string();
                 let detail = detail.trim_end_matches('.');
@@ -42,11 +50,53 @@ impl Email {
 
     /// The address as sent.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 crate::validate::text::text_newtype!(Email, parse);
+
+/// The bytes `email_address` accepts in an atom (its `is_atext`), for ASCII.
+const ATEXT: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'/' | b'=' | b'?' | b'^'..=b'`' | b'{'..=b'~');
+        b += 1;
+    }
+    table
+};
+
+fn is_atext(b: u8) -> bool {
+    ATEXT.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+/// An address the full parser would accept, recognised byte by byte: ASCII,
+/// a dot-atom local part of at most 64 bytes, and a domain of at least two
+/// labels, each 1 to 63 atom bytes that start and end with a letter or
+/// digit, at most 254 bytes in all; exactly the rules `email_address`
+/// applies to ASCII text (its `is_valid_local_part`, `is_valid_domain`),
+/// without its per-character Unicode checks. `false` means "ask the full
+/// parser", not "invalid": quoted local parts, non-ASCII text and every
+/// error go the long way, so messages do not change.
+fn plain_ascii(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    let atom = |part: &str| !part.is_empty() && part.bytes().all(is_atext);
+    let label = |part: &str| {
+        let bytes = part.as_bytes();
+        let ends = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+        bytes.len() <= 63 && ends(bytes.first()) && ends(bytes.last()) && atom(part)
+    };
+    local.len() <= 64
+        && local.split('.').all(atom)
+        && domain.len() <= 254
+        && domain.contains('.')
+        && domain.split('.').all(label)
+}
 
 #[cfg(test)]
 mod tests {
@@ -103,6 +153,47 @@ mod tests {
         ] {
             let full = EmailAddress::parse_with_options(v, options).is_ok();
             assert_eq!(Email::parse(v).is_ok(), full, "{v}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_fast_path_accepts_only_what_the_full_parser_accepts(
+            s in "[a-zA-Z0-9.@!#%'*+/=?^_`{|}~\\-\\[\\]\"<> é]{0,72}"
+        ) {
+            let options = Options::default()
+                .without_display_text()
+                .without_domain_literal()
+                .with_required_tld();
+            let full = EmailAddress::parse_with_options(&s, options).is_ok();
+            proptest::prop_assert!(!plain_ascii(&s) || full, "{}", s);
+            proptest::prop_assert_eq!(Email::parse(&s).is_ok(), full, "{}", s);
+        }
+    }
+
+    #[test]
+    fn the_ascii_fast_path_takes_common_addresses_and_leaves_the_rest() {
+        for v in [
+            "a@b.co",
+            "first.last+tag@sub.contoso.com",
+            "o'neil@x-y.example",
+        ] {
+            assert!(plain_ascii(v), "{v}");
+        }
+        for v in [
+            "\"a b\"@c.de",
+            "é@b.co",
+            "a@b",
+            "a@-b.co",
+            "a@b-.co",
+            "a..b@c.de",
+            ".a@c.de",
+            "a@[1.2.3.4]",
+            "Ann <a@b.co>",
+            &format!("{}@b.co", "a".repeat(65)),
+            &format!("a@{}.co", "b".repeat(64)),
+        ] {
+            assert!(!plain_ascii(v), "{v}");
         }
     }
 

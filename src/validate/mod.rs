@@ -32,7 +32,7 @@ pub mod country;
 
 pub use address::{Address, CountryCode, PostalCode, State};
 pub use country::{CountryRules, Subdivision};
-pub use customer::{NewCustomer, check};
+pub use customer::{CheckedRow, NewCustomer, check, check_only};
 pub use domain::Domain;
 pub use email::Email;
 pub use field::{CustomerFields, Field, normalize_header};

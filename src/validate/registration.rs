@@ -9,6 +9,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::CountryCode;
+use super::text::ShortText;
 
 /// The embedded registration-number list.
 const REGISTRATION_COUNTRIES: &str = include_str!("../../data/registration-countries.json");
@@ -86,7 +87,10 @@ impl RegistrationRule {
 
 /// A registration number in the format its country requires.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct RegistrationNumber(String);
+pub struct RegistrationNumber(ShortText<REGISTRATION_INLINE_BYTES>);
+
+/// Registration numbers up to this many bytes are stored inline.
+const REGISTRATION_INLINE_BYTES: usize = 30;
 
 impl RegistrationNumber {
     /// Parse a (trimmed) registration number for `country`. Fails when the
@@ -106,12 +110,12 @@ impl RegistrationNumber {
         if !rule.matches(s) {
             return Err(format!("does not match {}", rule.format_hint()));
         }
-        Ok(Self(s.to_owned()))
+        Ok(Self(ShortText::new(s)))
     }
 
     /// The number as sent.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 

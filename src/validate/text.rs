@@ -74,9 +74,59 @@ impl<const N: usize> InlineStr<N> {
         let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
         std::str::from_utf8(bytes).unwrap_or_default()
     }
+
+    /// Upper-case the ASCII letters in place (UTF-8 stays valid: only ASCII
+    /// bytes change).
+    fn make_ascii_uppercase(&mut self) {
+        if let Some(bytes) = self.bytes.get_mut(..usize::from(self.len)) {
+            bytes.make_ascii_uppercase();
+        }
+    }
 }
 
 impl<const N: usize> fmt::Debug for InlineStr<N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// Text kept inline when it fits in `N` bytes (a typical value: no heap
+/// allocation per row), else on the heap, for validated values of no fixed
+/// bound such as e-mail addresses and postal codes.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) enum ShortText<const N: usize> {
+    /// Up to `N` bytes.
+    Inline(InlineStr<N>),
+    /// Longer.
+    Heap(Box<str>),
+}
+
+impl<const N: usize> ShortText<N> {
+    /// `s`, inline if it fits.
+    pub(crate) fn new(s: &str) -> Self {
+        InlineStr::new(s).map_or_else(|| Self::Heap(s.into()), Self::Inline)
+    }
+
+    /// `s` with its ASCII letters upper-cased (others unchanged).
+    pub(crate) fn ascii_uppercase(s: &str) -> Self {
+        let mut text = Self::new(s);
+        match &mut text {
+            Self::Inline(inline) => inline.make_ascii_uppercase(),
+            Self::Heap(heap) => heap.make_ascii_uppercase(),
+        }
+        text
+    }
+
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Self::Inline(inline) => inline.as_str(),
+            Self::Heap(heap) => heap,
+        }
+    }
+}
+
+impl<const N: usize> fmt::Debug for ShortText<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
     }
@@ -118,6 +168,21 @@ mod tests {
         assert_eq!(format!("{s:?}"), "\"héllo\"");
         assert_eq!(InlineStr::<3>::new("").unwrap().as_str(), "");
         assert_eq!(InlineStr::<3>::new("ab"), InlineStr::<3>::new("ab"));
+    }
+
+    #[test]
+    fn short_text_is_inline_up_to_its_capacity_and_on_the_heap_beyond() {
+        let short = ShortText::<5>::new("héll");
+        assert!(matches!(short, ShortText::Inline(_)));
+        let long = ShortText::<5>::new("héllo");
+        assert!(matches!(long, ShortText::Heap(_)));
+        assert_eq!(long.as_str(), "héllo");
+        assert_eq!(format!("{long:?}"), "\"héllo\"");
+        assert_eq!(ShortText::<4>::ascii_uppercase("ec1é").as_str(), "EC1é");
+        assert_eq!(
+            ShortText::<9>::ascii_uppercase("ec1y 8sy").as_str(),
+            "EC1Y 8SY"
+        );
     }
 
     #[test]
