@@ -82,20 +82,33 @@ fn is_atext(b: u8) -> bool {
 /// parser", not "invalid": quoted local parts, non-ASCII text and every
 /// error go the long way, so messages do not change.
 fn plain_ascii(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
+    let bytes = s.as_bytes();
+    let Some(at) = bytes.iter().rposition(|&b| b == b'@') else {
         return false;
     };
-    let atom = |part: &str| !part.is_empty() && part.bytes().all(is_atext);
-    let label = |part: &str| {
-        let bytes = part.as_bytes();
+    let (local, domain) = bytes.split_at(at);
+    let domain = domain.get(1..).unwrap_or_default();
+    let label = |part: &[u8]| {
         let ends = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
-        bytes.len() <= 63 && ends(bytes.first()) && ends(bytes.last()) && atom(part)
+        part.len() <= 63 && ends(part.first()) && ends(part.last())
     };
     local.len() <= 64
-        && local.split('.').all(atom)
+        && dot_atoms(local, |_| true).is_some()
         && domain.len() <= 254
-        && domain.contains('.')
-        && domain.split('.').all(label)
+        && dot_atoms(domain, label).is_some_and(|labels| labels >= 2)
+}
+
+/// How many `.`-separated parts `text` has, if each is a non-empty run of
+/// atom bytes that `ok` accepts.
+fn dot_atoms(text: &[u8], ok: impl Fn(&[u8]) -> bool) -> Option<usize> {
+    let mut parts = 0;
+    for part in text.split(|&b| b == b'.') {
+        if part.is_empty() || !part.iter().all(|&b| is_atext(b)) || !ok(part) {
+            return None;
+        }
+        parts += 1;
+    }
+    Some(parts)
 }
 
 #[cfg(test)]

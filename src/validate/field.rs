@@ -226,7 +226,7 @@ impl<'a> CustomerFields<'a> {
 
     /// Set `field` to `value`, trimmed.
     pub fn set(&mut self, field: Field, value: &'a str) {
-        self.values[field.index()] = value.trim();
+        self.values[field.index()] = trim(value);
     }
 
     /// Builder form of [`CustomerFields::set`].
@@ -236,9 +236,52 @@ impl<'a> CustomerFields<'a> {
     }
 }
 
+/// `value.trim()`, answered from its first and last bytes when both are
+/// ASCII other than white space (the common case): `str::trim` then has
+/// nothing to remove.
+fn trim(value: &str) -> &str {
+    let plain =
+        |b: Option<&u8>| b.is_some_and(|b| b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' '));
+    let bytes = value.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        value
+    } else {
+        value.trim()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_agrees_with_str_trim() {
+        for v in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\u{b}a\u{b}",
+            "\u{c}x",
+            "a\r",
+            "\u{a0}a",
+            "a\u{3000}",
+            "é",
+            " é ",
+            "a b",
+            "\u{85}",
+            "\u{1c}a\u{1f}",
+        ] {
+            assert_eq!(trim(v), v.trim(), "{v:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_is_str_trim_for_any_text(v in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(trim(&v), v.trim());
+        }
+    }
 
     #[test]
     fn field_index_matches_position_in_all() {

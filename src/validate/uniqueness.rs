@@ -4,19 +4,31 @@
 //!
 //! A 1,000,000-row file has up to 2,000,000 keys. Keys are not stored: each is
 //! reduced to a 64-bit hash (SipHash-1-3 with fixed keys, tagged by column).
-//! The top 16 bits pick one of 65,536 shards, and a shard is a vector of
-//! 10-byte entries (the other 48 hash bits and the `u32` first row) in the
-//! order they came, grown in small steps and searched by one pass. That is about 11 bytes per key: 21.5 MiB measured for
-//! 2,000,000 keys (plus ~1 MiB allocator overhead), with no large
-//! reallocation at any point. A `hashbrown` table was measured
-//! out: it rounds to a power of two of 13-byte buckets (2,000,000 keys → 2²²
+//! The top 14 bits pick one of 16,384 shards; a shard is a small hash table
+//! (open addressing, linear probing) of 10-byte entries: 48 more hash bits
+//! and the `u32` first row. A shard grows by a quarter when it is four-fifths
+//! full, so no table is ever much larger than its keys and no large
+//! reallocation happens at any point: about 14 bytes per key, 26 MiB
+//! measured for 2,000,000 keys. A `hashbrown` table was measured out: it
+//! rounds to a power of two of 13-byte buckets (2,000,000 keys → 2²²
 //! buckets = 52 MiB, plus the old table while it grows).
+//!
+//! # Speed
+//!
+//! Every key is a random access into tens of MiB, so what a look-up costs is
+//! the cache misses, not the instructions. The shard directory (16,384 × 24
+//! bytes) stays in the core's cache; the look-up then reads the one or two
+//! adjacent cache lines where the key's slot is. (Before: 65,536 sorted
+//! vectors, a directory that did not stay cached and a binary search that
+//! waited for one line after another: half the time of `validate` on a
+//! loaded machine.)
 //!
 //! # Collisions
 //!
-//! Two different keys with the same 64-bit hash would be reported as a
-//! duplicate. For n keys the chance of any such pair is about n²/2⁶⁵: 1 in
-//! ~9 million for a file with 2,000,000 keys. That is negligible next to the
+//! Two different keys that agree in the 62 hash bits kept (14 for the
+//! shard, 48 in the entry) would be reported as a duplicate. For n keys the
+//! chance of any such pair is about n²/2⁶³: 1 in ~2.3 million for a file with
+//! 2,000,000 keys, 1 in ~23 billion for one with 20,000. That is negligible next to the
 //! files' own data errors, and the message names the first row, so a person
 //! can check it.
 
@@ -30,10 +42,12 @@ use super::unicode::nfkc;
 use super::{Problem, ProblemKind};
 
 /// Shard count is `2^SHARD_BITS`; the shard is the hash's top bits.
-const SHARD_BITS: u32 = 16;
+const SHARD_BITS: u32 = 14;
 const SHARDS: usize = 1 << SHARD_BITS;
-/// The hash bits stored in an entry (the rest are implied by the shard).
-const FINGERPRINT_MASK: u64 = (1 << (64 - SHARD_BITS)) - 1;
+/// The hash bits stored in an entry (its lowest 48).
+const FINGERPRINT_MASK: u64 = (1 << 48) - 1;
+/// Slots of a shard's first table.
+const FIRST_SLOTS: usize = 8;
 
 /// Column tags mixed into the hash, so equal texts in different columns differ.
 const DOMAIN_TAG: u8 = 1;
@@ -43,12 +57,21 @@ const EXTERNAL_ID_TAG: u8 = 2;
 /// so far in a file and reports repeats, naming the first row.
 #[derive(Debug, Default)]
 pub struct Uniqueness {
-    /// Empty until the first key; then [`SHARDS`] vectors.
-    shards: Vec<Vec<Entry>>,
+    /// Empty until the first key; then [`SHARDS`] tables.
+    shards: Vec<Shard>,
 }
 
-/// 48 hash bits and a row number, in 10 bytes (alignment 2).
-#[derive(Debug, Clone, Copy)]
+/// One shard's hash table: `slots` is never more than four-fifths full, so
+/// a probe always ends at an empty slot.
+#[derive(Debug, Default)]
+struct Shard {
+    slots: Box<[Entry]>,
+    len: usize,
+}
+
+/// 48 hash bits and a row number, in 10 bytes (alignment 2). Row 0 marks
+/// an empty slot (data rows start at 2).
+#[derive(Debug, Clone, Copy, Default)]
 struct Entry {
     fingerprint: [u16; 3],
     row: [u16; 2],
@@ -77,6 +100,69 @@ impl Entry {
         let [a, b] = self.row.map(u32::from);
         (a << 16) | b
     }
+
+    fn is_empty(&self) -> bool {
+        self.row == [0, 0]
+    }
+
+    /// Where the probe for this entry starts in a table of `slots` slots:
+    /// the fingerprint's top 32 bits scaled to the table (no division).
+    fn home(&self, slots: usize) -> usize {
+        let [a, b, _] = self.fingerprint.map(u64::from);
+        let scaled = (((a << 16) | b) * slots as u64) >> 32;
+        usize::try_from(scaled).unwrap_or_default()
+    }
+}
+
+impl Shard {
+    /// The row of the entry with `entry`'s fingerprint, or `None` after
+    /// recording `entry`.
+    fn first_row(&mut self, entry: Entry) -> Option<u32> {
+        let slot = self.probe(entry);
+        if let Some(found) = slot
+            .and_then(|i| self.slots.get(i))
+            .filter(|e| !e.is_empty())
+        {
+            return Some(found.row());
+        }
+        if (self.len + 1) * 5 > self.slots.len() * 4 {
+            self.grow();
+            self.place(entry);
+        } else if let Some(free) = slot.and_then(|i| self.slots.get_mut(i)) {
+            *free = entry;
+        }
+        self.len += 1;
+        None
+    }
+
+    /// The slot holding `entry`'s fingerprint, else the empty slot where
+    /// the probe ended (`None` only for a table without slots).
+    fn probe(&self, entry: Entry) -> Option<usize> {
+        let n = self.slots.len();
+        let start = entry.home(n);
+        (start..n).chain(0..start).find(|&i| {
+            self.slots
+                .get(i)
+                .is_none_or(|e| e.is_empty() || e.fingerprint == entry.fingerprint)
+        })
+    }
+
+    /// Put `entry` (not present) in the first empty slot of its probe.
+    fn place(&mut self, entry: Entry) {
+        if let Some(free) = self.probe(entry).and_then(|i| self.slots.get_mut(i)) {
+            *free = entry;
+        }
+    }
+
+    /// A table a quarter larger (at least [`FIRST_SLOTS`]), every entry
+    /// placed again.
+    fn grow(&mut self) {
+        let size = (self.slots.len() + self.slots.len() / 4).max(FIRST_SLOTS);
+        let old = std::mem::replace(&mut self.slots, vec![Entry::default(); size].into());
+        for entry in old.iter().filter(|e| !e.is_empty()) {
+            self.place(*entry);
+        }
+    }
 }
 
 impl Uniqueness {
@@ -89,56 +175,60 @@ impl Uniqueness {
     /// seen in an earlier row (`domain "contoso" duplicates row 4`). Values
     /// are compared in NFKC, as [`check`](super::check) validates them. The
     /// domain counts only when it parses; `external_id` only when non-empty,
-    /// compared exactly. A duplicate key keeps its first row. Rows above `u32::MAX` are
-    /// recorded as `u32::MAX`.
+    /// compared exactly. A duplicate key keeps its first row. Rows above
+    /// `u32::MAX` are recorded as `u32::MAX`, row 0 as row 1.
     pub fn check(&mut self, row: u64, fields: &CustomerFields<'_>) -> Vec<Problem> {
-        let row = u32::try_from(row).unwrap_or(u32::MAX);
+        let row = u32::try_from(row).unwrap_or(u32::MAX).max(1);
         let mut problems = Vec::new();
         let external_id = fields.get(Field::ExternalId);
-        if !external_id.is_empty() {
-            let hash = key_hash(EXTERNAL_ID_TAG, nfkc(external_id).as_bytes());
-            if let Some(first) = self.first_row(hash, row) {
-                problems.push(duplicate(Field::ExternalId, external_id, first));
-            }
-        }
+        let external_id_hash = (!external_id.is_empty())
+            .then(|| key_hash(EXTERNAL_ID_TAG, nfkc(external_id).as_bytes()));
         let domain = fields.get(Field::Domain);
-        if let Some(hash) = domain_hash(nfkc(domain).trim())
-            && let Some(first) = self.first_row(hash, row)
-        {
+        let domain_hash = domain_hash(nfkc(domain).trim());
+        // Each key's slot is a cache miss: read both slots before searching
+        // either, so the two misses overlap instead of following each other.
+        std::hint::black_box((self.peek(external_id_hash), self.peek(domain_hash)));
+        if let Some(first) = external_id_hash.and_then(|hash| self.first_row(hash, row)) {
+            problems.push(duplicate(Field::ExternalId, external_id, first));
+        }
+        if let Some(first) = domain_hash.and_then(|hash| self.first_row(hash, row)) {
             problems.push(duplicate(Field::Domain, domain, first));
         }
         problems
     }
 
-    /// Approximate heap bytes held (vectors' capacities, not allocator overhead).
+    /// Approximate heap bytes held (tables' sizes, not allocator overhead).
     pub fn heap_bytes(&self) -> usize {
-        let entries: usize = self.shards.iter().map(Vec::capacity).sum();
-        self.shards.capacity() * std::mem::size_of::<Vec<Entry>>()
-            + entries * std::mem::size_of::<Entry>()
+        let slots: usize = self.shards.iter().map(|s| s.slots.len()).sum();
+        self.shards.capacity() * std::mem::size_of::<Shard>() + slots * std::mem::size_of::<Entry>()
+    }
+
+    /// The slot where the probe for `hash` starts, read (to bring it into
+    /// the cache).
+    fn peek(&self, hash: Option<u64>) -> Option<Entry> {
+        let (shard, fingerprint) = split(hash?);
+        let slots = &self.shards.get(shard)?.slots;
+        slots
+            .get(Entry::new(fingerprint, 0).home(slots.len()))
+            .copied()
     }
 
     /// The first row of `hash` if it was seen, else record it under `row`.
     fn first_row(&mut self, hash: u64, row: u32) -> Option<u32> {
         if self.shards.is_empty() {
-            self.shards = (0..SHARDS).map(|_| Vec::new()).collect();
+            self.shards = (0..SHARDS).map(|_| Shard::default()).collect();
         }
-        let shard = usize::try_from(hash >> (64 - SHARD_BITS)).unwrap_or_default();
-        let shard = self.shards.get_mut(shard)?;
-        let entry = Entry::new(hash & FINGERPRINT_MASK, row);
-        // A shard holds about 30 entries at 2,000,000 keys (300 bytes): one
-        // pass over them reads a few adjacent cache lines, where a binary
-        // search of a sorted shard waited for each line in turn, and an
-        // insert into the sorted order moved half the shard.
-        if let Some(found) = shard.iter().find(|e| e.fingerprint == entry.fingerprint) {
-            return Some(found.row());
-        }
-        if shard.len() == shard.capacity() {
-            // Grow by an eighth: little slack, copies stay small.
-            shard.reserve_exact((shard.len() / 8).max(4));
-        }
-        shard.push(entry);
-        None
+        let (shard, fingerprint) = split(hash);
+        self.shards
+            .get_mut(shard)?
+            .first_row(Entry::new(fingerprint, row))
     }
+}
+
+/// The shard of `hash` and the fingerprint its entry stores.
+fn split(hash: u64) -> (usize, u64) {
+    let shard = usize::try_from(hash >> (64 - SHARD_BITS)).unwrap_or_default();
+    (shard, hash & FINGERPRINT_MASK)
 }
 
 fn duplicate(field: Field, value: &str, first_row: u32) -> Problem {
@@ -286,10 +376,31 @@ mod tests {
             let _ = write!(ext, "CRM-{i}");
             assert!(u.check(i + 2, &row(&buf, &ext)).is_empty());
         }
-        // Three keys per shard here, so the minimum step of four shows; the
-        // million-row test below gets close to the 10-byte entry size.
-        let per_key = (u.heap_bytes() - SHARDS * std::mem::size_of::<Vec<Entry>>()) / 200_000;
+        // About 12 keys per shard here, in tables of 15 or 18 slots.
+        let per_key = (u.heap_bytes() - SHARDS * std::mem::size_of::<Shard>()) / 200_000;
         assert!(per_key <= 16, "{per_key} bytes per key");
+    }
+
+    #[test]
+    fn every_key_is_found_again_with_its_first_row_after_the_tables_grew() {
+        let mut u = Uniqueness::new();
+        let key = |i: u64| (format!("tenant{i}"), format!("CRM-{i}"));
+        for i in 0..40_000u64 {
+            let (domain, ext) = key(i);
+            assert!(u.check(i + 2, &row(&domain, &ext)).is_empty(), "{i}");
+        }
+        for i in (0..40_000u64).step_by(7) {
+            let (domain, ext) = key(i);
+            let found = u.check(50_000 + i, &row(&domain, &ext));
+            assert_eq!(found.len(), 2, "{i}");
+            for problem in found {
+                assert!(
+                    problem
+                        .message
+                        .ends_with(&format!(" duplicates row {}", i + 2))
+                );
+            }
+        }
     }
 
     /// `cargo test --release --lib -- --ignored million --nocapture`
