@@ -9,10 +9,12 @@
 # Each round runs, one after the other: the floor (python3's csv.reader over
 # the file: every record read, nothing else), `validate`, `validate --results
 # out.csv`, and with PC_ONBOARD_BASE the same two with that binary (before and
-# after a change, interleaved). Wall time and peak RSS come from GNU time.
-# Every command's time is divided by the floor's time of the same round; the
-# table gives the median wall time, the median ratio and the range of the
-# ratios over the rounds, and the largest peak RSS.
+# after a change, interleaved). Wall time, CPU time (user + system) and peak
+# RSS come from GNU time. Every command's times are divided by the floor's
+# of the same round; the table gives the median time, the median ratio and
+# the range of the ratios over the rounds, and the largest peak RSS. On a
+# machine busy with other work, wall times include waiting for a core: the
+# CPU ratio is then the steadier figure.
 # Target: `validate` <= 1.3 x the floor, <= 64 MiB.
 # With invalid rows validate exits 2 (rows invalid): that is a result, not a
 # failure; any other non-zero exit stops the script with validate's stderr.
@@ -37,11 +39,11 @@ print(rows)
 EOF
 echo "input: $rows rows, ${invalid}% invalid, $(du -h "$work/in.csv" | cut -f1); $rounds rounds; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # measure LABEL COMMAND...: print the run's figures and append
-# "LABEL ROUND SECONDS KIB" to $work/times.
+# "LABEL ROUND WALL CPU KIB" to $work/times.
 measure() {
     local label=$1; shift
     local status=0
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2>"$work/stderr" || status=$?
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2>"$work/stderr" || status=$?
     if [[ $status != 0 && $status != 2 ]]; then
         echo "$label: exit $status" >&2
         cat "$work/stderr" >&2
@@ -49,11 +51,12 @@ measure() {
     fi
     # GNU time puts "Command exited with non-zero status N" before the
     # format's line when the command fails: the figures are the last line.
-    local secs kib
-    read -r secs kib < <(tail -n 1 "$work/time")
-    printf '%-24s round %s %8.2f s %8.1f MiB  exit %s\n' "$label" "${round:-1}" "$secs" \
-        "$(echo "$kib / 1024" | bc -l)" "$status"
-    echo "$label ${round:-1} $secs $kib" >> "$work/times"
+    local secs user sys kib cpu
+    read -r secs user sys kib < <(tail -n 1 "$work/time")
+    cpu=$(echo "$user + $sys" | bc -l)
+    printf '%-24s round %s %8.2f s wall %8.2f s CPU %8.1f MiB  exit %s\n' "$label" "${round:-1}" \
+        "$secs" "$cpu" "$(echo "$kib / 1024" | bc -l)" "$status"
+    echo "$label ${round:-1} $secs $cpu $kib" >> "$work/times"
 }
 for round in $(seq 1 "$rounds"); do
     measure "python3-csv-floor" python3 "$work/floor.py" "$work/in.csv"
@@ -69,16 +72,20 @@ python3 - "$work/times" <<'EOF'
 import statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
-    label, rnd, secs, kib = line.split()
-    runs.setdefault(label, {})[int(rnd)] = (float(secs), int(kib))
+    label, rnd, wall, cpu, kib = line.split()
+    runs.setdefault(label, {})[int(rnd)] = (float(wall), float(cpu), int(kib))
 floor = runs["python3-csv-floor"]
 print()
-print("| command | median wall s | median ÷ floor | ÷ floor, range | peak RSS MiB |")
-print("|---|---|---|---|---|")
+print("| command | wall s | ÷ floor (range) | CPU s | ÷ floor (range) | peak RSS MiB |")
+print("|---|---|---|---|---|---|")
 for label, by_round in runs.items():
-    walls = [s for s, _ in by_round.values()]
-    ratios = [s / floor[r][0] for r, (s, _) in by_round.items()]
+    cells = []
+    for k in (0, 1):
+        ratios = [v[k] / floor[r][k] for r, v in by_round.items()]
+        cells.append(f"{statistics.median(v[k] for v in by_round.values()):.2f} | "
+                     f"{statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})")
     name = label.replace("--", " --").replace("--results", "--results out.csv")
-    print(f"| `{name}` | {statistics.median(walls):.2f} | {statistics.median(ratios):.2f} "
-          f"| {min(ratios):.2f}–{max(ratios):.2f} | {max(k for _, k in by_round.values()) / 1024:.1f} |")
+    name = "python3 csv.reader (floor)" if label == "python3-csv-floor" else f"`{name}`"
+    rss = max(v[2] for v in by_round.values()) / 1024
+    print(f"| {name} | {cells[0]} | {cells[1]} | {rss:.1f} |")
 EOF

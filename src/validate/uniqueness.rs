@@ -3,7 +3,7 @@
 //! # Memory
 //!
 //! A 1,000,000-row file has up to 2,000,000 keys. Keys are not stored: each is
-//! reduced to a 64-bit hash (SipHash-1-3 with fixed keys, tagged by column).
+//! reduced to a 64-bit hash (foldhash's quality variant, seeded by column).
 //! The top 14 bits pick one of 16,384 shards; a shard is a small hash table
 //! (open addressing, linear probing) of 10-byte entries: 48 more hash bits
 //! and the `u32` first row. A shard grows by a quarter when it is four-fifths
@@ -32,7 +32,7 @@
 //! files' own data errors, and the message names the first row, so a person
 //! can check it.
 
-use std::hash::Hasher;
+use std::hash::{BuildHasher, Hasher};
 
 use super::field::{CustomerFields, Field};
 
@@ -246,11 +246,12 @@ fn domain_hash(domain: &str) -> Option<u64> {
     ))
 }
 
-/// SipHash-1-3 with fixed zero keys (`DefaultHasher::new`): deterministic
-/// within a build, and well mixed, which the collision estimate assumes.
+/// foldhash's quality variant, seeded with the column's tag: deterministic
+/// within a build, and well mixed (it passes the SMHasher3 suite), which the
+/// collision estimate assumes. SipHash-1-3 (`DefaultHasher`) cost five times
+/// as many instructions per key.
 fn key_hash(tag: u8, bytes: &[u8]) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    h.write_u8(tag);
+    let mut h = foldhash::quality::FixedState::with_seed(u64::from(tag)).build_hasher();
     h.write(bytes);
     h.finish()
 }
