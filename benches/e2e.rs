@@ -5,7 +5,7 @@
 //! the targets met or missed.
 //!
 //! ```sh
-//! benches/run.sh                      # everything (about 15 minutes)
+//! benches/run.sh                      # everything (about 17 minutes)
 //! benches/run.sh rate baseline        # some suites
 //! benches/run.sh --quick              # small sizes: a smoke test, not a measurement
 //! ```

@@ -3,7 +3,7 @@
 # processes on loopback and print Markdown tables (docs/benchmarks.md has the
 # published figures and how to read them).
 #
-#   benches/run.sh                    # all end-to-end suites (~15 minutes)
+#   benches/run.sh                    # all end-to-end suites (~17 minutes)
 #   benches/run.sh rate baseline      # some: rate, warmup, baseline, validate, overhead
 #   benches/run.sh --quick            # small sizes: a smoke test, targets not judged
 #   benches/run.sh row_cost           # criterion: per-row CPU of the offline stages
