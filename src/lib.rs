@@ -4,8 +4,10 @@
 //! them into [`validate::NewCustomer`] values or problems, [`pipeline`] sends
 //! them through [`partner_center`] under a rate limit, and [`results`] writes
 //! one results row per input row. [`sandbox`] emulates Partner Center.
-//! [`cli`] and [`commands`] are the edge: the command line, the config file
-//! and one function per subcommand; the library never imports them.
+//! [`settings`] holds a command's settings, resolved once from flags,
+//! environment and config file. [`cli`] and [`commands`] are the edge: the
+//! command line and the config file (resolved into [`settings`]), and one
+//! function per subcommand taking them; the library never imports them.
 //! [`logging`] sets up stderr logs.
 
 // Library code neither unwraps nor prints to stdout (tests may unwrap).
@@ -19,4 +21,5 @@ pub mod partner_center;
 pub mod pipeline;
 pub mod results;
 pub mod sandbox;
+pub mod settings;
 pub mod validate;

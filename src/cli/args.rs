@@ -1,7 +1,8 @@
-//! The arguments of each subcommand. Flag groups that several subcommands
-//! take are one struct each ([`ConnectArgs`], [`InputArgs`]), flattened
-//! where they are used, so a flag is declared, documented and given its
-//! default once.
+//! The arguments of each subcommand, as clap parses them (the low-level
+//! arguments: `super::resolve` turns them into the settings the commands
+//! take). Flag groups that several subcommands take are one struct each
+//! ([`ConnectArgs`], [`InputArgs`]), flattened where they are used, so a
+//! flag is declared and documented once; its default is the settings'.
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -9,16 +10,18 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::PossibleValue;
-use clap::parser::ValueSource;
-use clap::{ArgMatches, Args, ValueEnum};
+use clap::{Args, ValueEnum};
 
-use crate::input::{InputOptions, TextEncoding};
-use crate::partner_center::cloud::{Cloud, CloudEndpoints};
-use crate::pipeline::{Concurrency, RetryPolicy};
+use crate::input::TextEncoding;
+use crate::partner_center::cloud::Cloud;
+use crate::pipeline::Concurrency;
 use crate::sandbox::{
     AcceptedCredentials, Endpoint, EndpointList, FaultList, Paging, SandboxConfig,
 };
-use crate::validate::Field;
+use crate::settings::{
+    DEFAULT_CREATE_TIMEOUT_SECS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE,
+    DEFAULT_TIMEOUT_SECS,
+};
 
 /// Where to connect and how hard to push: `run`, and `validate --online`.
 #[derive(Debug, Clone, Args)]
@@ -36,80 +39,23 @@ pub struct ConnectArgs {
     #[arg(long, value_enum, default_value_t = Cloud::Global)]
     pub cloud: Cloud,
     /// API calls per minute across all workers (Partner Center allows about 500).
-    #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(400).expect("non-zero"))]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RATE)]
     pub rate: NonZeroU32,
     /// Calls in flight: a number, or `auto` to size it from observed latency x rate (capped at 64).
     #[arg(long, value_name = "N|auto", default_value_t = Concurrency::Auto)]
     pub concurrency: Concurrency,
     /// Attempts per call before giving up (the row is then `failed`; 429 answers do not count).
-    #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(5).expect("non-zero"))]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS)]
     pub max_attempts: NonZeroU32,
     /// Timeout of one HTTP call, in seconds (creates: see --create-timeout).
-    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
     /// Timeout of one create call, in seconds: creating a tenant is slow (a timed-out create is replayed, never duplicated).
-    #[arg(long, value_name = "SECS", default_value_t = 180, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_CREATE_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
     pub create_timeout: u64,
     /// Longest wait a Retry-After may ask for, in seconds; a longer one ends the run (rows left `failed`).
-    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_MAX_RETRY_WAIT_SECS)]
     pub max_retry_wait: u64,
-}
-
-impl ConnectArgs {
-    /// The cloud's API base URL, authority and token resource, with
-    /// `--endpoint` / `--authority` (or `PC_ENDPOINT` / `PC_AUTHORITY`)
-    /// replacing the first two.
-    pub fn endpoints(&self) -> CloudEndpoints {
-        CloudEndpoints::for_cloud(self.cloud)
-            .with_overrides(self.endpoint.as_deref(), self.authority.as_deref())
-    }
-
-    /// The per-call retry policy: `--max-attempts`, default backoff.
-    pub fn retry_policy(&self) -> RetryPolicy {
-        RetryPolicy {
-            max_attempts: self.max_attempts.get(),
-            ..RetryPolicy::default()
-        }
-    }
-
-    /// `--timeout` (at least one second).
-    pub fn timeout(&self) -> Duration {
-        Duration::from_secs(self.timeout.max(1))
-    }
-
-    /// `--create-timeout`, never shorter than `--timeout`.
-    pub fn create_timeout(&self) -> Duration {
-        Duration::from_secs(self.create_timeout.max(self.timeout).max(1))
-    }
-
-    /// `--max-retry-wait`.
-    pub fn max_retry_wait(&self) -> Duration {
-        Duration::from_secs(self.max_retry_wait)
-    }
-
-    /// `--sandbox` runs against the built-in emulator: an endpoint or
-    /// authority given on the command line with it is a usage error, one
-    /// from the environment is dropped. `matches` are the subcommand's.
-    pub fn reconcile_sandbox(&mut self, matches: Option<&ArgMatches>) -> Result<(), String> {
-        if !self.sandbox {
-            return Ok(());
-        }
-        for (id, value) in [
-            ("endpoint", &mut self.endpoint),
-            ("authority", &mut self.authority),
-        ] {
-            match matches.and_then(|m| m.value_source(id)) {
-                Some(ValueSource::CommandLine) => {
-                    return Err(format!(
-                        "--sandbox runs against the built-in emulator: drop --{id}"
-                    ));
-                }
-                Some(_) => *value = None,
-                None => {}
-            }
-        }
-        Ok(())
-    }
 }
 
 /// How to read the input file.
@@ -123,20 +69,6 @@ pub struct InputArgs {
     /// the whole file is valid UTF-8, else Windows-1252, with a warning).
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<TextEncoding>,
-    /// Header mapping from the config file's `[columns]` (not a flag).
-    #[arg(skip)]
-    pub columns: Vec<(Field, String)>,
-}
-
-impl InputArgs {
-    /// The library's reading options.
-    pub fn options(&self) -> InputOptions {
-        InputOptions {
-            sheet: self.sheet.clone(),
-            encoding: self.encoding,
-            columns: self.columns.clone(),
-        }
-    }
 }
 
 /// The help heading of `validate`'s online options.
@@ -164,13 +96,6 @@ pub struct ValidateArgs {
     /// Where to check online.
     #[command(flatten, next_help_heading = ONLINE)]
     pub connect: ConnectArgs,
-}
-
-impl ValidateArgs {
-    /// Whether rows are checked online (`--online`, or `--sandbox`).
-    pub fn is_online(&self) -> bool {
-        self.online || self.connect.sandbox
-    }
 }
 
 /// Arguments of `pc-onboard run`.
@@ -312,16 +237,21 @@ impl ValueEnum for Cloud {
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
-    use crate::cli::{Command, parse_from};
+    use crate::cli::tests::invocation;
+    use crate::cli::{Command, Invocation, parse_from};
     use crate::partner_center::cloud::{
-        CHINA_API, CHINA_AUTHORITY, GLOBAL_API, GLOBAL_AUTHORITY, USGOV_AUTHORITY,
+        CHINA_API, CHINA_AUTHORITY, CloudEndpoints, GLOBAL_API, GLOBAL_AUTHORITY, USGOV_AUTHORITY,
     };
+    use crate::settings::ConnectSettings;
 
-    /// The connection flags of a parsed command line (flags only: the
-    /// binary tests cover `PC_ENDPOINT` / `PC_AUTHORITY`).
-    fn connect(args: &[&str]) -> ConnectArgs {
-        let (mut cli, _) = parse_from(args).unwrap();
-        cli.command.connect_mut().unwrap().clone()
+    /// The connection settings of a command line (flags only: the binary
+    /// tests cover `PC_ENDPOINT` / `PC_AUTHORITY`).
+    fn connect(args: &[&str]) -> ConnectSettings {
+        match invocation(args).unwrap() {
+            Invocation::Run(s) => s.connect().clone(),
+            Invocation::Validate(s) => s.connect().clone(),
+            _ => panic!("no connection settings"),
+        }
     }
 
     fn run(extra: &[&str]) -> CloudEndpoints {
@@ -395,29 +325,30 @@ mod tests {
             "2",
         ]);
         assert_eq!(o.endpoints().api, CHINA_API);
-        assert_eq!(o.rate.get(), 120);
+        assert_eq!(o.rate().get(), 120);
         assert_eq!(
-            o.concurrency,
+            o.concurrency(),
             Concurrency::Fixed(NonZeroU32::new(4).unwrap())
         );
         assert_eq!(o.timeout(), Duration::from_secs(9));
         assert_eq!(o.retry_policy().max_attempts, 2);
-        assert!(!o.sandbox);
-        let (cli, _) = parse_from(["pc-onboard", "validate", "in.csv", "--sandbox"]).unwrap();
-        let Command::Validate(args) = cli.command else {
+        assert!(!o.sandbox());
+        let Invocation::Validate(sandboxed) =
+            invocation(&["pc-onboard", "validate", "in.csv", "--sandbox"]).unwrap()
+        else {
             panic!("validate")
         };
-        assert!(args.is_online(), "--sandbox implies --online");
-        let (mut cli, matches) = parse_from([
+        assert!(sandboxed.online(), "--sandbox implies --online");
+        let both = [
             "pc-onboard",
             "validate",
             "in.csv",
             "--sandbox",
             "--endpoint",
             "http://x",
-        ])
-        .unwrap();
-        assert!(crate::cli::reconcile_sandbox(&mut cli, &matches).is_err());
+        ];
+        let error = invocation(&both).err().unwrap().to_string();
+        assert!(error.contains("drop --endpoint"), "{error}");
     }
 
     fn sandbox_config(args: &[&str]) -> Result<SandboxConfig, String> {

@@ -8,7 +8,6 @@ use anyhow::Context;
 use futures_util::FutureExt;
 use secrecy::SecretString;
 
-use crate::cli::ConnectArgs;
 use crate::logging::{Console, Level};
 use crate::partner_center::auth::Credentials;
 use crate::partner_center::client::{ClientConfig, PartnerCenterClient};
@@ -18,6 +17,7 @@ use crate::pipeline::{
     CallKind, CallSlots, ConcurrencyController, Engine, RateGate, Retrier, Stop, classify,
 };
 use crate::sandbox::{self, RunningSandbox, SandboxConfig};
+use crate::settings::ConnectSettings;
 
 /// The client id the in-process sandbox is called with.
 const SANDBOX_DEMO_CLIENT_ID: &str = "pc-onboard-demo";
@@ -50,10 +50,10 @@ impl Session {
     /// the shared gate and latency observer, and fetch a token so bad
     /// credentials stop the command before any row. Without credentials the
     /// session has no engine (the caller decides whether that is fatal).
-    pub async fn open(options: &ConnectArgs, stop: &Stop) -> anyhow::Result<Session> {
-        let rate = options.rate.get();
+    pub async fn open(options: &ConnectSettings, stop: &Stop) -> anyhow::Result<Session> {
+        let rate = options.rate().get();
         let gate = Arc::new(RateGate::new(rate));
-        let concurrency = Arc::new(ConcurrencyController::new(options.concurrency, rate));
+        let concurrency = Arc::new(ConcurrencyController::new(options.concurrency(), rate));
         let (endpoints, credentials, sandbox) = where_to(options).await?;
         let describe = match &sandbox {
             Some(s) => format!("built-in sandbox at {}", s.base_url()),
@@ -87,7 +87,7 @@ impl Session {
             rand::random(),
         );
         retrier.max_wait = options.max_retry_wait();
-        let engine = Engine::new(client, retrier, options.cloud);
+        let engine = Engine::new(client, retrier, options.cloud());
         // The first token goes through the retry engine: an authority that
         // is briefly unavailable is retried like any transient failure.
         let first = engine
@@ -140,9 +140,9 @@ impl Session {
 /// Where to connect, with what: the in-process sandbox and its demo
 /// credentials, or the cloud's (overridden) hosts and the environment's.
 async fn where_to(
-    options: &ConnectArgs,
+    options: &ConnectSettings,
 ) -> anyhow::Result<(CloudEndpoints, Option<Credentials>, Option<RunningSandbox>)> {
-    if !options.sandbox {
+    if !options.sandbox() {
         return Ok((options.endpoints(), Credentials::from_env()?, None));
     }
     let config = SandboxConfig {
@@ -154,14 +154,14 @@ async fn where_to(
         .context("cannot start the built-in sandbox")?;
     let base = sandbox.base_url().to_owned();
     let endpoints =
-        CloudEndpoints::for_cloud(options.cloud).with_overrides(Some(&base), Some(&base));
+        CloudEndpoints::for_cloud(options.cloud()).with_overrides(Some(&base), Some(&base));
     Ok((endpoints, Some(sandbox_credentials()), Some(sandbox)))
 }
 
-/// The client: `--timeout`s, the gate before every call (refused once the
+/// The client: the timeouts, the gate before every call (refused once the
 /// run is stopping), latencies reported to the concurrency controller.
 fn client(
-    options: &ConnectArgs,
+    options: &ConnectSettings,
     endpoints: CloudEndpoints,
     credentials: Credentials,
     gate: &Arc<RateGate>,
@@ -188,11 +188,12 @@ fn client(
 
 /// `--endpoint` without `--authority`: tokens still come from the cloud's
 /// authority, which a proxy or a private endpoint may not mean.
-fn authority_hint(options: &ConnectArgs, authority: &str) -> Option<String> {
-    (options.endpoint.is_some() && options.authority.is_none() && !options.sandbox).then(|| {
+fn authority_hint(options: &ConnectSettings, authority: &str) -> Option<String> {
+    let only_endpoint = options.endpoint().is_some() && options.authority().is_none();
+    (only_endpoint && !options.sandbox()).then(|| {
         format!(
             "--endpoint is set but --authority is not: tokens are requested from {authority} (the {} cloud's); set --authority (or PC_AUTHORITY) if the endpoint has its own",
-            options.cloud
+            options.cloud()
         )
     })
 }
@@ -211,16 +212,21 @@ fn sandbox_credentials() -> Credentials {
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
-    use crate::cli::parse_from;
+    use crate::cli::Invocation;
+    use crate::cli::tests::invocation;
+
+    /// The connection settings of `run in.csv --results r.csv EXTRA`.
+    fn connect(extra: &[&str]) -> ConnectSettings {
+        let mut all = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
+        all.extend(extra);
+        match invocation(&all).unwrap() {
+            Invocation::Run(run) => run.connect().clone(),
+            _ => panic!("not run"),
+        }
+    }
 
     #[test]
     fn an_endpoint_without_an_authority_names_the_authority_used() {
-        let connect = |args: &[&str]| {
-            let mut all = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
-            all.extend(args);
-            let (mut cli, _) = parse_from(all).unwrap();
-            cli.command.connect_mut().unwrap().clone()
-        };
         let only_endpoint = connect(&["--endpoint", "https://proxy.example"]);
         let hint = authority_hint(&only_endpoint, "https://login.microsoftonline.com").unwrap();
         assert!(
@@ -239,16 +245,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_in_process_sandbox_gets_an_app_user_token() {
-        let (mut cli, _) = parse_from([
-            "pc-onboard",
-            "run",
-            "in.csv",
-            "--results",
-            "r.csv",
-            "--sandbox",
-        ])
-        .unwrap();
-        let options = cli.command.connect_mut().unwrap().clone();
+        let options = connect(&["--sandbox"]);
         let mut session = Session::open(&options, &Stop::new()).await.unwrap();
         let engine = session.engine.clone().unwrap();
         assert_eq!(

@@ -1,4 +1,5 @@
-//! Subcommand implementations: each turns parsed arguments into an [`ExitStatus`].
+//! Subcommand implementations: each turns its resolved settings
+//! (`crate::settings`, via [`Invocation`]) into an [`ExitStatus`].
 
 mod connect;
 mod results_target;
@@ -7,7 +8,7 @@ mod validate;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Invocation};
 use crate::results::{McaStatus, Status};
 
 pub use run::run;
@@ -166,29 +167,28 @@ pub const ALL_STATUSES: [Status; 8] = [
     Status::Cancelled,
 ];
 
-/// Run the parsed command line. Fatal errors come back as `Err` (exit 1).
-pub fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
-    match cli.command {
-        Command::Validate(args) => {
+/// Run the resolved command line. Fatal errors come back as `Err` (exit 1).
+pub fn execute(invocation: Invocation) -> anyhow::Result<ExitStatus> {
+    match invocation {
+        Invocation::Validate(settings) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let status = validate(&args, &mut out, &mut std::io::stderr())?;
+            let status = validate(&settings, &mut out, &mut std::io::stderr())?;
             out.flush()?;
             Ok(status)
         }
-        Command::Run(args) => run(&args),
-        Command::Sandbox(args) => {
+        Invocation::Run(settings) => run(&settings),
+        Invocation::Sandbox { listen, config } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            let config = crate::sandbox::SandboxConfig::from(&args);
-            runtime.block_on(crate::sandbox::serve_until_ctrl_c(args.listen, config))?;
+            runtime.block_on(crate::sandbox::serve_until_ctrl_c(listen, *config))?;
             Ok(ExitStatus::Success)
         }
-        Command::Completions(args) => {
+        Invocation::Completions(shell) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            completions(args.shell, &mut out)?;
+            completions(shell, &mut out)?;
             out.flush()?;
             Ok(ExitStatus::Success)
         }
@@ -196,7 +196,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
 }
 
 /// The name the completion scripts complete.
-const BIN_NAME: &str = "pc-onboard";
+const BIN_NAME: &str = crate::cli::command_line::PROGRAM;
 
 /// Write the completion script for `shell` to `out`.
 pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> anyhow::Result<()> {

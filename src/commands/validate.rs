@@ -12,7 +12,6 @@ use serde_json::json;
 use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::{Render, ResultsTarget};
 use super::{ExitStatus, StatusCounts};
-use crate::cli::ValidateArgs;
 use crate::input::{InputReader, InputRow, Layout};
 use crate::logging::{Console, Level};
 use crate::pipeline::{
@@ -20,41 +19,43 @@ use crate::pipeline::{
     plan_row,
 };
 use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status};
+use crate::settings::ValidateSettings;
 use crate::validate::Field;
 use crate::validate::{Problem, Uniqueness};
 
 /// How many problem rows are listed on stderr before the rest are only counted.
 const LISTED_PROBLEM_ROWS: u64 = 20;
 
-/// Validate `args.input`; per-row JSON goes to `out`, the report to `err`.
+/// Validate the input `settings` names; per-row JSON goes to `out`, the report to `err`.
 pub fn validate(
-    args: &ValidateArgs,
+    settings: &ValidateSettings,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    let target = match &args.results {
-        Some(path) => Some(ResultsTarget::new(path, &args.input)?),
+    let input = settings.input().path();
+    let target = match settings.results() {
+        Some(path) => Some(ResultsTarget::new(path, input)?),
         None => None,
     };
     crate::pipeline::refuse_same_files(&[
-        ("the input", Some(args.input.as_path())),
-        ("--results", args.results.as_deref()),
+        ("the input", Some(input)),
+        ("--results", settings.results()),
     ])?;
-    let mut reader = InputReader::open_with(&args.input, &args.input_args.options())?;
+    let mut reader = InputReader::open_with(input, &settings.input().options())?;
     let layout = reader.layout().clone();
     tracing::info!(
-        input = %args.input.display(),
+        input = %input.display(),
         sheet = layout.sheet.as_deref().unwrap_or(""),
         columns = layout.headers.len(),
         "input opened"
     );
-    if args.is_online() {
+    if settings.online() {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
         let output = Output { target, out, err };
-        return runtime.block_on(validate_online(args, &mut reader, &layout, output));
+        return runtime.block_on(validate_online(settings, &mut reader, &layout, output));
     }
     // Offline: deterministic and cheap to re-run, so the results are buffered.
     let writer = match &target {
@@ -66,7 +67,7 @@ pub fn validate(
         None => None,
     };
     let output = Output { target, out, err };
-    let mut report = Report::new(args, &layout, writer, output);
+    let mut report = Report::new(settings, &layout, writer, output);
     let mut uniqueness = Uniqueness::new();
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
@@ -81,13 +82,13 @@ pub fn validate(
 /// rows, concurrently under the rate limit, through the one row driver;
 /// results in input order, each row flushed as soon as its turn comes.
 async fn validate_online<'a>(
-    args: &'a ValidateArgs,
+    settings: &'a ValidateSettings,
     reader: &mut InputReader,
     layout: &'a Layout,
     output: Output<'a>,
 ) -> anyhow::Result<ExitStatus> {
     let stop = Stop::new();
-    let mut session = Session::open(&args.connect, &stop).await?;
+    let mut session = Session::open(settings.connect(), &stop).await?;
     let Some(engine) = session.engine.clone() else {
         session.close().await;
         anyhow::bail!("validate --online: {NO_CREDENTIALS}");
@@ -100,7 +101,7 @@ async fn validate_online<'a>(
         )?),
         None => None,
     };
-    let mut report = Report::new(args, layout, writer, output);
+    let mut report = Report::new(settings, layout, writer, output);
     let preflight = Arc::new(Preflight::new(engine.clone()));
     let options = DriveOptions {
         skip_rows: 0,
@@ -210,7 +211,7 @@ struct Output<'a> {
 /// Where each row's outcome goes: counts, `--json` lines, the problem
 /// listing on stderr, and the results file.
 struct Report<'a> {
-    args: &'a ValidateArgs,
+    settings: &'a ValidateSettings,
     layout: &'a Layout,
     writer: Option<ResultsWriter>,
     target: Option<ResultsTarget>,
@@ -223,13 +224,13 @@ struct Report<'a> {
 
 impl<'a> Report<'a> {
     fn new(
-        args: &'a ValidateArgs,
+        settings: &'a ValidateSettings,
         layout: &'a Layout,
         writer: Option<ResultsWriter>,
         output: Output<'a>,
     ) -> Self {
         Report {
-            args,
+            settings,
             layout,
             writer,
             target: output.target,
@@ -248,11 +249,11 @@ impl<'a> Report<'a> {
         result: &RowResult,
     ) -> anyhow::Result<()> {
         self.counts.add(result.status);
-        if self.args.json {
+        if self.settings.json() {
             let value = row_json(row, self.layout, problems, result);
             serde_json::to_writer(&mut *self.out, &value)?;
             self.out.write_all(b"\n")?;
-            if self.args.is_online() {
+            if self.settings.online() {
                 self.out.flush()?;
             }
         } else if matches!(result.status, Status::Invalid | Status::Failed) {
@@ -279,15 +280,15 @@ impl<'a> Report<'a> {
                 // A header-only results file would look like a finished job.
                 let _ = std::fs::remove_file(&path);
             } else if let Some(target) = self.target.as_ref().filter(|t| t.workbook.is_some()) {
-                let mode = if self.args.is_online() {
+                let mode = if self.settings.online() {
                     "validate --online"
                 } else {
                     "validate"
                 };
                 target.render(&Render {
                     layout: self.layout,
-                    columns: &self.args.input_args.columns,
-                    input: &self.args.input,
+                    columns: self.settings.input().columns(),
+                    input: self.settings.input().path(),
                     started: self.started,
                     mode,
                 })?;
@@ -295,16 +296,16 @@ impl<'a> Report<'a> {
                 let _ = std::fs::remove_file(&path);
             }
         }
-        let args = self.args;
+        let settings = self.settings;
         if self.counts.total() == 0 {
             anyhow::bail!(
                 "{} has a header but no data rows: nothing to validate",
-                args.input.display()
+                settings.input().path().display()
             );
         }
-        if !args.json && self.listed > LISTED_PROBLEM_ROWS {
+        if !settings.json() && self.listed > LISTED_PROBLEM_ROWS {
             let more = self.listed - LISTED_PROBLEM_ROWS;
-            let see = match &args.results {
+            let see = match settings.results() {
                 Some(path) => format!("see {}", path.display()),
                 None => "use --results FILE to see every row".to_owned(),
             };
@@ -321,10 +322,10 @@ impl<'a> Report<'a> {
         }
         let line = format!(
             "{}: {} rows: {}{}",
-            args.input.display(),
+            settings.input().path().display(),
             self.counts.total(),
             self.counts.describe(),
-            match &args.results {
+            match settings.results() {
                 Some(path) => format!(" -> {}", path.display()),
                 None => String::new(),
             }

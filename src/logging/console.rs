@@ -101,14 +101,24 @@ impl Console {
         })
     }
 
-    /// `warning: <message>` (or a JSON object at level WARN).
+    /// `warning: <message>` (or a JSON object at level WARN), unless `-q`.
     pub fn warn(&self, message: &str) {
+        if self.shows(Level::Warn) {
+            self.warn_even_if_quiet(message);
+        }
+    }
+
+    /// [`Console::warn`] even with `-q`: for a loss that cannot be undone
+    /// (initial admin passwords discarded), which a quiet scheduled job
+    /// must still report.
+    pub fn warn_even_if_quiet(&self, message: &str) {
         let text = if self.json {
-            message.to_owned()
+            json_line(Level::Warn, message, Map::new())
         } else {
             format!("warning: {message}")
         };
-        self.line(Level::Warn, &text);
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{text}");
     }
 
     /// An error line, shown even with `-q`.

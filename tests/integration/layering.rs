@@ -6,13 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const LIBRARY: [&str; 7] = [
+const LIBRARY: [&str; 8] = [
     "input",
     "validate",
     "pipeline",
     "partner_center",
     "results",
     "sandbox",
+    "settings",
     "logging",
 ];
 const EDGE: [&str; 2] = ["cli", "commands"];

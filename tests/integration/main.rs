@@ -16,6 +16,7 @@ mod docs;
 mod input_encoding;
 mod layering;
 mod operator_output;
+mod printed_commands;
 mod reliability_bad_input;
 mod reliability_chaos;
 mod reliability_dead;

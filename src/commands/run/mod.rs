@@ -5,6 +5,7 @@
 //! [`Onboard`]'s work into the [`RunSink`]; then the workbook is rendered
 //! (for `--results *.xlsx`) and the [`Summary`] printed.
 
+mod next;
 mod prepare;
 mod progress;
 mod sink;
@@ -17,42 +18,43 @@ use anyhow::Context;
 use super::ExitStatus;
 use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::Render;
-use crate::cli::RunArgs;
 use crate::logging::Console;
 use crate::pipeline::{DriveOptions, DriveReport, Mode, Onboard, Stop, StopReason, drive};
 use crate::results::{FlushPolicy, ResultsWriter};
+use crate::settings::RunSettings;
+use next::NextCommands;
 use prepare::Prepared;
 use progress::Progress;
 use sink::RunSink;
 use summary::Summary;
 
 /// Run `pc-onboard run` to the end on a fresh tokio runtime.
-pub fn run(args: &RunArgs) -> anyhow::Result<ExitStatus> {
+pub fn run(settings: &RunSettings) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(run_async(args))
+    runtime.block_on(run_async(settings))
 }
 
-async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
+async fn run_async(settings: &RunSettings) -> anyhow::Result<ExitStatus> {
     let started = (Instant::now(), SystemTime::now());
-    let prepared = prepare::prepare(args)?;
+    let prepared = prepare::prepare(settings)?;
     let stop = Stop::new();
-    let mut session = Session::open(&args.connect, &stop).await?;
-    if session.engine.is_none() && !args.dry_run {
+    let mut session = Session::open(settings.connect(), &stop).await?;
+    if session.engine.is_none() && !settings.dry_run() {
         session.close().await;
         anyhow::bail!("{NO_CREDENTIALS}");
     }
-    let outcome = onboard(args, prepared, &session, &stop).await;
+    let outcome = onboard(settings, prepared, &session, &stop).await;
     session.close().await;
     let (prepared, sink, report) = outcome?;
-    finish(args, &session, prepared, sink, report, started)
+    finish(settings, &session, prepared, sink, report, started)
 }
 
 /// Every row through the driver: returns what the summary needs.
 async fn onboard(
-    args: &RunArgs,
+    settings: &RunSettings,
     mut prepared: Prepared,
     session: &Session,
     stop: &Stop,
@@ -64,7 +66,7 @@ async fn onboard(
         None => ResultsWriter::create(csv, layout, FlushPolicy::EveryRow)?,
     };
     let console = Console::get();
-    let hide_progress = args.no_progress || console.quiet || console.json;
+    let hide_progress = !settings.progress() || console.quiet || console.json;
     let mut sink = RunSink {
         writer,
         credentials: prepared.credentials.take(),
@@ -75,7 +77,7 @@ async fn onboard(
     };
     let work = Onboard {
         engine: session.engine.clone(),
-        mode: if args.dry_run {
+        mode: if settings.dry_run() {
             Mode::DryRun
         } else {
             Mode::Create
@@ -103,7 +105,7 @@ async fn onboard(
 /// Close the results (render the workbook), print the summary, and say how
 /// the run ended.
 fn finish(
-    args: &RunArgs,
+    settings: &RunSettings,
     session: &Session,
     prepared: Prepared,
     sink: RunSink,
@@ -122,15 +124,20 @@ fn finish(
     let rendered = match &closed {
         Ok(()) => prepared.target.render(&Render {
             layout: &prepared.layout,
-            columns: &args.input_args.columns,
-            input: &args.input,
+            columns: settings.input().columns(),
+            input: settings.input().path(),
             started: started.1,
-            mode: if args.dry_run { "run --dry-run" } else { "run" },
+            mode: if settings.dry_run() {
+                "run --dry-run"
+            } else {
+                "run"
+            },
         }),
         Err(_) => Ok(None),
     };
     let summary = Summary {
-        args,
+        settings,
+        next: NextCommands::new(settings, &prepared.layout),
         target: session.target(),
         tally: progress.tally(),
         rows_this_run: rows_written,
@@ -144,7 +151,7 @@ fn finish(
         latency: session.concurrency.latency(),
     };
     summary.print();
-    if let Some(path) = &args.summary_json {
+    if let Some(path) = settings.summary_json() {
         summary.write_json(path)?;
     }
     if let Some(StopReason::Unrecorded(reason)) = &report.stop {
@@ -159,7 +166,7 @@ fn finish(
         Some(StopReason::Interrupted) => ExitStatus::Interrupted,
         Some(StopReason::Fatal(reason)) => anyhow::bail!(
             "the run stopped: {reason}; the rows not attempted are `cancelled` in {}",
-            args.results.display()
+            settings.results().display()
         ),
         _ if tally.mca.failed() > 0 => ExitStatus::RowsFailed,
         _ => ExitStatus::from_counts(&tally.counts),

@@ -3,10 +3,10 @@
 //! resume point, the credentials file (so a run never receives a password
 //! it cannot keep).
 
-use crate::cli::RunArgs;
 use crate::commands::results_target::ResultsTarget;
 use crate::input::{InputOptions, InputReader, Layout};
 use crate::pipeline::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
+use crate::settings::RunSettings;
 
 /// What the run works on, ready before the first call.
 pub(super) struct Prepared {
@@ -24,20 +24,21 @@ pub(super) struct Prepared {
 /// 1 before anything else happens), its row count, the results lock, the
 /// resume point, the credentials file (so a run never receives a password
 /// it cannot keep).
-pub(super) fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
-    let target = ResultsTarget::new(&args.results, &args.input)?;
+pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
+    let (input, results) = (settings.input().path(), settings.results());
+    let target = ResultsTarget::new(results, input)?;
     crate::pipeline::refuse_same_files(&[
-        ("the input", Some(args.input.as_path())),
-        ("--results", Some(args.results.as_path())),
+        ("the input", Some(input)),
+        ("--results", Some(results)),
         (
             "the results journal",
             target.workbook.as_ref().map(|_| target.csv.as_path()),
         ),
-        ("--credentials-out", args.credentials_out.as_deref()),
-        ("--summary-json", args.summary_json.as_deref()),
+        ("--credentials-out", settings.credentials_out()),
+        ("--summary-json", settings.summary_json()),
     ])?;
-    let options = args.input_args.options();
-    let reader = InputReader::open_with(&args.input, &options)?;
+    let options = settings.input().options();
+    let reader = InputReader::open_with(input, &options)?;
     let layout = reader.layout().clone();
     // Re-reads (row count, resume) keep the encoding found here: no second
     // whole-file check, no second warning about a guessed encoding.
@@ -47,32 +48,32 @@ pub(super) fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
     };
     let total_rows = match reader.known_row_count() {
         Some(rows) => rows,
-        None => count_rows(&args.input, &options)?,
+        None => count_rows(input, &options)?,
     };
     if total_rows == 0 {
         anyhow::bail!(
             "{} has a header but no data rows: nothing to onboard",
-            args.input.display()
+            input.display()
         );
     }
-    let c = &args.connect;
+    let c = settings.connect();
     tracing::info!(
-        input = %args.input.display(),
+        input = %input.display(),
         sheet = layout.sheet.as_deref().unwrap_or(""),
         rows = total_rows,
-        rate = c.rate.get(),
-        concurrency = %c.concurrency,
-        max_attempts = c.max_attempts.get(),
-        timeout_secs = c.timeout,
+        rate = c.rate().get(),
+        concurrency = %c.concurrency(),
+        max_attempts = c.max_attempts().get(),
+        timeout_secs = c.timeout().as_secs(),
         "run settings"
     );
-    let lock = ResultsLock::acquire(&args.results)?;
-    let resume = match args.resume {
-        true => Some(prepare_resume(&target.csv, &args.input, &options, &layout)?),
+    let lock = ResultsLock::acquire(results)?;
+    let resume = match settings.resume() {
+        true => Some(prepare_resume(&target.csv, input, &options, &layout)?),
         false => None,
     };
-    let credentials = match &args.credentials_out {
-        Some(path) if !args.dry_run => Some(CredentialsFile::create(path, args.force)?),
+    let credentials = match settings.credentials_out() {
+        Some(path) if !settings.dry_run() => Some(CredentialsFile::create(path, settings.force())?),
         _ => None,
     };
     Ok(Prepared {

@@ -1,5 +1,6 @@
 //! The end-of-run summary: a few lines on stderr (one `summary` event with
-//! `--log-format json`; nothing with `-q`), and `--summary-json`.
+//! `--log-format json`; with `-q` only the warning that initial admin
+//! passwords were discarded), and `--summary-json`.
 
 use std::path::Path;
 use std::time::Duration;
@@ -7,18 +8,20 @@ use std::time::Duration;
 use anyhow::Context;
 use serde_json::{Map, Value, json};
 
+use super::next::NextCommands;
 use super::progress::Tally;
-use crate::cli::RunArgs;
 use crate::commands::ALL_STATUSES;
 use crate::logging::{Console, Level};
-use crate::partner_center::cloud::Cloud;
 use crate::pipeline::{Engine, RunCounters, StopReason};
 use crate::results::Status;
+use crate::settings::RunSettings;
 
 /// Everything the summary reports.
 pub struct Summary<'a> {
-    /// The command line.
-    pub args: &'a RunArgs,
+    /// The run's settings.
+    pub settings: &'a RunSettings,
+    /// The commands it prints (re-run, resume).
+    pub next: NextCommands,
     /// Where the calls went.
     pub target: String,
     /// The rows written by this run.
@@ -55,29 +58,9 @@ impl Summary<'_> {
         self.tally.created_now as f64 * 60.0 / secs
     }
 
-    /// `pc-onboard run RESULTS --results NEXT` with the connection flags of
-    /// this run, so the hint works as printed.
-    pub fn rerun_hint(&self) -> String {
-        let args = self.args;
-        let mut hint = format!(
-            "pc-onboard run {} --results {}",
-            args.results.display(),
-            next_name(&args.results)
-        );
-        let c = &args.connect;
-        if c.sandbox {
-            hint.push_str(" --sandbox");
-        } else {
-            if c.cloud != Cloud::Global {
-                hint.push_str(&format!(" --cloud {}", c.cloud));
-            }
-            for (flag, value) in [("--endpoint", &c.endpoint), ("--authority", &c.authority)] {
-                if let Some(value) = value {
-                    hint.push_str(&format!(" {flag} {value}"));
-                }
-            }
-        }
-        hint
+    /// The command that re-runs the results file into a new one.
+    pub fn rerun_hint(&self) -> &str {
+        &self.next.rerun
     }
 
     /// The lines printed in text mode, with their level.
@@ -106,25 +89,24 @@ impl Summary<'_> {
         }
         lines.push((
             Level::Info,
-            format!("  results: {}", self.args.results.display()),
+            format!("  results: {}", self.settings.results().display()),
         ));
         if let Some(path) = self.credentials_out() {
             let line = format!("  initial admin passwords: {} (mode 0600)", path.display());
             lines.push((Level::Info, line));
         }
-        lines.extend(self.advice());
         lines
     }
 
     fn headline(&self) -> String {
-        let verb = if self.args.dry_run {
+        let verb = if self.settings.dry_run() {
             "planned"
         } else {
             "processed"
         };
         format!(
             "{}: {verb} {} rows in {:.1} s: {}",
-            self.args.input.display(),
+            self.settings.input().path().display(),
             self.rows_this_run,
             self.duration.as_secs_f64(),
             self.tally.counts.describe()
@@ -168,29 +150,38 @@ impl Summary<'_> {
     }
 
     fn credentials_out(&self) -> Option<&Path> {
-        let args = self.args;
-        args.credentials_out.as_deref().filter(|_| !args.dry_run)
+        let settings = self.settings;
+        settings.credentials_out().filter(|_| !settings.dry_run())
     }
 
-    /// What to do next: lost passwords, how to finish, what to fix.
+    /// The warning that initial admin passwords were lost: shown even with
+    /// `-q`, as it cannot be undone.
+    fn discarded_passwords(&self) -> Option<String> {
+        (self.passwords_discarded > 0).then(|| format!(
+            "{} initial admin passwords were discarded; they are shown only once. Pass --credentials-out FILE to keep them, or reset the admin passwords in the portal.",
+            self.passwords_discarded
+        ))
+    }
+
+    /// What to do next: how to finish, what to fix.
     fn advice(&self) -> Vec<(Level, String)> {
         let mut out = Vec::new();
-        if self.passwords_discarded > 0 {
-            out.push((Level::Warn, format!(
-                "{} initial admin passwords were discarded; they are shown only once. Pass --credentials-out FILE to keep them, or reset the admin passwords in the portal.",
-                self.passwords_discarded
-            )));
-        }
-        let args = self.args;
         match &self.stopped {
-            Some(StopReason::Interrupted) => out.push((Level::Info, format!(
-                "interrupted: rows not attempted are `cancelled`; finish with: pc-onboard run {} --results {} --resume{}",
-                args.input.display(),
-                args.results.display(),
-                self.rerun_hint().split_once(&next_name(&args.results)).map_or("", |(_, flags)| flags)
-            ))),
+            Some(StopReason::Interrupted) => out.push((
+                Level::Info,
+                format!(
+                    "interrupted: rows not attempted are `cancelled`; finish with: {}",
+                    self.next.resume
+                ),
+            )),
             Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) => {
-                out.push((Level::Info, format!("stopped early: {reason}; re-run later with: {}", self.rerun_hint())));
+                out.push((
+                    Level::Info,
+                    format!(
+                        "stopped early: {reason}; re-run later with: {}",
+                        self.rerun_hint()
+                    ),
+                ));
             }
             Some(StopReason::Fatal(_) | StopReason::Unrecorded(_)) | None => {}
         }
@@ -224,21 +215,20 @@ impl Summary<'_> {
     pub fn print(&self) {
         let console = Console::get();
         if console.json {
-            let Value::Object(mut fields) = self.json() else {
-                return;
-            };
-            fields.insert("event".to_owned(), Value::String("summary".to_owned()));
-            console.event(Level::Info, &self.headline(), fields);
-            for (level, line) in self.advice() {
+            if let Value::Object(mut fields) = self.json() {
+                fields.insert("event".to_owned(), Value::String("summary".to_owned()));
+                console.event(Level::Info, &self.headline(), fields);
+            }
+        } else {
+            for (level, line) in self.lines() {
                 console.line(level, &line);
             }
-            return;
         }
-        for (level, line) in self.lines() {
-            match level {
-                Level::Warn => console.warn(&line),
-                _ => console.line(level, &line),
-            }
+        if let Some(warning) = self.discarded_passwords() {
+            console.warn_even_if_quiet(&warning);
+        }
+        for (level, line) in self.advice() {
+            console.line(level, &line);
         }
     }
 
@@ -257,8 +247,8 @@ impl Summary<'_> {
         });
         let mca = &self.tally.mca;
         json!({
-            "input": self.args.input,
-            "results": self.args.results,
+            "input": self.settings.input().path(),
+            "results": self.settings.results(),
             "rows": self.rows_this_run,
             "rows_sent": self.tally.sent,
             "rows_copied": self.tally.copied,
@@ -279,7 +269,7 @@ impl Summary<'_> {
             "latency_ms": self.latency.map(|l| l.as_millis() as u64),
             "correlation_id": self.correlation_id.map(|id| id.to_string()),
             "passwords_discarded": self.passwords_discarded,
-            "dry_run": self.args.dry_run,
+            "dry_run": self.settings.dry_run(),
             "stopped": stopped,
             "rerun": self.rerun_hint(),
         })
@@ -290,40 +280,5 @@ impl Summary<'_> {
         let text = serde_json::to_string_pretty(&self.json())?;
         std::fs::write(path, text + "\n")
             .with_context(|| format!("cannot write {}", path.display()))
-    }
-}
-
-/// `results.csv` → `results-2.csv`, `results-2.xlsx` → `results-3.xlsx`.
-fn next_name(results: &Path) -> String {
-    let stem = results
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "results".to_owned());
-    let ext = results
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    let (base, n) = match stem.rsplit_once('-') {
-        Some((base, n)) if n.parse::<u32>().is_ok() => {
-            (base.to_owned(), n.parse::<u32>().unwrap_or(1) + 1)
-        }
-        _ => (stem, 2),
-    };
-    let name = format!("{base}-{n}{ext}");
-    results.with_file_name(name).display().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_next_results_file_counts_up() {
-        assert_eq!(next_name(Path::new("results.csv")), "results-2.csv");
-        assert_eq!(
-            next_name(Path::new("out/results-2.xlsx")),
-            "out/results-3.xlsx"
-        );
-        assert_eq!(next_name(Path::new("run-final.csv")), "run-final-2.csv");
     }
 }

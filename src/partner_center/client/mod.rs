@@ -65,7 +65,8 @@ pub struct ClientConfig {
     pub credentials: Credentials,
     /// Timeout of one read, check or token call.
     pub timeout: Duration,
-    /// Timeout of one create call (at least [`ClientConfig::timeout`]).
+    /// Timeout of one create call (the settings make it at least
+    /// [`ClientConfig::timeout`]).
     pub create_timeout: Duration,
     /// `MS-CorrelationId` of every call of this run.
     pub correlation_id: Uuid,
@@ -162,7 +163,7 @@ impl PartnerCenterClient {
                 api,
                 tokens,
                 timeout: config.timeout,
-                create_timeout: config.create_timeout.max(config.timeout),
+                create_timeout: config.create_timeout,
                 correlation_id: config.correlation_id,
                 locale,
             }),
