@@ -5,6 +5,7 @@
 //! them ([`Invocation`]).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::ArgMatches;
@@ -71,18 +72,17 @@ pub fn resolve_with(
     Ok(match cli.command {
         Command::Validate(args) => {
             let layers = layers_of(&args.connect, &args.input_args, m, config_layer);
-            let connect = ConnectSettings::resolve(args.connect.sandbox, &layers)?;
+            let (input, connect) = input_and_connect(args.input, args.connect.sandbox, &layers)?;
             let flags = ValidateFlags {
                 results: args.results,
                 json: args.json,
                 online: args.online,
             };
-            let input = InputSettings::resolve(args.input, &layers);
             Invocation::Validate(ValidateSettings::new(input, connect, flags))
         }
         Command::Run(args) => {
             let layers = layers_of(&args.connect, &args.input_args, m, config_layer);
-            let connect = ConnectSettings::resolve(args.connect.sandbox, &layers)?;
+            let (input, connect) = input_and_connect(args.input, args.connect.sandbox, &layers)?;
             let flags = RunFlags {
                 results: args.results,
                 dry_run: args.dry_run,
@@ -92,7 +92,6 @@ pub fn resolve_with(
                 summary_json: args.summary_json,
                 no_progress: args.no_progress,
             };
-            let input = InputSettings::resolve(args.input, &layers);
             Invocation::Run(RunSettings::new(input, connect, flags, config_file))
         }
         Command::Sandbox(args) => Invocation::Sandbox {
@@ -101,6 +100,16 @@ pub fn resolve_with(
         },
         Command::Completions(args) => Invocation::Completions(args.shell),
     })
+}
+
+/// The input and connection settings of `layers` (connection checked first).
+fn input_and_connect(
+    input: PathBuf,
+    sandbox: bool,
+    layers: &Layers,
+) -> Result<(InputSettings, ConnectSettings), SettingsError> {
+    let connect = ConnectSettings::resolve(sandbox, layers)?;
+    Ok((InputSettings::resolve(input, layers), connect))
 }
 
 /// The layer argument `id` came from: the command line's or the

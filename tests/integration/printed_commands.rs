@@ -57,6 +57,31 @@ fn run_in_batch(extra: &[&str]) -> Vec<String> {
     args
 }
 
+/// The first row's postal code made invalid (`9805`).
+fn break_a_postal_code(input: &Path) {
+    let text = std::fs::read_to_string(input).unwrap();
+    std::fs::write(input, text.replacen(",98052,US\n", ",9805,US\n", 1)).unwrap();
+}
+
+/// What the operator does before pasting the printed command: the postal
+/// code fixed in the results file.
+fn fix_the_postal_code(results: &Path) {
+    let text = std::fs::read_to_string(results).unwrap();
+    std::fs::write(results, text.replacen(",9805,US,", ",98052,US,", 1)).unwrap();
+}
+
+/// `pc-onboard ARGS` in `dir` with no credentials (`--sandbox` runs).
+async fn run_sandboxed_in(dir: &Path, args: &[String]) -> Output {
+    tokio::process::Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .await
+        .unwrap()
+}
+
 /// The command printed after `marker` on a line of the run's stderr.
 fn printed_command(out: &Output, marker: &str) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -215,26 +240,13 @@ async fn the_rerun_hint_re_runs_the_results_with_the_config_endpoint_and_a_new_c
 #[tokio::test]
 async fn the_sandbox_rerun_hint_after_fixing_an_invalid_row_creates_it() {
     let (_dir, batch) = batch(3, "fixhint");
-    let input = batch.join("klanten.csv");
-    let text_in = std::fs::read_to_string(&input).unwrap();
-    std::fs::write(&input, text_in.replacen(",98052,US\n", ",9805,US\n", 1)).unwrap();
-    let out = std::process::Command::new(bin())
-        .args(run_in_batch(&["--sandbox", "--rate", "6000"]))
-        .current_dir(&batch)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .output()
-        .unwrap();
+    break_a_postal_code(&batch.join("klanten.csv"));
+    let out = run_sandboxed_in(&batch, &run_in_batch(&["--sandbox", "--rate", "6000"])).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     let command = printed_command(&out, "(see `error`), then: ");
 
     // The operator fixes the postal code in the results file, then pastes.
-    let results_path = batch.join(RESULTS);
-    let fixed =
-        std::fs::read_to_string(&results_path)
-            .unwrap()
-            .replacen(",9805,US,", ",98052,US,", 1);
-    std::fs::write(&results_path, fixed).unwrap();
+    fix_the_postal_code(&batch.join(RESULTS));
     let again = sh(&command, &batch, &[]).await;
     assert_nothing_injected(&batch, &again);
     assert_eq!(code(&again), 0, "{command}\n{}", text(&again));
@@ -283,30 +295,17 @@ fn workbook_of_the_csv(batch: &Path) {
 #[tokio::test]
 async fn the_rerun_hint_of_a_workbook_job_reads_its_csv_results_under_a_config_naming_the_sheet() {
     let (_dir, batch) = batch(2, "sheethint");
-    let input = batch.join("klanten.csv");
-    let text_in = std::fs::read_to_string(&input).unwrap();
-    std::fs::write(&input, text_in.replacen(",98052,US\n", ",9805,US\n", 1)).unwrap();
+    break_a_postal_code(&batch.join("klanten.csv"));
     workbook_of_the_csv(&batch);
     let config = std::fs::read_to_string(batch.join(CONFIG)).unwrap();
     std::fs::write(batch.join(CONFIG), format!("sheet = \"Klanten\"\n{config}")).unwrap();
     let mut args = run_in_batch(&["--sandbox", "--rate", "6000"]);
     args[1] = "klanten.xlsx".to_owned();
-    let out = std::process::Command::new(bin())
-        .args(&args)
-        .current_dir(&batch)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .output()
-        .unwrap();
+    let out = run_sandboxed_in(&batch, &args).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     let command = printed_command(&out, "(see `error`), then: ");
 
-    let results_path = batch.join(RESULTS);
-    let fixed =
-        std::fs::read_to_string(&results_path)
-            .unwrap()
-            .replacen(",9805,US,", ",98052,US,", 1);
-    std::fs::write(&results_path, fixed).unwrap();
+    fix_the_postal_code(&batch.join(RESULTS));
     let again = sh(&command, &batch, &[]).await;
     assert_eq!(
         code(&again),
