@@ -1,6 +1,7 @@
 //! The lines pc-onboard writes on stderr for people (summaries, hints,
 //! notices, errors), as opposed to `tracing`'s log events. One [`Console`]
-//! per process, set by [`super::init`]: `-q` keeps errors only, and with
+//! per process, set by [`super::init`]: `-q` keeps errors only (and a
+//! warning of a loss that cannot be undone), and with
 //! `--log-format json` every line is one JSON object in the shape of the
 //! log events (`timestamp`, `level`, `message`, and the event's fields), so
 //! a log collector reads stderr whole.

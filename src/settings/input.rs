@@ -22,9 +22,16 @@ impl InputSettings {
     /// (a job's config serves its `.xlsx` deliveries and the CSV results
     /// they give); a `--sheet` flag with a CSV input stays an error.
     pub fn resolve(path: PathBuf, layers: &Layers) -> Self {
-        let sheet = layers
-            .pick("sheet", |l| l.sheet.clone())
-            .filter(|s| s.source() != Source::ConfigFile || is_workbook_path(&path));
+        let sheet = layers.pick("sheet", |l| l.sheet.clone()).filter(|s| {
+            let applies = s.source() != Source::ConfigFile || is_workbook_path(&path);
+            if !applies {
+                tracing::info!(
+                    input = %path.display(),
+                    "the config file's sheet is for .xlsx inputs: not applied to a CSV"
+                );
+            }
+            applies
+        });
         let columns = [
             &layers.command_line,
             &layers.environment,
