@@ -89,6 +89,70 @@ fn next_name(results: &Path) -> PathBuf {
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
+    use crate::cli::Invocation;
+    use crate::cli::tests::invocation;
+    use crate::input::Dialect;
+
+    /// The commands after `pc-onboard ARGS` on an input whose sheet is `sheet`.
+    fn commands(args: &[&str], sheet: Option<&str>) -> NextCommands {
+        let Invocation::Run(settings) = invocation(args).unwrap() else {
+            panic!("not run")
+        };
+        let header = "company_name,domain,email,culture,language,first_name,last_name,\
+                      address_line1,city,postal_code,country";
+        let headers = csv::ByteRecord::from(header.split(',').collect::<Vec<_>>());
+        let mut layout =
+            Layout::from_headers(settings.input().path(), headers, Dialect::default()).unwrap();
+        layout.sheet = sheet.map(str::to_owned);
+        NextCommands::new(&settings, &layout)
+    }
+
+    #[test]
+    fn a_results_workbook_is_re_run_on_its_results_sheet_and_a_resume_keeps_the_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+        let (input, results, creds) = (path("in.xlsx"), path("out.xlsx"), path("c.csv"));
+        std::fs::write(&creds, "").unwrap();
+        let args = [
+            "pc-onboard",
+            "run",
+            &input,
+            "--results",
+            &results,
+            "--sheet",
+            "Klanten",
+            "--credentials-out",
+            &creds,
+            "--force",
+            "--rate",
+            "90",
+        ];
+        let next = commands(&args, Some("Klanten"));
+        let (out2, c2) = (path("out-2.xlsx"), path("c-2.csv"));
+        assert_eq!(
+            next.rerun,
+            format!(
+                "pc-onboard run {results} --results {out2} --credentials-out {c2} \
+                 --sheet Klanten --rate 90"
+            ),
+            "never --force: the credentials file is a new one"
+        );
+        assert_eq!(
+            next.resume,
+            format!(
+                "pc-onboard run {input} --results {results} --resume --credentials-out {c2} \
+                 --sheet Klanten --rate 90"
+            )
+        );
+        let from_csv = commands(
+            &["pc-onboard", "run", "in.csv", "--results", "out.xlsx"],
+            None,
+        );
+        assert_eq!(
+            from_csv.rerun,
+            "pc-onboard run out.xlsx --results out-2.xlsx --sheet Results"
+        );
+    }
 
     #[test]
     fn the_next_results_file_counts_up() {
