@@ -251,7 +251,9 @@ impl<'a> Report<'a> {
         self.counts.add(result.status);
         if self.settings.json() {
             let value = row_json(row, self.layout, problems, result);
-            serde_json::to_writer(&mut *self.out, &value)?;
+            let line = serde_json::to_string(&value)?;
+            self.out
+                .write_all(crate::secrets::scrub(&line).as_bytes())?;
             self.out.write_all(b"\n")?;
             if self.settings.online() {
                 self.out.flush()?;

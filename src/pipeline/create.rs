@@ -7,6 +7,7 @@ use super::PreparedRequest;
 use super::engine::{Engine, app_user_text, fill_customer, needs_app_user, set_error};
 use super::retry::{CallKind, RunCounters, classify_create};
 use super::stop::StopReason;
+use crate::partner_center::auth::CallAuth;
 use crate::partner_center::error::ApiError;
 use crate::results::{RowResult, Status};
 
@@ -82,8 +83,11 @@ impl Engine {
         let attempts = self
             .retrier
             .run(CallKind::Create, classify_create, || {
-                self.client
-                    .create_customer(&request.body, request.request_id)
+                self.client.create_customer_as(
+                    &request.body,
+                    request.request_id,
+                    CallAuth::create(request.for_reseller),
+                )
             })
             .await;
         let sent = attempts.sent;

@@ -9,11 +9,12 @@ use secrecy::SecretString;
 
 use super::create::CreateOutcome;
 use super::driver::{Finished, Job};
-use super::engine::{APP_USER_HINT, Engine};
+use super::engine::Engine;
 use super::plan::RowPlan;
 use super::request::PreparedRequest;
 use super::stop::StopReason;
 use crate::input::InputRow;
+use crate::partner_center::auth::AuthError;
 use crate::results::{McaStatus, PreviousResult, RowResult, Status};
 use crate::validate::{McaAttestation, NewCustomer};
 
@@ -55,8 +56,10 @@ pub struct Onboard {
     pub engine: Option<Arc<Engine>>,
     /// Create or plan.
     pub mode: Mode,
-    /// The credentials are App+User (needed for resellers and MCA).
-    pub app_user: bool,
+    /// Whether App+User calls (resellers, MCA) can be made, and if not why
+    /// (no App+User credentials, a sign-in without MFA, an expired one):
+    /// the rows that need them are then `invalid`, unsent.
+    pub app_user: Result<(), AuthError>,
 }
 
 type Done = Finished<RowNote>;
@@ -92,12 +95,10 @@ impl Onboard {
             }
             result
         };
-        if let Some(what) = self.needs_app_user(request.for_reseller, mca.is_some()) {
+        if let Some(why) = self.needs_app_user(request.for_reseller, mca.is_some()) {
             let mut result = RowResult::new(Status::Invalid);
             result.request_id = request.request_id.to_string();
-            result.error = format!(
-                "{what} needs App+User credentials, and this run has app-only ones: {APP_USER_HINT}; nothing was sent for this row"
-            );
+            result.error = format!("{why}; nothing was sent for this row");
             return ready(row, skipped_mca(result), false);
         }
         if let Some(reason) = stop {
@@ -160,10 +161,8 @@ impl Onboard {
         mca: McaAttestation,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        if let Some(what) = self.needs_app_user(false, self.mode == Mode::Create) {
-            previous.mca_status = McaStatus::Failed(format!(
-                "not attested: {what} needs App+User credentials: {APP_USER_HINT}"
-            ));
+        if let Some(why) = self.needs_app_user(false, self.mode == Mode::Create) {
+            previous.mca_status = McaStatus::Failed(format!("not attested: {why}"));
             return ready(row, previous, true);
         }
         let engine = match (stop, self.mode, self.engine.clone()) {
@@ -191,18 +190,24 @@ impl Onboard {
         )
     }
 
-    /// What in the row needs App+User credentials the run does not have.
-    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<&'static str> {
-        if self.app_user || self.engine.is_none() {
+    /// What in the row needs App+User credentials the run cannot use, and
+    /// why: `<what> needs App+User credentials, and <why not>`.
+    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<String> {
+        let Err(refusal) = &self.app_user else {
             return None;
-        }
-        if for_reseller {
-            Some("creating a customer for an indirect reseller (associated_partner_id)")
+        };
+        self.engine.as_ref()?;
+        let what = if for_reseller {
+            "creating a customer for an indirect reseller (associated_partner_id)"
         } else if attests {
-            Some("MCA attestation (the mca_* columns)")
+            "MCA attestation (the mca_* columns)"
         } else {
-            None
-        }
+            return None;
+        };
+        Some(format!(
+            "{what} needs App+User credentials, and {}",
+            refusal.app_user_reason()
+        ))
     }
 }
 

@@ -89,7 +89,7 @@ impl Endpoint {
             ("POST", "/v1/validations/address") => Endpoint::Address,
             ("GET", "/v1/agreements") => Endpoint::Agreements,
             ("GET" | "POST", "/v1/customers/{id}/agreements") => Endpoint::Attest,
-            ("POST", "/{tenant}/oauth2/token") => Endpoint::Token,
+            ("POST", "/{tenant}/oauth2/token" | "/{tenant}/oauth2/v2.0/token") => Endpoint::Token,
             _ => return None,
         };
         Some(endpoint)

@@ -278,6 +278,7 @@ impl Summary<'_> {
     /// Write `--summary-json`.
     pub fn write_json(&self, path: &Path) -> anyhow::Result<()> {
         let text = serde_json::to_string_pretty(&self.json())?;
+        let text = crate::secrets::scrubbed(&text);
         std::fs::write(path, text + "\n")
             .with_context(|| format!("cannot write {}", path.display()))
     }

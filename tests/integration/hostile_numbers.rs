@@ -1,0 +1,82 @@
+//! A panic on a server's number: a token answer whose
+//! `expires_in` (and `ext_expires_in`) is 18446744073709551615, at the
+//! start of a run and as a refresh answer mid-run. No server answer may
+//! panic the process: the lifetime is clamped, the run goes on, and the
+//! log says so.
+
+use crate::hostile_server::{self, ApiCall, TokenCall, created, json, no_customers};
+use crate::support::*;
+
+use axum::response::Response;
+
+const HUGE: &str = "18446744073709551615";
+
+fn token(n: usize, expires_in: &str) -> Response {
+    json(
+        200,
+        format!(
+            r#"{{"token_type":"Bearer","expires_in":{expires_in},"ext_expires_in":{expires_in},"access_token":"numbers-access-{n}"}}"#
+        ),
+    )
+}
+
+/// Creates answer 201, but the second API call is a `401`: the client
+/// fetches a new token mid-run.
+fn api(call: &ApiCall) -> Response {
+    match (call.method.as_str(), call.index) {
+        ("GET", _) => no_customers(),
+        (_, 1) => json(401, r#"{"code":"401","description":"expired"}"#),
+        _ => created(call),
+    }
+}
+
+async fn run(
+    token_reply: fn(&TokenCall, &[TokenCall]) -> Response,
+) -> (std::process::Output, Results) {
+    let (base, _server) = hostile_server::serve(token_reply, api).await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    write_customers(&input, 5, "num");
+    let results = dir.path().join("results.csv");
+    let out = tokio::process::Command::new(bin())
+        .args(run_args(&input, &results, &["--concurrency", "1"]))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PC_TENANT_ID", "partner.onmicrosoft.com")
+        .env("PC_CLIENT_ID", "numbers-app")
+        .env("PC_CLIENT_SECRET", "numbers-secret-value")
+        .env("PC_ENDPOINT", &base)
+        .env("PC_AUTHORITY", &base)
+        .output()
+        .await
+        .unwrap();
+    let results = Results::read(&results);
+    (out, results)
+}
+
+#[tokio::test]
+async fn a_token_lifetime_of_u64_max_at_the_start_is_clamped_and_said() {
+    let (out, results) = run(|call, _| token(call.index, &format!("\"{HUGE}\""))).await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(results.count("created"), 5, "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains(HUGE), "the clamp is said: {stderr}");
+}
+
+#[tokio::test]
+async fn a_refresh_answer_with_a_lifetime_of_u64_max_mid_run_panics_no_task() {
+    let (out, results) = run(|call, _| {
+        let expires_in = if call.index == 0 { "3600" } else { HUGE };
+        token(call.index, expires_in)
+    })
+    .await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(
+        results.count("created"),
+        5,
+        "every row recorded: {}",
+        text(&out)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
