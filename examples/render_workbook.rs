@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     options.facts.mode = "render_workbook example".to_owned();
     match render_workbook(journal.as_ref(), workbook.as_ref(), &options) {
         Ok(report) => {
-            let tally = &report.tally;
+            let tally = &report.summary;
             eprintln!(
                 "{}: {} rows on sheet {}, {} cells flagged, {} error codes",
                 report.path.display(),

@@ -39,15 +39,15 @@ pub enum RowPlan {
 
 impl RowPlan {
     /// The results row for a plan that needs no network: the copied row,
-    /// `invalid` with every problem, or `valid_status` for valid rows. Rows
-    /// that ask for an MCA attestation get `mca_status` `skipped`, except
-    /// copied rows, which keep theirs.
-    pub fn offline_result(&self, valid_status: Status) -> RowResult {
+    /// `invalid` with every problem (typed, [`RowResult::invalid`]), or
+    /// `valid_status` for valid rows. Rows that ask for an MCA attestation
+    /// get `mca_status` `skipped`, except copied rows, which keep theirs.
+    pub fn offline_result(self, valid_status: Status) -> RowResult {
         match self {
-            RowPlan::Finished(previous) | RowPlan::Attest { previous, .. } => previous.clone(),
+            RowPlan::Finished(previous) | RowPlan::Attest { previous, .. } => previous,
             RowPlan::Invalid { problems, mca } => {
-                let mut result = invalid_result(problems);
-                if *mca {
+                let mut result = RowResult::invalid(problems);
+                if mca {
                     result.mca_status = McaStatus::Skipped;
                 }
                 result
@@ -61,24 +61,6 @@ impl RowPlan {
             }
         }
     }
-
-    /// Every problem found offline (empty unless `Invalid`).
-    pub fn problems(&self) -> &[Problem] {
-        match self {
-            RowPlan::Invalid { problems, .. } => problems,
-            _ => &[],
-        }
-    }
-}
-
-/// `invalid` with the problems joined into `error` and the first problem's code.
-pub fn invalid_result(problems: &[Problem]) -> RowResult {
-    let mut result = RowResult::new(Status::Invalid);
-    result.error = validate::join_problems(problems);
-    if let Some(first) = problems.first() {
-        result.error_code = first.kind.api_code().to_owned();
-    }
-    result
 }
 
 /// Decide what to do with `row`. Every row goes through `uniqueness`, so a
@@ -205,8 +187,9 @@ mod tests {
         // Not finished: planned like any row, and the result says `skipped`
         // until it is created.
         assert!(matches!(&plans[5], RowPlan::Valid { customer: c, .. } if c.mca.is_some()));
+        let plan = plans.into_iter().nth(5).unwrap();
         assert_eq!(
-            plans[5].offline_result(Status::Valid).mca_status,
+            plan.offline_result(Status::Valid).mca_status,
             McaStatus::Skipped
         );
     }

@@ -13,6 +13,7 @@ mod client;
 mod completions;
 mod conformance;
 mod docs;
+mod exit_codes;
 mod input_encoding;
 mod layering;
 mod operator_output;

@@ -20,7 +20,7 @@ use super::results_target::Render;
 use crate::cli::RunArgs;
 use crate::logging::Console;
 use crate::pipeline::{DriveOptions, DriveReport, Mode, Onboard, Stop, StopReason, drive};
-use crate::results::{FlushPolicy, ResultsWriter};
+use crate::results::FlushPolicy;
 use prepare::Prepared;
 use progress::Progress;
 use sink::RunSink;
@@ -58,11 +58,11 @@ async fn onboard(
     stop: &Stop,
 ) -> anyhow::Result<(Prepared, RunSink, DriveReport)> {
     let skip_rows = prepared.resume.as_ref().map_or(0, |r| r.kept_rows);
-    let (csv, layout) = (&prepared.target.csv, &prepared.layout);
-    let writer = match prepared.resume {
-        Some(_) => ResultsWriter::append(csv, layout, FlushPolicy::EveryRow)?,
-        None => ResultsWriter::create(csv, layout, FlushPolicy::EveryRow)?,
-    };
+    let layout = &prepared.layout;
+    let kept = prepared.resume.as_ref().map(|r| r.kept_rows);
+    let writer = prepared
+        .target
+        .writer(layout, FlushPolicy::EveryRow, kept)?;
     let console = Console::get();
     let hide_progress = args.no_progress || console.quiet || console.json;
     let mut sink = RunSink {
@@ -129,10 +129,15 @@ fn finish(
         }),
         Err(_) => Ok(None),
     };
+    let counts = progress.counts();
+    // The whole results file: the rows a --resume kept, and this run's.
+    let mut file = prepared.kept;
+    file.merge(&counts.rows);
     let summary = Summary {
         args,
         target: session.target(),
-        tally: progress.tally(),
+        counts,
+        file,
         rows_this_run: rows_written,
         resumed_rows: prepared.resume.as_ref().map_or(0, |r| r.kept_rows),
         truncated_bytes: prepared.resume.as_ref().map_or(0, |r| r.truncated_bytes),
@@ -154,14 +159,12 @@ fn finish(
     }
     closed?;
     rendered?;
-    let tally = progress.tally();
     Ok(match report.stop {
         Some(StopReason::Interrupted) => ExitStatus::Interrupted,
         Some(StopReason::Fatal(reason)) => anyhow::bail!(
             "the run stopped: {reason}; the rows not attempted are `cancelled` in {}",
             args.results.display()
         ),
-        _ if tally.mca.failed() > 0 => ExitStatus::RowsFailed,
-        _ => ExitStatus::from_counts(&tally.counts),
+        _ => ExitStatus::from_tally(&file),
     })
 }
