@@ -36,7 +36,7 @@ impl Engine {
     /// Customer Agreement. `600061` (identical attestation exists) is
     /// `already_attested`. A failure is reported, never undoes anything, and
     /// can be retried by re-running the results file; an attestation the
-    /// run's stop ended is `cancelled` ([`stopped_attestation`]).
+    /// run's stop ended is `cancelled` (`stopped_attestation`).
     pub async fn attest(
         &self,
         customer_id: &str,

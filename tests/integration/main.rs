@@ -49,6 +49,7 @@ mod sandbox_state;
 mod sandbox_throttle;
 mod scripts;
 mod service_modes;
+mod typed_problems;
 mod validate_cli;
 mod validate_online;
 mod xlsx_input;

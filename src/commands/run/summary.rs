@@ -102,7 +102,10 @@ impl Summary<'_> {
             ));
         }
         if !t.problems.is_empty() {
-            lines.push((Level::Info, format!("  problems: {}", self.problems_text())));
+            lines.push((
+                Level::Info,
+                format!("  problems in the invalid rows: {}", self.problems_text()),
+            ));
         }
         if self.resumed_rows > 0 {
             let mut whole = self.file.statuses.describe();
