@@ -124,6 +124,7 @@ pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) ->
 mod tests {
     use super::*;
     use crate::input::InputReader;
+    use crate::validate::Field;
 
     const HEADER: &str = "company_name,domain,email,culture,language,first_name,last_name,address_line1,city,state,postal_code,country,mca_date,status,customer_id,mca_status";
     const CUSTOMER: &str =
@@ -192,5 +193,20 @@ mod tests {
             plan.offline_result(Status::Valid).mca_status,
             McaStatus::Skipped
         );
+    }
+
+    #[test]
+    fn an_invalid_rows_result_carries_its_problems_typed() {
+        let row = format!("{CUSTOMER},,,,")
+            .replace("98052", "8165")
+            .replace("Lee", "");
+        let plan = plans(&[&row]).into_iter().next().unwrap();
+        let result = plan.offline_result(Status::Valid);
+        assert_eq!(result.status, Status::Invalid);
+        let fields: Vec<Field> = result.problems.iter().map(|p| p.field).collect();
+        assert_eq!(fields, [Field::LastName, Field::PostalCode]);
+        assert_eq!(result.error, validate::join_problems(&result.problems));
+        assert_eq!(result.error_code, result.problems[0].code());
+        assert_eq!(result.error_code, "2001");
     }
 }

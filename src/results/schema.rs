@@ -90,10 +90,17 @@ impl fmt::Display for Status {
 
 /// A `status` cell that names no [`Status`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown status `{0}`; expected created, exists, valid, invalid, rejected, failed, would_create or cancelled"
-)]
+#[error("unknown status `{0}`; expected {expected}", expected = Status::listed())]
 pub struct ParseStatusError(pub String);
+
+impl Status {
+    /// `created, exists, ... or cancelled`: every status, for messages.
+    fn listed() -> String {
+        let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+        format!("{} or {last}", rest.join(", "))
+    }
+}
 
 impl FromStr for Status {
     type Err = ParseStatusError;
@@ -409,7 +416,12 @@ mod tests {
         assert_eq!(Status::WouldCreate.to_string(), "would_create");
         assert_eq!(" Would-Create ".parse::<Status>(), Ok(Status::WouldCreate));
         assert_eq!("CREATED".parse::<Status>(), Ok(Status::Created));
-        assert!("done".parse::<Status>().is_err());
+        let error = "done".parse::<Status>().unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "unknown status `done`; expected created, exists, valid, would_create, invalid, \
+             rejected, failed or cancelled"
+        );
     }
 
     #[test]
@@ -419,6 +431,7 @@ mod tests {
             McaStatus::Attested,
             McaStatus::AlreadyAttested,
             McaStatus::Skipped,
+            McaStatus::Cancelled,
             McaStatus::Failed("403 (code 600006): not allowed".to_owned()),
         ] {
             assert_eq!(McaStatus::parse(&status.to_string()), status, "{status}");
@@ -433,6 +446,12 @@ mod tests {
         assert!(McaStatus::Attested.is_done() && McaStatus::AlreadyAttested.is_done());
         assert!(!McaStatus::Skipped.is_done() && !McaStatus::None.is_done());
         assert!(McaStatus::parse("failed: x").is_failed());
+        assert_eq!(McaStatus::parse("Cancelled"), McaStatus::Cancelled);
+        assert!(!McaStatus::Cancelled.is_done(), "a re-run attests it");
+        for outcome in McaOutcome::ALL {
+            let needs = matches!(outcome, McaOutcome::Failed | McaOutcome::Cancelled);
+            assert_eq!(outcome.needs_attention(), needs, "{outcome:?}");
+        }
     }
 
     #[test]
