@@ -278,7 +278,7 @@ mod tests {
     fn reversed(row: InputRow, _: RowPlan, stop: Option<&StopReason>) -> Job<()> {
         if let Some(reason) = stop {
             let mut result = RowResult::new(Status::Cancelled);
-            result.error = reason.row_error();
+            result.error = reason.row_error(crate::pipeline::Undone::Attempted);
             return Job::Ready(Box::new(finished(row, result)));
         }
         let delay = Duration::from_millis(1000 - row.number * 10);

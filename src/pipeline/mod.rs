@@ -45,7 +45,7 @@ pub use lock::{LockError, ResultsLock};
 pub use mca::{MCA_AGREEMENT_TYPE, mca_unavailable};
 pub use onboard::{Mode, NewCredentials, Onboard, RowNote};
 pub use paths::{SameFileError, refuse_same_files};
-pub use plan::{RowPlan, invalid_result, plan_row};
+pub use plan::{RowPlan, plan_row};
 pub use policy::{RetryBudget, RetryCost, RetryPolicy};
 pub use preflight::{LiveRules, Preflight, PreflightOutcome};
 pub use request::PreparedRequest;
@@ -54,4 +54,4 @@ pub use retry::{
     Attempts, CallKind, DEFAULT_MAX_RETRY_WAIT, Retrier, RunCounters, Verdict, classify,
     classify_create,
 };
-pub use stop::{Stop, StopReason};
+pub use stop::{Stop, StopReason, Undone};

@@ -10,12 +10,13 @@ use secrecy::SecretString;
 use super::create::CreateOutcome;
 use super::driver::{Finished, Job};
 use super::engine::{APP_USER_HINT, Engine};
+use super::mca::stopped_attestation;
 use super::plan::RowPlan;
 use super::request::PreparedRequest;
 use super::stop::StopReason;
 use crate::input::InputRow;
 use crate::results::{McaStatus, PreviousResult, RowResult, Status};
-use crate::validate::{McaAttestation, NewCustomer};
+use crate::validate::{Field, McaAttestation, NewCustomer, Problem, ProblemKind};
 
 /// What a run does with valid rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +93,8 @@ impl Onboard {
             }
             result
         };
-        if let Some(what) = self.needs_app_user(request.for_reseller, mca.is_some()) {
-            let mut result = RowResult::new(Status::Invalid);
-            result.request_id = request.request_id.to_string();
-            result.error = format!(
-                "{what} needs App+User credentials, and this run has app-only ones: {APP_USER_HINT}; nothing was sent for this row"
-            );
+        if let Some((field, what)) = self.needs_app_user(request.for_reseller, mca.is_some()) {
+            let result = needs_app_user(&request, field, what);
             return ready(row, skipped_mca(result), false);
         }
         if let Some(reason) = stop {
@@ -119,13 +116,17 @@ impl Onboard {
                 };
                 if let Some(mca) = mca {
                     let created = mode == Mode::Create && outcome.result.status.is_finished();
-                    if created && outcome.stop.is_none() {
-                        let (status, stop) = engine.attest(&outcome.result.customer_id, &mca).await;
-                        outcome.result.mca_status = status;
-                        outcome.stop = stop;
-                    } else {
-                        outcome.result.mca_status = McaStatus::Skipped;
-                    }
+                    outcome.result.mca_status = match (created, &outcome.stop) {
+                        (true, None) => {
+                            let (status, stop) =
+                                engine.attest(&outcome.result.customer_id, &mca).await;
+                            outcome.stop = stop;
+                            status
+                        }
+                        // The customer is there; the run stops before its attestation.
+                        (true, Some(reason)) => stopped_attestation(reason),
+                        (false, _) => McaStatus::Skipped,
+                    };
                 }
                 let credentials =
                     outcome
@@ -160,7 +161,7 @@ impl Onboard {
         mca: McaAttestation,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        if let Some(what) = self.needs_app_user(false, self.mode == Mode::Create) {
+        if let Some((_, what)) = self.needs_app_user(false, self.mode == Mode::Create) {
             previous.mca_status = McaStatus::Failed(format!(
                 "not attested: {what} needs App+User credentials: {APP_USER_HINT}"
             ));
@@ -168,6 +169,10 @@ impl Onboard {
         }
         let engine = match (stop, self.mode, self.engine.clone()) {
             (None, Mode::Create, Some(engine)) => engine,
+            (Some(reason), Mode::Create, Some(_)) => {
+                previous.mca_status = stopped_attestation(reason);
+                return ready(row, previous, true);
+            }
             _ => {
                 previous.mca_status = McaStatus::Skipped;
                 return ready(row, previous, true);
@@ -191,19 +196,38 @@ impl Onboard {
         )
     }
 
-    /// What in the row needs App+User credentials the run does not have.
-    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<&'static str> {
+    /// What in the row needs App+User credentials the run does not have,
+    /// and the column that asks for it.
+    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<(Field, &'static str)> {
         if self.app_user || self.engine.is_none() {
             return None;
         }
         if for_reseller {
-            Some("creating a customer for an indirect reseller (associated_partner_id)")
+            Some((
+                Field::AssociatedPartnerId,
+                "creating a customer for an indirect reseller (associated_partner_id)",
+            ))
         } else if attests {
-            Some("MCA attestation (the mca_* columns)")
+            Some((Field::McaDate, "MCA attestation (the mca_* columns)"))
         } else {
             None
         }
     }
+}
+
+/// `invalid`: `what` in the row (asked for by `field`) needs App+User
+/// credentials the run does not have; nothing is sent.
+fn needs_app_user(request: &PreparedRequest, field: Field, what: &str) -> RowResult {
+    let mut result = RowResult::new(Status::Invalid);
+    result.request_id = request.request_id.to_string();
+    result.set_invalid(vec![Problem::new(
+        field,
+        ProblemKind::NeedsAppUser,
+        format!(
+            "{what} needs App+User credentials, and this run has app-only ones: {APP_USER_HINT}; nothing was sent for this row"
+        ),
+    )]);
+    result
 }
 
 fn ready(row: InputRow, result: RowResult, copied: bool) -> Job<RowNote> {

@@ -6,6 +6,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::problem_log::ProblemLog;
 use super::schema::{RESULT_COLUMNS, RowResult};
 use crate::input::{InputRow, Layout, UTF8_BOM, io_reason};
 
@@ -59,7 +60,8 @@ pub enum ResultsError {
     JournalIsInput {
         /// The results workbook.
         workbook: PathBuf,
-        /// Its journal (`<workbook>.journal.csv`).
+        /// Its journal (`<workbook>.journal.csv`) or problems file
+        /// (`<workbook>.problems.jsonl`).
         journal: PathBuf,
     },
     /// The journal a workbook is rendered from cannot be read.
@@ -84,6 +86,8 @@ pub struct ResultsWriter {
     passthrough: Vec<usize>,
     flush: FlushPolicy,
     rows: u64,
+    /// The problems file of a workbook's journal, written row by row with it.
+    problems: Option<ProblemLog>,
 }
 
 impl ResultsWriter {
@@ -169,7 +173,14 @@ impl ResultsWriter {
             passthrough: layout.passthrough.clone(),
             flush,
             rows: 0,
+            problems: None,
         })
+    }
+
+    /// Write each row's typed problems to `log` too, before the row (the
+    /// journal of a results workbook: the cell notes are rendered from it).
+    pub fn keep_problems(&mut self, log: ProblemLog) {
+        self.problems = Some(log);
     }
 
     fn write_header(&mut self, layout: &Layout) -> Result<(), ResultsError> {
@@ -186,6 +197,9 @@ impl ResultsWriter {
     /// Write one row: the pass-through values of `row` byte for byte (quoted
     /// where the dialect needs it), then `result`.
     pub fn write(&mut self, row: &InputRow, result: &RowResult) -> Result<(), ResultsError> {
+        if let Some(log) = self.problems.as_mut() {
+            log.record(&result.problems)?;
+        }
         for &column in &self.passthrough {
             let value = row.record.get(column).unwrap_or_default();
             self.writer.write_field(value).map_err(|e| self.error(e))?;
@@ -220,8 +234,12 @@ impl ResultsWriter {
         &self.path
     }
 
-    /// Flush everything to the operating system and close the file.
+    /// Flush everything to the operating system and close the file (and
+    /// the problems file).
     pub fn finish(mut self) -> Result<(), ResultsError> {
+        if let Some(log) = self.problems.take() {
+            log.finish()?;
+        }
         self.writer.flush().map_err(|e| io_error(&self.path, e))
     }
 

@@ -8,9 +8,11 @@ use std::str::FromStr;
 
 pub use crate::input::RESULT_COLUMNS;
 use crate::input::{InputRow, Layout};
-use crate::validate::normalize_header;
+use crate::validate::{Problem, join_problems, normalize_header};
 
-/// What happened to one row (README.md, "Results").
+/// What happened to one row (README.md, "Results"). Declared in the order
+/// every summary lists statuses (successes first): [`Status::ALL`], `Ord`
+/// and the slots of [`StatusCounts`](super::StatusCounts) follow it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// Created by this tool, in this run or an earlier one.
@@ -19,41 +21,49 @@ pub enum Status {
     Exists,
     /// `validate` only: the row passed.
     Valid,
+    /// Dry run: would be created.
+    WouldCreate,
     /// Failed local validation; nothing was sent.
     Invalid,
     /// Partner Center refused it (4xx).
     Rejected,
     /// Gave up after retries (5xx, timeouts, throttling); safe to re-run.
     Failed,
-    /// Dry run: would be created.
-    WouldCreate,
     /// Not attempted because the run was interrupted or aborted.
     Cancelled,
 }
 
 impl Status {
-    /// Every status, in the order of the status table in README.md.
-    pub const ALL: [Status; 8] = [
+    /// Number of statuses.
+    pub const COUNT: usize = 8;
+
+    /// Every status, in declaration order: the one status table.
+    pub const ALL: [Status; Status::COUNT] = [
         Status::Created,
         Status::Exists,
         Status::Valid,
+        Status::WouldCreate,
         Status::Invalid,
         Status::Rejected,
         Status::Failed,
-        Status::WouldCreate,
         Status::Cancelled,
     ];
 
+    /// Position in [`Status::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The text written in the `status` column.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Status::Created => "created",
             Status::Exists => "exists",
             Status::Valid => "valid",
+            Status::WouldCreate => "would_create",
             Status::Invalid => "invalid",
             Status::Rejected => "rejected",
             Status::Failed => "failed",
-            Status::WouldCreate => "would_create",
             Status::Cancelled => "cancelled",
         }
     }
@@ -80,10 +90,17 @@ impl fmt::Display for Status {
 
 /// A `status` cell that names no [`Status`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown status `{0}`; expected created, exists, valid, invalid, rejected, failed, would_create or cancelled"
-)]
+#[error("unknown status `{0}`; expected {expected}", expected = Status::listed())]
 pub struct ParseStatusError(pub String);
+
+impl Status {
+    /// `created, exists, ... or cancelled`: every status, for messages.
+    fn listed() -> String {
+        let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+        format!("{} or {last}", rest.join(", "))
+    }
+}
 
 impl FromStr for Status {
     type Err = ParseStatusError;
@@ -113,11 +130,78 @@ pub enum McaStatus {
     /// The attestation failed; the customer stays created. A re-run of the
     /// results file tries again (attestation only, no create call).
     Failed(String),
+    /// The run stopped (Ctrl-C, a fatal error, the retry budget) before the
+    /// attestation was done; the customer stays created. A re-run tries again.
+    Cancelled,
     /// Not attempted: dry run, `validate`, or the customer was not created.
     Skipped,
 }
 
+/// The `mca_status` keywords, without a failure's reason: the one table of
+/// them (the cell text, counting, the exit code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum McaOutcome {
+    /// `attested`.
+    Attested,
+    /// `already_attested`.
+    AlreadyAttested,
+    /// `failed` (`failed: <reason>` in the cell).
+    Failed,
+    /// `cancelled`.
+    Cancelled,
+    /// `skipped`.
+    Skipped,
+}
+
+impl McaOutcome {
+    /// Number of outcomes.
+    pub const COUNT: usize = 5;
+
+    /// Every outcome, in declaration order.
+    pub const ALL: [McaOutcome; McaOutcome::COUNT] = [
+        McaOutcome::Attested,
+        McaOutcome::AlreadyAttested,
+        McaOutcome::Failed,
+        McaOutcome::Cancelled,
+        McaOutcome::Skipped,
+    ];
+
+    /// Position in [`McaOutcome::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The keyword in the `mca_status` cell.
+    pub const fn keyword(self) -> &'static str {
+        match self {
+            McaOutcome::Attested => "attested",
+            McaOutcome::AlreadyAttested => "already_attested",
+            McaOutcome::Failed => "failed",
+            McaOutcome::Cancelled => "cancelled",
+            McaOutcome::Skipped => "skipped",
+        }
+    }
+
+    /// The attestation is not done and the customer is there: the row needs
+    /// attention (exit code 2) and a re-run tries again.
+    pub const fn needs_attention(self) -> bool {
+        matches!(self, McaOutcome::Failed | McaOutcome::Cancelled)
+    }
+}
+
 impl McaStatus {
+    /// The keyword of this status; `None` for an empty cell.
+    pub fn outcome(&self) -> Option<McaOutcome> {
+        Some(match self {
+            McaStatus::None => return None,
+            McaStatus::Attested => McaOutcome::Attested,
+            McaStatus::AlreadyAttested => McaOutcome::AlreadyAttested,
+            McaStatus::Failed(_) => McaOutcome::Failed,
+            McaStatus::Cancelled => McaOutcome::Cancelled,
+            McaStatus::Skipped => McaOutcome::Skipped,
+        })
+    }
+
     /// `attested` or `already_attested`: a re-run does not attest again.
     pub fn is_done(&self) -> bool {
         matches!(self, McaStatus::Attested | McaStatus::AlreadyAttested)
@@ -128,20 +212,24 @@ impl McaStatus {
         matches!(self, McaStatus::Failed(_))
     }
 
-    /// Read an `mca_status` cell: empty, `attested`, `already_attested`,
-    /// `skipped` or `failed: <reason>` (case, `_`, `-` and spaces ignored in
-    /// the keywords). Any other text reads as a failure with that text.
+    /// Read an `mca_status` cell: empty, a keyword of [`McaOutcome`], or
+    /// `failed: <reason>` (case, `_`, `-` and spaces ignored in the
+    /// keywords). Any other text reads as a failure with that text.
     pub fn parse(text: &str) -> McaStatus {
         let text = text.trim();
         if text.is_empty() {
             return McaStatus::None;
         }
         let key = normalize_header(text);
-        match key.as_str() {
-            "attested" => return McaStatus::Attested,
-            "alreadyattested" => return McaStatus::AlreadyAttested,
-            "skipped" => return McaStatus::Skipped,
-            _ => {}
+        let keyword = McaOutcome::ALL
+            .into_iter()
+            .find(|o| *o != McaOutcome::Failed && normalize_header(o.keyword()) == key);
+        match keyword {
+            Some(McaOutcome::Attested) => return McaStatus::Attested,
+            Some(McaOutcome::AlreadyAttested) => return McaStatus::AlreadyAttested,
+            Some(McaOutcome::Cancelled) => return McaStatus::Cancelled,
+            Some(McaOutcome::Skipped) => return McaStatus::Skipped,
+            Some(McaOutcome::Failed) | None => {}
         }
         let reason = match text.get(..6) {
             Some(head) if head.eq_ignore_ascii_case("failed") => {
@@ -154,13 +242,12 @@ impl McaStatus {
 
     /// The cell text.
     pub fn as_cell(&self) -> Cow<'_, str> {
-        match self {
-            McaStatus::None => Cow::Borrowed(""),
-            McaStatus::Attested => Cow::Borrowed("attested"),
-            McaStatus::AlreadyAttested => Cow::Borrowed("already_attested"),
-            McaStatus::Skipped => Cow::Borrowed("skipped"),
-            McaStatus::Failed(reason) if reason.is_empty() => Cow::Borrowed("failed"),
-            McaStatus::Failed(reason) => Cow::Owned(format!("failed: {reason}")),
+        match (self, self.outcome()) {
+            (McaStatus::Failed(reason), _) if !reason.is_empty() => {
+                Cow::Owned(format!("failed: {reason}"))
+            }
+            (_, Some(outcome)) => Cow::Borrowed(outcome.keyword()),
+            (_, None) => Cow::Borrowed(""),
         }
     }
 }
@@ -194,6 +281,13 @@ pub struct RowResult {
     pub error: String,
     /// The MCA attestation (`mca_status`).
     pub mca_status: McaStatus,
+    /// The problems of an `invalid` row, typed: `error` lists their
+    /// messages and `error_code` is the first one's code
+    /// ([`RowResult::invalid`]). Not a column: the results file has the
+    /// text; the problems file of a results workbook keeps them
+    /// ([`ProblemLog`](super::ProblemLog)). Empty for every other row, and
+    /// for a row read back from a results file.
+    pub problems: Vec<Problem>,
 }
 
 /// The result an earlier run wrote in a fed-back results file.
@@ -223,7 +317,27 @@ impl RowResult {
             error_code: String::new(),
             error: String::new(),
             mca_status: McaStatus::None,
+            problems: Vec::new(),
         }
+    }
+
+    /// `invalid` with `problems`: their messages joined in `error`
+    /// ([`join_problems`]), the first one's code in `error_code`.
+    pub fn invalid(problems: Vec<Problem>) -> Self {
+        let mut result = RowResult::new(Status::Invalid);
+        result.set_invalid(problems);
+        result
+    }
+
+    /// Make this result `invalid` with `problems` (as [`RowResult::invalid`]),
+    /// keeping its other columns (the request id a dry run planned).
+    pub fn set_invalid(&mut self, problems: Vec<Problem>) {
+        self.status = Status::Invalid;
+        self.error = join_problems(&problems);
+        self.error_code = problems
+            .first()
+            .map_or_else(String::new, |p| p.code().to_owned());
+        self.problems = problems;
     }
 
     /// Parse result cells in [`RESULT_COLUMNS`] order. `None` when the status
@@ -246,6 +360,7 @@ impl RowResult {
             error_code: text(7),
             error: text(8),
             mca_status: McaStatus::parse(&text(9)),
+            problems: Vec::new(),
         })
     }
 
@@ -301,7 +416,12 @@ mod tests {
         assert_eq!(Status::WouldCreate.to_string(), "would_create");
         assert_eq!(" Would-Create ".parse::<Status>(), Ok(Status::WouldCreate));
         assert_eq!("CREATED".parse::<Status>(), Ok(Status::Created));
-        assert!("done".parse::<Status>().is_err());
+        let error = "done".parse::<Status>().unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "unknown status `done`; expected created, exists, valid, would_create, invalid, \
+             rejected, failed or cancelled"
+        );
     }
 
     #[test]
@@ -311,6 +431,7 @@ mod tests {
             McaStatus::Attested,
             McaStatus::AlreadyAttested,
             McaStatus::Skipped,
+            McaStatus::Cancelled,
             McaStatus::Failed("403 (code 600006): not allowed".to_owned()),
         ] {
             assert_eq!(McaStatus::parse(&status.to_string()), status, "{status}");
@@ -325,6 +446,12 @@ mod tests {
         assert!(McaStatus::Attested.is_done() && McaStatus::AlreadyAttested.is_done());
         assert!(!McaStatus::Skipped.is_done() && !McaStatus::None.is_done());
         assert!(McaStatus::parse("failed: x").is_failed());
+        assert_eq!(McaStatus::parse("Cancelled"), McaStatus::Cancelled);
+        assert!(!McaStatus::Cancelled.is_done(), "a re-run attests it");
+        for outcome in McaOutcome::ALL {
+            let needs = matches!(outcome, McaOutcome::Failed | McaOutcome::Cancelled);
+            assert_eq!(outcome.needs_attention(), needs, "{outcome:?}");
+        }
     }
 
     #[test]

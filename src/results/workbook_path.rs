@@ -14,6 +14,11 @@ use super::csv_writer::ResultsError;
 /// `results.xlsx` → `results.xlsx.journal.csv`.
 pub const JOURNAL_SUFFIX: &str = ".journal.csv";
 
+/// The suffix added to a results workbook's path to name its problems file
+/// ([`ProblemLog`](super::ProblemLog)): `results.xlsx` →
+/// `results.xlsx.problems.jsonl`.
+pub const PROBLEMS_SUFFIX: &str = ".problems.jsonl";
+
 /// What a `--results` path asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResultsFormat {
@@ -50,8 +55,22 @@ pub fn results_format(path: &Path) -> Result<ResultsFormat, ResultsError> {
 ///
 /// Fails when the workbook or the journal would be the input file `input`.
 pub fn journal_path(workbook: &Path, input: &Path) -> Result<PathBuf, ResultsError> {
+    companion(workbook, JOURNAL_SUFFIX, input)
+}
+
+/// The problems file of the results workbook `workbook`: the same path with
+/// [`PROBLEMS_SUFFIX`] appended, beside the journal, so a `--resume` with
+/// the same `--results` finds it too.
+///
+/// Fails when the workbook or the problems file would be the input file `input`.
+pub fn problems_path(workbook: &Path, input: &Path) -> Result<PathBuf, ResultsError> {
+    companion(workbook, PROBLEMS_SUFFIX, input)
+}
+
+/// `workbook` with `suffix` appended, refused when either is `input`.
+fn companion(workbook: &Path, suffix: &str, input: &Path) -> Result<PathBuf, ResultsError> {
     let mut journal = workbook.as_os_str().to_owned();
-    journal.push(JOURNAL_SUFFIX);
+    journal.push(suffix);
     let journal = PathBuf::from(journal);
     if same_file(workbook, input) {
         return Err(ResultsError::SameAsInput {
@@ -109,9 +128,17 @@ mod tests {
     }
 
     #[test]
-    fn the_journal_sits_beside_the_workbook() {
+    fn the_journal_and_the_problems_file_sit_beside_the_workbook() {
         let journal = journal_path(Path::new("runs/out.xlsx"), Path::new("customers.xlsx"));
         assert_eq!(journal.unwrap(), Path::new("runs/out.xlsx.journal.csv"));
+        let problems = problems_path(Path::new("runs/out.xlsx"), Path::new("customers.xlsx"));
+        assert_eq!(problems.unwrap(), Path::new("runs/out.xlsx.problems.jsonl"));
+        let input = Path::new("runs/out.xlsx.problems.jsonl");
+        let refused = problems_path(Path::new("runs/out.xlsx"), input).unwrap_err();
+        assert!(
+            matches!(refused, ResultsError::JournalIsInput { .. }),
+            "{refused:?}"
+        );
     }
 
     #[test]

@@ -3,9 +3,14 @@
 //! resume point, the credentials file (so a run never receives a password
 //! it cannot keep).
 
+use std::path::Path;
+
+use anyhow::Context;
+
 use crate::commands::results_target::ResultsTarget;
-use crate::input::{InputOptions, InputReader, Layout};
+use crate::input::{InputOptions, InputReader, Layout, TextEncoding};
 use crate::pipeline::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
+use crate::results::Tally;
 use crate::settings::RunSettings;
 
 /// What the run works on, ready before the first call.
@@ -15,6 +20,9 @@ pub(super) struct Prepared {
     pub target: ResultsTarget,
     pub total_rows: u64,
     pub resume: Option<ResumePoint>,
+    /// The rows `--resume` kept, counted (they are part of the results
+    /// file the exit code describes).
+    pub kept: Tally,
     pub credentials: Option<CredentialsFile>,
     /// Held until the run ends (dropped with `Prepared`).
     pub _lock: ResultsLock,
@@ -72,6 +80,10 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         true => Some(prepare_resume(&target.csv, input, &options, &layout)?),
         false => None,
     };
+    let kept = match &resume {
+        Some(point) => kept_rows(&target.csv, &options, point.kept_rows)?,
+        None => Tally::default(),
+    };
     let credentials = match settings.credentials_out() {
         Some(path) if !settings.dry_run() => Some(CredentialsFile::create(path, settings.force())?),
         _ => None,
@@ -82,9 +94,22 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         target,
         total_rows,
         resume,
+        kept,
         credentials,
         _lock: lock,
     })
+}
+
+/// The first `rows` rows of the results CSV `results` (this tool wrote it:
+/// UTF-8, the input's columns), counted.
+fn kept_rows(results: &Path, input: &InputOptions, rows: u64) -> anyhow::Result<Tally> {
+    let options = InputOptions {
+        sheet: None,
+        columns: input.columns.clone(),
+        encoding: Some(TextEncoding::UTF_8),
+    };
+    Tally::of_results_file(results, &options, rows)
+        .with_context(|| format!("--resume: cannot read {}", results.display()))
 }
 
 /// Count the data rows (for the progress bar); cheap next to the network.

@@ -27,9 +27,8 @@ use tokio::time::Instant;
 pub use live_rules::LiveRules;
 
 use super::engine::{DomainCheck, Engine, fill_customer};
-use super::invalid_result;
 use super::memo::{Recalled, RunMemo};
-use super::stop::StopReason;
+use super::stop::{StopReason, Undone};
 use crate::partner_center::error::ApiError;
 use crate::partner_center::models::CustomerRequest;
 use crate::partner_center::request_id::operation_id;
@@ -40,31 +39,21 @@ use crate::validate::{Field, NewCustomer, Problem, ProblemKind};
 /// What the online check of one row found.
 #[derive(Debug)]
 pub struct PreflightOutcome {
-    /// `valid`, `invalid`, `exists`, `failed` (a check could not be made)
-    /// or `cancelled` (not checked: the run is stopping).
+    /// `valid`, `invalid` (with the problems found online, typed),
+    /// `exists`, `failed` (a check could not be made) or `cancelled` (not
+    /// checked: the run is stopping).
     pub result: RowResult,
-    /// The problems found online (for `--json`).
-    pub problems: Vec<Problem>,
     /// Set when no further row can be checked (authentication failed, retry
     /// budget spent, a stop requested).
     pub stop: Option<StopReason>,
 }
 
 impl PreflightOutcome {
-    fn new(
-        customer: &NewCustomer,
-        mut result: RowResult,
-        problems: Vec<Problem>,
-        stop: Option<StopReason>,
-    ) -> Self {
+    fn new(customer: &NewCustomer, mut result: RowResult, stop: Option<StopReason>) -> Self {
         if customer.mca.is_some() {
             result.mca_status = McaStatus::Skipped;
         }
-        PreflightOutcome {
-            result,
-            problems,
-            stop,
-        }
+        PreflightOutcome { result, stop }
     }
 }
 
@@ -149,7 +138,7 @@ impl Preflight {
             Ok(DomainCheck::Ours(found)) => {
                 let mut result = RowResult::new(Status::Exists);
                 fill_customer(&mut result, &found);
-                return PreflightOutcome::new(customer, result, problems, checked.stop);
+                return PreflightOutcome::new(customer, result, checked.stop);
             }
             Ok(DomainCheck::Taken) => problems.push(Problem::new(
                 Field::Domain,
@@ -174,8 +163,8 @@ impl Preflight {
             }
         }
         problems.sort_by_key(|p| p.field);
-        let result = verdict(&problems, &incomplete);
-        PreflightOutcome::new(customer, result, problems, incomplete.stop)
+        let result = verdict(problems, &incomplete);
+        PreflightOutcome::new(customer, result, incomplete.stop)
     }
 
     /// The live rules' problems with the row (rules fetched once per country).
@@ -263,9 +252,9 @@ impl Preflight {
 
 /// `valid`, `invalid` with every problem (and what could not be checked),
 /// or `failed` when a check could not be made and none found a problem.
-fn verdict(problems: &[Problem], incomplete: &Incomplete) -> RowResult {
+fn verdict(problems: Vec<Problem>, incomplete: &Incomplete) -> RowResult {
     if !problems.is_empty() {
-        let mut result = invalid_result(problems);
+        let mut result = RowResult::invalid(problems);
         if !incomplete.notes.is_empty() {
             result.error = format!(
                 "{}; not checked: {}",
@@ -291,7 +280,7 @@ fn verdict(problems: &[Problem], incomplete: &Incomplete) -> RowResult {
     if let Some(stop) = &incomplete.stop {
         // Stopped before any check was made: not checked.
         let mut result = RowResult::new(Status::Cancelled);
-        result.error = stop.row_error().replacen("not attempted", "not checked", 1);
+        result.error = stop.row_error(Undone::Checked);
         return result;
     }
     RowResult::new(Status::Valid)
