@@ -3,7 +3,9 @@
 //! The modules follow the data flow: [`input`] reads rows, [`validate`] turns
 //! them into [`validate::NewCustomer`] values or problems, [`pipeline`] sends
 //! them through [`partner_center`] under a rate limit, and [`results`] writes
-//! one results row per input row. [`sandbox`] emulates Partner Center.
+//! one results row per input row. [`files`] holds the files a run owns
+//! (results, journal, lock, credentials, resume, the same-file rule).
+//! [`sandbox`] emulates Partner Center.
 //! [`cli`] and [`commands`] are the edge: the command line, the config file
 //! and one function per subcommand; the library never imports them.
 //! [`logging`] sets up stderr logs.
@@ -13,6 +15,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod files;
 pub mod input;
 pub mod logging;
 pub mod partner_center;

@@ -8,10 +8,9 @@ use std::time::SystemTime;
 
 use anyhow::Context;
 
+use crate::files::{ResultsFormat, journal_path, results_format};
 use crate::input::Layout;
-use crate::results::{
-    ResultsFormat, WorkbookOptions, WorkbookReport, journal_path, render_workbook, results_format,
-};
+use crate::results::{WorkbookOptions, WorkbookReport, render_workbook};
 use crate::validate::Field;
 
 /// The results file a command was asked for, and the CSV it writes.

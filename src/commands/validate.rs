@@ -13,13 +13,14 @@ use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::{Render, ResultsTarget};
 use super::{ExitStatus, StatusCounts};
 use crate::cli::ValidateArgs;
+use crate::files::{FlushPolicy, ResultsWriter};
 use crate::input::{InputReader, InputRow, Layout};
 use crate::logging::{Console, Level};
 use crate::pipeline::{
     DriveOptions, Finished, Job, Preflight, RowPlan, RowSink, RunCounters, Stop, StopReason, drive,
     plan_row,
 };
-use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status};
+use crate::results::{McaStatus, RowResult, Status};
 use crate::validate::Field;
 use crate::validate::{Problem, Uniqueness};
 
@@ -36,7 +37,7 @@ pub fn validate(
         Some(path) => Some(ResultsTarget::new(path, &args.input)?),
         None => None,
     };
-    crate::pipeline::refuse_same_files(&[
+    crate::files::refuse_same_files(&[
         ("the input", Some(args.input.as_path())),
         ("--results", args.results.as_deref()),
     ])?;

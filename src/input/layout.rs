@@ -11,7 +11,7 @@ use crate::validate::{Field, normalize_header};
 
 /// The columns a results file adds after the input's, in order. A fed-back
 /// results file carries them; they are recognised here (and replaced in the
-/// new results, not duplicated) and written by `results::ResultsWriter`.
+/// new results, not duplicated) and written by `files::ResultsWriter`.
 ///
 /// The first nine are the original contract; `mca_status` was appended later
 /// (columns are only ever added at the end, never renamed).

@@ -4,32 +4,29 @@
 //! - [`schema`]: the result columns and what they hold ([`Status`],
 //!   [`McaStatus`], [`RowResult`]), and reading them back from a fed-back
 //!   results file ([`previous`]).
-//! - [`csv_writer`]: [`ResultsWriter`], which keeps the input's dialect
-//!   (delimiter, BOM, line ending) and its pass-through columns byte for
-//!   byte. It never holds passwords: there is no column for them.
 //! - [`ordered`]: [`ReorderBuffer`], which puts rows that finish out of
 //!   order back in input order.
 //! - [`xlsx`]: [`render_workbook`], the results as an Excel workbook,
 //!   rendered from the results CSV (the journal) at the end of a run;
-//!   [`results_format`] and [`journal_path`] ([`workbook_path`]) decide
-//!   whether `--results` is a workbook and where its journal goes;
 //!   [`summary`] and [`fixes`] make its second sheet, [`xlsx_style`] its looks.
+//! - [`ResultsError`]: a results file or workbook that cannot be written.
+//!
+//! The results *file* (the CSV writer, the journal's path, `--resume`) is
+//! in [`crate::files`].
 
-pub mod csv_writer;
+mod error;
 pub mod fixes;
 pub mod ordered;
 mod recheck;
 pub mod schema;
 pub mod summary;
-pub mod workbook_path;
 pub mod xlsx;
 pub mod xlsx_style;
 
-pub use csv_writer::{FlushPolicy, ResultsError, ResultsWriter};
+pub use error::ResultsError;
 pub use ordered::ReorderBuffer;
 pub use schema::{
     McaStatus, ParseStatusError, PreviousResult, RESULT_COLUMNS, RowResult, Status, previous,
 };
 pub use summary::{CodeRows, RunFacts, Tally};
-pub use workbook_path::{JOURNAL_SUFFIX, ResultsFormat, journal_path, results_format};
 pub use xlsx::{WorkbookOptions, WorkbookReport, render_workbook};

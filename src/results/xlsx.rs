@@ -3,7 +3,7 @@
 //! `run` and `validate` always write the results CSV row by row, flushed:
 //! that file is what survives a crash and what `--resume` reads. When
 //! `--results` names an `.xlsx` file, the CSV goes to
-//! [`journal_path`](super::journal_path) and [`render_workbook`] turns it
+//! [`journal_path`](crate::files::journal_path) and [`render_workbook`] turns it
 //! into the workbook at the end of the run. The workbook is written to a
 //! hidden temporary file beside it and renamed into place: there is never a
 //! half-written `.xlsx`.
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::csv_writer::ResultsError;
+use super::error::ResultsError;
 use super::recheck::Recheck;
 use super::schema::{McaStatus, RESULT_COLUMNS, Status};
 use super::summary::{RunFacts, Tally, write_summary};

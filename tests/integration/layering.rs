@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const LIBRARY: [&str; 7] = [
+const LIBRARY: [&str; 8] = [
+    "files",
     "input",
     "validate",
     "pipeline",

@@ -10,8 +10,9 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
+use pc_onboard::files::journal_path;
 use pc_onboard::input::{InputOptions, InputReader, InputRow};
-use pc_onboard::results::{journal_path, previous};
+use pc_onboard::results::previous;
 use pc_onboard::sandbox::RunningSandbox;
 use rust_xlsxwriter::Workbook;
 use support::*;

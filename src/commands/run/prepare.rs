@@ -5,8 +5,8 @@
 
 use crate::cli::RunArgs;
 use crate::commands::results_target::ResultsTarget;
+use crate::files::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
 use crate::input::{InputOptions, InputReader, Layout};
-use crate::pipeline::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
 
 /// What the run works on, ready before the first call.
 pub(super) struct Prepared {
@@ -26,7 +26,7 @@ pub(super) struct Prepared {
 /// it cannot keep).
 pub(super) fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
     let target = ResultsTarget::new(&args.results, &args.input)?;
-    crate::pipeline::refuse_same_files(&[
+    crate::files::refuse_same_files(&[
         ("the input", Some(args.input.as_path())),
         ("--results", Some(args.results.as_path())),
         (

@@ -3,10 +3,11 @@
 //! then the progress bar. A row that cannot be recorded is reported on
 //! stderr (domain, customer id, tenant id; never a password).
 
+use crate::files::{CredentialsFile, ResultsWriter};
 use crate::input::Layout;
 use crate::logging::Console;
-use crate::pipeline::{CredentialsFile, Finished, NewCredentials, RowNote, RowSink};
-use crate::results::{ResultsWriter, Status};
+use crate::pipeline::{Finished, NewCredentials, RowNote, RowSink};
+use crate::results::Status;
 use crate::validate::Field;
 
 use super::progress::Progress;

@@ -4,11 +4,11 @@
 //! A results workbook is never written row by row: `run` and `validate`
 //! write the results CSV (the crash-safe journal that `--resume` reads) to
 //! [`journal_path`] and render the workbook from it at the end
-//! ([`render_workbook`](super::render_workbook)).
+//! ([`render_workbook`](crate::results::render_workbook)).
 
 use std::path::{Path, PathBuf};
 
-use super::csv_writer::ResultsError;
+use crate::results::ResultsError;
 
 /// The suffix added to a results workbook's path to name its journal:
 /// `results.xlsx` → `results.xlsx.journal.csv`.

@@ -1,0 +1,29 @@
+//! The files a run owns, and how they are opened safely.
+//!
+//! - [`refuse_same_files`] ([`same_file`]): the one rule for "these two
+//!   paths are one file" (device and inode; a name not created yet by its
+//!   canonical directory and name). The input, the results, the journal,
+//!   the credentials and the summary JSON must be different files.
+//! - [`ResultsWriter`] ([`results_file`]): the results CSV, the input's
+//!   columns byte for byte in its dialect, then the result columns; flushed
+//!   row by row for `run`.
+//! - [`results_format`], [`journal_path`] ([`journal`]): whether
+//!   `--results` is a workbook, and where its CSV journal goes.
+//! - [`prepare_resume`] ([`resume`]): where an interrupted run's results
+//!   end, a torn last line cut.
+//! - [`ResultsLock`] ([`lock`]): one run at a time per results file.
+//! - [`CredentialsFile`] ([`credentials`]): `--credentials-out`, mode 0600.
+
+pub mod credentials;
+pub mod journal;
+pub mod lock;
+pub mod results_file;
+pub mod resume;
+pub mod same_file;
+
+pub use credentials::{CredentialsFile, CredentialsFileError};
+pub use journal::{JOURNAL_SUFFIX, ResultsFormat, journal_path, results_format};
+pub use lock::{LockError, ResultsLock};
+pub use results_file::{FlushPolicy, ResultsWriter};
+pub use resume::{ResumeError, ResumePoint, prepare_resume};
+pub use same_file::{SameFileError, refuse_same_files};
