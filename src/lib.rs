@@ -13,6 +13,7 @@
 // Library code neither unwraps nor prints to stdout (tests may unwrap).
 #![warn(clippy::unwrap_used, clippy::print_stdout)]
 
+pub mod bom;
 pub mod cli;
 pub mod commands;
 pub mod files;

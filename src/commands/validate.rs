@@ -37,9 +37,13 @@ pub fn validate(
         Some(path) => Some(ResultsTarget::new(path, &args.input)?),
         None => None,
     };
+    let journal = target
+        .as_ref()
+        .and_then(|t| t.workbook.as_ref().map(|_| t.csv.as_path()));
     crate::files::refuse_same_files(&[
         ("the input", Some(args.input.as_path())),
         ("--results", args.results.as_deref()),
+        ("the results journal", journal),
     ])?;
     let mut reader = InputReader::open_with(&args.input, &args.input_args.options())?;
     let layout = reader.layout().clone();

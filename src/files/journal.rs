@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::same_file::same_file;
 use crate::results::ResultsError;
 
 /// The suffix added to a results workbook's path to name its journal:
@@ -65,14 +66,6 @@ pub fn journal_path(workbook: &Path, input: &Path) -> Result<PathBuf, ResultsErr
         });
     }
     Ok(journal)
-}
-
-/// Both paths name one existing file (or are the same text).
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 #[cfg(test)]
@@ -137,5 +130,14 @@ mod tests {
         );
         let journal = journal_path(&dir.path().join("results.xlsx"), &input).unwrap();
         assert_eq!(journal, dir.path().join("results.xlsx.journal.csv"));
+
+        // A hard link is the same file too (the one rule: device and inode).
+        let link = dir.path().join("linked.xlsx.journal.csv");
+        std::fs::hard_link(&input, &link).unwrap();
+        let error = journal_path(&dir.path().join("linked.xlsx"), &input).unwrap_err();
+        assert!(
+            matches!(error, ResultsError::JournalIsInput { .. }),
+            "{error:?}"
+        );
     }
 }

@@ -13,6 +13,7 @@
 //!   end, a torn last line cut.
 //! - [`ResultsLock`] ([`lock`]): one run at a time per results file.
 //! - [`CredentialsFile`] ([`credentials`]): `--credentials-out`, mode 0600.
+//! - [`write_summary_json`] ([`summary_json`]): `--summary-json`.
 
 pub mod credentials;
 pub mod journal;
@@ -20,10 +21,12 @@ pub mod lock;
 pub mod results_file;
 pub mod resume;
 pub mod same_file;
+pub mod summary_json;
 
 pub use credentials::{CredentialsFile, CredentialsFileError};
 pub use journal::{JOURNAL_SUFFIX, ResultsFormat, journal_path, results_format};
 pub use lock::{LockError, ResultsLock};
 pub use results_file::{FlushPolicy, ResultsWriter};
 pub use resume::{ResumeError, ResumePoint, prepare_resume};
-pub use same_file::{SameFileError, refuse_same_files};
+pub use same_file::{SameFileError, refuse_same_files, same_file};
+pub use summary_json::{SummaryJsonError, write_summary_json};

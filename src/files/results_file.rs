@@ -6,6 +6,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::same_file::same_file;
 use crate::input::{InputRow, Layout, UTF8_BOM};
 use crate::results::{RESULT_COLUMNS, ResultsError, RowResult};
 
@@ -201,11 +202,7 @@ fn wants_bom(layout: &Layout) -> bool {
 
 /// Writing the results over the input would truncate it while it is read.
 fn refuse_input_file(path: &Path, layout: &Layout) -> Result<(), ResultsError> {
-    let same = match (path.canonicalize(), layout.path.canonicalize()) {
-        (Ok(results), Ok(input)) => results == input,
-        _ => false,
-    };
-    if same {
+    if same_file(path, &layout.path) {
         return Err(ResultsError::SameAsInput {
             path: path.to_owned(),
         });
@@ -559,6 +556,25 @@ mod tests {
         let error =
             ResultsWriter::create(&input_path, reader.layout(), FlushPolicy::Buffered).unwrap_err();
         assert!(matches!(error, ResultsError::SameAsInput { .. }));
+        assert_eq!(
+            std::fs::read_to_string(&input_path).unwrap(),
+            format!("{HEADER}\n{ROW}\n")
+        );
+    }
+
+    #[test]
+    fn results_cannot_overwrite_the_input_through_a_hard_link() {
+        // The one same-file rule (device and inode), not a path comparison.
+        let dir = tempfile::tempdir().unwrap();
+        let input_path = dir.path().join("customers.csv");
+        std::fs::write(&input_path, format!("{HEADER}\n{ROW}\n")).unwrap();
+        let link = dir.path().join("results.csv");
+        std::fs::hard_link(&input_path, &link).unwrap();
+        let reader = InputReader::open(&input_path).unwrap();
+        for open in [ResultsWriter::create as Open, ResultsWriter::append] {
+            let error = open(&link, reader.layout(), FlushPolicy::Buffered).unwrap_err();
+            assert!(matches!(error, ResultsError::SameAsInput { .. }));
+        }
         assert_eq!(
             std::fs::read_to_string(&input_path).unwrap(),
             format!("{HEADER}\n{ROW}\n")

@@ -4,7 +4,6 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Context;
 use serde_json::{Map, Value, json};
 
 use super::progress::Tally;
@@ -287,9 +286,7 @@ impl Summary<'_> {
 
     /// Write `--summary-json`.
     pub fn write_json(&self, path: &Path) -> anyhow::Result<()> {
-        let text = serde_json::to_string_pretty(&self.json())?;
-        std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))
+        Ok(crate::files::write_summary_json(path, &self.json())?)
     }
 }
 
