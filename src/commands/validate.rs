@@ -45,7 +45,9 @@ pub fn validate(
         ("--results", args.results.as_deref()),
         ("the results journal", journal),
     ])?;
-    let mut reader = InputReader::open_with(&args.input, &args.input_args.options())?;
+    let options = args.input_args.options();
+    let mut reader = InputReader::open_with(&args.input, &options)?;
+    crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
     tracing::info!(
         input = %args.input.display(),

@@ -237,6 +237,7 @@ mod tests {
         let results_path = dir.path().join("results.csv");
         std::fs::write(&input_path, input).unwrap();
         let mut reader = InputReader::open_with(&input_path, options).unwrap();
+        crate::results::recognise(&mut reader, options).unwrap();
         let layout = reader.layout().clone();
         let mut writer =
             ResultsWriter::create(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
@@ -650,6 +651,9 @@ mod properties {
         let Ok(mut reader) = InputReader::open(&input_path) else {
             return;
         };
+        if crate::results::recognise(&mut reader, &Default::default()).is_err() {
+            return;
+        }
         let layout = reader.layout().clone();
         let results_path = dir.path().join("results.csv");
         let mut writer =

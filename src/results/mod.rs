@@ -9,11 +9,15 @@
 //! - [`xlsx`]: [`render_workbook`], the results as an Excel workbook,
 //!   rendered from the results CSV (the journal) at the end of a run;
 //!   [`summary`] and [`fixes`] make its second sheet, [`xlsx_style`] its looks.
+//! - [`recognise`]: whether an input is an earlier results file (its result
+//!   columns are then replaced), or has columns of its own named like
+//!   result columns (refused: an input column is never dropped).
 //! - [`ResultsError`]: a results file or workbook that cannot be written.
 //!
 //! The results *file* (the CSV writer, the journal's path, `--resume`) is
 //! in [`crate::files`].
 
+mod earlier;
 mod error;
 pub mod fixes;
 pub mod ordered;
@@ -23,6 +27,9 @@ pub mod summary;
 pub mod xlsx;
 pub mod xlsx_style;
 
+pub use earlier::{
+    InputKind, NamedLikeResults, NotResults, ResultColumnsError, mark_result_columns, recognise,
+};
 pub use error::ResultsError;
 pub use ordered::ReorderBuffer;
 pub use schema::{

@@ -116,6 +116,7 @@ pub fn render_workbook(
         encoding: Some(crate::input::TextEncoding::UTF_8),
     };
     let mut reader = InputReader::open_with(journal, &input_options)?;
+    super::earlier::mark_result_columns(&mut reader)?;
     let layout = reader.layout().clone();
     let failure = |reason: String| ResultsError::Workbook {
         path: workbook.to_owned(),
@@ -255,7 +256,8 @@ impl<'a> SheetWriter<'a> {
         let number = u64::from(self.row) + 1;
         let layout = self.layout;
         let result = |index: usize| {
-            let cell = layout.result_columns[index].and_then(|c| row.record.get(c));
+            let column = layout.result_columns.get(index).copied().flatten();
+            let cell = column.and_then(|c| row.record.get(c));
             String::from_utf8_lossy(cell.unwrap_or_default())
         };
         let status: Option<Status> = result(STATUS).trim().parse().ok();

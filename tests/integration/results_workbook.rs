@@ -140,6 +140,7 @@ async fn excel_round_trip_fix_the_red_cells_and_rerun_the_results_workbook() {
         ..InputOptions::default()
     };
     let mut reader = InputReader::open_with(&again, &options).unwrap();
+    pc_onboard::results::recognise(&mut reader, &options).unwrap();
     let layout = reader.layout().clone();
     let mut row = InputRow::new();
     let mut statuses = Vec::new();

@@ -37,7 +37,10 @@ pub(super) fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
         ("--summary-json", args.summary_json.as_deref()),
     ])?;
     let options = args.input_args.options();
-    let reader = InputReader::open_with(&args.input, &options)?;
+    let mut reader = InputReader::open_with(&args.input, &options)?;
+    // An earlier results file, or refused for a column named like a result
+    // column, before anything else happens.
+    crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
     // Re-reads (row count, resume) keep the encoding found here: no second
     // whole-file check, no second warning about a guessed encoding.
