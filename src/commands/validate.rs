@@ -17,8 +17,8 @@ use crate::files::{FlushPolicy, ResultsWriter};
 use crate::input::{InputReader, InputRow, Layout};
 use crate::logging::{Console, Level};
 use crate::pipeline::{
-    DriveOptions, Finished, Job, Preflight, RowPlan, RowSink, RunCounters, Stop, StopReason, drive,
-    plan_row,
+    DriveOptions, Finished, Job, Preflight, RecordError, RowPlan, RowSink, RunCounters, Stop,
+    StopReason, drive, plan_row,
 };
 use crate::results::{McaStatus, RowResult, Status};
 use crate::validate::Field;
@@ -193,9 +193,8 @@ fn check_job(
 }
 
 impl RowSink<Vec<Problem>> for Report<'_> {
-    fn record(&mut self, finished: Finished<Vec<Problem>>) -> Result<(), String> {
+    fn record(&mut self, finished: Finished<Vec<Problem>>) -> Result<(), RecordError> {
         self.row(&finished.row, &finished.extra, &finished.result)
-            .map_err(|e| format!("{e:#}"))
     }
 
     fn unrecorded(&mut self, finished: Finished<Vec<Problem>>) {
@@ -253,15 +252,18 @@ impl<'a> Report<'a> {
         row: &InputRow,
         problems: &[Problem],
         result: &RowResult,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), RecordError> {
         self.counts.add(result.status);
         if self.args.json {
             let value = row_json(row, self.layout, problems, result);
-            serde_json::to_writer(&mut *self.out, &value)?;
-            self.out.write_all(b"\n")?;
-            if self.args.is_online() {
-                self.out.flush()?;
-            }
+            serde_json::to_writer(&mut *self.out, &value)
+                .map_err(std::io::Error::from)
+                .and_then(|()| self.out.write_all(b"\n"))
+                .and_then(|()| match self.args.is_online() {
+                    true => self.out.flush(),
+                    false => Ok(()),
+                })
+                .map_err(RecordError::Report)?;
         } else if matches!(result.status, Status::Invalid | Status::Failed) {
             self.listed += 1;
             if self.listed <= LISTED_PROBLEM_ROWS {
@@ -269,7 +271,8 @@ impl<'a> Report<'a> {
                 let mut fields = serde_json::Map::new();
                 fields.insert("row".to_owned(), json!(row.number));
                 fields.insert("status".to_owned(), json!(result.status.to_string()));
-                self.say_with(Level::Info, &line, fields)?;
+                self.say_with(Level::Info, &line, fields)
+                    .map_err(RecordError::Report)?;
             }
         }
         if let Some(writer) = self.writer.as_mut() {

@@ -33,7 +33,8 @@ mod stop;
 pub use concurrency::{AUTO_MAX, CallSlot, CallSlots, Concurrency, ConcurrencyController};
 pub use create::CreateOutcome;
 pub use driver::{
-    DriveError, DriveOptions, DriveReport, Finished, Job, RUN_AHEAD_WINDOW, RowSink, drive,
+    DriveError, DriveOptions, DriveReport, Finished, Job, RUN_AHEAD_WINDOW, RecordError, RowSink,
+    drive,
 };
 pub use engine::{APP_USER_HINT, DomainCheck, Engine};
 pub use gate::RateGate;

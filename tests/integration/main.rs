@@ -33,6 +33,7 @@ mod results_workbook;
 mod run_cli;
 mod run_faults;
 mod run_files;
+mod run_full_disk;
 mod run_mca;
 mod run_resume;
 mod run_signals;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::progress::Tally;
+use super::sink::Unrecorded;
 use crate::cli::RunArgs;
 use crate::commands::ALL_STATUSES;
 use crate::logging::{Console, Level};
@@ -36,6 +37,8 @@ pub struct Summary<'a> {
     pub duration: Duration,
     /// Passwords received but not stored.
     pub passwords_discarded: u64,
+    /// Rows that reached Partner Center but are not in the results file.
+    pub unrecorded: Unrecorded,
     /// Why sending stopped early.
     pub stopped: Option<StopReason>,
     /// Smoothed call latency.
@@ -82,6 +85,9 @@ impl Summary<'_> {
     /// The lines printed in text mode, with their level.
     fn lines(&self) -> Vec<(Level, String)> {
         let mut lines = vec![(Level::Info, self.headline())];
+        if let Some(line) = self.unrecorded_text() {
+            lines.push((Level::Warn, line));
+        }
         let t = &self.tally;
         lines.push((
             Level::Info,
@@ -128,6 +134,22 @@ impl Summary<'_> {
             self.duration.as_secs_f64(),
             self.tally.counts.describe()
         )
+    }
+
+    /// The rows that reached Partner Center but are not in the results
+    /// file (the headline counts the rows written).
+    fn unrecorded_text(&self) -> Option<String> {
+        let Unrecorded { rows, created } = self.unrecorded;
+        let (row, are) = if rows == 1 {
+            ("row", "is")
+        } else {
+            ("rows", "are")
+        };
+        (rows > 0).then(|| {
+            format!(
+                "{rows} more {row} reached Partner Center but {are} not in the results file ({created} created; listed above)"
+            )
+        })
     }
 
     fn resumed_text(&self) -> String {
@@ -278,6 +300,7 @@ impl Summary<'_> {
             "latency_ms": self.latency.map(|l| l.as_millis() as u64),
             "correlation_id": self.correlation_id.map(|id| id.to_string()),
             "passwords_discarded": self.passwords_discarded,
+            "unrecorded_rows": self.unrecorded.rows,
             "dry_run": self.args.dry_run,
             "stopped": stopped,
             "rerun": self.rerun_hint(),
