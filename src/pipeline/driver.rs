@@ -287,7 +287,7 @@ mod tests {
     const HEADER: &str = "company_name,domain,email,culture,language,first_name,last_name,address_line1,city,state,postal_code,country";
 
     /// A CSV of `rows` valid US rows (`row-N` domains) and its reader.
-    fn input(rows: usize) -> (tempfile::TempDir, InputReader) {
+    pub(super) fn input(rows: usize) -> (tempfile::TempDir, InputReader) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.csv");
         let mut text = format!("{HEADER}\n");

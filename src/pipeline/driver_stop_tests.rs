@@ -12,28 +12,13 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 
+use super::tests::input;
 use super::*;
 use crate::partner_center::error::ApiError;
 use crate::pipeline::{
     CallKind, CallSlots, ConcurrencyController, RateGate, Retrier, RetryPolicy, classify,
 };
 use crate::results::Status;
-
-const HEADER: &str = "company_name,domain,email,culture,language,first_name,last_name,address_line1,city,state,postal_code,country";
-
-fn input(rows: usize) -> (tempfile::TempDir, InputReader) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("in.csv");
-    let mut text = format!("{HEADER}\n");
-    for i in 0..rows {
-        text.push_str(&format!(
-            "Row {i},row{i},ap@row{i}.example,en-US,en,Ann,Lee,1 Main St,Redmond,WA,98052,US\n"
-        ));
-    }
-    std::fs::write(&path, text).unwrap();
-    let reader = InputReader::open(&path).unwrap();
-    (dir, reader)
-}
 
 /// A results file that cannot be written from spreadsheet row `fail_at` on.
 struct FullDisk {

@@ -41,6 +41,17 @@ fn rewrite(results: &Path, to: &Path, edit: impl Fn(&mut Vec<String>)) {
     w.flush().unwrap();
 }
 
+/// A results file of 3 created customers without its column `name`.
+async fn results_without(dir: &Path, tag: &str, name: &str) -> PathBuf {
+    let first = created_results(dir, tag).await;
+    let edited = dir.join("edited.csv");
+    let column = Results::read(&first).col(name);
+    rewrite(&first, &edited, |r| {
+        r.remove(column);
+    });
+    edited
+}
+
 /// `validate INPUT --results OUT`: the output's header, with every
 /// result column once, after the input's other columns.
 fn validate_header(input: &Path, dir: &Path) -> Vec<String> {
@@ -70,12 +81,7 @@ async fn a_results_file_of_an_older_version_without_mca_status_is_recognised() {
 #[tokio::test]
 async fn a_results_file_with_a_deleted_result_column_is_recognised_and_copied() {
     let dir = tempfile::tempdir().unwrap();
-    let first = created_results(dir.path(), "deltn").await;
-    let edited = dir.path().join("edited.csv");
-    let tenant = Results::read(&first).col("tenant_id");
-    rewrite(&first, &edited, |r| {
-        r.remove(tenant);
-    });
+    let edited = results_without(dir.path(), "deltn", "tenant_id").await;
     validate_header(&edited, dir.path());
     let sb = sandbox(quiet()).await;
     let again = dir.path().join("again.csv");
@@ -92,12 +98,7 @@ async fn a_results_file_with_a_deleted_result_column_is_recognised_and_copied() 
 #[tokio::test]
 async fn a_results_file_without_its_status_column_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let first = created_results(dir.path(), "delst").await;
-    let edited = dir.path().join("edited.csv");
-    let status = Results::read(&first).col("status");
-    rewrite(&first, &edited, |r| {
-        r.remove(status);
-    });
+    let edited = results_without(dir.path(), "delst", "status").await;
     let out = run_plain(&["validate", s(&edited)]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(code(&out), 1, "{}", text(&out));

@@ -29,19 +29,10 @@ async fn full_disk_round(dir: &Path, tag: &str, extra: &[&str]) -> Round {
     let mut flags = vec!["--rate", "60000", "--concurrency", "1"];
     flags.extend_from_slice(extra);
     let args = run_args(&input, &results, &flags);
-    let mut cmd = tokio::process::Command::new("bash");
-    cmd.arg("-c")
-        .arg(r#"trap '' XFSZ; ulimit -f 3; exec "$0" "$@""#)
-        .arg(bin())
-        .args(&args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PC_TENANT_ID", "partner.onmicrosoft.com")
-        .env("PC_CLIENT_ID", "test-app")
-        .env("PC_CLIENT_SECRET", TEST_CLIENT_SECRET)
-        .env("PC_ENDPOINT", sb.base_url())
-        .env("PC_AUTHORITY", sb.base_url());
-    let out = cmd.output().await.unwrap();
+    let out = command_with_file_limit(&sb, &args, 3)
+        .output()
+        .await
+        .unwrap();
     let stats = sb.state().stats();
     Round {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
