@@ -1,8 +1,8 @@
 //! The files a run owns, and how they are opened safely.
 //!
-//! - [`refuse_same_files`] ([`same_file`]): the one rule for "these two
-//!   paths are one file" (device and inode; a name not created yet by its
-//!   canonical directory and name). The input, the results, the journal,
+//! - [`refuse_same_files`], [`same_file()`] ([`same_file`](mod@same_file)):
+//!   the one rule for "these two paths are one file" (device and inode; a
+//!   name not created yet by its canonical directory and name). The input, the results, the journal,
 //!   the credentials and the summary JSON must be different files.
 //! - [`ResultsWriter`] ([`results_file`]): the results CSV, the input's
 //!   columns byte for byte in its dialect, then the result columns; flushed
