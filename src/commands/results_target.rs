@@ -8,11 +8,11 @@ use std::time::SystemTime;
 
 use anyhow::Context;
 
-use crate::input::Layout;
-use crate::results::{
-    FlushPolicy, ProblemLog, ResultsError, ResultsFormat, ResultsWriter, WorkbookOptions,
-    WorkbookReport, journal_path, problems_path, render_workbook, results_format,
+use crate::files::{
+    FlushPolicy, ResultsFormat, ResultsWriter, journal_path, problems_path, results_format,
 };
+use crate::input::Layout;
+use crate::results::{ProblemLog, ResultsError, WorkbookOptions, WorkbookReport, render_workbook};
 use crate::validate::Field;
 
 /// The results file a command was asked for, and the CSV it writes.

@@ -12,13 +12,14 @@ use serde_json::json;
 use super::ExitStatus;
 use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::{Render, ResultsTarget};
+use crate::files::{FlushPolicy, ResultsWriter};
 use crate::input::{InputReader, InputRow, Layout};
 use crate::logging::{Console, Level};
 use crate::pipeline::{
-    DriveOptions, Finished, Job, Preflight, RowPlan, RowSink, RunCounters, Stop, StopReason,
-    Undone, drive, plan_row,
+    DriveOptions, Finished, Job, Preflight, RecordError, RowPlan, RowSink, RunCounters, Stop,
+    StopReason, Undone, drive, plan_row,
 };
-use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status, Tally};
+use crate::results::{McaStatus, RowResult, Status, Tally};
 use crate::settings::ValidateSettings;
 use crate::validate::{Field, Uniqueness};
 
@@ -36,11 +37,17 @@ pub fn validate(
         Some(path) => Some(ResultsTarget::new(path, input)?),
         None => None,
     };
-    crate::pipeline::refuse_same_files(&[
+    let journal = target
+        .as_ref()
+        .and_then(|t| t.workbook.as_ref().map(|_| t.csv.as_path()));
+    crate::files::refuse_same_files(&[
         ("the input", Some(input)),
         ("--results", settings.results()),
+        ("the results journal", journal),
     ])?;
-    let mut reader = InputReader::open_with(input, &settings.input().options())?;
+    let options = settings.input().options();
+    let mut reader = InputReader::open_with(input, &options)?;
+    crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
     tracing::info!(
         input = %input.display(),
@@ -178,9 +185,8 @@ fn check_job(
 }
 
 impl RowSink<()> for Report<'_> {
-    fn record(&mut self, finished: Finished<()>) -> Result<(), String> {
+    fn record(&mut self, finished: Finished<()>) -> Result<(), RecordError> {
         self.row(&finished.row, &finished.result)
-            .map_err(|e| format!("{e:#}"))
     }
 
     fn unrecorded(&mut self, finished: Finished<()>) {
@@ -233,15 +239,18 @@ impl<'a> Report<'a> {
         }
     }
 
-    fn row(&mut self, row: &InputRow, result: &RowResult) -> anyhow::Result<()> {
+    fn row(&mut self, row: &InputRow, result: &RowResult) -> Result<(), RecordError> {
         self.counts.add_result(result);
         if self.settings.json() {
             let value = row_json(row, self.layout, result);
-            serde_json::to_writer(&mut *self.out, &value)?;
-            self.out.write_all(b"\n")?;
-            if self.settings.online() {
-                self.out.flush()?;
-            }
+            serde_json::to_writer(&mut *self.out, &value)
+                .map_err(std::io::Error::from)
+                .and_then(|()| self.out.write_all(b"\n"))
+                .and_then(|()| match self.settings.online() {
+                    true => self.out.flush(),
+                    false => Ok(()),
+                })
+                .map_err(RecordError::Report)?;
         } else if matches!(result.status, Status::Invalid | Status::Failed) {
             self.listed += 1;
             if self.listed <= LISTED_PROBLEM_ROWS {
@@ -249,7 +258,8 @@ impl<'a> Report<'a> {
                 let mut fields = serde_json::Map::new();
                 fields.insert("row".to_owned(), json!(row.number));
                 fields.insert("status".to_owned(), json!(result.status.to_string()));
-                self.say_with(Level::Info, &line, fields)?;
+                self.say_with(Level::Info, &line, fields)
+                    .map_err(RecordError::Report)?;
             }
         }
         if let Some(writer) = self.writer.as_mut() {

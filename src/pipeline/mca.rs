@@ -208,7 +208,10 @@ mod tests {
     #[test]
     fn an_attestation_ended_by_an_interruption_is_cancelled_and_by_a_failing_service_failed() {
         let busy = ApiError::Stopped;
-        for reason in [StopReason::Interrupted, StopReason::Fatal("401".into())] {
+        let unauthorized = ApiError::Config {
+            message: "401".to_owned(),
+        };
+        for reason in [StopReason::Interrupted, StopReason::Fatal(unauthorized)] {
             assert_eq!(stopped_attestation(&reason), McaStatus::Cancelled);
             assert_eq!(
                 ended_by_stop(&busy, Some(&reason)),

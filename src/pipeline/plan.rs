@@ -136,6 +136,8 @@ mod tests {
         let path = dir.path().join("results.csv");
         std::fs::write(&path, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
         let mut reader = InputReader::open(&path).unwrap();
+        // Result columns by their headers (the file has no request_id).
+        crate::results::mark_result_columns(&mut reader).unwrap();
         let layout = reader.layout().clone();
         let mut uniqueness = Uniqueness::new();
         let mut row = InputRow::new();

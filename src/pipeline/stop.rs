@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use super::driver::RecordError;
+use crate::partner_center::error::ApiError;
+
 /// Why a run stopped sending before the end of its input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StopReason {
@@ -16,13 +19,13 @@ pub enum StopReason {
     Interrupted,
     /// No call can succeed: authentication failed, the settings are
     /// unusable, the service answers with redirects (exit 1).
-    Fatal(String),
+    Fatal(ApiError),
     /// The retry budget is spent: Partner Center looks unavailable.
     BudgetExhausted,
     /// Partner Center asked to wait longer than `--max-retry-wait`.
     WaitTooLong(Duration),
     /// The results file (or the credentials file) cannot be written (exit 1).
-    Unrecorded(String),
+    Unrecorded(Arc<RecordError>),
 }
 
 impl StopReason {
@@ -83,7 +86,7 @@ impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StopReason::Interrupted => f.write_str("interrupted"),
-            StopReason::Fatal(e) => f.write_str(e),
+            StopReason::Fatal(e) => write!(f, "{e}"),
             StopReason::BudgetExhausted => {
                 f.write_str("the retry budget ran out (Partner Center looks unavailable)")
             }

@@ -158,6 +158,9 @@ impl Tally {
             return Ok(tally);
         }
         let mut reader = InputReader::open_with(path, options)?;
+        // A results file this tool wrote (a resumed run's): its result
+        // columns are known by their headers.
+        super::mark_result_columns(&mut reader)?;
         let layout = reader.layout().clone();
         let mut row = InputRow::new();
         let mut read = 0;

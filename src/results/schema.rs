@@ -6,9 +6,28 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-pub use crate::input::RESULT_COLUMNS;
 use crate::input::{InputRow, Layout};
 use crate::validate::{Problem, join_problems, normalize_header};
+
+/// The columns a results file adds after the input's, in order. A fed-back
+/// results file carries them ([`recognise`](super::recognise) finds them;
+/// they are replaced in the new results, not duplicated), and
+/// `files::ResultsWriter` writes them.
+///
+/// The first nine are the original contract; `mca_status` was appended later
+/// (columns are only ever added at the end, never renamed).
+pub const RESULT_COLUMNS: [&str; 10] = [
+    "status",
+    "customer_id",
+    "tenant_id",
+    "commerce_id",
+    "admin_user",
+    "request_id",
+    "attempts",
+    "error_code",
+    "error",
+    "mca_status",
+];
 
 /// What happened to one row (README.md, "Results"). Declared in the order
 /// every summary lists statuses (successes first): [`Status::ALL`], `Ord`
@@ -294,12 +313,16 @@ pub struct RowResult {
 pub type PreviousResult = RowResult;
 
 /// The result of an earlier run carried by `row` (the input is a fed-back
-/// results file). `None` without a `status` column, or when the status cell
-/// is empty or not a known status.
+/// results file, [`recognise`](super::recognise)d). `None` for any other
+/// input, or when the status cell is empty or not a known status.
 pub fn previous(row: &InputRow, layout: &Layout) -> Option<PreviousResult> {
-    let cells: [&[u8]; RESULT_COLUMNS.len()] = layout
-        .result_columns
-        .map(|column| column.and_then(|c| row.record.get(c)).unwrap_or_default());
+    if !layout.has_previous_results() {
+        return None;
+    }
+    let cells: [&[u8]; RESULT_COLUMNS.len()] = std::array::from_fn(|i| {
+        let column = layout.result_columns.get(i).copied().flatten();
+        column.and_then(|c| row.record.get(c)).unwrap_or_default()
+    });
     RowResult::from_cells(cells)
 }
 
@@ -506,6 +529,9 @@ mod tests {
         );
         let (_dir, path) = file(text);
         let mut reader = InputReader::open(&path).unwrap();
+        // Read as a results file by its header alone (`recognise` would
+        // refuse the `bogus` status).
+        super::super::mark_result_columns(&mut reader).unwrap();
         let layout = reader.layout().clone();
         assert!(layout.has_previous_results());
         assert_eq!(layout.passthrough, (0..12).collect::<Vec<_>>());

@@ -3,7 +3,7 @@
 //! `run` and `validate` always write the results CSV row by row, flushed:
 //! that file is what survives a crash and what `--resume` reads. When
 //! `--results` names an `.xlsx` file, the CSV goes to
-//! [`journal_path`](super::journal_path) and [`render_workbook`] turns it
+//! [`journal_path`](crate::files::journal_path) and [`render_workbook`] turns it
 //! into the workbook at the end of the run. The workbook is written to a
 //! hidden temporary file beside it and renamed into place: there is never a
 //! half-written `.xlsx`.
@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::cell_notes::CellNote;
-use super::csv_writer::ResultsError;
+use super::error::ResultsError;
 use super::problem_log::ProblemReader;
 use super::schema::{McaStatus, RESULT_COLUMNS, Status};
 use super::summary::{RunFacts, SheetSummary, write_summary};
@@ -122,6 +122,7 @@ pub fn render_workbook(
         encoding: Some(crate::input::TextEncoding::UTF_8),
     };
     let mut reader = InputReader::open_with(journal, &input_options)?;
+    super::earlier::mark_result_columns(&mut reader)?;
     let layout = reader.layout().clone();
     let failure = |reason: String| ResultsError::Workbook {
         path: workbook.to_owned(),
@@ -267,7 +268,8 @@ impl<'a> SheetWriter<'a> {
         let number = u64::from(self.row) + 1;
         let layout = self.layout;
         let result = |index: usize| {
-            let cell = layout.result_columns[index].and_then(|c| row.record.get(c));
+            let column = layout.result_columns.get(index).copied().flatten();
+            let cell = column.and_then(|c| row.record.get(c));
             String::from_utf8_lossy(cell.unwrap_or_default())
         };
         let status: Option<Status> = result(STATUS).trim().parse().ok();

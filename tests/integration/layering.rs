@@ -6,7 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const LIBRARY: [&str; 8] = [
+const LIBRARY: [&str; 10] = [
+    "bom",
+    "files",
     "input",
     "validate",
     "pipeline",
@@ -111,8 +113,11 @@ fn top_level_modules_import_each_other_in_one_direction_only() {
     for module in graph.keys() {
         visit(module, &graph, &mut Vec::new(), &mut done);
     }
+    // The API client knows nothing of rows, files or validation: it uses
+    // only the leaf `bom`, which imports nothing.
+    assert!(graph["bom"].is_empty(), "{:?}", graph["bom"]);
     assert!(
-        graph["partner_center"].is_empty(),
+        graph["partner_center"].iter().all(|m| m == "bom"),
         "{:?}",
         graph["partner_center"]
     );

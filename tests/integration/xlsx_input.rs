@@ -290,6 +290,7 @@ fn xlsx_results_are_a_workbook_and_other_spreadsheet_formats_are_refused() {
     let out = run_plain(&["validate", s(&input), "--results", s(&results)]);
     assert!(matches!(code(&out), 0 | 2), "{}", text(&out));
     let mut reader = pc_onboard::input::InputReader::open(&results).unwrap();
+    pc_onboard::results::recognise(&mut reader, &Default::default()).unwrap();
     assert!(reader.layout().has_previous_results());
     let mut row = pc_onboard::input::InputRow::new();
     assert!(reader.read_row(&mut row).unwrap());

@@ -18,9 +18,9 @@ use anyhow::Context;
 use super::ExitStatus;
 use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::Render;
+use crate::files::FlushPolicy;
 use crate::logging::Console;
 use crate::pipeline::{DriveOptions, DriveReport, Mode, Onboard, Stop, StopReason, drive};
-use crate::results::FlushPolicy;
 use crate::settings::RunSettings;
 use next::NextCommands;
 use prepare::Prepared;
@@ -73,7 +73,7 @@ async fn onboard(
         progress: Progress::new(prepared.total_rows, skip_rows, hide_progress),
         layout: layout.clone(),
         passwords_discarded: 0,
-        unrecorded: 0,
+        unrecorded: sink::Unrecorded::default(),
     };
     let work = Onboard {
         engine: session.engine.clone(),
@@ -152,6 +152,7 @@ fn finish(
         correlation_id: session.correlation_id(),
         duration: started.0.elapsed(),
         passwords_discarded,
+        unrecorded,
         stopped: report.stop.clone(),
         latency: session.concurrency.latency(),
     };
@@ -160,8 +161,16 @@ fn finish(
         summary.write_json(path)?;
     }
     if let Some(StopReason::Unrecorded(reason)) = &report.stop {
+        let lost = match unrecorded.rows {
+            0 => "every row that reached Partner Center is in the results file".to_owned(),
+            1 => "1 row that reached Partner Center is not in the results file (listed above)"
+                .to_owned(),
+            n => format!(
+                "{n} rows that reached Partner Center are not in the results file (listed above)"
+            ),
+        };
         anyhow::bail!(
-            "{reason}; nothing more was sent; {unrecorded} rows that reached Partner Center are not in the results file (listed above); re-run the input with a new --results file: their request ids are replayed"
+            "{reason}; no call was started after it (calls already on the wire finished); {lost}; re-run the input with a new --results file: its request ids are replayed"
         );
     }
     closed?;

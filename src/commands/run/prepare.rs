@@ -8,8 +8,8 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::commands::results_target::ResultsTarget;
+use crate::files::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
 use crate::input::{InputOptions, InputReader, Layout, TextEncoding};
-use crate::pipeline::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
 use crate::results::Tally;
 use crate::settings::RunSettings;
 
@@ -35,7 +35,7 @@ pub(super) struct Prepared {
 pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
     let (input, results) = (settings.input().path(), settings.results());
     let target = ResultsTarget::new(results, input)?;
-    crate::pipeline::refuse_same_files(&[
+    crate::files::refuse_same_files(&[
         ("the input", Some(input)),
         ("--results", Some(results)),
         (
@@ -46,7 +46,10 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         ("--summary-json", settings.summary_json()),
     ])?;
     let options = settings.input().options();
-    let reader = InputReader::open_with(input, &options)?;
+    let mut reader = InputReader::open_with(input, &options)?;
+    // An earlier results file, or refused for a column named like a result
+    // column, before anything else happens.
+    crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
     // Re-reads (row count, resume) keep the encoding found here: no second
     // whole-file check, no second warning about a guessed encoding.

@@ -5,11 +5,11 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Context;
 use serde_json::{Map, Value, json};
 
 use super::next::NextCommands;
 use super::progress::RunCounts;
+use super::sink::Unrecorded;
 use crate::logging::{Console, Level};
 use crate::pipeline::{Engine, RunCounters, StopReason};
 use crate::results::{McaCounts, McaOutcome, Status, StatusCounts, Tally};
@@ -42,6 +42,8 @@ pub struct Summary<'a> {
     pub duration: Duration,
     /// Passwords received but not stored.
     pub passwords_discarded: u64,
+    /// Rows that reached Partner Center but are not in the results file.
+    pub unrecorded: Unrecorded,
     /// Why sending stopped early.
     pub stopped: Option<StopReason>,
     /// Smoothed call latency.
@@ -68,6 +70,9 @@ impl Summary<'_> {
     /// The lines printed in text mode, with their level.
     fn lines(&self) -> Vec<(Level, String)> {
         let mut lines = vec![(Level::Info, self.headline())];
+        if let Some(line) = self.unrecorded_text() {
+            lines.push((Level::Warn, line));
+        }
         let t = &self.counts;
         lines.push((
             Level::Info,
@@ -138,6 +143,22 @@ impl Summary<'_> {
             .map(|(kind, n)| format!("{n} {kind} ({})", kind.code()))
             .collect();
         parts.join(", ")
+    }
+
+    /// The rows that reached Partner Center but are not in the results
+    /// file (the headline counts the rows written).
+    fn unrecorded_text(&self) -> Option<String> {
+        let Unrecorded { rows, created } = self.unrecorded;
+        let (row, are) = if rows == 1 {
+            ("row", "is")
+        } else {
+            ("rows", "are")
+        };
+        (rows > 0).then(|| {
+            format!(
+                "{rows} more {row} reached Partner Center but {are} not in the results file ({created} created; listed above)"
+            )
+        })
     }
 
     fn resumed_text(&self) -> String {
@@ -308,6 +329,7 @@ impl Summary<'_> {
             "latency_ms": self.latency.map(|l| l.as_millis() as u64),
             "correlation_id": self.correlation_id.map(|id| id.to_string()),
             "passwords_discarded": self.passwords_discarded,
+            "unrecorded_rows": self.unrecorded.rows,
             "dry_run": self.settings.dry_run(),
             "stopped": stopped,
             "rerun": self.rerun_hint(),
@@ -316,9 +338,7 @@ impl Summary<'_> {
 
     /// Write `--summary-json`.
     pub fn write_json(&self, path: &Path) -> anyhow::Result<()> {
-        let text = serde_json::to_string_pretty(&self.json())?;
-        std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))
+        Ok(crate::files::write_summary_json(path, &self.json())?)
     }
 }
 

@@ -20,9 +20,9 @@ use pc_onboard::partner_center::resources::{
     AddressValidationResponse, AgreementMetadata, ApiErrorBody, Collection, CountryValidationRules,
     Customer, CustomerAgreement, ThrottleBody, TokenResponse, parse_json,
 };
-use pc_onboard::pipeline::LiveRules;
 use pc_onboard::sandbox::request_fields;
 use pc_onboard::validate::Field;
+use pc_onboard::validate::LiveRules;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -72,6 +72,16 @@ pub fn refuse_same_files(files: &[(&str, Option<&Path>)]) -> Result<(), SameFile
     Ok(())
 }
 
+/// Whether `a` and `b` are one file, by the rule of [`refuse_same_files`]:
+/// an existing file by its device and inode, a name not created yet by its
+/// canonical directory and name; devices and pipes are never the same file.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (file_key(a), file_key(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// ` (a symlink)` when either path is a symlink, ` (a hard link)` when two
 /// existing names lead to one inode, else nothing (one name spelt twice).
 fn how_same(first: &Path, second: &Path) -> &'static str {

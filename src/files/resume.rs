@@ -87,7 +87,7 @@ pub fn prepare_resume(
         }
         Err(e) => return Err(io(e)),
     };
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let body = crate::bom::strip_bom(&bytes);
     let offset = (bytes.len() - body.len()) as u64;
     // A file killed between its creation and its header holds nothing
     // finished: emptied, the append writer writes the header.

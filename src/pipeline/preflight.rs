@@ -16,15 +16,11 @@
 //! retries, budget). A check that could not be made leaves the row `failed`
 //! (safe to re-run) unless another check already found it invalid.
 
-mod live_rules;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Value;
 use tokio::time::Instant;
-
-pub use live_rules::LiveRules;
 
 use super::engine::{DomainCheck, Engine, fill_customer};
 use super::memo::{Recalled, RunMemo};
@@ -34,7 +30,7 @@ use crate::partner_center::models::CustomerRequest;
 use crate::partner_center::request_id::operation_id;
 use crate::partner_center::resources::AddressValidationResponse;
 use crate::results::{McaStatus, RowResult, Status};
-use crate::validate::{Field, NewCustomer, Problem, ProblemKind};
+use crate::validate::{Field, LiveRules, NewCustomer, Problem, ProblemKind};
 
 /// What the online check of one row found.
 #[derive(Debug)]

@@ -6,78 +6,9 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::problem_log::ProblemLog;
-use super::schema::{RESULT_COLUMNS, RowResult};
-use crate::input::{InputRow, Layout, UTF8_BOM, io_reason};
-
-/// When the results writer hands rows to the operating system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlushPolicy {
-    /// After every row: a crash loses at most the rows in flight (`run`).
-    EveryRow,
-    /// When the buffer fills and at [`ResultsWriter::finish`] (offline `validate`).
-    Buffered,
-}
-
-/// A results file that cannot be written.
-#[derive(Debug, thiserror::Error)]
-pub enum ResultsError {
-    /// Creating, opening or writing the file failed.
-    #[error("cannot write {}: {}", .path.display(), io_reason(.error))]
-    Io {
-        /// The results file.
-        path: PathBuf,
-        /// The operating system's error (already in the message, so not
-        /// repeated as a `source()`).
-        error: io::Error,
-    },
-    /// The results path is the input file, which writing would destroy.
-    #[error(
-        "cannot write {}: it is the input file; choose another --results file",
-        .path.display()
-    )]
-    SameAsInput {
-        /// The results file.
-        path: PathBuf,
-    },
-    /// `--results` names a format results cannot be written in.
-    #[error(
-        "--results {}: results are written as .xlsx (a workbook) or as CSV, not as .{extension}; \
-         name the file .xlsx or .csv",
-        .path.display()
-    )]
-    UnsupportedFormat {
-        /// The results path.
-        path: PathBuf,
-        /// Its extension, as given.
-        extension: String,
-    },
-    /// The journal of a results workbook would be the input file.
-    #[error(
-        "cannot write the journal of {}: {} is the input file; choose another --results file",
-        .workbook.display(), .journal.display()
-    )]
-    JournalIsInput {
-        /// The results workbook.
-        workbook: PathBuf,
-        /// Its journal (`<workbook>.journal.csv`) or problems file
-        /// (`<workbook>.problems.jsonl`).
-        journal: PathBuf,
-    },
-    /// The journal a workbook is rendered from cannot be read.
-    #[error("cannot render the results workbook: {0}")]
-    Journal(#[from] crate::input::InputError),
-    /// The workbook library refused the workbook.
-    #[error("cannot write {}: {reason}; the results are in {}", .path.display(), .journal.display())]
-    Workbook {
-        /// The results workbook.
-        path: PathBuf,
-        /// The journal it was rendered from.
-        journal: PathBuf,
-        /// What went wrong.
-        reason: String,
-    },
-}
+use super::same_file::same_file;
+use crate::input::{InputRow, Layout, UTF8_BOM};
+use crate::results::{FlushPolicy, ProblemLog, RESULT_COLUMNS, ResultsError, RowResult};
 
 /// Writes the results file: a header, then one row per input row.
 pub struct ResultsWriter {
@@ -278,11 +209,7 @@ fn wants_bom(layout: &Layout) -> bool {
 
 /// Writing the results over the input would truncate it while it is read.
 fn refuse_input_file(path: &Path, layout: &Layout) -> Result<(), ResultsError> {
-    let same = match (path.canonicalize(), layout.path.canonicalize()) {
-        (Ok(results), Ok(input)) => results == input,
-        _ => false,
-    };
-    if same {
+    if same_file(path, &layout.path) {
         return Err(ResultsError::SameAsInput {
             path: path.to_owned(),
         });
@@ -317,6 +244,7 @@ mod tests {
         let results_path = dir.path().join("results.csv");
         std::fs::write(&input_path, input).unwrap();
         let mut reader = InputReader::open_with(&input_path, options).unwrap();
+        crate::results::recognise(&mut reader, options).unwrap();
         let layout = reader.layout().clone();
         let mut writer =
             ResultsWriter::create(&results_path, &layout, FlushPolicy::EveryRow).unwrap();
@@ -643,6 +571,25 @@ mod tests {
     }
 
     #[test]
+    fn results_cannot_overwrite_the_input_through_a_hard_link() {
+        // The one same-file rule (device and inode), not a path comparison.
+        let dir = tempfile::tempdir().unwrap();
+        let input_path = dir.path().join("customers.csv");
+        std::fs::write(&input_path, format!("{HEADER}\n{ROW}\n")).unwrap();
+        let link = dir.path().join("results.csv");
+        std::fs::hard_link(&input_path, &link).unwrap();
+        let reader = InputReader::open(&input_path).unwrap();
+        for open in [ResultsWriter::create as Open, ResultsWriter::append] {
+            let error = open(&link, reader.layout(), FlushPolicy::Buffered).unwrap_err();
+            assert!(matches!(error, ResultsError::SameAsInput { .. }));
+        }
+        assert_eq!(
+            std::fs::read_to_string(&input_path).unwrap(),
+            format!("{HEADER}\n{ROW}\n")
+        );
+    }
+
+    #[test]
     fn an_unwritable_results_path_names_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let input_path = dir.path().join("customers.csv");
@@ -711,6 +658,9 @@ mod properties {
         let Ok(mut reader) = InputReader::open(&input_path) else {
             return;
         };
+        if crate::results::recognise(&mut reader, &Default::default()).is_err() {
+            return;
+        }
         let layout = reader.layout().clone();
         let results_path = dir.path().join("results.csv");
         let mut writer =

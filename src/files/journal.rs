@@ -4,11 +4,12 @@
 //! A results workbook is never written row by row: `run` and `validate`
 //! write the results CSV (the crash-safe journal that `--resume` reads) to
 //! [`journal_path`] and render the workbook from it at the end
-//! ([`render_workbook`](super::render_workbook)).
+//! ([`render_workbook`](crate::results::render_workbook)).
 
 use std::path::{Path, PathBuf};
 
-use super::csv_writer::ResultsError;
+use super::same_file::same_file;
+use crate::results::ResultsError;
 
 /// The suffix added to a results workbook's path to name its journal:
 /// `results.xlsx` → `results.xlsx.journal.csv`.
@@ -86,14 +87,6 @@ fn companion(workbook: &Path, suffix: &str, input: &Path) -> Result<PathBuf, Res
     Ok(journal)
 }
 
-/// Both paths name one existing file (or are the same text).
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
@@ -164,5 +157,14 @@ mod tests {
         );
         let journal = journal_path(&dir.path().join("results.xlsx"), &input).unwrap();
         assert_eq!(journal, dir.path().join("results.xlsx.journal.csv"));
+
+        // A hard link is the same file too (the one rule: device and inode).
+        let link = dir.path().join("linked.xlsx.journal.csv");
+        std::fs::hard_link(&input, &link).unwrap();
+        let error = journal_path(&dir.path().join("linked.xlsx"), &input).unwrap_err();
+        assert!(
+            matches!(error, ResultsError::JournalIsInput { .. }),
+            "{error:?}"
+        );
     }
 }

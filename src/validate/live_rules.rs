@@ -2,9 +2,9 @@
 //! (`GET /v1/countryvalidationrules/{iso2}`), compiled once and checked
 //! against each row's values as they will be sent.
 
+use super::{Field, NewCustomer, Problem, ProblemKind};
 use crate::partner_center::dotnet_regex::DotnetRegex;
 use crate::partner_center::resources::CountryValidationRules;
-use crate::validate::{Field, NewCustomer, Problem, ProblemKind};
 
 /// Longest list of allowed values quoted in a message.
 const LISTED_VALUES: usize = 12;
