@@ -9,7 +9,10 @@ mod sandbox_support;
 mod support;
 
 mod cli_options;
-mod client;
+mod client_answers;
+mod client_errors;
+mod client_mock;
+mod client_tokens;
 mod completions;
 mod conformance;
 mod docs;
