@@ -18,6 +18,7 @@ mod conformance;
 mod docs;
 mod input_encoding;
 mod layering;
+mod layering_strip;
 mod operator_output;
 mod reliability_bad_input;
 mod reliability_chaos;
