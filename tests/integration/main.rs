@@ -53,6 +53,7 @@ mod sandbox_state;
 mod sandbox_throttle;
 mod scripts;
 mod service_modes;
+mod tools;
 mod validate_cli;
 mod validate_online;
 mod xlsx_input;
