@@ -16,7 +16,7 @@ use crate::results::ResultsError;
 pub const JOURNAL_SUFFIX: &str = ".journal.csv";
 
 /// The suffix added to a results workbook's path to name its problems file
-/// ([`ProblemLog`](super::ProblemLog)): `results.xlsx` →
+/// ([`ProblemLog`](crate::results::ProblemLog)): `results.xlsx` →
 /// `results.xlsx.problems.jsonl`.
 pub const PROBLEMS_SUFFIX: &str = ".problems.jsonl";
 

@@ -27,6 +27,7 @@ mod earlier;
 mod error;
 pub mod fixes;
 mod flush;
+mod mca_status;
 pub mod ordered;
 pub mod problem_log;
 pub mod schema;

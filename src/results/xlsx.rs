@@ -12,11 +12,11 @@
 //! leading zeros, long digit strings and a leading `=` stay as they were),
 //! then the result columns (`attempts` a number); a bold, frozen header
 //! with a filter; coloured `status` cells; in `invalid` rows the offending
-//! cells highlighted with the problem as a cell note (the typed problems of
-//! the journal's problems file, [`ProblemLog`](super::ProblemLog)). It is named like the
-//! sheet the rows came from (`--sheet Klanten` gives a sheet `Klanten`, so
-//! the same `--sheet` reads it back), or `Results` for a CSV input. The
-//! second sheet, `Summary`, counts the rows ([`summary`](super::summary)).
+//! cells highlighted with the problem as a cell note (from the journal's
+//! problems file, [`ProblemLog`](super::ProblemLog)). It is named like the
+//! sheet the rows came from (`--sheet Klanten`: a sheet `Klanten`, read back
+//! by the same `--sheet`), or `Results` for a CSV input. The second sheet,
+//! `Summary`, counts the rows ([`summary`](super::summary)).
 //! The workbook is a valid input: re-running it copies the `created` and
 //! `exists` rows and sends nothing for them.
 
@@ -141,10 +141,8 @@ pub fn render_workbook(
     book.set_tempdir(directory(workbook)).map_err(xlsx)?;
     let sheet = book.add_worksheet_with_constant_memory().map_err(xlsx)?;
     sheet.set_name(&options.sheet).map_err(xlsx)?;
-    let problems = match &options.problems {
-        Some(path) => ProblemReader::open(path)?,
-        None => None,
-    };
+    let problems = options.problems.as_deref().map(ProblemReader::open);
+    let problems = problems.transpose()?.flatten();
     let mut rows = SheetWriter::new(sheet, &layout, &styles, options.max_notes, problems);
     rows.header().map_err(xlsx)?;
     let mut row = InputRow::new();

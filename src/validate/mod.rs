@@ -1,6 +1,6 @@
 //! Offline validation of customer rows.
 //!
-//! [`check`] turns one row's [`CustomerFields`](CustomerFields)
+//! [`check`] turns one row's [`CustomerFields`]
 //! into a [`NewCustomer`] made of newtypes that can only hold valid values, or
 //! into the list of *every* [`Problem`] of the row. [`Uniqueness`] adds the
 //! file-level duplicate checks (`domain`, `external_id`).

@@ -5,7 +5,7 @@
 //! Every `/v1` call sends `Authorization: Bearer`, `MS-RequestId`,
 //! `MS-CorrelationId` (one per run), `MS-Contract-Version: v1`, `X-Locale`,
 //! `MS-PartnerCenter-Application`, `User-Agent` and JSON `Accept` (and
-//! `Content-Type` with a body): see [`send`]. A `401` invalidates the token,
+//! `Content-Type` with a body): see `send.rs`. A `401` invalidates the token,
 //! fetches a new one and retries that request once with the same request
 //! id. Other retries are the pipeline's: the client makes one attempt and
 //! reports a typed [`ApiError`] (see [`ApiError::is_transient`]).
