@@ -13,9 +13,10 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use pc_onboard::files::{FlushPolicy, ResultsWriter};
 use pc_onboard::input::{InputReader, InputRow};
 use pc_onboard::pipeline::{PreparedRequest, RowPlan, plan_row};
-use pc_onboard::results::{FlushPolicy, ResultsWriter, RowResult, Status};
+use pc_onboard::results::{RowResult, Status};
 use pc_onboard::validate::Uniqueness;
 
 #[path = "../../examples/gen_customers/rows.rs"]

@@ -10,7 +10,7 @@ mod validate;
 use std::io::Write;
 
 use crate::cli::{Cli, Invocation};
-use crate::results::{McaStatus, Status};
+use crate::results::Tally;
 
 pub use run::run;
 pub use validate::validate;
@@ -20,7 +20,8 @@ pub use validate::validate;
 pub enum ExitStatus {
     /// Every row `created`, `exists`, `valid` or `would_create`.
     Success,
-    /// Finished, but some rows are `invalid`, `rejected`, `failed` or `cancelled`.
+    /// Finished, but some rows are `invalid`, `rejected`, `failed` or
+    /// `cancelled`, or an MCA attestation `failed` or `cancelled`.
     RowsFailed,
     /// Interrupted (Ctrl-C).
     Interrupted,
@@ -39,137 +40,16 @@ impl ExitStatus {
         }
     }
 
-    /// `Success` when every status counted is a success, else `RowsFailed`.
-    pub fn from_counts(counts: &StatusCounts) -> Self {
-        if counts.failures() == 0 {
-            ExitStatus::Success
-        } else {
+    /// `Success` unless some row counted needs attention (a status that is
+    /// not a success, an MCA attestation failed or cancelled): `RowsFailed`.
+    pub fn from_tally(tally: &Tally) -> Self {
+        if tally.needs_attention() {
             ExitStatus::RowsFailed
-        }
-    }
-}
-
-/// Rows per status.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StatusCounts {
-    counts: [u64; 8],
-}
-
-impl StatusCounts {
-    fn slot(status: Status) -> usize {
-        match status {
-            Status::Created => 0,
-            Status::Exists => 1,
-            Status::Valid => 2,
-            Status::Invalid => 3,
-            Status::Rejected => 4,
-            Status::Failed => 5,
-            Status::WouldCreate => 6,
-            Status::Cancelled => 7,
-        }
-    }
-
-    /// Count one row.
-    pub fn add(&mut self, status: Status) {
-        self.counts[Self::slot(status)] += 1;
-    }
-
-    /// Rows with `status`.
-    pub fn get(&self, status: Status) -> u64 {
-        self.counts[Self::slot(status)]
-    }
-
-    /// All rows counted.
-    pub fn total(&self) -> u64 {
-        self.counts.iter().sum()
-    }
-
-    /// Rows whose status is not a success.
-    pub fn failures(&self) -> u64 {
-        ALL_STATUSES
-            .into_iter()
-            .filter(|s| !s.is_success())
-            .map(|s| self.get(s))
-            .sum()
-    }
-
-    /// `created 3, invalid 2`: the non-zero counts in a fixed order.
-    pub fn describe(&self) -> String {
-        let parts: Vec<String> = ALL_STATUSES
-            .into_iter()
-            .filter(|s| self.get(*s) > 0)
-            .map(|s| format!("{} {s}", self.get(s)))
-            .collect();
-        if parts.is_empty() {
-            "no rows".to_owned()
         } else {
-            parts.join(", ")
+            ExitStatus::Success
         }
     }
 }
-
-/// Rows per `mca_status` (rows without MCA values are not counted).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct McaCounts {
-    /// `attested`.
-    pub attested: u64,
-    /// `already_attested`.
-    pub already_attested: u64,
-    /// `failed: ...`.
-    pub failed: u64,
-    /// `skipped`.
-    pub skipped: u64,
-}
-
-impl McaCounts {
-    /// Count one row.
-    pub fn add(&mut self, status: &McaStatus) {
-        match status {
-            McaStatus::None => {}
-            McaStatus::Attested => self.attested += 1,
-            McaStatus::AlreadyAttested => self.already_attested += 1,
-            McaStatus::Failed(_) => self.failed += 1,
-            McaStatus::Skipped => self.skipped += 1,
-        }
-    }
-
-    /// Attestations that failed.
-    pub fn failed(&self) -> u64 {
-        self.failed
-    }
-
-    /// Rows counted.
-    pub fn total(&self) -> u64 {
-        self.attested + self.already_attested + self.failed + self.skipped
-    }
-
-    /// `2 attested, 1 failed`: the non-zero counts.
-    pub fn describe(&self) -> String {
-        let parts: Vec<String> = [
-            (self.attested, "attested"),
-            (self.already_attested, "already attested"),
-            (self.failed, "failed"),
-            (self.skipped, "skipped"),
-        ]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{n} {what}"))
-        .collect();
-        parts.join(", ")
-    }
-}
-
-/// Every status, in the order summaries list them.
-pub const ALL_STATUSES: [Status; 8] = [
-    Status::Created,
-    Status::Exists,
-    Status::Valid,
-    Status::WouldCreate,
-    Status::Invalid,
-    Status::Rejected,
-    Status::Failed,
-    Status::Cancelled,
-];
 
 /// Run the resolved command line. Fatal errors come back as `Err` (exit 1).
 pub fn execute(invocation: Invocation) -> anyhow::Result<ExitStatus> {

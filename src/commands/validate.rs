@@ -9,19 +9,19 @@ use anyhow::Context;
 use futures_util::FutureExt;
 use serde_json::json;
 
+use super::ExitStatus;
 use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::{Render, ResultsTarget};
-use super::{ExitStatus, StatusCounts};
+use crate::files::{FlushPolicy, ResultsWriter};
 use crate::input::{InputReader, InputRow, Layout};
 use crate::logging::{Console, Level};
 use crate::pipeline::{
-    DriveOptions, Finished, Job, Preflight, RowPlan, RowSink, RunCounters, Stop, StopReason, drive,
-    plan_row,
+    DriveOptions, Finished, Job, Preflight, RecordError, RowPlan, RowSink, RunCounters, Stop,
+    StopReason, Undone, drive, plan_row,
 };
-use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status};
+use crate::results::{McaStatus, RowResult, Status, Tally};
 use crate::settings::ValidateSettings;
-use crate::validate::Field;
-use crate::validate::{Problem, Uniqueness};
+use crate::validate::{Field, Uniqueness};
 
 /// How many problem rows are listed on stderr before the rest are only counted.
 const LISTED_PROBLEM_ROWS: u64 = 20;
@@ -37,11 +37,17 @@ pub fn validate(
         Some(path) => Some(ResultsTarget::new(path, input)?),
         None => None,
     };
-    crate::pipeline::refuse_same_files(&[
+    let journal = target
+        .as_ref()
+        .and_then(|t| t.workbook.as_ref().map(|_| t.csv.as_path()));
+    crate::files::refuse_same_files(&[
         ("the input", Some(input)),
         ("--results", settings.results()),
+        ("the results journal", journal),
     ])?;
-    let mut reader = InputReader::open_with(input, &settings.input().options())?;
+    let options = settings.input().options();
+    let mut reader = InputReader::open_with(input, &options)?;
+    crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
     tracing::info!(
         input = %input.display(),
@@ -59,11 +65,7 @@ pub fn validate(
     }
     // Offline: deterministic and cheap to re-run, so the results are buffered.
     let writer = match &target {
-        Some(t) => Some(ResultsWriter::create(
-            &t.csv,
-            &layout,
-            FlushPolicy::Buffered,
-        )?),
+        Some(t) => Some(t.writer(&layout, FlushPolicy::Buffered, None)?),
         None => None,
     };
     let output = Output { target, out, err };
@@ -71,9 +73,8 @@ pub fn validate(
     let mut uniqueness = Uniqueness::new();
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
-        let plan = plan_row(&row, &layout, &mut uniqueness);
-        let result = plan.offline_result(Status::Valid);
-        report.row(&row, plan.problems(), &result)?;
+        let result = plan_row(&row, &layout, &mut uniqueness).offline_result(Status::Valid);
+        report.row(&row, &result)?;
     }
     report.finish(None)
 }
@@ -94,11 +95,7 @@ async fn validate_online<'a>(
         anyhow::bail!("validate --online: {NO_CREDENTIALS}");
     };
     let writer = match &output.target {
-        Some(t) => Some(ResultsWriter::create(
-            &t.csv,
-            layout,
-            FlushPolicy::EveryRow,
-        )?),
+        Some(t) => Some(t.writer(layout, FlushPolicy::EveryRow, None)?),
         None => None,
     };
     let mut report = Report::new(settings, layout, writer, output);
@@ -148,27 +145,28 @@ fn check_job(
     row: InputRow,
     plan: RowPlan,
     stopped: Option<&StopReason>,
-) -> Job<Vec<Problem>> {
+) -> Job<()> {
     let customer = match plan {
         RowPlan::Valid { customer, .. } => customer,
         plan => {
             let result = plan.offline_result(Status::Valid);
-            let extra = plan.problems().to_vec();
-            return Job::Ready(Box::new(Finished { row, result, extra }));
+            return Job::Ready(Box::new(Finished {
+                row,
+                result,
+                extra: (),
+            }));
         }
     };
     if let Some(reason) = stopped {
         let mut result = RowResult::new(Status::Cancelled);
-        result.error = reason
-            .row_error()
-            .replacen("not attempted", "not checked", 1);
+        result.error = reason.row_error(Undone::Checked);
         if customer.mca.is_some() {
             result.mca_status = McaStatus::Skipped;
         }
         return Job::Ready(Box::new(Finished {
             row,
             result,
-            extra: Vec::new(),
+            extra: (),
         }));
     }
     let preflight = preflight.clone();
@@ -178,7 +176,7 @@ fn check_job(
             let finished = Finished {
                 row,
                 result: outcome.result,
-                extra: outcome.problems,
+                extra: (),
             };
             (finished, outcome.stop)
         }
@@ -186,13 +184,12 @@ fn check_job(
     )
 }
 
-impl RowSink<Vec<Problem>> for Report<'_> {
-    fn record(&mut self, finished: Finished<Vec<Problem>>) -> Result<(), String> {
-        self.row(&finished.row, &finished.extra, &finished.result)
-            .map_err(|e| format!("{e:#}"))
+impl RowSink<()> for Report<'_> {
+    fn record(&mut self, finished: Finished<()>) -> Result<(), RecordError> {
+        self.row(&finished.row, &finished.result)
     }
 
-    fn unrecorded(&mut self, finished: Finished<Vec<Problem>>) {
+    fn unrecorded(&mut self, finished: Finished<()>) {
         let line = format!(
             "not recorded: row {}: {}",
             finished.row.number, finished.result.status
@@ -217,7 +214,7 @@ struct Report<'a> {
     target: Option<ResultsTarget>,
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
-    counts: StatusCounts,
+    counts: Tally,
     listed: u64,
     started: std::time::SystemTime,
 }
@@ -236,28 +233,26 @@ impl<'a> Report<'a> {
             target: output.target,
             out: output.out,
             err: output.err,
-            counts: StatusCounts::default(),
+            counts: Tally::default(),
             listed: 0,
             started: std::time::SystemTime::now(),
         }
     }
 
-    fn row(
-        &mut self,
-        row: &InputRow,
-        problems: &[Problem],
-        result: &RowResult,
-    ) -> anyhow::Result<()> {
-        self.counts.add(result.status);
+    fn row(&mut self, row: &InputRow, result: &RowResult) -> Result<(), RecordError> {
+        self.counts.add_result(result);
         if self.settings.json() {
-            let value = row_json(row, self.layout, problems, result);
-            let line = serde_json::to_string(&value)?;
-            self.out
-                .write_all(crate::secrets::scrub(&line).as_bytes())?;
-            self.out.write_all(b"\n")?;
-            if self.settings.online() {
-                self.out.flush()?;
-            }
+            let value = row_json(row, self.layout, result);
+            // A row's error may quote an answer: never a secret the process holds.
+            serde_json::to_string(&value)
+                .map_err(std::io::Error::from)
+                .and_then(|line| self.out.write_all(crate::secrets::scrub(&line).as_bytes()))
+                .and_then(|()| self.out.write_all(b"\n"))
+                .and_then(|()| match self.settings.online() {
+                    true => self.out.flush(),
+                    false => Ok(()),
+                })
+                .map_err(RecordError::Report)?;
         } else if matches!(result.status, Status::Invalid | Status::Failed) {
             self.listed += 1;
             if self.listed <= LISTED_PROBLEM_ROWS {
@@ -265,7 +260,8 @@ impl<'a> Report<'a> {
                 let mut fields = serde_json::Map::new();
                 fields.insert("row".to_owned(), json!(row.number));
                 fields.insert("status".to_owned(), json!(result.status.to_string()));
-                self.say_with(Level::Info, &line, fields)?;
+                self.say_with(Level::Info, &line, fields)
+                    .map_err(RecordError::Report)?;
             }
         }
         if let Some(writer) = self.writer.as_mut() {
@@ -278,9 +274,12 @@ impl<'a> Report<'a> {
         if let Some(writer) = self.writer.take() {
             let path = writer.path().to_path_buf();
             writer.finish()?;
-            if self.counts.total() == 0 {
+            if self.counts.statuses.total() == 0 {
                 // A header-only results file would look like a finished job.
                 let _ = std::fs::remove_file(&path);
+                if let Some(target) = &self.target {
+                    target.remove_journal();
+                }
             } else if let Some(target) = self.target.as_ref().filter(|t| t.workbook.is_some()) {
                 let mode = if self.settings.online() {
                     "validate --online"
@@ -295,11 +294,11 @@ impl<'a> Report<'a> {
                     mode,
                 })?;
                 // validate does not resume: the journal has served.
-                let _ = std::fs::remove_file(&path);
+                target.remove_journal();
             }
         }
         let settings = self.settings;
-        if self.counts.total() == 0 {
+        if self.counts.statuses.total() == 0 {
             anyhow::bail!(
                 "{} has a header but no data rows: nothing to validate",
                 settings.input().path().display()
@@ -325,8 +324,8 @@ impl<'a> Report<'a> {
         let line = format!(
             "{}: {} rows: {}{}",
             settings.input().path().display(),
-            self.counts.total(),
-            self.counts.describe(),
+            self.counts.statuses.total(),
+            self.counts.statuses.describe(),
             match settings.results() {
                 Some(path) => format!(" -> {}", path.display()),
                 None => String::new(),
@@ -334,13 +333,13 @@ impl<'a> Report<'a> {
         );
         let mut fields = serde_json::Map::new();
         fields.insert("event".to_owned(), json!("summary"));
-        fields.insert("rows".to_owned(), json!(self.counts.total()));
-        for status in super::ALL_STATUSES {
-            fields.insert(status.to_string(), json!(self.counts.get(status)));
+        fields.insert("rows".to_owned(), json!(self.counts.statuses.total()));
+        for status in Status::ALL {
+            fields.insert(status.to_string(), json!(self.counts.statuses.get(status)));
         }
         self.say_with(Level::Info, &line, fields)
             .context("cannot write to stderr")?;
-        Ok(ExitStatus::from_counts(&self.counts))
+        Ok(ExitStatus::from_tally(&self.counts))
     }
 
     /// A line for people on stderr, as the console shows it (`-q`, JSON).
@@ -361,17 +360,10 @@ impl<'a> Report<'a> {
     }
 }
 
-fn row_json(
-    row: &InputRow,
-    layout: &Layout,
-    problems: &[Problem],
-    result: &RowResult,
-) -> serde_json::Value {
+/// One row of `--json`: its keys, status and typed problems (`column`,
+/// `kind`, `code`, `message`, and `hint` when there is one).
+fn row_json(row: &InputRow, layout: &Layout, result: &RowResult) -> serde_json::Value {
     let (fields, _) = row.fields(layout);
-    let problems: Vec<_> = problems
-        .iter()
-        .map(|p| json!({"column": p.field.name(), "code": p.kind.api_code(), "message": p.message}))
-        .collect();
     json!({
         "row": row.number,
         "line": row.line,
@@ -380,7 +372,7 @@ fn row_json(
         "status": result.status.to_string(),
         "customer_id": result.customer_id,
         "tenant_id": result.tenant_id,
-        "problems": problems,
+        "problems": result.problems,
         "error": result.error,
         "mca_status": result.mca_status.to_string(),
     })

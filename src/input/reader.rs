@@ -6,7 +6,7 @@ use super::csv_reader::CsvSource;
 use super::dialect::Dialect;
 use super::encoding::TextEncoding;
 use super::error::InputError;
-use super::layout::{Layout, RESULT_COLUMNS};
+use super::layout::Layout;
 use super::options::InputOptions;
 use super::row::InputRow;
 use super::xlsx_reader::XlsxSource;
@@ -109,9 +109,7 @@ impl InputReader {
                 });
             }
             let key = normalize_header(&text);
-            let known = Field::from_normalized_header(&key).is_some()
-                || RESULT_COLUMNS.iter().any(|c| normalize_header(c) == key);
-            if !known {
+            if Field::from_normalized_header(&key).is_none() {
                 return Err(InputError::NotCsv {
                     path: path.to_owned(),
                     reason: format!(
@@ -140,6 +138,12 @@ impl InputReader {
     /// The header map and dialect of the file.
     pub fn layout(&self) -> &Layout {
         &self.layout
+    }
+
+    /// Mark the input as an earlier results file
+    /// ([`Layout::set_result_columns`]), before its rows are read.
+    pub fn set_result_columns(&mut self, columns: Vec<Option<usize>>) {
+        self.layout.set_result_columns(columns);
     }
 
     /// Read the next data row into `row`, reusing its storage. Returns `false`

@@ -87,11 +87,11 @@ impl InputRow {
                 continue;
             };
             if let Some(issue) = self.cell_issues.iter().find(|i| i.column == column) {
-                problems.push(Problem {
+                problems.push(Problem::new(
                     field,
-                    kind: ProblemKind::Invalid,
-                    message: issue.kind.message(field),
-                });
+                    ProblemKind::Invalid,
+                    issue.kind.message(field),
+                ));
                 continue;
             }
             let Some(range) = self.record.range(column) else {
@@ -103,29 +103,29 @@ impl InputRow {
             };
             match value {
                 Ok(value) => fields.set(field, value),
-                Err(_) => problems.push(Problem {
+                Err(_) => problems.push(Problem::new(
                     field,
-                    kind: ProblemKind::Invalid,
-                    message: format!(
+                    ProblemKind::Invalid,
+                    format!(
                         "{field} is not valid UTF-8 (save the file as UTF-8, or read it with \
                          --encoding windows-1252 if it is Latin-1/Windows-1252)"
                     ),
-                }),
+                )),
             }
         }
         let width = layout.headers.len();
         if self.record.len() > width && self.record.iter().skip(width).any(is_not_blank) {
-            problems.push(Problem {
-                // A row-level problem: reported against the row's key column,
-                // which sorts first and carries no other reading problem.
-                field: Field::ExternalId,
-                kind: ProblemKind::Invalid,
-                message: format!(
+            // A row-level problem: reported against the row's key column,
+            // which sorts first and carries no other reading problem.
+            problems.push(Problem::new(
+                Field::ExternalId,
+                ProblemKind::Invalid,
+                format!(
                     "row has {} fields, header has {width} (quote values that contain `{}`)",
                     self.record.len(),
                     char::from(layout.delimiter).escape_default(),
                 ),
-            });
+            ));
         }
         (fields, problems)
     }

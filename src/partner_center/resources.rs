@@ -18,8 +18,7 @@ pub use error_body::{ApiErrorBody, ThrottleBody};
 
 /// Parse a response body, tolerating a leading UTF-8 BOM.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    serde_json::from_slice(body)
+    serde_json::from_slice(crate::bom::strip_bom(body))
 }
 
 /// A customer (`POST /v1/customers`, `GET /v1/customers/{id}`, collection items).

@@ -6,10 +6,11 @@ use secrecy::SecretString;
 use super::PreparedRequest;
 use super::engine::{Engine, app_user_text, fill_customer, needs_app_user, set_error};
 use super::retry::{CallKind, RunCounters, classify_create};
-use super::stop::StopReason;
+use super::stop::{StopReason, Undone};
 use crate::partner_center::auth::CallAuth;
 use crate::partner_center::error::ApiError;
 use crate::results::{RowResult, Status};
+use crate::validate::{Field, Problem, ProblemKind};
 
 /// What a create ended with: the results row, the initial password if the
 /// service gave one, and whether the run must stop.
@@ -57,7 +58,7 @@ impl CreateOutcome {
         };
         let mut outcome = CreateOutcome::new(request, status);
         match last_error.filter(|_| sent > 0) {
-            None => outcome.result.error = reason.row_error(),
+            None => outcome.result.error = reason.row_error(Undone::Attempted),
             Some(err) => {
                 set_error(&mut outcome.result, status, err);
                 outcome.result.error = format!(
@@ -155,10 +156,14 @@ impl Engine {
                 outcome.result.status = Status::Exists;
             }
             Ok(super::DomainCheck::Taken) => {
-                outcome.result.status = Status::Invalid;
-                outcome.result.error = format!(
-                    "domain {domain} is already taken by another tenant: choose another domain"
+                let taken = Problem::new(
+                    Field::Domain,
+                    ProblemKind::Invalid,
+                    format!(
+                        "domain {domain} is already taken by another tenant: choose another domain"
+                    ),
                 );
+                outcome.result.set_invalid(vec![taken]);
             }
             Err(e) if e.is_fatal() => outcome.result.error = e.to_string(),
             Err(e) => outcome.result.error = format!("could not check domain availability: {e}"),

@@ -10,13 +10,14 @@ use secrecy::SecretString;
 use super::create::CreateOutcome;
 use super::driver::{Finished, Job};
 use super::engine::Engine;
+use super::mca::stopped_attestation;
 use super::plan::RowPlan;
 use super::request::PreparedRequest;
 use super::stop::StopReason;
 use crate::input::InputRow;
 use crate::partner_center::auth::AuthError;
 use crate::results::{McaStatus, PreviousResult, RowResult, Status};
-use crate::validate::{McaAttestation, NewCustomer};
+use crate::validate::{Field, McaAttestation, NewCustomer, Problem, ProblemKind};
 
 /// What a run does with valid rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,10 +96,8 @@ impl Onboard {
             }
             result
         };
-        if let Some(why) = self.needs_app_user(request.for_reseller, mca.is_some()) {
-            let mut result = RowResult::new(Status::Invalid);
-            result.request_id = request.request_id.to_string();
-            result.error = format!("{why}; nothing was sent for this row");
+        if let Some((field, why)) = self.needs_app_user(request.for_reseller, mca.is_some()) {
+            let result = needs_app_user(&request, field, &why);
             return ready(row, skipped_mca(result), false);
         }
         if let Some(reason) = stop {
@@ -120,13 +119,17 @@ impl Onboard {
                 };
                 if let Some(mca) = mca {
                     let created = mode == Mode::Create && outcome.result.status.is_finished();
-                    if created && outcome.stop.is_none() {
-                        let (status, stop) = engine.attest(&outcome.result.customer_id, &mca).await;
-                        outcome.result.mca_status = status;
-                        outcome.stop = stop;
-                    } else {
-                        outcome.result.mca_status = McaStatus::Skipped;
-                    }
+                    outcome.result.mca_status = match (created, &outcome.stop) {
+                        (true, None) => {
+                            let (status, stop) =
+                                engine.attest(&outcome.result.customer_id, &mca).await;
+                            outcome.stop = stop;
+                            status
+                        }
+                        // The customer is there; the run stops before its attestation.
+                        (true, Some(reason)) => stopped_attestation(reason),
+                        (false, _) => McaStatus::Skipped,
+                    };
                 }
                 let credentials =
                     outcome
@@ -161,12 +164,16 @@ impl Onboard {
         mca: McaAttestation,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        if let Some(why) = self.needs_app_user(false, self.mode == Mode::Create) {
+        if let Some((_, why)) = self.needs_app_user(false, self.mode == Mode::Create) {
             previous.mca_status = McaStatus::Failed(format!("not attested: {why}"));
             return ready(row, previous, true);
         }
         let engine = match (stop, self.mode, self.engine.clone()) {
             (None, Mode::Create, Some(engine)) => engine,
+            (Some(reason), Mode::Create, Some(_)) => {
+                previous.mca_status = stopped_attestation(reason);
+                return ready(row, previous, true);
+            }
             _ => {
                 previous.mca_status = McaStatus::Skipped;
                 return ready(row, previous, true);
@@ -190,25 +197,45 @@ impl Onboard {
         )
     }
 
-    /// What in the row needs App+User credentials the run cannot use, and
-    /// why: `<what> needs App+User credentials, and <why not>`.
-    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<String> {
+    /// What in the row needs App+User credentials the run cannot use,
+    /// the column that asks for it, and why not: `<what> needs App+User
+    /// credentials, and <why not>`.
+    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<(Field, String)> {
         let Err(refusal) = &self.app_user else {
             return None;
         };
         self.engine.as_ref()?;
-        let what = if for_reseller {
-            "creating a customer for an indirect reseller (associated_partner_id)"
+        let (field, what) = if for_reseller {
+            (
+                Field::AssociatedPartnerId,
+                "creating a customer for an indirect reseller (associated_partner_id)",
+            )
         } else if attests {
-            "MCA attestation (the mca_* columns)"
+            (Field::McaDate, "MCA attestation (the mca_* columns)")
         } else {
             return None;
         };
-        Some(format!(
-            "{what} needs App+User credentials, and {}",
-            refusal.app_user_reason()
+        Some((
+            field,
+            format!(
+                "{what} needs App+User credentials, and {}",
+                refusal.app_user_reason()
+            ),
         ))
     }
+}
+
+/// `invalid`: something in the row (asked for by `field`) needs App+User
+/// credentials the run cannot use (`why`); nothing is sent.
+fn needs_app_user(request: &PreparedRequest, field: Field, why: &str) -> RowResult {
+    let mut result = RowResult::new(Status::Invalid);
+    result.request_id = request.request_id.to_string();
+    result.set_invalid(vec![Problem::new(
+        field,
+        ProblemKind::NeedsAppUser,
+        format!("{why}; nothing was sent for this row"),
+    )]);
+    result
 }
 
 fn ready(row: InputRow, result: RowResult, copied: bool) -> Job<RowNote> {

@@ -224,7 +224,7 @@ impl Retrier {
             if let Err(err) = &answer
                 && err.is_fatal()
             {
-                self.stop.request(StopReason::Fatal(err.to_string()));
+                self.stop.request(StopReason::Fatal(err.clone()));
             }
             drop(slot);
             if let Err(ApiError::Stopped) = answer {
@@ -273,7 +273,7 @@ impl Retrier {
         let verdict = classify(err);
         let (cost, wait) = match verdict {
             Verdict::Final => {
-                let fatal = err.is_fatal().then(|| StopReason::Fatal(err.to_string()));
+                let fatal = err.is_fatal().then(|| StopReason::Fatal(err.clone()));
                 return Err(fatal);
             }
             Verdict::Throttled => {

@@ -226,7 +226,8 @@ fn problems_refusal(problems: &[Problem]) -> Refusal {
         ProblemKind::PhoneMissing => 3,
         ProblemKind::CountryUnsupported => 4,
         ProblemKind::Missing => 5,
-        ProblemKind::Invalid | ProblemKind::Duplicate => 6,
+        // Never found in a posted body: a run's credentials.
+        ProblemKind::Invalid | ProblemKind::Duplicate | ProblemKind::NeedsAppUser => 6,
     };
     let Some(first) = problems.iter().min_by_key(|p| rank(p.kind)) else {
         return Refusal {
@@ -238,7 +239,7 @@ fn problems_refusal(problems: &[Problem]) -> Refusal {
     };
     Refusal {
         status: StatusCode::BAD_REQUEST,
-        code: first.kind.api_code().to_owned(),
+        code: first.kind.code().to_owned(),
         description: first.message.clone(),
         data: problems.iter().map(|p| p.message.clone()).collect(),
     }

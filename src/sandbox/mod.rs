@@ -4,8 +4,8 @@
 //!
 //! [`router`] builds the axum app over a [`SandboxState`] (tests drive it
 //! with `tower::ServiceExt::oneshot`); [`serve`] serves it on a listener;
-//! [`spawn`] starts it in the background on a free loopback port; [`run_cli`]
-//! is `pc-onboard sandbox`.
+//! [`spawn`] starts it in the background on a free loopback port;
+//! [`serve_until_ctrl_c`] is `pc-onboard sandbox`.
 
 mod agreements;
 mod auth;

@@ -49,7 +49,7 @@ pub const SOURCE: &str = "PartnerFD";
 const JSON_UTF8: &str = "application/json; charset=utf-8";
 
 /// The UTF-8 byte order mark the live service puts before success bodies.
-pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) use crate::bom::UTF8_BOM as BOM;
 
 /// A JSON answer's text without BOM, kept on the response for the
 /// middlewares that change bodies (faults, `--no-bom`).

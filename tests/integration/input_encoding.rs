@@ -8,9 +8,9 @@ use crate::support;
 
 use std::path::{Path, PathBuf};
 
+use pc_onboard::files::{FlushPolicy, ResultsWriter, prepare_resume};
 use pc_onboard::input::{InputOptions, InputReader, InputRow, TextEncoding};
-use pc_onboard::pipeline::prepare_resume;
-use pc_onboard::results::{FlushPolicy, RESULT_COLUMNS, ResultsWriter, RowResult, Status};
+use pc_onboard::results::{RESULT_COLUMNS, RowResult, Status};
 use support::*;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";

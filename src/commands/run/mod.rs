@@ -18,9 +18,9 @@ use anyhow::Context;
 use super::ExitStatus;
 use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::Render;
+use crate::files::FlushPolicy;
 use crate::logging::Console;
 use crate::pipeline::{DriveOptions, DriveReport, Mode, Onboard, Stop, StopReason, drive};
-use crate::results::{FlushPolicy, ResultsWriter};
 use crate::settings::RunSettings;
 use next::NextCommands;
 use prepare::Prepared;
@@ -60,11 +60,11 @@ async fn onboard(
     stop: &Stop,
 ) -> anyhow::Result<(Prepared, RunSink, DriveReport)> {
     let skip_rows = prepared.resume.as_ref().map_or(0, |r| r.kept_rows);
-    let (csv, layout) = (&prepared.target.csv, &prepared.layout);
-    let writer = match prepared.resume {
-        Some(_) => ResultsWriter::append(csv, layout, FlushPolicy::EveryRow)?,
-        None => ResultsWriter::create(csv, layout, FlushPolicy::EveryRow)?,
-    };
+    let layout = &prepared.layout;
+    let kept = prepared.resume.as_ref().map(|r| r.kept_rows);
+    let writer = prepared
+        .target
+        .writer(layout, FlushPolicy::EveryRow, kept)?;
     let console = Console::get();
     let hide_progress = !settings.progress() || console.quiet || console.json;
     let mut sink = RunSink {
@@ -73,7 +73,7 @@ async fn onboard(
         progress: Progress::new(prepared.total_rows, skip_rows, hide_progress),
         layout: layout.clone(),
         passwords_discarded: 0,
-        unrecorded: 0,
+        unrecorded: sink::Unrecorded::default(),
     };
     let work = Onboard {
         engine: session.engine.clone(),
@@ -135,11 +135,16 @@ fn finish(
         }),
         Err(_) => Ok(None),
     };
+    let counts = progress.counts();
+    // The whole results file: the rows a --resume kept, and this run's.
+    let mut file = prepared.kept;
+    file.merge(&counts.rows);
     let summary = Summary {
         settings,
         next: NextCommands::new(settings, &prepared.layout),
         target: session.target(),
-        tally: progress.tally(),
+        counts,
+        file,
         rows_this_run: rows_written,
         resumed_rows: prepared.resume.as_ref().map_or(0, |r| r.kept_rows),
         truncated_bytes: prepared.resume.as_ref().map_or(0, |r| r.truncated_bytes),
@@ -147,6 +152,7 @@ fn finish(
         correlation_id: session.correlation_id(),
         duration: started.0.elapsed(),
         passwords_discarded,
+        unrecorded,
         stopped: report.stop.clone(),
         latency: session.concurrency.latency(),
     };
@@ -155,20 +161,26 @@ fn finish(
         summary.write_json(path)?;
     }
     if let Some(StopReason::Unrecorded(reason)) = &report.stop {
+        let lost = match unrecorded.rows {
+            0 => "every row that reached Partner Center is in the results file".to_owned(),
+            1 => "1 row that reached Partner Center is not in the results file (listed above)"
+                .to_owned(),
+            n => format!(
+                "{n} rows that reached Partner Center are not in the results file (listed above)"
+            ),
+        };
         anyhow::bail!(
-            "{reason}; nothing more was sent; {unrecorded} rows that reached Partner Center are not in the results file (listed above); re-run the input with a new --results file: their request ids are replayed"
+            "{reason}; no call was started after it (calls already on the wire finished); {lost}; re-run the input with a new --results file: its request ids are replayed"
         );
     }
     closed?;
     rendered?;
-    let tally = progress.tally();
     Ok(match report.stop {
         Some(StopReason::Interrupted) => ExitStatus::Interrupted,
         Some(StopReason::Fatal(reason)) => anyhow::bail!(
             "the run stopped: {reason}; the rows not attempted are `cancelled` in {}",
             settings.results().display()
         ),
-        _ if tally.mca.failed() > 0 => ExitStatus::RowsFailed,
-        _ => ExitStatus::from_counts(&tally.counts),
+        _ => ExitStatus::from_tally(&file),
     })
 }

@@ -3,9 +3,14 @@
 //! resume point, the credentials file (so a run never receives a password
 //! it cannot keep).
 
+use std::path::Path;
+
+use anyhow::Context;
+
 use crate::commands::results_target::ResultsTarget;
-use crate::input::{InputOptions, InputReader, Layout};
-use crate::pipeline::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
+use crate::files::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
+use crate::input::{InputOptions, InputReader, Layout, TextEncoding};
+use crate::results::Tally;
 use crate::settings::RunSettings;
 
 /// What the run works on, ready before the first call.
@@ -15,6 +20,9 @@ pub(super) struct Prepared {
     pub target: ResultsTarget,
     pub total_rows: u64,
     pub resume: Option<ResumePoint>,
+    /// The rows `--resume` kept, counted (they are part of the results
+    /// file the exit code describes).
+    pub kept: Tally,
     pub credentials: Option<CredentialsFile>,
     /// Held until the run ends (dropped with `Prepared`).
     pub _lock: ResultsLock,
@@ -27,7 +35,7 @@ pub(super) struct Prepared {
 pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
     let (input, results) = (settings.input().path(), settings.results());
     let target = ResultsTarget::new(results, input)?;
-    crate::pipeline::refuse_same_files(&[
+    crate::files::refuse_same_files(&[
         ("the input", Some(input)),
         ("--results", Some(results)),
         (
@@ -38,7 +46,10 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         ("--summary-json", settings.summary_json()),
     ])?;
     let options = settings.input().options();
-    let reader = InputReader::open_with(input, &options)?;
+    let mut reader = InputReader::open_with(input, &options)?;
+    // An earlier results file, or refused for a column named like a result
+    // column, before anything else happens.
+    crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
     // Re-reads (row count, resume) keep the encoding found here: no second
     // whole-file check, no second warning about a guessed encoding.
@@ -72,6 +83,10 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         true => Some(prepare_resume(&target.csv, input, &options, &layout)?),
         false => None,
     };
+    let kept = match &resume {
+        Some(point) => kept_rows(&target.csv, &options, point.kept_rows)?,
+        None => Tally::default(),
+    };
     let credentials = match settings.credentials_out() {
         Some(path) if !settings.dry_run() => Some(CredentialsFile::create(path, settings.force())?),
         _ => None,
@@ -82,9 +97,22 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         target,
         total_rows,
         resume,
+        kept,
         credentials,
         _lock: lock,
     })
+}
+
+/// The first `rows` rows of the results CSV `results` (this tool wrote it:
+/// UTF-8, the input's columns), counted.
+fn kept_rows(results: &Path, input: &InputOptions, rows: u64) -> anyhow::Result<Tally> {
+    let options = InputOptions {
+        sheet: None,
+        columns: input.columns.clone(),
+        encoding: Some(TextEncoding::UTF_8),
+    };
+    Tally::of_results_file(results, &options, rows)
+        .with_context(|| format!("--resume: cannot read {}", results.display()))
 }
 
 /// Count the data rows (for the progress bar); cheap next to the network.

@@ -5,15 +5,14 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Context;
 use serde_json::{Map, Value, json};
 
 use super::next::NextCommands;
-use super::progress::Tally;
-use crate::commands::ALL_STATUSES;
+use super::progress::RunCounts;
+use super::sink::Unrecorded;
 use crate::logging::{Console, Level};
 use crate::pipeline::{Engine, RunCounters, StopReason};
-use crate::results::Status;
+use crate::results::{McaCounts, McaOutcome, Status, StatusCounts, Tally};
 use crate::settings::RunSettings;
 
 /// Everything the summary reports.
@@ -25,7 +24,10 @@ pub struct Summary<'a> {
     /// Where the calls went.
     pub target: String,
     /// The rows written by this run.
-    pub tally: Tally,
+    pub counts: RunCounts,
+    /// The whole results file as written: the rows a `--resume` kept and
+    /// this run's (what the exit code says).
+    pub file: Tally,
     /// Rows written in this run.
     pub rows_this_run: u64,
     /// Rows kept from the interrupted run (`--resume`).
@@ -40,6 +42,8 @@ pub struct Summary<'a> {
     pub duration: Duration,
     /// Passwords received but not stored.
     pub passwords_discarded: u64,
+    /// Rows that reached Partner Center but are not in the results file.
+    pub unrecorded: Unrecorded,
     /// Why sending stopped early.
     pub stopped: Option<StopReason>,
     /// Smoothed call latency.
@@ -55,7 +59,7 @@ impl Summary<'_> {
     /// from an earlier results file are not counted).
     fn created_per_minute(&self) -> f64 {
         let secs = self.duration.as_secs_f64().max(1e-9);
-        self.tally.created_now as f64 * 60.0 / secs
+        self.counts.created_now as f64 * 60.0 / secs
     }
 
     /// The command that re-runs the results file into a new one.
@@ -66,7 +70,10 @@ impl Summary<'_> {
     /// The lines printed in text mode, with their level.
     fn lines(&self) -> Vec<(Level, String)> {
         let mut lines = vec![(Level::Info, self.headline())];
-        let t = &self.tally;
+        if let Some(line) = self.unrecorded_text() {
+            lines.push((Level::Warn, line));
+        }
+        let t = &self.counts;
         lines.push((
             Level::Info,
             format!(
@@ -76,11 +83,24 @@ impl Summary<'_> {
                 self.resumed_text()
             ),
         ));
-        if t.mca.total() > 0 {
+        if t.rows.mca.total() > 0 {
             lines.push((
                 Level::Info,
-                format!("  MCA attestations: {}", t.mca.describe()),
+                format!("  MCA attestations: {}", t.rows.mca.describe()),
             ));
+        }
+        if !t.problems.is_empty() {
+            lines.push((
+                Level::Info,
+                format!("  problems in the invalid rows: {}", self.problems_text()),
+            ));
+        }
+        if self.resumed_rows > 0 {
+            let mut whole = self.file.statuses.describe();
+            if self.file.mca.total() > 0 {
+                whole.push_str(&format!("; MCA attestations: {}", self.file.mca.describe()));
+            }
+            lines.push((Level::Info, format!("  the whole results file: {whole}")));
         }
         lines.push((Level::Info, format!("  {}", self.calls_text())));
         if let Some(id) = self.correlation_id {
@@ -109,8 +129,36 @@ impl Summary<'_> {
             self.settings.input().path().display(),
             self.rows_this_run,
             self.duration.as_secs_f64(),
-            self.tally.counts.describe()
+            self.counts.rows.statuses.describe()
         )
+    }
+
+    /// `4 invalid (27002), 1 phone_missing (600051)`: the invalid rows'
+    /// problems by kind.
+    fn problems_text(&self) -> String {
+        let parts: Vec<String> = self
+            .counts
+            .problems
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind} ({})", kind.code()))
+            .collect();
+        parts.join(", ")
+    }
+
+    /// The rows that reached Partner Center but are not in the results
+    /// file (the headline counts the rows written).
+    fn unrecorded_text(&self) -> Option<String> {
+        let Unrecorded { rows, created } = self.unrecorded;
+        let (row, are) = if rows == 1 {
+            ("row", "is")
+        } else {
+            ("rows", "are")
+        };
+        (rows > 0).then(|| {
+            format!(
+                "{rows} more {row} reached Partner Center but {are} not in the results file ({created} created; listed above)"
+            )
+        })
     }
 
     fn resumed_text(&self) -> String {
@@ -185,16 +233,25 @@ impl Summary<'_> {
             }
             Some(StopReason::Fatal(_) | StopReason::Unrecorded(_)) | None => {}
         }
-        let failed_mca = self.tally.mca.failed();
-        if failed_mca > 0 {
-            out.push((Level::Info, format!(
-                "{failed_mca} MCA attestations failed (see mca_status); the customers stay created. Attest them with: {}",
-                self.rerun_hint()
-            )));
+        let mca = &self.file.mca;
+        let (failed, cancelled) = (mca.get(McaOutcome::Failed), mca.get(McaOutcome::Cancelled));
+        if failed + cancelled > 0 {
+            let what = match (failed, cancelled) {
+                (_, 0) => format!("{failed} MCA attestations failed"),
+                (0, _) => format!("{cancelled} MCA attestations were cancelled"),
+                _ => format!("{failed} MCA attestations failed and {cancelled} were cancelled"),
+            };
+            out.push((
+                Level::Info,
+                format!(
+                    "{what} (see mca_status); the customers stay created. Attest them with: {}",
+                    self.rerun_hint()
+                ),
+            ));
         }
-        let redo = self.tally.counts.failures();
+        let redo = self.file.statuses.failures();
         if redo > 0 && self.stopped.is_none() {
-            let invalid = self.tally.counts.get(Status::Invalid);
+            let invalid = self.file.statuses.get(Status::Invalid);
             let fix = if invalid > 0 {
                 format!("fix the {invalid} invalid ones (see `error`), then")
             } else {
@@ -234,10 +291,6 @@ impl Summary<'_> {
 
     /// The summary as JSON (`--summary-json`, and the JSON summary event).
     pub fn json(&self) -> Value {
-        let counts: Map<String, Value> = ALL_STATUSES
-            .into_iter()
-            .map(|s| (s.to_string(), json!(self.tally.counts.get(s))))
-            .collect();
         let stopped = self.stopped.as_ref().map(|s| match s {
             StopReason::Interrupted => "interrupted",
             StopReason::BudgetExhausted => "retry_budget_exhausted",
@@ -245,20 +298,27 @@ impl Summary<'_> {
             StopReason::WaitTooLong(_) => "retry_after_too_long",
             StopReason::Unrecorded(_) => "results_not_writable",
         });
-        let mca = &self.tally.mca;
+        let problems: Vec<Value> = self
+            .counts
+            .problems
+            .iter()
+            .map(|(kind, n)| json!({"kind": kind.name(), "code": kind.code(), "count": n}))
+            .collect();
+        let rows = &self.counts.rows;
         json!({
             "input": self.settings.input().path(),
             "results": self.settings.results(),
             "rows": self.rows_this_run,
-            "rows_sent": self.tally.sent,
-            "rows_copied": self.tally.copied,
+            "rows_sent": self.counts.sent,
+            "rows_copied": self.counts.copied,
             "resumed_rows": self.resumed_rows,
-            "counts": counts,
-            "mca": {
-                "attested": mca.attested,
-                "already_attested": mca.already_attested,
-                "failed": mca.failed,
-                "skipped": mca.skipped,
+            "counts": status_json(&rows.statuses),
+            "mca": mca_json(&rows.mca),
+            "problems": problems,
+            "results_file": {
+                "rows": self.file.statuses.total(),
+                "counts": status_json(&self.file.statuses),
+                "mca": mca_json(&self.file.mca),
             },
             "create_calls": self.counter(|c| RunCounters::read(&c.create_calls)),
             "other_calls": self.counter(|c| RunCounters::read(&c.other_calls)),
@@ -269,6 +329,7 @@ impl Summary<'_> {
             "latency_ms": self.latency.map(|l| l.as_millis() as u64),
             "correlation_id": self.correlation_id.map(|id| id.to_string()),
             "passwords_discarded": self.passwords_discarded,
+            "unrecorded_rows": self.unrecorded.rows,
             "dry_run": self.settings.dry_run(),
             "stopped": stopped,
             "rerun": self.rerun_hint(),
@@ -277,9 +338,24 @@ impl Summary<'_> {
 
     /// Write `--summary-json`.
     pub fn write_json(&self, path: &Path) -> anyhow::Result<()> {
-        let text = serde_json::to_string_pretty(&self.json())?;
-        let text = crate::secrets::scrubbed(&text);
-        std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))
+        Ok(crate::files::write_summary_json(path, &self.json())?)
     }
+}
+
+/// Rows per status, every status named.
+fn status_json(counts: &StatusCounts) -> Value {
+    let counts: Map<String, Value> = Status::ALL
+        .into_iter()
+        .map(|s| (s.to_string(), json!(counts.get(s))))
+        .collect();
+    Value::Object(counts)
+}
+
+/// Rows per `mca_status` keyword, every keyword named.
+fn mca_json(counts: &McaCounts) -> Value {
+    let counts: Map<String, Value> = McaOutcome::ALL
+        .into_iter()
+        .map(|o| (o.keyword().to_owned(), json!(counts.get(o))))
+        .collect();
+    Value::Object(counts)
 }

@@ -5,9 +5,9 @@
 //! Every `/v1` call sends `Authorization: Bearer`, `MS-RequestId`,
 //! `MS-CorrelationId` (one per run), `MS-Contract-Version: v1`, `X-Locale`,
 //! `MS-PartnerCenter-Application`, `User-Agent` and JSON `Accept` (and
-//! `Content-Type` with a body): see [`send`]. Each call says which kind of
+//! `Content-Type` with a body): see `send.rs`. Each call says which kind of
 //! credentials it needs ([`CallAuth`]); the client holds a token source per
-//! kind and picks one per call ([`tokens`]), checking App+User tokens for
+//! kind and picks one per call (`tokens.rs`), checking App+User tokens for
 //! MFA. A `401` invalidates the token, fetches a new one and retries that
 //! request once with the same request id; a `401` with code `900421` (MFA
 //! required) is fatal at once. Other retries are the pipeline's: the

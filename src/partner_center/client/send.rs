@@ -87,11 +87,9 @@ impl Answer {
     }
 
     pub fn is_empty(&self) -> bool {
-        let body = self
-            .body
-            .strip_prefix(b"\xEF\xBB\xBF")
-            .unwrap_or(&self.body);
-        body.iter().all(u8::is_ascii_whitespace)
+        crate::bom::strip_bom(&self.body)
+            .iter()
+            .all(u8::is_ascii_whitespace)
     }
 }
 

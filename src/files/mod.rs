@@ -1,0 +1,36 @@
+//! The files a run owns, and how they are opened safely.
+//!
+//! - [`refuse_same_files`], [`same_file()`] ([`same_file`](mod@same_file)):
+//!   the one rule for "these two paths are one file" (device and inode; a
+//!   name not created yet by its canonical directory and name). The input, the results, the journal,
+//!   the credentials and the summary JSON must be different files.
+//! - [`ResultsWriter`] ([`results_file`]): the results CSV, the input's
+//!   columns byte for byte in its dialect, then the result columns; flushed
+//!   row by row for `run`.
+//! - [`results_format`], [`journal_path`], [`problems_path`] ([`journal`]):
+//!   whether `--results` is a workbook, and where its CSV journal and its
+//!   problems file (the typed problems of the invalid rows) go.
+//! - [`prepare_resume`] ([`resume`]): where an interrupted run's results
+//!   end, a torn last line cut.
+//! - [`ResultsLock`] ([`lock`]): one run at a time per results file.
+//! - [`CredentialsFile`] ([`credentials`]): `--credentials-out`, mode 0600.
+//! - [`write_summary_json`] ([`summary_json`]): `--summary-json`.
+
+pub mod credentials;
+pub mod journal;
+pub mod lock;
+pub mod results_file;
+pub mod resume;
+pub mod same_file;
+pub mod summary_json;
+
+pub use crate::results::FlushPolicy;
+pub use credentials::{CredentialsFile, CredentialsFileError};
+pub use journal::{
+    JOURNAL_SUFFIX, PROBLEMS_SUFFIX, ResultsFormat, journal_path, problems_path, results_format,
+};
+pub use lock::{LockError, ResultsLock};
+pub use results_file::ResultsWriter;
+pub use resume::{ResumeError, ResumePoint, prepare_resume};
+pub use same_file::{SameFileError, refuse_same_files, same_file};
+pub use summary_json::{SummaryJsonError, write_summary_json};
