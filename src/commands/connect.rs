@@ -153,19 +153,27 @@ async fn authenticate(engine: &Engine) -> Result<(), ApiError> {
         if client.tokens(kind).is_none() {
             continue;
         }
+        // App+User next to app-only: a refusal must not stop the run, so
+        // only transient failures go back to the retry engine.
+        let optional = kind == CredentialKind::AppUser && has.app_only;
         let first = engine
             .retrier
-            .run(CallKind::Token, classify, || client.authenticate_kind(kind))
+            .run(CallKind::Token, classify, || async move {
+                match client.authenticate_kind(kind).await {
+                    Err(e) if optional && !e.is_transient() => Ok(Err(e)),
+                    other => other.map(Ok),
+                }
+            })
             .await;
         match first.result {
-            Ok(()) => {}
-            Err(ApiError::Auth(e)) if kind == CredentialKind::AppUser && has.app_only => {
+            Ok(Ok(())) => {}
+            Ok(Err(ApiError::Auth(e))) | Err(ApiError::Auth(e)) if optional => {
                 Console::get().warn(&format!(
                     "App+User credentials cannot be used, so rows that need them (indirect resellers, MCA) are not sent: {e}"
                 ));
                 client.refuse_app_user(e);
             }
-            Err(e) => return Err(e),
+            Ok(Err(e)) | Err(e) => return Err(e),
         }
     }
     Ok(())

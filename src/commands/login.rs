@@ -61,6 +61,7 @@ fn who(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<(String, Strin
 }
 
 async fn sign_in(settings: &LoginSettings, cache: &LoginCache) -> anyhow::Result<ExitStatus> {
+    cache.check_path()?;
     let endpoints = settings.endpoints();
     let (client_id, tenant) = who(|name| std::env::var(name).ok())?;
     let http = reqwest::Client::builder()

@@ -88,6 +88,12 @@ impl LoginCache {
         Ok(Self::at(config_dir.join("pc-onboard").join("login.json")))
     }
 
+    /// Refuse a path that exists and is not a regular file (a symlink, a
+    /// directory, a device), before a sign-in that could not be kept.
+    pub fn check_path(&self) -> Result<(), LoginCacheError> {
+        self.check_regular().map(|_| ())
+    }
+
     /// Where the cache is.
     pub fn path(&self) -> &Path {
         &self.path

@@ -133,7 +133,9 @@ pub(crate) fn scope_resource(scope: &str) -> String {
 /// A new refresh token (counted).
 pub(crate) fn new_refresh_token(world: &mut World) -> String {
     world.stats.refresh_tokens_issued += 1;
-    format!("sbx-rt-{}", Uuid::new_v4().simple())
+    let token = format!("sbx-rt-{}", Uuid::new_v4().simple());
+    world.issued_tokens.push(token.clone());
+    token
 }
 
 /// A refused token request: its status, OAuth error code and description.
@@ -309,6 +311,7 @@ pub(crate) fn issue(
         },
     );
     world.stats.tokens_issued += 1;
+    world.issued_tokens.push(token.clone());
     token
 }
 

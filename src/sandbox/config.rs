@@ -16,6 +16,9 @@ pub const CLIENT_ID_ENV: &str = "PC_SANDBOX_CLIENT_ID";
 /// Environment variable naming the only client secret the token endpoint accepts.
 pub const CLIENT_SECRET_ENV: &str = "PC_SANDBOX_CLIENT_SECRET";
 
+/// The longest `--token-ttl`: a year (a longer one would overflow the clock).
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(366 * 86_400);
+
 /// Settings of one sandbox instance.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
@@ -171,8 +174,11 @@ impl SandboxConfig {
                 self.max_page_size
             );
         }
-        if self.token_ttl.is_zero() {
-            anyhow::bail!("--token-ttl must be at least 1 second");
+        if self.token_ttl.is_zero() || self.token_ttl > MAX_TOKEN_TTL {
+            anyhow::bail!(
+                "--token-ttl must be between 1 and {} seconds",
+                MAX_TOKEN_TTL.as_secs()
+            );
         }
         Ok(())
     }

@@ -70,6 +70,8 @@ pub(crate) struct World {
     pub(crate) passwords: Vec<String>,
     /// Device-code sign-ins in progress, by device code.
     pub(crate) device_grants: HashMap<String, DeviceGrant>,
+    /// Every access and refresh token issued (for tests that look for leaks).
+    pub(crate) issued_tokens: Vec<String>,
     /// Test hooks (not persisted): domains of tenants that are not this
     /// partner's customers, served rules and canned address answers.
     pub(crate) hooks: Hooks,
@@ -142,6 +144,7 @@ impl SandboxState {
             stats: Stats::default(),
             passwords: Vec::new(),
             device_grants: HashMap::new(),
+            issued_tokens: Vec::new(),
             hooks: Hooks::default(),
         };
         Ok(Self {
@@ -170,6 +173,12 @@ impl SandboxState {
     /// test can check that none of them leaks into outputs.
     pub fn issued_passwords(&self) -> Vec<String> {
         self.with_world(|w| w.passwords.clone())
+    }
+
+    /// Every access and refresh token issued so far (tests look for them
+    /// in a client's output).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.with_world(|w| w.issued_tokens.clone())
     }
 
     /// The customers, in creation order (with their initial credentials).

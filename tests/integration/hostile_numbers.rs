@@ -1,8 +1,9 @@
-//! A panic on a server's number: a token answer whose
-//! `expires_in` (and `ext_expires_in`) is 18446744073709551615, at the
-//! start of a run and as a refresh answer mid-run. No server answer may
-//! panic the process: the lifetime is clamped, the run goes on, and the
-//! log says so.
+//! A panic on a server's number: a token answer whose `expires_in` (and
+//! `ext_expires_in`) is 18446744073709551615, at the start of a run and as
+//! a refresh answer mid-run, and a 429 whose message says "Try again in
+//! 18446744073709551615 minutes". No server answer may panic the process:
+//! the lifetime is clamped (and the log says so), the absurd wait counts
+//! as no wait given, and the run goes on.
 
 use crate::hostile_server::{self, ApiCall, TokenCall, created, json, no_customers};
 use crate::support::*;
@@ -33,7 +34,14 @@ fn api(call: &ApiCall) -> Response {
 async fn run(
     token_reply: fn(&TokenCall, &[TokenCall]) -> Response,
 ) -> (std::process::Output, Results) {
-    let (base, _server) = hostile_server::serve(token_reply, api).await;
+    run_with(token_reply, api).await
+}
+
+async fn run_with(
+    token_reply: fn(&TokenCall, &[TokenCall]) -> Response,
+    api_reply: fn(&ApiCall) -> Response,
+) -> (std::process::Output, Results) {
+    let (base, _server) = hostile_server::serve(token_reply, api_reply).await;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
     write_customers(&input, 5, "num");
@@ -78,5 +86,24 @@ async fn a_refresh_answer_with_a_lifetime_of_u64_max_mid_run_panics_no_task() {
         "every row recorded: {}",
         text(&out)
     );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[tokio::test]
+async fn a_429_asking_for_u64_max_minutes_is_a_wait_not_given_and_panics_no_task() {
+    let (out, results) = run_with(
+        |call, _| token(call.index, "3600"),
+        |call| match (call.method.as_str(), call.index) {
+            ("GET", _) => no_customers(),
+            (_, 0 | 2) => json(
+                429,
+                format!(r#"{{"statusCode":429,"message":"Rate limit is exceeded. Try again in {HUGE} minutes."}}"#),
+            ),
+            _ => created(call),
+        },
+    )
+    .await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(results.count("created"), 5, "{}", text(&out));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
