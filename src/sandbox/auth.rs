@@ -41,10 +41,7 @@ pub(crate) struct TokenForm {
     pub(crate) device_code: Option<String>,
 }
 
-/// The tenant id (`tid`) of the sandbox's tokens.
-pub(crate) const SANDBOX_TENANT_ID: &str = "6d2c1b9e-4f3a-4c8d-9e7f-0a1b2c3d4e5f";
-/// The user the sandbox's App+User tokens name.
-pub(crate) const SANDBOX_USER: &str = "admin@sandbox-partner.onmicrosoft.com";
+pub(crate) use super::claims::{SANDBOX_TENANT_ID, SANDBOX_USER};
 
 /// The token answer: the live v1 endpoint's fields, numbers as strings.
 #[derive(Serialize)]
@@ -71,7 +68,7 @@ const RETIRED_AUDIENCES: [&str; 2] = [
     "https://graph.chinacloudapi.cn",
 ];
 
-const DEFAULT_RESOURCE: &str = "https://api.partnercenter.microsoft.com";
+pub(crate) const DEFAULT_RESOURCE: &str = "https://api.partnercenter.microsoft.com";
 
 /// `POST /{tenant}/oauth2/token`.
 pub(crate) async fn token(
@@ -298,7 +295,7 @@ pub(crate) fn issue(
     let token = if config.opaque_tokens {
         format!("sbx.{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
     } else {
-        jwt(grant, mfa, expires_at.saturating_duration_since(now))
+        super::claims::jwt(grant, mfa, expires_at.saturating_duration_since(now))
     };
     world.tokens.insert(
         token.clone(),
@@ -313,38 +310,6 @@ pub(crate) fn issue(
     world.stats.tokens_issued += 1;
     world.issued_tokens.push(token.clone());
     token
-}
-
-/// An unsigned JWT with the claims a client reads.
-fn jwt(grant: &Grant, mfa: bool, ttl: std::time::Duration) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let mut claims = serde_json::json!({
-        "aud": grant.resource.as_deref().unwrap_or(DEFAULT_RESOURCE),
-        "iss": format!("https://sts.windows.net/{SANDBOX_TENANT_ID}/"),
-        "tid": SANDBOX_TENANT_ID,
-        "appid": grant.client_id,
-        "iat": now,
-        "nbf": now,
-        "exp": now + ttl.as_secs(),
-        "jti": Uuid::new_v4().to_string(),
-    });
-    let more = match grant.kind {
-        TokenKind::AppOnly => serde_json::json!({"idtyp": "app", "roles": ["sandbox.all"]}),
-        TokenKind::AppUser => serde_json::json!({
-            "idtyp": "user",
-            "scp": "user_impersonation",
-            "amr": if mfa { vec!["pwd", "mfa"] } else { vec!["pwd"] },
-            "upn": SANDBOX_USER,
-            "name": "Sandbox Admin",
-        }),
-    };
-    if let (Some(all), serde_json::Value::Object(more)) = (claims.as_object_mut(), more) {
-        all.extend(more);
-    }
-    crate::partner_center::auth::jwt::unsigned(&claims)
 }
 
 /// The bearer token of a request, if it has one.

@@ -10,6 +10,7 @@
 mod agreements;
 mod auth;
 mod body;
+mod claims;
 mod config;
 mod country_rules;
 mod customers;
