@@ -32,8 +32,12 @@ pub const REDACTED: &str = "[REDACTED]";
 /// Shorter values are not registered: they would mask ordinary words.
 pub const MIN_SECRET_LEN: usize = 4;
 
-/// Waiting secrets matched one by one before the automaton is rebuilt.
+/// Waiting secrets matched one by one before the automaton is rebuilt: at
+/// least this many...
 const MIN_PENDING: usize = 32;
+/// ...or one in this many of those in the automaton (so rebuilds grow
+/// apart as secrets accumulate, and a scrub matches few one by one).
+const PENDING_SHARE: usize = 16;
 
 #[derive(Default)]
 struct Registry {
@@ -64,7 +68,7 @@ pub fn register(secret: &str) {
     }
     // Longest first, so a secret that starts another is not cut out of it.
     registry.pending.sort_by_key(|n| std::cmp::Reverse(n.len()));
-    if registry.pending.len() > MIN_PENDING.max(registry.built.len() / 4) {
+    if registry.pending.len() > MIN_PENDING.max(registry.built.len() / PENDING_SHARE) {
         registry.rebuild();
     }
 }
@@ -205,9 +209,11 @@ mod tests {
         let secrets: Vec<String> = (0..2_000)
             .map(|n| format!("unit-password-{n:05}-Zq!"))
             .collect();
+        let started = std::time::Instant::now();
         for s in &secrets {
             register(s);
         }
+        eprintln!("2,000 secrets registered: {:?}", started.elapsed());
         for s in secrets.iter().step_by(97).chain(secrets.last()) {
             let text = format!("password {s} echoed");
             assert_eq!(scrub(&text), "password [REDACTED] echoed", "{s}");
