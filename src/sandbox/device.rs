@@ -76,6 +76,7 @@ pub(crate) async fn device_code(
     let user_code = user_code();
     state.with_world(|w| {
         w.stats.device_codes += 1;
+        w.issued_tokens.push(device_code.clone());
         w.device_grants.insert(
             device_code.clone(),
             DeviceGrant {

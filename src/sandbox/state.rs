@@ -70,7 +70,8 @@ pub(crate) struct World {
     pub(crate) passwords: Vec<String>,
     /// Device-code sign-ins in progress, by device code.
     pub(crate) device_grants: HashMap<String, DeviceGrant>,
-    /// Every access and refresh token issued (for tests that look for leaks).
+    /// Every access token, refresh token and device code issued (for tests
+    /// that look for leaks).
     pub(crate) issued_tokens: Vec<String>,
     /// Test hooks (not persisted): domains of tenants that are not this
     /// partner's customers, served rules and canned address answers.
@@ -175,8 +176,8 @@ impl SandboxState {
         self.with_world(|w| w.passwords.clone())
     }
 
-    /// Every access and refresh token issued so far (tests look for them
-    /// in a client's output).
+    /// Every access token, refresh token and device code issued so far
+    /// (tests look for them in a client's output).
     pub fn issued_tokens(&self) -> Vec<String> {
         self.with_world(|w| w.issued_tokens.clone())
     }

@@ -46,18 +46,13 @@ async fn run_with(
     let input = dir.path().join("in.csv");
     write_customers(&input, 5, "num");
     let results = dir.path().join("results.csv");
-    let out = tokio::process::Command::new(bin())
-        .args(run_args(&input, &results, &["--concurrency", "1"]))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PC_TENANT_ID", "partner.onmicrosoft.com")
-        .env("PC_CLIENT_ID", "numbers-app")
-        .env("PC_CLIENT_SECRET", "numbers-secret-value")
-        .env("PC_ENDPOINT", &base)
-        .env("PC_AUTHORITY", &base)
-        .output()
-        .await
-        .unwrap();
+    let args = run_args(&input, &results, &["--concurrency", "1"]);
+    let vars = [
+        ("PC_TENANT_ID", "partner.onmicrosoft.com"),
+        ("PC_CLIENT_ID", "numbers-app"),
+        ("PC_CLIENT_SECRET", "numbers-secret-value"),
+    ];
+    let out = hostile_server::run_against_server(&base, &args, &vars).await;
     let results = Results::read(&results);
     (out, results)
 }

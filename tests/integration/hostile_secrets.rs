@@ -97,19 +97,13 @@ async fn secrets_a_server_echoes_back_are_scrubbed_from_every_output() {
         &results,
         &["--concurrency", "1", "--summary-json", summary_arg, "-vv"],
     );
-    let out = tokio::process::Command::new(bin())
-        .args(&args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PC_TENANT_ID", "partner.onmicrosoft.com")
-        .env("PC_CLIENT_ID", "hostile-app")
-        .env("PC_CLIENT_SECRET", CLIENT_SECRET)
-        .env("PC_REFRESH_TOKEN", REFRESH_TOKEN)
-        .env("PC_ENDPOINT", &base)
-        .env("PC_AUTHORITY", &base)
-        .output()
-        .await
-        .unwrap();
+    let vars = [
+        ("PC_TENANT_ID", "partner.onmicrosoft.com"),
+        ("PC_CLIENT_ID", "hostile-app"),
+        ("PC_CLIENT_SECRET", CLIENT_SECRET),
+        ("PC_REFRESH_TOKEN", REFRESH_TOKEN),
+    ];
+    let out = hostile_server::run_against_server(&base, &args, &vars).await;
     assert_ne!(code(&out), 101, "no panic: {}", text(&out));
     let tokens = server.token_calls();
     assert!(

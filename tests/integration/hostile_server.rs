@@ -129,6 +129,25 @@ pub async fn serve(
     (base, hostile)
 }
 
+/// `pc-onboard ARGS` to the end, against the server at `base` (API and
+/// authority), with nothing else in its environment but `PATH` and `vars`.
+pub async fn run_against_server<S: AsRef<std::ffi::OsStr>>(
+    base: &str,
+    args: &[S],
+    vars: &[(&str, &str)],
+) -> std::process::Output {
+    let mut cmd = tokio::process::Command::new(crate::support::bin());
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PC_ENDPOINT", base)
+        .env("PC_AUTHORITY", base);
+    for (name, value) in vars {
+        cmd.env(name, value);
+    }
+    cmd.output().await.unwrap()
+}
+
 /// A JSON answer.
 pub fn json(status: u16, body: impl Into<String>) -> Response {
     (

@@ -22,9 +22,14 @@ fn mode(path: &std::path::Path) -> u32 {
 async fn a_device_code_sign_in_is_kept_privately_and_a_run_uses_it_without_a_token_in_any_output() {
     let sb = sandbox(quiet()).await;
     let place = Place::new();
-    let out = login(&sb, &place).await;
+    let vars = [("PC_LOGIN_CLIENT_ID", "native-app")];
+    let out = run(&sb, &place, &["login", "-vv"], &vars).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/oauth2/v2.0/devicecode"),
+        "traced: {stderr}"
+    );
     assert!(
         stderr.contains("/sandbox/devicelogin") && stderr.contains("enter the code"),
         "{stderr}"
@@ -42,10 +47,8 @@ async fn a_device_code_sign_in_is_kept_privately_and_a_run_uses_it_without_a_tok
     let stats = sb.state().stats();
     assert_eq!(stats.device_codes, 1);
     assert_eq!(stats.device_polls_too_soon, 0, "the interval is honoured");
-    assert!(
-        leaks(&sb, &out, &[], &[]).is_empty(),
-        "login printed a token"
-    );
+    let leaked = leaks(&sb, &out, &[], &[]);
+    assert!(leaked.is_empty(), "login -vv printed {leaked:?}");
     let signed_in = cached_refresh_token(&place);
 
     let (input, results, summary) = (

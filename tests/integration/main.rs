@@ -27,6 +27,7 @@ mod layering;
 mod layering_strip;
 mod login_flow;
 mod login_outcomes;
+mod mfa_answers;
 mod operator_output;
 mod printed_commands;
 mod reliability_bad_input;

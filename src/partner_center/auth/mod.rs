@@ -15,7 +15,7 @@
 //! before it expires; concurrent callers share one refresh; rotated refresh
 //! tokens are kept (and handed to the login cache). An App+User token is
 //! used only with an MFA claim ([`jwt::mfa_check`]). Secrets are
-//! [`SecretString`]s, registered with `crate::secrets` so that no text
+//! `SecretString`s, registered with `crate::secrets` so that no text
 //! leaving the process carries one. [`device`] is the device authorization
 //! grant of `pc-onboard login`.
 

@@ -115,7 +115,7 @@ impl PartnerCenterClient {
                 } => (code, description),
                 _ => (String::new(), String::new()),
             };
-            if code == MFA_REQUIRED_CODE {
+            if is_mfa_required(&code, &description) {
                 let refused = AuthError::MfaRequired { description };
                 if kind == CredentialKind::AppUser {
                     tokens.refuse(refused.clone());
@@ -259,6 +259,13 @@ async fn read(
     }))
 }
 
+/// A `401` saying MFA is required: code `900421` in the envelope (string or
+/// number), or, in a body of another shape (Microsoft publishes none),
+/// the code in its text.
+fn is_mfa_required(code: &str, description: &str) -> bool {
+    code == MFA_REQUIRED_CODE || (code.is_empty() && description.contains(MFA_REQUIRED_CODE))
+}
+
 fn transport_error(e: &reqwest::Error, timeout: Duration) -> ApiError {
     if e.is_connect() {
         ApiError::Connect {
@@ -277,4 +284,34 @@ fn uuid_header(id: Uuid) -> HeaderValue {
     let mut buf = Uuid::encode_buffer();
     HeaderValue::from_str(id.hyphenated().encode_lower(&mut buf))
         .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-0000-0000-000000000000"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_401_says_mfa_is_required_by_its_code_in_any_shape_the_body_takes() {
+        let read = |body: &str| {
+            let ApiError::Http {
+                code, description, ..
+            } = ApiError::from_response(401, None, body.as_bytes())
+            else {
+                return false;
+            };
+            is_mfa_required(&code, &description)
+        };
+        assert!(read(r#"{"code":900421,"description":"MFA required"}"#));
+        assert!(read(r#"{"code":"900421","description":"MFA required"}"#));
+        assert!(read(
+            r#"{"error":{"code":"900421","message":"MFA required"}}"#
+        ));
+        assert!(read(
+            "Unauthorized: 900421 multi-factor authentication required"
+        ));
+        assert!(!read(
+            r#"{"code":900401,"description":"The access token is invalid."}"#
+        ));
+        assert!(!read(r#"{"code":"900420","description":"see 900421"}"#));
+    }
 }
