@@ -194,6 +194,12 @@ async fn where_to(
         if credentials.app_user.is_none() && !ready_token {
             add_signed_in(&mut credentials, &endpoints);
         }
+        let credentials = credentials.check()?;
+        if let Some(missing) = &credentials.incomplete_app_only
+            && std::env::var_os(crate::partner_center::auth::ENV_CLIENT_SECRET).is_some()
+        {
+            Console::get().warn(&format!("{missing}; every call uses the App+User sign-in"));
+        }
         return Ok((endpoints, credentials, None));
     }
     let config = SandboxConfig {
@@ -292,6 +298,7 @@ fn sandbox_credentials() -> CredentialSet {
             client_secret: None,
         }),
         on_rotate: None,
+        incomplete_app_only: None,
     }
 }
 

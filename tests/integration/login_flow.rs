@@ -121,7 +121,10 @@ async fn a_run_with_only_the_sign_in_sends_every_call_with_it() {
     assert_eq!(code(&login(&sb, &place).await), 0);
     let (input, results) = (place.path("in.csv"), place.path("r.csv"));
     input_rows(&input);
-    let out = run(&sb, &place, &run_args(&input, &results, &[]), &[]).await;
+    // PC_CLIENT_ID alone (the app the user signed in through) is not an
+    // incomplete app-only set when there is a sign-in.
+    let vars = [("PC_CLIENT_ID", "native-app")];
+    let out = run(&sb, &place, &run_args(&input, &results, &[]), &vars).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     let stats = sb.state().stats();
     assert_eq!(stats.calls_with(CREATE, TokenKind::AppUser), 4, "{stats:?}");

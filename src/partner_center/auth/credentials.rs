@@ -136,6 +136,9 @@ pub struct CredentialSet {
     pub app_user: Option<Credentials>,
     /// Told each refresh token the App+User authority rotates in.
     pub on_rotate: Option<RotationHook>,
+    /// Some app-only variables were set, not all: what is missing. An
+    /// error without App+User credentials ([`CredentialSet::check`]).
+    pub incomplete_app_only: Option<AuthError>,
 }
 
 impl From<Credentials> for CredentialSet {
@@ -163,7 +166,8 @@ impl From<Credentials> for CredentialSet {
 
 impl CredentialSet {
     /// Read the credentials from the process environment (the login cache
-    /// is the caller's to add: [`CredentialSet::app_user`]).
+    /// is the caller's to add: [`CredentialSet::app_user`]; then
+    /// [`CredentialSet::check`]).
     pub fn from_env() -> Result<Self, AuthError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -217,6 +221,8 @@ impl CredentialSet {
             // With a refresh token, the rest need not be a complete app-only set.
             _ if set.app_user.is_some() => {}
             (None, None, None) => {}
+            // Kept, not an error yet: a sign-in of `pc-onboard login` may
+            // be the App+User credentials (PC_CLIENT_ID may name its app).
             (tenant_id, client_id, _) => {
                 const NEEDED: &str = "client credentials need PC_TENANT_ID, PC_CLIENT_ID and PC_CLIENT_SECRET (or set PC_REFRESH_TOKEN or PC_ACCESS_TOKEN, or run pc-onboard login)";
                 let variable = if tenant_id.is_none() {
@@ -226,13 +232,22 @@ impl CredentialSet {
                 } else {
                     ENV_CLIENT_SECRET
                 };
-                return Err(AuthError::MissingVariable {
+                set.incomplete_app_only = Some(AuthError::MissingVariable {
                     variable,
                     needed_for: NEEDED,
                 });
             }
         }
         Ok(set)
+    }
+
+    /// An incomplete app-only set is an error when there are no App+User
+    /// credentials either (the login cache added, if any).
+    pub fn check(self) -> Result<Self, AuthError> {
+        match (&self.incomplete_app_only, &self.app_user) {
+            (Some(missing), None) => Err(missing.clone()),
+            _ => Ok(self),
+        }
     }
 
     /// No credentials of either kind.

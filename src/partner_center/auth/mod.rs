@@ -129,6 +129,7 @@ mod tests {
     fn an_incomplete_client_credentials_set_names_the_missing_variable() {
         let err = |vars: &[(&str, &str)]| {
             CredentialSet::from_lookup(lookup(vars))
+                .and_then(CredentialSet::check)
                 .unwrap_err()
                 .to_string()
         };
@@ -139,6 +140,11 @@ mod tests {
         assert!(text.starts_with("PC_CLIENT_SECRET is not set"), "{text}");
         let text = err(&[(ENV_CLIENT_ID, "c")]);
         assert!(text.starts_with("PC_TENANT_ID is not set"), "{text}");
+        // With App+User credentials from the login cache, the run goes on.
+        let mut only_client = set(&[(ENV_CLIENT_ID, "native-app")]);
+        assert!(only_client.incomplete_app_only.is_some());
+        only_client.app_user = Some(Credentials::AccessToken("x".into()));
+        assert!(only_client.check().is_ok());
     }
 
     #[test]
