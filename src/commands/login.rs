@@ -80,10 +80,12 @@ async fn sign_in(settings: &LoginSettings, cache: &LoginCache) -> anyhow::Result
         .start()
         .await
         .with_context(|| format!("cannot start the sign-in at {}", endpoints.authority))?;
+    // Listening before the code is shown: a Ctrl-C right after it cancels.
+    let interrupted = interrupts().context("cannot listen for Ctrl-C")?;
     ask_user(&code);
     let signed_in = tokio::select! {
         result = wait_for_sign_in(&code, || flow.poll(&code)) => result?,
-        _ = super::stop_signal() => {
+        () = interrupted => {
             Console::get().line(Level::Info, "sign-in cancelled: nothing was saved");
             return Ok(ExitStatus::Interrupted);
         }
@@ -92,6 +94,28 @@ async fn sign_in(settings: &LoginSettings, cache: &LoginCache) -> anyhow::Result
     cache.save(&record)?;
     tell_signed_in(&record, cache);
     Ok(ExitStatus::Success)
+}
+
+/// Ctrl-C or SIGTERM, listened for from now on.
+#[cfg(unix)]
+fn interrupts() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+/// Ctrl-C.
+#[cfg(not(unix))]
+fn interrupts() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// The URL and the code, on stderr even with `-q` (the sign-in cannot
