@@ -16,7 +16,7 @@ use super::request::PreparedRequest;
 use super::stop::StopReason;
 use crate::input::InputRow;
 use crate::results::{McaStatus, PreviousResult, RowResult, Status};
-use crate::validate::{Field, McaAttestation, NewCustomer, Problem, ProblemKind};
+use crate::validate::{DefaultGdap, Field, McaAttestation, NewCustomer, Problem, ProblemKind};
 
 /// What a run does with valid rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,9 @@ pub struct Onboard {
     pub mode: Mode,
     /// The credentials are App+User (needed for resellers and MCA).
     pub app_user: bool,
+    /// Default GDAP for rows whose `default_gdap` column is empty
+    /// (`--default-gdap`).
+    pub default_gdap: DefaultGdap,
 }
 
 type Done = Finished<RowNote>;
@@ -85,7 +88,7 @@ impl Onboard {
         after_rejected: Option<&str>,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        let request = PreparedRequest::new(&customer, after_rejected);
+        let request = PreparedRequest::new(&customer, after_rejected, self.default_gdap);
         let mca = customer.mca;
         let skipped_mca = |mut result: RowResult| {
             if mca.is_some() {
@@ -105,6 +108,7 @@ impl Onboard {
             // Offline dry run: the plan is the result.
             let mut result = RowResult::new(Status::WouldCreate);
             result.request_id = request.request_id.to_string();
+            result.default_gdap_sent = Some(request.default_gdap);
             return ready(row, skipped_mca(result), false);
         };
         let mode = self.mode;

@@ -8,7 +8,7 @@ use crate::partner_center::models::{
     AddressBody, BillingProfileRequest, CompanyProfileRequest, CustomerRequest,
 };
 use crate::partner_center::request_id::{RowIdentity, request_id, request_id_after};
-use crate::validate::NewCustomer;
+use crate::validate::{DefaultGdap, NewCustomer};
 
 /// The body and `MS-RequestId` a row is sent with.
 #[derive(Debug, Clone)]
@@ -21,13 +21,30 @@ pub struct PreparedRequest {
     pub domain: String,
     /// The body carries `associatedPartnerId` (creation for an indirect reseller).
     pub for_reseller: bool,
+    /// The indirect reseller's tenant id (`associatedPartnerId`), if any.
+    pub reseller: Option<String>,
+    /// What the body's `enableGDAPByDefault` asks (the row's `default_gdap`,
+    /// else the run's setting).
+    pub default_gdap: DefaultGdap,
+    /// The company name sent, to compare with a customer found by domain.
+    pub company_name: String,
 }
 
 impl PreparedRequest {
     /// Build the body and derive the request id of `customer`; chained from
     /// `after_rejected`, the id of a previous attempt that was rejected.
-    pub fn new(customer: &NewCustomer, after_rejected: Option<&str>) -> Self {
-        let body = CustomerRequest::from(customer).canonical_json();
+    /// `enableGDAPByDefault` is always in the body: the row's
+    /// `default_gdap`, else `run_default` (`--default-gdap`).
+    pub fn new(
+        customer: &NewCustomer,
+        after_rejected: Option<&str>,
+        run_default: DefaultGdap,
+    ) -> Self {
+        let default_gdap = customer.default_gdap.unwrap_or(run_default);
+        let mut body = CustomerRequest::from(customer);
+        body.enable_gdap_by_default = Some(default_gdap.enabled());
+        let reseller = body.associated_partner_id.clone();
+        let body = body.canonical_json();
         let domain = customer.domain.as_str().to_owned();
         let identity = match customer.external_id.as_deref() {
             Some(ext) => RowIdentity::External(ext),
@@ -41,7 +58,10 @@ impl PreparedRequest {
             body,
             request_id,
             domain,
-            for_reseller: customer.associated_partner_id.is_some(),
+            for_reseller: reseller.is_some(),
+            reseller,
+            default_gdap,
+            company_name: customer.company_name.clone(),
         }
     }
 }
@@ -52,6 +72,8 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 impl From<&NewCustomer> for CustomerRequest {
+    /// The body of `c`, with `enableGDAPByDefault` only when the row's
+    /// `default_gdap` says it ([`PreparedRequest::new`] always sets it).
     fn from(c: &NewCustomer) -> Self {
         let a = &c.address;
         CustomerRequest {
@@ -81,6 +103,7 @@ impl From<&NewCustomer> for CustomerRequest {
                 },
             },
             associated_partner_id: c.associated_partner_id.map(|id| id.to_string()),
+            enable_gdap_by_default: c.default_gdap.map(DefaultGdap::enabled),
         }
     }
 }

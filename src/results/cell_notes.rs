@@ -18,7 +18,8 @@ pub(crate) struct CellNote {
 
 impl CellNote {
     /// The problems of journal row `number` (status `status`) in the
-    /// problems file: only an invalid row's are its own.
+    /// problems file: an invalid row's, and a rejected row's (the domain
+    /// another tenant owns: both ways forward on its domain cell).
     pub(crate) fn problems_of(
         problems: Option<&mut ProblemReader>,
         number: u64,
@@ -28,7 +29,7 @@ impl CellNote {
             // Read even for other rows, to keep the reader in step.
             Some(reader) => {
                 let found = reader.problems_of(number);
-                if status == Some(Status::Invalid) {
+                if matches!(status, Some(Status::Invalid | Status::Rejected)) {
                     found
                 } else {
                     Vec::new()

@@ -55,6 +55,10 @@ pub struct SandboxConfig {
     /// Refuse a registration number for a country that takes none with
     /// `600002` (default off: it is ignored, as Microsoft's newest page says).
     pub strict_registration: bool,
+    /// Domains (`contoso` or `contoso.onmicrosoft.com`) owned by Microsoft
+    /// tenants that are not this partner's customers (`--foreign-domain`):
+    /// as [`SandboxState::reserve_domain`](super::SandboxState::reserve_domain).
+    pub foreign_domains: Vec<String>,
 }
 
 impl Default for SandboxConfig {
@@ -75,6 +79,7 @@ impl Default for SandboxConfig {
             max_page_size: MAX_PAGE_SIZE,
             bom: true,
             strict_registration: false,
+            foreign_domains: Vec::new(),
         }
     }
 }
@@ -108,8 +113,24 @@ impl SandboxConfig {
         if self.token_ttl.is_zero() {
             anyhow::bail!("--token-ttl must be at least 1 second");
         }
+        for domain in &self.foreign_domains {
+            foreign_domain(domain)?;
+        }
         Ok(())
     }
+
+    /// The full lower-case domains of [`foreign_domains`](Self::foreign_domains).
+    pub fn foreign_domain_names(&self) -> Vec<String> {
+        let full = self.foreign_domains.iter().map(|d| foreign_domain(d).ok());
+        full.flatten().collect()
+    }
+}
+
+/// A `--foreign-domain` value as a full lower-case domain, or why not.
+fn foreign_domain(domain: &str) -> anyhow::Result<String> {
+    crate::validate::Domain::parse(domain)
+        .map(|d| d.as_str().to_owned())
+        .map_err(|reason| anyhow::anyhow!("--foreign-domain {domain:?} {reason}"))
 }
 
 /// The client credentials the token endpoint accepts: `None` accepts any value.

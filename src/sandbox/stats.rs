@@ -41,6 +41,12 @@ pub struct Stats {
     pub faults_by_endpoint: BTreeMap<String, BTreeMap<String, u64>>,
     /// Customers in the tenant now (including any loaded from the state file).
     pub customers: u64,
+    /// The customers with a Default GDAP relationship (created with
+    /// `enableGDAPByDefault` true or absent): domain → the number of Entra
+    /// roles it grants (11, or 9 for an indirect reseller's customer).
+    /// Microsoft lists these relationships with Graph, not in the create
+    /// answer.
+    pub default_gdap: BTreeMap<String, u64>,
 }
 
 impl Stats {
