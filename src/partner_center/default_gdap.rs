@@ -1,5 +1,5 @@
-//! What Default GDAP grants (`partner-center-2026.md` §1; Microsoft's GDAP
-//! FAQ, "What Azure AD roles would be granted for default GDAP as part of
+//! What Default GDAP grants (docs/partner-center.md, "Default GDAP";
+//! Microsoft's GDAP FAQ, "What Azure AD roles would be granted for default GDAP as part of
 //! Create customer?"): the Entra roles the partner's organisation gets in a
 //! customer created with `enableGDAPByDefault` true (or absent), and what
 //! the partner must do next.

@@ -1,7 +1,7 @@
 //! A row whose domain belongs to a Microsoft tenant that is not a customer
-//! of this partner (`partner-center-2026.md` §3). A taken `onmicrosoft.com`
-//! domain does not prove that the customer owns that tenant, so the row
-//! says both ways forward: if the customer owns it, the partner sends the
+//! of this partner (docs/partner-center.md, "Customers who already have a
+//! tenant"). A taken `onmicrosoft.com` domain does not prove that the
+//! customer owns that tenant, so the row says both ways forward: if the customer owns it, the partner sends the
 //! reseller relationship invitation (its link in `customer_link`; the
 //! customer's admin accepts it, no second tenant is made); if not, another
 //! domain prefix.
@@ -58,8 +58,8 @@ const PORTAL: &str = "the Partner Center portal: Customers, Request a reseller r
 
 impl Engine {
     /// Whether this run may ask for the invitation link: the call is
-    /// App+User only (`partner-center-2026.md` §3). The one place that
-    /// decides it: when the client picks the credential kind per call,
+    /// App+User only (docs/partner-center.md, "Customers who already have a
+    /// tenant"). The one place that decides it: when the client picks the credential kind per call,
     /// this becomes "has App+User credentials".
     fn may_request_invitation(&self) -> bool {
         !self.client.tokens().credentials().is_app_only()
@@ -153,8 +153,8 @@ pub fn other_tenant_problem(domain: &str, invitation: &Invitation) -> Problem {
         ),
     };
     let message = format!(
-        "domain {domain} belongs to a Microsoft tenant that is not a customer of this partner: \
-         if the customer owns that tenant, {invite}; otherwise choose another domain prefix"
+        "domain {domain} is already taken by a Microsoft tenant that is not a customer of this \
+         partner: if the customer owns that tenant, {invite}; otherwise choose another domain prefix"
     );
     Problem::new(Field::Domain, ProblemKind::DomainTaken, message).with_hint(hint)
 }

@@ -107,3 +107,53 @@ impl From<&NewCustomer> for CustomerRequest {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
+mod tests {
+    use super::*;
+    use crate::partner_center::request_id::tests::{FIXED_2026, body_2026};
+    use crate::validate::{CustomerFields, Field, check};
+
+    fn customer(external_id: &'static str, default_gdap: &'static str) -> NewCustomer {
+        let fields = CustomerFields::new()
+            .with(Field::ExternalId, external_id)
+            .with(Field::CompanyName, "Contoso")
+            .with(Field::Domain, "Contoso")
+            .with(Field::Email, "ap@contoso.example")
+            .with(Field::Culture, "en-US")
+            .with(Field::Language, "en")
+            .with(Field::FirstName, "Ann")
+            .with(Field::LastName, "Lee")
+            .with(Field::AddressLine1, "1 Main St")
+            .with(Field::City, "Redmond")
+            .with(Field::State, "WA")
+            .with(Field::PostalCode, "98052")
+            .with(Field::Country, "US")
+            .with(Field::DefaultGdap, default_gdap);
+        check(&fields).unwrap()
+    }
+
+    #[test]
+    fn every_body_carries_enable_gdap_by_default_the_row_first_then_the_run() {
+        for (run, column, sent) in [
+            (DefaultGdap::On, "", DefaultGdap::On),
+            (DefaultGdap::Off, "", DefaultGdap::Off),
+            (DefaultGdap::On, "no", DefaultGdap::Off),
+            (DefaultGdap::Off, "YES", DefaultGdap::On),
+        ] {
+            let request = PreparedRequest::new(&customer("CRM-1", column), None, run);
+            assert_eq!(request.body, body_2026(sent.enabled()), "{run} {column:?}");
+            assert_eq!(request.default_gdap, sent);
+            let (_, by_ext, _) = FIXED_2026
+                .into_iter()
+                .find(|(enabled, _, _)| *enabled == sent.enabled())
+                .unwrap();
+            assert_eq!(request.request_id.to_string(), by_ext);
+        }
+        let by_domain = PreparedRequest::new(&customer("", "off"), None, DefaultGdap::On);
+        assert_eq!(by_domain.request_id.to_string(), FIXED_2026[1].2);
+        assert_eq!(by_domain.company_name, "Contoso");
+        assert_eq!(by_domain.reseller, None);
+    }
+}

@@ -1,7 +1,7 @@
 //! `GET /v1/customers/relationshiprequests`: the reseller relationship
 //! invitation link (App+User only, as documented), in the shape of
-//! Microsoft's example (`partner-center-2026.md` §3), for the sandbox's
-//! partner or, with `indirectResellerId`, for one of its indirect resellers.
+//! Microsoft's example (docs/partner-center.md, "Customers who already have
+//! a tenant"), for the sandbox's partner or, with `indirectResellerId`, for one of its indirect resellers.
 
 use axum::Extension;
 use axum::extract::Query;

@@ -4,7 +4,7 @@
 //! Used when a customer found by domain is reported `exists`.
 
 /// Legal-form abbreviations, as words (Microsoft's list of forms allowed as
-/// part of a company name, `partner-center-2026.md` §5), after the
+/// part of a company name, docs/partner-center.md, "Company names"), after the
 /// normalisation of [`words`]: `c.p.a.` is `cpa`, `pty ltd` two words.
 const LEGAL_FORMS: &[&[&str]] = &[
     &["c", "p", "a"],

@@ -10,7 +10,8 @@ use crate::partner_center::resources::RelationshipRequest;
 impl PartnerCenterClient {
     /// `GET /v1/customers/relationshiprequests` (App+User only), with
     /// `indirectResellerId=<reseller>` for an indirect provider acting for
-    /// that reseller: the invitation link (`partner-center-2026.md` §3).
+    /// that reseller: the invitation link (docs/partner-center.md,
+    /// "Customers who already have a tenant").
     pub async fn relationship_request(
         &self,
         indirect_reseller: Option<&str>,

@@ -27,8 +27,9 @@ mod tests {
 
     #[test]
     fn microsofts_example_answer_reads() {
-        // partner-center-2026.md §3 (Microsoft's "Retrieve a relationship
-        // request URL" page), with the BOM the live service sends.
+        // Microsoft's "Retrieve a relationship request URL" page
+        // (docs/partner-center.md, "Customers who already have a tenant"),
+        // with the BOM the live service sends.
         let body = "\u{feff}{\"url\": \"https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=3b33e682-00c3-41ee-9dd2-a548adf56438&msppId=0&DAP=false#/BillingAccounts/partner-invitation\", \"attributes\": {\"objectType\": \"RelationshipRequest\"}}";
         let request: RelationshipRequest = parse_json(body.as_bytes()).unwrap();
         assert!(request.url.starts_with("https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=3b33e682"));
