@@ -79,7 +79,9 @@ impl Engine {
     /// After an ambiguous attempt, a look-up that finds the customer means
     /// our attempt created it (`created`). A replay answered "domain taken"
     /// means the service did not create it for this request id (it would
-    /// have replayed its answer): the customer was there before (`exists`).
+    /// have replayed its answer): the customer was there before (`exists`),
+    /// unless an earlier attempt of the row under another id may have
+    /// created it (`PreparedRequest::earlier_attempt`: `created`).
     pub async fn create(&self, request: &PreparedRequest) -> CreateOutcome {
         let attempts = self
             .retrier
@@ -114,7 +116,13 @@ impl Engine {
         outcome.result.attempts = Some(sent);
         outcome.stop = attempts.stop;
         if err.is_domain_taken() {
-            self.resolve_by_lookup(request, &mut outcome, Status::Exists, &err, true)
+            // Found after an earlier attempt of the row (another request
+            // id): that attempt created it.
+            let found = match request.earlier_attempt {
+                Some(_) => Status::Created,
+                None => Status::Exists,
+            };
+            self.resolve_by_lookup(request, &mut outcome, found, &err, true)
                 .await;
         } else if attempts.maybe_committed && outcome.stop.is_none() {
             // The service may have created the tenant before failing.
@@ -197,7 +205,10 @@ impl Engine {
                 fill_customer(&mut outcome.result, &customer);
                 outcome.result.status = found_status;
                 if found_status == Status::Created {
-                    outcome.result.default_gdap_sent = Some(request.default_gdap);
+                    // After an earlier attempt's request id, what its body
+                    // asked is not known (an older version sent nothing).
+                    let known = !domain_taken || request.earlier_attempt.is_none();
+                    outcome.result.default_gdap_sent = known.then_some(request.default_gdap);
                 } else {
                     note_other_company(&mut outcome.result, &customer, &request.company_name);
                 }

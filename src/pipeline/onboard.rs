@@ -72,7 +72,13 @@ impl Onboard {
             RowPlan::Valid {
                 customer,
                 after_rejected,
-            } => self.create_job(row, *customer, after_rejected.as_deref(), stop),
+                earlier_attempt,
+            } => {
+                let request =
+                    PreparedRequest::new(&customer, after_rejected.as_deref(), self.default_gdap)
+                        .after_attempt(earlier_attempt);
+                self.create_job(row, *customer, request, stop)
+            }
             RowPlan::Attest { previous, mca } => self.attest_job(row, previous, *mca, stop),
             other => {
                 let copied = matches!(other, RowPlan::Finished(_));
@@ -85,10 +91,9 @@ impl Onboard {
         &self,
         row: InputRow,
         customer: NewCustomer,
-        after_rejected: Option<&str>,
+        request: PreparedRequest,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        let request = PreparedRequest::new(&customer, after_rejected, self.default_gdap);
         let mca = customer.mca;
         let skipped_mca = |mut result: RowResult| {
             if mca.is_some() {

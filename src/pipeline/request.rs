@@ -28,6 +28,9 @@ pub struct PreparedRequest {
     pub default_gdap: DefaultGdap,
     /// The company name sent, to compare with a customer found by domain.
     pub company_name: String,
+    /// Another request id under which an earlier attempt of this row may
+    /// have created the customer ([`RowPlan::Valid`](super::RowPlan::Valid)).
+    pub earlier_attempt: Option<String>,
 }
 
 impl PreparedRequest {
@@ -62,6 +65,7 @@ impl PreparedRequest {
             reseller,
             default_gdap,
             company_name: customer.company_name.clone(),
+            earlier_attempt: None,
         }
     }
 }
@@ -69,6 +73,18 @@ impl PreparedRequest {
 /// `Some` for a non-empty string.
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
+}
+
+impl PreparedRequest {
+    /// The same request, knowing that an earlier attempt of the row, under
+    /// `earlier` (ignored when it is this request's own id), may have
+    /// created the customer.
+    #[must_use]
+    pub fn after_attempt(mut self, earlier: Option<String>) -> Self {
+        let own = self.request_id.to_string();
+        self.earlier_attempt = earlier.filter(|id| !id.trim().eq_ignore_ascii_case(&own));
+        self
+    }
 }
 
 impl From<&NewCustomer> for CustomerRequest {

@@ -65,6 +65,7 @@ mod scripts;
 mod service_modes;
 mod tools;
 mod typed_problems;
+mod upgrade_request_ids;
 mod validate_cli;
 mod validate_online;
 mod xlsx_input;
