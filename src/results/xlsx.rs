@@ -13,7 +13,9 @@
 //! then the result columns (`attempts` a number); a bold, frozen header
 //! with a filter; coloured `status` cells; in `invalid` rows the offending
 //! cells highlighted with the problem as a cell note (from the journal's
-//! problems file, [`ProblemLog`](super::ProblemLog)). It is named like the
+//! problems file, [`ProblemLog`](super::ProblemLog)), also the `domain` of
+//! a `rejected` row whose domain another tenant owns (both ways forward);
+//! `customer_link` as a link. It is named like the
 //! sheet the rows came from (`--sheet Klanten`: a sheet `Klanten`, read back
 //! by the same `--sheet`), or `Results` for a CSV input. The second sheet,
 //! `Summary`, counts the rows ([`summary`](super::summary)).
