@@ -66,7 +66,7 @@ impl Engine {
     }
 
     /// The reseller relationship invitation link of the partner, or of the
-    /// indirect `reseller`: asked once per run and reseller ([`RunMemo`]).
+    /// indirect `reseller`: asked once per run and reseller (a `RunMemo`).
     pub async fn invitation(&self, reseller: Option<&str>) -> (Invitation, Option<StopReason>) {
         if !self.may_request_invitation() {
             return (Invitation::NeedsAppUser, None);
