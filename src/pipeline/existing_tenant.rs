@@ -181,7 +181,7 @@ mod tests {
             assert!(p.message.contains("choose another domain prefix"), "{p}");
             assert!(
                 p.message
-                    .starts_with("domain contoso.onmicrosoft.com belongs"),
+                    .starts_with("domain contoso.onmicrosoft.com is already taken by a"),
                 "{p}"
             );
         }
