@@ -166,12 +166,12 @@ impl Engine {
                 outcome.result.default_gdap_sent = None;
             }
             Ok(super::DomainCheck::Taken) => {
-                let result = &mut outcome.result;
                 let reseller = request.reseller.as_deref();
-                let (taken, stop) = self.other_tenant(&request.domain, reseller, result).await;
-                result.set_invalid(vec![taken]);
-                result.default_gdap_sent = None;
-                outcome.stop = outcome.stop.or(stop);
+                let taken = self.other_tenant(&request.domain, reseller).await;
+                outcome.result.set_invalid(vec![taken.problem]);
+                outcome.result.customer_link = taken.link;
+                outcome.result.default_gdap_sent = None;
+                outcome.stop = outcome.stop.or(taken.stop);
             }
             Err(e) if e.is_fatal() => outcome.result.error = e.to_string(),
             Err(e) => outcome.result.error = format!("could not check domain availability: {e}"),
@@ -215,12 +215,14 @@ impl Engine {
             }
             Ok(None) if domain_taken => {
                 set_error(&mut outcome.result, Status::Rejected, err);
+                let taken = self
+                    .other_tenant(&domain, request.reseller.as_deref())
+                    .await;
                 let result = &mut outcome.result;
-                let reseller = request.reseller.as_deref();
-                let (taken, stop) = self.other_tenant(&domain, reseller, result).await;
-                result.error = format!("{taken} ({err})");
-                result.problems = vec![taken];
-                outcome.stop = outcome.stop.take().or(stop);
+                result.error = format!("{} ({err})", taken.problem);
+                result.problems = vec![taken.problem];
+                result.customer_link = taken.link;
+                outcome.stop = outcome.stop.take().or(taken.stop);
             }
             Ok(None) => set_error(&mut outcome.result, Status::Failed, err),
             Err(lookup_err) => {

@@ -20,7 +20,6 @@ use super::engine::{Engine, needs_app_user};
 use super::memo::{Recalled, RunMemo};
 use super::stop::StopReason;
 use crate::partner_center::error::ApiError;
-use crate::results::RowResult;
 use crate::validate::{Field, Problem, ProblemKind};
 
 /// What the run knows of one invitation link.
@@ -105,21 +104,34 @@ impl Engine {
         (known, answer.stop)
     }
 
-    /// Say on `result` that `domain` belongs to another tenant: the link in
-    /// `customer_link` when there is one, both ways forward in the problem
-    /// ([`other_tenant_problem`]), which the caller makes the row's `error`.
-    pub(crate) async fn other_tenant(
-        &self,
-        domain: &str,
-        reseller: Option<&str>,
-        result: &mut RowResult,
-    ) -> (Problem, Option<StopReason>) {
+    /// What a row whose `domain` belongs to another tenant says: both ways
+    /// forward ([`other_tenant_problem`]) and the invitation link of the
+    /// partner or of the indirect `reseller`, when the run has it.
+    pub(crate) async fn other_tenant(&self, domain: &str, reseller: Option<&str>) -> OtherTenant {
         let (invitation, stop) = self.invitation(reseller).await;
-        if let Invitation::Link(link) = &invitation {
-            result.customer_link.clone_from(link);
+        let problem = other_tenant_problem(domain, &invitation);
+        let link = match invitation {
+            Invitation::Link(link) => link,
+            _ => String::new(),
+        };
+        OtherTenant {
+            problem,
+            link,
+            stop,
         }
-        (other_tenant_problem(domain, &invitation), stop)
     }
+}
+
+/// A row whose domain belongs to a tenant that is not a customer of this
+/// partner ([`Engine::other_tenant`]).
+#[derive(Debug)]
+pub(crate) struct OtherTenant {
+    /// Both ways forward: the row's `error` (and, typed, its problem).
+    pub problem: Problem,
+    /// The invitation link (`customer_link`), empty when the run has none.
+    pub link: String,
+    /// Set when the run must stop (the link was asked as it stopped).
+    pub stop: Option<StopReason>,
 }
 
 /// The problem of a row whose `domain` belongs to a tenant that is not a

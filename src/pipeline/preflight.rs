@@ -127,7 +127,7 @@ impl Preflight {
     pub async fn check(&self, customer: &NewCustomer) -> PreflightOutcome {
         let mut incomplete = Incomplete::default();
         let mut problems = Vec::new();
-        let mut link = RowResult::new(Status::Invalid);
+        let mut link = String::new();
         let domain = customer.domain.as_str();
         let checked = self.engine.check_domain(domain).await;
         match checked.result {
@@ -140,12 +140,10 @@ impl Preflight {
             }
             Ok(DomainCheck::Taken) => {
                 let reseller = customer.associated_partner_id.map(|id| id.to_string());
-                let engine = &self.engine;
-                let (taken, stop) = engine
-                    .other_tenant(domain, reseller.as_deref(), &mut link)
-                    .await;
-                problems.push(taken);
-                incomplete.stop = incomplete.stop.take().or(checked.stop).or(stop);
+                let taken = self.engine.other_tenant(domain, reseller.as_deref()).await;
+                problems.push(taken.problem);
+                link = taken.link;
+                incomplete.stop = incomplete.stop.take().or(checked.stop).or(taken.stop);
             }
             Err(e) => incomplete.add("domain check", e, checked.stop),
         }
@@ -164,7 +162,7 @@ impl Preflight {
         }
         problems.sort_by_key(|p| p.field);
         let mut result = verdict(problems, &incomplete);
-        result.customer_link = link.customer_link;
+        result.customer_link = link;
         PreflightOutcome::new(customer, result, incomplete.stop)
     }
 
