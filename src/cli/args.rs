@@ -23,6 +23,7 @@ use crate::settings::{
     DEFAULT_CREATE_TIMEOUT_SECS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE,
     DEFAULT_TIMEOUT_SECS,
 };
+use crate::validate::DefaultGdap;
 
 /// Where to connect and how hard to push: `run`, and `validate --online`.
 #[derive(Debug, Clone, Args)]
@@ -131,6 +132,17 @@ pub struct RunArgs {
     /// Do not show the progress bar (it is hidden anyway when stderr is not a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// Default GDAP for the customers created (`enableGDAPByDefault`, sent in every create body): on (Partner Center's default: eleven Entra roles for your organisation in each new tenant) or off (reseller relationship only). A row's `default_gdap` column wins. Default: on, or the config file's `default_gdap`.
+    #[arg(long, value_name = "on|off", ignore_case = true, value_parser = on_or_off())]
+    pub default_gdap: Option<DefaultGdap>,
+}
+
+/// `--default-gdap`: `on` or `off` (completed by the shells).
+fn on_or_off() -> impl clap::builder::TypedValueParser<Value = DefaultGdap> {
+    use clap::builder::TypedValueParser;
+    let words = [DefaultGdap::On, DefaultGdap::Off].map(DefaultGdap::as_str);
+    clap::builder::PossibleValuesParser::new(words)
+        .map(|word| DefaultGdap::parse(&word).unwrap_or_default())
 }
 
 /// Arguments of `pc-onboard sandbox`.
@@ -148,7 +160,7 @@ pub struct SandboxArgs {
     /// Fraction of calls (to the --fail-on endpoints) that get a random fault (1: a dead service).
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub fail_rate: f64,
-    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, token; api (every /v1 endpoint, the default) or all.
+    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, invitation, token; api (every /v1 endpoint, the default) or all.
     #[arg(long, value_name = "LIST")]
     pub fail_on: Option<EndpointList>,
     /// Faults --fail-rate throws, evenly: 503, 500, drop, 429, redirect, 302, html, empty, not_json, wrong_shape, no_id, truncated (default: half 503, a quarter 500 after the work, a quarter dropped after it).
@@ -190,6 +202,9 @@ pub struct SandboxArgs {
     /// The polling interval a device-code sign-in is asked to keep, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=60))]
     pub device_poll: u64,
+    /// A domain (`contoso` or `contoso.onmicrosoft.com`) owned by a Microsoft tenant that is not one of the partner's customers: taken for HEAD /v1/domains, 409 on create, not found by the customer search (repeat the flag, or separate with commas).
+    #[arg(long, value_name = "DOMAIN", value_delimiter = ',')]
+    pub foreign_domain: Vec<String>,
 }
 
 impl From<&SandboxArgs> for SandboxConfig {
@@ -226,6 +241,7 @@ impl From<&SandboxArgs> for SandboxConfig {
                 interval_secs: args.device_poll,
                 ..DeviceScript::default()
             },
+            foreign_domains: args.foreign_domain.clone(),
         }
     }
 }

@@ -85,7 +85,10 @@ pub fn resolve_with(
             Invocation::Validate(ValidateSettings::new(input, connect, flags))
         }
         Command::Run(args) => {
-            let layers = layers_of(&args.connect, &args.input_args, m, config_layer);
+            let mut layers = layers_of(&args.connect, &args.input_args, m, config_layer);
+            if let Some(layer) = layer_for(m, "default_gdap", &mut layers) {
+                layer.default_gdap = args.default_gdap;
+            }
             let (input, connect) = input_and_connect(args.input, args.connect.sandbox, &layers)?;
             let flags = RunFlags {
                 results: args.results,
@@ -96,7 +99,11 @@ pub fn resolve_with(
                 summary_json: args.summary_json,
                 no_progress: args.no_progress,
             };
-            Invocation::Run(RunSettings::new(input, connect, flags, config_file))
+            let default_gdap = layers.default_gdap();
+            Invocation::Run(
+                RunSettings::new(input, connect, flags, config_file)
+                    .with_default_gdap(default_gdap),
+            )
         }
         Command::Sandbox(args) => Invocation::Sandbox {
             listen: args.listen,

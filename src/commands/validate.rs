@@ -19,7 +19,7 @@ use crate::pipeline::{
     DriveOptions, Finished, Job, Preflight, RecordError, RowPlan, RowSink, RunCounters, Stop,
     StopReason, Undone, drive, plan_row,
 };
-use crate::results::{McaStatus, RowResult, Status, Tally};
+use crate::results::{McaStatus, Notices, RowFacts, RowResult, Status, Tally};
 use crate::settings::ValidateSettings;
 use crate::validate::{Field, Uniqueness};
 
@@ -215,6 +215,7 @@ struct Report<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
     counts: Tally,
+    notices: Notices,
     listed: u64,
     started: std::time::SystemTime,
 }
@@ -234,6 +235,7 @@ impl<'a> Report<'a> {
             out: output.out,
             err: output.err,
             counts: Tally::default(),
+            notices: Notices::default(),
             listed: 0,
             started: std::time::SystemTime::now(),
         }
@@ -241,6 +243,7 @@ impl<'a> Report<'a> {
 
     fn row(&mut self, row: &InputRow, result: &RowResult) -> Result<(), RecordError> {
         self.counts.add_result(result);
+        self.notices.add(&RowFacts::of(row, self.layout, result));
         if self.settings.json() {
             let value = row_json(row, self.layout, result);
             // A row's error may quote an answer: never a secret the process holds.
@@ -315,6 +318,9 @@ impl<'a> Report<'a> {
                 &format!("... and {more} more rows with problems ({see})"),
             )?;
         }
+        for line in self.notices.lines() {
+            self.say(Level::Info, &line)?;
+        }
         if let Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) = stopped {
             self.say(
                 Level::Info,
@@ -375,5 +381,6 @@ fn row_json(row: &InputRow, layout: &Layout, result: &RowResult) -> serde_json::
         "problems": result.problems,
         "error": result.error,
         "mca_status": result.mca_status.to_string(),
+        "customer_link": result.customer_link,
     })
 }

@@ -12,9 +12,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod country_rules;
 mod error_body;
+mod relationship_request;
 
 pub use country_rules::CountryValidationRules;
 pub use error_body::{ApiErrorBody, ThrottleBody};
+pub use relationship_request::RelationshipRequest;
 
 /// Parse a response body, tolerating a leading UTF-8 BOM.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
@@ -49,6 +51,15 @@ pub struct Customer {
     /// Whether the partner has delegated admin access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_delegated_access: Option<bool>,
+    /// `enableGDAPByDefault` as the create answer echoes it (Microsoft's
+    /// 2023 example); other answers do not carry it.
+    #[serde(
+        rename = "enableGDAPByDefault",
+        alias = "EnableGDAPByDefault",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_gdap_by_default: Option<bool>,
     /// `self` link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Links>,

@@ -19,6 +19,7 @@ mod concurrency;
 mod create;
 mod driver;
 mod engine;
+mod existing_tenant;
 mod gate;
 mod mca;
 mod memo;
@@ -37,6 +38,7 @@ pub use driver::{
     drive,
 };
 pub use engine::{APP_USER_HINT, DomainCheck, Engine};
+pub use existing_tenant::{Invitation, other_tenant_problem};
 pub use gate::RateGate;
 pub use mca::{MCA_AGREEMENT_TYPE, mca_unavailable};
 pub use onboard::{Mode, NewCredentials, Onboard, RowNote};

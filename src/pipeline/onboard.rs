@@ -17,7 +17,7 @@ use super::stop::StopReason;
 use crate::input::InputRow;
 use crate::partner_center::auth::AuthError;
 use crate::results::{McaStatus, PreviousResult, RowResult, Status};
-use crate::validate::{Field, McaAttestation, NewCustomer, Problem, ProblemKind};
+use crate::validate::{DefaultGdap, Field, McaAttestation, NewCustomer, Problem, ProblemKind};
 
 /// What a run does with valid rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,9 @@ pub struct Onboard {
     /// (no App+User credentials, a sign-in without MFA, an expired one):
     /// the rows that need them are then `invalid`, unsent.
     pub app_user: Result<(), AuthError>,
+    /// Default GDAP for rows whose `default_gdap` column is empty
+    /// (`--default-gdap`).
+    pub default_gdap: DefaultGdap,
 }
 
 type Done = Finished<RowNote>;
@@ -72,7 +75,13 @@ impl Onboard {
             RowPlan::Valid {
                 customer,
                 after_rejected,
-            } => self.create_job(row, *customer, after_rejected.as_deref(), stop),
+                earlier_attempt,
+            } => {
+                let request =
+                    PreparedRequest::new(&customer, after_rejected.as_deref(), self.default_gdap)
+                        .after_attempt(earlier_attempt);
+                self.create_job(row, *customer, request, stop)
+            }
             RowPlan::Attest { previous, mca } => self.attest_job(row, previous, *mca, stop),
             other => {
                 let copied = matches!(other, RowPlan::Finished(_));
@@ -85,10 +94,9 @@ impl Onboard {
         &self,
         row: InputRow,
         customer: NewCustomer,
-        after_rejected: Option<&str>,
+        request: PreparedRequest,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        let request = PreparedRequest::new(&customer, after_rejected);
         let mca = customer.mca;
         let skipped_mca = |mut result: RowResult| {
             if mca.is_some() {
@@ -108,6 +116,7 @@ impl Onboard {
             // Offline dry run: the plan is the result.
             let mut result = RowResult::new(Status::WouldCreate);
             result.request_id = request.request_id.to_string();
+            result.default_gdap_sent = Some(request.default_gdap);
             return ready(row, skipped_mca(result), false);
         };
         let mode = self.mode;

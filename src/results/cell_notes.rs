@@ -1,5 +1,6 @@
-//! The cell notes of an invalid row in a results workbook: its typed
-//! problems, grouped by the column of their field, in field order.
+//! The cell notes of an invalid row (or a rejected one whose domain another
+//! tenant owns) in a results workbook: its typed problems, grouped by the
+//! column of their field, in field order.
 
 use super::problem_log::ProblemReader;
 use super::schema::Status;
@@ -18,7 +19,8 @@ pub(crate) struct CellNote {
 
 impl CellNote {
     /// The problems of journal row `number` (status `status`) in the
-    /// problems file: only an invalid row's are its own.
+    /// problems file: an invalid row's, and a rejected row's (the domain
+    /// another tenant owns: both ways forward on its domain cell).
     pub(crate) fn problems_of(
         problems: Option<&mut ProblemReader>,
         number: u64,
@@ -28,7 +30,7 @@ impl CellNote {
             // Read even for other rows, to keep the reader in step.
             Some(reader) => {
                 let found = reader.problems_of(number);
-                if status == Some(Status::Invalid) {
+                if matches!(status, Some(Status::Invalid | Status::Rejected)) {
                     found
                 } else {
                     Vec::new()

@@ -67,6 +67,10 @@ pub struct SandboxConfig {
     pub opaque_tokens: bool,
     /// How the device-code sign-in goes.
     pub device: DeviceScript,
+    /// Domains (`contoso` or `contoso.onmicrosoft.com`) owned by Microsoft
+    /// tenants that are not this partner's customers (`--foreign-domain`):
+    /// as [`SandboxState::reserve_domain`](super::SandboxState::reserve_domain).
+    pub foreign_domains: Vec<String>,
 }
 
 /// How the sandbox answers a device-code sign-in (`pc-onboard login`).
@@ -144,6 +148,7 @@ impl Default for SandboxConfig {
             app_user_mfa: true,
             opaque_tokens: false,
             device: DeviceScript::default(),
+            foreign_domains: Vec::new(),
         }
     }
 }
@@ -180,8 +185,24 @@ impl SandboxConfig {
                 MAX_TOKEN_TTL.as_secs()
             );
         }
+        for domain in &self.foreign_domains {
+            foreign_domain(domain)?;
+        }
         Ok(())
     }
+
+    /// The full lower-case domains of [`foreign_domains`](Self::foreign_domains).
+    pub fn foreign_domain_names(&self) -> Vec<String> {
+        let full = self.foreign_domains.iter().map(|d| foreign_domain(d).ok());
+        full.flatten().collect()
+    }
+}
+
+/// A `--foreign-domain` value as a full lower-case domain, or why not.
+fn foreign_domain(domain: &str) -> anyhow::Result<String> {
+    crate::validate::Domain::parse(domain)
+        .map(|d| d.as_str().to_owned())
+        .map_err(|reason| anyhow::anyhow!("--foreign-domain {domain:?} {reason}"))
 }
 
 /// The client credentials the token endpoint accepts: `None` accepts any value.

@@ -25,6 +25,7 @@ mod paging;
 mod persist;
 mod preflight;
 mod reads;
+mod relationships;
 mod responses;
 mod state;
 mod stats;
@@ -58,6 +59,7 @@ pub use faults::{
 pub use net::{Connection, DroppableStream, SandboxListener};
 pub use paging::Paging;
 pub use reads::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use relationships::{SANDBOX_PARTNER_ID, invitation_link};
 pub use responses::codes;
 pub use state::{SandboxState, TokenKind};
 pub use stats::Stats;
@@ -73,6 +75,7 @@ pub use throttle::WINDOW as THROTTLE_WINDOW;
 /// | `POST /v1/customers` | create a customer |
 /// | `GET /v1/customers` | list / filter / page customers |
 /// | `GET /v1/customers/{id}` | one customer |
+/// | `GET /v1/customers/relationshiprequests` | the reseller relationship invitation link (App+User) |
 /// | `HEAD /v1/domains/{domain}` | `200` taken, `404` free |
 /// | `GET /v1/countryvalidationrules/{iso2}` | country rules |
 /// | `POST /v1/validations/address` | address check |
@@ -87,6 +90,10 @@ pub fn router(state: SandboxState) -> Router {
             get(reads::list_customers).post(customers::create),
         )
         .route("/v1/customers/{id}", get(reads::get_customer))
+        .route(
+            "/v1/customers/relationshiprequests",
+            get(relationships::relationship_request),
+        )
         .route(
             "/v1/customers/{id}/agreements",
             get(agreements::list).post(agreements::attest),

@@ -93,6 +93,21 @@ pub(crate) struct Hooks {
     pub(crate) refusals: HashMap<String, (String, Refusal)>,
 }
 
+/// The customers with a Default GDAP relationship: created with
+/// `enableGDAPByDefault` true or absent (Partner Center's default); domain →
+/// the number of roles it grants.
+fn default_gdap_relationships(customers: &[Customer]) -> std::collections::BTreeMap<String, u64> {
+    customers
+        .iter()
+        .filter(|c| c.enable_gdap_by_default != Some(false))
+        .map(|c| {
+            let reseller = c.associated_partner_id.is_some();
+            let roles = crate::partner_center::default_gdap::roles(reseller).len() as u64;
+            (c.company_profile.domain.to_lowercase(), roles)
+        })
+        .collect()
+}
+
 /// A business refusal of a create, as remembered for its request id.
 #[derive(Debug, Clone)]
 pub(crate) struct Refusal {
@@ -146,7 +161,10 @@ impl SandboxState {
             passwords: Vec::new(),
             device_grants: HashMap::new(),
             issued_tokens: Vec::new(),
-            hooks: Hooks::default(),
+            hooks: Hooks {
+                foreign_domains: config.foreign_domain_names().into_iter().collect(),
+                ..Hooks::default()
+            },
         };
         Ok(Self {
             inner: Arc::new(Inner {
@@ -166,6 +184,7 @@ impl SandboxState {
         self.with_world(|w| {
             let mut stats = w.stats.clone();
             stats.customers = w.tenant.len() as u64;
+            stats.default_gdap = default_gdap_relationships(w.tenant.customers());
             stats
         })
     }

@@ -54,6 +54,12 @@ pub struct Stats {
     pub device_polls_too_soon: u64,
     /// Refresh tokens issued (device sign-ins and v2 rotations).
     pub refresh_tokens_issued: u64,
+    /// The customers with a Default GDAP relationship (created with
+    /// `enableGDAPByDefault` true or absent): domain → the number of Entra
+    /// roles it grants (11, or 9 for an indirect reseller's customer).
+    /// Microsoft lists these relationships with Graph, not in the create
+    /// answer.
+    pub default_gdap: BTreeMap<String, u64>,
 }
 
 impl Stats {

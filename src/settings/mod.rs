@@ -40,7 +40,7 @@ pub use login::LoginSettings;
 use crate::input::TextEncoding;
 use crate::partner_center::cloud::Cloud;
 use crate::pipeline::Concurrency;
-use crate::validate::Field;
+use crate::validate::{DefaultGdap, Field};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +120,9 @@ pub struct Layer {
     pub encoding: Option<TextEncoding>,
     /// `[columns]`: field → the header that holds it (empty: none).
     pub columns: Vec<(Field, String)>,
+    /// `default_gdap` (`run`): Default GDAP for rows whose `default_gdap`
+    /// column is empty.
+    pub default_gdap: Option<DefaultGdap>,
 }
 
 /// Every source's layer, in precedence order.
@@ -153,6 +156,12 @@ impl Layers {
             }
             Some(Sourced::new(value, source))
         })
+    }
+
+    /// `default_gdap`: the first layer's, else on (what Partner Center
+    /// does when the create body does not say).
+    pub fn default_gdap(&self) -> Sourced<DefaultGdap> {
+        self.pick_or("default_gdap", DefaultGdap::On, |l| l.default_gdap)
     }
 
     /// The value of setting `key`, else `default`.

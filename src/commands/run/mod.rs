@@ -74,6 +74,7 @@ async fn onboard(
         layout: layout.clone(),
         passwords_discarded: 0,
         unrecorded: sink::Unrecorded::default(),
+        notices: Default::default(),
     };
     let work = Onboard {
         engine: session.engine.clone(),
@@ -83,6 +84,7 @@ async fn onboard(
             Mode::Create
         },
         app_user: session.app_user(),
+        default_gdap: *settings.default_gdap().value(),
     };
     let options = DriveOptions {
         skip_rows,
@@ -102,6 +104,15 @@ async fn onboard(
     Ok((prepared, sink, report?))
 }
 
+/// What ran, for the workbook's summary sheet.
+fn mode(settings: &RunSettings) -> &'static str {
+    if settings.dry_run() {
+        "run --dry-run"
+    } else {
+        "run"
+    }
+}
+
 /// Close the results (render the workbook), print the summary, and say how
 /// the run ended.
 fn finish(
@@ -117,6 +128,7 @@ fn finish(
         progress,
         passwords_discarded,
         unrecorded,
+        notices,
         ..
     } = sink;
     let rows_written = writer.rows();
@@ -127,11 +139,7 @@ fn finish(
             columns: settings.input().columns(),
             input: settings.input().path(),
             started: started.1,
-            mode: if settings.dry_run() {
-                "run --dry-run"
-            } else {
-                "run"
-            },
+            mode: mode(settings),
         }),
         Err(_) => Ok(None),
     };
@@ -153,6 +161,7 @@ fn finish(
         duration: started.0.elapsed(),
         passwords_discarded,
         unrecorded,
+        notices,
         stopped: report.stop.clone(),
         latency: session.concurrency.latency(),
     };

@@ -12,7 +12,7 @@ use super::progress::RunCounts;
 use super::sink::Unrecorded;
 use crate::logging::{Console, Level};
 use crate::pipeline::{Engine, RunCounters, StopReason};
-use crate::results::{McaCounts, McaOutcome, Status, StatusCounts, Tally};
+use crate::results::{McaCounts, McaOutcome, Notices, Status, StatusCounts, Tally};
 use crate::settings::RunSettings;
 
 /// Everything the summary reports.
@@ -44,6 +44,8 @@ pub struct Summary<'a> {
     pub passwords_discarded: u64,
     /// Rows that reached Partner Center but are not in the results file.
     pub unrecorded: Unrecorded,
+    /// Default GDAP, other tenants' domains, `exists` of another company.
+    pub notices: Notices,
     /// Why sending stopped early.
     pub stopped: Option<StopReason>,
     /// Smoothed call latency.
@@ -94,6 +96,9 @@ impl Summary<'_> {
                 Level::Info,
                 format!("  problems in the invalid rows: {}", self.problems_text()),
             ));
+        }
+        for line in self.notices.lines() {
+            lines.push((Level::Info, format!("  {line}")));
         }
         if self.resumed_rows > 0 {
             let mut whole = self.file.statuses.describe();
@@ -305,7 +310,7 @@ impl Summary<'_> {
             .map(|(kind, n)| json!({"kind": kind.name(), "code": kind.code(), "count": n}))
             .collect();
         let rows = &self.counts.rows;
-        json!({
+        let mut summary = json!({
             "input": self.settings.input().path(),
             "results": self.settings.results(),
             "rows": self.rows_this_run,
@@ -333,7 +338,13 @@ impl Summary<'_> {
             "dry_run": self.settings.dry_run(),
             "stopped": stopped,
             "rerun": self.rerun_hint(),
-        })
+        });
+        if let (Value::Object(summary), Value::Object(notices)) =
+            (&mut summary, self.notices.json())
+        {
+            summary.extend(notices);
+        }
+        summary
     }
 
     /// Write `--summary-json`.

@@ -20,6 +20,7 @@
 //! how long each attempt that got an answer (or timed out) took.
 
 mod agreements;
+mod relationships;
 mod search;
 mod send;
 mod tokens;
