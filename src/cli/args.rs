@@ -16,7 +16,8 @@ use crate::input::TextEncoding;
 use crate::partner_center::cloud::Cloud;
 use crate::pipeline::Concurrency;
 use crate::sandbox::{
-    AcceptedCredentials, Endpoint, EndpointList, FaultList, Paging, SandboxConfig,
+    AcceptedCredentials, DeviceOutcome, DeviceScript, Endpoint, EndpointList, FaultList, Paging,
+    SandboxConfig,
 };
 use crate::settings::{
     DEFAULT_CREATE_TIMEOUT_SECS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE,
@@ -189,6 +190,18 @@ pub struct SandboxArgs {
     /// Refuse a registration number for a country that takes none (600002) instead of ignoring it.
     #[arg(long)]
     pub strict_registration: bool,
+    /// Issue App+User tokens without MFA and answer every App+User call 401 code 900421 (Partner Center since April 2026).
+    #[arg(long)]
+    pub no_mfa: bool,
+    /// Issue opaque access tokens instead of (unsigned) JWTs: clients cannot check them for MFA.
+    #[arg(long)]
+    pub opaque_tokens: bool,
+    /// How `pc-onboard login` against the sandbox ends: approve (after a pending poll), slow_down (first), declined or expired.
+    #[arg(long, value_name = "HOW", default_value = "approve")]
+    pub device_flow: DeviceOutcome,
+    /// The polling interval a device-code sign-in is asked to keep, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub device_poll: u64,
     /// A domain (`contoso` or `contoso.onmicrosoft.com`) owned by a Microsoft tenant that is not one of the partner's customers: taken for HEAD /v1/domains, 409 on create, not found by the customer search (repeat the flag, or separate with commas).
     #[arg(long, value_name = "DOMAIN", value_delimiter = ',')]
     pub foreign_domain: Vec<String>,
@@ -221,9 +234,30 @@ impl From<&SandboxArgs> for SandboxConfig {
             max_page_size: args.max_page_size,
             bom: !args.no_bom,
             strict_registration: args.strict_registration,
+            app_user_mfa: !args.no_mfa,
+            opaque_tokens: args.opaque_tokens,
+            device: DeviceScript {
+                outcome: args.device_flow,
+                interval_secs: args.device_poll,
+                ..DeviceScript::default()
+            },
             foreign_domains: args.foreign_domain.clone(),
         }
     }
+}
+
+/// Arguments of `pc-onboard login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Partner Center cloud: the authority to sign in at and the API the sign-in is for.
+    #[arg(long, value_enum, default_value_t = Cloud::Global)]
+    pub cloud: Cloud,
+    /// Token authority URL (default: the cloud's), e.g. a sandbox's.
+    #[arg(long, value_name = "URL", env = "PC_AUTHORITY", hide_env_values = true)]
+    pub authority: Option<String>,
+    /// Say who is signed in (user, tenant, cloud, when, MFA) and exit 0, or exit 1 when nobody is.
+    #[arg(long)]
+    pub status: bool,
 }
 
 /// Arguments of `pc-onboard completions`.

@@ -12,11 +12,11 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 
 use super::config::{Config, ConfigError};
-use super::{Cli, Command, ConnectArgs, InputArgs};
+use super::{Cli, Command, ConnectArgs, InputArgs, LoginArgs};
 use crate::sandbox::SandboxConfig;
 use crate::settings::{
-    ConnectSettings, InputSettings, Layer, Layers, RunFlags, RunSettings, SettingsError,
-    ValidateFlags, ValidateSettings,
+    ConnectSettings, InputSettings, Layer, Layers, LoginSettings, RunFlags, RunSettings,
+    SettingsError, ValidateFlags, ValidateSettings,
 };
 
 /// What to do, with every setting resolved.
@@ -35,6 +35,10 @@ pub enum Invocation {
     },
     /// `completions`: print the script for this shell.
     Completions(clap_complete::Shell),
+    /// `login`: sign in, or say who is signed in.
+    Login(LoginSettings),
+    /// `logout`: remove the login cache.
+    Logout,
 }
 
 /// Why the command line cannot be resolved into settings.
@@ -106,6 +110,11 @@ pub fn resolve_with(
             config: Box::new(SandboxConfig::from(&args)),
         },
         Command::Completions(args) => Invocation::Completions(args.shell),
+        Command::Login(args) => {
+            let layers = login_layers(&args, m, config_layer);
+            Invocation::Login(LoginSettings::resolve(args.status, &layers))
+        }
+        Command::Logout => Invocation::Logout,
     })
 }
 
@@ -177,5 +186,18 @@ fn layers_of(
     );
     place!(m, l, sheet, input.sheet.clone());
     place!(m, l, encoding, input.encoding);
+    layers
+}
+
+/// The flag and environment layers of `login`'s cloud and authority, with
+/// the config file's.
+fn login_layers(args: &LoginArgs, m: Option<&ArgMatches>, config_file: Layer) -> Layers {
+    let mut layers = Layers {
+        config_file,
+        ..Layers::default()
+    };
+    let l = &mut layers;
+    place!(m, l, cloud, Some(args.cloud));
+    place!(m, l, authority, args.authority.clone());
     layers
 }

@@ -2,6 +2,7 @@
 //! (`crate::settings`, via [`Invocation`]) into an [`ExitStatus`].
 
 mod connect;
+mod login;
 mod results_target;
 mod run;
 mod validate;
@@ -24,6 +25,8 @@ pub enum ExitStatus {
     RowsFailed,
     /// Interrupted (Ctrl-C).
     Interrupted,
+    /// `login --status`: nobody is signed in (exit 1, not an error).
+    NotSignedIn,
 }
 
 impl ExitStatus {
@@ -33,6 +36,7 @@ impl ExitStatus {
             ExitStatus::Success => 0,
             ExitStatus::RowsFailed => 2,
             ExitStatus::Interrupted => 130,
+            ExitStatus::NotSignedIn => 1,
         }
     }
 
@@ -65,6 +69,8 @@ pub fn execute(invocation: Invocation) -> anyhow::Result<ExitStatus> {
             runtime.block_on(crate::sandbox::serve_until_ctrl_c(listen, *config))?;
             Ok(ExitStatus::Success)
         }
+        Invocation::Login(settings) => login::login(&settings),
+        Invocation::Logout => login::logout(),
         Invocation::Completions(shell) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();

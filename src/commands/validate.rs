@@ -246,8 +246,10 @@ impl<'a> Report<'a> {
         self.notices.add(&RowFacts::of(row, self.layout, result));
         if self.settings.json() {
             let value = row_json(row, self.layout, result);
-            serde_json::to_writer(&mut *self.out, &value)
+            // A row's error may quote an answer: never a secret the process holds.
+            serde_json::to_string(&value)
                 .map_err(std::io::Error::from)
+                .and_then(|line| self.out.write_all(crate::secrets::scrub(&line).as_bytes()))
                 .and_then(|()| self.out.write_all(b"\n"))
                 .and_then(|()| match self.settings.online() {
                     true => self.out.flush(),

@@ -136,6 +136,8 @@ impl ResultsWriter {
             self.writer.write_field(value).map_err(|e| self.error(e))?;
         }
         for cell in result.cells() {
+            // Result texts quote answers: never a secret the process holds.
+            let cell = crate::secrets::scrub(&cell);
             self.writer
                 .write_field(cell.as_bytes())
                 .map_err(|e| self.error(e))?;

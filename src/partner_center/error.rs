@@ -122,6 +122,12 @@ impl ApiError {
     /// (`{"statusCode", "message"}`), OAuth-style bodies and plain text.
     pub fn from_response(status: u16, retry_after_header: Option<&str>, body: &[u8]) -> Self {
         let (code, description) = parse_error_body(status, body);
+        // An answer may quote what was sent (the Authorization header, a
+        // posted form): no secret the process holds goes into the error.
+        let (code, description) = (
+            crate::secrets::scrubbed(&code),
+            crate::secrets::scrubbed(&description),
+        );
         let retry_after = retry_after_header
             .and_then(parse_retry_after_header)
             .or_else(|| retry_after_from_message(&description));
@@ -147,7 +153,9 @@ impl ApiError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ApiError::Http { status, .. } | ApiError::Decode { status, .. } => Some(*status),
-            ApiError::Auth(AuthError::Unauthorized { .. }) => Some(401),
+            ApiError::Auth(AuthError::Unauthorized { .. } | AuthError::MfaRequired { .. }) => {
+                Some(401)
+            }
             _ => None,
         }
     }
@@ -155,6 +163,7 @@ impl ApiError {
     /// The service's error code, if the answer had one.
     pub fn code(&self) -> Option<&str> {
         match self {
+            ApiError::Auth(AuthError::MfaRequired { .. }) => Some("900421"),
             ApiError::Http { code, .. } | ApiError::Auth(AuthError::Unauthorized { code, .. })
                 if !code.is_empty() =>
             {
@@ -244,7 +253,7 @@ impl ApiError {
     /// any other row can fix: the run should stop.
     pub fn is_fatal(&self) -> bool {
         match self {
-            ApiError::Auth(e) => !e.is_transient(),
+            ApiError::Auth(e) => e.is_fatal(),
             ApiError::Config { .. } | ApiError::Redirect { .. } => true,
             _ => false,
         }

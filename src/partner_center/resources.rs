@@ -145,7 +145,8 @@ pub struct UserCredentials {
     /// Admin user name, e.g. `admin`.
     #[serde(default)]
     pub user_name: String,
-    /// Initial password.
+    /// Initial password (registered with `crate::secrets` as it is read).
+    #[serde(deserialize_with = "registered_secret")]
     pub password: SecretString,
 }
 
@@ -257,7 +258,8 @@ pub struct TokenResponse {
     /// Lifetime in seconds.
     #[serde(default, deserialize_with = "u64_from_string_or_number")]
     pub expires_in: u64,
-    /// The bearer token (secret).
+    /// The bearer token (secret; registered with `crate::secrets` as it is read).
+    #[serde(deserialize_with = "registered_secret")]
     pub access_token: SecretString,
 }
 
@@ -288,6 +290,16 @@ pub struct TokenErrorBody {
     /// Description.
     #[serde(default)]
     pub error_description: String,
+}
+
+/// A secret read from an answer, registered at once with
+/// `crate::secrets` so that no text leaving the process can carry it.
+pub(crate) fn registered_secret<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<SecretString, D::Error> {
+    let value = String::deserialize(deserializer)?;
+    crate::secrets::register(&value);
+    Ok(SecretString::from(value))
 }
 
 fn u64_from_string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {

@@ -9,6 +9,7 @@ use super::engine::{
 };
 use super::retry::{CallKind, RunCounters, classify_create};
 use super::stop::{StopReason, Undone};
+use crate::partner_center::auth::CallAuth;
 use crate::partner_center::error::ApiError;
 use crate::results::{RowResult, Status};
 
@@ -86,8 +87,11 @@ impl Engine {
         let attempts = self
             .retrier
             .run(CallKind::Create, classify_create, || {
-                self.client
-                    .create_customer(&request.body, request.request_id)
+                self.client.create_customer_as(
+                    &request.body,
+                    request.request_id,
+                    CallAuth::create(request.for_reseller),
+                )
             })
             .await;
         let sent = attempts.sent;

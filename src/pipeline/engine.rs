@@ -17,7 +17,7 @@ use crate::validate::same_company;
 
 /// What to do about a `403` with code `600006` (the call needs an App+User token).
 pub const APP_USER_HINT: &str =
-    "set PC_REFRESH_TOKEN (with PC_CLIENT_ID) instead of PC_CLIENT_SECRET";
+    "run `pc-onboard login` (or set PC_REFRESH_TOKEN with PC_CLIENT_ID)";
 
 /// The shared context of all row workers of a run.
 pub struct Engine {
@@ -252,7 +252,7 @@ mod tests {
         let e = ApiError::http(403, "600006", "The requested action is not allowed.");
         assert_eq!(
             describe_refusal(&e, "MCA attestation"),
-            "Partner Center answered 403 (code 600006): The requested action is not allowed; MCA attestation needs App+User credentials: set PC_REFRESH_TOKEN (with PC_CLIENT_ID) instead of PC_CLIENT_SECRET"
+            "Partner Center answered 403 (code 600006): The requested action is not allowed; MCA attestation needs App+User credentials: run `pc-onboard login` (or set PC_REFRESH_TOKEN with PC_CLIENT_ID)"
         );
         let other = ApiError::http(403, "20002", "No relationship.");
         assert_eq!(

@@ -19,6 +19,7 @@ use tokio::time::Instant;
 use super::engine::{Engine, needs_app_user};
 use super::memo::{Recalled, RunMemo};
 use super::stop::StopReason;
+use crate::partner_center::auth::CallAuth;
 use crate::partner_center::error::ApiError;
 use crate::validate::{Field, Problem, ProblemKind};
 
@@ -58,10 +59,10 @@ const PORTAL: &str = "the Partner Center portal: Customers, Request a reseller r
 impl Engine {
     /// Whether this run may ask for the invitation link: the call is
     /// App+User only (docs/partner-center.md, "Customers who already have a
-    /// tenant"). The one place that decides it: when the client picks the credential kind per call,
-    /// this becomes "has App+User credentials".
+    /// tenant"): the run has App+User credentials it may use (not refused
+    /// for a missing MFA claim or an expired sign-in).
     fn may_request_invitation(&self) -> bool {
-        !self.client.tokens().credentials().is_app_only()
+        self.client.access(CallAuth::AppUser).is_ok()
     }
 
     /// The reseller relationship invitation link of the partner, or of the

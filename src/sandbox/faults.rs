@@ -95,7 +95,7 @@ impl Endpoint {
             ("GET", "/v1/agreements") => Endpoint::Agreements,
             ("GET" | "POST", "/v1/customers/{id}/agreements") => Endpoint::Attest,
             ("GET", "/v1/customers/relationshiprequests") => Endpoint::Invitation,
-            ("POST", "/{tenant}/oauth2/token") => Endpoint::Token,
+            ("POST", "/{tenant}/oauth2/token" | "/{tenant}/oauth2/v2.0/token") => Endpoint::Token,
             _ => return None,
         };
         Some(endpoint)

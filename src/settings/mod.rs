@@ -23,6 +23,7 @@
 mod command;
 mod connect;
 mod input;
+mod login;
 
 use std::fmt::Debug;
 use std::num::NonZeroU32;
@@ -34,6 +35,7 @@ pub use connect::{
     DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE, DEFAULT_TIMEOUT_SECS,
 };
 pub use input::InputSettings;
+pub use login::LoginSettings;
 
 use crate::input::TextEncoding;
 use crate::partner_center::cloud::Cloud;

@@ -4,6 +4,7 @@
 use reqwest::Method;
 
 use super::PartnerCenterClient;
+use crate::partner_center::auth::CallAuth;
 use crate::partner_center::error::ApiError;
 use crate::partner_center::resources::RelationshipRequest;
 
@@ -21,7 +22,8 @@ impl PartnerCenterClient {
             url.query_pairs_mut()
                 .append_pair("indirectResellerId", reseller);
         }
-        let answer = self.send(self.read(Method::GET, url)).await?;
+        let call = self.read(Method::GET, url).with_auth(CallAuth::AppUser);
+        let answer = self.send(call).await?;
         if !answer.is_success() {
             return Err(answer.error());
         }
