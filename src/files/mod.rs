@@ -13,10 +13,14 @@
 //! - [`prepare_resume`] ([`resume`]): where an interrupted run's results
 //!   end, a torn last line cut.
 //! - [`ResultsLock`] ([`lock`]): one run at a time per results file.
-//! - [`CredentialsFile`] ([`credentials`]): `--credentials-out`, mode 0600.
+//! - [`CredentialsFile`] ([`credentials`]): `--credentials-out`, mode 0600,
+//!   added to on a re-run; `--force` replaces a regular file only.
+//! - [`still_names`] ([`identity`]): whether a file kept open is still the
+//!   one its path names (device and inode).
 //! - [`write_summary_json`] ([`summary_json`]): `--summary-json`.
 
 pub mod credentials;
+pub mod identity;
 pub mod journal;
 pub mod lock;
 pub mod results_file;
@@ -25,7 +29,8 @@ pub mod same_file;
 pub mod summary_json;
 
 pub use crate::results::FlushPolicy;
-pub use credentials::{CredentialsFile, CredentialsFileError};
+pub use credentials::{CREDENTIALS_HEADER, CredentialsFile, CredentialsFileError};
+pub use identity::still_names;
 pub use journal::{
     JOURNAL_SUFFIX, PROBLEMS_SUFFIX, ResultsFormat, journal_path, problems_path, results_format,
 };

@@ -15,6 +15,7 @@ mod client_mock;
 mod client_tokens;
 mod completions;
 mod conformance;
+mod credentials_file;
 mod docs;
 mod earlier_results;
 mod exit_codes;

@@ -88,7 +88,11 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         None => Tally::default(),
     };
     let credentials = match settings.credentials_out() {
-        Some(path) if !settings.dry_run() => Some(CredentialsFile::create(path, settings.force())?),
+        Some(path) if !settings.dry_run() => Some(CredentialsFile::open(
+            path,
+            settings.force(),
+            layout.delimiter,
+        )?),
         _ => None,
     };
     Ok(Prepared {
