@@ -18,6 +18,8 @@
 //! - [`still_names`] ([`identity`]): whether a file kept open is still the
 //!   one its path names (device and inode).
 //! - [`write_summary_json`] ([`summary_json`]): `--summary-json`.
+//! - [`temporaries::remove_stale`]: the temporary files a killed run left
+//!   beside a file it replaces whole (only its pattern, only dead pids).
 
 pub mod credentials;
 pub mod identity;
@@ -27,6 +29,7 @@ pub mod results_file;
 pub mod resume;
 pub mod same_file;
 pub mod summary_json;
+pub mod temporaries;
 
 pub use crate::results::FlushPolicy;
 pub use credentials::{CREDENTIALS_HEADER, CredentialsFile, CredentialsFileError};

@@ -43,6 +43,7 @@ mod run_files;
 mod run_full_disk;
 mod run_mca;
 mod run_mca_clouds;
+mod run_owned_files;
 mod run_resume;
 mod run_signals;
 mod run_unrecorded;

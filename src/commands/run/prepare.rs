@@ -3,12 +3,12 @@
 //! resume point, the credentials file (so a run never receives a password
 //! it cannot keep).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use crate::commands::results_target::ResultsTarget;
-use crate::files::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
+use crate::files::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume, temporaries};
 use crate::input::{InputOptions, InputReader, Layout, TextEncoding};
 use crate::results::Tally;
 use crate::settings::RunSettings;
@@ -35,6 +35,7 @@ pub(super) struct Prepared {
 pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
     let (input, results) = (settings.input().path(), settings.results());
     let target = ResultsTarget::new(results, input)?;
+    let lock_file = ResultsLock::lock_file_of(results);
     crate::files::refuse_same_files(&[
         ("the input", Some(input)),
         ("--results", Some(results)),
@@ -42,6 +43,8 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
             "the results journal",
             target.workbook.as_ref().map(|_| target.csv.as_path()),
         ),
+        ("the results problems file", target.problems.as_deref()),
+        ("the results lock", lock_file.as_deref()),
         ("--credentials-out", settings.credentials_out()),
         ("--summary-json", settings.summary_json()),
     ])?;
@@ -78,7 +81,14 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         timeout_secs = c.timeout().as_secs(),
         "run settings"
     );
-    let lock = ResultsLock::acquire(results)?;
+    let lock = ResultsLock::acquire_with(results, &target.csv, !settings.resume())?;
+    // Under the lock: what a run killed while replacing these files left.
+    for path in target.workbook.iter().map(PathBuf::as_path) {
+        temporaries::remove_stale(path);
+    }
+    if let Some(path) = settings.credentials_out() {
+        temporaries::remove_stale(path);
+    }
     let resume = match settings.resume() {
         true => Some(prepare_resume(&target.csv, input, &options, &layout)?),
         false => None,
