@@ -6,7 +6,9 @@
 //!   the credentials and the summary JSON must be different files.
 //! - [`ResultsWriter`] ([`results_file`]): the results CSV, the input's
 //!   columns byte for byte in its dialect, then the result columns; flushed
-//!   row by row for `run`.
+//!   row by row for `run`, each row checked to be still in the file its
+//!   path names; [`customers_written`] ([`written_back`]) reads the rows
+//!   back through the open file when it is not.
 //! - [`results_format`], [`journal_path`], [`problems_path`] ([`journal`]):
 //!   whether `--results` is a workbook, and where its CSV journal and its
 //!   problems file (the typed problems of the invalid rows) go.
@@ -30,6 +32,7 @@ pub mod resume;
 pub mod same_file;
 pub mod summary_json;
 pub mod temporaries;
+pub mod written_back;
 
 pub use crate::results::FlushPolicy;
 pub use credentials::{CREDENTIALS_HEADER, CredentialsFile, CredentialsFileError};
@@ -42,3 +45,4 @@ pub use results_file::ResultsWriter;
 pub use resume::{ResumeError, ResumePoint, prepare_resume};
 pub use same_file::{SameFileError, refuse_same_files, same_file};
 pub use summary_json::{SummaryJsonError, write_summary_json};
+pub use written_back::{WrittenCustomer, customers_written};

@@ -47,6 +47,7 @@ mod run_owned_files;
 mod run_resume;
 mod run_signals;
 mod run_unrecorded;
+mod run_vanished;
 mod sandbox_auth;
 mod sandbox_cli;
 mod sandbox_create;

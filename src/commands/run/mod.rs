@@ -5,6 +5,7 @@
 //! [`Onboard`]'s work into the [`RunSink`]; then the workbook is rendered
 //! (for `--results *.xlsx`) and the [`Summary`] printed.
 
+mod lost;
 mod next;
 mod prepare;
 mod progress;
@@ -113,12 +114,18 @@ fn finish(
     started: (Instant, SystemTime),
 ) -> anyhow::Result<ExitStatus> {
     let RunSink {
-        writer,
+        mut writer,
+        credentials,
         progress,
         passwords_discarded,
         unrecorded,
         ..
     } = sink;
+    // Files removed under the run: list what the results held (no render).
+    let mut lost = lost::LostFiles::find(&writer, credentials.as_ref());
+    if let Some(lost) = lost.as_mut() {
+        lost.list(&mut writer, &prepared.layout);
+    }
     let rows_written = writer.rows();
     let closed = writer.finish();
     let rendered = match &closed {
@@ -159,6 +166,9 @@ fn finish(
     summary.print();
     if let Some(path) = settings.summary_json() {
         summary.write_json(path)?;
+    }
+    if let Some(lost) = lost {
+        return Err(lost.error(settings.results(), unrecorded.rows));
     }
     if let Some(StopReason::Unrecorded(reason)) = &report.stop {
         let lost = match unrecorded.rows {

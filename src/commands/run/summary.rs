@@ -107,12 +107,15 @@ impl Summary<'_> {
             let line = format!("  correlation id {id} (quote it to Microsoft support)");
             lines.push((Level::Info, line));
         }
-        lines.push((
-            Level::Info,
-            format!("  results: {}", self.settings.results().display()),
-        ));
+        let results = self.settings.results();
+        let line = format!("  results: {}{}", results.display(), missing(results));
+        lines.push((Level::Info, line));
         if let Some(path) = self.credentials_out() {
-            let line = format!("  initial admin passwords: {} (mode 0600)", path.display());
+            let line = format!(
+                "  initial admin passwords: {} (mode 0600){}",
+                path.display(),
+                missing(path)
+            );
             lines.push((Level::Info, line));
         }
         lines
@@ -358,4 +361,13 @@ fn mca_json(counts: &McaCounts) -> Value {
         .map(|o| (o.keyword().to_owned(), json!(counts.get(o))))
         .collect();
     Value::Object(counts)
+}
+
+/// ` (not there: ...)` when `path` names no file at the end of the run.
+fn missing(path: &Path) -> &'static str {
+    if path.exists() {
+        ""
+    } else {
+        " (not there: removed during the run, or never written)"
+    }
 }
