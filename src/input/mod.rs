@@ -18,6 +18,7 @@ mod layout;
 mod options;
 mod reader;
 mod row;
+mod watch;
 #[cfg(test)]
 mod test_support;
 mod xlsx_reader;

@@ -51,7 +51,9 @@ impl CreateOutcome {
         last_error: Option<&ApiError>,
     ) -> Self {
         let status = match reason {
-            StopReason::Interrupted | StopReason::Unrecorded(_) => Status::Cancelled,
+            StopReason::Interrupted | StopReason::Unrecorded(_) | StopReason::Input(_) => {
+                Status::Cancelled
+            }
             _ if reason.fails_rows() || sent > 0 => Status::Failed,
             _ => Status::Cancelled,
         };

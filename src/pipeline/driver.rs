@@ -10,7 +10,8 @@
 //! the [`RowSink`] records each as soon as its turn comes.
 //!
 //! Stopping: a task may ask the run to stop (authentication failed, budget
-//! spent, a far Retry-After); Ctrl-C asks too. From then on the work gets
+//! spent, a far Retry-After); Ctrl-C asks too, and so does an input that
+//! changes under the run or cannot be read on (nothing more is read). From then on the work gets
 //! the reason with every row and answers without the network (`cancelled`,
 //! or `failed`), while the calls in flight finish. If the sink cannot record
 //! a row, nothing more is sent or read: the rows in flight finish and are
@@ -174,8 +175,15 @@ where
     let max_rows = options.max_rows_in_progress.max(1);
     while !d.unrecorded {
         let mut row = InputRow::new();
-        if !reader.read_row(&mut row)? {
-            break;
+        match reader.read_row(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            // The input changed or cannot be read on: stop, and finish and
+            // record the rows in progress.
+            Err(error) => {
+                stop.request(StopReason::Input(error.to_string()));
+                break;
+            }
         }
         let i = index;
         index += 1;

@@ -41,6 +41,7 @@ mod run_cli;
 mod run_faults;
 mod run_files;
 mod run_full_disk;
+mod run_input_changed;
 mod run_mca;
 mod run_mca_clouds;
 mod run_owned_files;

@@ -187,6 +187,7 @@ fn finish(
     rendered?;
     Ok(match report.stop {
         Some(StopReason::Interrupted) => ExitStatus::Interrupted,
+        Some(StopReason::Input(reason)) => anyhow::bail!("{reason}"),
         Some(StopReason::Fatal(reason)) => anyhow::bail!(
             "the run stopped: {reason}; the rows not attempted are `cancelled` in {}",
             settings.results().display()

@@ -234,7 +234,7 @@ impl Summary<'_> {
                     ),
                 ));
             }
-            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_)) | None => {}
+            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_) | StopReason::Input(_)) | None => {}
         }
         let mca = &self.file.mca;
         let (failed, cancelled) = (mca.get(McaOutcome::Failed), mca.get(McaOutcome::Cancelled));
@@ -300,6 +300,7 @@ impl Summary<'_> {
             StopReason::Fatal(_) => "fatal_error",
             StopReason::WaitTooLong(_) => "retry_after_too_long",
             StopReason::Unrecorded(_) => "results_not_writable",
+            StopReason::Input(_) => "input_unreadable",
         });
         let problems: Vec<Value> = self
             .counts
