@@ -18,9 +18,9 @@ mod layout;
 mod options;
 mod reader;
 mod row;
-mod watch;
 #[cfg(test)]
 mod test_support;
+mod watch;
 mod xlsx_reader;
 
 pub use dialect::{DELIMITERS, Dialect, UTF8_BOM};

@@ -4,7 +4,9 @@
 //!
 //! One loop, one budget rule: an answer is classified ([`Verdict`]); a `429`
 //! pauses every worker (the run-wide pause in the [`RateGate`]) for its
-//! `Retry-After` and is not counted against `--max-attempts`; a transient
+//! `Retry-After` and is not counted against `--max-attempts` (at most
+//! [`MAX_THROTTLES_IN_A_ROW`] of them; one without a usable `Retry-After`
+//! is an attempt, backed off); a transient
 //! failure backs off with full jitter and is counted; every retry spends
 //! the run-wide [`RetryBudget`] and every success refunds it. A wait longer
 //! than `--max-retry-wait` ends the run, and every wait ends at once when a
@@ -28,6 +30,14 @@ use crate::partner_center::error::ApiError;
 /// The default `--max-retry-wait`: a wait Partner Center asks for beyond
 /// this ends the run instead of holding it.
 pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(600);
+
+/// `429`s with a usable `Retry-After` one call may get in a row (a failure
+/// of another kind starts the count again): the next one is its answer. A
+/// server that only ever throttles thus ends a row within minutes (the
+/// waits it asks for, each at most `--max-retry-wait`), not when the
+/// run-wide budget runs out. A `429` without a usable `Retry-After` is an
+/// attempt like a failure, bounded by `--max-attempts`.
+pub const MAX_THROTTLES_IN_A_ROW: u32 = 10;
 
 /// How the engine treats one failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +156,8 @@ impl<T> Attempts<T> {
     }
 }
 
-/// Failed tries of one operation so far (429s are not attempts).
+/// Failed tries of one operation so far (429s with a `Retry-After` are not
+/// attempts; they are counted apart, in a row).
 #[derive(Debug, Default)]
 struct Tries {
     attempts: u32,
@@ -278,11 +289,26 @@ impl Retrier {
             }
             Verdict::Throttled => {
                 RunCounters::bump(&self.counters.throttled);
-                tries.throttles += 1;
-                let wait = self.delay(tries.throttles, err.retry_after()).await;
+                let counted = match err.retry_after() {
+                    // Missing or unreadable: an attempt, backed off.
+                    None => {
+                        tries.attempts += 1;
+                        self.policy.allows_another(tries.attempts)
+                    }
+                    Some(_) => {
+                        tries.throttles += 1;
+                        tries.throttles <= MAX_THROTTLES_IN_A_ROW
+                    }
+                };
+                if !counted {
+                    return Err(None);
+                }
+                let attempt = tries.throttles.max(tries.attempts);
+                let wait = self.delay(attempt, err.retry_after()).await;
                 (throttle_cost(err), wait)
             }
             Verdict::Retry { ambiguous } => {
+                tries.throttles = 0;
                 tries.attempts += 1;
                 outcome.maybe_committed |= ambiguous;
                 if !self.policy.allows_another(tries.attempts) {

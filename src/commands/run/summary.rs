@@ -234,7 +234,8 @@ impl Summary<'_> {
                     ),
                 ));
             }
-            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_) | StopReason::Input(_)) | None => {}
+            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_) | StopReason::Input(_))
+            | None => {}
         }
         let mca = &self.file.mca;
         let (failed, cancelled) = (mca.get(McaOutcome::Failed), mca.get(McaOutcome::Cancelled));
