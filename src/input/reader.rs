@@ -503,8 +503,9 @@ mod tests {
         assert_eq!(problems[0].field, Field::City);
         assert_eq!(
             problems[0].message,
-            "city is not valid UTF-8 (save the file as UTF-8, or read it with --encoding \
-             windows-1252 if it is Latin-1/Windows-1252)"
+            "city is not valid UTF-8: byte 0xFC at character 2 (after `M`) is from another \
+             encoding; fix the value in the source and export the file again as \"CSV UTF-8\" \
+             (or read the file with --encoding windows-1252 if all of it is Windows-1252)"
         );
         assert_eq!(&rows[1].record[9], b"M\xFCnchen");
     }

@@ -20,6 +20,7 @@ mod docs;
 mod earlier_results;
 mod exit_codes;
 mod hostile;
+mod input_bad_bytes;
 mod input_encoding;
 mod layering;
 mod layering_strip;
