@@ -17,6 +17,7 @@
 
 mod concurrency;
 mod create;
+mod customer_ids;
 mod driver;
 mod engine;
 mod gate;

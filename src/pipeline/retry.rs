@@ -94,7 +94,8 @@ pub enum CallKind {
 /// Run-wide counters, read by the progress bar and the summary.
 #[derive(Debug, Default)]
 pub struct RunCounters {
-    /// Create calls sent (every attempt, 429s included).
+    /// Create calls sent (every request that went out, 429s and the ones
+    /// sent again after a `401` included; not a call that never connected).
     pub create_calls: AtomicU64,
     /// Other API calls sent (look-ups, domain checks, rules, templates).
     pub other_calls: AtomicU64,
@@ -117,6 +118,21 @@ impl RunCounters {
     /// Read `counter`.
     pub fn read(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// Count a request the client sent again after a `401` (`method`,
+    /// `path`), under its kind: every request Partner Center saw counts.
+    pub fn count_resent(&self, method: &str, path: &str) {
+        let kind = if method != "POST" {
+            CallKind::Other
+        } else if path.trim_end_matches('/').ends_with("/customers") {
+            CallKind::Create
+        } else if path.contains("/agreements") {
+            CallKind::Agreement
+        } else {
+            CallKind::Other
+        };
+        self.count_call(kind);
     }
 
     fn count_call(&self, kind: CallKind) {
@@ -179,8 +195,8 @@ pub struct Retrier {
     pub stop: Stop,
     /// The longest wait a `Retry-After` may ask for (`--max-retry-wait`).
     pub max_wait: Duration,
-    /// Counters.
-    pub counters: RunCounters,
+    /// Counters (shared with the client, which counts its re-sends).
+    pub counters: Arc<RunCounters>,
     rng: Mutex<StdRng>,
 }
 
@@ -200,7 +216,7 @@ impl Retrier {
             slots,
             stop,
             max_wait: DEFAULT_MAX_RETRY_WAIT,
-            counters: RunCounters::default(),
+            counters: Arc::default(),
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
         }
     }
@@ -243,7 +259,9 @@ impl Retrier {
                 return outcome;
             }
             outcome.sent += 1;
-            self.counters.count_call(kind);
+            if reached_partner_center(&answer) {
+                self.counters.count_call(kind);
+            }
             let err = match answer {
                 Ok(value) => {
                     self.budget.refund_success();
@@ -348,6 +366,17 @@ impl Retrier {
             self.gate.pause_for(wait);
         }
         Ok(())
+    }
+}
+
+/// Whether a `/v1` request went out for this answer: not when no
+/// connection was made, the machine failed locally, or no token came.
+fn reached_partner_center<T>(answer: &Result<T, ApiError>) -> bool {
+    use crate::partner_center::auth::AuthError;
+    match answer {
+        Err(ApiError::Connect { .. } | ApiError::Local { .. } | ApiError::Config { .. }) => false,
+        Err(ApiError::Auth(e)) => matches!(e, AuthError::Unauthorized { .. }),
+        _ => true,
     }
 }
 

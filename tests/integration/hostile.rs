@@ -24,8 +24,29 @@ pub async fn hostile(
 /// at `base`.
 pub fn command_at<S: AsRef<std::ffi::OsStr>>(base: &str, args: &[S]) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new(bin());
-    cmd.args(args)
-        .env_clear()
+    cmd.args(args);
+    with_env_for(cmd, base)
+}
+
+/// `pc-onboard ARGS` against `base`, with at most `files` open files
+/// (`ulimit -n`).
+#[cfg(unix)]
+pub fn command_with_open_files<S: AsRef<std::ffi::OsStr>>(
+    base: &str,
+    args: &[S],
+    files: u32,
+) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(r#"ulimit -n {files}; exec "$0" "$@""#))
+        .arg(bin())
+        .args(args);
+    with_env_for(cmd, base)
+}
+
+/// `cmd` with only credentials and endpoints pointing at `base`.
+fn with_env_for(mut cmd: tokio::process::Command, base: &str) -> tokio::process::Command {
+    cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("PC_TENANT_ID", "partner.onmicrosoft.com")
         .env("PC_CLIENT_ID", "test-app")

@@ -95,6 +95,10 @@ impl PartnerCenterClient {
             if !refreshed && tokens.can_refresh() {
                 refreshed = true;
                 tokens.invalidate(token.generation()).await;
+                // Sent once more: a request Partner Center sees.
+                if let Some(resent) = &self.resent {
+                    resent(&call.method, call.url.path());
+                }
                 continue;
             }
             let (code, description) = match answer.error() {
@@ -218,7 +222,10 @@ async fn read(
     let retry_after = header(RETRY_AFTER);
     let location = header(LOCATION);
     let traced = trace::enabled().then(|| response.headers().clone());
-    let body = response.bytes().await?;
+    let body = match super::limits::read_body(response, status).await? {
+        Ok(body) => body,
+        Err(too_large) => return Ok(Err(too_large)),
+    };
     if let Some(headers) = &traced {
         trace::response(method, url, status, started.elapsed(), headers, &body);
     }
@@ -231,12 +238,14 @@ async fn read(
     Ok(Ok(Answer {
         status,
         retry_after,
-        body: Vec::from(body),
+        body,
     }))
 }
 
 fn transport_error(e: &reqwest::Error, timeout: Duration) -> ApiError {
-    if e.is_connect() {
+    if let Some(message) = super::limits::local_reason(&error_chain(e)) {
+        ApiError::Local { message }
+    } else if e.is_connect() {
         ApiError::Connect {
             message: error_chain(e),
         }
