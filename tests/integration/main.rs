@@ -71,5 +71,6 @@ mod tools;
 mod typed_problems;
 mod validate_cli;
 mod validate_online;
+mod xlsx_hidden_rows;
 mod xlsx_input;
 mod xlsx_workbook;
