@@ -6,21 +6,10 @@
 #![cfg(unix)]
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::scratch::{customers_dir as input, s};
 use crate::support::*;
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// A directory with `in.csv` (`rows` customers).
-fn input(tag: &str, rows: usize) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.csv");
-    write_customers(&input, rows, tag);
-    (dir, input)
-}
 
 /// Run `args` against a fresh sandbox: exit 1, nothing sent (no token
 /// either), stderr returned.

@@ -88,6 +88,7 @@ async fn a_50_mb_error_body_leaves_a_small_results_file() {
     let out = run_at(&base, &run_args(&input, &results, &[]), GUARD).await;
     assert_eq!(code(&out), 2, "exit {:?}", out.status.code());
     let size = std::fs::metadata(&results).unwrap().len();
+    eprintln!("50 MB error bodies: a results file of {size} bytes");
     assert!(size < 16 * 1024, "results of {size} bytes");
     assert!(
         out.stderr.len() < 16 * 1024,
@@ -132,6 +133,7 @@ async fn a_huge_success_body_is_not_read_to_its_end() {
         text(&out)
     );
     let read = produced.load(Ordering::Relaxed);
+    eprintln!("a 64 MiB 201 body: {read} bytes produced by the server");
     assert!(read < 32 * 1024 * 1024, "{read} bytes produced");
 }
 

@@ -64,6 +64,7 @@ mod sandbox_paging;
 mod sandbox_reads;
 mod sandbox_state;
 mod sandbox_throttle;
+mod scratch;
 mod scripts;
 mod service_modes;
 mod throttle_bound;

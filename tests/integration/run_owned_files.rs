@@ -5,21 +5,10 @@
 //! removed by the next run (only its own name pattern, only a dead pid's).
 #![cfg(unix)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::scratch::{customers_dir as input, s};
 use crate::support::*;
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// A directory with `in.csv` (`rows` customers).
-fn input(tag: &str, rows: usize) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.csv");
-    write_customers(&input, rows, tag);
-    (dir, input)
-}
 
 #[tokio::test]
 async fn two_runs_on_hard_links_of_one_results_file_take_one_lock() {

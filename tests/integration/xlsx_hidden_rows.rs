@@ -9,47 +9,18 @@ use rust_xlsxwriter::Workbook;
 
 use crate::support::*;
 
-/// A workbook of `rows` customers on sheet `Customers`, rows `hidden`
-/// (Excel row numbers, 1 is the header) hidden.
+/// A workbook of `rows` generated customers on sheet `Customers`, rows
+/// `hidden` (Excel row numbers, 1 is the header) hidden.
 fn workbook_with_hidden_rows(dir: &Path, rows: usize, hidden: &[u32]) -> PathBuf {
-    let header = [
-        "company_name",
-        "domain",
-        "email",
-        "culture",
-        "language",
-        "first_name",
-        "last_name",
-        "address_line1",
-        "city",
-        "state",
-        "postal_code",
-        "country",
-    ];
+    let csv = dir.join("rows.csv");
+    write_customers(&csv, rows, "hidden");
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Customers").unwrap();
-    for (c, name) in header.iter().enumerate() {
-        sheet.write_string(0, c as u16, *name).unwrap();
-    }
-    for i in 0..rows {
-        let r = i as u32 + 1;
-        let values = [
-            format!("Hidden {i} Inc"),
-            format!("hiddencust{i}"),
-            format!("ap{i}@example.com"),
-            "en-US".into(),
-            "en".into(),
-            "Ann".into(),
-            "Lee".into(),
-            "1 Main St".into(),
-            "Redmond".into(),
-            "WA".into(),
-            "98052".into(),
-            "US".into(),
-        ];
-        for (c, value) in values.iter().enumerate() {
-            sheet.write_string(r, c as u16, value).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    for (r, line) in text.lines().enumerate() {
+        for (c, value) in line.split(',').enumerate() {
+            sheet.write_string(r as u32, c as u16, value).unwrap();
         }
     }
     for &row in hidden {

@@ -3,7 +3,7 @@
 //! resume point, the credentials file (so a run never receives a password
 //! it cannot keep).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 
@@ -81,14 +81,7 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         timeout_secs = c.timeout().as_secs(),
         "run settings"
     );
-    let lock = ResultsLock::acquire_with(results, &target.csv, !settings.resume())?;
-    // Under the lock: what a run killed while replacing these files left.
-    for path in target.workbook.iter().map(PathBuf::as_path) {
-        temporaries::remove_stale(path);
-    }
-    if let Some(path) = settings.credentials_out() {
-        temporaries::remove_stale(path);
-    }
+    let lock = lock_and_tidy(settings, &target)?;
     let resume = match settings.resume() {
         true => Some(prepare_resume(&target.csv, input, &options, &layout)?),
         false => None,
@@ -115,6 +108,17 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         credentials,
         _lock: lock,
     })
+}
+
+/// Take the results lock, then remove what a run killed while it replaced
+/// the workbook or the credentials file left beside them.
+fn lock_and_tidy(settings: &RunSettings, target: &ResultsTarget) -> anyhow::Result<ResultsLock> {
+    let lock = ResultsLock::acquire_with(settings.results(), &target.csv, !settings.resume())?;
+    let replaced = target.workbook.as_deref().into_iter();
+    for path in replaced.chain(settings.credentials_out()) {
+        temporaries::remove_stale(path);
+    }
+    Ok(lock)
 }
 
 /// The first `rows` rows of the results CSV `results` (this tool wrote it:
