@@ -1,17 +1,18 @@
-//! `pc-onboard`: parse arguments, run, map the outcome to an exit code.
+//! `pc-onboard`: parse arguments, resolve them into settings, run, map the
+//! outcome to an exit code.
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
-use pc_onboard::cli::{Cli, config};
-use pc_onboard::logging::{Console, Level};
+use pc_onboard::cli::{self, Cli};
+use pc_onboard::logging::Level;
 use pc_onboard::{commands, logging};
 
 fn main() -> ExitCode {
     let parsed = Cli::command()
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
-    let (mut cli, matches) = match parsed {
+    let (cli, matches) = match parsed {
         Ok(parsed) => parsed,
         Err(err) if err.use_stderr() && json_asked() => {
             // Usage errors exit 1 (README.md, "Exit codes"), as JSON when asked.
@@ -31,13 +32,10 @@ fn main() -> ExitCode {
         }
     };
     logging::init(cli.verbose, cli.quiet, cli.log_format);
-    if let Err(usage) = pc_onboard::cli::reconcile_sandbox(&mut cli, &matches) {
-        Console::get().error(&format!("error: {usage}"));
-        return ExitCode::from(1);
-    }
-    let outcome = config::apply(&mut cli, &matches)
+    // Flags, environment and config file, resolved once into the settings.
+    let outcome = cli::resolve(cli, &matches)
         .map_err(anyhow::Error::from)
-        .and_then(|_| commands::execute(cli));
+        .and_then(commands::execute);
     match outcome {
         Ok(status) => ExitCode::from(status.code()),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

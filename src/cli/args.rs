@@ -1,7 +1,8 @@
-//! The arguments of each subcommand. Flag groups that several subcommands
-//! take are one struct each ([`ConnectArgs`], [`InputArgs`]), flattened
-//! where they are used, so a flag is declared, documented and given its
-//! default once.
+//! The arguments of each subcommand, as clap parses them (the low-level
+//! arguments: `super::resolve` turns them into the settings the commands
+//! take). Flag groups that several subcommands take are one struct each
+//! ([`ConnectArgs`], [`InputArgs`]), flattened where they are used, so a
+//! flag is declared and documented once; its default is the settings'.
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -9,16 +10,20 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::PossibleValue;
-use clap::parser::ValueSource;
-use clap::{ArgMatches, Args, ValueEnum};
+use clap::{Args, ValueEnum};
 
-use crate::input::{InputOptions, TextEncoding};
-use crate::partner_center::cloud::{Cloud, CloudEndpoints};
-use crate::pipeline::{Concurrency, RetryPolicy};
+use crate::input::TextEncoding;
+use crate::partner_center::cloud::Cloud;
+use crate::pipeline::Concurrency;
 use crate::sandbox::{
-    AcceptedCredentials, Endpoint, EndpointList, FaultList, Paging, SandboxConfig,
+    AcceptedCredentials, DeviceOutcome, DeviceScript, Endpoint, EndpointList, FaultList, Paging,
+    SandboxConfig,
 };
-use crate::validate::Field;
+use crate::settings::{
+    DEFAULT_CREATE_TIMEOUT_SECS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE,
+    DEFAULT_TIMEOUT_SECS,
+};
+use crate::validate::DefaultGdap;
 
 /// Where to connect and how hard to push: `run`, and `validate --online`.
 #[derive(Debug, Clone, Args)]
@@ -36,80 +41,23 @@ pub struct ConnectArgs {
     #[arg(long, value_enum, default_value_t = Cloud::Global)]
     pub cloud: Cloud,
     /// API calls per minute across all workers (Partner Center allows about 500).
-    #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(400).expect("non-zero"))]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RATE)]
     pub rate: NonZeroU32,
     /// Calls in flight: a number, or `auto` to size it from observed latency x rate (capped at 64).
     #[arg(long, value_name = "N|auto", default_value_t = Concurrency::Auto)]
     pub concurrency: Concurrency,
     /// Attempts per call before giving up (the row is then `failed`; 429 answers do not count).
-    #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(5).expect("non-zero"))]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS)]
     pub max_attempts: NonZeroU32,
     /// Timeout of one HTTP call, in seconds (creates: see --create-timeout).
-    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
     /// Timeout of one create call, in seconds: creating a tenant is slow (a timed-out create is replayed, never duplicated).
-    #[arg(long, value_name = "SECS", default_value_t = 180, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_CREATE_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
     pub create_timeout: u64,
     /// Longest wait a Retry-After may ask for, in seconds; a longer one ends the run (rows left `failed`).
-    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_MAX_RETRY_WAIT_SECS)]
     pub max_retry_wait: u64,
-}
-
-impl ConnectArgs {
-    /// The cloud's API base URL, authority and token resource, with
-    /// `--endpoint` / `--authority` (or `PC_ENDPOINT` / `PC_AUTHORITY`)
-    /// replacing the first two.
-    pub fn endpoints(&self) -> CloudEndpoints {
-        CloudEndpoints::for_cloud(self.cloud)
-            .with_overrides(self.endpoint.as_deref(), self.authority.as_deref())
-    }
-
-    /// The per-call retry policy: `--max-attempts`, default backoff.
-    pub fn retry_policy(&self) -> RetryPolicy {
-        RetryPolicy {
-            max_attempts: self.max_attempts.get(),
-            ..RetryPolicy::default()
-        }
-    }
-
-    /// `--timeout` (at least one second).
-    pub fn timeout(&self) -> Duration {
-        Duration::from_secs(self.timeout.max(1))
-    }
-
-    /// `--create-timeout`, never shorter than `--timeout`.
-    pub fn create_timeout(&self) -> Duration {
-        Duration::from_secs(self.create_timeout.max(self.timeout).max(1))
-    }
-
-    /// `--max-retry-wait`.
-    pub fn max_retry_wait(&self) -> Duration {
-        Duration::from_secs(self.max_retry_wait)
-    }
-
-    /// `--sandbox` runs against the built-in emulator: an endpoint or
-    /// authority given on the command line with it is a usage error, one
-    /// from the environment is dropped. `matches` are the subcommand's.
-    pub fn reconcile_sandbox(&mut self, matches: Option<&ArgMatches>) -> Result<(), String> {
-        if !self.sandbox {
-            return Ok(());
-        }
-        for (id, value) in [
-            ("endpoint", &mut self.endpoint),
-            ("authority", &mut self.authority),
-        ] {
-            match matches.and_then(|m| m.value_source(id)) {
-                Some(ValueSource::CommandLine) => {
-                    return Err(format!(
-                        "--sandbox runs against the built-in emulator: drop --{id}"
-                    ));
-                }
-                Some(_) => *value = None,
-                None => {}
-            }
-        }
-        Ok(())
-    }
 }
 
 /// How to read the input file.
@@ -123,20 +71,6 @@ pub struct InputArgs {
     /// the whole file is valid UTF-8, else Windows-1252, with a warning).
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<TextEncoding>,
-    /// Header mapping from the config file's `[columns]` (not a flag).
-    #[arg(skip)]
-    pub columns: Vec<(Field, String)>,
-}
-
-impl InputArgs {
-    /// The library's reading options.
-    pub fn options(&self) -> InputOptions {
-        InputOptions {
-            sheet: self.sheet.clone(),
-            encoding: self.encoding,
-            columns: self.columns.clone(),
-        }
-    }
 }
 
 /// The help heading of `validate`'s online options.
@@ -164,13 +98,6 @@ pub struct ValidateArgs {
     /// Where to check online.
     #[command(flatten, next_help_heading = ONLINE)]
     pub connect: ConnectArgs,
-}
-
-impl ValidateArgs {
-    /// Whether rows are checked online (`--online`, or `--sandbox`).
-    pub fn is_online(&self) -> bool {
-        self.online || self.connect.sandbox
-    }
 }
 
 /// Arguments of `pc-onboard run`.
@@ -205,6 +132,17 @@ pub struct RunArgs {
     /// Do not show the progress bar (it is hidden anyway when stderr is not a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// Default GDAP for the customers created (`enableGDAPByDefault`, sent in every create body): on (Partner Center's default: eleven Entra roles for your organisation in each new tenant) or off (reseller relationship only). A row's `default_gdap` column wins. Default: on, or the config file's `default_gdap`.
+    #[arg(long, value_name = "on|off", ignore_case = true, value_parser = on_or_off())]
+    pub default_gdap: Option<DefaultGdap>,
+}
+
+/// `--default-gdap`: `on` or `off` (completed by the shells).
+fn on_or_off() -> impl clap::builder::TypedValueParser<Value = DefaultGdap> {
+    use clap::builder::TypedValueParser;
+    let words = [DefaultGdap::On, DefaultGdap::Off].map(DefaultGdap::as_str);
+    clap::builder::PossibleValuesParser::new(words)
+        .map(|word| DefaultGdap::parse(&word).unwrap_or_default())
 }
 
 /// Arguments of `pc-onboard sandbox`.
@@ -222,7 +160,7 @@ pub struct SandboxArgs {
     /// Fraction of calls (to the --fail-on endpoints) that get a random fault (1: a dead service).
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub fail_rate: f64,
-    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, token; api (every /v1 endpoint, the default) or all.
+    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, invitation, token; api (every /v1 endpoint, the default) or all.
     #[arg(long, value_name = "LIST")]
     pub fail_on: Option<EndpointList>,
     /// Faults --fail-rate throws, evenly: 503, 500, drop, 429, redirect, 302, html, empty, not_json, wrong_shape, no_id, truncated (default: half 503, a quarter 500 after the work, a quarter dropped after it).
@@ -252,6 +190,21 @@ pub struct SandboxArgs {
     /// Refuse a registration number for a country that takes none (600002) instead of ignoring it.
     #[arg(long)]
     pub strict_registration: bool,
+    /// Issue App+User tokens without MFA and answer every App+User call 401 code 900421 (Partner Center since April 2026).
+    #[arg(long)]
+    pub no_mfa: bool,
+    /// Issue opaque access tokens instead of (unsigned) JWTs: clients cannot check them for MFA.
+    #[arg(long)]
+    pub opaque_tokens: bool,
+    /// How `pc-onboard login` against the sandbox ends: approve (after a pending poll), slow_down (first), declined or expired.
+    #[arg(long, value_name = "HOW", default_value = "approve")]
+    pub device_flow: DeviceOutcome,
+    /// The polling interval a device-code sign-in is asked to keep, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub device_poll: u64,
+    /// A domain (`contoso` or `contoso.onmicrosoft.com`) owned by a Microsoft tenant that is not one of the partner's customers: taken for HEAD /v1/domains, 409 on create, not found by the customer search (repeat the flag, or separate with commas).
+    #[arg(long, value_name = "DOMAIN", value_delimiter = ',')]
+    pub foreign_domain: Vec<String>,
 }
 
 impl From<&SandboxArgs> for SandboxConfig {
@@ -281,8 +234,30 @@ impl From<&SandboxArgs> for SandboxConfig {
             max_page_size: args.max_page_size,
             bom: !args.no_bom,
             strict_registration: args.strict_registration,
+            app_user_mfa: !args.no_mfa,
+            opaque_tokens: args.opaque_tokens,
+            device: DeviceScript {
+                outcome: args.device_flow,
+                interval_secs: args.device_poll,
+                ..DeviceScript::default()
+            },
+            foreign_domains: args.foreign_domain.clone(),
         }
     }
+}
+
+/// Arguments of `pc-onboard login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Partner Center cloud: the authority to sign in at and the API the sign-in is for.
+    #[arg(long, value_enum, default_value_t = Cloud::Global)]
+    pub cloud: Cloud,
+    /// Token authority URL (default: the cloud's), e.g. a sandbox's.
+    #[arg(long, value_name = "URL", env = "PC_AUTHORITY", hide_env_values = true)]
+    pub authority: Option<String>,
+    /// Say who is signed in (user, tenant, cloud, when, MFA) and exit 0, or exit 1 when nobody is.
+    #[arg(long)]
+    pub status: bool,
 }
 
 /// Arguments of `pc-onboard completions`.
@@ -312,16 +287,21 @@ impl ValueEnum for Cloud {
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
-    use crate::cli::{Command, parse_from};
+    use crate::cli::tests::invocation;
+    use crate::cli::{Command, Invocation, parse_from};
     use crate::partner_center::cloud::{
-        CHINA_API, CHINA_AUTHORITY, GLOBAL_API, GLOBAL_AUTHORITY, USGOV_AUTHORITY,
+        CHINA_API, CHINA_AUTHORITY, CloudEndpoints, GLOBAL_API, GLOBAL_AUTHORITY, USGOV_AUTHORITY,
     };
+    use crate::settings::ConnectSettings;
 
-    /// The connection flags of a parsed command line (flags only: the
-    /// binary tests cover `PC_ENDPOINT` / `PC_AUTHORITY`).
-    fn connect(args: &[&str]) -> ConnectArgs {
-        let (mut cli, _) = parse_from(args).unwrap();
-        cli.command.connect_mut().unwrap().clone()
+    /// The connection settings of a command line (flags only: the binary
+    /// tests cover `PC_ENDPOINT` / `PC_AUTHORITY`).
+    fn connect(args: &[&str]) -> ConnectSettings {
+        match invocation(args).unwrap() {
+            Invocation::Run(s) => s.connect().clone(),
+            Invocation::Validate(s) => s.connect().clone(),
+            _ => panic!("no connection settings"),
+        }
     }
 
     fn run(extra: &[&str]) -> CloudEndpoints {
@@ -395,29 +375,30 @@ mod tests {
             "2",
         ]);
         assert_eq!(o.endpoints().api, CHINA_API);
-        assert_eq!(o.rate.get(), 120);
+        assert_eq!(o.rate().get(), 120);
         assert_eq!(
-            o.concurrency,
+            o.concurrency(),
             Concurrency::Fixed(NonZeroU32::new(4).unwrap())
         );
         assert_eq!(o.timeout(), Duration::from_secs(9));
         assert_eq!(o.retry_policy().max_attempts, 2);
-        assert!(!o.sandbox);
-        let (cli, _) = parse_from(["pc-onboard", "validate", "in.csv", "--sandbox"]).unwrap();
-        let Command::Validate(args) = cli.command else {
+        assert!(!o.sandbox());
+        let Invocation::Validate(sandboxed) =
+            invocation(&["pc-onboard", "validate", "in.csv", "--sandbox"]).unwrap()
+        else {
             panic!("validate")
         };
-        assert!(args.is_online(), "--sandbox implies --online");
-        let (mut cli, matches) = parse_from([
+        assert!(sandboxed.online(), "--sandbox implies --online");
+        let both = [
             "pc-onboard",
             "validate",
             "in.csv",
             "--sandbox",
             "--endpoint",
             "http://x",
-        ])
-        .unwrap();
-        assert!(crate::cli::reconcile_sandbox(&mut cli, &matches).is_err());
+        ];
+        let error = invocation(&both).err().unwrap().to_string();
+        assert!(error.contains("drop --endpoint"), "{error}");
     }
 
     fn sandbox_config(args: &[&str]) -> Result<SandboxConfig, String> {

@@ -11,63 +11,43 @@
 //! max_retry_wait = 600      # longest Retry-After honoured, in seconds
 //! # endpoint, authority: URLs; sheet: the worksheet of .xlsx inputs
 //! # encoding: of CSV inputs, e.g. "windows-1252" (default: detected)
+//! default_gdap = "off"      # run: "on" (default) or "off"; true/false too
 //!
 //! [columns]                 # your header -> field, wins over the aliases
 //! company_name = "Klantnaam"
 //! postal_code = "Postcode"
 //! ```
 //!
-//! Named by `--config FILE` or `PC_ONBOARD_CONFIG`. Precedence, per setting:
-//! command-line flag, then environment variable (where the flag has one),
-//! then the config file, then the built-in default. Credentials are never
+//! Named by `--config FILE` or `PC_ONBOARD_CONFIG`. It is one layer of the
+//! settings ([`Layer`]): per setting, the command-line flag wins, then the
+//! environment variable (where the flag has one), then the config file,
+//! then the built-in default (`crate::settings`). Credentials are never
 //! read from it: they come from the environment only.
 
 use std::io;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use clap::ArgMatches;
-use clap::parser::ValueSource;
 use serde::Deserialize;
 
-use super::{Cli, ConnectArgs, InputArgs};
 use crate::input::{TextEncoding, io_reason};
 use crate::partner_center::cloud::Cloud;
 use crate::pipeline::Concurrency;
-use crate::validate::{Field, normalize_header};
+use crate::settings::Layer;
+use crate::validate::{DefaultGdap, Field, normalize_header};
 
 /// The environment variable naming the config file (like `--config`).
 pub const CONFIG_ENV: &str = "PC_ONBOARD_CONFIG";
 
-/// A parsed and checked config file. Every setting is optional.
+/// A parsed and checked config file: what it says, as one layer of the
+/// settings (every setting optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     /// The file it was read from.
     pub path: PathBuf,
-    /// `cloud`.
-    pub cloud: Option<Cloud>,
-    /// `endpoint`: the API base URL.
-    pub endpoint: Option<String>,
-    /// `authority`: the token authority URL.
-    pub authority: Option<String>,
-    /// `rate`: API calls per minute.
-    pub rate: Option<NonZeroU32>,
-    /// `concurrency`: a number or `"auto"`.
-    pub concurrency: Option<Concurrency>,
-    /// `max_attempts`.
-    pub max_attempts: Option<NonZeroU32>,
-    /// `timeout`, in seconds.
-    pub timeout: Option<u64>,
-    /// `create_timeout`, in seconds.
-    pub create_timeout: Option<u64>,
-    /// `max_retry_wait`, in seconds.
-    pub max_retry_wait: Option<u64>,
-    /// `sheet`: the worksheet of `.xlsx` inputs.
-    pub sheet: Option<String>,
-    /// `encoding`: the encoding of CSV inputs (like `--encoding`).
-    pub encoding: Option<TextEncoding>,
-    /// `[columns]`: field → the header that holds it, in canonical field order.
-    pub columns: Vec<(Field, String)>,
+    /// Its settings.
+    pub layer: Layer,
 }
 
 /// Why the config file cannot be used. One line, naming the file.
@@ -115,6 +95,8 @@ struct RawConfig {
     max_retry_wait: Option<u64>,
     sheet: Option<String>,
     encoding: Option<String>,
+    #[serde(alias = "default-gdap")]
+    default_gdap: Option<toml::Value>,
     #[serde(default)]
     columns: toml::Table,
 }
@@ -192,20 +174,25 @@ impl RawConfig {
             })
             .transpose()?;
         let columns = parse_columns(&self.columns)?;
-        Ok(Config {
-            path: path.to_owned(),
+        let default_gdap = self.default_gdap.map(parse_default_gdap).transpose()?;
+        let layer = Layer {
             cloud,
             endpoint: self.endpoint.filter(|e| !e.trim().is_empty()),
             authority: self.authority.filter(|a| !a.trim().is_empty()),
             rate,
             concurrency,
             max_attempts,
-            timeout: self.timeout,
-            create_timeout: self.create_timeout,
-            max_retry_wait: self.max_retry_wait,
+            timeout: self.timeout.map(Duration::from_secs),
+            create_timeout: self.create_timeout.map(Duration::from_secs),
+            max_retry_wait: self.max_retry_wait.map(Duration::from_secs),
             sheet: self.sheet.filter(|s| !s.trim().is_empty()),
             encoding,
             columns,
+            default_gdap,
+        };
+        Ok(Config {
+            path: path.to_owned(),
+            layer,
         })
     }
 }
@@ -252,6 +239,22 @@ fn parse_concurrency(raw: RawConcurrency) -> Result<Concurrency, String> {
         .map_err(|e| format!("`concurrency`: {e}"))
 }
 
+/// `default_gdap = "on" | "off"`, or `true` / `false`.
+fn parse_default_gdap(value: toml::Value) -> Result<DefaultGdap, String> {
+    let refused =
+        || format!("`default_gdap = {value}`: expected \"on\" or \"off\" (or true / false)");
+    match &value {
+        toml::Value::Boolean(true) => Ok(DefaultGdap::On),
+        toml::Value::Boolean(false) => Ok(DefaultGdap::Off),
+        toml::Value::String(text) => match text.trim().to_lowercase().as_str() {
+            "on" | "true" => Ok(DefaultGdap::On),
+            "off" | "false" => Ok(DefaultGdap::Off),
+            _ => Err(refused()),
+        },
+        _ => Err(refused()),
+    }
+}
+
 /// `client-secret`, `Client_Secret` → `client_secret`.
 fn normalize_key(key: &str) -> String {
     key.trim().to_lowercase().replace('-', "_")
@@ -296,85 +299,12 @@ fn parse_columns(table: &toml::Table) -> Result<Vec<(Field, String)>, String> {
     Ok(columns)
 }
 
-/// Whether argument `id` was given on the command line or by its environment variable.
-fn given(matches: Option<&ArgMatches>, id: &str) -> bool {
-    matches.is_some_and(|m| {
-        matches!(
-            m.value_source(id),
-            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-        )
-    })
-}
-
-/// Load the config file `cli.config` names, if any, and fill every setting
-/// of the command that was not given as a flag or environment variable
-/// (`matches` tells which were). Returns the config applied.
-pub fn apply(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Config>, ConfigError> {
-    let Some(path) = cli.config.clone() else {
-        return Ok(None);
-    };
-    let config = Config::load(&path)?;
-    tracing::info!(path = %path.display(), "config file loaded");
-    apply_config(cli, matches, &config);
-    Ok(Some(config))
-}
-
-/// Fill `cli` from `config` where `matches` shows no flag and no environment variable.
-///
-/// Every subcommand that connects takes the connection settings (cloud,
-/// endpoint, authority, rate, concurrency, max_attempts, timeouts,
-/// max_retry_wait); every subcommand that reads an input takes `sheet`,
-/// `encoding` and `[columns]`. Other
-/// subcommands ignore the config.
-pub fn apply_config(cli: &mut Cli, matches: &ArgMatches, config: &Config) {
-    let m = matches.subcommand_matches(cli.command.name());
-    if let Some(connect) = cli.command.connect_mut() {
-        apply_connect(connect, m, config);
-    }
-    if let Some(input) = cli.command.input_mut() {
-        apply_input(input, m, config);
-    }
-}
-
-// Set `args.$field` from the config unless the flag or its variable was given.
-macro_rules! fill {
-    ($args:ident, $m:ident, $field:ident, $value:expr) => {
-        if !given($m, stringify!($field))
-            && let Some(value) = $value
-        {
-            tracing::info!(
-                setting = stringify!($field),
-                value = ?value,
-                "from the config file"
-            );
-            $args.$field = value;
-        }
-    };
-}
-
-fn apply_connect(args: &mut ConnectArgs, m: Option<&ArgMatches>, config: &Config) {
-    fill!(args, m, cloud, config.cloud);
-    fill!(args, m, endpoint, config.endpoint.clone().map(Some));
-    fill!(args, m, authority, config.authority.clone().map(Some));
-    fill!(args, m, rate, config.rate);
-    fill!(args, m, concurrency, config.concurrency);
-    fill!(args, m, max_attempts, config.max_attempts);
-    fill!(args, m, timeout, config.timeout);
-    fill!(args, m, create_timeout, config.create_timeout);
-    fill!(args, m, max_retry_wait, config.max_retry_wait);
-}
-
-fn apply_input(args: &mut InputArgs, m: Option<&ArgMatches>, config: &Config) {
-    fill!(args, m, sheet, config.sheet.clone().map(Some));
-    fill!(args, m, encoding, config.encoding.map(Some));
-    args.columns.clone_from(&config.columns);
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
-    use crate::cli::Command;
+    use crate::cli::Invocation;
+    use crate::cli::resolve::resolve_with;
 
     const EXAMPLE: &str = r#"
 cloud = "usgov"
@@ -394,13 +324,15 @@ PostalCode = "Postcode"
         Config::parse(Path::new("pc-onboard.toml"), text)
     }
 
-    fn cli(args: &[&str]) -> (Cli, ArgMatches) {
-        crate::cli::parse_from(args).unwrap()
+    /// The command line `args` resolved with the config file `config`.
+    fn resolved(args: &[&str], config: &Config) -> Invocation {
+        let (cli, matches) = crate::cli::parse_from(args).unwrap();
+        resolve_with(cli, &matches, Some(config.clone())).unwrap()
     }
 
     #[test]
     fn reads_every_setting() {
-        let config = parse(EXAMPLE).unwrap();
+        let config = parse(EXAMPLE).unwrap().layer;
         assert_eq!(config.cloud, Some(Cloud::Usgov));
         assert_eq!(config.rate, NonZeroU32::new(120));
         assert_eq!(
@@ -408,7 +340,7 @@ PostalCode = "Postcode"
             Some(Concurrency::Fixed(NonZeroU32::new(4).unwrap()))
         );
         assert_eq!(config.max_attempts, NonZeroU32::new(7));
-        assert_eq!(config.timeout, Some(30));
+        assert_eq!(config.timeout, Some(Duration::from_secs(30)));
         assert_eq!(config.sheet.as_deref(), Some("Klanten"));
         assert_eq!(config.encoding, Some(TextEncoding::WINDOWS_1252));
         assert_eq!(
@@ -426,7 +358,7 @@ PostalCode = "Postcode"
             }
         );
         assert_eq!(
-            parse("concurrency = \"auto\"").unwrap().concurrency,
+            parse("concurrency = \"auto\"").unwrap().layer.concurrency,
             Some(Concurrency::Auto)
         );
     }
@@ -486,6 +418,45 @@ PostalCode = "Postcode"
     }
 
     #[test]
+    fn default_gdap_reads_on_off_and_booleans_and_the_flag_wins() {
+        for (text, expected) in [
+            ("default_gdap = \"off\"", DefaultGdap::Off),
+            ("default_gdap = \"On\"", DefaultGdap::On),
+            ("default_gdap = false", DefaultGdap::Off),
+            ("default-gdap = true", DefaultGdap::On),
+        ] {
+            assert_eq!(
+                parse(text).unwrap().layer.default_gdap,
+                Some(expected),
+                "{text}"
+            );
+        }
+        for text in ["default_gdap = \"maybe\"", "default_gdap = 1"] {
+            let error = parse(text).unwrap_err().to_string();
+            assert!(error.contains("expected \"on\" or \"off\""), "{error}");
+        }
+        let config = parse("default_gdap = \"off\"").unwrap();
+        let run = |extra: &[&str]| {
+            let mut args = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
+            args.extend(extra);
+            match resolved(&args, &config) {
+                Invocation::Run(run) => run,
+                _ => panic!("not run"),
+            }
+        };
+        let from_config = run(&[]);
+        assert_eq!(*from_config.default_gdap().value(), DefaultGdap::Off);
+        assert!(from_config.given().is_empty(), "--config repeats it");
+        let flag = run(&["--default-gdap", "ON"]);
+        assert_eq!(
+            *flag.default_gdap().value(),
+            DefaultGdap::On,
+            "the flag wins"
+        );
+        assert_eq!(flag.given(), [("default_gdap", "on".to_owned())]);
+    }
+
+    #[test]
     fn credentials_are_refused() {
         let error = parse("Client-Secret = \"x\"").unwrap_err().to_string();
         assert!(
@@ -497,7 +468,7 @@ PostalCode = "Postcode"
     #[test]
     fn flags_win_over_the_config_which_wins_over_defaults() {
         let config = parse(EXAMPLE).unwrap();
-        let (mut cli, matches) = cli(&[
+        let args = [
             "pc-onboard",
             "run",
             "in.xlsx",
@@ -509,22 +480,19 @@ PostalCode = "Postcode"
             "Customers",
             "--encoding",
             "utf-16le",
-        ]);
-        apply_config(&mut cli, &matches, &config);
-        let Command::Run(args) = &cli.command else {
+        ];
+        let Invocation::Run(run) = resolved(&args, &config) else {
             panic!("not run")
         };
-        assert_eq!(args.connect.rate.get(), 50, "flag");
-        assert_eq!(args.input_args.sheet.as_deref(), Some("Customers"), "flag");
-        assert_eq!(args.connect.cloud, Cloud::Usgov, "config over the default");
-        assert_eq!(
-            args.connect.max_attempts.get(),
-            7,
-            "config over the default"
-        );
-        assert_eq!(args.connect.timeout, 30, "config over the default");
-        assert_eq!(args.input_args.columns, config.columns);
-        let options = args.input_args.options();
+        let connect = run.connect();
+        assert_eq!(connect.rate().get(), 50, "flag");
+        assert_eq!(run.input().sheet(), Some("Customers"), "flag");
+        assert_eq!(connect.cloud(), Cloud::Usgov, "config over the default");
+        assert_eq!(connect.max_attempts().get(), 7, "config over the default");
+        assert_eq!(connect.timeout(), Duration::from_secs(30), "config");
+        assert_eq!(run.input().columns(), config.layer.columns);
+        assert_eq!(run.config_file(), Some(Path::new("pc-onboard.toml")));
+        let options = run.input().options();
         assert_eq!(options.sheet.as_deref(), Some("Customers"));
         assert_eq!(options.encoding, Some(TextEncoding::UTF_16LE), "flag");
     }
@@ -532,33 +500,31 @@ PostalCode = "Postcode"
     #[test]
     fn validate_takes_the_input_and_online_settings() {
         let config = parse(EXAMPLE).unwrap();
-        let (mut cli, matches) = cli(&["pc-onboard", "validate", "in.xlsx", "--timeout", "9"]);
-        apply_config(&mut cli, &matches, &config);
-        let Command::Validate(args) = &cli.command else {
+        let args = ["pc-onboard", "validate", "in.xlsx", "--timeout", "9"];
+        let Invocation::Validate(validate) = resolved(&args, &config) else {
             panic!("not validate")
         };
-        assert_eq!(args.input_args.sheet.as_deref(), Some("Klanten"));
-        assert_eq!(
-            args.input_args.options().encoding,
-            Some(TextEncoding::WINDOWS_1252)
-        );
-        assert_eq!(args.input_args.columns, config.columns);
-        assert_eq!(args.connect.rate.get(), 120);
-        assert_eq!(args.connect.cloud, Cloud::Usgov);
-        assert_eq!(args.connect.max_attempts.get(), 7);
-        assert_eq!(args.connect.timeout, 9, "flag");
+        let input = validate.input();
+        assert_eq!(input.sheet(), Some("Klanten"));
+        assert_eq!(input.options().encoding, Some(TextEncoding::WINDOWS_1252));
+        assert_eq!(input.columns(), config.layer.columns);
+        let connect = validate.connect();
+        assert_eq!(connect.rate().get(), 120);
+        assert_eq!(connect.cloud(), Cloud::Usgov);
+        assert_eq!(connect.max_attempts().get(), 7);
+        assert_eq!(connect.timeout(), Duration::from_secs(9), "flag");
     }
 
     #[test]
     fn an_empty_config_changes_nothing() {
         let config = parse("").unwrap();
-        let (mut cli, matches) = cli(&["pc-onboard", "validate", "in.csv"]);
-        apply_config(&mut cli, &matches, &config);
-        let Command::Validate(args) = &cli.command else {
+        let Invocation::Validate(validate) =
+            resolved(&["pc-onboard", "validate", "in.csv"], &config)
+        else {
             panic!("not validate")
         };
         assert_eq!(
-            args.input_args.options(),
+            validate.input().options(),
             crate::input::InputOptions::default()
         );
     }

@@ -1,25 +1,37 @@
 //! The command line: clap definitions (their doc comments are the `--help`
-//! text) and the config file. This is the edge: the library never imports
-//! it; [`ConnectArgs`] and [`InputArgs`] are declared once, flattened into
-//! every subcommand that takes them, and turned into library types here.
+//! text), the config file, and their resolution into the settings the
+//! commands take ([`resolve`] → [`Invocation`], built on
+//! `crate::settings`). This is the edge: the library never imports it;
+//! [`ConnectArgs`] and [`InputArgs`] are declared once, flattened into every
+//! subcommand that takes them, and read only by [`resolve`].
+//! [`command_line`] writes a run's settings back as a command line, for the
+//! commands the summary prints.
 
 mod args;
+pub mod command_line;
 pub mod config;
+mod resolve;
 
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{ArgAction, Parser, Subcommand};
 
-pub use args::{CompletionsArgs, ConnectArgs, InputArgs, RunArgs, SandboxArgs, ValidateArgs};
+pub use args::{
+    CompletionsArgs, ConnectArgs, InputArgs, LoginArgs, RunArgs, SandboxArgs, ValidateArgs,
+};
+pub use resolve::{Invocation, ResolveError, resolve, resolve_with};
 
 use crate::logging::LogFormat;
 
 const AFTER_HELP: &str = "\
 Credentials (environment only, never flags):
   PC_TENANT_ID, PC_CLIENT_ID, PC_CLIENT_SECRET   app-only token (client credentials)
-  PC_REFRESH_TOKEN with PC_CLIENT_ID             App+User token (indirect resellers, MCA)
+  pc-onboard login (the login cache)             App+User token (indirect resellers, MCA)
+  PC_REFRESH_TOKEN with PC_CLIENT_ID             App+User token instead of the login cache
   PC_ACCESS_TOKEN                                a ready bearer token
+  PC_LOGIN_CLIENT_ID                             the app login signs in through (else PC_CLIENT_ID)
+  PC_LOGIN_CACHE                                 where login keeps the sign-in (see login --help)
   PC_ENDPOINT, PC_AUTHORITY                      stand in for --endpoint, --authority
 
 Other environment:
@@ -97,6 +109,16 @@ pub enum Command {
     Run(RunArgs),
     /// Serve the built-in Partner Center emulator.
     Sandbox(SandboxArgs),
+    /// Sign a user in for App+User calls (device code), or say who is signed in (--status).
+    ///
+    /// Prints a URL and a code on stderr; open the URL, enter the code and
+    /// sign in (with MFA: Partner Center refuses App+User calls without it).
+    /// The sign-in is kept in the login cache ($PC_LOGIN_CACHE, else
+    /// $XDG_CONFIG_HOME/pc-onboard/login.json, else
+    /// ~/.config/pc-onboard/login.json; mode 0600) and used by later runs.
+    Login(LoginArgs),
+    /// Remove the login cache.
+    Logout,
     /// Print a shell completion script to stdout.
     ///
     /// bash: `pc-onboard completions bash > ~/.local/share/bash-completion/completions/pc-onboard`;
@@ -107,38 +129,22 @@ pub enum Command {
 }
 
 impl Command {
-    /// The connection flags of the subcommand, if it takes them.
-    pub fn connect_mut(&mut self) -> Option<&mut ConnectArgs> {
-        match self {
-            Command::Validate(a) => Some(&mut a.connect),
-            Command::Run(a) => Some(&mut a.connect),
-            _ => None,
-        }
-    }
-
-    /// The input flags of the subcommand, if it takes them.
-    pub fn input_mut(&mut self) -> Option<&mut InputArgs> {
-        match self {
-            Command::Validate(a) => Some(&mut a.input_args),
-            Command::Run(a) => Some(&mut a.input_args),
-            _ => None,
-        }
-    }
-
     /// The subcommand's name on the command line.
     pub fn name(&self) -> &'static str {
         match self {
             Command::Validate(_) => "validate",
             Command::Run(_) => "run",
             Command::Sandbox(_) => "sandbox",
+            Command::Login(_) => "login",
+            Command::Logout => "logout",
             Command::Completions(_) => "completions",
         }
     }
 }
 
-/// Parse `args`: clap's parsing, then `--sandbox` reconciled with the
-/// endpoint settings and the config file applied. The matches say where
-/// each value came from (flag, environment, default).
+/// Parse `args` with clap, as `main` does: the arguments and the matches
+/// that say where each value came from (flag, environment, default), for
+/// [`resolve`].
 pub fn parse_from<I, T>(args: I) -> Result<(Cli, clap::ArgMatches), clap::Error>
 where
     I: IntoIterator<Item = T>,
@@ -150,23 +156,18 @@ where
     Ok((cli, matches))
 }
 
-/// `--sandbox` runs against the built-in emulator. An endpoint or authority
-/// given on the command line with it is a usage error; one that comes from
-/// the environment (`PC_ENDPOINT`, `PC_AUTHORITY`, e.g. left exported by a
-/// real job) is ignored, so `--sandbox` works in any shell.
-pub fn reconcile_sandbox(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String> {
-    let name = cli.command.name();
-    let Some(connect) = cli.command.connect_mut() else {
-        return Ok(());
-    };
-    connect.reconcile_sandbox(matches.subcommand_matches(name))
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use clap::{CommandFactory, FromArgMatches};
+    use crate::settings::RunSettings;
+    use clap::CommandFactory;
+
+    /// `args` parsed and resolved without a config file.
+    pub(crate) fn invocation(args: &[&str]) -> Result<Invocation, ResolveError> {
+        let (cli, matches) = parse_from(args).unwrap();
+        resolve_with(cli, &matches, None)
+    }
 
     #[test]
     fn cli_definition_is_consistent() {
@@ -191,31 +192,36 @@ mod tests {
             "--endpoint",
             "http://x",
         ];
-        let (mut cli, matches) = parse_from(args).unwrap();
-        let err = reconcile_sandbox(&mut cli, &matches).unwrap_err();
-        assert!(err.contains("--endpoint"), "{err}");
+        let err = invocation(&args).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--sandbox runs against the built-in emulator: drop --endpoint"
+        );
+    }
+
+    /// `args` parsed with `--endpoint` read from `PATH` (set in every
+    /// test process) in place of `PC_ENDPOINT`, and resolved.
+    fn with_endpoint_from_the_environment(args: &[&str]) -> RunSettings {
+        let matches = Cli::command()
+            .mut_subcommand("run", |c| c.mut_arg("endpoint", |a| a.env("PATH")))
+            .try_get_matches_from(args)
+            .unwrap();
+        let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap();
+        let Invocation::Run(run) = resolve_with(cli, &matches, None).unwrap() else {
+            panic!("not run")
+        };
+        run
     }
 
     #[test]
-    fn sandbox_ignores_an_endpoint_from_the_environment() {
-        let matches = Cli::command()
-            .mut_subcommand("run", |c| {
-                c.mut_arg("endpoint", |a| a.default_value("http://from-env"))
-            })
-            .try_get_matches_from([
-                "pc-onboard",
-                "run",
-                "in.csv",
-                "--results",
-                "r.csv",
-                "--sandbox",
-            ])
-            .unwrap();
-        let mut cli = Cli::from_arg_matches(&matches).unwrap();
-        reconcile_sandbox(&mut cli, &matches).unwrap();
-        let Command::Run(args) = &cli.command else {
-            panic!("not run")
-        };
-        assert_eq!(args.connect.endpoint, None);
+    fn an_endpoint_from_the_environment_is_used_and_dropped_by_the_sandbox() {
+        let args = ["pc-onboard", "run", "in.csv", "--results", "r.csv"];
+        let real = with_endpoint_from_the_environment(&args);
+        let path = std::env::var("PATH").unwrap();
+        assert_eq!(real.connect().endpoint(), Some(path.as_str()));
+        assert_eq!(real.connect().given(), [("endpoint", path.clone())]);
+        let sandboxed = with_endpoint_from_the_environment(&[&args[..], &["--sandbox"]].concat());
+        assert_eq!(sandboxed.connect().endpoint(), None);
+        assert!(sandboxed.connect().sandbox());
     }
 }

@@ -1,14 +1,16 @@
-//! Subcommand implementations: each turns parsed arguments into an [`ExitStatus`].
+//! Subcommand implementations: each turns its resolved settings
+//! (`crate::settings`, via [`Invocation`]) into an [`ExitStatus`].
 
 mod connect;
+mod login;
 mod results_target;
 mod run;
 mod validate;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command};
-use crate::results::{McaStatus, Status};
+use crate::cli::{Cli, Invocation};
+use crate::results::Tally;
 
 pub use run::run;
 pub use validate::validate;
@@ -18,10 +20,13 @@ pub use validate::validate;
 pub enum ExitStatus {
     /// Every row `created`, `exists`, `valid` or `would_create`.
     Success,
-    /// Finished, but some rows are `invalid`, `rejected`, `failed` or `cancelled`.
+    /// Finished, but some rows are `invalid`, `rejected`, `failed` or
+    /// `cancelled`, or an MCA attestation `failed` or `cancelled`.
     RowsFailed,
     /// Interrupted (Ctrl-C).
     Interrupted,
+    /// `login --status`: nobody is signed in (exit 1, not an error).
+    NotSignedIn,
 }
 
 impl ExitStatus {
@@ -31,164 +36,45 @@ impl ExitStatus {
             ExitStatus::Success => 0,
             ExitStatus::RowsFailed => 2,
             ExitStatus::Interrupted => 130,
+            ExitStatus::NotSignedIn => 1,
         }
     }
 
-    /// `Success` when every status counted is a success, else `RowsFailed`.
-    pub fn from_counts(counts: &StatusCounts) -> Self {
-        if counts.failures() == 0 {
-            ExitStatus::Success
-        } else {
+    /// `Success` unless some row counted needs attention (a status that is
+    /// not a success, an MCA attestation failed or cancelled): `RowsFailed`.
+    pub fn from_tally(tally: &Tally) -> Self {
+        if tally.needs_attention() {
             ExitStatus::RowsFailed
-        }
-    }
-}
-
-/// Rows per status.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StatusCounts {
-    counts: [u64; 8],
-}
-
-impl StatusCounts {
-    fn slot(status: Status) -> usize {
-        match status {
-            Status::Created => 0,
-            Status::Exists => 1,
-            Status::Valid => 2,
-            Status::Invalid => 3,
-            Status::Rejected => 4,
-            Status::Failed => 5,
-            Status::WouldCreate => 6,
-            Status::Cancelled => 7,
-        }
-    }
-
-    /// Count one row.
-    pub fn add(&mut self, status: Status) {
-        self.counts[Self::slot(status)] += 1;
-    }
-
-    /// Rows with `status`.
-    pub fn get(&self, status: Status) -> u64 {
-        self.counts[Self::slot(status)]
-    }
-
-    /// All rows counted.
-    pub fn total(&self) -> u64 {
-        self.counts.iter().sum()
-    }
-
-    /// Rows whose status is not a success.
-    pub fn failures(&self) -> u64 {
-        ALL_STATUSES
-            .into_iter()
-            .filter(|s| !s.is_success())
-            .map(|s| self.get(s))
-            .sum()
-    }
-
-    /// `created 3, invalid 2`: the non-zero counts in a fixed order.
-    pub fn describe(&self) -> String {
-        let parts: Vec<String> = ALL_STATUSES
-            .into_iter()
-            .filter(|s| self.get(*s) > 0)
-            .map(|s| format!("{} {s}", self.get(s)))
-            .collect();
-        if parts.is_empty() {
-            "no rows".to_owned()
         } else {
-            parts.join(", ")
+            ExitStatus::Success
         }
     }
 }
 
-/// Rows per `mca_status` (rows without MCA values are not counted).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct McaCounts {
-    /// `attested`.
-    pub attested: u64,
-    /// `already_attested`.
-    pub already_attested: u64,
-    /// `failed: ...`.
-    pub failed: u64,
-    /// `skipped`.
-    pub skipped: u64,
-}
-
-impl McaCounts {
-    /// Count one row.
-    pub fn add(&mut self, status: &McaStatus) {
-        match status {
-            McaStatus::None => {}
-            McaStatus::Attested => self.attested += 1,
-            McaStatus::AlreadyAttested => self.already_attested += 1,
-            McaStatus::Failed(_) => self.failed += 1,
-            McaStatus::Skipped => self.skipped += 1,
-        }
-    }
-
-    /// Attestations that failed.
-    pub fn failed(&self) -> u64 {
-        self.failed
-    }
-
-    /// Rows counted.
-    pub fn total(&self) -> u64 {
-        self.attested + self.already_attested + self.failed + self.skipped
-    }
-
-    /// `2 attested, 1 failed`: the non-zero counts.
-    pub fn describe(&self) -> String {
-        let parts: Vec<String> = [
-            (self.attested, "attested"),
-            (self.already_attested, "already attested"),
-            (self.failed, "failed"),
-            (self.skipped, "skipped"),
-        ]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{n} {what}"))
-        .collect();
-        parts.join(", ")
-    }
-}
-
-/// Every status, in the order summaries list them.
-pub const ALL_STATUSES: [Status; 8] = [
-    Status::Created,
-    Status::Exists,
-    Status::Valid,
-    Status::WouldCreate,
-    Status::Invalid,
-    Status::Rejected,
-    Status::Failed,
-    Status::Cancelled,
-];
-
-/// Run the parsed command line. Fatal errors come back as `Err` (exit 1).
-pub fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
-    match cli.command {
-        Command::Validate(args) => {
+/// Run the resolved command line. Fatal errors come back as `Err` (exit 1).
+pub fn execute(invocation: Invocation) -> anyhow::Result<ExitStatus> {
+    match invocation {
+        Invocation::Validate(settings) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let status = validate(&args, &mut out, &mut std::io::stderr())?;
+            let status = validate(&settings, &mut out, &mut std::io::stderr())?;
             out.flush()?;
             Ok(status)
         }
-        Command::Run(args) => run(&args),
-        Command::Sandbox(args) => {
+        Invocation::Run(settings) => run(&settings),
+        Invocation::Sandbox { listen, config } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            let config = crate::sandbox::SandboxConfig::from(&args);
-            runtime.block_on(crate::sandbox::serve_until_ctrl_c(args.listen, config))?;
+            runtime.block_on(crate::sandbox::serve_until_ctrl_c(listen, *config))?;
             Ok(ExitStatus::Success)
         }
-        Command::Completions(args) => {
+        Invocation::Login(settings) => login::login(&settings),
+        Invocation::Logout => login::logout(),
+        Invocation::Completions(shell) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            completions(args.shell, &mut out)?;
+            completions(shell, &mut out)?;
             out.flush()?;
             Ok(ExitStatus::Success)
         }
@@ -196,7 +82,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
 }
 
 /// The name the completion scripts complete.
-const BIN_NAME: &str = "pc-onboard";
+const BIN_NAME: &str = crate::cli::command_line::PROGRAM;
 
 /// Write the completion script for `shell` to `out`.
 pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -8,10 +8,11 @@ use std::time::SystemTime;
 
 use anyhow::Context;
 
-use crate::input::Layout;
-use crate::results::{
-    ResultsFormat, WorkbookOptions, WorkbookReport, journal_path, render_workbook, results_format,
+use crate::files::{
+    FlushPolicy, ResultsFormat, ResultsWriter, journal_path, problems_path, results_format,
 };
+use crate::input::Layout;
+use crate::results::{ProblemLog, ResultsError, WorkbookOptions, WorkbookReport, render_workbook};
 use crate::validate::Field;
 
 /// The results file a command was asked for, and the CSV it writes.
@@ -21,6 +22,9 @@ pub(crate) struct ResultsTarget {
     pub csv: PathBuf,
     /// The workbook to render at the end, for `--results *.xlsx`.
     pub workbook: Option<PathBuf>,
+    /// The journal's problems file, for `--results *.xlsx`: the typed
+    /// problems of the invalid rows, which the workbook puts on their cells.
+    pub problems: Option<PathBuf>,
 }
 
 impl ResultsTarget {
@@ -30,12 +34,48 @@ impl ResultsTarget {
             ResultsFormat::Csv => ResultsTarget {
                 csv: requested.to_owned(),
                 workbook: None,
+                problems: None,
             },
             ResultsFormat::Workbook => ResultsTarget {
                 csv: journal_path(requested, input)?,
                 workbook: Some(requested.to_owned()),
+                problems: Some(problems_path(requested, input)?),
             },
         })
+    }
+
+    /// The writer of the results CSV, with the problems file of a
+    /// workbook's journal: new files, or for `--resume` (`kept_rows`
+    /// already written) appending to them.
+    pub fn writer(
+        &self,
+        layout: &Layout,
+        flush: FlushPolicy,
+        kept_rows: Option<u64>,
+    ) -> Result<ResultsWriter, ResultsError> {
+        let mut writer = match kept_rows {
+            Some(_) => ResultsWriter::append(&self.csv, layout, flush)?,
+            None => ResultsWriter::create(&self.csv, layout, flush)?,
+        };
+        if let Some(path) = &self.problems {
+            let log = match kept_rows {
+                Some(kept) => ProblemLog::resume(path, kept, flush)?,
+                None => ProblemLog::create(path, flush)?,
+            };
+            writer.keep_problems(log);
+        }
+        Ok(writer)
+    }
+
+    /// Remove the journal and its problems file (`validate`, which does not
+    /// resume, once the workbook is rendered). Best effort.
+    pub fn remove_journal(&self) {
+        if self.workbook.is_some() {
+            let _ = std::fs::remove_file(&self.csv);
+        }
+        if let Some(path) = &self.problems {
+            let _ = std::fs::remove_file(path);
+        }
     }
 
     /// Render the workbook from the journal, when the target is one.
@@ -45,14 +85,22 @@ impl ResultsTarget {
         };
         let mut options = WorkbookOptions::new(render.layout.sheet.as_deref());
         options.columns = render.columns.to_vec();
+        options.problems.clone_from(&self.problems);
         options.facts.input = Some(render.input.to_owned());
         options.facts.started = Some(render.started);
         options.facts.mode = render.mode.to_owned();
         let report = render_workbook(&self.csv, workbook, &options).with_context(|| {
-            format!(
-                "the results are complete in {}, but the workbook could not be written",
-                self.csv.display()
-            )
+            if self.csv.exists() {
+                format!(
+                    "the results are complete in {}, but the workbook could not be written",
+                    self.csv.display()
+                )
+            } else {
+                format!(
+                    "the workbook could not be written: its journal {} is gone",
+                    self.csv.display()
+                )
+            }
         })?;
         Ok(Some(report))
     }

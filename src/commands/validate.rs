@@ -9,70 +9,72 @@ use anyhow::Context;
 use futures_util::FutureExt;
 use serde_json::json;
 
+use super::ExitStatus;
 use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::{Render, ResultsTarget};
-use super::{ExitStatus, StatusCounts};
-use crate::cli::ValidateArgs;
+use crate::files::{FlushPolicy, ResultsWriter};
 use crate::input::{InputReader, InputRow, Layout};
 use crate::logging::{Console, Level};
 use crate::pipeline::{
-    DriveOptions, Finished, Job, Preflight, RowPlan, RowSink, RunCounters, Stop, StopReason,
-    check_row, drive,
+    DriveOptions, Finished, Job, Preflight, RecordError, RowPlan, RowSink, RunCounters, Stop,
+    StopReason, Undone, check_row, drive,
 };
-use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status};
-use crate::validate::Field;
-use crate::validate::{Problem, Uniqueness};
+use crate::results::{McaStatus, Notices, RowFacts, RowResult, Status, Tally};
+use crate::settings::ValidateSettings;
+use crate::validate::{Field, Uniqueness};
 
 /// How many problem rows are listed on stderr before the rest are only counted.
 const LISTED_PROBLEM_ROWS: u64 = 20;
 
-/// Validate `args.input`; per-row JSON goes to `out`, the report to `err`.
+/// Validate the input `settings` names; per-row JSON goes to `out`, the report to `err`.
 pub fn validate(
-    args: &ValidateArgs,
+    settings: &ValidateSettings,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    let target = match &args.results {
-        Some(path) => Some(ResultsTarget::new(path, &args.input)?),
+    let input = settings.input().path();
+    let target = match settings.results() {
+        Some(path) => Some(ResultsTarget::new(path, input)?),
         None => None,
     };
-    crate::pipeline::refuse_same_files(&[
-        ("the input", Some(args.input.as_path())),
-        ("--results", args.results.as_deref()),
+    let journal = target
+        .as_ref()
+        .and_then(|t| t.workbook.as_ref().map(|_| t.csv.as_path()));
+    crate::files::refuse_same_files(&[
+        ("the input", Some(input)),
+        ("--results", settings.results()),
+        ("the results journal", journal),
     ])?;
-    let mut reader = InputReader::open_with(&args.input, &args.input_args.options())?;
+    let options = settings.input().options();
+    let mut reader = InputReader::open_with(input, &options)?;
+    crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
     tracing::info!(
-        input = %args.input.display(),
+        input = %input.display(),
         sheet = layout.sheet.as_deref().unwrap_or(""),
         columns = layout.headers.len(),
         "input opened"
     );
-    if args.is_online() {
+    if settings.online() {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
         let output = Output { target, out, err };
-        return runtime.block_on(validate_online(args, &mut reader, &layout, output));
+        return runtime.block_on(validate_online(settings, &mut reader, &layout, output));
     }
     // Offline: deterministic and cheap to re-run, so the results are buffered.
     let writer = match &target {
-        Some(t) => Some(ResultsWriter::create(
-            &t.csv,
-            &layout,
-            FlushPolicy::Buffered,
-        )?),
+        Some(t) => Some(t.writer(&layout, FlushPolicy::Buffered, None)?),
         None => None,
     };
     let output = Output { target, out, err };
-    let mut report = Report::new(args, &layout, writer, output);
+    let mut report = Report::new(settings, &layout, writer, output);
     let mut uniqueness = Uniqueness::new();
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
-        let plan = check_row(&row, &layout, &mut uniqueness);
-        let result = plan.offline_result(Status::Valid);
-        report.row(&row, plan.problems(), &result)?;
+        let result = check_row(&row, &layout, &mut uniqueness).offline_result(Status::Valid);
+        report.row(&row, &result)?;
     }
     report.finish(None)
 }
@@ -81,26 +83,22 @@ pub fn validate(
 /// rows, concurrently under the rate limit, through the one row driver;
 /// results in input order, each row flushed as soon as its turn comes.
 async fn validate_online<'a>(
-    args: &'a ValidateArgs,
+    settings: &'a ValidateSettings,
     reader: &mut InputReader,
     layout: &'a Layout,
     output: Output<'a>,
 ) -> anyhow::Result<ExitStatus> {
     let stop = Stop::new();
-    let mut session = Session::open(&args.connect, &stop).await?;
+    let mut session = Session::open(settings.connect(), &stop).await?;
     let Some(engine) = session.engine.clone() else {
         session.close().await;
         anyhow::bail!("validate --online: {NO_CREDENTIALS}");
     };
     let writer = match &output.target {
-        Some(t) => Some(ResultsWriter::create(
-            &t.csv,
-            layout,
-            FlushPolicy::EveryRow,
-        )?),
+        Some(t) => Some(t.writer(layout, FlushPolicy::EveryRow, None)?),
         None => None,
     };
-    let mut report = Report::new(args, layout, writer, output);
+    let mut report = Report::new(settings, layout, writer, output);
     let preflight = Arc::new(Preflight::new(engine.clone()));
     let options = DriveOptions {
         skip_rows: 0,
@@ -135,6 +133,7 @@ async fn validate_online<'a>(
             "the online checks stopped: {reason}; the rows not checked are `cancelled`"
         ),
         Some(StopReason::Unrecorded(reason)) => anyhow::bail!("{reason}"),
+        Some(StopReason::Input(reason)) => anyhow::bail!("{reason}"),
         Some(StopReason::Interrupted) => Ok(ExitStatus::Interrupted),
         _ => Ok(status),
     }
@@ -147,27 +146,28 @@ fn check_job(
     row: InputRow,
     plan: RowPlan,
     stopped: Option<&StopReason>,
-) -> Job<Vec<Problem>> {
+) -> Job<()> {
     let customer = match plan {
         RowPlan::Valid { customer, .. } => customer,
         plan => {
             let result = plan.offline_result(Status::Valid);
-            let extra = plan.problems().to_vec();
-            return Job::Ready(Box::new(Finished { row, result, extra }));
+            return Job::Ready(Box::new(Finished {
+                row,
+                result,
+                extra: (),
+            }));
         }
     };
     if let Some(reason) = stopped {
         let mut result = RowResult::new(Status::Cancelled);
-        result.error = reason
-            .row_error()
-            .replacen("not attempted", "not checked", 1);
+        result.error = reason.row_error(Undone::Checked);
         if customer.mca.is_some() {
             result.mca_status = McaStatus::Skipped;
         }
         return Job::Ready(Box::new(Finished {
             row,
             result,
-            extra: Vec::new(),
+            extra: (),
         }));
     }
     let preflight = preflight.clone();
@@ -177,7 +177,7 @@ fn check_job(
             let finished = Finished {
                 row,
                 result: outcome.result,
-                extra: outcome.problems,
+                extra: (),
             };
             (finished, outcome.stop)
         }
@@ -185,13 +185,12 @@ fn check_job(
     )
 }
 
-impl RowSink<Vec<Problem>> for Report<'_> {
-    fn record(&mut self, finished: Finished<Vec<Problem>>) -> Result<(), String> {
-        self.row(&finished.row, &finished.extra, &finished.result)
-            .map_err(|e| format!("{e:#}"))
+impl RowSink<()> for Report<'_> {
+    fn record(&mut self, finished: Finished<()>) -> Result<(), RecordError> {
+        self.row(&finished.row, &finished.result)
     }
 
-    fn unrecorded(&mut self, finished: Finished<Vec<Problem>>) {
+    fn unrecorded(&mut self, finished: Finished<()>) {
         let line = format!(
             "not recorded: row {}: {}",
             finished.row.number, finished.result.status
@@ -210,51 +209,54 @@ struct Output<'a> {
 /// Where each row's outcome goes: counts, `--json` lines, the problem
 /// listing on stderr, and the results file.
 struct Report<'a> {
-    args: &'a ValidateArgs,
+    settings: &'a ValidateSettings,
     layout: &'a Layout,
     writer: Option<ResultsWriter>,
     target: Option<ResultsTarget>,
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
-    counts: StatusCounts,
+    counts: Tally,
+    notices: Notices,
     listed: u64,
     started: std::time::SystemTime,
 }
 
 impl<'a> Report<'a> {
     fn new(
-        args: &'a ValidateArgs,
+        settings: &'a ValidateSettings,
         layout: &'a Layout,
         writer: Option<ResultsWriter>,
         output: Output<'a>,
     ) -> Self {
         Report {
-            args,
+            settings,
             layout,
             writer,
             target: output.target,
             out: output.out,
             err: output.err,
-            counts: StatusCounts::default(),
+            counts: Tally::default(),
+            notices: Notices::default(),
             listed: 0,
             started: std::time::SystemTime::now(),
         }
     }
 
-    fn row(
-        &mut self,
-        row: &InputRow,
-        problems: &[Problem],
-        result: &RowResult,
-    ) -> anyhow::Result<()> {
-        self.counts.add(result.status);
-        if self.args.json {
-            let value = row_json(row, self.layout, problems, result);
-            serde_json::to_writer(&mut *self.out, &value)?;
-            self.out.write_all(b"\n")?;
-            if self.args.is_online() {
-                self.out.flush()?;
-            }
+    fn row(&mut self, row: &InputRow, result: &RowResult) -> Result<(), RecordError> {
+        self.counts.add_result(result);
+        self.notices.add(&RowFacts::of(row, self.layout, result));
+        if self.settings.json() {
+            let value = row_json(row, self.layout, result);
+            // A row's error may quote an answer: never a secret the process holds.
+            serde_json::to_string(&value)
+                .map_err(std::io::Error::from)
+                .and_then(|line| self.out.write_all(crate::secrets::scrub(&line).as_bytes()))
+                .and_then(|()| self.out.write_all(b"\n"))
+                .and_then(|()| match self.settings.online() {
+                    true => self.out.flush(),
+                    false => Ok(()),
+                })
+                .map_err(RecordError::Report)?;
         } else if matches!(result.status, Status::Invalid | Status::Failed) {
             self.listed += 1;
             if self.listed <= LISTED_PROBLEM_ROWS {
@@ -262,7 +264,8 @@ impl<'a> Report<'a> {
                 let mut fields = serde_json::Map::new();
                 fields.insert("row".to_owned(), json!(row.number));
                 fields.insert("status".to_owned(), json!(result.status.to_string()));
-                self.say_with(Level::Info, &line, fields)?;
+                self.say_with(Level::Info, &line, fields)
+                    .map_err(RecordError::Report)?;
             }
         }
         if let Some(writer) = self.writer.as_mut() {
@@ -275,36 +278,39 @@ impl<'a> Report<'a> {
         if let Some(writer) = self.writer.take() {
             let path = writer.path().to_path_buf();
             writer.finish()?;
-            if self.counts.total() == 0 {
+            if self.counts.statuses.total() == 0 {
                 // A header-only results file would look like a finished job.
                 let _ = std::fs::remove_file(&path);
+                if let Some(target) = &self.target {
+                    target.remove_journal();
+                }
             } else if let Some(target) = self.target.as_ref().filter(|t| t.workbook.is_some()) {
-                let mode = if self.args.is_online() {
+                let mode = if self.settings.online() {
                     "validate --online"
                 } else {
                     "validate"
                 };
                 target.render(&Render {
                     layout: self.layout,
-                    columns: &self.args.input_args.columns,
-                    input: &self.args.input,
+                    columns: self.settings.input().columns(),
+                    input: self.settings.input().path(),
                     started: self.started,
                     mode,
                 })?;
                 // validate does not resume: the journal has served.
-                let _ = std::fs::remove_file(&path);
+                target.remove_journal();
             }
         }
-        let args = self.args;
-        if self.counts.total() == 0 {
+        let settings = self.settings;
+        if self.counts.statuses.total() == 0 {
             anyhow::bail!(
                 "{} has a header but no data rows: nothing to validate",
-                args.input.display()
+                settings.input().path().display()
             );
         }
-        if !args.json && self.listed > LISTED_PROBLEM_ROWS {
+        if !settings.json() && self.listed > LISTED_PROBLEM_ROWS {
             let more = self.listed - LISTED_PROBLEM_ROWS;
-            let see = match &args.results {
+            let see = match settings.results() {
                 Some(path) => format!("see {}", path.display()),
                 None => "use --results FILE to see every row".to_owned(),
             };
@@ -312,6 +318,9 @@ impl<'a> Report<'a> {
                 Level::Info,
                 &format!("... and {more} more rows with problems ({see})"),
             )?;
+        }
+        for line in self.notices.lines() {
+            self.say(Level::Info, &line)?;
         }
         if let Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) = stopped {
             self.say(
@@ -321,23 +330,23 @@ impl<'a> Report<'a> {
         }
         let line = format!(
             "{}: {} rows: {}{}",
-            args.input.display(),
-            self.counts.total(),
-            self.counts.describe(),
-            match &args.results {
+            settings.input().path().display(),
+            self.counts.statuses.total(),
+            self.counts.statuses.describe(),
+            match settings.results() {
                 Some(path) => format!(" -> {}", path.display()),
                 None => String::new(),
             }
         );
         let mut fields = serde_json::Map::new();
         fields.insert("event".to_owned(), json!("summary"));
-        fields.insert("rows".to_owned(), json!(self.counts.total()));
-        for status in super::ALL_STATUSES {
-            fields.insert(status.to_string(), json!(self.counts.get(status)));
+        fields.insert("rows".to_owned(), json!(self.counts.statuses.total()));
+        for status in Status::ALL {
+            fields.insert(status.to_string(), json!(self.counts.statuses.get(status)));
         }
         self.say_with(Level::Info, &line, fields)
             .context("cannot write to stderr")?;
-        Ok(ExitStatus::from_counts(&self.counts))
+        Ok(ExitStatus::from_tally(&self.counts))
     }
 
     /// A line for people on stderr, as the console shows it (`-q`, JSON).
@@ -358,17 +367,10 @@ impl<'a> Report<'a> {
     }
 }
 
-fn row_json(
-    row: &InputRow,
-    layout: &Layout,
-    problems: &[Problem],
-    result: &RowResult,
-) -> serde_json::Value {
+/// One row of `--json`: its keys, status and typed problems (`column`,
+/// `kind`, `code`, `message`, and `hint` when there is one).
+fn row_json(row: &InputRow, layout: &Layout, result: &RowResult) -> serde_json::Value {
     let (fields, _) = row.fields(layout);
-    let problems: Vec<_> = problems
-        .iter()
-        .map(|p| json!({"column": p.field.name(), "code": p.kind.api_code(), "message": p.message}))
-        .collect();
     json!({
         "row": row.number,
         "line": row.line,
@@ -377,8 +379,9 @@ fn row_json(
         "status": result.status.to_string(),
         "customer_id": result.customer_id,
         "tenant_id": result.tenant_id,
-        "problems": problems,
+        "problems": result.problems,
         "error": result.error,
         "mca_status": result.mca_status.to_string(),
+        "customer_link": result.customer_link,
     })
 }

@@ -1,6 +1,7 @@
 //! The lines pc-onboard writes on stderr for people (summaries, hints,
 //! notices, errors), as opposed to `tracing`'s log events. One [`Console`]
-//! per process, set by [`super::init`]: `-q` keeps errors only, and with
+//! per process, set by [`super::init`]: `-q` keeps errors only (and a
+//! warning of a loss that cannot be undone), and with
 //! `--log-format json` every line is one JSON object in the shape of the
 //! log events (`timestamp`, `level`, `message`, and the event's fields), so
 //! a log collector reads stderr whole.
@@ -94,21 +95,43 @@ impl Console {
         if !self.shows(level) {
             return None;
         }
-        Some(if self.json {
+        let line = if self.json {
             json_line(level, message, fields)
         } else {
             message.to_owned()
-        })
+        };
+        Some(crate::secrets::scrubbed(&line))
     }
 
-    /// `warning: <message>` (or a JSON object at level WARN).
+    /// `warning: <message>` (or a JSON object at level WARN), unless `-q`.
     pub fn warn(&self, message: &str) {
+        if self.shows(Level::Warn) {
+            self.warn_even_if_quiet(message);
+        }
+    }
+
+    /// [`Console::warn`] even with `-q`: for a loss that cannot be undone
+    /// (initial admin passwords discarded), which a quiet scheduled job
+    /// must still report.
+    pub fn warn_even_if_quiet(&self, message: &str) {
         let text = if self.json {
-            message.to_owned()
+            json_line(Level::Warn, message, Map::new())
         } else {
             format!("warning: {message}")
         };
-        self.line(Level::Warn, &text);
+        let text = crate::secrets::scrub(&text);
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{text}");
+    }
+
+    /// A line shown even with `-q`: what a command cannot work without
+    /// (the code `pc-onboard login` asks the user to enter).
+    pub fn always(&self, level: Level, message: &str, fields: Map<String, Value>) {
+        Console {
+            quiet: false,
+            json: self.json,
+        }
+        .event(level, message, fields);
     }
 
     /// An error line, shown even with `-q`.

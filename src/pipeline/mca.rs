@@ -35,7 +35,8 @@ impl Engine {
     /// Record that the customer `customer_id` accepted the Microsoft
     /// Customer Agreement. `600061` (identical attestation exists) is
     /// `already_attested`. A failure is reported, never undoes anything, and
-    /// can be retried by re-running the results file.
+    /// can be retried by re-running the results file; an attestation the
+    /// run's stop ended is `cancelled` (`stopped_attestation`).
     pub async fn attest(
         &self,
         customer_id: &str,
@@ -50,7 +51,7 @@ impl Engine {
         }
         let template_id = match self.mca_template_id().await {
             Ok(id) => id,
-            Err((reason, stop)) => return (McaStatus::Failed(reason), stop),
+            Err(not_attested) => return not_attested,
         };
         let agreement = CustomerAgreement {
             user_id: None,
@@ -79,60 +80,115 @@ impl Engine {
         let status = match answer.result {
             Ok(()) => McaStatus::Attested,
             Err(e) if e.is_agreement_already_attested() => McaStatus::AlreadyAttested,
-            Err(ApiError::Stopped) => McaStatus::Failed(format!(
-                "not attested: {}",
-                answer
-                    .stop
-                    .as_ref()
-                    .map_or_else(String::new, |r| r.to_string())
-            )),
-            Err(e) => McaStatus::Failed(describe_refusal(&e, "MCA attestation")),
+            Err(e) => ended_by_stop(&e, answer.stop.as_ref())
+                .unwrap_or_else(|| McaStatus::Failed(describe_refusal(&e, "MCA attestation"))),
         };
         (status, answer.stop)
     }
 
     /// The MCA template id: asked once per run ([`RunMemo`]: answers and
     /// refusals kept for the run, a transient failure for [`super::memo::COOL_DOWN`]).
-    async fn mca_template_id(&self) -> Result<String, (String, Option<StopReason>)> {
+    /// Without one, the row's `mca_status` and whether the run must stop.
+    async fn mca_template_id(&self) -> Result<String, (McaStatus, Option<StopReason>)> {
         let mut memo = self.mca_template.lock().await;
         match memo.recall(Instant::now()) {
-            Some(Recalled::Known(known)) => return known.map_err(|reason| (reason, None)),
-            Some(Recalled::CoolingDown(reason, left)) => {
-                return Err((
-                    format!(
-                        "{reason} (asked again in {} s; a re-run of the results file attests)",
-                        left.as_secs().max(1)
-                    ),
-                    None,
-                ));
+            Some(Recalled::Known(known)) => return known.id().map_err(|status| (status, None)),
+            Some(Recalled::CoolingDown(e, left)) => {
+                let reason = format!(
+                    "cannot get the MCA template: {e} (asked again in {} s; a re-run of the results file attests)",
+                    left.as_secs().max(1)
+                );
+                return Err((McaStatus::Failed(reason), None));
             }
             None => {}
         }
         let answer = self
             .read(|| self.client.agreement_template(MCA_AGREEMENT_TYPE))
             .await;
-        let result = match answer.result {
-            Ok(Some(t)) if !t.template_id.trim().is_empty() => Ok(t.template_id),
-            Ok(_) => Err(format!(
-                "Partner Center offers no {MCA_AGREEMENT_TYPE} template (GET /v1/agreements)"
-            )),
-            Err(e) if e.is_fatal() || e.is_transient() || answer.stop.is_some() => {
-                let reason = format!("cannot get the MCA template: {e}");
-                memo.failed(reason.clone(), Instant::now());
-                return Err((reason, answer.stop));
+        let known = match answer.result {
+            Ok(Some(t)) if !t.template_id.trim().is_empty() => TemplateAnswer::Id(t.template_id),
+            Ok(_) => TemplateAnswer::NoTemplate,
+            Err(e) => {
+                if let Some(status) = ended_by_stop(&e, answer.stop.as_ref()) {
+                    return Err((status, answer.stop));
+                }
+                if e.is_fatal() || e.is_transient() || answer.stop.is_some() {
+                    let reason = format!("cannot get the MCA template: {e}");
+                    memo.failed(e, Instant::now());
+                    return Err((McaStatus::Failed(reason), answer.stop));
+                }
+                TemplateAnswer::Refused(e)
             }
-            Err(e) => Err(format!(
-                "cannot get the MCA template: {}",
-                describe_refusal(&e, "reading the MCA template")
-            )),
         };
-        memo.remember(result.clone());
-        result.map_err(|reason| (reason, None))
+        let id = known.id();
+        memo.remember(known);
+        id.map_err(|status| (status, None))
     }
 }
 
-/// The MCA template id, or why there is none.
-pub type TemplateMemo = RunMemo<Result<String, String>, String>;
+/// What Partner Center answered about the MCA template, kept for the run.
+#[derive(Debug, Clone)]
+pub enum TemplateAnswer {
+    /// The template id.
+    Id(String),
+    /// Partner Center offers no template (an empty answer).
+    NoTemplate,
+    /// A refusal a retry cannot change.
+    Refused(ApiError),
+}
+
+impl TemplateAnswer {
+    /// The template id, or the `mca_status` of a row that cannot be attested.
+    fn id(&self) -> Result<String, McaStatus> {
+        let reason = match self {
+            TemplateAnswer::Id(id) => return Ok(id.clone()),
+            TemplateAnswer::NoTemplate => format!(
+                "Partner Center offers no {MCA_AGREEMENT_TYPE} template (GET /v1/agreements)"
+            ),
+            TemplateAnswer::Refused(e) => format!(
+                "cannot get the MCA template: {}",
+                describe_refusal(e, "reading the MCA template")
+            ),
+        };
+        Err(McaStatus::Failed(reason))
+    }
+}
+
+/// The MCA template (or why there is none) and the last transient failure.
+pub type TemplateMemo = RunMemo<TemplateAnswer, ApiError>;
+
+/// The `mca_status` of an attestation the run did not do because it is
+/// stopping, on a customer that is there: `cancelled` when the run was
+/// interrupted or stopped (Ctrl-C, SIGTERM, a fatal error, results that
+/// cannot be written); `failed` when Partner Center is what failed (the
+/// retry budget ran out, a wait beyond `--max-retry-wait`). A re-run tries
+/// both again.
+pub(crate) fn stopped_attestation(reason: &StopReason) -> McaStatus {
+    match reason {
+        StopReason::Interrupted
+        | StopReason::Fatal(_)
+        | StopReason::Unrecorded(_)
+        | StopReason::Input(_) => McaStatus::Cancelled,
+        StopReason::BudgetExhausted | StopReason::WaitTooLong(_) => {
+            McaStatus::Failed(format!("not attested: {reason}"))
+        }
+    }
+}
+
+/// The `mca_status` of an attestation call that ended with `err` while the
+/// run is stopping for `stop`, when the stop (not the call) ended it. A
+/// fatal answer of the call itself is its own failure: `None`.
+fn ended_by_stop(err: &ApiError, stop: Option<&StopReason>) -> Option<McaStatus> {
+    let reason = stop?;
+    if matches!(reason, StopReason::Fatal(_)) && err.is_fatal() {
+        return None;
+    }
+    match stopped_attestation(reason) {
+        McaStatus::Cancelled => Some(McaStatus::Cancelled),
+        failed if matches!(err, ApiError::Stopped) => Some(failed),
+        _ => None,
+    }
+}
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
@@ -148,5 +204,28 @@ mod tests {
                 .contains("china (21Vianet)")
         );
         assert!(mca_unavailable(Cloud::Usgov).unwrap().contains("usgov"));
+    }
+
+    #[test]
+    fn an_attestation_ended_by_an_interruption_is_cancelled_and_by_a_failing_service_failed() {
+        let busy = ApiError::Stopped;
+        let unauthorized = ApiError::Config {
+            message: "401".to_owned(),
+        };
+        for reason in [StopReason::Interrupted, StopReason::Fatal(unauthorized)] {
+            assert_eq!(stopped_attestation(&reason), McaStatus::Cancelled);
+            assert_eq!(
+                ended_by_stop(&busy, Some(&reason)),
+                Some(McaStatus::Cancelled)
+            );
+        }
+        let spent = StopReason::BudgetExhausted;
+        assert!(stopped_attestation(&spent).is_failed());
+        assert!(ended_by_stop(&busy, Some(&spent)).is_some_and(|s| s.is_failed()));
+        assert_eq!(
+            ended_by_stop(&busy, None),
+            None,
+            "no stop: the call's own end"
+        );
     }
 }

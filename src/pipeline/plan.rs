@@ -37,6 +37,12 @@ pub enum RowPlan<C = Box<NewCustomer>> {
         /// got a definitive business answer (its results row says
         /// `rejected`): the next request id is chained from it.
         after_rejected: Option<String>,
+        /// The request id of an earlier attempt that may have created the
+        /// customer (its results row says `failed` or `cancelled` after at
+        /// least one create call). Sent again under another id (the row
+        /// changed, or an older version wrote it), a "domain taken" whose
+        /// customer the look-up finds is that attempt's: `created`.
+        earlier_attempt: Option<String>,
     },
 }
 
@@ -60,15 +66,15 @@ impl ValidRow for CheckedRow {
 
 impl<C: ValidRow> RowPlan<C> {
     /// The results row for a plan that needs no network: the copied row,
-    /// `invalid` with every problem, or `valid_status` for valid rows. Rows
-    /// that ask for an MCA attestation get `mca_status` `skipped`, except
-    /// copied rows, which keep theirs.
-    pub fn offline_result(&self, valid_status: Status) -> RowResult {
+    /// `invalid` with every problem (typed, [`RowResult::invalid`]), or
+    /// `valid_status` for valid rows. Rows that ask for an MCA attestation
+    /// get `mca_status` `skipped`, except copied rows, which keep theirs.
+    pub fn offline_result(self, valid_status: Status) -> RowResult {
         match self {
-            RowPlan::Finished(previous) | RowPlan::Attest { previous, .. } => previous.clone(),
+            RowPlan::Finished(previous) | RowPlan::Attest { previous, .. } => previous,
             RowPlan::Invalid { problems, mca } => {
-                let mut result = invalid_result(problems);
-                if *mca {
+                let mut result = RowResult::invalid(problems);
+                if mca {
                     result.mca_status = McaStatus::Skipped;
                 }
                 result
@@ -82,24 +88,6 @@ impl<C: ValidRow> RowPlan<C> {
             }
         }
     }
-
-    /// Every problem found offline (empty unless `Invalid`).
-    pub fn problems(&self) -> &[Problem] {
-        match self {
-            RowPlan::Invalid { problems, .. } => problems,
-            _ => &[],
-        }
-    }
-}
-
-/// `invalid` with the problems joined into `error` and the first problem's code.
-pub fn invalid_result(problems: &[Problem]) -> RowResult {
-    let mut result = RowResult::new(Status::Invalid);
-    result.error = validate::join_problems(problems);
-    if let Some(first) = problems.first() {
-        result.error_code = first.kind.api_code().to_owned();
-    }
-    result
 }
 
 /// Decide what to do with `row`. Every row goes through `uniqueness`, so a
@@ -154,6 +142,11 @@ fn decide<C>(
     match check(&fields) {
         Ok(customer) if problems.is_empty() && duplicates.is_empty() => RowPlan::Valid {
             customer,
+            earlier_attempt: earlier
+                .as_ref()
+                .filter(|p| matches!(p.status, Status::Failed | Status::Cancelled))
+                .filter(|p| p.attempts.unwrap_or(0) > 0 && !p.request_id.is_empty())
+                .map(|p| p.request_id.clone()),
             after_rejected: earlier
                 .filter(|p| p.status == Status::Rejected && !p.request_id.is_empty())
                 .map(|p| p.request_id),
@@ -185,6 +178,7 @@ fn decide<C>(
 mod tests {
     use super::*;
     use crate::input::InputReader;
+    use crate::validate::Field;
 
     const HEADER: &str = "company_name,domain,email,culture,language,first_name,last_name,address_line1,city,state,postal_code,country,mca_date,status,customer_id,mca_status";
     const CUSTOMER: &str =
@@ -196,6 +190,8 @@ mod tests {
         let path = dir.path().join("results.csv");
         std::fs::write(&path, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
         let mut reader = InputReader::open(&path).unwrap();
+        // Result columns by their headers (the file has no request_id).
+        crate::results::mark_result_columns(&mut reader).unwrap();
         let layout = reader.layout().clone();
         let mut uniqueness = Uniqueness::new();
         let mut row = InputRow::new();
@@ -248,9 +244,25 @@ mod tests {
         // Not finished: planned like any row, and the result says `skipped`
         // until it is created.
         assert!(matches!(&plans[5], RowPlan::Valid { customer: c, .. } if c.mca.is_some()));
+        let plan = plans.into_iter().nth(5).unwrap();
         assert_eq!(
-            plans[5].offline_result(Status::Valid).mca_status,
+            plan.offline_result(Status::Valid).mca_status,
             McaStatus::Skipped
         );
+    }
+
+    #[test]
+    fn an_invalid_rows_result_carries_its_problems_typed() {
+        let row = format!("{CUSTOMER},,,,")
+            .replace("98052", "8165")
+            .replace("Lee", "");
+        let plan = plans(&[&row]).into_iter().next().unwrap();
+        let result = plan.offline_result(Status::Valid);
+        assert_eq!(result.status, Status::Invalid);
+        let fields: Vec<Field> = result.problems.iter().map(|p| p.field).collect();
+        assert_eq!(fields, [Field::LastName, Field::PostalCode]);
+        assert_eq!(result.error, validate::join_problems(&result.problems));
+        assert_eq!(result.error_code, result.problems[0].code());
+        assert_eq!(result.error_code, "2001");
     }
 }

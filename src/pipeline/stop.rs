@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use super::driver::RecordError;
+use crate::partner_center::error::ApiError;
+
 /// Why a run stopped sending before the end of its input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StopReason {
@@ -16,13 +19,17 @@ pub enum StopReason {
     Interrupted,
     /// No call can succeed: authentication failed, the settings are
     /// unusable, the service answers with redirects (exit 1).
-    Fatal(String),
+    Fatal(ApiError),
     /// The retry budget is spent: Partner Center looks unavailable.
     BudgetExhausted,
     /// Partner Center asked to wait longer than `--max-retry-wait`.
     WaitTooLong(Duration),
     /// The results file (or the credentials file) cannot be written (exit 1).
-    Unrecorded(String),
+    Unrecorded(Arc<RecordError>),
+    /// The input cannot be read on: it changed under the run (rewritten,
+    /// replaced, removed) or a read failed (exit 1; `--resume` finishes):
+    /// the [`InputError`](crate::input::InputError)'s message.
+    Input(String),
 }
 
 impl StopReason {
@@ -32,19 +39,41 @@ impl StopReason {
         matches!(self, StopReason::WaitTooLong(_))
     }
 
-    /// The `error` of a row that was not sent (or not finished) because of it.
-    pub fn row_error(&self) -> String {
-        match self {
-            StopReason::Interrupted => "not attempted: the run was interrupted".to_owned(),
-            StopReason::BudgetExhausted => "not attempted: the run stopped after its retry budget ran out (Partner Center looks unavailable); re-run the results file later".to_owned(),
-            StopReason::Fatal(e) => format!("not attempted: the run stopped: {e}"),
-            StopReason::WaitTooLong(wait) => format!(
-                "not attempted: {}; re-run the results file later",
-                asked_to_wait(*wait)
-            ),
-            StopReason::Unrecorded(e) => {
-                format!("not attempted: the run stopped because results cannot be written: {e}")
+    /// The `error` of a row that was not sent (`not attempted: ...`) or
+    /// not checked online (`not checked: ...`) because of it.
+    pub fn row_error(&self, undone: Undone) -> String {
+        let why = match self {
+            StopReason::Interrupted => "the run was interrupted".to_owned(),
+            StopReason::BudgetExhausted => "the run stopped after its retry budget ran out (Partner Center looks unavailable); re-run the results file later".to_owned(),
+            StopReason::Fatal(e) => format!("the run stopped: {e}"),
+            StopReason::WaitTooLong(wait) => {
+                format!("{}; re-run the results file later", asked_to_wait(*wait))
             }
+            StopReason::Unrecorded(e) => {
+                format!("the run stopped because results cannot be written: {e}")
+            }
+            StopReason::Input(e) => format!("the run stopped: {e}"),
+        };
+        format!("{}: {why}", undone.as_str())
+    }
+}
+
+/// What a stop left undone for a row: its create call (`run`) or its
+/// online checks (`validate --online`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undone {
+    /// Nothing was sent for the row: `not attempted`.
+    Attempted,
+    /// The row was not checked online: `not checked`.
+    Checked,
+}
+
+impl Undone {
+    /// The words that start the row's `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Undone::Attempted => "not attempted",
+            Undone::Checked => "not checked",
         }
     }
 }
@@ -62,12 +91,13 @@ impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StopReason::Interrupted => f.write_str("interrupted"),
-            StopReason::Fatal(e) => f.write_str(e),
+            StopReason::Fatal(e) => write!(f, "{e}"),
             StopReason::BudgetExhausted => {
                 f.write_str("the retry budget ran out (Partner Center looks unavailable)")
             }
             StopReason::WaitTooLong(wait) => f.write_str(&asked_to_wait(*wait)),
             StopReason::Unrecorded(e) => write!(f, "results cannot be written: {e}"),
+            StopReason::Input(e) => write!(f, "{e}"),
         }
     }
 }
@@ -183,10 +213,13 @@ mod tests {
     fn only_a_far_retry_after_fails_the_rows_left() {
         assert!(StopReason::WaitTooLong(Duration::from_secs(999_999)).fails_rows());
         assert!(!StopReason::Interrupted.fails_rows());
-        let text = StopReason::WaitTooLong(Duration::from_secs(999_999)).row_error();
+        let text =
+            StopReason::WaitTooLong(Duration::from_secs(999_999)).row_error(Undone::Attempted);
         assert!(
-            text.contains("Partner Center asked to wait 11days"),
+            text.starts_with("not attempted: Partner Center asked to wait 11days"),
             "{text}"
         );
+        let checked = StopReason::Interrupted.row_error(Undone::Checked);
+        assert_eq!(checked, "not checked: the run was interrupted");
     }
 }

@@ -6,11 +6,37 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-pub use crate::input::RESULT_COLUMNS;
+pub use super::mca_status::{McaOutcome, McaStatus};
 use crate::input::{InputRow, Layout};
-use crate::validate::normalize_header;
+use crate::validate::{DefaultGdap, Problem, join_problems, normalize_header};
 
-/// What happened to one row (README.md, "Results").
+/// The columns a results file adds after the input's, in order. A fed-back
+/// results file carries them ([`recognise`](super::recognise) finds them;
+/// they are replaced in the new results, not duplicated), and
+/// `files::ResultsWriter` writes them.
+///
+/// The first nine are the original contract; `mca_status` was appended
+/// later, then `default_gdap_sent` and `customer_link` (columns are only
+/// ever added at the end, never renamed; a results file with any earlier
+/// set of them is still read: the missing ones read as empty).
+pub const RESULT_COLUMNS: [&str; 12] = [
+    "status",
+    "customer_id",
+    "tenant_id",
+    "commerce_id",
+    "admin_user",
+    "request_id",
+    "attempts",
+    "error_code",
+    "error",
+    "mca_status",
+    "default_gdap_sent",
+    "customer_link",
+];
+
+/// What happened to one row (README.md, "Results"). Declared in the order
+/// every summary lists statuses (successes first): [`Status::ALL`], `Ord`
+/// and the slots of [`StatusCounts`](super::StatusCounts) follow it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// Created by this tool, in this run or an earlier one.
@@ -19,41 +45,49 @@ pub enum Status {
     Exists,
     /// `validate` only: the row passed.
     Valid,
+    /// Dry run: would be created.
+    WouldCreate,
     /// Failed local validation; nothing was sent.
     Invalid,
     /// Partner Center refused it (4xx).
     Rejected,
     /// Gave up after retries (5xx, timeouts, throttling); safe to re-run.
     Failed,
-    /// Dry run: would be created.
-    WouldCreate,
     /// Not attempted because the run was interrupted or aborted.
     Cancelled,
 }
 
 impl Status {
-    /// Every status, in the order of the status table in README.md.
-    pub const ALL: [Status; 8] = [
+    /// Number of statuses.
+    pub const COUNT: usize = 8;
+
+    /// Every status, in declaration order: the one status table.
+    pub const ALL: [Status; Status::COUNT] = [
         Status::Created,
         Status::Exists,
         Status::Valid,
+        Status::WouldCreate,
         Status::Invalid,
         Status::Rejected,
         Status::Failed,
-        Status::WouldCreate,
         Status::Cancelled,
     ];
 
+    /// Position in [`Status::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The text written in the `status` column.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Status::Created => "created",
             Status::Exists => "exists",
             Status::Valid => "valid",
+            Status::WouldCreate => "would_create",
             Status::Invalid => "invalid",
             Status::Rejected => "rejected",
             Status::Failed => "failed",
-            Status::WouldCreate => "would_create",
             Status::Cancelled => "cancelled",
         }
     }
@@ -80,10 +114,17 @@ impl fmt::Display for Status {
 
 /// A `status` cell that names no [`Status`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown status `{0}`; expected created, exists, valid, invalid, rejected, failed, would_create or cancelled"
-)]
+#[error("unknown status `{0}`; expected {expected}", expected = Status::listed())]
 pub struct ParseStatusError(pub String);
+
+impl Status {
+    /// `created, exists, ... or cancelled`: every status, for messages.
+    fn listed() -> String {
+        let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+        format!("{} or {last}", rest.join(", "))
+    }
+}
 
 impl FromStr for Status {
     type Err = ParseStatusError;
@@ -96,78 +137,6 @@ impl FromStr for Status {
             .into_iter()
             .find(|s| normalize_header(s.as_str()) == key)
             .ok_or_else(|| ParseStatusError(text.to_owned()))
-    }
-}
-
-/// What happened to a row's Microsoft Customer Agreement attestation (the
-/// `mca_status` column).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum McaStatus {
-    /// The row has no `mca_*` values: nothing to attest (empty cell).
-    #[default]
-    None,
-    /// Attested by this tool (this run or an earlier one).
-    Attested,
-    /// Partner Center already had this attestation (error 600061).
-    AlreadyAttested,
-    /// The attestation failed; the customer stays created. A re-run of the
-    /// results file tries again (attestation only, no create call).
-    Failed(String),
-    /// Not attempted: dry run, `validate`, or the customer was not created.
-    Skipped,
-}
-
-impl McaStatus {
-    /// `attested` or `already_attested`: a re-run does not attest again.
-    pub fn is_done(&self) -> bool {
-        matches!(self, McaStatus::Attested | McaStatus::AlreadyAttested)
-    }
-
-    /// `failed: ...`.
-    pub fn is_failed(&self) -> bool {
-        matches!(self, McaStatus::Failed(_))
-    }
-
-    /// Read an `mca_status` cell: empty, `attested`, `already_attested`,
-    /// `skipped` or `failed: <reason>` (case, `_`, `-` and spaces ignored in
-    /// the keywords). Any other text reads as a failure with that text.
-    pub fn parse(text: &str) -> McaStatus {
-        let text = text.trim();
-        if text.is_empty() {
-            return McaStatus::None;
-        }
-        let key = normalize_header(text);
-        match key.as_str() {
-            "attested" => return McaStatus::Attested,
-            "alreadyattested" => return McaStatus::AlreadyAttested,
-            "skipped" => return McaStatus::Skipped,
-            _ => {}
-        }
-        let reason = match text.get(..6) {
-            Some(head) if head.eq_ignore_ascii_case("failed") => {
-                text[6..].trim_start().trim_start_matches(':').trim()
-            }
-            _ => text,
-        };
-        McaStatus::Failed(reason.to_owned())
-    }
-
-    /// The cell text.
-    pub fn as_cell(&self) -> Cow<'_, str> {
-        match self {
-            McaStatus::None => Cow::Borrowed(""),
-            McaStatus::Attested => Cow::Borrowed("attested"),
-            McaStatus::AlreadyAttested => Cow::Borrowed("already_attested"),
-            McaStatus::Skipped => Cow::Borrowed("skipped"),
-            McaStatus::Failed(reason) if reason.is_empty() => Cow::Borrowed("failed"),
-            McaStatus::Failed(reason) => Cow::Owned(format!("failed: {reason}")),
-        }
-    }
-}
-
-impl fmt::Display for McaStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.as_cell())
     }
 }
 
@@ -194,18 +163,40 @@ pub struct RowResult {
     pub error: String,
     /// The MCA attestation (`mca_status`).
     pub mca_status: McaStatus,
+    /// What the create body asked for Default GDAP (`default_gdap_sent`):
+    /// set for a customer this tool created (and a dry run's
+    /// `would_create`), `None` (empty) otherwise.
+    pub default_gdap_sent: Option<DefaultGdap>,
+    /// The URL the customer has to open next (`customer_link`), empty when
+    /// none: the reseller relationship invitation of a row whose domain
+    /// another tenant owns, or an MCA acceptance page. A plain field any
+    /// step may fill.
+    pub customer_link: String,
+    /// The typed problems of the row: an `invalid` row's (`error` lists
+    /// their messages and `error_code` is the first one's code,
+    /// [`RowResult::invalid`]), or the one problem of a `rejected` row
+    /// whose domain another tenant owns (`ProblemKind::DomainTaken`, its
+    /// hint says both ways forward). Not a column: the results file has
+    /// the text; the problems file of a results workbook keeps them
+    /// ([`ProblemLog`](super::ProblemLog)). Empty for every other row, and
+    /// for a row read back from a results file.
+    pub problems: Vec<Problem>,
 }
 
 /// The result an earlier run wrote in a fed-back results file.
 pub type PreviousResult = RowResult;
 
 /// The result of an earlier run carried by `row` (the input is a fed-back
-/// results file). `None` without a `status` column, or when the status cell
-/// is empty or not a known status.
+/// results file, [`recognise`](super::recognise)d). `None` for any other
+/// input, or when the status cell is empty or not a known status.
 pub fn previous(row: &InputRow, layout: &Layout) -> Option<PreviousResult> {
-    let cells: [&[u8]; RESULT_COLUMNS.len()] = layout
-        .result_columns
-        .map(|column| column.and_then(|c| row.record.get(c)).unwrap_or_default());
+    if !layout.has_previous_results() {
+        return None;
+    }
+    let cells: [&[u8]; RESULT_COLUMNS.len()] = std::array::from_fn(|i| {
+        let column = layout.result_columns.get(i).copied().flatten();
+        column.and_then(|c| row.record.get(c)).unwrap_or_default()
+    });
     RowResult::from_cells(cells)
 }
 
@@ -223,12 +214,36 @@ impl RowResult {
             error_code: String::new(),
             error: String::new(),
             mca_status: McaStatus::None,
+            default_gdap_sent: None,
+            customer_link: String::new(),
+            problems: Vec::new(),
         }
+    }
+
+    /// `invalid` with `problems`: their messages joined in `error`
+    /// ([`join_problems`]), the first one's code in `error_code`.
+    pub fn invalid(problems: Vec<Problem>) -> Self {
+        let mut result = RowResult::new(Status::Invalid);
+        result.set_invalid(problems);
+        result
+    }
+
+    /// Make this result `invalid` with `problems` (as [`RowResult::invalid`]),
+    /// keeping its other columns (the request id a dry run planned).
+    pub fn set_invalid(&mut self, problems: Vec<Problem>) {
+        self.status = Status::Invalid;
+        self.error = join_problems(&problems);
+        self.error_code = problems
+            .first()
+            .map_or_else(String::new, |p| p.code().to_owned());
+        self.problems = problems;
     }
 
     /// Parse result cells in [`RESULT_COLUMNS`] order. `None` when the status
     /// cell is empty or not a known status. Values are trimmed; invalid UTF-8
-    /// is replaced; an `attempts` cell that is not a number reads as `None`.
+    /// is replaced; an `attempts` cell that is not a number, or a
+    /// `default_gdap_sent` cell that is not `on`/`off` (or another word
+    /// the `default_gdap` column takes), reads as `None`.
     pub fn from_cells(cells: [&[u8]; RESULT_COLUMNS.len()]) -> Option<RowResult> {
         let text = |i: usize| String::from_utf8_lossy(cells[i]).trim().to_owned();
         let status = std::str::from_utf8(cells[0]).ok()?.trim();
@@ -246,6 +261,9 @@ impl RowResult {
             error_code: text(7),
             error: text(8),
             mca_status: McaStatus::parse(&text(9)),
+            default_gdap_sent: DefaultGdap::parse(&text(10)).ok(),
+            customer_link: text(11),
+            problems: Vec::new(),
         })
     }
 
@@ -263,6 +281,8 @@ impl RowResult {
             Cow::Borrowed(&self.error_code),
             Cow::Borrowed(&self.error),
             self.mca_status.as_cell(),
+            Cow::Borrowed(self.default_gdap_sent.map_or("", DefaultGdap::as_str)),
+            Cow::Borrowed(&self.customer_link),
         ]
     }
 }
@@ -301,7 +321,12 @@ mod tests {
         assert_eq!(Status::WouldCreate.to_string(), "would_create");
         assert_eq!(" Would-Create ".parse::<Status>(), Ok(Status::WouldCreate));
         assert_eq!("CREATED".parse::<Status>(), Ok(Status::Created));
-        assert!("done".parse::<Status>().is_err());
+        let error = "done".parse::<Status>().unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "unknown status `done`; expected created, exists, valid, would_create, invalid, \
+             rejected, failed or cancelled"
+        );
     }
 
     #[test]
@@ -311,6 +336,7 @@ mod tests {
             McaStatus::Attested,
             McaStatus::AlreadyAttested,
             McaStatus::Skipped,
+            McaStatus::Cancelled,
             McaStatus::Failed("403 (code 600006): not allowed".to_owned()),
         ] {
             assert_eq!(McaStatus::parse(&status.to_string()), status, "{status}");
@@ -325,6 +351,12 @@ mod tests {
         assert!(McaStatus::Attested.is_done() && McaStatus::AlreadyAttested.is_done());
         assert!(!McaStatus::Skipped.is_done() && !McaStatus::None.is_done());
         assert!(McaStatus::parse("failed: x").is_failed());
+        assert_eq!(McaStatus::parse("Cancelled"), McaStatus::Cancelled);
+        assert!(!McaStatus::Cancelled.is_done(), "a re-run attests it");
+        for outcome in McaOutcome::ALL {
+            let needs = matches!(outcome, McaOutcome::Failed | McaOutcome::Cancelled);
+            assert_eq!(outcome.needs_attention(), needs, "{outcome:?}");
+        }
     }
 
     #[test]
@@ -353,11 +385,21 @@ mod tests {
         result.error_code = "600011".to_owned();
         result.error = "domain taken".to_owned();
         result.attempts = Some(3);
+        result.customer_link = "https://admin.microsoft.com/x?a=1&b=2#/y".to_owned();
         let cells = result.cells();
         let bytes: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
-        let cells: [&[u8]; 10] = bytes.try_into().unwrap();
-        assert_eq!(RowResult::from_cells(cells), Some(result));
-        assert_eq!(RowResult::from_cells([b"".as_slice(); 10]), None);
+        let cells: [&[u8]; 12] = bytes.try_into().unwrap();
+        assert_eq!(RowResult::from_cells(cells), Some(result.clone()));
+        assert_eq!(RowResult::from_cells([b"".as_slice(); 12]), None);
+        for sent in [DefaultGdap::On, DefaultGdap::Off] {
+            result.status = Status::Created;
+            result.default_gdap_sent = Some(sent);
+            let cells = result.cells();
+            assert_eq!(cells[10], sent.as_str());
+            let bytes: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
+            let cells: [&[u8]; 12] = bytes.try_into().unwrap();
+            assert_eq!(RowResult::from_cells(cells), Some(result.clone()));
+        }
     }
 
     #[test]
@@ -379,6 +421,9 @@ mod tests {
         );
         let (_dir, path) = file(text);
         let mut reader = InputReader::open(&path).unwrap();
+        // Read as a results file by its header alone (`recognise` would
+        // refuse the `bogus` status).
+        super::super::mark_result_columns(&mut reader).unwrap();
         let layout = reader.layout().clone();
         assert!(layout.has_previous_results());
         assert_eq!(layout.passthrough, (0..12).collect::<Vec<_>>());

@@ -1,6 +1,7 @@
 //! The "Summary" sheet of a results workbook: the run's facts, rows by
-//! status and by MCA status, and rows by `error_code` with the fix from
-//! the troubleshooting table ([`fixes`](super::fixes)).
+//! status and by MCA status, and rows by error code (the codes of the
+//! invalid rows' typed problems, the `error_code` of the others) with the
+//! fix from the troubleshooting table ([`fixes`](super::fixes)).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,9 +9,13 @@ use std::time::SystemTime;
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
+use super::counts::Tally;
 use super::fixes::{fix_for, plain};
-use super::schema::{McaStatus, Status};
+use super::notices::{Notices, RowFacts};
+use super::schema::{McaStatus, Status, previous};
 use super::xlsx_style::{ColumnWidths, Styles};
+use crate::input::{InputRow, Layout};
+use crate::validate::Problem;
 
 /// How many sheet rows the summary lists per error code.
 const LISTED_ROWS: usize = 10;
@@ -30,17 +35,16 @@ pub struct RunFacts {
 
 /// What a results sheet holds, counted while it is written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
+pub struct SheetSummary {
     /// Data rows written.
     pub rows: u64,
-    /// Rows per status.
-    pub statuses: BTreeMap<Status, u64>,
+    /// Rows per status and per `mca_status` outcome (rows without an
+    /// attestation are not counted there).
+    pub tally: Tally,
     /// Rows whose `status` cell is empty or not a status (a torn last line).
     pub unknown_status: u64,
-    /// Rows per `mca_status` keyword (`attested`, `already_attested`,
-    /// `failed`, `skipped`); rows without an attestation are not counted.
-    pub mca: BTreeMap<&'static str, u64>,
-    /// Rows per non-empty `error_code`.
+    /// Rows per error code: the codes of an invalid row's problems, else
+    /// its non-empty `error_code`.
     pub codes: BTreeMap<String, CodeRows>,
     /// Offending cells of `invalid` rows, highlighted.
     pub flagged_cells: u64,
@@ -49,6 +53,8 @@ pub struct Tally {
     /// Notes left out once the limit was reached (their cells are still
     /// highlighted; the problems are in `error`).
     pub notes_left_out: u64,
+    /// Default GDAP, other tenants' domains, `exists` of another company.
+    pub notices: Notices,
 }
 
 /// The rows that carry one `error_code`.
@@ -60,26 +66,54 @@ pub struct CodeRows {
     pub first: Vec<u64>,
 }
 
-impl Tally {
-    /// Count sheet row `row`.
-    pub(crate) fn add(&mut self, row: u64, status: Option<Status>, mca: &McaStatus, code: &str) {
+impl SheetSummary {
+    /// Count journal row `row` (sheet row `number`, read with `layout`,
+    /// with the `problems` of the problems file): its status, MCA outcome,
+    /// error codes (an invalid row's problems' codes, else its
+    /// `error_code`) and [`Notices`].
+    pub(crate) fn add_row(
+        &mut self,
+        number: u64,
+        row: &InputRow,
+        layout: &Layout,
+        problems: Vec<Problem>,
+    ) {
+        let Some(mut result) = previous(row, layout) else {
+            self.add(number, None, &McaStatus::None, []);
+            return;
+        };
+        result.problems = problems;
+        self.notices.add(&RowFacts::of(row, layout, &result));
+        let codes: Vec<&str> = match result.status {
+            Status::Invalid if !result.problems.is_empty() => {
+                result.problems.iter().map(Problem::code).collect()
+            }
+            _ => vec![result.error_code.as_str()],
+        };
+        self.add(number, Some(result.status), &result.mca_status, codes);
+    }
+
+    /// Count sheet row `row`: its status, MCA outcome and error codes (each
+    /// code once per row).
+    pub(crate) fn add<'c>(
+        &mut self,
+        row: u64,
+        status: Option<Status>,
+        mca: &McaStatus,
+        codes: impl IntoIterator<Item = &'c str>,
+    ) {
         self.rows += 1;
         match status {
-            Some(status) => *self.statuses.entry(status).or_default() += 1,
+            Some(status) => self.tally.statuses.add(status),
             None => self.unknown_status += 1,
         }
-        let keyword = match mca {
-            McaStatus::None => None,
-            McaStatus::Attested => Some("attested"),
-            McaStatus::AlreadyAttested => Some("already_attested"),
-            McaStatus::Failed(_) => Some("failed"),
-            McaStatus::Skipped => Some("skipped"),
-        };
-        if let Some(keyword) = keyword {
-            *self.mca.entry(keyword).or_default() += 1;
-        }
-        let code = code.trim();
-        if !code.is_empty() {
+        self.tally.mca.add(mca);
+        let mut seen: Vec<&str> = Vec::new();
+        for code in codes.into_iter().map(str::trim) {
+            if code.is_empty() || seen.contains(&code) {
+                continue;
+            }
+            seen.push(code);
             let rows = self.codes.entry(code.to_owned()).or_default();
             rows.count += 1;
             if rows.first.len() < LISTED_ROWS {
@@ -143,7 +177,7 @@ pub(crate) fn write_summary(
     styles: &Styles,
     facts: &RunFacts,
     journal: &Path,
-    tally: &Tally,
+    counted: &SheetSummary,
 ) -> Result<(), XlsxError> {
     let mut out = Summary {
         sheet,
@@ -151,36 +185,45 @@ pub(crate) fn write_summary(
         widths: ColumnWidths::new(5),
         row: 0,
     };
-    write_facts(&mut out, facts, journal, tally)?;
+    write_facts(&mut out, facts, journal, counted)?;
     out.gap();
     out.line(&[Cell::Text("status"), Cell::Text("rows")], true)?;
-    for (status, count) in &tally.statuses {
-        let format = styles.status(Some(*status));
+    for (status, count) in counted.tally.statuses.nonzero() {
+        let format = styles.status(Some(status));
         out.widths.observe(0, status.as_str());
         out.sheet
             .write_string_with_format(out.row, 0, status.as_str(), format)?;
-        out.sheet.write_number(out.row, 1, *count as f64)?;
+        out.sheet.write_number(out.row, 1, count as f64)?;
         out.row += 1;
     }
-    if tally.unknown_status > 0 {
+    if counted.unknown_status > 0 {
         out.line(
             &[
                 Cell::Text("(no status)"),
-                Cell::Number(tally.unknown_status),
+                Cell::Number(counted.unknown_status),
             ],
             false,
         )?;
     }
-    if !tally.mca.is_empty() {
+    if counted.tally.mca.total() > 0 {
         out.gap();
         out.line(&[Cell::Text("mca_status"), Cell::Text("rows")], true)?;
-        for (keyword, count) in &tally.mca {
-            out.line(&[Cell::Text(keyword), Cell::Number(*count)], false)?;
+        for (outcome, count) in counted.tally.mca.nonzero() {
+            let line = [Cell::Text(outcome.keyword()), Cell::Number(count)];
+            out.line(&line, false)?;
         }
     }
-    if !tally.codes.is_empty() {
+    let notices = counted.notices.lines();
+    if !notices.is_empty() {
         out.gap();
-        write_codes(&mut out, tally)?;
+        out.line(&[Cell::Text("notes")], true)?;
+        for line in &notices {
+            out.line(&[Cell::Text(line)], false)?;
+        }
+    }
+    if !counted.codes.is_empty() {
+        out.gap();
+        write_codes(&mut out, counted)?;
     }
     out.widths.apply(out.sheet)
 }
@@ -189,7 +232,7 @@ fn write_facts(
     out: &mut Summary<'_>,
     facts: &RunFacts,
     journal: &Path,
-    tally: &Tally,
+    counted: &SheetSummary,
 ) -> Result<(), XlsxError> {
     let input = facts.input.as_ref().map(|p| p.display().to_string());
     let started = facts
@@ -211,22 +254,22 @@ fn write_facts(
             out.line(&[Cell::Text(name), Cell::Text(value)], false)?;
         }
     }
-    out.line(&[Cell::Text("rows"), Cell::Number(tally.rows)], false)?;
-    if tally.notes_left_out > 0 {
+    out.line(&[Cell::Text("rows"), Cell::Number(counted.rows)], false)?;
+    if counted.notes_left_out > 0 {
         let text = format!(
             "the first {} have a note; {} more offending cells are highlighted without one \
              (their problems are in the error column)",
-            tally.notes, tally.notes_left_out
+            counted.notes, counted.notes_left_out
         );
         out.line(&[Cell::Text("notes"), Cell::Text(&text)], false)?;
     }
     Ok(())
 }
 
-fn write_codes(out: &mut Summary<'_>, tally: &Tally) -> Result<(), XlsxError> {
+fn write_codes(out: &mut Summary<'_>, counted: &SheetSummary) -> Result<(), XlsxError> {
     let header = ["error_code", "rows", "sheet rows", "meaning", "fix"].map(Cell::Text);
     out.line(&header, true)?;
-    for (code, rows) in &tally.codes {
+    for (code, rows) in &counted.codes {
         let mut listed = rows
             .first
             .iter()

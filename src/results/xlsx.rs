@@ -3,7 +3,7 @@
 //! `run` and `validate` always write the results CSV row by row, flushed:
 //! that file is what survives a crash and what `--resume` reads. When
 //! `--results` names an `.xlsx` file, the CSV goes to
-//! [`journal_path`](super::journal_path) and [`render_workbook`] turns it
+//! [`journal_path`](crate::files::journal_path) and [`render_workbook`] turns it
 //! into the workbook at the end of the run. The workbook is written to a
 //! hidden temporary file beside it and renamed into place: there is never a
 //! half-written `.xlsx`.
@@ -12,10 +12,13 @@
 //! leading zeros, long digit strings and a leading `=` stay as they were),
 //! then the result columns (`attempts` a number); a bold, frozen header
 //! with a filter; coloured `status` cells; in `invalid` rows the offending
-//! cells highlighted with the problem as a cell note. It is named like the
-//! sheet the rows came from (`--sheet Klanten` gives a sheet `Klanten`, so
-//! the same `--sheet` reads it back), or `Results` for a CSV input. The
-//! second sheet, `Summary`, counts the rows ([`summary`](super::summary)).
+//! cells highlighted with the problem as a cell note (from the journal's
+//! problems file, [`ProblemLog`](super::ProblemLog)), also the `domain` of
+//! a `rejected` row whose domain another tenant owns (both ways forward);
+//! `customer_link` as a link. It is named like the
+//! sheet the rows came from (`--sheet Klanten`: a sheet `Klanten`, read back
+//! by the same `--sheet`), or `Results` for a CSV input. The second sheet,
+//! `Summary`, counts the rows ([`summary`](super::summary)).
 //! The workbook is a valid input: re-running it copies the `created` and
 //! `exists` rows and sends nothing for them.
 
@@ -24,10 +27,11 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::csv_writer::ResultsError;
-use super::recheck::Recheck;
-use super::schema::{McaStatus, RESULT_COLUMNS, Status};
-use super::summary::{RunFacts, Tally, write_summary};
+use super::cell_notes::CellNote;
+use super::error::ResultsError;
+use super::problem_log::ProblemReader;
+use super::schema::{RESULT_COLUMNS, Status};
+use super::summary::{RunFacts, SheetSummary, write_summary};
 use super::xlsx_style::{ColumnWidths, MAX_COLUMNS, MAX_ROWS, Styles, fit_cell, note, sheet_name};
 use crate::input::{InputOptions, InputReader, InputRow, Layout};
 use crate::validate::Field;
@@ -46,9 +50,7 @@ pub const DEFAULT_MAX_NOTES: u64 = 20_000;
 /// Positions in [`RESULT_COLUMNS`].
 const STATUS: usize = 0;
 const ATTEMPTS: usize = 6;
-const ERROR_CODE: usize = 7;
-const ERROR: usize = 8;
-const MCA_STATUS: usize = 9;
+const CUSTOMER_LINK: usize = 11;
 
 /// How to render a results workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +60,10 @@ pub struct WorkbookOptions {
     /// The input's header overrides (the config file's `[columns]`), so the
     /// journal's fields are found as the run found them.
     pub columns: Vec<(Field, String)>,
+    /// The journal's problems file ([`ProblemLog`](super::ProblemLog)): the
+    /// typed problems of its invalid rows, put on their cells. Without one
+    /// (or when it is missing) no cell is flagged; `error` says it all.
+    pub problems: Option<PathBuf>,
     /// The run's facts, for the summary sheet.
     pub facts: RunFacts,
     /// At most this many cell notes ([`DEFAULT_MAX_NOTES`]): each costs
@@ -78,6 +84,7 @@ impl WorkbookOptions {
                 |name| sheet_name(name, DEFAULT_SHEET),
             ),
             columns: Vec::new(),
+            problems: None,
             max_notes: DEFAULT_MAX_NOTES,
             facts: RunFacts {
                 sheet: source_sheet.map(str::to_owned),
@@ -95,7 +102,7 @@ pub struct WorkbookReport {
     /// The results sheet's name.
     pub sheet: String,
     /// The rows, counted.
-    pub tally: Tally,
+    pub summary: SheetSummary,
 }
 
 /// Render the results CSV `journal` as the workbook `workbook` (replaced
@@ -116,6 +123,7 @@ pub fn render_workbook(
         encoding: Some(crate::input::TextEncoding::UTF_8),
     };
     let mut reader = InputReader::open_with(journal, &input_options)?;
+    super::earlier::mark_result_columns(&mut reader)?;
     let layout = reader.layout().clone();
     let failure = |reason: String| ResultsError::Workbook {
         path: workbook.to_owned(),
@@ -134,7 +142,9 @@ pub fn render_workbook(
     book.set_tempdir(directory(workbook)).map_err(xlsx)?;
     let sheet = book.add_worksheet_with_constant_memory().map_err(xlsx)?;
     sheet.set_name(&options.sheet).map_err(xlsx)?;
-    let mut rows = SheetWriter::new(sheet, &layout, &styles, options.max_notes);
+    let problems = options.problems.as_deref().map(ProblemReader::open);
+    let problems = problems.transpose()?.flatten();
+    let mut rows = SheetWriter::new(sheet, &layout, &styles, options.max_notes, problems);
     rows.header().map_err(xlsx)?;
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
@@ -146,7 +156,7 @@ pub fn render_workbook(
         }
         rows.row(&row).map_err(xlsx)?;
     }
-    let tally = rows.finish().map_err(xlsx)?;
+    let counted = rows.finish().map_err(xlsx)?;
     let summary = book.add_worksheet();
     let summary_name = if options.sheet.eq_ignore_ascii_case(SUMMARY_SHEET) {
         "Run summary"
@@ -154,12 +164,12 @@ pub fn render_workbook(
         SUMMARY_SHEET
     };
     summary.set_name(summary_name).map_err(xlsx)?;
-    write_summary(summary, &styles, &options.facts, journal, &tally).map_err(xlsx)?;
+    write_summary(summary, &styles, &options.facts, journal, &counted).map_err(xlsx)?;
     save_whole(&mut book, workbook).map_err(xlsx)?;
     Ok(WorkbookReport {
         path: workbook.to_owned(),
         sheet: options.sheet.clone(),
-        tally,
+        summary: counted,
     })
 }
 
@@ -194,8 +204,8 @@ struct SheetWriter<'a> {
     layout: &'a Layout,
     styles: &'a Styles,
     widths: ColumnWidths,
-    recheck: Recheck,
-    tally: Tally,
+    problems: Option<ProblemReader>,
+    counted: SheetSummary,
     max_notes: u64,
     /// The last row written (0: the header).
     row: u32,
@@ -207,6 +217,7 @@ impl<'a> SheetWriter<'a> {
         layout: &'a Layout,
         styles: &'a Styles,
         max_notes: u64,
+        problems: Option<ProblemReader>,
     ) -> Self {
         let columns = layout.passthrough.len() + RESULT_COLUMNS.len();
         SheetWriter {
@@ -214,8 +225,8 @@ impl<'a> SheetWriter<'a> {
             layout,
             styles,
             widths: ColumnWidths::new(columns),
-            recheck: Recheck::default(),
-            tally: Tally::default(),
+            problems,
+            counted: SheetSummary::default(),
             max_notes,
             row: 0,
         }
@@ -248,20 +259,21 @@ impl<'a> SheetWriter<'a> {
         Ok(())
     }
 
-    /// One journal row: its input cells (offending ones highlighted with a
-    /// note), its result cells, and its count in the tally.
+    /// One journal row: its input cells (the offending ones of an invalid
+    /// row highlighted, with its problems as a note), its result cells, and
+    /// its count in the summary.
     fn row(&mut self, row: &InputRow) -> Result<(), XlsxError> {
         self.row += 1;
         let number = u64::from(self.row) + 1;
         let layout = self.layout;
         let result = |index: usize| {
-            let cell = layout.result_columns[index].and_then(|c| row.record.get(c));
+            let column = layout.result_columns.get(index).copied().flatten();
+            let cell = column.and_then(|c| row.record.get(c));
             String::from_utf8_lossy(cell.unwrap_or_default())
         };
         let status: Option<Status> = result(STATUS).trim().parse().ok();
-        let error = result(ERROR);
-        let invalid = (status == Some(Status::Invalid)).then_some(error.as_ref());
-        let notes = self.recheck.row(row, layout, number, invalid);
+        let problems = CellNote::problems_of(self.problems.as_mut(), number, status);
+        let notes = CellNote::of(&problems, layout);
         for (index, &record_column) in layout.passthrough.iter().enumerate() {
             let text = String::from_utf8_lossy(row.record.get(record_column).unwrap_or_default());
             let note = notes.iter().find(|n| n.column == Some(record_column));
@@ -279,8 +291,7 @@ impl<'a> SheetWriter<'a> {
             let text = format!("No column for:\n{}", unplaced.join("\n"));
             self.note(self.result_column(STATUS), &text)?;
         }
-        let mca = McaStatus::parse(&result(MCA_STATUS));
-        self.tally.add(number, status, &mca, &result(ERROR_CODE));
+        self.counted.add_row(number, row, layout, problems);
         Ok(())
     }
 
@@ -314,7 +325,7 @@ impl<'a> SheetWriter<'a> {
             (None, None) => None,
         };
         if problem.is_some() {
-            self.tally.flagged_cells += 1;
+            self.counted.flagged_cells += 1;
         }
         if let Some(message) = message {
             self.note(col, &message)?;
@@ -324,16 +335,17 @@ impl<'a> SheetWriter<'a> {
 
     /// A note on column `col` of the current row, unless the limit is reached.
     fn note(&mut self, col: u16, text: &str) -> Result<(), XlsxError> {
-        if self.tally.notes >= self.max_notes {
-            self.tally.notes_left_out += 1;
+        if self.counted.notes >= self.max_notes {
+            self.counted.notes_left_out += 1;
             return Ok(());
         }
         self.sheet.insert_note(self.row, col, &note(text))?;
-        self.tally.notes += 1;
+        self.counted.notes += 1;
         Ok(())
     }
 
-    /// Result column `index`: `status` coloured, `attempts` a number.
+    /// Result column `index`: `status` coloured, `attempts` a number,
+    /// `customer_link` a link that opens in the browser.
     fn result_cell(
         &mut self,
         index: usize,
@@ -350,6 +362,11 @@ impl<'a> SheetWriter<'a> {
                 .write_number_with_format(self.row, col, attempts, &self.styles.number)?;
             return Ok(());
         }
+        if index == CUSTOMER_LINK && text.starts_with("https://") && text.len() <= 2_000 {
+            self.widths.observe(sheet_index, text);
+            let link = rust_xlsxwriter::Url::new(text);
+            return self.sheet.write_url(self.row, col, link).map(|_| ());
+        }
         let format = match index {
             STATUS => self.styles.status(status),
             _ => &self.styles.text,
@@ -363,12 +380,12 @@ impl<'a> SheetWriter<'a> {
         Ok(())
     }
 
-    /// Filter over every row, column widths; the tally.
-    fn finish(self) -> Result<Tally, XlsxError> {
+    /// Filter over every row, column widths; the counts.
+    fn finish(self) -> Result<SheetSummary, XlsxError> {
         let last_column = column(self.layout.passthrough.len() + RESULT_COLUMNS.len() - 1);
         self.sheet.autofilter(0, 0, self.row, last_column)?;
         self.widths.apply(self.sheet)?;
-        Ok(self.tally)
+        Ok(self.counted)
     }
 }
 

@@ -6,8 +6,10 @@ use std::io::{BufReader, Read};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use super::*;
+use crate::results::McaStatus;
 use crate::results::fixes::{FIXES, plain};
-use crate::results::previous;
+use crate::results::{FlushPolicy, ProblemLog, previous};
+use crate::validate::{Problem, ProblemKind};
 
 const INPUT_HEADER: [&str; 16] = [
     "external_id",
@@ -51,16 +53,20 @@ fn customer(n: u32) -> Vec<String> {
     fields.into()
 }
 
-/// Result cells: status, customer_id, ..., attempts, error_code, error, mca_status.
+/// Result cells: status, customer_id, ..., attempts, error_code, error,
+/// mca_status, default_gdap_sent (`on` for a created row), customer_link.
 fn result(status: &str, attempts: &str, code: &str, error: &str, mca: &str) -> Vec<String> {
     let id = if matches!(status, "created" | "exists") {
         "c-1"
     } else {
         ""
     };
-    [status, id, id, id, "", "r-1", attempts, code, error, mca]
-        .map(str::to_owned)
-        .into()
+    let gdap = if status == "created" { "on" } else { "" };
+    [
+        status, id, id, id, "", "r-1", attempts, code, error, mca, gdap, "",
+    ]
+    .map(str::to_owned)
+    .into()
 }
 
 /// The journal rows of most tests (sheet rows 2 to 9).
@@ -104,7 +110,41 @@ fn journal_rows() -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Write a journal of `rows` and render it; the directory, journal and workbook.
+/// The typed problems of the invalid rows of [`journal_rows`], by sheet
+/// row: what the run wrote to the problems file.
+fn journal_problems() -> Vec<(u64, Vec<Problem>)> {
+    let invalid = |field, text: &str| Problem::new(field, ProblemKind::Invalid, text);
+    vec![
+        (
+            4,
+            vec![
+                invalid(Field::Email, "email is not an e-mail address"),
+                invalid(Field::PostalCode, "postal_code 8165 is not a US ZIP code"),
+            ],
+        ),
+        (
+            9,
+            vec![Problem::new(
+                Field::Domain,
+                ProblemKind::Duplicate,
+                "domain \"CUSTOMER1\" duplicates row 2",
+            )],
+        ),
+    ]
+}
+
+/// Write the problems file of a journal of `rows` rows at `path`.
+fn write_problems(path: &Path, rows: usize, problems: &[(u64, Vec<Problem>)]) {
+    let mut log = ProblemLog::create(path, FlushPolicy::Buffered).unwrap();
+    for row in 2..rows as u64 + 2 {
+        let found = problems.iter().find(|(r, _)| *r == row);
+        log.record(found.map_or(&[][..], |(_, p)| p)).unwrap();
+    }
+    log.finish().unwrap();
+}
+
+/// Write a journal of `rows` and its problems file ([`journal_problems`])
+/// and render it; the directory, journal and workbook.
 fn render(
     rows: &[Vec<String>],
     options: &WorkbookOptions,
@@ -119,7 +159,11 @@ fn render(
         writer.write_record(row).unwrap();
     }
     writer.flush().unwrap();
-    let report = render_workbook(&journal, &workbook, options).unwrap();
+    let problems = dir.path().join("results.xlsx.problems.jsonl");
+    write_problems(&problems, rows.len(), &journal_problems());
+    let mut options = options.clone();
+    options.problems.get_or_insert(problems);
+    let report = render_workbook(&journal, &workbook, &options).unwrap();
     (dir, journal, workbook, report)
 }
 
@@ -179,9 +223,7 @@ fn status_column() -> u32 {
 fn result_column_positions_match_the_names() {
     assert_eq!(RESULT_COLUMNS[STATUS], "status");
     assert_eq!(RESULT_COLUMNS[ATTEMPTS], "attempts");
-    assert_eq!(RESULT_COLUMNS[ERROR_CODE], "error_code");
-    assert_eq!(RESULT_COLUMNS[ERROR], "error");
-    assert_eq!(RESULT_COLUMNS[MCA_STATUS], "mca_status");
+    assert_eq!(RESULT_COLUMNS[CUSTOMER_LINK], "customer_link");
 }
 
 #[test]
@@ -189,7 +231,7 @@ fn input_values_are_text_cells_and_attempts_a_number() {
     let rows = journal_rows();
     let (_dir, _journal, workbook, report) = render(&rows, &WorkbookOptions::new(None));
     assert_eq!(report.sheet, "Results");
-    assert_eq!(report.tally.rows, 8);
+    assert_eq!(report.summary.rows, 8);
     let mut book = open(&workbook);
     assert_eq!(book.sheet_names(), ["Results", "Summary"]);
     let range = book.worksheet_range("Results").unwrap();
@@ -222,7 +264,7 @@ fn input_values_are_text_cells_and_attempts_a_number() {
         xml.contains(r#"<pane ySplit="1" topLeftCell="A2""#),
         "{xml}"
     );
-    assert!(xml.contains(r#"<autoFilter ref="A1:Z9"/>"#), "{xml}");
+    assert!(xml.contains(r#"<autoFilter ref="A1:AB9"/>"#), "{xml}");
 }
 
 #[test]
@@ -230,6 +272,8 @@ fn the_workbook_reads_back_as_input_with_its_results() {
     let rows = journal_rows();
     let (_dir, _journal, workbook, _) = render(&rows, &WorkbookOptions::new(None));
     let mut reader = InputReader::open(&workbook).unwrap();
+    let kind = crate::results::recognise(&mut reader, &Default::default()).unwrap();
+    assert_eq!(kind, crate::results::InputKind::EarlierResults);
     let layout = reader.layout().clone();
     assert_eq!(layout.sheet.as_deref(), Some("Results"));
     assert!(layout.has_previous_results());
@@ -305,7 +349,7 @@ fn offending_cells_of_invalid_rows_are_highlighted_with_the_problem_as_a_note() 
     assert!(notes[0].1.starts_with("email "), "{}", notes[0].1);
     assert!(notes[1].1.contains("8165"), "{}", notes[1].1);
     assert!(notes[2].1.contains("duplicates row 2"), "{}", notes[2].1);
-    assert_eq!(report.tally.flagged_cells, 3);
+    assert_eq!(report.summary.flagged_cells, 3);
     let mut book = open(&workbook);
     for cell in [(3, 3), (3, 12), (8, 2)] {
         assert_eq!(
@@ -366,7 +410,7 @@ fn the_summary_counts_rows_and_gives_the_fix_for_each_error_code() {
         find("600049")[4],
         "fill registration_number (INN, CNPJ, PAN, ...)"
     );
-    assert_eq!(report.tally.codes.len(), 3);
+    assert_eq!(report.summary.codes.len(), 3);
 }
 
 #[test]
@@ -410,11 +454,14 @@ fn header_overrides_find_the_fields_of_the_journal() {
         writer.write_record(row).unwrap();
     }
     writer.flush().unwrap();
+    let problems = dir.path().join("out.xlsx.problems.jsonl");
+    write_problems(&problems, rows.len(), &journal_problems());
     let workbook = dir.path().join("out.xlsx");
     let error = render_workbook(&journal, &workbook, &WorkbookOptions::new(None)).unwrap_err();
     assert!(matches!(error, ResultsError::Journal(_)), "{error:?}");
     assert!(!workbook.exists());
     let mut options = WorkbookOptions::new(None);
+    options.problems = Some(problems);
     options.columns = vec![(Field::Email, "factuur email".to_owned())];
     render_workbook(&journal, &workbook, &options).unwrap();
     assert_eq!(notes(&workbook)[0].0, "D4");
@@ -435,7 +482,7 @@ fn a_failed_render_keeps_the_old_workbook_and_leaves_no_temporary_file() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names.len(), 3, "journal, problems, workbook: {names:?}");
 }
 
 #[test]
@@ -459,8 +506,13 @@ fn text_that_is_not_utf8_is_replaced_and_noted() {
     let at = text.iter().position(|b| *b == 1).unwrap();
     text[at] = 0xFC; // Latin-1 `ü`
     std::fs::write(&journal, text).unwrap();
+    let problems = dir.path().join("out.xlsx.problems.jsonl");
+    let city = Problem::new(Field::City, ProblemKind::Invalid, "city is not valid UTF-8");
+    write_problems(&problems, 1, &[(2, vec![city])]);
     let workbook = dir.path().join("out.xlsx");
-    render_workbook(&journal, &workbook, &WorkbookOptions::new(None)).unwrap();
+    let mut options = WorkbookOptions::new(None);
+    options.problems = Some(problems);
+    render_workbook(&journal, &workbook, &options).unwrap();
     let range = open(&workbook).worksheet_range("Results").unwrap();
     assert_eq!(
         range.get((1, 10)),
@@ -492,7 +544,7 @@ fn a_value_longer_than_a_cell_is_cut_with_a_note_saying_so() {
         note.1
     );
     // A cut value is not a problem of the row.
-    assert_eq!(report.tally.flagged_cells, 3);
+    assert_eq!(report.summary.flagged_cells, 3);
 }
 
 mod properties {
@@ -556,7 +608,7 @@ fn past_the_note_limit_offending_cells_are_highlighted_without_a_note() {
     let mut options = WorkbookOptions::new(None);
     options.max_notes = 2;
     let (_dir, _journal, workbook, report) = render(&journal_rows(), &options);
-    let tally = &report.tally;
+    let tally = &report.summary;
     assert_eq!(
         (tally.flagged_cells, tally.notes, tally.notes_left_out),
         (3, 2, 1)

@@ -4,11 +4,12 @@ use super::field::{CustomerFields, Field};
 
 use super::address::{CountryError, postal_code_outside_state};
 use super::mca::check_mca_in_row;
+use super::parsed::{CheckedRow, Parsed};
 use super::text::{quote, too_long};
 use super::unicode::NfkcRow;
 use super::{
-    Address, CountryCode, Culture, Domain, Email, LanguageCode, McaAttestation, PhoneNumber,
-    PostalCode, Problem, ProblemKind, RegistrationNumber, State,
+    Address, CountryCode, Culture, DefaultGdap, Domain, Email, LanguageCode, McaAttestation,
+    PhoneNumber, PostalCode, Problem, ProblemKind, RegistrationNumber, State,
 };
 
 /// Longest company name, in characters (this tool's limit: the API refuses
@@ -43,6 +44,9 @@ pub struct NewCustomer {
     /// The Microsoft Customer Agreement attestation to record after creation
     /// (`mca_*` columns); not part of the create body.
     pub mca: Option<McaAttestation>,
+    /// The row's `default_gdap` column; `None` (empty) takes the run's
+    /// `--default-gdap`.
+    pub default_gdap: Option<DefaultGdap>,
 }
 
 /// One row's values as typed (quoted in messages) and in NFKC (validated
@@ -77,15 +81,7 @@ pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
         typed: *fields,
         value: nfkc.apply(fields),
     };
-    check_row(&row).map(|parsed| parsed.into_customer(&row))
-}
-
-/// A row that passed [`check`], when only that matters (`validate`): the
-/// customer is not built, so none of its text is copied out of the row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CheckedRow {
-    /// The row asks for an MCA attestation (`mca_*` values).
-    pub mca: bool,
+    check_row(&row).map(|parsed| parsed.into_customer(&row.value))
 }
 
 /// [`check`], keeping only whether the row is valid: the same rules, the
@@ -99,52 +95,6 @@ pub fn check_only(fields: &CustomerFields<'_>) -> Result<CheckedRow, Vec<Problem
     check_row(&row).map(|parsed| CheckedRow {
         mca: parsed.mca.is_some(),
     })
-}
-
-/// What a valid row's values parsed into; its free text (names, address
-/// lines, city) is still the row's, copied only by [`Parsed::into_customer`].
-struct Parsed {
-    domain: Domain,
-    email: Email,
-    culture: Culture,
-    language: LanguageCode,
-    phone_number: Option<PhoneNumber>,
-    state: Option<State>,
-    postal_code: Option<PostalCode>,
-    country: CountryCode,
-    registration_number: Option<RegistrationNumber>,
-    associated_partner_id: Option<uuid::Uuid>,
-    mca: Option<McaAttestation>,
-}
-
-impl Parsed {
-    /// The customer: these values and the row's free text.
-    fn into_customer(self, fields: &Row<'_>) -> NewCustomer {
-        let text = |field| fields.get(field).to_owned();
-        NewCustomer {
-            external_id: non_empty(fields.get(Field::ExternalId)),
-            company_name: text(Field::CompanyName),
-            domain: self.domain,
-            email: self.email,
-            culture: self.culture,
-            language: self.language,
-            address: Address {
-                first_name: text(Field::FirstName),
-                last_name: text(Field::LastName),
-                phone_number: self.phone_number,
-                address_line1: text(Field::AddressLine1),
-                address_line2: text(Field::AddressLine2),
-                address_line3: text(Field::AddressLine3),
-                city: text(Field::City),
-                state: self.state,
-                postal_code: self.postal_code,
-                country: self.country,
-            },
-            registration_number: self.registration_number,
-            associated_partner_id: self.associated_partner_id,
-            mca: self.mca,
-        }
-    }
 }
 
 fn check_row(fields: &Row<'_>) -> Result<Parsed, Vec<Problem>> {
@@ -181,6 +131,12 @@ fn check_row(fields: &Row<'_>) -> Result<Parsed, Vec<Problem>> {
         p.extend(found);
         None
     });
+    let gdap = Field::DefaultGdap;
+    let default_gdap = DefaultGdap::of_row(fields.typed.get(gdap), fields.get(gdap))
+        .unwrap_or_else(|problem| {
+            p.push(problem);
+            None
+        });
 
     let (Some(domain), Some(email), Some(culture), Some(language), Some(country)) =
         (domain, email, culture, language, country)
@@ -202,11 +158,8 @@ fn check_row(fields: &Row<'_>) -> Result<Parsed, Vec<Problem>> {
         registration_number,
         associated_partner_id,
         mca,
+        default_gdap,
     })
-}
-
-fn non_empty(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_owned())
 }
 
 /// The value, or a `Missing` problem when it is empty.

@@ -223,7 +223,7 @@ fn registration_format_problem_carries_the_regex() {
     let p = problems(row("RU", "MOW", "103375", "123", "+7 495 1234567"));
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].kind, ProblemKind::RegistrationFormat);
-    assert_eq!(p[0].kind.api_code(), "600050");
+    assert_eq!(p[0].kind.code(), "600050");
     assert!(
         p[0].message
             .starts_with("registration_number \"123\" does not match")
@@ -273,7 +273,7 @@ fn registration_number_must_be_empty_elsewhere() {
     let p = problems(us_row().with(Field::RegistrationNumber, "123456"));
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].kind, ProblemKind::RegistrationNotAllowed);
-    assert_eq!(p[0].kind.api_code(), "600002");
+    assert_eq!(p[0].kind.code(), "600002");
     assert!(
         p[0].message
             .starts_with("registration_number \"123456\" must be empty for US")
@@ -297,7 +297,7 @@ fn zz_and_unknown_countries_are_unsupported() {
         let p = problems(row(code, "", "", "", ""));
         assert_eq!(p.len(), 1, "{code}");
         assert_eq!(p[0].kind, ProblemKind::CountryUnsupported);
-        assert_eq!(p[0].kind.api_code(), "20000");
+        assert_eq!(p[0].kind.code(), "20000");
         assert_eq!(
             p[0].message,
             format!("country \"{code}\" is not a supported country")

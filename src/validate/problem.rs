@@ -1,12 +1,26 @@
-//! One validation problem of a row: which column, what kind, and the message.
+//! One problem of a row, as a typed value: which column ([`Field`]), what
+//! kind ([`ProblemKind`], which gives the error code), the message, and a
+//! hint saying what to do. Problems travel as these values from validation
+//! to the results file (`error`, `error_code`), `validate --json`, the
+//! results workbook's cell notes and summary sheet, and the run summary;
+//! nothing parses a message back.
+//!
+//! Adding a kind: a variant of [`ProblemKind`] and its row in
+//! [`ProblemKind::spec`] (its stable name and its code). A problem's hint is
+//! its own ([`Problem::with_hint`]): the rule that finds the problem knows
+//! what to type.
 
+use std::borrow::Cow;
 use std::fmt;
+
+use serde::{Deserialize, Serialize};
 
 use super::field::Field;
 
-/// What is wrong with a value. Each kind maps to the error code the sandbox
-/// answers with ([`ProblemKind::api_code`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What is wrong with a value. Each kind has a stable name (`--json`, the
+/// problems file of a results workbook) and the error code Partner Center or
+/// the sandbox answers with ([`ProblemKind::code`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProblemKind {
     /// A required value is empty.
     Missing,
@@ -24,49 +38,135 @@ pub enum ProblemKind {
     CountryUnsupported,
     /// The value repeats one of an earlier row of the same file.
     Duplicate,
+    /// The row needs App+User credentials (an indirect reseller's customer,
+    /// an MCA attestation) and the run has app-only ones: a problem of the
+    /// run's sign-in, not of the row's values.
+    NeedsAppUser,
+    /// The domain belongs to a Microsoft tenant that is not a customer of
+    /// this partner (found online): the customer may own it (then the
+    /// reseller relationship invitation, `customer_link`), or another
+    /// domain prefix is needed.
+    DomainTaken,
+}
+
+/// One row of the kinds' table.
+struct KindSpec {
+    /// Stable snake_case name.
+    name: &'static str,
+    /// The error code (`docs/partner-center.md`, "Errors").
+    code: &'static str,
 }
 
 impl ProblemKind {
-    /// The error code Partner Center (6000xx) or the sandbox uses for this kind
-    /// (`docs/partner-center.md`, "Errors").
-    pub fn api_code(self) -> &'static str {
-        match self {
-            ProblemKind::Missing => "2001",
-            ProblemKind::Invalid | ProblemKind::Duplicate => "27002",
-            ProblemKind::RegistrationMissing => "600049",
-            ProblemKind::RegistrationFormat => "600050",
-            ProblemKind::RegistrationNotAllowed => "600002",
-            ProblemKind::PhoneMissing => "600051",
-            ProblemKind::CountryUnsupported => "20000",
-        }
+    /// Every kind, in declaration order.
+    pub const ALL: [ProblemKind; 10] = [
+        ProblemKind::Missing,
+        ProblemKind::Invalid,
+        ProblemKind::RegistrationMissing,
+        ProblemKind::RegistrationFormat,
+        ProblemKind::RegistrationNotAllowed,
+        ProblemKind::PhoneMissing,
+        ProblemKind::CountryUnsupported,
+        ProblemKind::Duplicate,
+        ProblemKind::NeedsAppUser,
+        ProblemKind::DomainTaken,
+    ];
+
+    /// The one table of kinds: name and code.
+    const fn spec(self) -> KindSpec {
+        let (name, code) = match self {
+            ProblemKind::Missing => ("missing", "2001"),
+            ProblemKind::Invalid => ("invalid", "27002"),
+            ProblemKind::RegistrationMissing => ("registration_missing", "600049"),
+            ProblemKind::RegistrationFormat => ("registration_format", "600050"),
+            ProblemKind::RegistrationNotAllowed => ("registration_not_allowed", "600002"),
+            ProblemKind::PhoneMissing => ("phone_missing", "600051"),
+            ProblemKind::CountryUnsupported => ("country_unsupported", "20000"),
+            ProblemKind::Duplicate => ("duplicate", "27002"),
+            ProblemKind::NeedsAppUser => ("needs_app_user", "600006"),
+            ProblemKind::DomainTaken => ("domain_taken", "409"),
+        };
+        KindSpec { name, code }
+    }
+
+    /// The error code Partner Center (6000xx) or the sandbox uses for this
+    /// kind (`docs/partner-center.md`, "Errors"): a row's `error_code`.
+    pub const fn code(self) -> &'static str {
+        self.spec().code
+    }
+
+    /// The kind's stable name, e.g. `registration_format`.
+    pub const fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The kind named `name` ([`ProblemKind::name`]).
+    pub fn from_name(name: &str) -> Option<ProblemKind> {
+        ProblemKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
 /// One problem of one row. `Display` prints the message, which names the
 /// column by its canonical name and quotes the offending value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialized (`--json`, the problems file of a results workbook) as
+/// `{"column", "kind", "code", "message", "hint"}`; `hint` only when there
+/// is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "WireProblem", try_from = "WireProblem")]
 pub struct Problem {
     /// The column the problem is about.
     pub field: Field,
-    /// What kind of problem it is.
+    /// What kind of problem it is (its code: [`Problem::code`]).
     pub kind: ProblemKind,
-    /// Human-readable message, e.g. `email is required`.
+    /// Human-readable message, e.g. `email is required`: what the results
+    /// file's `error` lists.
     pub message: String,
+    /// What to do about it, when the rule knows more than the message says
+    /// (shown in `--json` and the workbook's cell note, not in `error`).
+    pub hint: Option<Cow<'static, str>>,
 }
 
 impl Problem {
-    /// A problem with an explicit message.
+    /// A problem with an explicit message and no hint.
     pub fn new(field: Field, kind: ProblemKind, message: impl Into<String>) -> Self {
         Self {
             field,
             kind,
             message: message.into(),
+            hint: None,
         }
     }
 
     /// `<field> is required`.
     pub fn missing(field: Field) -> Self {
         Self::new(field, ProblemKind::Missing, format!("{field} is required"))
+    }
+
+    /// The same problem with a hint.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The error code of its kind.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The message, and the hint on a line of its own (a cell note).
+    pub fn note(&self) -> Cow<'_, str> {
+        match &self.hint {
+            Some(hint) => Cow::Owned(format!("{}\n{hint}", self.message)),
+            None => Cow::Borrowed(&self.message),
+        }
     }
 }
 
@@ -77,6 +177,50 @@ impl fmt::Display for Problem {
 }
 
 impl std::error::Error for Problem {}
+
+/// A problem as JSON. Read tolerantly: a kind this version does not know
+/// (a file written by a newer one) reads as `invalid`; the code written
+/// beside it is for people and scripts, the kind decides it when read.
+#[derive(Clone, Serialize, Deserialize)]
+struct WireProblem {
+    column: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    code: String,
+    message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hint: Option<String>,
+}
+
+impl From<Problem> for WireProblem {
+    fn from(p: Problem) -> Self {
+        WireProblem {
+            column: p.field.name().to_owned(),
+            kind: p.kind.name().to_owned(),
+            code: p.kind.code().to_owned(),
+            message: p.message,
+            hint: p.hint.map(Cow::into_owned),
+        }
+    }
+}
+
+impl TryFrom<WireProblem> for Problem {
+    type Error = String;
+
+    fn try_from(w: WireProblem) -> Result<Self, Self::Error> {
+        let field = Field::ALL
+            .into_iter()
+            .find(|f| f.name() == w.column)
+            .ok_or_else(|| format!("unknown column `{}`", w.column))?;
+        Ok(Problem {
+            field,
+            kind: ProblemKind::from_name(&w.kind).unwrap_or(ProblemKind::Invalid),
+            message: w.message,
+            hint: w.hint.map(Cow::Owned),
+        })
+    }
+}
 
 /// The messages of `problems` joined with `"; "` (the results file's `error`).
 pub fn join_problems(problems: &[Problem]) -> String {
@@ -91,11 +235,12 @@ pub fn join_problems(problems: &[Problem]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {
     use super::*;
 
     #[test]
-    fn api_codes_follow_the_error_table() {
+    fn codes_follow_the_error_table() {
         let cases = [
             (ProblemKind::Missing, "2001"),
             (ProblemKind::Invalid, "27002"),
@@ -105,10 +250,23 @@ mod tests {
             (ProblemKind::PhoneMissing, "600051"),
             (ProblemKind::CountryUnsupported, "20000"),
             (ProblemKind::Duplicate, "27002"),
+            (ProblemKind::NeedsAppUser, "600006"),
+            (ProblemKind::DomainTaken, "409"),
         ];
+        assert_eq!(cases.len(), ProblemKind::ALL.len());
         for (kind, code) in cases {
-            assert_eq!(kind.api_code(), code, "{kind:?}");
+            assert_eq!(kind.code(), code, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn every_kind_has_its_own_name_and_reads_back_from_it() {
+        for kind in ProblemKind::ALL {
+            assert_eq!(ProblemKind::from_name(kind.name()), Some(kind));
+            let same = ProblemKind::ALL.iter().filter(|k| k.name() == kind.name());
+            assert_eq!(same.count(), 1, "{kind:?}");
+        }
+        assert_eq!(ProblemKind::from_name("bogus"), None);
     }
 
     #[test]
@@ -116,6 +274,48 @@ mod tests {
         let p = Problem::missing(Field::Email);
         assert_eq!(p.to_string(), "email is required");
         assert_eq!(p.kind, ProblemKind::Missing);
+        assert_eq!(p.code(), "2001");
+        assert_eq!(p.note(), "email is required");
+    }
+
+    #[test]
+    fn a_hint_goes_to_the_note_and_json_but_not_the_message() {
+        let p = Problem::new(
+            Field::PostalCode,
+            ProblemKind::Invalid,
+            "postal_code \"2134\" is short",
+        )
+        .with_hint("type 02134: Excel dropped the leading zero");
+        assert_eq!(p.to_string(), "postal_code \"2134\" is short");
+        assert_eq!(join_problems(std::slice::from_ref(&p)), p.message);
+        assert_eq!(
+            p.note(),
+            "postal_code \"2134\" is short\ntype 02134: Excel dropped the leading zero"
+        );
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"column": "postal_code", "kind": "invalid", "code": "27002",
+                "message": "postal_code \"2134\" is short",
+                "hint": "type 02134: Excel dropped the leading zero"})
+        );
+        let back: Problem = serde_json::from_value(json).unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn json_without_a_hint_has_no_hint_and_unknown_kinds_read_as_invalid() {
+        let p = Problem::missing(Field::City);
+        let text = serde_json::to_string(&p).unwrap();
+        assert_eq!(
+            text,
+            r#"{"column":"city","kind":"missing","code":"2001","message":"city is required"}"#
+        );
+        let newer = r#"{"column":"city","kind":"from_the_future","code":"1","message":"m"}"#;
+        let read: Problem = serde_json::from_str(newer).unwrap();
+        assert_eq!((read.field, read.kind), (Field::City, ProblemKind::Invalid));
+        let unknown = r#"{"column":"shoe_size","kind":"missing","message":"m"}"#;
+        assert!(serde_json::from_str::<Problem>(unknown).is_err());
     }
 
     #[test]

@@ -19,7 +19,15 @@ async fn quiet_prints_nothing_for_a_run_that_went_through_but_writes_the_summary
     let input = dir.path().join("in.csv");
     write_customers(&input, 3, "qq");
     let (results, summary) = (dir.path().join("r.csv"), dir.path().join("s.json"));
-    let extra = ["-q", "--summary-json", summary.to_str().unwrap()];
+    // Passwords kept: a discarded one is a loss `-q` still warns about.
+    let credentials = dir.path().join("creds.csv");
+    let extra = [
+        "-q",
+        "--summary-json",
+        summary.to_str().unwrap(),
+        "--credentials-out",
+        credentials.to_str().unwrap(),
+    ];
     let out = run_against(&sb, &run_args(&input, &results, &extra)).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert_eq!(stderr_of(&out), "", "-q: errors only");

@@ -5,6 +5,8 @@
 //! [`Onboard`]'s work into the [`RunSink`]; then the workbook is rendered
 //! (for `--results *.xlsx`) and the [`Summary`] printed.
 
+mod lost;
+mod next;
 mod prepare;
 mod progress;
 mod sink;
@@ -17,70 +19,73 @@ use anyhow::Context;
 use super::ExitStatus;
 use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::Render;
-use crate::cli::RunArgs;
+use crate::files::FlushPolicy;
 use crate::logging::Console;
 use crate::pipeline::{DriveOptions, DriveReport, Mode, Onboard, Stop, StopReason, drive};
-use crate::results::{FlushPolicy, ResultsWriter};
+use crate::settings::RunSettings;
+use next::NextCommands;
 use prepare::Prepared;
 use progress::Progress;
 use sink::RunSink;
 use summary::Summary;
 
 /// Run `pc-onboard run` to the end on a fresh tokio runtime.
-pub fn run(args: &RunArgs) -> anyhow::Result<ExitStatus> {
+pub fn run(settings: &RunSettings) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(run_async(args))
+    runtime.block_on(run_async(settings))
 }
 
-async fn run_async(args: &RunArgs) -> anyhow::Result<ExitStatus> {
+async fn run_async(settings: &RunSettings) -> anyhow::Result<ExitStatus> {
     let started = (Instant::now(), SystemTime::now());
-    let prepared = prepare::prepare(args)?;
+    let prepared = prepare::prepare(settings)?;
     let stop = Stop::new();
-    let mut session = Session::open(&args.connect, &stop).await?;
-    if session.engine.is_none() && !args.dry_run {
+    let mut session = Session::open(settings.connect(), &stop).await?;
+    if session.engine.is_none() && !settings.dry_run() {
         session.close().await;
         anyhow::bail!("{NO_CREDENTIALS}");
     }
-    let outcome = onboard(args, prepared, &session, &stop).await;
+    let outcome = onboard(settings, prepared, &session, &stop).await;
     session.close().await;
     let (prepared, sink, report) = outcome?;
-    finish(args, &session, prepared, sink, report, started)
+    finish(settings, &session, prepared, sink, report, started)
 }
 
 /// Every row through the driver: returns what the summary needs.
 async fn onboard(
-    args: &RunArgs,
+    settings: &RunSettings,
     mut prepared: Prepared,
     session: &Session,
     stop: &Stop,
 ) -> anyhow::Result<(Prepared, RunSink, DriveReport)> {
     let skip_rows = prepared.resume.as_ref().map_or(0, |r| r.kept_rows);
-    let (csv, layout) = (&prepared.target.csv, &prepared.layout);
-    let writer = match prepared.resume {
-        Some(_) => ResultsWriter::append(csv, layout, FlushPolicy::EveryRow)?,
-        None => ResultsWriter::create(csv, layout, FlushPolicy::EveryRow)?,
-    };
+    let layout = &prepared.layout;
+    let kept = prepared.resume.as_ref().map(|r| r.kept_rows);
+    let writer = prepared
+        .target
+        .writer(layout, FlushPolicy::EveryRow, kept)?;
     let console = Console::get();
-    let hide_progress = args.no_progress || console.quiet || console.json;
+    let hide_progress = !settings.progress() || console.quiet || console.json;
     let mut sink = RunSink {
         writer,
         credentials: prepared.credentials.take(),
         progress: Progress::new(prepared.total_rows, skip_rows, hide_progress),
         layout: layout.clone(),
         passwords_discarded: 0,
-        unrecorded: 0,
+        unrecorded: sink::Unrecorded::default(),
+        notices: Default::default(),
     };
     let work = Onboard {
         engine: session.engine.clone(),
-        mode: if args.dry_run {
+        mode: if settings.dry_run() {
             Mode::DryRun
         } else {
             Mode::Create
         },
         app_user: session.app_user(),
+        default_gdap: *settings.default_gdap().value(),
     };
     let options = DriveOptions {
         skip_rows,
@@ -100,10 +105,19 @@ async fn onboard(
     Ok((prepared, sink, report?))
 }
 
+/// What ran, for the workbook's summary sheet.
+fn mode(settings: &RunSettings) -> &'static str {
+    if settings.dry_run() {
+        "run --dry-run"
+    } else {
+        "run"
+    }
+}
+
 /// Close the results (render the workbook), print the summary, and say how
 /// the run ended.
 fn finish(
-    args: &RunArgs,
+    settings: &RunSettings,
     session: &Session,
     prepared: Prepared,
     sink: RunSink,
@@ -111,28 +125,41 @@ fn finish(
     started: (Instant, SystemTime),
 ) -> anyhow::Result<ExitStatus> {
     let RunSink {
-        writer,
+        mut writer,
+        credentials,
         progress,
         passwords_discarded,
         unrecorded,
+        notices,
         ..
     } = sink;
+    // Files removed under the run: list what the results held (no render).
+    let mut lost = lost::LostFiles::find(&writer, credentials.as_ref());
+    if let Some(lost) = lost.as_mut() {
+        lost.list(&mut writer, &prepared.layout);
+    }
     let rows_written = writer.rows();
     let closed = writer.finish();
     let rendered = match &closed {
         Ok(()) => prepared.target.render(&Render {
             layout: &prepared.layout,
-            columns: &args.input_args.columns,
-            input: &args.input,
+            columns: settings.input().columns(),
+            input: settings.input().path(),
             started: started.1,
-            mode: if args.dry_run { "run --dry-run" } else { "run" },
+            mode: mode(settings),
         }),
         Err(_) => Ok(None),
     };
+    let counts = progress.counts();
+    // The whole results file: the rows a --resume kept, and this run's.
+    let mut file = prepared.kept;
+    file.merge(&counts.rows);
     let summary = Summary {
-        args,
+        settings,
+        next: NextCommands::new(settings, &prepared.layout),
         target: session.target(),
-        tally: progress.tally(),
+        counts,
+        file,
         rows_this_run: rows_written,
         resumed_rows: prepared.resume.as_ref().map_or(0, |r| r.kept_rows),
         truncated_bytes: prepared.resume.as_ref().map_or(0, |r| r.truncated_bytes),
@@ -140,28 +167,46 @@ fn finish(
         correlation_id: session.correlation_id(),
         duration: started.0.elapsed(),
         passwords_discarded,
+        unrecorded,
+        notices,
         stopped: report.stop.clone(),
         latency: session.concurrency.latency(),
     };
     summary.print();
-    if let Some(path) = &args.summary_json {
+    if let Some(path) = settings.summary_json() {
         summary.write_json(path)?;
     }
+    if let Some(lost) = lost {
+        return Err(lost.error(settings.results(), unrecorded.rows));
+    }
     if let Some(StopReason::Unrecorded(reason)) = &report.stop {
-        anyhow::bail!(
-            "{reason}; nothing more was sent; {unrecorded} rows that reached Partner Center are not in the results file (listed above); re-run the input with a new --results file: their request ids are replayed"
-        );
+        return Err(not_recorded(reason, unrecorded.rows));
     }
     closed?;
     rendered?;
-    let tally = progress.tally();
     Ok(match report.stop {
         Some(StopReason::Interrupted) => ExitStatus::Interrupted,
+        Some(StopReason::Input(reason)) => anyhow::bail!("{reason}"),
         Some(StopReason::Fatal(reason)) => anyhow::bail!(
             "the run stopped: {reason}; the rows not attempted are `cancelled` in {}",
-            args.results.display()
+            settings.results().display()
         ),
-        _ if tally.mca.failed() > 0 => ExitStatus::RowsFailed,
-        _ => ExitStatus::from_counts(&tally.counts),
+        _ => ExitStatus::from_tally(&file),
     })
+}
+
+/// The error of a run stopped because results could not be written.
+fn not_recorded(reason: &dyn std::fmt::Display, rows: u64) -> anyhow::Error {
+    let lost = match rows {
+        0 => "every row that reached Partner Center is in the results file".to_owned(),
+        1 => {
+            "1 row that reached Partner Center is not in the results file (listed above)".to_owned()
+        }
+        n => format!(
+            "{n} rows that reached Partner Center are not in the results file (listed above)"
+        ),
+    };
+    anyhow::anyhow!(
+        "{reason}; no call was started after it (calls already on the wire finished); {lost}; re-run the input with a new --results file: its request ids are replayed"
+    )
 }

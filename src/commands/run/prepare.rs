@@ -3,10 +3,15 @@
 //! resume point, the credentials file (so a run never receives a password
 //! it cannot keep).
 
-use crate::cli::RunArgs;
+use std::path::Path;
+
+use anyhow::Context;
+
 use crate::commands::results_target::ResultsTarget;
-use crate::input::{InputOptions, InputReader, Layout};
-use crate::pipeline::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
+use crate::files::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume, temporaries};
+use crate::input::{InputOptions, InputReader, Layout, TextEncoding};
+use crate::results::Tally;
+use crate::settings::RunSettings;
 
 /// What the run works on, ready before the first call.
 pub(super) struct Prepared {
@@ -15,6 +20,9 @@ pub(super) struct Prepared {
     pub target: ResultsTarget,
     pub total_rows: u64,
     pub resume: Option<ResumePoint>,
+    /// The rows `--resume` kept, counted (they are part of the results
+    /// file the exit code describes).
+    pub kept: Tally,
     pub credentials: Option<CredentialsFile>,
     /// Held until the run ends (dropped with `Prepared`).
     pub _lock: ResultsLock,
@@ -24,20 +32,27 @@ pub(super) struct Prepared {
 /// 1 before anything else happens), its row count, the results lock, the
 /// resume point, the credentials file (so a run never receives a password
 /// it cannot keep).
-pub(super) fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
-    let target = ResultsTarget::new(&args.results, &args.input)?;
-    crate::pipeline::refuse_same_files(&[
-        ("the input", Some(args.input.as_path())),
-        ("--results", Some(args.results.as_path())),
+pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
+    let (input, results) = (settings.input().path(), settings.results());
+    let target = ResultsTarget::new(results, input)?;
+    let lock_file = ResultsLock::lock_file_of(results);
+    crate::files::refuse_same_files(&[
+        ("the input", Some(input)),
+        ("--results", Some(results)),
         (
             "the results journal",
             target.workbook.as_ref().map(|_| target.csv.as_path()),
         ),
-        ("--credentials-out", args.credentials_out.as_deref()),
-        ("--summary-json", args.summary_json.as_deref()),
+        ("the results problems file", target.problems.as_deref()),
+        ("the results lock", lock_file.as_deref()),
+        ("--credentials-out", settings.credentials_out()),
+        ("--summary-json", settings.summary_json()),
     ])?;
-    let options = args.input_args.options();
-    let reader = InputReader::open_with(&args.input, &options)?;
+    let options = settings.input().options();
+    let mut reader = InputReader::open_with(input, &options)?;
+    // An earlier results file, or refused for a column named like a result
+    // column, before anything else happens.
+    crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
     // Re-reads (row count, resume) keep the encoding found here: no second
     // whole-file check, no second warning about a guessed encoding.
@@ -47,32 +62,40 @@ pub(super) fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
     };
     let total_rows = match reader.known_row_count() {
         Some(rows) => rows,
-        None => count_rows(&args.input, &options)?,
+        None => count_rows(input, &options)?,
     };
     if total_rows == 0 {
         anyhow::bail!(
             "{} has a header but no data rows: nothing to onboard",
-            args.input.display()
+            input.display()
         );
     }
-    let c = &args.connect;
+    let c = settings.connect();
     tracing::info!(
-        input = %args.input.display(),
+        input = %input.display(),
         sheet = layout.sheet.as_deref().unwrap_or(""),
         rows = total_rows,
-        rate = c.rate.get(),
-        concurrency = %c.concurrency,
-        max_attempts = c.max_attempts.get(),
-        timeout_secs = c.timeout,
+        rate = c.rate().get(),
+        concurrency = %c.concurrency(),
+        max_attempts = c.max_attempts().get(),
+        timeout_secs = c.timeout().as_secs(),
         "run settings"
     );
-    let lock = ResultsLock::acquire(&args.results)?;
-    let resume = match args.resume {
-        true => Some(prepare_resume(&target.csv, &args.input, &options, &layout)?),
+    let lock = lock_and_tidy(settings, &target)?;
+    let resume = match settings.resume() {
+        true => Some(prepare_resume(&target.csv, input, &options, &layout)?),
         false => None,
     };
-    let credentials = match &args.credentials_out {
-        Some(path) if !args.dry_run => Some(CredentialsFile::create(path, args.force)?),
+    let kept = match &resume {
+        Some(point) => kept_rows(&target.csv, &options, point.kept_rows)?,
+        None => Tally::default(),
+    };
+    let credentials = match settings.credentials_out() {
+        Some(path) if !settings.dry_run() => Some(CredentialsFile::open(
+            path,
+            settings.force(),
+            layout.delimiter,
+        )?),
         _ => None,
     };
     Ok(Prepared {
@@ -81,9 +104,33 @@ pub(super) fn prepare(args: &RunArgs) -> anyhow::Result<Prepared> {
         target,
         total_rows,
         resume,
+        kept,
         credentials,
         _lock: lock,
     })
+}
+
+/// Take the results lock, then remove what a run killed while it replaced
+/// the workbook or the credentials file left beside them.
+fn lock_and_tidy(settings: &RunSettings, target: &ResultsTarget) -> anyhow::Result<ResultsLock> {
+    let lock = ResultsLock::acquire_with(settings.results(), &target.csv, !settings.resume())?;
+    let replaced = target.workbook.as_deref().into_iter();
+    for path in replaced.chain(settings.credentials_out()) {
+        temporaries::remove_stale(path);
+    }
+    Ok(lock)
+}
+
+/// The first `rows` rows of the results CSV `results` (this tool wrote it:
+/// UTF-8, the input's columns), counted.
+fn kept_rows(results: &Path, input: &InputOptions, rows: u64) -> anyhow::Result<Tally> {
+    let options = InputOptions {
+        sheet: None,
+        columns: input.columns.clone(),
+        encoding: Some(TextEncoding::UTF_8),
+    };
+    Tally::of_results_file(results, &options, rows)
+        .with_context(|| format!("--resume: cannot read {}", results.display()))
 }
 
 /// Count the data rows (for the progress bar); cheap next to the network.

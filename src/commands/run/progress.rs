@@ -1,22 +1,24 @@
 //! The progress bar: rows done/total, created/failed counts, rate, ETA. On
 //! stderr, hidden when stderr is not a terminal, with `--no-progress`, `-q`
 //! or `--log-format json`. It is updated as rows are written, off the call
-//! path, and keeps the [`Tally`] the summary reports.
+//! path, and keeps the [`RunCounts`] the summary reports.
 
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::commands::{McaCounts, StatusCounts};
-use crate::results::{RowResult, Status};
+use std::collections::BTreeMap;
+
+use crate::results::{RowResult, Status, Tally};
+use crate::validate::ProblemKind;
 
 /// The rows written by this run.
 #[derive(Debug, Clone, Default)]
-pub struct Tally {
-    /// Rows per status.
-    pub counts: StatusCounts,
-    /// Rows per `mca_status`.
-    pub mca: McaCounts,
+pub struct RunCounts {
+    /// Rows per status and per `mca_status` outcome.
+    pub rows: Tally,
+    /// The problems of the invalid rows, per kind.
+    pub problems: BTreeMap<ProblemKind, u64>,
     /// Rows for which this run sent a create call.
     pub sent: u64,
     /// Rows copied from an earlier results file (nothing sent for them,
@@ -30,7 +32,7 @@ pub struct Tally {
 #[derive(Debug)]
 pub struct Progress {
     bar: ProgressBar,
-    tally: Tally,
+    counts: RunCounts,
 }
 
 impl Progress {
@@ -53,16 +55,20 @@ impl Progress {
         bar.enable_steady_tick(Duration::from_millis(250));
         Progress {
             bar,
-            tally: Tally::default(),
+            counts: RunCounts::default(),
         }
     }
 
     /// Count one row written to the results file (`copied`: from an
     /// earlier results file).
     pub fn row_written(&mut self, result: &RowResult, copied: bool) {
-        let t = &mut self.tally;
-        t.mca.add(&result.mca_status);
-        t.counts.add(result.status);
+        let t = &mut self.counts;
+        t.rows.add_result(result);
+        if result.status == Status::Invalid {
+            for problem in &result.problems {
+                *t.problems.entry(problem.kind).or_default() += 1;
+            }
+        }
         if copied {
             t.copied += 1;
         } else if result.attempts.is_some_and(|n| n > 0) {
@@ -72,17 +78,18 @@ impl Progress {
             }
         }
         self.bar.inc(1);
-        let done = t.counts.get(Status::Created) + t.counts.get(Status::Exists);
-        let failed = t.counts.get(Status::Failed) + t.counts.get(Status::Rejected);
+        let statuses = &t.rows.statuses;
+        let done = statuses.get(Status::Created) + statuses.get(Status::Exists);
+        let failed = statuses.get(Status::Failed) + statuses.get(Status::Rejected);
         self.bar.set_message(format!(
             "created {done}  invalid {}  failed {failed}",
-            t.counts.get(Status::Invalid)
+            statuses.get(Status::Invalid)
         ));
     }
 
     /// The rows written so far.
-    pub fn tally(&self) -> Tally {
-        self.tally.clone()
+    pub fn counts(&self) -> RunCounts {
+        self.counts.clone()
     }
 
     /// Remove the bar.

@@ -1,28 +1,33 @@
 //! The end-of-run summary: a few lines on stderr (one `summary` event with
-//! `--log-format json`; nothing with `-q`), and `--summary-json`.
+//! `--log-format json`; with `-q` only the warning that initial admin
+//! passwords were discarded), and `--summary-json`.
 
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Context;
 use serde_json::{Map, Value, json};
 
-use super::progress::Tally;
-use crate::cli::RunArgs;
-use crate::commands::ALL_STATUSES;
+use super::next::NextCommands;
+use super::progress::RunCounts;
+use super::sink::Unrecorded;
 use crate::logging::{Console, Level};
-use crate::partner_center::cloud::Cloud;
 use crate::pipeline::{Engine, RunCounters, StopReason};
-use crate::results::Status;
+use crate::results::{McaCounts, McaOutcome, Notices, Status, StatusCounts, Tally};
+use crate::settings::RunSettings;
 
 /// Everything the summary reports.
 pub struct Summary<'a> {
-    /// The command line.
-    pub args: &'a RunArgs,
+    /// The run's settings.
+    pub settings: &'a RunSettings,
+    /// The commands it prints (re-run, resume).
+    pub next: NextCommands,
     /// Where the calls went.
     pub target: String,
     /// The rows written by this run.
-    pub tally: Tally,
+    pub counts: RunCounts,
+    /// The whole results file as written: the rows a `--resume` kept and
+    /// this run's (what the exit code says).
+    pub file: Tally,
     /// Rows written in this run.
     pub rows_this_run: u64,
     /// Rows kept from the interrupted run (`--resume`).
@@ -37,6 +42,10 @@ pub struct Summary<'a> {
     pub duration: Duration,
     /// Passwords received but not stored.
     pub passwords_discarded: u64,
+    /// Rows that reached Partner Center but are not in the results file.
+    pub unrecorded: Unrecorded,
+    /// Default GDAP, other tenants' domains, `exists` of another company.
+    pub notices: Notices,
     /// Why sending stopped early.
     pub stopped: Option<StopReason>,
     /// Smoothed call latency.
@@ -52,38 +61,21 @@ impl Summary<'_> {
     /// from an earlier results file are not counted).
     fn created_per_minute(&self) -> f64 {
         let secs = self.duration.as_secs_f64().max(1e-9);
-        self.tally.created_now as f64 * 60.0 / secs
+        self.counts.created_now as f64 * 60.0 / secs
     }
 
-    /// `pc-onboard run RESULTS --results NEXT` with the connection flags of
-    /// this run, so the hint works as printed.
-    pub fn rerun_hint(&self) -> String {
-        let args = self.args;
-        let mut hint = format!(
-            "pc-onboard run {} --results {}",
-            args.results.display(),
-            next_name(&args.results)
-        );
-        let c = &args.connect;
-        if c.sandbox {
-            hint.push_str(" --sandbox");
-        } else {
-            if c.cloud != Cloud::Global {
-                hint.push_str(&format!(" --cloud {}", c.cloud));
-            }
-            for (flag, value) in [("--endpoint", &c.endpoint), ("--authority", &c.authority)] {
-                if let Some(value) = value {
-                    hint.push_str(&format!(" {flag} {value}"));
-                }
-            }
-        }
-        hint
+    /// The command that re-runs the results file into a new one.
+    pub fn rerun_hint(&self) -> &str {
+        &self.next.rerun
     }
 
     /// The lines printed in text mode, with their level.
     fn lines(&self) -> Vec<(Level, String)> {
         let mut lines = vec![(Level::Info, self.headline())];
-        let t = &self.tally;
+        if let Some(line) = self.unrecorded_text() {
+            lines.push((Level::Warn, line));
+        }
+        let t = &self.counts;
         lines.push((
             Level::Info,
             format!(
@@ -93,42 +85,88 @@ impl Summary<'_> {
                 self.resumed_text()
             ),
         ));
-        if t.mca.total() > 0 {
+        if t.rows.mca.total() > 0 {
             lines.push((
                 Level::Info,
-                format!("  MCA attestations: {}", t.mca.describe()),
+                format!("  MCA attestations: {}", t.rows.mca.describe()),
             ));
+        }
+        if !t.problems.is_empty() {
+            lines.push((
+                Level::Info,
+                format!("  problems in the invalid rows: {}", self.problems_text()),
+            ));
+        }
+        for line in self.notices.lines() {
+            lines.push((Level::Info, format!("  {line}")));
+        }
+        if self.resumed_rows > 0 {
+            let mut whole = self.file.statuses.describe();
+            if self.file.mca.total() > 0 {
+                whole.push_str(&format!("; MCA attestations: {}", self.file.mca.describe()));
+            }
+            lines.push((Level::Info, format!("  the whole results file: {whole}")));
         }
         lines.push((Level::Info, format!("  {}", self.calls_text())));
         if let Some(id) = self.correlation_id {
             let line = format!("  correlation id {id} (quote it to Microsoft support)");
             lines.push((Level::Info, line));
         }
-        lines.push((
-            Level::Info,
-            format!("  results: {}", self.args.results.display()),
-        ));
+        let results = self.settings.results();
+        let line = format!("  results: {}{}", results.display(), missing(results));
+        lines.push((Level::Info, line));
         if let Some(path) = self.credentials_out() {
-            let line = format!("  initial admin passwords: {} (mode 0600)", path.display());
+            let line = format!(
+                "  initial admin passwords: {} (mode 0600){}",
+                path.display(),
+                missing(path)
+            );
             lines.push((Level::Info, line));
         }
-        lines.extend(self.advice());
         lines
     }
 
     fn headline(&self) -> String {
-        let verb = if self.args.dry_run {
+        let verb = if self.settings.dry_run() {
             "planned"
         } else {
             "processed"
         };
         format!(
             "{}: {verb} {} rows in {:.1} s: {}",
-            self.args.input.display(),
+            self.settings.input().path().display(),
             self.rows_this_run,
             self.duration.as_secs_f64(),
-            self.tally.counts.describe()
+            self.counts.rows.statuses.describe()
         )
+    }
+
+    /// `4 invalid (27002), 1 phone_missing (600051)`: the invalid rows'
+    /// problems by kind.
+    fn problems_text(&self) -> String {
+        let parts: Vec<String> = self
+            .counts
+            .problems
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind} ({})", kind.code()))
+            .collect();
+        parts.join(", ")
+    }
+
+    /// The rows that reached Partner Center but are not in the results
+    /// file (the headline counts the rows written).
+    fn unrecorded_text(&self) -> Option<String> {
+        let Unrecorded { rows, created } = self.unrecorded;
+        let (row, are) = if rows == 1 {
+            ("row", "is")
+        } else {
+            ("rows", "are")
+        };
+        (rows > 0).then(|| {
+            format!(
+                "{rows} more {row} reached Partner Center but {are} not in the results file ({created} created; listed above)"
+            )
+        })
     }
 
     fn resumed_text(&self) -> String {
@@ -168,42 +206,61 @@ impl Summary<'_> {
     }
 
     fn credentials_out(&self) -> Option<&Path> {
-        let args = self.args;
-        args.credentials_out.as_deref().filter(|_| !args.dry_run)
+        let settings = self.settings;
+        settings.credentials_out().filter(|_| !settings.dry_run())
     }
 
-    /// What to do next: lost passwords, how to finish, what to fix.
+    /// The warning that initial admin passwords were lost: shown even with
+    /// `-q`, as it cannot be undone.
+    fn discarded_passwords(&self) -> Option<String> {
+        (self.passwords_discarded > 0).then(|| format!(
+            "{} initial admin passwords were discarded; they are shown only once. Pass --credentials-out FILE to keep them, or reset the admin passwords in the portal.",
+            self.passwords_discarded
+        ))
+    }
+
+    /// What to do next: how to finish, what to fix.
     fn advice(&self) -> Vec<(Level, String)> {
         let mut out = Vec::new();
-        if self.passwords_discarded > 0 {
-            out.push((Level::Warn, format!(
-                "{} initial admin passwords were discarded; they are shown only once. Pass --credentials-out FILE to keep them, or reset the admin passwords in the portal.",
-                self.passwords_discarded
-            )));
-        }
-        let args = self.args;
         match &self.stopped {
-            Some(StopReason::Interrupted) => out.push((Level::Info, format!(
-                "interrupted: rows not attempted are `cancelled`; finish with: pc-onboard run {} --results {} --resume{}",
-                args.input.display(),
-                args.results.display(),
-                self.rerun_hint().split_once(&next_name(&args.results)).map_or("", |(_, flags)| flags)
-            ))),
+            Some(StopReason::Interrupted) => out.push((
+                Level::Info,
+                format!(
+                    "interrupted: rows not attempted are `cancelled`; finish with: {}",
+                    self.next.resume
+                ),
+            )),
             Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) => {
-                out.push((Level::Info, format!("stopped early: {reason}; re-run later with: {}", self.rerun_hint())));
+                out.push((
+                    Level::Info,
+                    format!(
+                        "stopped early: {reason}; re-run later with: {}",
+                        self.rerun_hint()
+                    ),
+                ));
             }
-            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_)) | None => {}
+            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_) | StopReason::Input(_))
+            | None => {}
         }
-        let failed_mca = self.tally.mca.failed();
-        if failed_mca > 0 {
-            out.push((Level::Info, format!(
-                "{failed_mca} MCA attestations failed (see mca_status); the customers stay created. Attest them with: {}",
-                self.rerun_hint()
-            )));
+        let mca = &self.file.mca;
+        let (failed, cancelled) = (mca.get(McaOutcome::Failed), mca.get(McaOutcome::Cancelled));
+        if failed + cancelled > 0 {
+            let what = match (failed, cancelled) {
+                (_, 0) => format!("{failed} MCA attestations failed"),
+                (0, _) => format!("{cancelled} MCA attestations were cancelled"),
+                _ => format!("{failed} MCA attestations failed and {cancelled} were cancelled"),
+            };
+            out.push((
+                Level::Info,
+                format!(
+                    "{what} (see mca_status); the customers stay created. Attest them with: {}",
+                    self.rerun_hint()
+                ),
+            ));
         }
-        let redo = self.tally.counts.failures();
+        let redo = self.file.statuses.failures();
         if redo > 0 && self.stopped.is_none() {
-            let invalid = self.tally.counts.get(Status::Invalid);
+            let invalid = self.file.statuses.get(Status::Invalid);
             let fix = if invalid > 0 {
                 format!("fix the {invalid} invalid ones (see `error`), then")
             } else {
@@ -224,51 +281,54 @@ impl Summary<'_> {
     pub fn print(&self) {
         let console = Console::get();
         if console.json {
-            let Value::Object(mut fields) = self.json() else {
-                return;
-            };
-            fields.insert("event".to_owned(), Value::String("summary".to_owned()));
-            console.event(Level::Info, &self.headline(), fields);
-            for (level, line) in self.advice() {
+            if let Value::Object(mut fields) = self.json() {
+                fields.insert("event".to_owned(), Value::String("summary".to_owned()));
+                console.event(Level::Info, &self.headline(), fields);
+            }
+        } else {
+            for (level, line) in self.lines() {
                 console.line(level, &line);
             }
-            return;
         }
-        for (level, line) in self.lines() {
-            match level {
-                Level::Warn => console.warn(&line),
-                _ => console.line(level, &line),
-            }
+        if let Some(warning) = self.discarded_passwords() {
+            console.warn_even_if_quiet(&warning);
+        }
+        for (level, line) in self.advice() {
+            console.line(level, &line);
         }
     }
 
     /// The summary as JSON (`--summary-json`, and the JSON summary event).
     pub fn json(&self) -> Value {
-        let counts: Map<String, Value> = ALL_STATUSES
-            .into_iter()
-            .map(|s| (s.to_string(), json!(self.tally.counts.get(s))))
-            .collect();
         let stopped = self.stopped.as_ref().map(|s| match s {
             StopReason::Interrupted => "interrupted",
             StopReason::BudgetExhausted => "retry_budget_exhausted",
             StopReason::Fatal(_) => "fatal_error",
             StopReason::WaitTooLong(_) => "retry_after_too_long",
             StopReason::Unrecorded(_) => "results_not_writable",
+            StopReason::Input(_) => "input_unreadable",
         });
-        let mca = &self.tally.mca;
-        json!({
-            "input": self.args.input,
-            "results": self.args.results,
+        let problems: Vec<Value> = self
+            .counts
+            .problems
+            .iter()
+            .map(|(kind, n)| json!({"kind": kind.name(), "code": kind.code(), "count": n}))
+            .collect();
+        let rows = &self.counts.rows;
+        let mut summary = json!({
+            "input": self.settings.input().path(),
+            "results": self.settings.results(),
             "rows": self.rows_this_run,
-            "rows_sent": self.tally.sent,
-            "rows_copied": self.tally.copied,
+            "rows_sent": self.counts.sent,
+            "rows_copied": self.counts.copied,
             "resumed_rows": self.resumed_rows,
-            "counts": counts,
-            "mca": {
-                "attested": mca.attested,
-                "already_attested": mca.already_attested,
-                "failed": mca.failed,
-                "skipped": mca.skipped,
+            "counts": status_json(&rows.statuses),
+            "mca": mca_json(&rows.mca),
+            "problems": problems,
+            "results_file": {
+                "rows": self.file.statuses.total(),
+                "counts": status_json(&self.file.statuses),
+                "mca": mca_json(&self.file.mca),
             },
             "create_calls": self.counter(|c| RunCounters::read(&c.create_calls)),
             "other_calls": self.counter(|c| RunCounters::read(&c.other_calls)),
@@ -279,51 +339,48 @@ impl Summary<'_> {
             "latency_ms": self.latency.map(|l| l.as_millis() as u64),
             "correlation_id": self.correlation_id.map(|id| id.to_string()),
             "passwords_discarded": self.passwords_discarded,
-            "dry_run": self.args.dry_run,
+            "unrecorded_rows": self.unrecorded.rows,
+            "dry_run": self.settings.dry_run(),
             "stopped": stopped,
             "rerun": self.rerun_hint(),
-        })
+        });
+        if let (Value::Object(summary), Value::Object(notices)) =
+            (&mut summary, self.notices.json())
+        {
+            summary.extend(notices);
+        }
+        summary
     }
 
     /// Write `--summary-json`.
     pub fn write_json(&self, path: &Path) -> anyhow::Result<()> {
-        let text = serde_json::to_string_pretty(&self.json())?;
-        std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))
+        Ok(crate::files::write_summary_json(path, &self.json())?)
     }
 }
 
-/// `results.csv` → `results-2.csv`, `results-2.xlsx` → `results-3.xlsx`.
-fn next_name(results: &Path) -> String {
-    let stem = results
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "results".to_owned());
-    let ext = results
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    let (base, n) = match stem.rsplit_once('-') {
-        Some((base, n)) if n.parse::<u32>().is_ok() => {
-            (base.to_owned(), n.parse::<u32>().unwrap_or(1) + 1)
-        }
-        _ => (stem, 2),
-    };
-    let name = format!("{base}-{n}{ext}");
-    results.with_file_name(name).display().to_string()
+/// Rows per status, every status named.
+fn status_json(counts: &StatusCounts) -> Value {
+    let counts: Map<String, Value> = Status::ALL
+        .into_iter()
+        .map(|s| (s.to_string(), json!(counts.get(s))))
+        .collect();
+    Value::Object(counts)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Rows per `mca_status` keyword, every keyword named.
+fn mca_json(counts: &McaCounts) -> Value {
+    let counts: Map<String, Value> = McaOutcome::ALL
+        .into_iter()
+        .map(|o| (o.keyword().to_owned(), json!(counts.get(o))))
+        .collect();
+    Value::Object(counts)
+}
 
-    #[test]
-    fn the_next_results_file_counts_up() {
-        assert_eq!(next_name(Path::new("results.csv")), "results-2.csv");
-        assert_eq!(
-            next_name(Path::new("out/results-2.xlsx")),
-            "out/results-3.xlsx"
-        );
-        assert_eq!(next_name(Path::new("run-final.csv")), "run-final-2.csv");
+/// ` (not there: ...)` when `path` names no file at the end of the run.
+fn missing(path: &Path) -> &'static str {
+    if path.exists() {
+        ""
+    } else {
+        " (not there: removed during the run, or never written)"
     }
 }

@@ -1,0 +1,267 @@
+//! Rows counted by status and by MCA outcome ([`Tally`]): the one count the
+//! run summary, `validate`'s summary, the workbook's summary sheet and the
+//! exit code are made of. One slot per [`Status`] and per [`McaOutcome`], in
+//! the order of their tables.
+
+use std::path::Path;
+
+use super::schema::{McaOutcome, McaStatus, RowResult, Status, previous};
+use crate::input::{InputError, InputOptions, InputReader, InputRow};
+
+/// Rows per status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    counts: [u64; Status::COUNT],
+}
+
+impl StatusCounts {
+    /// Count one row.
+    pub fn add(&mut self, status: Status) {
+        self.counts[status.index()] += 1;
+    }
+
+    /// Rows with `status`.
+    pub fn get(&self, status: Status) -> u64 {
+        self.counts[status.index()]
+    }
+
+    /// All rows counted.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// Rows whose status is not a success.
+    pub fn failures(&self) -> u64 {
+        self.nonzero()
+            .filter(|(s, _)| !s.is_success())
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// The statuses counted at least once, with their counts, in table order.
+    pub fn nonzero(&self) -> impl Iterator<Item = (Status, u64)> + '_ {
+        Status::ALL
+            .into_iter()
+            .map(|s| (s, self.get(s)))
+            .filter(|(_, n)| *n > 0)
+    }
+
+    /// `3 created, 2 invalid`: the non-zero counts in table order.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self.nonzero().map(|(s, n)| format!("{n} {s}")).collect();
+        if parts.is_empty() {
+            "no rows".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Rows per `mca_status` outcome (rows without MCA values are not counted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct McaCounts {
+    counts: [u64; McaOutcome::COUNT],
+}
+
+impl McaCounts {
+    /// Count one row.
+    pub fn add(&mut self, status: &McaStatus) {
+        if let Some(outcome) = status.outcome() {
+            self.counts[outcome.index()] += 1;
+        }
+    }
+
+    /// Rows with `outcome`.
+    pub fn get(&self, outcome: McaOutcome) -> u64 {
+        self.counts[outcome.index()]
+    }
+
+    /// Rows counted.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// Attestations not done on a customer that is there (`failed`,
+    /// `cancelled`): a re-run tries them again.
+    pub fn needing_attention(&self) -> u64 {
+        self.nonzero()
+            .filter(|(o, _)| o.needs_attention())
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// The outcomes counted at least once, with their counts, in table order.
+    pub fn nonzero(&self) -> impl Iterator<Item = (McaOutcome, u64)> + '_ {
+        McaOutcome::ALL
+            .into_iter()
+            .map(|o| (o, self.get(o)))
+            .filter(|(_, n)| *n > 0)
+    }
+
+    /// `2 attested, 1 already attested`: the non-zero counts.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self
+            .nonzero()
+            .map(|(o, n)| format!("{n} {}", o.keyword().replace('_', " ")))
+            .collect();
+        parts.join(", ")
+    }
+}
+
+/// Rows of a results file, counted by status and by MCA outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Rows per status.
+    pub statuses: StatusCounts,
+    /// Rows per `mca_status` outcome.
+    pub mca: McaCounts,
+}
+
+impl Tally {
+    /// Count one row.
+    pub fn add(&mut self, status: Status, mca: &McaStatus) {
+        self.statuses.add(status);
+        self.mca.add(mca);
+    }
+
+    /// Count one row's result.
+    pub fn add_result(&mut self, result: &RowResult) {
+        self.add(result.status, &result.mca_status);
+    }
+
+    /// Add the counts of `other`.
+    pub fn merge(&mut self, other: &Tally) {
+        for (mine, theirs) in self.statuses.counts.iter_mut().zip(other.statuses.counts) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.mca.counts.iter_mut().zip(other.mca.counts) {
+            *mine += theirs;
+        }
+    }
+
+    /// Some row needs attention (contract, "Exit codes"): a status that is
+    /// not a success, or an MCA attestation `failed` or `cancelled`.
+    pub fn needs_attention(&self) -> bool {
+        self.statuses.failures() > 0 || self.mca.needing_attention() > 0
+    }
+
+    /// The first `rows` rows of the results file `path` (read with
+    /// `options`), counted: the rows a `--resume` keeps. A row whose status
+    /// cell names no status is not counted.
+    pub fn of_results_file(
+        path: &Path,
+        options: &InputOptions,
+        rows: u64,
+    ) -> Result<Tally, InputError> {
+        let mut tally = Tally::default();
+        if rows == 0 {
+            return Ok(tally);
+        }
+        let mut reader = InputReader::open_with(path, options)?;
+        // A results file this tool wrote (a resumed run's): its result
+        // columns are known by their headers.
+        super::mark_result_columns(&mut reader)?;
+        let layout = reader.layout().clone();
+        let mut row = InputRow::new();
+        let mut read = 0;
+        while read < rows && reader.read_row(&mut row)? {
+            read += 1;
+            if let Some(result) = previous(&row, &layout) {
+                tally.add_result(&result);
+            }
+        }
+        Ok(tally)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_and_outcome_has_its_own_slot_in_table_order() {
+        for (i, status) in Status::ALL.into_iter().enumerate() {
+            assert_eq!(status.index(), i, "{status}");
+            let mut counts = StatusCounts::default();
+            counts.add(status);
+            assert_eq!(counts.nonzero().collect::<Vec<_>>(), [(status, 1)]);
+        }
+        for (i, outcome) in McaOutcome::ALL.into_iter().enumerate() {
+            assert_eq!(outcome.index(), i, "{outcome:?}");
+        }
+    }
+
+    #[test]
+    fn counts_describe_themselves_in_table_order() {
+        let mut tally = Tally::default();
+        for status in [
+            Status::Invalid,
+            Status::Created,
+            Status::WouldCreate,
+            Status::Created,
+        ] {
+            tally.add(status, &McaStatus::None);
+        }
+        assert_eq!(
+            tally.statuses.describe(),
+            "2 created, 1 would_create, 1 invalid"
+        );
+        assert_eq!(StatusCounts::default().describe(), "no rows");
+        tally.add(Status::Created, &McaStatus::AlreadyAttested);
+        tally.add(Status::Created, &McaStatus::Attested);
+        assert_eq!(tally.mca.describe(), "1 attested, 1 already attested");
+        assert_eq!(tally.mca.total(), 2);
+        assert_eq!(tally.statuses.total(), 6);
+    }
+
+    #[test]
+    fn a_failed_or_cancelled_attestation_needs_attention_and_pending_work_does_not() {
+        let mut tally = Tally::default();
+        tally.add(Status::Created, &McaStatus::Attested);
+        tally.add(Status::WouldCreate, &McaStatus::Skipped);
+        tally.add(Status::Valid, &McaStatus::None);
+        assert!(!tally.needs_attention());
+        for mca in [McaStatus::Failed("x".into()), McaStatus::Cancelled] {
+            let mut with = tally;
+            with.add(Status::Created, &mca);
+            assert!(with.needs_attention(), "{mca}");
+            assert_eq!(with.mca.needing_attention(), 1);
+        }
+        let mut invalid = tally;
+        invalid.add(Status::Invalid, &McaStatus::Skipped);
+        assert!(invalid.needs_attention());
+        assert_eq!(invalid.statuses.failures(), 1);
+    }
+
+    #[test]
+    fn tallies_merge() {
+        let mut kept = Tally::default();
+        kept.add(Status::Invalid, &McaStatus::None);
+        let mut now = Tally::default();
+        now.add(Status::Created, &McaStatus::Cancelled);
+        now.merge(&kept);
+        assert_eq!(now.statuses.describe(), "1 created, 1 invalid");
+        assert_eq!(now.mca.get(McaOutcome::Cancelled), 1);
+    }
+
+    #[test]
+    fn the_kept_rows_of_a_results_file_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.csv");
+        let header = "company_name,domain,email,culture,language,first_name,last_name,address_line1,country,status,mca_status";
+        let row = "C,c,a@c.example,en-US,en,A,L,1 St,US";
+        let text = format!(
+            "{header}\n{row},created,failed: 503\n{row},invalid,\n{row},bogus,\n{row},cancelled,\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        let options = InputOptions::default();
+        let tally = Tally::of_results_file(&path, &options, 3).unwrap();
+        assert_eq!(tally.statuses.describe(), "1 created, 1 invalid");
+        assert_eq!(tally.mca.get(McaOutcome::Failed), 1);
+        assert_eq!(
+            Tally::of_results_file(&path, &options, 0).unwrap(),
+            Tally::default()
+        );
+    }
+}

@@ -1,0 +1,218 @@
+//! The settings of one command: [`RunSettings`] and [`ValidateSettings`].
+
+use std::path::{Path, PathBuf};
+
+use super::{ConnectSettings, Given, InputSettings, Source, Sourced};
+use crate::validate::DefaultGdap;
+
+/// `run`'s own flags, as given (the input and connection settings are
+/// resolved apart).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunFlags {
+    /// `--results FILE`.
+    pub results: PathBuf,
+    /// `--dry-run`.
+    pub dry_run: bool,
+    /// `--resume`.
+    pub resume: bool,
+    /// `--credentials-out FILE`.
+    pub credentials_out: Option<PathBuf>,
+    /// `--force` (overwrite the credentials file).
+    pub force: bool,
+    /// `--summary-json FILE`.
+    pub summary_json: Option<PathBuf>,
+    /// `--no-progress`.
+    pub no_progress: bool,
+}
+
+/// Everything `run` does, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSettings {
+    input: InputSettings,
+    connect: ConnectSettings,
+    flags: RunFlags,
+    config_file: Option<PathBuf>,
+    default_gdap: Sourced<DefaultGdap>,
+}
+
+/// What a command printed after a run changes from it (everything else,
+/// the connection, `--dry-run` and the config file, stays).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Again {
+    /// The input: the results file (a re-run) or the same input (a resume).
+    pub input: InputSettings,
+    /// The results file.
+    pub results: PathBuf,
+    /// Whether it resumes.
+    pub resume: bool,
+    /// Where initial passwords go (a new file: an existing one is never
+    /// overwritten).
+    pub credentials_out: Option<PathBuf>,
+    /// Where the summary goes.
+    pub summary_json: Option<PathBuf>,
+}
+
+impl RunSettings {
+    /// `run` on `input`, connected by `connect`, with `flags`; the config
+    /// file they were read with, if any.
+    pub fn new(
+        input: InputSettings,
+        connect: ConnectSettings,
+        flags: RunFlags,
+        config_file: Option<PathBuf>,
+    ) -> Self {
+        RunSettings {
+            input,
+            connect,
+            flags,
+            config_file,
+            default_gdap: Sourced::new(DefaultGdap::On, Source::Default),
+        }
+    }
+
+    /// The same settings with Default GDAP `default_gdap` (resolved from
+    /// the layers: flag, then config file, then on).
+    #[must_use]
+    pub fn with_default_gdap(mut self, default_gdap: Sourced<DefaultGdap>) -> Self {
+        self.default_gdap = default_gdap;
+        self
+    }
+
+    /// Default GDAP for rows whose `default_gdap` column is empty, and
+    /// where the setting came from.
+    pub fn default_gdap(&self) -> &Sourced<DefaultGdap> {
+        &self.default_gdap
+    }
+
+    /// `run`'s own settings given by the command line, as text: what a
+    /// printed command repeats (`--default-gdap`).
+    pub fn given(&self) -> Vec<Given> {
+        let gdap = &self.default_gdap;
+        match gdap.source().is_given() {
+            true => vec![("default_gdap", gdap.value().to_string())],
+            false => Vec::new(),
+        }
+    }
+
+    /// The same run, changed as `again` says; never `--force`.
+    pub fn again(&self, again: Again) -> Self {
+        let flags = RunFlags {
+            results: again.results,
+            resume: again.resume,
+            credentials_out: again.credentials_out,
+            force: false,
+            summary_json: again.summary_json,
+            ..self.flags.clone()
+        };
+        RunSettings {
+            input: again.input,
+            flags,
+            ..self.clone()
+        }
+    }
+
+    /// The input and how to read it.
+    pub fn input(&self) -> &InputSettings {
+        &self.input
+    }
+
+    /// Where to connect.
+    pub fn connect(&self) -> &ConnectSettings {
+        &self.connect
+    }
+
+    /// The results file asked for (CSV, or a workbook rendered at the end).
+    pub fn results(&self) -> &Path {
+        &self.flags.results
+    }
+
+    /// Validate and plan only.
+    pub fn dry_run(&self) -> bool {
+        self.flags.dry_run
+    }
+
+    /// Finish an interrupted run.
+    pub fn resume(&self) -> bool {
+        self.flags.resume
+    }
+
+    /// The credentials file asked for.
+    pub fn credentials_out(&self) -> Option<&Path> {
+        self.flags.credentials_out.as_deref()
+    }
+
+    /// Whether an existing credentials file may be replaced.
+    pub fn force(&self) -> bool {
+        self.flags.force
+    }
+
+    /// The summary JSON file asked for.
+    pub fn summary_json(&self) -> Option<&Path> {
+        self.flags.summary_json.as_deref()
+    }
+
+    /// Whether the progress bar may show (`--no-progress` not given).
+    pub fn progress(&self) -> bool {
+        !self.flags.no_progress
+    }
+
+    /// The config file the settings were read with.
+    pub fn config_file(&self) -> Option<&Path> {
+        self.config_file.as_deref()
+    }
+}
+
+/// `validate`'s own flags, as given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidateFlags {
+    /// `--results FILE`.
+    pub results: Option<PathBuf>,
+    /// `--json`.
+    pub json: bool,
+    /// `--online`.
+    pub online: bool,
+}
+
+/// Everything `validate` does, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidateSettings {
+    input: InputSettings,
+    connect: ConnectSettings,
+    flags: ValidateFlags,
+}
+
+impl ValidateSettings {
+    /// `validate` of `input` with `flags`; online checks connect by `connect`.
+    pub fn new(input: InputSettings, connect: ConnectSettings, flags: ValidateFlags) -> Self {
+        ValidateSettings {
+            input,
+            connect,
+            flags,
+        }
+    }
+
+    /// The input and how to read it.
+    pub fn input(&self) -> &InputSettings {
+        &self.input
+    }
+
+    /// Where online checks connect.
+    pub fn connect(&self) -> &ConnectSettings {
+        &self.connect
+    }
+
+    /// The results file asked for.
+    pub fn results(&self) -> Option<&Path> {
+        self.flags.results.as_deref()
+    }
+
+    /// One JSON object per row on stdout.
+    pub fn json(&self) -> bool {
+        self.flags.json
+    }
+
+    /// Whether rows are checked online (`--online`, or `--sandbox`).
+    pub fn online(&self) -> bool {
+        self.flags.online || self.connect.sandbox()
+    }
+}
