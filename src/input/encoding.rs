@@ -260,9 +260,11 @@ impl Utf8Scan {
     /// Count the multi-byte characters and (until the first invalid
     /// sequence) the line breaks of valid UTF-8 `text`.
     fn count(&mut self, text: &[u8], lines: &mut u64) {
-        self.multibyte += text.iter().filter(|&&b| b >= 0xC0).count() as u64;
+        if !text.is_ascii() {
+            self.multibyte += count_bytes(text, |b| b >= 0xC0);
+        }
         if self.first_invalid.is_none() {
-            *lines += text.iter().filter(|&&b| b == b'\n').count() as u64;
+            *lines += count_bytes(text, |b| b == b'\n');
         }
     }
 
@@ -272,6 +274,20 @@ impl Utf8Scan {
             self.first_invalid = Some((line, text.get(at).copied().unwrap_or_default()));
         }
     }
+}
+
+/// How many bytes of `text` match: summed in blocks of 255 into a byte
+/// counter, which the compiler turns into vector instructions (a plain
+/// filter-and-count took about 5 instructions per byte of the file).
+fn count_bytes(text: &[u8], matches: impl Fn(u8) -> bool) -> u64 {
+    text.chunks(255)
+        .map(|block| {
+            let n = block
+                .iter()
+                .fold(0u8, |n, &b| n.wrapping_add(u8::from(matches(b))));
+            u64::from(n)
+        })
+        .sum()
 }
 
 /// The text of `sample` followed by `rest`, as UTF-8: the bytes themselves
@@ -389,6 +405,24 @@ mod tests {
         assert!(valid(b"caf\xC3", true));
         assert!(!valid(b"caf\xC3", false));
         assert!(!valid(b"caf\xE9 au lait", true));
+    }
+
+    #[test]
+    fn bytes_are_counted_across_blocks_as_one_by_one() {
+        let text: Vec<u8> = (0..2_000u32).map(|i| (i * 7 % 256) as u8).collect();
+        for (len, pred) in [
+            (0, 0xC0u8),
+            (255, 0xC0),
+            (256, 0xC0),
+            (2_000, 0xC0),
+            (2_000, 0x01),
+        ] {
+            let part = &text[..len];
+            let one_by_one = part.iter().filter(|&&b| b >= pred).count() as u64;
+            assert_eq!(count_bytes(part, |b| b >= pred), one_by_one, "{len}");
+        }
+        let newlines = vec![b'\n'; 1_000];
+        assert_eq!(count_bytes(&newlines, |b| b == b'\n'), 1_000);
     }
 
     #[test]

@@ -511,6 +511,33 @@ mod tests {
     }
 
     #[test]
+    fn one_field_reads_as_all_fields_read_it() {
+        let mut text = format!("{HEADER}\n").into_bytes();
+        text.extend_from_slice(ROW.replace("contoso,", " Contoso\t,").as_bytes());
+        text.extend_from_slice(
+            format!("\n{}\n", ROW.replace("Redmond", "M\u{fc}nchen")).as_bytes(),
+        );
+        text.extend_from_slice(&ROW.replace("Redmond", "M?nchen").into_bytes()[..]);
+        text.extend_from_slice(b"\nCRM-3,,\xFC\xFC,,,\n");
+        let (_dir, path) = file(text);
+        let mut reader = open_as_utf8(&path);
+        let rows = read_all(&mut reader);
+        assert_eq!(rows.len(), 4);
+        for row in &rows {
+            let (fields, _) = row.fields(reader.layout());
+            for field in Field::ALL {
+                assert_eq!(
+                    row.field(reader.layout(), field),
+                    fields.get(field),
+                    "{field}"
+                );
+            }
+        }
+        assert_eq!(rows[0].field(reader.layout(), Field::Domain), "Contoso");
+        assert_eq!(rows[3].field(reader.layout(), Field::Domain), "");
+    }
+
+    #[test]
     fn a_character_split_across_two_fields_is_invalid_in_both() {
         // `é` is C3 A9: each half alone is invalid, although the record's
         // bytes put together are valid UTF-8.

@@ -82,6 +82,8 @@ impl InputRow {
         // field; a field is then a cheap slice of it (`get` also rejects a
         // boundary inside a character, split across two invalid fields).
         let whole = std::str::from_utf8(self.record.as_slice()).ok();
+        // `?` is rare: one search of the record spares one per value.
+        let has_marks = self.record.as_slice().contains(&b'?');
         for field in Field::ALL {
             let Some(column) = layout.column(field) else {
                 continue;
@@ -104,7 +106,7 @@ impl InputRow {
             match value {
                 Ok(value) => {
                     fields.set(field, value);
-                    if value.contains('?') && is_excel_replacement(value) {
+                    if has_marks && value.contains('?') && is_excel_replacement(value) {
                         problems.push(excel_replaced(field, value, layout));
                     }
                 }
@@ -129,6 +131,21 @@ impl InputRow {
             ));
         }
         (fields, problems)
+    }
+
+    /// The value of one known field, as [`InputRow::fields`] reads it
+    /// (trimmed; empty when the column is absent, the cell holds an Excel
+    /// error or date, or the value is not UTF-8), without reading the others.
+    pub fn field(&self, layout: &Layout, field: Field) -> &str {
+        let Some(column) = layout.column(field) else {
+            return "";
+        };
+        if self.cell_issues.iter().any(|i| i.column == column) {
+            return "";
+        }
+        let bytes = self.record.get(column).unwrap_or_default();
+        let value = std::str::from_utf8(bytes).unwrap_or_default();
+        CustomerFields::new().with(field, value).get(field)
     }
 }
 

@@ -45,11 +45,10 @@ pub struct RowFacts<'a> {
 impl<'a> RowFacts<'a> {
     /// The facts of `row` (read with `layout`) and its `result`.
     pub fn of(row: &'a InputRow, layout: &Layout, result: &'a RowResult) -> Self {
-        let (fields, _) = row.fields(layout);
         RowFacts {
             row: row.number,
-            domain: fields.get(Field::Domain),
-            for_reseller: !fields.get(Field::AssociatedPartnerId).is_empty(),
+            domain: row.field(layout, Field::Domain),
+            for_reseller: !row.field(layout, Field::AssociatedPartnerId).is_empty(),
             status: result.status,
             default_gdap_sent: result.default_gdap_sent,
             customer_link: &result.customer_link,
