@@ -12,6 +12,7 @@
 //! # endpoint, authority: URLs; sheet: the worksheet of .xlsx inputs
 //! # encoding: of CSV inputs, e.g. "windows-1252" (default: detected)
 //! default_gdap = "off"      # run: "on" (default) or "off"; true/false too
+//! mca_flow = "enhanced"     # run: "enhanced" (default) or "legacy"
 //!
 //! [columns]                 # your header -> field, wins over the aliases
 //! company_name = "Klantnaam"
@@ -33,7 +34,7 @@ use serde::Deserialize;
 
 use crate::input::{TextEncoding, io_reason};
 use crate::partner_center::cloud::Cloud;
-use crate::pipeline::Concurrency;
+use crate::pipeline::{Concurrency, McaFlow};
 use crate::settings::Layer;
 use crate::validate::{DefaultGdap, Field, normalize_header};
 
@@ -97,6 +98,8 @@ struct RawConfig {
     encoding: Option<String>,
     #[serde(alias = "default-gdap")]
     default_gdap: Option<toml::Value>,
+    #[serde(alias = "mca-flow")]
+    mca_flow: Option<String>,
     #[serde(default)]
     columns: toml::Table,
 }
@@ -175,6 +178,10 @@ impl RawConfig {
             .transpose()?;
         let columns = parse_columns(&self.columns)?;
         let default_gdap = self.default_gdap.map(parse_default_gdap).transpose()?;
+        let mca_flow = self
+            .mca_flow
+            .map(|f| McaFlow::parse(&f).map_err(|e| format!("`mca_flow = \"{f}\"`: {e}")))
+            .transpose()?;
         let layer = Layer {
             cloud,
             endpoint: self.endpoint.filter(|e| !e.trim().is_empty()),
@@ -189,6 +196,7 @@ impl RawConfig {
             encoding,
             columns,
             default_gdap,
+            mca_flow,
         };
         Ok(Config {
             path: path.to_owned(),

@@ -14,7 +14,7 @@ use crate::support::*;
 use crate::typed_problems::summary_line;
 
 /// The result columns, in the contract's order.
-const CONTRACT: [&str; 12] = [
+const CONTRACT: [&str; 13] = [
     "status",
     "customer_id",
     "tenant_id",
@@ -27,6 +27,7 @@ const CONTRACT: [&str; 12] = [
     "mca_status",
     "default_gdap_sent",
     "customer_link",
+    "mca_attestation_id",
 ];
 
 #[test]

@@ -20,6 +20,7 @@
 //! how long each attempt that got an answer (or timed out) took.
 
 mod agreements;
+mod enhanced;
 mod relationships;
 mod search;
 mod send;
@@ -39,6 +40,7 @@ use super::auth::{AuthError, CallAuth, CredentialKind, CredentialSet, Kinds, Tok
 use super::cloud::CloudEndpoints;
 use super::error::{ApiError, error_chain};
 use super::resources::Customer;
+pub use enhanced::NewAttestation;
 pub use search::{MAX_PAGES, PAGE_SIZE};
 use send::Call;
 pub use send::{
