@@ -99,7 +99,18 @@ async fn dead_agreement_endpoints_fail_the_attestations_within_the_budget_and_a_
             .script_faults_on(endpoint, vec![Fault::ServiceUnavailable; 1_000_000]);
         let results = dir.path().join("results.csv");
         let started = std::time::Instant::now();
-        let args = run_args(&input, &results, &["--rate", "6000", "--max-attempts", "3"]);
+        let args = run_args(
+            &input,
+            &results,
+            &[
+                "--rate",
+                "6000",
+                "--max-attempts",
+                "3",
+                "--mca-flow",
+                "legacy",
+            ],
+        );
         let out = run_app_user(&sb, &args).await;
         let took = started.elapsed();
         let log = text(&out);

@@ -254,6 +254,30 @@ impl Summary<'_> {
                 ),
             ));
         }
+        let (pending, expired) = (mca.get(McaOutcome::Pending), mca.get(McaOutcome::Expired));
+        if expired > 0 {
+            out.push((
+                Level::Info,
+                format!(
+                    "{expired} MCA acceptance links expired unaccepted (see mca_status); new links with: {}",
+                    self.rerun_hint()
+                ),
+            ));
+        }
+        if pending > 0 {
+            let sandbox = if self.settings.connect().sandbox() {
+                " (the built-in sandbox stopped with this run, and its links with it: walk the whole flow with `pc-onboard sandbox` and PC_ENDPOINT)"
+            } else {
+                ""
+            };
+            out.push((
+                Level::Info,
+                format!(
+                    "{pending} MCA acceptances wait for the customer (links in customer_link){sandbox}; once accepted, finish them with: {}",
+                    self.rerun_hint()
+                ),
+            ));
+        }
         let redo = self.file.statuses.failures();
         if redo > 0 && self.stopped.is_none() {
             let invalid = self.file.statuses.get(Status::Invalid);
