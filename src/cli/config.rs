@@ -465,6 +465,51 @@ PostalCode = "Postcode"
     }
 
     #[test]
+    fn mca_flow_reads_enhanced_or_legacy_and_a_printed_command_repeats_the_flags() {
+        for (text, expected) in [
+            ("mca_flow = \"legacy\"", McaFlow::Legacy),
+            ("mca-flow = \" Enhanced \"", McaFlow::Enhanced),
+        ] {
+            assert_eq!(
+                parse(text).unwrap().layer.mca_flow,
+                Some(expected),
+                "{text}"
+            );
+        }
+        let error = parse("mca_flow = \"2023\"").unwrap_err().to_string();
+        assert!(
+            error.contains("`mca_flow = \"2023\"`: expected \"enhanced\" or \"legacy\""),
+            "{error}"
+        );
+        let config = parse("mca_flow = \"legacy\"").unwrap();
+        let run = |extra: &[&str]| {
+            let mut args = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
+            args.extend(extra);
+            match resolved(&args, &config) {
+                Invocation::Run(run) => run,
+                _ => panic!("not run"),
+            }
+        };
+        let from_config = run(&[]);
+        assert_eq!(*from_config.mca_flow().value(), McaFlow::Legacy);
+        assert!(from_config.given().is_empty(), "--config repeats it");
+        let flag = run(&["--mca-flow", "ENHANCED"]);
+        assert_eq!(*flag.mca_flow().value(), McaFlow::Enhanced, "the flag wins");
+        assert_eq!(flag.given(), [("mca_flow", "enhanced".to_owned())]);
+        let line =
+            crate::cli::command_line::shell_command(&crate::cli::command_line::run_args(&flag));
+        assert!(line.ends_with("--mca-flow enhanced"), "{line}");
+        let both = run(&["--default-gdap", "off", "--mca-flow", "legacy"]);
+        assert_eq!(
+            both.given(),
+            [
+                ("default_gdap", "off".to_owned()),
+                ("mca_flow", "legacy".to_owned())
+            ]
+        );
+    }
+
+    #[test]
     fn credentials_are_refused() {
         let error = parse("Client-Secret = \"x\"").unwrap_err().to_string();
         assert!(

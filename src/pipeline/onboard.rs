@@ -130,28 +130,8 @@ impl Onboard {
                     Mode::DryRun => engine.plan(&request).await,
                 };
                 if let Some(mca) = mca {
-                    let created = mode == Mode::Create && outcome.result.status.is_finished();
-                    outcome.stop = match (created, outcome.stop.take()) {
-                        (true, None) => {
-                            let task = McaTask {
-                                customer_id: &outcome.result.customer_id,
-                                mca: &mca,
-                                fresh: outcome.result.status == Status::Created,
-                                earlier: None,
-                            };
-                            let done = engine.attest(flow, &task).await;
-                            done.apply(&mut outcome.result)
-                        }
-                        // The customer is there; the run stops before its attestation.
-                        (true, Some(reason)) => {
-                            outcome.result.mca_status = stopped_attestation(&reason);
-                            Some(reason)
-                        }
-                        (false, stop) => {
-                            outcome.result.mca_status = McaStatus::Skipped;
-                            stop
-                        }
-                    };
+                    let created = mode == Mode::Create;
+                    attest_created(&engine, flow, created, &mca, &mut outcome).await;
                 }
                 let credentials =
                     outcome
@@ -271,6 +251,40 @@ fn needs_app_user(request: &PreparedRequest, field: Field, why: &str) -> RowResu
         format!("{why}; nothing was sent for this row"),
     )]);
     result
+}
+
+/// The MCA step after the create of a row that asks for it: attested on a
+/// customer that is there (`created` says the run creates), `cancelled`
+/// when the run stops first, `skipped` when there is no customer.
+async fn attest_created(
+    engine: &Engine,
+    flow: McaFlow,
+    created: bool,
+    mca: &McaAttestation,
+    outcome: &mut CreateOutcome,
+) {
+    let there = created && outcome.result.status.is_finished();
+    outcome.stop = match (there, outcome.stop.take()) {
+        (true, None) => {
+            let task = McaTask {
+                customer_id: &outcome.result.customer_id,
+                mca,
+                fresh: outcome.result.status == Status::Created,
+                earlier: None,
+            };
+            let done = engine.attest(flow, &task).await;
+            done.apply(&mut outcome.result)
+        }
+        // The customer is there; the run stops before its attestation.
+        (true, Some(reason)) => {
+            outcome.result.mca_status = stopped_attestation(&reason);
+            Some(reason)
+        }
+        (false, stop) => {
+            outcome.result.mca_status = McaStatus::Skipped;
+            stop
+        }
+    };
 }
 
 fn ready(row: InputRow, result: RowResult, copied: bool) -> Job<RowNote> {
