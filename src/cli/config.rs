@@ -425,6 +425,16 @@ PostalCode = "Postcode"
         }
     }
 
+    /// `run in.csv --results r.csv EXTRA` with `config`, resolved.
+    fn run_with(config: &Config, extra: &[&str]) -> crate::settings::RunSettings {
+        let mut args = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
+        args.extend(extra);
+        match resolved(&args, config) {
+            Invocation::Run(run) => run,
+            _ => panic!("not run"),
+        }
+    }
+
     #[test]
     fn default_gdap_reads_on_off_and_booleans_and_the_flag_wins() {
         for (text, expected) in [
@@ -444,14 +454,7 @@ PostalCode = "Postcode"
             assert!(error.contains("expected \"on\" or \"off\""), "{error}");
         }
         let config = parse("default_gdap = \"off\"").unwrap();
-        let run = |extra: &[&str]| {
-            let mut args = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
-            args.extend(extra);
-            match resolved(&args, &config) {
-                Invocation::Run(run) => run,
-                _ => panic!("not run"),
-            }
-        };
+        let run = |extra: &[&str]| run_with(&config, extra);
         let from_config = run(&[]);
         assert_eq!(*from_config.default_gdap().value(), DefaultGdap::Off);
         assert!(from_config.given().is_empty(), "--config repeats it");
@@ -482,14 +485,7 @@ PostalCode = "Postcode"
             "{error}"
         );
         let config = parse("mca_flow = \"legacy\"").unwrap();
-        let run = |extra: &[&str]| {
-            let mut args = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
-            args.extend(extra);
-            match resolved(&args, &config) {
-                Invocation::Run(run) => run,
-                _ => panic!("not run"),
-            }
-        };
+        let run = |extra: &[&str]| run_with(&config, extra);
         let from_config = run(&[]);
         assert_eq!(*from_config.mca_flow().value(), McaFlow::Legacy);
         assert!(from_config.given().is_empty(), "--config repeats it");

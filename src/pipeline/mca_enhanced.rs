@@ -102,6 +102,11 @@ impl Engine {
                     stop: answer.stop,
                 },
             },
+            // The signatory's details repeat an agreement the customer has.
+            Err(e) if e.is_agreement_already_attested() => McaDone {
+                stop: answer.stop,
+                ..McaDone::status(McaStatus::AlreadyAttested)
+            },
             Err(e) => self.ended(
                 task,
                 &e,

@@ -228,3 +228,18 @@ async fn a_state_nobody_guessed_fails_the_check_quoting_it_and_keeps_the_link() 
     );
     assert_eq!(r.column("mca_attestation_id"), ["att-9"]);
 }
+
+#[tokio::test]
+async fn an_attestation_refused_with_600061_is_already_attested() {
+    let dir = tempfile::tempdir().unwrap();
+    let (exit, r, all) = hostile_run(dir.path(), |_| {
+        json(
+            409,
+            r#"{"code":600061,"message":"A partner confirmed agreement already exists for the customer.","errorName":"PartnerConfirmedAgreementAlreadyExists","isRetryable":false}"#,
+        )
+    })
+    .await;
+    assert_eq!(exit, 0, "{all}");
+    assert_eq!(r.column("mca_status"), ["already_attested"]);
+    assert_eq!(r.column("customer_link"), [""]);
+}

@@ -53,6 +53,14 @@ async fn with_customer(config: SandboxConfig) -> (Sandbox, String) {
 
 const CREATE: &str = "/v1/attestations/enhanced";
 
+/// The id and the link of an attestation answer.
+fn id_and_link(created: &Value) -> (&str, &str) {
+    (
+        created["id"].as_str().unwrap(),
+        created["url"].as_str().unwrap(),
+    )
+}
+
 #[tokio::test]
 async fn an_attestation_is_app_only_needs_the_documented_fields_and_is_one_per_request_id() {
     let sb = Sandbox::new();
@@ -106,10 +114,7 @@ async fn the_page_shows_and_accepts_and_the_agreement_follows_the_acceptance() {
     let created = post(&sb, &app, CREATE, Uuid::new_v4(), &signatory())
         .await
         .json();
-    let (id, link) = (
-        created["id"].as_str().unwrap(),
-        created["url"].as_str().unwrap(),
-    );
+    let (id, link) = id_and_link(&created);
     let agreements = format!("/v1/customers/{customer}/agreements");
     let with_id = json!({"attestationId": id, "type": "MicrosoftCustomerAgreement"});
     let early = post(&sb, &app, &agreements, Uuid::new_v4(), &with_id).await;
@@ -160,10 +165,7 @@ async fn an_expired_link_cannot_be_accepted_nor_used() {
     let created = post(&sb, &app, CREATE, Uuid::new_v4(), &signatory())
         .await
         .json();
-    let (id, link) = (
-        created["id"].as_str().unwrap(),
-        created["url"].as_str().unwrap(),
-    );
+    let (id, link) = id_and_link(&created);
     assert_eq!(created["status"], "Expired");
     assert_eq!(page(&sb, Method::GET, link).await.status, StatusCode::GONE);
     assert_eq!(page(&sb, Method::POST, link).await.status, StatusCode::GONE);
