@@ -145,7 +145,7 @@ impl Engine {
     /// Record the Microsoft Customer Agreement of `task`'s customer by
     /// `flow`. A failure is reported, never undoes the customer, and a
     /// re-run of the results file tries again; a step the run's stop ended
-    /// is `cancelled` ([`stopped_attestation`]), its earlier columns kept.
+    /// is `cancelled` (`stopped_attestation`), its earlier columns kept.
     pub async fn attest(&self, flow: McaFlow, task: &McaTask<'_>) -> McaDone {
         if let Some(reason) = mca_unavailable(self.cloud) {
             return McaDone::status(McaStatus::Failed(reason));

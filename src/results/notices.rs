@@ -144,7 +144,7 @@ pub struct Notices {
     /// `error` on an `exists` row).
     pub other_company: ListedRows,
     /// Every `pending` MCA acceptance, in row order (the terminal shows
-    /// the first [`LISTED`], `--summary-json` and the workbook all).
+    /// the first five, `--summary-json` and the workbook all).
     pub mca_pending: Vec<PendingAcceptance>,
     /// Rows whose acceptance link expired unaccepted.
     pub mca_expired: ListedRows,
