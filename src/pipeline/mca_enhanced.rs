@@ -20,7 +20,7 @@
 use super::engine::Engine;
 use super::mca::{MCA_AGREEMENT_TYPE, McaDone, McaTask, ended_by_stop};
 use super::retry::{Attempts, CallKind, classify};
-use crate::partner_center::auth::{CallAuth, CredentialKind};
+use crate::partner_center::auth::CallAuth;
 use crate::partner_center::enhanced_attestation::{
     ATTESTATION_SEGMENTS, AttestationState, SignatoryRequest, agreement_body,
 };
@@ -34,8 +34,7 @@ impl Engine {
     pub(super) async fn attest_enhanced(&self, task: &McaTask<'_>) -> McaDone {
         if let Err(e) = self.client.access(CallAuth::AppOnly) {
             let reason = format!(
-                "the enhanced MCA attestation takes app-only credentials ({}; {e}); the customer stays created: re-run the results file with them",
-                CredentialKind::AppOnly.how_to_get()
+                "the enhanced MCA attestation takes app-only credentials: {e}; the customer stays created: re-run the results file with them"
             );
             return task.unchanged(McaStatus::Failed(reason));
         }

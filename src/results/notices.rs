@@ -229,10 +229,10 @@ impl Notices {
         let mut lines = Vec::new();
         let n = self.mca_pending.len();
         if n > 0 {
-            let customers = if n == 1 {
-                "customer has"
+            let (customers, send) = if n == 1 {
+                ("customer has", "send it its link")
             } else {
-                "customers have"
+                ("customers have", "send each its link")
             };
             let mut listed: Vec<String> = self
                 .mca_pending
@@ -244,15 +244,19 @@ impl Notices {
                 listed.push(format!("and {} more in customer_link", n - LISTED));
             }
             lines.push(format!(
-                "{n} {customers} to accept the Microsoft Customer Agreement: send each its link (customer_link): {}; re-run the results file to finish the accepted ones",
+                "{n} {customers} to accept the Microsoft Customer Agreement: {send} (customer_link): {}; re-run the results file to finish the accepted ones",
                 listed.join("; ")
             ));
         }
         if self.mca_expired.count > 0 {
             let n = self.mca_expired.count;
-            let links = if n == 1 { "link" } else { "links" };
+            let (links, new) = if n == 1 {
+                ("link", "a new link, then send it")
+            } else {
+                ("links", "new links, then send them")
+            };
             lines.push(format!(
-                "{n} MCA acceptance {links} expired unaccepted: {}; re-run the results file for new links, then send them",
+                "{n} MCA acceptance {links} expired unaccepted: {}; re-run the results file for {new}",
                 self.mca_expired.describe()
             ));
         }
