@@ -97,6 +97,10 @@ impl Session {
             rand::random(),
         );
         retrier.max_wait = options.max_retry_wait();
+        let counters = retrier.counters.clone();
+        let client = client.with_resend_observer(Arc::new(move |method, path| {
+            counters.count_resent(method.as_str(), path);
+        }));
         let engine = Engine::new(client, retrier, options.cloud());
         if let Err(e) = authenticate(&engine).await {
             let hint = authority_hint

@@ -133,6 +133,7 @@ async fn validate_online<'a>(
             "the online checks stopped: {reason}; the rows not checked are `cancelled`"
         ),
         Some(StopReason::Unrecorded(reason)) => anyhow::bail!("{reason}"),
+        Some(StopReason::Input(reason)) => anyhow::bail!("{reason}"),
         Some(StopReason::Interrupted) => Ok(ExitStatus::Interrupted),
         _ => Ok(status),
     }

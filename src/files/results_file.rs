@@ -6,6 +6,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::identity::still_names;
 use super::same_file::same_file;
 use crate::input::{InputRow, Layout, UTF8_BOM};
 use crate::results::{FlushPolicy, ProblemLog, RESULT_COLUMNS, ResultsError, RowResult};
@@ -28,7 +29,21 @@ impl ResultsWriter {
     /// was in another encoding, so that Excel reads the results as UTF-8).
     pub fn create(path: &Path, layout: &Layout, flush: FlushPolicy) -> Result<Self, ResultsError> {
         refuse_input_file(path, layout)?;
-        let file = File::create(path).map_err(|e| io_error(path, e))?;
+        // Readable too: when the path stops naming it, its rows are read
+        // back through it (`written_back`).
+        let open = |read| {
+            OpenOptions::new()
+                .read(read)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(path)
+        };
+        let file = match open(true) {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => open(false),
+            opened => opened,
+        }
+        .map_err(|e| io_error(path, e))?;
         let bom = if wants_bom(layout) { UTF8_BOM } else { b"" };
         let mut writer = Self::new(file, bom, path, layout, flush)?;
         writer.write_header(layout)?;
@@ -153,8 +168,29 @@ impl ResultsWriter {
             .map_err(|e| self.error(e))?;
         if self.flush == FlushPolicy::EveryRow {
             self.writer.flush().map_err(|e| io_error(&self.path, e))?;
+            // Row by row, a run checks the file is still there: writes to a
+            // removed file succeed, into a file no one can read.
+            self.check_still_there()?;
         }
         Ok(())
+    }
+
+    /// `Err(ResultsError::Vanished)` when the path no longer names the
+    /// file being written (removed, its directory deleted, or replaced).
+    pub fn check_still_there(&self) -> Result<(), ResultsError> {
+        if still_names(&self.path, self.writer.get_ref()) {
+            return Ok(());
+        }
+        Err(ResultsError::Vanished {
+            path: self.path.clone(),
+        })
+    }
+
+    /// The open file, everything written so far flushed to it (to read it
+    /// back when its path no longer names it: [`super::written_back`]).
+    pub(super) fn flushed_file(&mut self) -> io::Result<&File> {
+        self.writer.flush()?;
+        Ok(self.writer.get_ref())
     }
 
     /// Rows written by this writer (the header not counted).
@@ -173,7 +209,8 @@ impl ResultsWriter {
         if let Some(log) = self.problems.take() {
             log.finish()?;
         }
-        self.writer.flush().map_err(|e| io_error(&self.path, e))
+        self.writer.flush().map_err(|e| io_error(&self.path, e))?;
+        self.check_still_there()
     }
 
     fn error(&self, error: csv::Error) -> ResultsError {

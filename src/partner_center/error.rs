@@ -45,6 +45,14 @@ pub enum ApiError {
         /// What the transport said.
         message: String,
     },
+    /// This machine could not make the call (too many open files, out of
+    /// memory or of local ports): nothing was sent, and Partner Center is
+    /// not to blame.
+    #[error("a local error on this machine, not Partner Center: {message}")]
+    Local {
+        /// What the operating system said, and what to do.
+        message: String,
+    },
     /// The connection failed after the request was sent (reset, dropped
     /// mid-response). The request may have been processed.
     #[error("the connection to Partner Center broke during the call: {message}")]
@@ -104,6 +112,21 @@ pub enum ApiError {
     },
 }
 
+/// The longest description kept from an error answer (the rest is cut:
+/// a 50 MB body must not make a 100 MB results file).
+pub const MAX_DESCRIPTION_CHARS: usize = 1000;
+
+/// `text` cut to `max` characters, saying how much was left out.
+fn cut(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some((at, _)) => {
+            let left = text[at..].chars().count();
+            format!("{} ... ({left} more characters not kept)", &text[..at])
+        }
+    }
+}
+
 fn http_text(status: u16, code: &str, description: &str) -> String {
     let mut s = format!("Partner Center answered {status}");
     if !code.is_empty() {
@@ -135,10 +158,12 @@ impl ApiError {
         let (code, description) = parse_error_body(status, body);
         // An answer may quote what was sent (the Authorization header, a
         // posted form): no secret the process holds goes into the error.
+        // Scrubbed whole, then cut (a cut could leave half a secret).
         let (code, description) = (
             crate::secrets::scrubbed(&code),
             crate::secrets::scrubbed(&description),
         );
+        let (code, description) = (cut(code, 100), cut(description, MAX_DESCRIPTION_CHARS));
         let retry_after = retry_after_header
             .and_then(parse_retry_after_header)
             .or_else(|| retry_after_from_message(&description));
@@ -218,9 +243,10 @@ impl ApiError {
     pub fn is_transient(&self) -> bool {
         match self {
             ApiError::Http { status, .. } => matches!(status, 408 | 429 | 500 | 502 | 503 | 504),
-            ApiError::Timeout { .. } | ApiError::Connect { .. } | ApiError::Transport { .. } => {
-                true
-            }
+            ApiError::Timeout { .. }
+            | ApiError::Connect { .. }
+            | ApiError::Local { .. }
+            | ApiError::Transport { .. } => true,
             ApiError::Auth(e) => e.is_transient(),
             ApiError::Decode { .. }
             | ApiError::Unrecognised { .. }

@@ -53,7 +53,9 @@ impl CreateOutcome {
         last_error: Option<&ApiError>,
     ) -> Self {
         let status = match reason {
-            StopReason::Interrupted | StopReason::Unrecorded(_) => Status::Cancelled,
+            StopReason::Interrupted | StopReason::Unrecorded(_) | StopReason::Input(_) => {
+                Status::Cancelled
+            }
             _ if reason.fails_rows() || sent > 0 => Status::Failed,
             _ => Status::Cancelled,
         };
@@ -104,6 +106,7 @@ impl Engine {
                 if outcome.credentials.is_some() {
                     RunCounters::bump(&self.counters().passwords_received);
                 }
+                refuse_another_domain(&mut outcome, &customer.company_profile.domain);
                 outcome.stop = attempts.stop;
                 return outcome;
             }
@@ -238,4 +241,22 @@ impl Engine {
             }
         }
     }
+}
+
+/// A success for a domain other than the one sent is not this row's
+/// success (a proxy mixing answers, a service bug): `failed`, naming both;
+/// its password is kept under the domain it belongs to.
+fn refuse_another_domain(outcome: &mut CreateOutcome, answered: &str) {
+    let normal = |d: &str| d.trim().trim_end_matches('.').to_ascii_lowercase();
+    if answered.trim().is_empty() || normal(answered) == normal(&outcome.domain) {
+        return;
+    }
+    outcome.result.status = Status::Failed;
+    outcome.result.error = format!(
+        "Partner Center answered 201 with customer {} for the domain {answered}, not {} (the \
+         domain sent): not counted as created; look both up in the Partner Center portal \
+         before running this row again",
+        outcome.result.customer_id, outcome.domain
+    );
+    outcome.domain = answered.trim().to_owned();
 }

@@ -175,9 +175,10 @@ impl Engine {
 /// both again.
 pub(crate) fn stopped_attestation(reason: &StopReason) -> McaStatus {
     match reason {
-        StopReason::Interrupted | StopReason::Fatal(_) | StopReason::Unrecorded(_) => {
-            McaStatus::Cancelled
-        }
+        StopReason::Interrupted
+        | StopReason::Fatal(_)
+        | StopReason::Unrecorded(_)
+        | StopReason::Input(_) => McaStatus::Cancelled,
         StopReason::BudgetExhausted | StopReason::WaitTooLong(_) => {
             McaStatus::Failed(format!("not attested: {reason}"))
         }

@@ -17,6 +17,7 @@
 
 mod concurrency;
 mod create;
+mod customer_ids;
 mod driver;
 mod engine;
 mod existing_tenant;
@@ -50,7 +51,7 @@ pub use policy::{RetryBudget, RetryCost, RetryPolicy};
 pub use preflight::{Preflight, PreflightOutcome};
 pub use request::PreparedRequest;
 pub use retry::{
-    Attempts, CallKind, DEFAULT_MAX_RETRY_WAIT, Retrier, RunCounters, Verdict, classify,
-    classify_create,
+    Attempts, CallKind, DEFAULT_MAX_RETRY_WAIT, MAX_THROTTLES_IN_A_ROW, Retrier, RunCounters,
+    Verdict, classify, classify_create,
 };
 pub use stop::{Stop, StopReason, Undone};

@@ -5,6 +5,7 @@
 //! [`Onboard`]'s work into the [`RunSink`]; then the workbook is rendered
 //! (for `--results *.xlsx`) and the [`Summary`] printed.
 
+mod lost;
 mod next;
 mod prepare;
 mod progress;
@@ -125,13 +126,19 @@ fn finish(
     started: (Instant, SystemTime),
 ) -> anyhow::Result<ExitStatus> {
     let RunSink {
-        writer,
+        mut writer,
+        credentials,
         progress,
         passwords_discarded,
         unrecorded,
         notices,
         ..
     } = sink;
+    // Files removed under the run: list what the results held (no render).
+    let mut lost = lost::LostFiles::find(&writer, credentials.as_ref());
+    if let Some(lost) = lost.as_mut() {
+        lost.list(&mut writer, &prepared.layout);
+    }
     let rows_written = writer.rows();
     let closed = writer.finish();
     let rendered = match &closed {
@@ -170,27 +177,37 @@ fn finish(
     if let Some(path) = settings.summary_json() {
         summary.write_json(path)?;
     }
+    if let Some(lost) = lost {
+        return Err(lost.error(settings.results(), unrecorded.rows));
+    }
     if let Some(StopReason::Unrecorded(reason)) = &report.stop {
-        let lost = match unrecorded.rows {
-            0 => "every row that reached Partner Center is in the results file".to_owned(),
-            1 => "1 row that reached Partner Center is not in the results file (listed above)"
-                .to_owned(),
-            n => format!(
-                "{n} rows that reached Partner Center are not in the results file (listed above)"
-            ),
-        };
-        anyhow::bail!(
-            "{reason}; no call was started after it (calls already on the wire finished); {lost}; re-run the input with a new --results file: its request ids are replayed"
-        );
+        return Err(not_recorded(reason, unrecorded.rows));
     }
     closed?;
     rendered?;
     Ok(match report.stop {
         Some(StopReason::Interrupted) => ExitStatus::Interrupted,
+        Some(StopReason::Input(reason)) => anyhow::bail!("{reason}"),
         Some(StopReason::Fatal(reason)) => anyhow::bail!(
             "the run stopped: {reason}; the rows not attempted are `cancelled` in {}",
             settings.results().display()
         ),
         _ => ExitStatus::from_tally(&file),
     })
+}
+
+/// The error of a run stopped because results could not be written.
+fn not_recorded(reason: &dyn std::fmt::Display, rows: u64) -> anyhow::Error {
+    let lost = match rows {
+        0 => "every row that reached Partner Center is in the results file".to_owned(),
+        1 => {
+            "1 row that reached Partner Center is not in the results file (listed above)".to_owned()
+        }
+        n => format!(
+            "{n} rows that reached Partner Center are not in the results file (listed above)"
+        ),
+    };
+    anyhow::anyhow!(
+        "{reason}; no call was started after it (calls already on the wire finished); {lost}; re-run the input with a new --results file: its request ids are replayed"
+    )
 }

@@ -112,12 +112,15 @@ impl Summary<'_> {
             let line = format!("  correlation id {id} (quote it to Microsoft support)");
             lines.push((Level::Info, line));
         }
-        lines.push((
-            Level::Info,
-            format!("  results: {}", self.settings.results().display()),
-        ));
+        let results = self.settings.results();
+        let line = format!("  results: {}{}", results.display(), missing(results));
+        lines.push((Level::Info, line));
         if let Some(path) = self.credentials_out() {
-            let line = format!("  initial admin passwords: {} (mode 0600)", path.display());
+            let line = format!(
+                "  initial admin passwords: {} (mode 0600){}",
+                path.display(),
+                missing(path)
+            );
             lines.push((Level::Info, line));
         }
         lines
@@ -236,7 +239,8 @@ impl Summary<'_> {
                     ),
                 ));
             }
-            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_)) | None => {}
+            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_) | StopReason::Input(_))
+            | None => {}
         }
         let sandbox = if self.settings.connect().sandbox() {
             " (the built-in sandbox stopped with this run, and its links with it: walk the whole flow with `pc-onboard sandbox` and PC_ENDPOINT)"
@@ -294,6 +298,7 @@ impl Summary<'_> {
             StopReason::Fatal(_) => "fatal_error",
             StopReason::WaitTooLong(_) => "retry_after_too_long",
             StopReason::Unrecorded(_) => "results_not_writable",
+            StopReason::Input(_) => "input_unreadable",
         });
         let problems: Vec<Value> = self
             .counts
@@ -361,4 +366,13 @@ fn mca_json(counts: &McaCounts) -> Value {
         .map(|o| (o.keyword().to_owned(), json!(counts.get(o))))
         .collect();
     Value::Object(counts)
+}
+
+/// ` (not there: ...)` when `path` names no file at the end of the run.
+fn missing(path: &Path) -> &'static str {
+    if path.exists() {
+        ""
+    } else {
+        " (not there: removed during the run, or never written)"
+    }
 }

@@ -21,6 +21,7 @@
 
 mod agreements;
 mod enhanced;
+mod limits;
 mod relationships;
 mod search;
 mod send;
@@ -41,6 +42,7 @@ use super::cloud::CloudEndpoints;
 use super::error::{ApiError, error_chain};
 use super::resources::Customer;
 pub use enhanced::NewAttestation;
+pub use limits::{MAX_ERROR_BODY, MAX_SUCCESS_BODY};
 pub use search::{MAX_PAGES, PAGE_SIZE};
 use send::Call;
 pub use send::{
@@ -55,6 +57,10 @@ pub type BeforeSend = Arc<dyn Fn() -> BoxFuture<'static, Result<(), ApiError>> +
 
 /// Told the duration of every `/v1` attempt that got an answer or timed out.
 pub type LatencyObserver = Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// Told of every `/v1` request sent again after a `401` (with a new token):
+/// its method and path. The caller counts it: Partner Center saw it.
+pub type ResendObserver = Arc<dyn Fn(&Method, &str) + Send + Sync>;
 
 /// Default timeout of reads, checks and token calls.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -103,6 +109,7 @@ pub struct PartnerCenterClient {
     inner: Arc<Inner>,
     gate: Option<BeforeSend>,
     observer: Option<LatencyObserver>,
+    resent: Option<ResendObserver>,
 }
 
 struct Inner {
@@ -125,6 +132,7 @@ impl fmt::Debug for PartnerCenterClient {
             .field("correlation_id", &self.inner.correlation_id)
             .field("gate", &self.gate.is_some())
             .field("observer", &self.observer.is_some())
+            .field("resent", &self.resent.is_some())
             .finish()
     }
 }
@@ -173,6 +181,7 @@ impl PartnerCenterClient {
             }),
             gate: None,
             observer: None,
+            resent: None,
         })
     }
 
@@ -186,6 +195,12 @@ impl PartnerCenterClient {
     /// Report the duration of every `/v1` attempt to `observer`.
     pub fn with_latency_observer(mut self, observer: LatencyObserver) -> Self {
         self.observer = Some(observer);
+        self
+    }
+
+    /// Tell `observer` of every request sent again after a `401`.
+    pub fn with_resend_observer(mut self, observer: ResendObserver) -> Self {
+        self.resent = Some(observer);
         self
     }
 

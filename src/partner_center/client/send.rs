@@ -125,6 +125,10 @@ impl PartnerCenterClient {
             if !refreshed && source.can_refresh() {
                 refreshed = true;
                 source.invalidate(token.generation()).await;
+                // Sent once more: a request Partner Center sees.
+                if let Some(resent) = &self.resent {
+                    resent(&call.method, call.url.path());
+                }
                 continue;
             }
             return Err(ApiError::Auth(AuthError::Unauthorized {
@@ -242,7 +246,10 @@ async fn read(
     let retry_after = header(RETRY_AFTER);
     let location = header(LOCATION);
     let traced = trace::enabled().then(|| response.headers().clone());
-    let body = response.bytes().await?;
+    let body = match super::limits::read_body(response, status).await? {
+        Ok(body) => body,
+        Err(too_large) => return Ok(Err(too_large)),
+    };
     if let Some(headers) = &traced {
         trace::response(method, url, status, started.elapsed(), headers, &body);
     }
@@ -255,7 +262,7 @@ async fn read(
     Ok(Ok(Answer {
         status,
         retry_after,
-        body: Vec::from(body),
+        body,
     }))
 }
 
@@ -267,7 +274,9 @@ fn is_mfa_required(code: &str, description: &str) -> bool {
 }
 
 fn transport_error(e: &reqwest::Error, timeout: Duration) -> ApiError {
-    if e.is_connect() {
+    if let Some(message) = super::limits::local_reason(&error_chain(e)) {
+        ApiError::Local { message }
+    } else if e.is_connect() {
         ApiError::Connect {
             message: error_chain(e),
         }
