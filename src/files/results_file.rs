@@ -299,7 +299,7 @@ mod tests {
         String::from_utf8(bytes).unwrap()
     }
 
-    const RESULT_HEADER: &str = "status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error,mca_status,default_gdap_sent,customer_link";
+    const RESULT_HEADER: &str = "status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error,mca_status,default_gdap_sent,customer_link,mca_attestation_id";
 
     #[test]
     fn results_keep_input_columns_then_result_columns() {
@@ -311,7 +311,7 @@ mod tests {
         assert_eq!(
             output,
             format!(
-                "{HEADER},Account Manager,{RESULT_HEADER}\n{ROW},\"Park, J.\",created,c-1,,,,,1,,,,,\n"
+                "{HEADER},Account Manager,{RESULT_HEADER}\n{ROW},\"Park, J.\",created,c-1,,,,,1,,,,,,\n"
             )
         );
     }
@@ -329,7 +329,7 @@ mod tests {
         assert_eq!(
             lines.next(),
             Some(
-                "n1,Contoso,contoso,EMEA,a@b.example,en-GB,en,Ann,Lee,1 High St,GB,tail,valid,,,,,,,,,,,"
+                "n1,Contoso,contoso,EMEA,a@b.example,en-GB,en,Ann,Lee,1 High St,GB,tail,valid,,,,,,,,,,,,"
             )
         );
     }
@@ -362,7 +362,7 @@ mod tests {
         assert!(output.starts_with(UTF8_BOM));
         let output = text(output[UTF8_BOM.len()..].to_vec());
         let expected = format!(
-            "{};{}\r\n{};invalid;;;;;;;;\"email: not an address; country: unknown\";;;\r\n",
+            "{};{}\r\n{};invalid;;;;;;;;\"email: not an address; country: unknown\";;;;\r\n",
             HEADER.replace(',', ";"),
             RESULT_HEADER.replace(',', ";"),
             ROW.replace(',', ";"),
@@ -376,7 +376,7 @@ mod tests {
         let output = text(round_trip(input, &RowResult::new(Status::Valid)));
         assert_eq!(
             output.lines().nth(1).unwrap(),
-            format!("{ROW},valid,,,,,,,,,,,").replace(',', "\t")
+            format!("{ROW},valid,,,,,,,,,,,,").replace(',', "\t")
         );
     }
 
@@ -393,7 +393,7 @@ mod tests {
         let output = text(round_trip(input, &result));
         assert_eq!(
             output,
-            format!("{HEADER},notes,{RESULT_HEADER}\n{ROW},keep me,created,c-9,,,,r-1,1,,,,,\n")
+            format!("{HEADER},notes,{RESULT_HEADER}\n{ROW},keep me,created,c-9,,,,r-1,1,,,,,,\n")
         );
     }
 
@@ -427,7 +427,7 @@ mod tests {
         let output = round_trip(input, &RowResult::new(Status::Valid));
         let body = output.strip_prefix(UTF8_BOM).expect("a BOM");
         let expected = format!(
-            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,,,\r\n",
+            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,,,,\r\n",
             ROW.replace("Ann", "Jürgen €ß")
         );
         assert_eq!(text(body.to_vec()), expected);
@@ -441,7 +441,7 @@ mod tests {
         let output = round_trip(utf16, &RowResult::new(Status::Valid));
         let body = output.strip_prefix(UTF8_BOM).expect("a BOM");
         let expected = format!(
-            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,,,\r\n",
+            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,,,,\r\n",
             ROW.replace("Ann", "Zoë")
         )
         .replace(',', "\t");
@@ -459,7 +459,7 @@ mod tests {
         assert_eq!(
             text(body.to_vec()),
             format!(
-                "{HEADER},{RESULT_HEADER}\r\n{},created,,,,,,,,,,,\r\n{ROW},failed,,,,,,,,,,,\r\n",
+                "{HEADER},{RESULT_HEADER}\r\n{},created,,,,,,,,,,,,\r\n{ROW},failed,,,,,,,,,,,,\r\n",
                 ROW.replace("Ann", "Jürgen")
             )
         );
@@ -471,7 +471,7 @@ mod tests {
         let output = text(round_trip(input, &RowResult::new(Status::Invalid)));
         assert_eq!(
             output.lines().nth(1).unwrap(),
-            "CRM-2,Short,,,,,,,,,,invalid,,,,,,,,,,,"
+            "CRM-2,Short,,,,,,,,,,invalid,,,,,,,,,,,,"
         );
     }
 
@@ -514,7 +514,7 @@ mod tests {
         assert_eq!(
             text(output[UTF8_BOM.len()..].to_vec()),
             format!(
-                "{HEADER},{RESULT_HEADER}\n{ROW},created,,,,,,,,,,,\n{ROW},failed,,,,,,,,,,,\n"
+                "{HEADER},{RESULT_HEADER}\n{ROW},created,,,,,,,,,,,,\n{ROW},failed,,,,,,,,,,,,\n"
             )
         );
     }
@@ -561,7 +561,7 @@ mod tests {
                 &format!("{HEADER}\n{ROW}\n"),
                 &format!("{HEADER},{RESULT_HEADER}")
             ),
-            format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,,,,\n")
+            format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,,,,,\n")
         );
     }
 
@@ -572,7 +572,7 @@ mod tests {
                 &format!("{HEADER}\r\n{ROW}\r\n"),
                 &format!("{HEADER},{RESULT_HEADER}\r")
             ),
-            format!("{HEADER},{RESULT_HEADER}\r\n{ROW},valid,,,,,,,,,,,\r\n")
+            format!("{HEADER},{RESULT_HEADER}\r\n{ROW},valid,,,,,,,,,,,,\r\n")
         );
     }
 

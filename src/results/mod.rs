@@ -42,7 +42,7 @@ pub use earlier::{
 };
 pub use error::ResultsError;
 pub use flush::FlushPolicy;
-pub use notices::{GdapCounts, ListedRows, Notices, RowFacts};
+pub use notices::{GdapCounts, ListedRows, Notices, PendingAcceptance, RowFacts};
 pub use ordered::ReorderBuffer;
 pub use problem_log::{ProblemLog, ProblemReader};
 pub use schema::{

@@ -242,21 +242,13 @@ impl Summary<'_> {
             Some(StopReason::Fatal(_) | StopReason::Unrecorded(_) | StopReason::Input(_))
             | None => {}
         }
-        let mca = &self.file.mca;
-        let (failed, cancelled) = (mca.get(McaOutcome::Failed), mca.get(McaOutcome::Cancelled));
-        if failed + cancelled > 0 {
-            let what = match (failed, cancelled) {
-                (_, 0) => format!("{failed} MCA attestations failed"),
-                (0, _) => format!("{cancelled} MCA attestations were cancelled"),
-                _ => format!("{failed} MCA attestations failed and {cancelled} were cancelled"),
-            };
-            out.push((
-                Level::Info,
-                format!(
-                    "{what} (see mca_status); the customers stay created. Attest them with: {}",
-                    self.rerun_hint()
-                ),
-            ));
+        let sandbox = if self.settings.connect().sandbox() {
+            " (the built-in sandbox stopped with this run, and its links with it: walk the whole flow with `pc-onboard sandbox` and PC_ENDPOINT)"
+        } else {
+            ""
+        };
+        for line in self.file.mca.advice(self.rerun_hint(), sandbox) {
+            out.push((Level::Info, line));
         }
         let redo = self.file.statuses.failures();
         if redo > 0 && self.stopped.is_none() {
