@@ -16,7 +16,7 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use pc_onboard::input::{InputReader, InputRow};
 use pc_onboard::pipeline::{PreparedRequest, RowPlan, plan_row};
 use pc_onboard::results::{FlushPolicy, ResultsWriter, RowResult, Status};
-use pc_onboard::validate::Uniqueness;
+use pc_onboard::validate::{CheckContext, Uniqueness};
 
 #[path = "../../examples/gen_customers/rows.rs"]
 #[allow(dead_code)]
@@ -56,7 +56,12 @@ fn row_cost(c: &mut Criterion) {
             Uniqueness::new,
             |mut uniqueness| {
                 for row in &rows {
-                    black_box(plan_row(row, &layout, &mut uniqueness));
+                    black_box(plan_row(
+                        row,
+                        &layout,
+                        &mut uniqueness,
+                        CheckContext::none(),
+                    ));
                 }
             },
             BatchSize::SmallInput,
@@ -66,10 +71,12 @@ fn row_cost(c: &mut Criterion) {
     let mut uniqueness = Uniqueness::new();
     let customers: Vec<_> = rows
         .iter()
-        .map(|row| match plan_row(row, &layout, &mut uniqueness) {
-            RowPlan::Valid { customer, .. } => customer,
-            other => panic!("row {} is not valid: {other:?}", row.number),
-        })
+        .map(
+            |row| match plan_row(row, &layout, &mut uniqueness, CheckContext::none()) {
+                RowPlan::Valid { customer, .. } => customer,
+                other => panic!("row {} is not valid: {other:?}", row.number),
+            },
+        )
         .collect();
     group.bench_function("PreparedRequest::new (canonical JSON, request id)", |b| {
         b.iter(|| {

@@ -11,6 +11,8 @@
 //! max_retry_wait = 600      # longest Retry-After honoured, in seconds
 //! # endpoint, authority: URLs; sheet: the worksheet of .xlsx inputs
 //! # encoding: of CSV inputs, e.g. "windows-1252" (default: detected)
+//! partner_domains = ["contoso.com"]  # the partner's own e-mail domains:
+//!                           # a customer e-mail there is refused
 //!
 //! [columns]                 # your header -> field, wins over the aliases
 //! company_name = "Klantnaam"
@@ -94,8 +96,18 @@ struct RawConfig {
     max_retry_wait: Option<u64>,
     sheet: Option<String>,
     encoding: Option<String>,
+    #[serde(alias = "partner-domains")]
+    partner_domains: Option<RawDomains>,
     #[serde(default)]
     columns: toml::Table,
+}
+
+/// `partner_domains`: a list of domains, or one.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawDomains {
+    One(String),
+    List(Vec<String>),
 }
 
 /// Keys refused with a pointer to the environment variables.
@@ -171,6 +183,7 @@ impl RawConfig {
             })
             .transpose()?;
         let columns = parse_columns(&self.columns)?;
+        let partner_domains = parse_domains(self.partner_domains)?;
         let layer = Layer {
             cloud,
             endpoint: self.endpoint.filter(|e| !e.trim().is_empty()),
@@ -184,6 +197,7 @@ impl RawConfig {
             sheet: self.sheet.filter(|s| !s.trim().is_empty()),
             encoding,
             columns,
+            partner_domains,
         };
         Ok(Config {
             path: path.to_owned(),
@@ -232,6 +246,35 @@ fn parse_concurrency(raw: RawConcurrency) -> Result<Concurrency, String> {
     text.trim()
         .parse::<Concurrency>()
         .map_err(|e| format!("`concurrency`: {e}"))
+}
+
+/// `partner_domains`: each a domain name (`contoso.com`; a leading `@` is
+/// dropped), lower-cased.
+fn parse_domains(raw: Option<RawDomains>) -> Result<Vec<String>, String> {
+    let list = match raw {
+        None => return Ok(Vec::new()),
+        Some(RawDomains::One(domain)) => vec![domain],
+        Some(RawDomains::List(list)) => list,
+    };
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for text in list {
+        let domain = text.trim().trim_start_matches('@').to_lowercase();
+        let labels_ok = domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+        if !domain.contains('.') || !labels_ok {
+            return Err(format!(
+                "`partner_domains`: \"{text}\" is not a domain name (e.g. partner_domains = [\"contoso.com\"])"
+            ));
+        }
+        if !out.contains(&domain) {
+            out.push(domain);
+        }
+    }
+    Ok(out)
 }
 
 /// `client-secret`, `Client_Secret` → `client_secret`.

@@ -64,9 +64,11 @@ pub fn validate(
     let output = Output { target, out, err };
     let mut report = Report::new(settings, &layout, writer, output);
     let mut uniqueness = Uniqueness::new();
+    let context = settings.input().check_context();
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
-        let result = plan_row(&row, &layout, &mut uniqueness).offline_result(Status::Valid);
+        let plan = plan_row(&row, &layout, &mut uniqueness, &context);
+        let result = plan.offline_result(Status::Valid);
         report.row(&row, &result)?;
     }
     report.finish(None)
@@ -93,9 +95,11 @@ async fn validate_online<'a>(
     };
     let mut report = Report::new(settings, layout, writer, output);
     let preflight = Arc::new(Preflight::new(engine.clone()));
+    let context = settings.input().check_context();
     let options = DriveOptions {
         skip_rows: 0,
         max_rows_in_progress: session.concurrency.max_rows_in_progress(),
+        context: &context,
     };
     let interrupts = tokio::spawn(super::stop_on_signal(stop.clone()));
     let outcome = drive(

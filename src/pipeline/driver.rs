@@ -22,7 +22,7 @@ use super::plan::{RowPlan, plan_row};
 use super::stop::{Stop, StopReason};
 use crate::input::{InputError, InputReader, InputRow};
 use crate::results::{ReorderBuffer, RowResult};
-use crate::validate::Uniqueness;
+use crate::validate::{CheckContext, Uniqueness};
 
 /// How far (in rows) the reader may run ahead of the last row recorded, so
 /// a stuck row cannot make the reorder buffer grow without bound.
@@ -57,14 +57,16 @@ pub trait RowSink<T> {
     fn unrecorded(&mut self, finished: Finished<T>);
 }
 
-/// Limits of the driver.
+/// Limits of the driver, and what the row check needs beyond the row.
 #[derive(Debug, Clone, Copy)]
-pub struct DriveOptions {
+pub struct DriveOptions<'c> {
     /// Rows at the start of the input already recorded (`--resume`): read
     /// (they count for duplicate checks) but not processed.
     pub skip_rows: u64,
     /// Rows in progress at most (calls in flight are bounded separately).
     pub max_rows_in_progress: usize,
+    /// The partner's domains and the like, for the row check.
+    pub context: &'c CheckContext,
 }
 
 /// How the drive ended.
@@ -102,7 +104,7 @@ struct Driver<'s, T, S> {
 pub async fn drive<T, S>(
     reader: &mut InputReader,
     stop: &Stop,
-    options: DriveOptions,
+    options: DriveOptions<'_>,
     mut work: impl FnMut(InputRow, RowPlan, Option<&StopReason>) -> Job<T>,
     sink: &mut S,
 ) -> Result<DriveReport, DriveError>
@@ -129,7 +131,7 @@ where
         }
         let i = index;
         index += 1;
-        let plan = plan_row(&row, &layout, &mut uniqueness);
+        let plan = plan_row(&row, &layout, &mut uniqueness, options.context);
         if i < options.skip_rows {
             continue;
         }
@@ -291,10 +293,11 @@ mod tests {
         )
     }
 
-    fn options(max_rows: usize) -> DriveOptions {
+    fn options(max_rows: usize) -> DriveOptions<'static> {
         DriveOptions {
             skip_rows: 0,
             max_rows_in_progress: max_rows,
+            context: CheckContext::none(),
         }
     }
 
@@ -405,6 +408,7 @@ mod tests {
         let options = DriveOptions {
             skip_rows: 4,
             max_rows_in_progress: 8,
+            context: CheckContext::none(),
         };
         drive(&mut reader, &Stop::new(), options, reversed, &mut sink)
             .await

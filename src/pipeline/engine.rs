@@ -4,6 +4,7 @@
 use secrecy::SecretString;
 use tokio::sync::Mutex;
 
+use super::country_rules::CountryRulesMemo;
 use super::mca::TemplateMemo;
 use super::retry::{Attempts, CallKind, Retrier, RunCounters, classify};
 use super::stop::StopReason;
@@ -28,6 +29,8 @@ pub struct Engine {
     /// The MCA template id, fetched once per run (failures are kept too,
     /// so they are not asked again for every row: see [`TemplateMemo`]).
     pub(super) mca_template: Mutex<TemplateMemo>,
+    /// Each country's rules, asked once per run (`country_rules`).
+    pub(super) country_rules: CountryRulesMemo,
 }
 
 impl std::fmt::Debug for Engine {
@@ -59,6 +62,7 @@ impl Engine {
             retrier,
             cloud,
             mca_template: Mutex::new(TemplateMemo::default()),
+            country_rules: CountryRulesMemo::default(),
         }
     }
 

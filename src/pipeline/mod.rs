@@ -15,6 +15,7 @@
 //!   run keeps; [`refuse_same_files`]: none of them is the input or another.
 
 mod concurrency;
+mod country_rules;
 mod create;
 mod credentials;
 mod driver;

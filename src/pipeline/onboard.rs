@@ -7,6 +7,7 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use secrecy::SecretString;
 
+use super::country_rules::SendForm;
 use super::create::CreateOutcome;
 use super::driver::{Finished, Job};
 use super::engine::{APP_USER_HINT, Engine};
@@ -81,75 +82,36 @@ impl Onboard {
     fn create_job(
         &self,
         row: InputRow,
-        customer: NewCustomer,
+        mut customer: NewCustomer,
         after_rejected: Option<&str>,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
         let request = PreparedRequest::new(&customer, after_rejected);
-        let mca = customer.mca;
-        let skipped_mca = |mut result: RowResult| {
-            if mca.is_some() {
-                result.mca_status = McaStatus::Skipped;
-            }
-            result
-        };
+        let mca = customer.mca.take();
         if let Some((field, what)) = self.needs_app_user(request.for_reseller, mca.is_some()) {
             let result = needs_app_user(&request, field, what);
-            return ready(row, skipped_mca(result), false);
+            return ready(row, skipped_mca(result, mca.as_ref()), false);
         }
         if let Some(reason) = stop {
             let outcome = CreateOutcome::not_finished(&request, reason, 0, None);
-            return ready(row, skipped_mca(outcome.result), false);
+            return ready(row, skipped_mca(outcome.result, mca.as_ref()), false);
         }
         let Some(engine) = self.engine.clone() else {
             // Offline dry run: the plan is the result.
             let mut result = RowResult::new(Status::WouldCreate);
             result.request_id = request.request_id.to_string();
-            return ready(row, skipped_mca(result), false);
+            result.problems = customer.warnings;
+            return ready(row, skipped_mca(result, mca.as_ref()), false);
         };
-        let mode = self.mode;
-        Job::Run(
-            async move {
-                let mut outcome = match mode {
-                    Mode::Create => engine.create(&request).await,
-                    Mode::DryRun => engine.plan(&request).await,
-                };
-                if let Some(mca) = mca {
-                    let created = mode == Mode::Create && outcome.result.status.is_finished();
-                    outcome.result.mca_status = match (created, &outcome.stop) {
-                        (true, None) => {
-                            let (status, stop) =
-                                engine.attest(&outcome.result.customer_id, &mca).await;
-                            outcome.stop = stop;
-                            status
-                        }
-                        // The customer is there; the run stops before its attestation.
-                        (true, Some(reason)) => stopped_attestation(reason),
-                        (false, _) => McaStatus::Skipped,
-                    };
-                }
-                let credentials =
-                    outcome
-                        .credentials
-                        .take()
-                        .map(|(admin_user, password)| NewCredentials {
-                            domain: outcome.domain.clone(),
-                            admin_user,
-                            password,
-                        });
-                let extra = RowNote {
-                    credentials,
-                    copied: false,
-                };
-                let finished = Finished {
-                    row,
-                    result: outcome.result,
-                    extra,
-                };
-                (finished, outcome.stop)
-            }
-            .boxed(),
-        )
+        let send = Send {
+            engine,
+            mode: self.mode,
+            customer: Box::new(customer),
+            mca,
+            after_rejected: after_rejected.map(str::to_owned),
+            unmapped: request,
+        };
+        Job::Run(send.run(row).boxed())
     }
 
     /// A finished row (fed-back results) whose MCA attestation is still to
@@ -228,6 +190,96 @@ fn needs_app_user(request: &PreparedRequest, field: Field, what: &str) -> RowRes
         ),
     )]);
     result
+}
+
+/// The result with `mca_status` `skipped` when the row asks for an attestation.
+fn skipped_mca(mut result: RowResult, mca: Option<&McaAttestation>) -> RowResult {
+    if mca.is_some() {
+        result.mca_status = McaStatus::Skipped;
+    }
+    result
+}
+
+/// One valid row's way to Partner Center: its state in the listed form,
+/// the create (or plan), the MCA attestation.
+struct Send {
+    engine: Arc<Engine>,
+    mode: Mode,
+    customer: Box<NewCustomer>,
+    mca: Option<McaAttestation>,
+    after_rejected: Option<String>,
+    /// The request as checked offline (the request id of a row the run
+    /// stops before its state is mapped).
+    unmapped: PreparedRequest,
+}
+
+impl Send {
+    async fn run(self, row: InputRow) -> (Done, Option<StopReason>) {
+        let Send {
+            engine,
+            mode,
+            customer,
+            mca,
+            after_rejected,
+            unmapped,
+        } = self;
+        let (customer, request) = match engine.in_listed_form(customer).await {
+            SendForm::Ready(customer) => {
+                let request = PreparedRequest::new(&customer, after_rejected.as_deref());
+                (customer, request)
+            }
+            SendForm::Refused(problem) => {
+                let result = skipped_mca(RowResult::invalid(vec![problem]), mca.as_ref());
+                return (done(row, result, None), None);
+            }
+            SendForm::Stopped(reason) => {
+                let outcome = CreateOutcome::not_finished(&unmapped, &reason, 0, None);
+                let result = skipped_mca(outcome.result, mca.as_ref());
+                return (done(row, result, None), Some(reason));
+            }
+        };
+        let mut outcome = match mode {
+            Mode::Create => engine.create(&request).await,
+            Mode::DryRun => engine.plan(&request).await,
+        };
+        if outcome.result.status.is_success() {
+            outcome.result.problems = customer.warnings;
+        }
+        if let Some(mca) = mca {
+            let created = mode == Mode::Create && outcome.result.status.is_finished();
+            outcome.result.mca_status = match (created, &outcome.stop) {
+                (true, None) => {
+                    let (status, stop) = engine.attest(&outcome.result.customer_id, &mca).await;
+                    outcome.stop = stop;
+                    status
+                }
+                // The customer is there; the run stops before its attestation.
+                (true, Some(reason)) => stopped_attestation(reason),
+                (false, _) => McaStatus::Skipped,
+            };
+        }
+        let credentials = outcome
+            .credentials
+            .take()
+            .map(|(admin_user, password)| NewCredentials {
+                domain: outcome.domain.clone(),
+                admin_user,
+                password,
+            });
+        (done(row, outcome.result, credentials), outcome.stop)
+    }
+}
+
+/// A row this run worked on (not copied).
+fn done(row: InputRow, result: RowResult, credentials: Option<NewCredentials>) -> Done {
+    Finished {
+        row,
+        result,
+        extra: RowNote {
+            credentials,
+            copied: false,
+        },
+    }
 }
 
 fn ready(row: InputRow, result: RowResult, copied: bool) -> Job<RowNote> {

@@ -3,7 +3,7 @@
 
 use crate::input::{InputRow, Layout};
 use crate::results::{McaStatus, PreviousResult, RowResult, Status, previous};
-use crate::validate::{self, McaAttestation, NewCustomer, Problem, Uniqueness};
+use crate::validate::{self, CheckContext, McaAttestation, NewCustomer, Problem, Uniqueness};
 
 /// The decision for one row.
 #[derive(Debug)]
@@ -57,15 +57,22 @@ impl RowPlan {
                 if customer.mca.is_some() {
                     result.mca_status = McaStatus::Skipped;
                 }
+                result.problems = customer.warnings;
                 result
             }
         }
     }
 }
 
-/// Decide what to do with `row`. Every row goes through `uniqueness`, so a
-/// finished row's domain still counts against later duplicates.
-pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) -> RowPlan {
+/// Decide what to do with `row`, checked with `context` (the partner's
+/// domains). Every row goes through `uniqueness`, so a finished row's
+/// domain still counts against later duplicates.
+pub fn plan_row(
+    row: &InputRow,
+    layout: &Layout,
+    uniqueness: &mut Uniqueness,
+    context: &CheckContext,
+) -> RowPlan {
     let (fields, mut problems) = row.fields(layout);
     let duplicates = uniqueness.check(row.number, &fields);
     let earlier = previous(row, layout);
@@ -90,7 +97,7 @@ pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) ->
             }
         };
     }
-    match validate::check(&fields) {
+    match validate::check_with(&fields, context) {
         Ok(customer) if problems.is_empty() && duplicates.is_empty() => RowPlan::Valid {
             customer: Box::new(customer),
             after_rejected: earlier
@@ -141,7 +148,12 @@ mod tests {
         let mut row = InputRow::new();
         let mut out = Vec::new();
         while reader.read_row(&mut row).unwrap() {
-            out.push(plan_row(&row, &layout, &mut uniqueness));
+            out.push(plan_row(
+                &row,
+                &layout,
+                &mut uniqueness,
+                CheckContext::none(),
+            ));
         }
         out
     }

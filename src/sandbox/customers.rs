@@ -226,8 +226,22 @@ fn problems_refusal(problems: &[Problem]) -> Refusal {
         ProblemKind::PhoneMissing => 3,
         ProblemKind::CountryUnsupported => 4,
         ProblemKind::Missing => 5,
-        // Never found in a posted body: a run's credentials.
-        ProblemKind::Invalid | ProblemKind::Duplicate | ProblemKind::NeedsAppUser => 6,
+        // The name and e-mail rules (§5), each its own code.
+        ProblemKind::SingleCharacter
+        | ProblemKind::OnlySpecialCharacters
+        | ProblemKind::OnlySpaces
+        | ProblemKind::SpacedCharacters
+        | ProblemKind::LegalFormOnly
+        | ProblemKind::RepeatedCharacter
+        | ProblemKind::MicrosoftEmail
+        | ProblemKind::PartnerEmail
+        | ProblemKind::ControlCharacter => 6,
+        // Never found in a posted body (a warning is not a refusal; the
+        // others are a run's).
+        ProblemKind::Invalid
+        | ProblemKind::Duplicate
+        | ProblemKind::NeedsAppUser
+        | ProblemKind::DomainInName => 7,
     };
     let Some(first) = problems.iter().min_by_key(|p| rank(p.kind)) else {
         return Refusal {

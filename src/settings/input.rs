@@ -1,19 +1,21 @@
-//! [`InputSettings`]: the input file and how to read it.
+//! [`InputSettings`]: the input file and how to read and check it.
 
 use std::path::{Path, PathBuf};
 
 use super::{Given, Layers, Source, Sourced};
 use crate::input::{InputOptions, TextEncoding, is_workbook_path};
-use crate::validate::Field;
+use crate::validate::{CheckContext, Field};
 
-/// The input file and how to read it: the worksheet of a workbook, the
-/// encoding of a CSV, the config file's `[columns]`.
+/// The input file and how to read and check it: the worksheet of a
+/// workbook, the encoding of a CSV, the config file's `[columns]` and
+/// `partner_domains`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputSettings {
     path: PathBuf,
     sheet: Option<Sourced<String>>,
     encoding: Option<Sourced<TextEncoding>>,
     columns: Vec<(Field, String)>,
+    partner_domains: Vec<String>,
 }
 
 impl InputSettings {
@@ -42,10 +44,21 @@ impl InputSettings {
         .find(|c| !c.is_empty())
         .cloned()
         .unwrap_or_default();
+        let partner_domains = [
+            &layers.command_line,
+            &layers.environment,
+            &layers.config_file,
+        ]
+        .into_iter()
+        .map(|l| &l.partner_domains)
+        .find(|d| !d.is_empty())
+        .cloned()
+        .unwrap_or_default();
         InputSettings {
             sheet,
             encoding: layers.pick("encoding", |l| l.encoding),
             columns,
+            partner_domains,
             path,
         }
     }
@@ -58,6 +71,7 @@ impl InputSettings {
             sheet: sheet.map(|s| Sourced::new(s, Source::CommandLine)),
             encoding: self.encoding.clone(),
             columns: self.columns.clone(),
+            partner_domains: self.partner_domains.clone(),
         }
     }
 
@@ -79,6 +93,18 @@ impl InputSettings {
     /// The config file's `[columns]`: field → header.
     pub fn columns(&self) -> &[(Field, String)] {
         &self.columns
+    }
+
+    /// The config file's `partner_domains`: the partner's own e-mail domains.
+    pub fn partner_domains(&self) -> &[String] {
+        &self.partner_domains
+    }
+
+    /// What the row check needs beyond the row: the partner's domains.
+    /// More sources (the signed-in token) add theirs with
+    /// [`CheckContext::add_partner_domains`].
+    pub fn check_context(&self) -> CheckContext {
+        CheckContext::default().with_partner_domains(&self.partner_domains)
     }
 
     /// The library's reading options.

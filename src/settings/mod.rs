@@ -118,6 +118,8 @@ pub struct Layer {
     pub encoding: Option<TextEncoding>,
     /// `[columns]`: field → the header that holds it (empty: none).
     pub columns: Vec<(Field, String)>,
+    /// `partner_domains`: the partner's own e-mail domains (config file only).
+    pub partner_domains: Vec<String>,
 }
 
 /// Every source's layer, in precedence order.

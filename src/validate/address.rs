@@ -7,6 +7,7 @@ use std::hash::{Hash, Hasher};
 use super::PhoneNumber;
 use super::country::CountryRules;
 use super::hint::unknown_subdivision;
+use super::recorded::recorded_states;
 
 /// The customer's billing address (default address), validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,34 +147,106 @@ impl PostalCode {
     }
 }
 
-/// A state or other subdivision, holding the code to send: the ISO 3166-2 id
-/// where the data has one (`WA`, `MOW`), else the data's key. Countries
-/// without a subdivision list keep the value as given.
+/// A state or other subdivision: the text sent, the value as typed, and
+/// the subdivision of the address data it names.
+///
+/// The text sent is, where Partner Center's list of the country's states
+/// is known (recorded, [`ListedStates`](super::ListedStates); or live,
+/// [`State::listed_as`]), that list's entry; else the ISO 3166-2 id where
+/// the data has one (`WA`, `MOW`), else the data's key. Countries without a
+/// subdivision list keep the value as given.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct State(Cow<'static, str>);
+pub struct State {
+    sent: Cow<'static, str>,
+    /// As typed, where it differs from `sent`.
+    typed: Option<Cow<'static, str>>,
+    /// Position of the subdivision in the country's data.
+    subdivision: Option<usize>,
+}
 
 impl State {
     /// Parse a (trimmed) state for `country`: where the country has a
     /// subdivision list it must name one by any form the data has (key, ISO
-    /// id, `CC-id`, name, Latin name, a language variant's name), ignoring
-    /// case, accents and width; elsewhere any non-empty value is kept.
+    /// id current or former, `CC-id`, name, Latin name, a language variant's
+    /// name, a short form), ignoring case, accents and width; elsewhere any
+    /// non-empty value is kept. Where Partner Center's recorded answer
+    /// lists the country's states, the state must be one of them.
     pub fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
-        if s.is_empty() {
+        Self::parse_typed(s, s, country)
+    }
+
+    /// [`State::parse`] of `value` (NFKC), which the user typed as `typed`.
+    pub(crate) fn parse_typed(
+        value: &str,
+        typed: &str,
+        country: &CountryCode,
+    ) -> Result<Self, String> {
+        if value.is_empty() {
             return Err("is empty".to_owned());
         }
         let rules = country.rules();
-        if rules.subdivisions().is_empty() {
-            return Ok(Self(Cow::Owned(s.to_owned())));
-        }
-        match rules.find_subdivision(s) {
-            Some(sub) => Ok(Self(Cow::Borrowed(sub.code()))),
-            None => Err(unknown_subdivision(s, rules)),
+        let recorded = recorded_states(rules.code());
+        let state = match rules.subdivision_table().position(value) {
+            Some(i) => {
+                let sub = rules.subdivisions().get(i).ok_or("is not known")?;
+                let sent = sub.code();
+                let typed = (typed != sent).then(|| match sub.forms().find(|f| *f == typed) {
+                    Some(form) => Cow::Borrowed(form),
+                    None => Cow::Owned(typed.to_owned()),
+                });
+                State {
+                    sent: Cow::Borrowed(sent),
+                    typed,
+                    subdivision: Some(i),
+                }
+            }
+            None if rules.subdivisions().is_empty() => State {
+                sent: Cow::Owned(value.to_owned()),
+                typed: (typed != value).then(|| Cow::Owned(typed.to_owned())),
+                subdivision: None,
+            },
+            None => return Err(unknown_subdivision(value, rules)),
+        };
+        match recorded {
+            Some(listed) => match listed.entry_for(&state) {
+                Some(entry) => Ok(State {
+                    sent: Cow::Borrowed(entry),
+                    ..state
+                }),
+                None => Err(listed.refusal(&state)),
+            },
+            None => Ok(state),
         }
     }
 
-    /// The code as sent.
+    /// The text sent.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.sent
+    }
+
+    /// The value as typed (messages quote it, never the text sent).
+    pub fn typed(&self) -> &str {
+        self.typed.as_deref().unwrap_or(&self.sent)
+    }
+
+    /// The position of the subdivision in the country's data, if the
+    /// country has a list.
+    pub fn subdivision(&self) -> Option<usize> {
+        self.subdivision
+    }
+
+    /// The same state sent as `entry`: the form of Partner Center's list.
+    #[must_use]
+    pub fn listed_as(self, entry: String) -> State {
+        if entry == *self.sent {
+            return self;
+        }
+        let typed = self.typed.unwrap_or(self.sent);
+        State {
+            sent: Cow::Owned(entry),
+            typed: Some(typed),
+            subdivision: self.subdivision,
+        }
     }
 }
 
@@ -185,7 +258,7 @@ pub(crate) fn postal_code_outside_state(
     state: &State,
     country: &CountryCode,
 ) -> Option<String> {
-    let sub = country.rules().find_subdivision(state.as_str())?;
+    let sub = country.rules().subdivisions().get(state.subdivision()?)?;
     let prefix = sub.postal_prefix()?;
     (!prefix.matches(postal.as_str())).then(|| {
         format!(
@@ -307,7 +380,54 @@ mod tests {
             State::parse("東京都", &country("JP")).unwrap().as_str(),
             "13"
         );
-        assert_eq!(State::parse("AE", &us).unwrap().as_str(), "AE");
+        // Armed forces: in the data, not in Partner Center's recorded US list.
+        let err = State::parse("AE", &us).unwrap_err();
+        assert!(
+            err.starts_with(
+                "is not one of Partner Center's states (its recorded list) for US: AK, AL"
+            ),
+            "{err}"
+        );
+        let err = State::parse("Puerto Rico", &us).unwrap_err();
+        assert!(
+            err.starts_with("(read as PR (Puerto Rico)) is not one"),
+            "{err}"
+        );
+        assert!(err.ends_with("country of its own: country PR"), "{err}");
+    }
+
+    #[test]
+    fn china_is_sent_in_the_form_of_partner_centers_recorded_list_whatever_was_typed() {
+        let cn = country("CN");
+        for typed in [
+            "北京",
+            "北京市",
+            "Beijing",
+            "Beijing Shi",
+            "11",
+            "CN-11",
+            "CN-BJ",
+            "BJ",
+            "bj",
+        ] {
+            let state = State::parse(typed, &cn).unwrap();
+            assert_eq!((state.as_str(), state.typed()), ("BJ", typed), "{typed}");
+        }
+        assert_eq!(State::parse("广东", &cn).unwrap().as_str(), "GD");
+        assert_eq!(State::parse("44", &cn).unwrap().as_str(), "GD");
+        let err = State::parse("香港", &cn).unwrap_err();
+        assert!(err.starts_with("(read as HK (香港)) is not one of Partner Center's states (its recorded list) for CN: AH, BJ"), "{err}");
+        assert!(
+            err.ends_with("; Partner Center takes it as a country of its own: country HK"),
+            "{err}"
+        );
+        let err = State::parse("北京省", &cn).unwrap_err();
+        assert!(err.ends_with("did you mean \"北京市\" (CN-BJ)?"), "{err}");
+        let err = State::parse("广州", &cn).unwrap_err();
+        assert!(
+            !err.contains("did you mean"),
+            "a city shares one character with 广东省, 广西: {err}"
+        );
     }
 
     #[test]

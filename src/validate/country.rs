@@ -199,6 +199,7 @@ struct RawCountry {
     zipex: Option<String>,
     sub_keys: Option<String>,
     sub_isoids: Option<String>,
+    sub_isoids_current: Option<String>,
     sub_names: Option<String>,
     sub_lnames: Option<String>,
     sub_zips: Option<String>,
@@ -275,6 +276,7 @@ fn country_from_raw(
 fn subdivisions_from_raw(c: &RawCountry) -> Vec<Subdivision> {
     let keys = split_list(c.sub_keys.as_deref());
     let isoids = split_list(c.sub_isoids.as_deref());
+    let current = split_list(c.sub_isoids_current.as_deref());
     let names = split_list(c.sub_names.as_deref());
     let lnames = split_list(c.sub_lnames.as_deref());
     let zips = split_list(c.sub_zips.as_deref());
@@ -290,6 +292,7 @@ fn subdivisions_from_raw(c: &RawCountry) -> Vec<Subdivision> {
             Subdivision::new(SubdivisionData {
                 key,
                 iso_id: at(&isoids, i),
+                current_iso_id: at(&current, i),
                 name: at(&names, i),
                 latin_name: at(&lnames, i),
                 variant_names: variant_lists.iter().map(|l| at(l, i)).collect(),

@@ -3,7 +3,10 @@
 use super::field::{CustomerFields, Field};
 
 use super::address::{CountryError, postal_code_outside_state};
+use super::context::CheckContext;
+use super::control::control_problem;
 use super::mca::check_mca_in_row;
+use super::names::{self, Refusal};
 use super::text::{quote, too_long};
 use super::unicode::NfkcRow;
 use super::{
@@ -43,6 +46,9 @@ pub struct NewCustomer {
     /// The Microsoft Customer Agreement attestation to record after creation
     /// (`mca_*` columns); not part of the create body.
     pub mca: Option<McaAttestation>,
+    /// What the row is sent with but Partner Center discourages
+    /// ([`ProblemKind::is_warning`]); empty for almost every row.
+    pub warnings: Vec<Problem>,
 }
 
 /// One row's values as typed (quoted in messages) and in NFKC (validated
@@ -63,26 +69,46 @@ impl<'a> Row<'a> {
         let message = format!("{field} {} {reason}", quote(self.typed.get(field)));
         Problem::new(field, ProblemKind::Invalid, message)
     }
+
+    /// A name or e-mail rule's refusal of `field`'s value, quoted as typed.
+    fn refused(&self, field: Field, refusal: Refusal) -> Problem {
+        let message = format!(
+            "{field} {} {}",
+            quote(self.typed.get(field)),
+            refusal.reason
+        );
+        Problem::new(field, refusal.kind, message).with_hint(refusal.hint)
+    }
 }
 
-/// Check one row. Returns the customer, or *all* the row's problems (never
-/// just the first), in the order the columns are checked. Never panics,
-/// whatever the input.
+/// Check one row with no partner domains known ([`CheckContext::none`]):
+/// [`check_with`].
+pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
+    check_with(fields, CheckContext::none())
+}
+
+/// Check one row. Returns the customer (with its warnings), or *all* the
+/// row's problems (never just the first), in the order the columns are
+/// checked. Never panics, whatever the input.
 ///
 /// Every value is checked and sent in Unicode NFKC (full-width `１５４-００２３`
 /// is the postal code `154-0023`); messages quote the values as typed.
-pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
+pub fn check_with(
+    fields: &CustomerFields<'_>,
+    context: &CheckContext,
+) -> Result<NewCustomer, Vec<Problem>> {
     let nfkc = NfkcRow::of(fields);
     let row = Row {
         typed: *fields,
         value: nfkc.apply(fields),
     };
-    check_row(&row)
+    check_row(&row, context)
 }
 
-fn check_row(fields: &Row<'_>) -> Result<NewCustomer, Vec<Problem>> {
+fn check_row(fields: &Row<'_>, context: &CheckContext) -> Result<NewCustomer, Vec<Problem>> {
     let mut problems = Vec::new();
     let p = &mut problems;
+    control_characters(fields, p);
 
     let external_id = fields.get(Field::ExternalId);
     let company_name = bounded(fields, Field::CompanyName, true, MAX_COMPANY_NAME, p);
@@ -115,6 +141,7 @@ fn check_row(fields: &Row<'_>) -> Result<NewCustomer, Vec<Problem>> {
         p.extend(found);
         None
     });
+    let warnings = name_and_email_rules(fields, context, p);
 
     let (Some(domain), Some(email), Some(culture), Some(language), Some(country)) =
         (domain, email, culture, language, country)
@@ -146,7 +173,61 @@ fn check_row(fields: &Row<'_>) -> Result<NewCustomer, Vec<Problem>> {
         registration_number,
         associated_partner_id,
         mca,
+        warnings,
     })
+}
+
+/// A problem for each value (every column but `external_id`, which is not
+/// sent) with a control character inside.
+fn control_characters(fields: &Row<'_>, p: &mut Vec<Problem>) {
+    for field in Field::ALL {
+        if field != Field::ExternalId
+            && let Some(problem) = control_problem(field, fields.typed.get(field))
+        {
+            p.push(problem);
+        }
+    }
+}
+
+/// Partner Center's rules for names and e-mail addresses
+/// (`partner-center-2026.md` §5): the problems go to `p`, the warnings are
+/// returned.
+fn name_and_email_rules(
+    fields: &Row<'_>,
+    context: &CheckContext,
+    p: &mut Vec<Problem>,
+) -> Vec<Problem> {
+    let company = fields.get(Field::CompanyName);
+    if company.is_empty() && fields.typed.was_blank(Field::CompanyName) {
+        // Reported instead of the plain "is required".
+        p.retain(|x| !(x.field == Field::CompanyName && x.kind == ProblemKind::Missing));
+        p.push(fields.refused(Field::CompanyName, names::blank_company_name()));
+    } else if let Some(refusal) = names::company_name(company) {
+        p.push(fields.refused(Field::CompanyName, refusal));
+    }
+    for field in [
+        Field::FirstName,
+        Field::LastName,
+        Field::McaFirstName,
+        Field::McaLastName,
+    ] {
+        if let Some(refusal) = names::contact_name(fields.get(field)) {
+            p.push(fields.refused(field, refusal));
+        }
+    }
+    for field in [Field::Email, Field::McaEmail] {
+        let value = fields.get(field);
+        if value.contains('@')
+            && let Some(refusal) = names::email(value, context)
+        {
+            p.push(fields.refused(field, refusal));
+        }
+    }
+    let is_country = |code: &str| CountryCode::parse(code).is_ok();
+    match names::domain_in_name(company, is_country) {
+        Some(warning) => vec![fields.refused(Field::CompanyName, warning)],
+        None => Vec::new(),
+    }
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -268,7 +349,10 @@ fn state_and_postal_code(
     country: CountryCode,
     p: &mut Vec<Problem>,
 ) -> (Option<State>, Option<PostalCode>) {
-    let state = per_country(fields, Field::State, country, p, State::parse);
+    let typed = fields.typed.get(Field::State);
+    let state = per_country(fields, Field::State, country, p, |value, country| {
+        State::parse_typed(value, typed, country)
+    });
     let postal = per_country(fields, Field::PostalCode, country, p, PostalCode::parse);
     if let (Some(s), Some(z)) = (&state, &postal)
         && let Some(reason) = postal_code_outside_state(z, s, &country)

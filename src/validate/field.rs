@@ -205,12 +205,18 @@ pub fn normalize_header(header: &str) -> String {
         .collect()
 }
 
+// `CustomerFields::blank` has one bit per field.
+const _: () = assert!(Field::COUNT <= 32);
+
 /// The trimmed values of one row's known fields, borrowed from the record.
 ///
 /// Missing columns read as empty strings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CustomerFields<'a> {
     values: [&'a str; Field::COUNT],
+    /// One bit per field (by index): its value was whitespace only before
+    /// trimming (a cell of spaces or tabs, not an empty one).
+    blank: u32,
 }
 
 impl<'a> CustomerFields<'a> {
@@ -226,7 +232,19 @@ impl<'a> CustomerFields<'a> {
 
     /// Set `field` to `value`, trimmed.
     pub fn set(&mut self, field: Field, value: &'a str) {
-        self.values[field.index()] = value.trim();
+        let trimmed = value.trim();
+        self.values[field.index()] = trimmed;
+        let bit = 1u32 << field.index();
+        if trimmed.is_empty() && !value.is_empty() {
+            self.blank |= bit;
+        } else {
+            self.blank &= !bit;
+        }
+    }
+
+    /// Whether `field`'s value was spaces or tabs only (it reads as empty).
+    pub fn was_blank(&self, field: Field) -> bool {
+        self.blank & (1u32 << field.index()) != 0
     }
 
     /// Builder form of [`CustomerFields::set`].

@@ -84,9 +84,11 @@ async fn onboard(
         },
         app_user: session.app_user(),
     };
+    let context = settings.input().check_context();
     let options = DriveOptions {
         skip_rows,
         max_rows_in_progress: session.concurrency.max_rows_in_progress(),
+        context: &context,
     };
     let interrupts = tokio::spawn(super::stop_on_signal(stop.clone()));
     let report = drive(

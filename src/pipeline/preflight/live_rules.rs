@@ -4,7 +4,7 @@
 
 use crate::partner_center::dotnet_regex::DotnetRegex;
 use crate::partner_center::resources::CountryValidationRules;
-use crate::validate::{Field, NewCustomer, Problem, ProblemKind};
+use crate::validate::{Field, ListedStates, NewCustomer, Problem, ProblemKind};
 
 /// Longest list of allowed values quoted in a message.
 const LISTED_VALUES: usize = 12;
@@ -25,7 +25,7 @@ const PHONE_SEPARATORS: [char; 5] = [' ', '-', '.', '/', '('];
 pub struct LiveRules {
     country: String,
     state_required: bool,
-    states: Vec<String>,
+    states: ListedStates,
     postal_required: bool,
     postal: Option<LiveRegex>,
     city_required: bool,
@@ -92,7 +92,7 @@ impl LiveRules {
             |rule, pattern: &Option<String>| LiveRegex::new(&country, rule, pattern.as_deref());
         LiveRules {
             state_required: rules.is_state_required,
-            states: list(&rules.supported_states_list),
+            states: ListedStates::new(&country, &rules.supported_states_list),
             postal_required: rules.is_postal_code_required,
             postal: regex("postalCodeRegex", &rules.postal_code_regex),
             city_required: rules.is_city_required,
@@ -120,6 +120,12 @@ impl LiveRules {
     /// The country the rules are for.
     pub fn country(&self) -> &str {
         &self.country
+    }
+
+    /// The states as listed (`supportedStatesList`), tied to the data's
+    /// subdivisions: the form a state is sent in.
+    pub fn states(&self) -> &ListedStates {
+        &self.states
     }
 
     /// Every way `customer` breaks these rules (values as they will be sent),
@@ -165,16 +171,11 @@ impl LiveRules {
             None if self.state_required => {
                 problems.push(self.missing(Field::State, ProblemKind::Missing, ""));
             }
-            Some(state) if !contains(&self.states, state.as_str()) => {
+            Some(state) if !self.states.is_empty() && self.states.entry_for(state).is_none() => {
                 problems.push(Problem::new(
                     Field::State,
                     ProblemKind::Invalid,
-                    format!(
-                        "state {:?} is not one of Partner Center's states for {} ({})",
-                        state.as_str(),
-                        self.country,
-                        listed(&self.states)
-                    ),
+                    self.states.message(state),
                 ));
             }
             _ => {}
@@ -550,7 +551,7 @@ mod tests {
         );
         assert_eq!(
             problems[2].message,
-            "state \"OR\" is not one of Partner Center's states for US (CA, NY, TX, WA)"
+            "state \"OR\" is not one of Partner Center's states for US: CA, NY, TX, WA"
         );
     }
 
