@@ -55,6 +55,13 @@ pub struct SandboxConfig {
     /// Refuse a registration number for a country that takes none with
     /// `600002` (default off: it is ignored, as Microsoft's newest page says).
     pub strict_registration: bool,
+    /// The partner's own e-mail domains: a customer e-mail there is refused
+    /// (`27017`), as Partner Center refuses the partner's addresses.
+    pub partner_domains: Vec<String>,
+    /// Countries whose country rules list their states by name (the Latin
+    /// name where the data has one: `Osaka`), not by code: a client must
+    /// send the listed form.
+    pub state_names: Vec<String>,
 }
 
 impl Default for SandboxConfig {
@@ -75,6 +82,8 @@ impl Default for SandboxConfig {
             max_page_size: MAX_PAGE_SIZE,
             bom: true,
             strict_registration: false,
+            partner_domains: Vec::new(),
+            state_names: Vec::new(),
         }
     }
 }

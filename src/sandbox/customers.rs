@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::agreements::app_user_only;
+use super::config::SandboxConfig;
+use super::country_rules::unlisted_state;
 use super::gate::{Caller, RequestIds};
 use super::responses::{api_error, api_error_with_data, codes, success};
 use super::state::{Refusal, SandboxState, TokenKind, World};
@@ -23,7 +25,7 @@ use crate::partner_center::models::CustomerRequest;
 use crate::partner_center::resources::{
     Attributes, CompanyProfile, Customer, UserCredentials, parse_json,
 };
-use crate::validate::{self, Field, NewCustomer, Problem, ProblemKind};
+use crate::validate::{self, CheckContext, Field, NewCustomer, Problem, ProblemKind};
 
 /// What the state said about a create call.
 enum Outcome {
@@ -144,13 +146,19 @@ fn refuse_or_create(
             return Ok(Box::new(customer.clone()));
         }
     }
-    let new = match check(request, state.config().strict_registration) {
+    let new = match check(request, state.config()) {
         Ok(new) => new,
         Err(problems) => {
             w.stats.validation_errors += 1;
             return Err(problems_refusal(&problems));
         }
     };
+    let address = &request.billing_profile.default_address;
+    let posted_state = address.state.as_deref().unwrap_or_default();
+    if let Some(reason) = unlisted_state(w, state.config(), &address.country, posted_state) {
+        w.stats.validation_errors += 1;
+        return Err(refusal(StatusCode::BAD_REQUEST, codes::INVALID, reason));
+    }
     let domain = new.domain.as_str();
     if w.tenant.by_domain(domain).is_some() || w.hooks.foreign_domains.contains(domain) {
         w.stats.domain_conflicts += 1;
@@ -190,15 +198,17 @@ fn refuse_or_create(
     Ok(Box::new(stored))
 }
 
-/// Validate a posted body with the offline validator. A registration
-/// number given for a country that takes none (`600002`) is ignored unless
-/// `strict` (Microsoft's newest create page calls it optional there): the
-/// body is checked again without it.
-fn check(request: &CustomerRequest, strict: bool) -> Result<NewCustomer, Vec<Problem>> {
+/// Validate a posted body with the offline validator, the sandbox's
+/// partner domains known. A registration number given for a country that
+/// takes none (`600002`) is ignored unless `strict_registration`
+/// (Microsoft's newest create page calls it optional there): the body is
+/// checked again without it.
+fn check(request: &CustomerRequest, config: &SandboxConfig) -> Result<NewCustomer, Vec<Problem>> {
     let fields = super::body::request_fields(request);
-    match validate::check(&fields) {
+    let context = CheckContext::default().with_partner_domains(&config.partner_domains);
+    match validate::check_with(&fields, &context) {
         Err(problems)
-            if !strict
+            if !config.strict_registration
                 && problems
                     .iter()
                     .any(|p| p.kind == ProblemKind::RegistrationNotAllowed) =>
@@ -210,7 +220,7 @@ fn check(request: &CustomerRequest, strict: bool) -> Result<NewCustomer, Vec<Pro
             if !remaining.is_empty() {
                 return Err(remaining);
             }
-            validate::check(&fields.with(Field::RegistrationNumber, ""))
+            validate::check_with(&fields.with(Field::RegistrationNumber, ""), &context)
         }
         checked => checked,
     }
@@ -226,7 +236,7 @@ fn problems_refusal(problems: &[Problem]) -> Refusal {
         ProblemKind::PhoneMissing => 3,
         ProblemKind::CountryUnsupported => 4,
         ProblemKind::Missing => 5,
-        // The name and e-mail rules (§5), each its own code.
+        // The name and e-mail rules, each its own code.
         ProblemKind::SingleCharacter
         | ProblemKind::OnlySpecialCharacters
         | ProblemKind::OnlySpaces

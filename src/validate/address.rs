@@ -530,10 +530,7 @@ mod tests {
         let seoul = State::parse("Seoul", &kr).unwrap();
         let busan = PostalCode::parse("48058", &kr).unwrap();
         let reason = postal_code_outside_state(&busan, &seoul, &kr).unwrap();
-        assert!(
-            reason.ends_with("start with a match of ^(?:0[1-8]\\d{2})"),
-            "{reason}"
-        );
+        assert!(reason.ends_with("start with 01–08"), "{reason}");
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn control_characters(fields: &Row<'_>, p: &mut Vec<Problem>) {
 }
 
 /// Partner Center's rules for names and e-mail addresses
-/// (`partner-center-2026.md` §5): the problems go to `p`, the warnings are
+/// (`docs/partner-center.md`, "Names and e-mails"): the problems go to `p`, the warnings are
 /// returned.
 fn name_and_email_rules(
     fields: &Row<'_>,

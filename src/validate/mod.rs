@@ -25,6 +25,7 @@ mod mca;
 mod names;
 mod phone;
 mod postal_prefix;
+mod prefix_words;
 mod problem;
 mod recorded;
 mod registration;

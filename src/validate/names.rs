@@ -1,6 +1,6 @@
 //! The names and e-mail addresses Partner Center refuses (its "validate
 //! names and addresses" page, as of 5 February 2024;
-//! `partner-center-2026.md` §5): company names that are one character,
+//! `docs/partner-center.md`, "Names and e-mails"): company names that are one character,
 //! special characters only, single characters separated by spaces, a legal
 //! form standing alone or one character repeated; contact names of one
 //! character; `@microsoft.com` addresses and addresses on the partner's own
@@ -17,7 +17,7 @@ use super::problem::ProblemKind;
 use super::unicode::fold_into;
 
 /// Legal-form abbreviations Partner Center allows as part of a company name
-/// and refuses standing alone (§5's list), compared by [`legal_form_key`]
+/// and refuses standing alone (the page's list), compared by [`legal_form_key`]
 /// (letters and digits only, lower case: `c.p.a.` and `c p a` are `cpa`).
 const LEGAL_FORMS: [&str; 27] = [
     "c p a",

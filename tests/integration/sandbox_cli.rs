@@ -54,7 +54,7 @@ async fn sandbox_command_prints_its_address_logs_requests_and_stops_on_ctrl_c() 
     let body = serde_json::json!({
         "companyProfile": {"domain": "clitest.onmicrosoft.com"},
         "billingProfile": {"email": "a@clitest.example", "culture": "en-US", "language": "en",
-            "companyName": "Cli Test", "defaultAddress": {"firstName": "A", "lastName": "B",
+            "companyName": "Cli Test", "defaultAddress": {"firstName": "Ann", "lastName": "Lee",
             "addressLine1": "1 Main St", "city": "Redmond", "state": "WA", "postalCode": "98052", "country": "US"}}
     });
     let created = client
