@@ -8,6 +8,7 @@ use super::PhoneNumber;
 use super::country::CountryRules;
 use super::hint::unknown_subdivision;
 use super::recorded::recorded_states;
+use super::text::dropped_zeros;
 
 /// The customer's billing address (default address), validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +117,17 @@ impl PostalCode {
     /// Parse a (trimmed) postal code for `country`: it must fully match the
     /// country's `zip` pattern where there is one.
     pub fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
+        Self::parse_in(s, country, None)
+    }
+
+    /// [`PostalCode::parse`] for an address in `state`: a refusal names the
+    /// zeros Excel may have dropped only where the code with them is one
+    /// of the state's (when the data lists its prefixes).
+    pub(crate) fn parse_in(
+        s: &str,
+        country: &CountryCode,
+        state: Option<&State>,
+    ) -> Result<Self, String> {
         if s.is_empty() {
             return Err("is empty".to_owned());
         }
@@ -125,12 +137,8 @@ impl PostalCode {
             return Ok(Self(value));
         }
         let examples = rules.postal_code_examples();
-        Err(if examples.is_empty() {
-            format!(
-                "does not match the {} format {}",
-                rules.code(),
-                rules.postal_code_pattern().unwrap_or_default()
-            )
+        let mut reason = if examples.is_empty() {
+            format!("does not match the {} postal code format", rules.code())
         } else {
             let n = examples.len().min(2);
             format!(
@@ -138,7 +146,16 @@ impl PostalCode {
                 rules.code(),
                 examples[..n].join(", ")
             )
-        })
+        };
+        let prefix = state
+            .and_then(State::subdivision)
+            .and_then(|i| rules.subdivisions().get(i))
+            .and_then(|sub| sub.postal_prefix());
+        let fits = |v: &str| rules.matches_postal_code(v) && prefix.is_none_or(|p| p.matches(v));
+        if let Some(zeros) = dropped_zeros(&value, fits) {
+            reason.push_str(&zeros);
+        }
+        Err(reason)
     }
 
     /// The code as sent.
@@ -333,10 +350,44 @@ mod tests {
         let us = country("US");
         assert_eq!(PostalCode::parse("98052", &us).unwrap().as_str(), "98052");
         assert!(PostalCode::parse("98052-6399", &us).is_ok());
-        assert_eq!(
-            PostalCode::parse("9805", &us).unwrap_err(),
-            "does not match the US format (e.g. 95014, 22162-1010)"
+        let err = PostalCode::parse("9805", &us).unwrap_err();
+        assert!(
+            err.starts_with("does not match the US format (e.g. 95014, 22162-1010)"),
+            "{err}"
         );
+    }
+
+    #[test]
+    fn postal_codes_excel_cut_a_zero_from_say_so() {
+        let us = country("US");
+        for (typed, fixed) in [
+            ("2134", "02134"),
+            ("7030", "07030"),
+            ("6600", "06600"),
+            ("800", "00800"),
+        ] {
+            let err = PostalCode::parse(typed, &us).unwrap_err();
+            assert!(
+                err.starts_with(
+                    "does not match the US format (e.g. 95014, 22162-1010); if it began with 0"
+                ),
+                "{err}"
+            );
+            assert!(err.ends_with(&format!("type {fixed}")), "{err}");
+        }
+        let no = country("NO");
+        assert!(PostalCode::parse("7030", &no).is_ok(), "a Trondheim code");
+        assert!(PostalCode::parse("6600", &no).is_ok());
+        let err = PostalCode::parse("800", &no).unwrap_err();
+        assert!(err.ends_with("type 0800"), "{err}");
+        let wa = State::parse("WA", &us).unwrap();
+        let err = PostalCode::parse_in("9805", &us, Some(&wa)).unwrap_err();
+        assert!(!err.contains("began with"), "09805 is not in WA: {err}");
+        let ma = State::parse("MA", &us).unwrap();
+        let err = PostalCode::parse_in("2134", &us, Some(&ma)).unwrap_err();
+        assert!(err.ends_with("type 02134"), "{err}");
+        let err = PostalCode::parse("ABC", &us).unwrap_err();
+        assert!(!err.contains("leading"), "{err}");
     }
 
     #[test]

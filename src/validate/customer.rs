@@ -353,7 +353,9 @@ fn state_and_postal_code(
     let state = per_country(fields, Field::State, country, p, |value, country| {
         State::parse_typed(value, typed, country)
     });
-    let postal = per_country(fields, Field::PostalCode, country, p, PostalCode::parse);
+    let postal = per_country(fields, Field::PostalCode, country, p, |value, country| {
+        PostalCode::parse_in(value, country, state.as_ref())
+    });
     if let (Some(s), Some(z)) = (&state, &postal)
         && let Some(reason) = postal_code_outside_state(z, s, &country)
     {

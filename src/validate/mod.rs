@@ -53,3 +53,5 @@ pub use problem::{Problem, ProblemKind, join_problems};
 pub use recorded::recorded_country_rules;
 pub use registration::{RegistrationNumber, RegistrationRule};
 pub use uniqueness::Uniqueness;
+
+pub(crate) use text::dropped_zeros;

@@ -4,7 +4,9 @@
 
 use crate::partner_center::dotnet_regex::DotnetRegex;
 use crate::partner_center::resources::CountryValidationRules;
-use crate::validate::{Field, ListedStates, NewCustomer, Problem, ProblemKind};
+use crate::validate::{
+    CountryRules, Field, ListedStates, NewCustomer, Problem, ProblemKind, dropped_zeros,
+};
 
 /// Longest list of allowed values quoted in a message.
 const LISTED_VALUES: usize = 12;
@@ -152,13 +154,27 @@ impl LiveRules {
         )
     }
 
-    /// `<field> "<value>" does not match Partner Center's format for <CC> (<regex>)`.
+    /// `<field> "<value>" does not match Partner Center's format for <CC>`
+    /// (never the regex: it is in the debug log), with the zeros Excel may
+    /// have dropped when the value with them would fit.
     fn mismatch(&self, field: Field, value: &str, rule: &LiveRegex) -> String {
-        format!(
-            "{field} {value:?} does not match Partner Center's format for {} ({})",
-            self.country,
-            rule.pattern()
-        )
+        tracing::debug!(country = %self.country, rule = rule.rule, pattern = rule.pattern(), value, "live rule not met");
+        let mut message = format!(
+            "{field} {value:?} does not match Partner Center's format for {}",
+            self.country
+        );
+        if field == Field::PostalCode
+            && let Some(example) =
+                CountryRules::get(&self.country).and_then(|c| c.postal_code_examples().first())
+        {
+            message.push_str(&format!(", e.g. {example}"));
+        }
+        if field != Field::PhoneNumber
+            && let Some(zeros) = dropped_zeros(value, |v| rule.fits(&self.country, v))
+        {
+            message.push_str(&zeros);
+        }
+        message
     }
 
     /// City, state and postal code.
@@ -449,6 +465,10 @@ mod tests {
         let rules = live(US_RULES);
         let problems = phone_problems(&rules, "+1 425 555 0100");
         assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            !problems[0].message.contains(US_PHONE),
+            "no regex in a message"
+        );
         assert_eq!(
             (problems[0].field, problems[0].kind),
             (Field::PhoneNumber, ProblemKind::Invalid)
@@ -456,7 +476,7 @@ mod tests {
         assert_eq!(
             problems[0].message,
             format!(
-                "phone_number \"+1 425 555 0100\" does not match Partner Center's format for US ({US_PHONE}); the national form \"425 555 0100\" would: write it without the country code"
+                "phone_number \"+1 425 555 0100\" does not match Partner Center's format for US; the national form \"425 555 0100\" would: write it without the country code"
             )
         );
         let problems = phone_problems(&rules, "+1-425.555.0100");
@@ -644,7 +664,7 @@ mod tests {
         assert_eq!(problems[0].kind, ProblemKind::RegistrationFormat);
         assert_eq!(
             problems[0].message,
-            "registration_number \"770708389312\" does not match Partner Center's format for RU (^\\d{10}$), e.g. \"7707083893\""
+            "registration_number \"770708389312\" does not match Partner Center's format for RU, e.g. \"7707083893\""
         );
     }
 
