@@ -20,7 +20,7 @@ use crate::pipeline::{
 };
 use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status, Tally};
 use crate::settings::ValidateSettings;
-use crate::validate::{Field, Uniqueness};
+use crate::validate::{Field, Problem, Uniqueness, join_problems};
 
 /// How many problem rows are listed on stderr before the rest are only counted.
 const LISTED_PROBLEM_ROWS: u64 = 20;
@@ -246,10 +246,22 @@ impl<'a> Report<'a> {
             if self.settings.online() {
                 self.out.flush()?;
             }
-        } else if matches!(result.status, Status::Invalid | Status::Failed) {
+        } else if matches!(result.status, Status::Invalid | Status::Failed)
+            || result.problems.iter().any(Problem::is_warning)
+        {
             self.listed += 1;
             if self.listed <= LISTED_PROBLEM_ROWS {
-                let line = format!("row {}: {}", row.number, result.error);
+                let line = match result.status {
+                    Status::Invalid | Status::Failed => {
+                        format!("row {}: {}", row.number, result.error)
+                    }
+                    // A valid row's warnings: it stays valid and is sent.
+                    _ => format!(
+                        "row {}: warning: {}",
+                        row.number,
+                        join_problems(&result.problems)
+                    ),
+                };
                 let mut fields = serde_json::Map::new();
                 fields.insert("row".to_owned(), json!(row.number));
                 fields.insert("status".to_owned(), json!(result.status.to_string()));

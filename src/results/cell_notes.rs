@@ -1,5 +1,6 @@
-//! The cell notes of an invalid row in a results workbook: its typed
-//! problems, grouped by the column of their field, in field order.
+//! The cell notes of a row in a results workbook: an invalid row's typed
+//! problems, or another row's warnings, grouped by the column of their
+//! field, in field order.
 
 use super::problem_log::ProblemReader;
 use super::schema::Status;
@@ -14,6 +15,8 @@ pub(crate) struct CellNote {
     pub column: Option<usize>,
     /// The problems' notes (message and hint), one after the other.
     pub text: String,
+    /// Every problem of the note is a warning (the cell is not flagged).
+    pub warning: bool,
 }
 
 impl CellNote {
@@ -31,7 +34,7 @@ impl CellNote {
                 if status == Some(Status::Invalid) {
                     found
                 } else {
-                    Vec::new()
+                    found.into_iter().filter(Problem::is_warning).collect()
                 }
             }
             None => Vec::new(),
@@ -50,10 +53,12 @@ impl CellNote {
                 Some(note) => {
                     note.text.push('\n');
                     note.text.push_str(&text);
+                    note.warning &= problem.is_warning();
                 }
                 None => notes.push(CellNote {
                     column,
                     text: text.into_owned(),
+                    warning: problem.is_warning(),
                 }),
             }
         }

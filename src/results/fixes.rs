@@ -81,6 +81,11 @@ pub const FIXES: &[Fix] = &[
         fix: "type the registered legal name, the contact's full name, an address of the customer's own organization (the workbook's note says which)",
     },
     Fix {
+        codes: &["27018"],
+        meaning: "a domain extension in a company name (`Contoso.com`), which Partner Center discourages; the row is sent",
+        fix: "use the registered legal name without the web address next time",
+    },
+    Fix {
         codes: &["27019"],
         meaning: "a control character (NUL, ESC, a tab or a line break) inside a value; the message names the character and its position",
         fix: "retype the value on one line (`=CLEAN(cell)` in Excel); a second address line goes in `address_line2`",

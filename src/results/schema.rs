@@ -285,8 +285,10 @@ pub struct RowResult {
     /// messages and `error_code` is the first one's code
     /// ([`RowResult::invalid`]). Not a column: the results file has the
     /// text; the problems file of a results workbook keeps them
-    /// ([`ProblemLog`](super::ProblemLog)). Empty for every other row, and
-    /// for a row read back from a results file.
+    /// ([`ProblemLog`](super::ProblemLog)). For a row sent (or valid):
+    /// its warnings ([`Problem::is_warning`]), which `error` does not
+    /// list. Empty for every other row, and for a row read back from a
+    /// results file.
     pub problems: Vec<Problem>,
 }
 

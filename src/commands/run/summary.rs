@@ -90,6 +90,15 @@ impl Summary<'_> {
                 format!("  problems in the invalid rows: {}", self.problems_text()),
             ));
         }
+        if t.warned > 0 {
+            lines.push((
+                Level::Info,
+                format!(
+                    "  {} row(s) with a warning, sent all the same (a domain extension in company_name: Partner Center discourages it; the workbook's notes and validate --json say which)",
+                    t.warned
+                ),
+            ));
+        }
         if self.resumed_rows > 0 {
             let mut whole = self.file.statuses.describe();
             if self.file.mca.total() > 0 {
@@ -294,6 +303,7 @@ impl Summary<'_> {
             "counts": status_json(&rows.statuses),
             "mca": mca_json(&rows.mca),
             "problems": problems,
+            "rows_with_warnings": self.counts.warned,
             "results_file": {
                 "rows": self.file.statuses.total(),
                 "counts": status_json(&self.file.statuses),
