@@ -146,19 +146,7 @@ fn refuse_or_create(
             return Ok(Box::new(customer.clone()));
         }
     }
-    let new = match check(request, state.config()) {
-        Ok(new) => new,
-        Err(problems) => {
-            w.stats.validation_errors += 1;
-            return Err(problems_refusal(&problems));
-        }
-    };
-    let address = &request.billing_profile.default_address;
-    let posted_state = address.state.as_deref().unwrap_or_default();
-    if let Some(reason) = unlisted_state(w, state.config(), &address.country, posted_state) {
-        w.stats.validation_errors += 1;
-        return Err(refusal(StatusCode::BAD_REQUEST, codes::INVALID, reason));
-    }
+    let new = validated(w, state.config(), request)?;
     let domain = new.domain.as_str();
     if w.tenant.by_domain(domain).is_some() || w.hooks.foreign_domains.contains(domain) {
         w.stats.domain_conflicts += 1;
@@ -196,6 +184,37 @@ fn refuse_or_create(
     w.stats.customers_created += 1;
     state.persist(w);
     Ok(Box::new(stored))
+}
+
+/// A posted body checked as Partner Center checks it: the offline
+/// validator, then the state against the country's served list. The state
+/// is kept as posted (the listed form), not as the code it was checked as.
+fn validated(
+    w: &mut World,
+    config: &SandboxConfig,
+    request: &CustomerRequest,
+) -> Result<NewCustomer, Refusal> {
+    let mut new = check(request, config).map_err(|problems| {
+        w.stats.validation_errors += 1;
+        problems_refusal(&problems)
+    })?;
+    let address = &request.billing_profile.default_address;
+    let posted = address.state.as_deref().unwrap_or_default().trim();
+    if let Some(reason) = unlisted_state(w, config, &address.country, posted) {
+        w.stats.validation_errors += 1;
+        return Err(Refusal {
+            status: StatusCode::BAD_REQUEST,
+            code: codes::INVALID.to_owned(),
+            description: reason,
+            data: Vec::new(),
+        });
+    }
+    new.address.state = new
+        .address
+        .state
+        .take()
+        .map(|s| s.listed_as(posted.to_owned()));
+    Ok(new)
 }
 
 /// Validate a posted body with the offline validator, the sandbox's

@@ -4,9 +4,8 @@ use super::field::{CustomerFields, Field};
 
 use super::address::{CountryError, postal_code_outside_state};
 use super::context::CheckContext;
-use super::control::control_problem;
 use super::mca::check_mca_in_row;
-use super::names::{self, Refusal};
+use super::row_rules::{control_characters, name_and_email_rules};
 use super::text::{quote, too_long};
 use super::unicode::NfkcRow;
 use super::{
@@ -69,16 +68,6 @@ impl<'a> Row<'a> {
         let message = format!("{field} {} {reason}", quote(self.typed.get(field)));
         Problem::new(field, ProblemKind::Invalid, message)
     }
-
-    /// A name or e-mail rule's refusal of `field`'s value, quoted as typed.
-    fn refused(&self, field: Field, refusal: Refusal) -> Problem {
-        let message = format!(
-            "{field} {} {}",
-            quote(self.typed.get(field)),
-            refusal.reason
-        );
-        Problem::new(field, refusal.kind, message).with_hint(refusal.hint)
-    }
 }
 
 /// Check one row with no partner domains known ([`CheckContext::none`]):
@@ -108,7 +97,7 @@ pub fn check_with(
 fn check_row(fields: &Row<'_>, context: &CheckContext) -> Result<NewCustomer, Vec<Problem>> {
     let mut problems = Vec::new();
     let p = &mut problems;
-    control_characters(fields, p);
+    control_characters(&fields.typed, p);
 
     let external_id = fields.get(Field::ExternalId);
     let company_name = bounded(fields, Field::CompanyName, true, MAX_COMPANY_NAME, p);
@@ -141,7 +130,7 @@ fn check_row(fields: &Row<'_>, context: &CheckContext) -> Result<NewCustomer, Ve
         p.extend(found);
         None
     });
-    let warnings = name_and_email_rules(fields, context, p);
+    let warnings = name_and_email_rules(&fields.typed, &fields.value, context, p);
 
     let (Some(domain), Some(email), Some(culture), Some(language), Some(country)) =
         (domain, email, culture, language, country)
@@ -175,59 +164,6 @@ fn check_row(fields: &Row<'_>, context: &CheckContext) -> Result<NewCustomer, Ve
         mca,
         warnings,
     })
-}
-
-/// A problem for each value (every column but `external_id`, which is not
-/// sent) with a control character inside.
-fn control_characters(fields: &Row<'_>, p: &mut Vec<Problem>) {
-    for field in Field::ALL {
-        if field != Field::ExternalId
-            && let Some(problem) = control_problem(field, fields.typed.get(field))
-        {
-            p.push(problem);
-        }
-    }
-}
-
-/// Partner Center's rules for names and e-mail addresses
-/// (`docs/partner-center.md`, "Names and e-mails"): the problems go to `p`, the warnings are
-/// returned.
-fn name_and_email_rules(
-    fields: &Row<'_>,
-    context: &CheckContext,
-    p: &mut Vec<Problem>,
-) -> Vec<Problem> {
-    let company = fields.get(Field::CompanyName);
-    if company.is_empty() && fields.typed.was_blank(Field::CompanyName) {
-        // Reported instead of the plain "is required".
-        p.retain(|x| !(x.field == Field::CompanyName && x.kind == ProblemKind::Missing));
-        p.push(fields.refused(Field::CompanyName, names::blank_company_name()));
-    } else if let Some(refusal) = names::company_name(company) {
-        p.push(fields.refused(Field::CompanyName, refusal));
-    }
-    for field in [
-        Field::FirstName,
-        Field::LastName,
-        Field::McaFirstName,
-        Field::McaLastName,
-    ] {
-        if let Some(refusal) = names::contact_name(fields.get(field)) {
-            p.push(fields.refused(field, refusal));
-        }
-    }
-    for field in [Field::Email, Field::McaEmail] {
-        let value = fields.get(field);
-        if value.contains('@')
-            && let Some(refusal) = names::email(value, context)
-        {
-            p.push(fields.refused(field, refusal));
-        }
-    }
-    let is_country = |code: &str| CountryCode::parse(code).is_ok();
-    match names::domain_in_name(company, is_country) {
-        Some(warning) => vec![fields.refused(Field::CompanyName, warning)],
-        None => Vec::new(),
-    }
 }
 
 fn non_empty(s: &str) -> Option<String> {

@@ -29,6 +29,7 @@ mod prefix_words;
 mod problem;
 mod recorded;
 mod registration;
+mod row_rules;
 mod short_forms;
 mod subdivision;
 mod text;

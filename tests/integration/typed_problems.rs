@@ -17,7 +17,7 @@ fn s(p: &Path) -> &str {
 }
 
 /// The notes of the results sheet of `workbook`: (cell, text), by cell.
-fn notes(workbook: &Path) -> Vec<(String, String)> {
+pub(crate) fn notes(workbook: &Path) -> Vec<(String, String)> {
     let mut archive = zip::ZipArchive::new(File::open(workbook).unwrap()).unwrap();
     let mut xml = String::new();
     match archive.by_name("xl/comments1.xml") {
