@@ -511,4 +511,28 @@ PostalCode = "Postcode"
             crate::input::InputOptions::default()
         );
     }
+
+    #[test]
+    fn partner_domains_reach_the_row_check_and_bad_ones_are_explained() {
+        let config = parse("partner_domains = [\"Contoso.com\", \"@contoso.de\"]\n").unwrap();
+        assert_eq!(config.layer.partner_domains, ["contoso.com", "contoso.de"]);
+        let Invocation::Validate(validate) =
+            resolved(&["pc-onboard", "validate", "in.csv"], &config)
+        else {
+            panic!("not validate")
+        };
+        let context = validate.input().check_context();
+        assert_eq!(context.partner_domains(), ["contoso.com", "contoso.de"]);
+        let one = parse("partner_domains = \"contoso.com\"\n").unwrap();
+        assert_eq!(one.layer.partner_domains, ["contoso.com"]);
+        let error = parse("partner_domains = [\"contoso\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("\"contoso\" is not a domain name"),
+            "{error}"
+        );
+        let empty = parse("").unwrap();
+        assert!(empty.layer.partner_domains.is_empty());
+    }
 }

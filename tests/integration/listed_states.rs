@@ -1,4 +1,4 @@
-//! States in the form Partner Center lists (issue 18 §1): whatever form a
+//! States in the form Partner Center lists: whatever form a
 //! row's state is typed in, the create body carries the entry of the
 //! country's `supportedStatesList` (the recorded CN answer's `BJ`; a live
 //! answer in names, `Osaka`), and messages quote what was typed.

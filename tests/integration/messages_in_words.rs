@@ -1,4 +1,4 @@
-//! Messages that say what to type (issue 19 item 4): no raw regex, the
+//! Messages that say what to type: no raw regex, the
 //! expected shape in words with an example, the zeros Excel dropped from a
 //! number, no country format claimed for the generic rule, and suggestions
 //! for a province typed in Chinese that share its characters.

@@ -1,5 +1,5 @@
-//! Names and e-mails Partner Center refuses (issue 18 §2) and control
-//! characters in values (issue 20 item 9; a CSV with a NUL byte is
+//! Names and e-mails Partner Center refuses and control characters in
+//! values (a CSV with a NUL byte is
 //! refused whole as binary, so NUL is posted to the sandbox here): one row per rule, offline
 //! (`validate --json`: kind, code, hint), end to end (`run`: the row is not
 //! sent), and the sandbox refusing a posted body with the same code.
