@@ -34,26 +34,8 @@ impl InputSettings {
             }
             applies
         });
-        let columns = [
-            &layers.command_line,
-            &layers.environment,
-            &layers.config_file,
-        ]
-        .into_iter()
-        .map(|l| &l.columns)
-        .find(|c| !c.is_empty())
-        .cloned()
-        .unwrap_or_default();
-        let partner_domains = [
-            &layers.command_line,
-            &layers.environment,
-            &layers.config_file,
-        ]
-        .into_iter()
-        .map(|l| &l.partner_domains)
-        .find(|d| !d.is_empty())
-        .cloned()
-        .unwrap_or_default();
+        let columns = first_list(layers, |l| &l.columns);
+        let partner_domains = first_list(layers, |l| &l.partner_domains);
         InputSettings {
             sheet,
             encoding: layers.pick("encoding", |l| l.encoding),
@@ -128,6 +110,21 @@ impl InputSettings {
         }
         out
     }
+}
+
+/// A list setting from the first layer that gives a non-empty one (lists
+/// are not merged across layers).
+fn first_list<T: Clone>(layers: &Layers, get: impl Fn(&super::Layer) -> &Vec<T>) -> Vec<T> {
+    [
+        &layers.command_line,
+        &layers.environment,
+        &layers.config_file,
+    ]
+    .into_iter()
+    .map(get)
+    .find(|list| !list.is_empty())
+    .cloned()
+    .unwrap_or_default()
 }
 
 #[cfg(test)]
