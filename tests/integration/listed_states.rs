@@ -193,3 +193,38 @@ async fn validate_online_checks_a_chinese_row_in_the_listed_form_without_a_conve
     assert!(!error.contains("\"11\""), "{error}");
     assert!(!error.contains("state"), "{error}: {}", text(&out));
 }
+
+#[tokio::test]
+async fn without_a_live_answer_a_row_is_sent_in_the_form_checked_offline() {
+    use pc_onboard::sandbox::{Endpoint, Fault};
+    let dir = tempfile::tempdir().unwrap();
+    let (input, results) = (dir.path().join("in.csv"), dir.path().join("out.csv"));
+    write(
+        &input,
+        &[
+            row("beijing", "北京", "100000", "CN"),
+            row("osaka", "Osaka", "530-0001", "JP"),
+        ],
+    );
+    let sb = sandbox(quiet()).await;
+    // A country-rules endpoint that never answers: the rows go out as
+    // checked offline, the recorded list's BJ and the ISO code 27.
+    sb.state()
+        .script_faults_on(Endpoint::Rules, vec![Fault::ServiceUnavailable; 1000]);
+    let args = run_args(&input, &results, &["--max-attempts", "2"]);
+    let out = run_against(&sb, &args).await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let sent = sent_states(&sb);
+    assert_eq!(
+        sent,
+        [
+            ("beijing".to_owned(), "BJ".to_owned()),
+            ("osaka".to_owned(), "27".to_owned())
+        ]
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("country rules not available"),
+        "{}",
+        text(&out)
+    );
+}
