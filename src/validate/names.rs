@@ -13,8 +13,9 @@
 use std::sync::LazyLock;
 
 use super::context::CheckContext;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
 use super::problem::ProblemKind;
-use super::unicode::fold_into;
 
 /// Legal-form abbreviations Partner Center allows as part of a company name
 /// and refuses standing alone (the page's list), compared by [`legal_form_key`]
@@ -269,23 +270,29 @@ fn is_legal_form(name: &str) -> bool {
     KEYS.iter().any(|form| form == key)
 }
 
-/// The ASCII letters and digits of `value`, lower-cased, in `buffer`;
-/// `None` when `value` has other letters or more than fit.
+/// The ASCII letters and digits of `value`, lower-cased and without
+/// accents (`Ltd`, `Ltd.`, `LTD` and `Łtd` alike), in `buffer`; `None` when
+/// it has letters of another script or more than fit. No allocation.
 fn legal_form_key<'b>(value: &str, buffer: &'b mut [u8; LEGAL_FORM_KEY_MAX]) -> Option<&'b str> {
     let mut n = 0;
+    let mut other_script = false;
+    let mut push = |b: u8, n: &mut usize| -> Option<()> {
+        *buffer.get_mut(*n)? = b.to_ascii_lowercase();
+        *n += 1;
+        Some(())
+    };
     for c in value.chars() {
         if c.is_ascii_alphanumeric() {
-            *buffer.get_mut(n)? = c.to_ascii_lowercase() as u8;
-            n += 1;
+            push(c as u8, &mut n)?;
         } else if c.is_alphanumeric() {
-            // `Ltd` with an accent or another script: fold it first.
-            let mut folded = String::new();
-            fold_into(&c.to_string(), &mut folded);
-            for f in folded.chars().filter(char::is_ascii_alphanumeric) {
-                *buffer.get_mut(n)? = f as u8;
-                n += 1;
-            }
-            if folded.chars().any(|f| !f.is_ascii_alphanumeric()) {
+            decompose_canonical(c, |d| {
+                if d.is_ascii_alphanumeric() {
+                    other_script |= push(d as u8, &mut n).is_none();
+                } else if !is_combining_mark(d) {
+                    other_script = true;
+                }
+            });
+            if other_script {
                 return None;
             }
         }
@@ -328,6 +335,7 @@ mod tests {
             ("PRIVATE LIMITED", ProblemKind::LegalFormOnly),
             ("Sdn. Bhd.", ProblemKind::LegalFormOnly),
             ("GmbH", ProblemKind::LegalFormOnly),
+            ("SÀRL", ProblemKind::LegalFormOnly),
         ];
         for (name, kind) in cases {
             assert_eq!(company(name), Some(kind), "{name}");
