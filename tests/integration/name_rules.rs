@@ -357,3 +357,21 @@ fn the_workbook_notes_each_refused_cell_with_its_hint_and_the_warning_unflagged(
         "{listed}"
     );
 }
+
+#[tokio::test]
+async fn validate_online_keeps_a_valid_rows_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let row =
+        "web,Contoso.com,webname,ap@web.example,en-US,en,Ann,Lee,1 Main St,Redmond,WA,98052,US";
+    std::fs::write(&input, format!("{HEADER}\n{row}\n")).unwrap();
+    let sb = sandbox(quiet()).await;
+    let out = run_against(
+        &sb,
+        &["validate", input.to_str().unwrap(), "--online", "--json"],
+    )
+    .await;
+    let line: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["status"], "valid", "{}", text(&out));
+    assert_eq!(line["problems"][0]["kind"], "domain_in_name", "{line}");
+}

@@ -52,6 +52,9 @@ impl PreflightOutcome {
         if customer.mca.is_some() {
             result.mca_status = McaStatus::Skipped;
         }
+        if result.status.is_success() {
+            result.problems.clone_from(&customer.warnings);
+        }
         PreflightOutcome { result, stop }
     }
 }
