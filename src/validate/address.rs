@@ -7,7 +7,6 @@ use std::hash::{Hash, Hasher};
 use super::PhoneNumber;
 use super::country::CountryRules;
 use super::hint::unknown_subdivision;
-use super::recorded::recorded_states;
 use super::text::dropped_zeros;
 
 /// The customer's billing address (default address), validated.
@@ -202,7 +201,7 @@ impl State {
             return Err("is empty".to_owned());
         }
         let rules = country.rules();
-        let recorded = recorded_states(rules.code());
+        let recorded = rules.recorded_states();
         let state = match rules.subdivision_table().position(value) {
             Some(i) => {
                 let sub = rules.subdivisions().get(i).ok_or("is not known")?;

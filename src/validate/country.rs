@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::listed::ListedStates;
 use super::registration::{RegistrationRule, load_registration_rules};
 use super::subdivision::{SubdivisionData, Subdivisions};
 
@@ -34,6 +35,8 @@ pub struct CountryRules {
     zip_examples: Vec<String>,
     subdivisions: Subdivisions,
     registration: Option<RegistrationRule>,
+    /// Partner Center's recorded state list, looked up on first use.
+    recorded_states: OnceLock<Option<&'static ListedStates>>,
 }
 
 impl CountryRules {
@@ -139,6 +142,14 @@ impl CountryRules {
     /// The subdivisions with their look-up tables (for suggestions).
     pub(crate) fn subdivision_table(&self) -> &Subdivisions {
         &self.subdivisions
+    }
+
+    /// Partner Center's recorded `supportedStatesList` for the country,
+    /// where Microsoft published one that lists states.
+    pub(crate) fn recorded_states(&self) -> Option<&'static ListedStates> {
+        *self
+            .recorded_states
+            .get_or_init(|| super::recorded::recorded_states(&self.code))
     }
 
     /// The registration-number rule, when the country requires one.
@@ -268,6 +279,7 @@ fn country_from_raw(
             .unwrap_or_default(),
         subdivisions,
         registration,
+        recorded_states: OnceLock::new(),
         code,
     }
 }

@@ -4,6 +4,7 @@ use super::field::{CustomerFields, Field};
 
 use super::address::{CountryError, postal_code_outside_state};
 use super::context::CheckContext;
+use super::control::RowScan;
 use super::mca::check_mca_in_row;
 use super::row_rules::{control_characters, name_and_email_rules};
 use super::text::{quote, too_long};
@@ -86,18 +87,25 @@ pub fn check_with(
     fields: &CustomerFields<'_>,
     context: &CheckContext,
 ) -> Result<NewCustomer, Vec<Problem>> {
-    let nfkc = NfkcRow::of(fields);
+    let scan = fields.scan();
+    let nfkc = NfkcRow::of_scanned(fields, scan.non_ascii);
     let row = Row {
         typed: *fields,
         value: nfkc.apply(fields),
     };
-    check_row(&row, context)
+    check_row(&row, context, scan)
 }
 
-fn check_row(fields: &Row<'_>, context: &CheckContext) -> Result<NewCustomer, Vec<Problem>> {
+fn check_row(
+    fields: &Row<'_>,
+    context: &CheckContext,
+    scan: RowScan,
+) -> Result<NewCustomer, Vec<Problem>> {
     let mut problems = Vec::new();
     let p = &mut problems;
-    control_characters(&fields.typed, p);
+    if scan.suspect {
+        control_characters(&fields.typed, p);
+    }
 
     let external_id = fields.get(Field::ExternalId);
     let company_name = bounded(fields, Field::CompanyName, true, MAX_COMPANY_NAME, p);

@@ -2,7 +2,6 @@
 //! names is one [`State::parse`](super::State::parse) accepts.
 
 use super::country::CountryRules;
-use super::recorded::recorded_states;
 use super::subdivision::{SearchForm, Subdivision, Subdivisions};
 use super::text::join_or;
 use super::unicode::{fold, loose};
@@ -81,7 +80,7 @@ pub(crate) fn hint(value: &str, rules: &CountryRules) -> Option<Hint> {
     let table = rules.subdivision_table();
     let subs = table.list();
     // Where Partner Center's recorded list is known, only its states.
-    let listed = recorded_states(rules.code());
+    let listed = rules.recorded_states();
     let sendable = |i: usize| listed.is_none_or(|l| l.lists(i));
     if let Some(found) = closest(value, table, &sendable) {
         let sub = subs.get(found.subdivision)?;

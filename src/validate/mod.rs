@@ -55,4 +55,5 @@ pub use recorded::recorded_country_rules;
 pub use registration::{RegistrationNumber, RegistrationRule};
 pub use uniqueness::Uniqueness;
 
+pub(crate) use control::RowScan;
 pub(crate) use text::dropped_zeros;

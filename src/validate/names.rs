@@ -154,7 +154,9 @@ pub(crate) fn contact_name(name: &str) -> Option<Refusal> {
 /// Why Partner Center would refuse `email` (a valid address) as the
 /// customer's e-mail: a Microsoft address, or one on the partner's own domains.
 pub(crate) fn email(email: &str, context: &CheckContext) -> Option<Refusal> {
-    let (_, domain) = email.rsplit_once('@')?;
+    // A short scan from the end (the domain is short): cheaper than memrchr.
+    let at = email.bytes().rposition(|b| b == b'@')?;
+    let domain = email.get(at + 1..)?;
     if on_domain(domain, "microsoft.com") {
         return Some(Refusal::new(
             ProblemKind::MicrosoftEmail,
@@ -181,7 +183,7 @@ pub(crate) fn domain_in_name(
     name: &str,
     is_country_code: impl Fn(&str) -> bool,
 ) -> Option<Refusal> {
-    if !name.contains('.') {
+    if !name.bytes().any(|b| b == b'.') {
         return None;
     }
     let token = name.split_whitespace().find(|token| {
@@ -207,7 +209,10 @@ pub(crate) fn domain_in_name(
 
 /// Whether `domain` is `base` or one of its subdomains, ignoring ASCII case.
 fn on_domain(domain: &str, base: &str) -> bool {
-    let domain = domain.trim_end_matches('.').as_bytes();
+    let mut domain = domain.as_bytes();
+    while let [rest @ .., b'.'] = domain {
+        domain = rest;
+    }
     let base = base.as_bytes();
     match domain.len().checked_sub(base.len()) {
         Some(0) => domain.eq_ignore_ascii_case(base),
@@ -224,10 +229,17 @@ fn on_domain(domain: &str, base: &str) -> bool {
 /// Whether `name` is `first` three or more times and nothing else
 /// (case ignored).
 fn repeated(first: char, name: &str) -> bool {
+    let same = |c: char| {
+        c == first
+            || if c.is_ascii() && first.is_ascii() {
+                c.eq_ignore_ascii_case(&first)
+            } else {
+                c.is_alphabetic() && c.to_lowercase().eq(first.to_lowercase())
+            }
+    };
     let mut count = 0usize;
     for c in name.chars() {
-        let same = c == first || (c.is_alphabetic() && c.to_lowercase().eq(first.to_lowercase()));
-        if !same {
+        if !same(c) {
             return false;
         }
         count += 1;
@@ -237,6 +249,10 @@ fn repeated(first: char, name: &str) -> bool {
 
 /// Whether `name` is two or more single characters separated by spaces.
 fn spaced_characters(name: &str) -> bool {
+    // The usual name: its second character is not a space.
+    if name.chars().nth(1).is_some_and(|c| !c.is_whitespace()) {
+        return false;
+    }
     let mut tokens = 0usize;
     for token in name.split_whitespace() {
         let mut chars = token.chars();
@@ -254,52 +270,71 @@ fn is_legal_form(name: &str) -> bool {
     if name.len() > 2 * LEGAL_FORM_KEY_MAX {
         return false;
     }
-    static KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
-        LEGAL_FORMS
+    /// The keys, and per first letter (`a`–`z`) the second letters.
+    static KEYS: LazyLock<(Vec<u128>, [u32; 26])> = LazyLock::new(|| {
+        let keys: Vec<u128> = LEGAL_FORMS
             .iter()
-            .filter_map(|form| {
-                let mut buffer = [0u8; LEGAL_FORM_KEY_MAX];
-                legal_form_key(form, &mut buffer).map(str::to_owned)
-            })
-            .collect()
+            .filter_map(|f| legal_form_key(f))
+            .collect();
+        let mut pairs = [0u32; 26];
+        for form in LEGAL_FORMS {
+            let mut letters = form.bytes().filter(u8::is_ascii_lowercase);
+            if let (Some(a), Some(b)) = (letters.next(), letters.next()) {
+                pairs[usize::from(a - b'a')] |= 1 << (b - b'a');
+            }
+        }
+        (keys, pairs)
     });
-    let mut key = [0u8; LEGAL_FORM_KEY_MAX];
-    let Some(key) = legal_form_key(name, &mut key) else {
-        return false;
-    };
-    KEYS.iter().any(|form| form == key)
+    let (keys, pairs) = &*KEYS;
+    // Most names start with two letters no legal form starts with: no.
+    let mut letters = name.bytes().filter(u8::is_ascii_alphanumeric);
+    if let (Some(a), Some(b)) = (letters.next(), letters.next()) {
+        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+        let listed = a.is_ascii_lowercase()
+            && b.is_ascii_lowercase()
+            && pairs[usize::from(a - b'a')] & (1 << (b - b'a')) != 0;
+        if name.is_ascii() && !listed {
+            return false;
+        }
+    }
+    legal_form_key(name).is_some_and(|key| keys.contains(&key))
 }
 
 /// The ASCII letters and digits of `value`, lower-cased and without
-/// accents (`Ltd`, `Ltd.`, `LTD` and `Łtd` alike), in `buffer`; `None` when
-/// it has letters of another script or more than fit. No allocation.
-fn legal_form_key<'b>(value: &str, buffer: &'b mut [u8; LEGAL_FORM_KEY_MAX]) -> Option<&'b str> {
-    let mut n = 0;
-    let mut other_script = false;
-    let mut push = |b: u8, n: &mut usize| -> Option<()> {
-        *buffer.get_mut(*n)? = b.to_ascii_lowercase();
-        *n += 1;
-        Some(())
+/// accents (`Ltd`, `Ltd.`, `LTD` and `Łtd` alike), packed into a number
+/// (one byte each); `None` when it has letters of another script, none,
+/// or more than [`LEGAL_FORM_KEY_MAX`]. No allocation.
+fn legal_form_key(value: &str) -> Option<u128> {
+    let mut key = 0u128;
+    let mut n = 0usize;
+    let mut push = |b: u8| {
+        n += 1;
+        key = (key << 8) | u128::from(b.to_ascii_lowercase());
     };
-    for c in value.chars() {
-        if c.is_ascii_alphanumeric() {
-            push(c as u8, &mut n)?;
-        } else if c.is_alphanumeric() {
-            decompose_canonical(c, |d| {
-                if d.is_ascii_alphanumeric() {
-                    other_script |= push(d as u8, &mut n).is_none();
-                } else if !is_combining_mark(d) {
-                    other_script = true;
+    if value.is_ascii() {
+        for b in value.bytes().filter(u8::is_ascii_alphanumeric) {
+            push(b);
+        }
+    } else {
+        for c in value.chars() {
+            if c.is_ascii_alphanumeric() {
+                push(c as u8);
+            } else if c.is_alphanumeric() {
+                let mut other_script = false;
+                decompose_canonical(c, |d| {
+                    if d.is_ascii_alphanumeric() {
+                        push(d as u8);
+                    } else if !is_combining_mark(d) {
+                        other_script = true;
+                    }
+                });
+                if other_script {
+                    return None;
                 }
-            });
-            if other_script {
-                return None;
             }
         }
     }
-    std::str::from_utf8(buffer.get(..n)?)
-        .ok()
-        .filter(|k| !k.is_empty())
+    (n > 0 && n <= LEGAL_FORM_KEY_MAX).then_some(key)
 }
 
 /// A CJK ideograph or a Hangul syllable: one is a whole name.

@@ -58,10 +58,7 @@ pub(super) fn name_and_email_rules(
         }
     }
     for field in [Field::Email, Field::McaEmail] {
-        let address = value.get(field);
-        if address.contains('@')
-            && let Some(refusal) = names::email(address, context)
-        {
+        if let Some(refusal) = names::email(value.get(field), context) {
             p.push(refused(typed, field, refusal));
         }
     }

@@ -48,13 +48,15 @@ pub(crate) fn short_forms(list: &[Subdivision]) -> Vec<(String, usize)> {
         .enumerate()
         .flat_map(|(i, sub)| sub.forms().map(move |f| (fold(f), i)))
         .collect();
+    let keys: Vec<(String, usize)> = candidates.iter().map(|(f, i)| (fold(f), *i)).collect();
     let mut out: Vec<(String, usize)> = Vec::new();
-    for (form, i) in &candidates {
-        let key = fold(form);
+    for ((form, i), (key, _)) in candidates.iter().zip(&keys) {
         let clash = key.chars().count() < 2
-            || candidates.iter().any(|(f, j)| j != i && fold(f) == key)
-            || names.iter().any(|(n, j)| j != i && n.starts_with(&key));
-        if !clash && !out.iter().any(|(f, j)| j == i && fold(f) == key) {
+            || keys.iter().any(|(k, j)| j != i && k == key)
+            || names
+                .iter()
+                .any(|(n, j)| j != i && n.starts_with(key.as_str()));
+        if !clash && !out.iter().any(|(f, j)| j == i && fold(f) == *key) {
             out.push((form.clone(), *i));
         }
     }
