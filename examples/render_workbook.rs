@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use pc_onboard::results::{JOURNAL_SUFFIX, PROBLEMS_SUFFIX, WorkbookOptions, render_workbook};
+use pc_onboard::files::{JOURNAL_SUFFIX, PROBLEMS_SUFFIX};
+use pc_onboard::results::{WorkbookOptions, render_workbook};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

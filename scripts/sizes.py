@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Sources over the size limits: files with more than 400 lines outside
-their #[cfg(test)] modules (and *_tests.rs files), functions over 80 lines.
+"""Sources and tests over the size limits: files with more than 400 lines,
+functions over 80 lines.
 
-    python3 scripts/sizes.py [DIR]      # default: src
+    python3 scripts/sizes.py [DIR...]   # default: src tests
 
-Prints one line per file or function over a limit; exits 1 if there is one.
-Counting is by lines (blank and comment lines included), braces matched
-after removing strings and comments.
+Under src/, a file's #[cfg(test)] modules (and *_tests.rs files) are not
+counted; under a tests/ directory everything is test code and counts, every
+function included. Prints one line per file or function over a limit;
+exits 1 if there is one. Counting is by lines (blank and comment lines
+included), braces matched after removing strings and comments.
 """
 import pathlib
 import re
@@ -64,28 +66,56 @@ def block_end(s, open_brace):
     return len(s) - 1
 
 
-def main():
-    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "src")
-    over = []
-    for path in sorted(root.rglob("*.rs")):
-        s = blank_out(path.read_text())
-        line_of = lambda at: s.count("\n", 0, at)
-        tests = [(0, s.count("\n"))] if path.name.endswith("_tests.rs") else []
+def check(path, whole):
+    """The lines saying how `path` is over a limit. `whole`: all of it is
+    test code and counts (a file under tests/)."""
+    s = blank_out(path.read_text())
+    line_of = lambda at: s.count("\n", 0, at)
+    tests = []
+    if not whole:
+        if path.name.endswith("_tests.rs"):
+            tests.append((0, s.count("\n")))
         for m in re.finditer(r"#\[cfg\(test\)\]\s*(#\[[^\]]*\]\s*)*mod\s+\w+\s*\{", s):
             tests.append((line_of(m.start()), line_of(block_end(s, m.end() - 1))))
-        in_tests = lambda ln: any(a <= ln <= b for a, b in tests)
-        lines = s.count("\n") + 1
-        code = sum(1 for ln in range(lines) if not in_tests(ln))
-        if code > FILE_LIMIT:
-            over.append(f"{path}: {code} lines outside tests (limit {FILE_LIMIT})")
-        for m in re.finditer(r"\bfn\s+(\w+)[^;{]*?\{", s):
-            start = line_of(m.start())
-            if in_tests(start):
-                continue
-            length = line_of(block_end(s, m.end() - 1)) - start + 1
-            if length > FN_LIMIT:
-                over.append(f"{path}:{start + 1}: fn {m.group(1)} is {length} lines (limit {FN_LIMIT})")
-    print("\n".join(over) if over else f"{root}: every file and function within the limits")
+    in_tests = lambda ln: any(a <= ln <= b for a, b in tests)
+    lines = s.count("\n") + 1
+    code = sum(1 for ln in range(lines) if not in_tests(ln))
+    over = []
+    if code > FILE_LIMIT:
+        where = "lines" if whole else "lines outside tests"
+        over.append(f"{path}: {code} {where} (limit {FILE_LIMIT})")
+    for m in re.finditer(r"\bfn\s+(\w+)[^;{]*?\{", s):
+        start = line_of(m.start())
+        if in_tests(start):
+            continue
+        length = line_of(block_end(s, m.end() - 1)) - start + 1
+        if length > FN_LIMIT:
+            over.append(f"{path}:{start + 1}: fn {m.group(1)} is {length} lines (limit {FN_LIMIT})")
+    return over
+
+
+def inside_repository(path, root):
+    """`path` from the repository's root (this script's parent's parent),
+    or from `root`'s parent for a tree elsewhere."""
+    path = path.resolve()
+    try:
+        return path.relative_to(pathlib.Path(__file__).resolve().parent.parent)
+    except ValueError:
+        return path.relative_to(root.resolve().parent)
+
+
+def main():
+    roots = [pathlib.Path(a) for a in sys.argv[1:]] or [pathlib.Path("src"), pathlib.Path("tests")]
+    over = []
+    for root in roots:
+        if not root.is_dir():
+            print(f"{root}: no such directory")
+            return 2
+        for path in sorted(root.rglob("*.rs")):
+            whole = "tests" in inside_repository(path, root).parts
+            over += check(path, whole)
+    names = " and ".join(str(r) for r in roots)
+    print("\n".join(over) if over else f"{names}: every file and function within the limits")
     return 1 if over else 0
 
 

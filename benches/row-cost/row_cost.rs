@@ -13,10 +13,11 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use pc_onboard::files::{FlushPolicy, ResultsWriter};
 use pc_onboard::input::{InputReader, InputRow};
 use pc_onboard::pipeline::{PreparedRequest, RowPlan, plan_row};
-use pc_onboard::results::{FlushPolicy, ResultsWriter, RowResult, Status};
-use pc_onboard::validate::{CheckContext, Uniqueness};
+use pc_onboard::results::{RowResult, Status};
+use pc_onboard::validate::{CheckContext, DefaultGdap, Uniqueness};
 
 #[path = "../../examples/gen_customers/rows.rs"]
 #[allow(dead_code)]
@@ -81,7 +82,7 @@ fn row_cost(c: &mut Criterion) {
     group.bench_function("PreparedRequest::new (canonical JSON, request id)", |b| {
         b.iter(|| {
             for customer in &customers {
-                black_box(PreparedRequest::new(customer, None));
+                black_box(PreparedRequest::new(customer, None, DefaultGdap::On));
             }
         });
     });

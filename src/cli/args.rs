@@ -14,14 +14,16 @@ use clap::{Args, ValueEnum};
 
 use crate::input::TextEncoding;
 use crate::partner_center::cloud::Cloud;
-use crate::pipeline::Concurrency;
+use crate::pipeline::{Concurrency, McaFlow};
 use crate::sandbox::{
-    AcceptedCredentials, Endpoint, EndpointList, FaultList, Paging, SandboxConfig,
+    AcceptedCredentials, AttestationNames, DEFAULT_ATTESTATION_TTL, DeviceOutcome, DeviceScript,
+    Endpoint, EndpointList, FaultList, LegacyMca, Paging, SandboxConfig,
 };
 use crate::settings::{
     DEFAULT_CREATE_TIMEOUT_SECS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE,
     DEFAULT_TIMEOUT_SECS,
 };
+use crate::validate::DefaultGdap;
 
 /// Where to connect and how hard to push: `run`, and `validate --online`.
 #[derive(Debug, Clone, Args)]
@@ -130,6 +132,28 @@ pub struct RunArgs {
     /// Do not show the progress bar (it is hidden anyway when stderr is not a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// Default GDAP for the customers created (`enableGDAPByDefault`, sent in every create body): on (Partner Center's default: eleven Entra roles for your organisation in each new tenant) or off (reseller relationship only). A row's `default_gdap` column wins. Default: on, or the config file's `default_gdap`.
+    #[arg(long, value_name = "on|off", ignore_case = true, value_parser = on_or_off())]
+    pub default_gdap: Option<DefaultGdap>,
+    /// How rows with `mca_*` values record the Microsoft Customer Agreement: enhanced (the customer accepts at a link in `customer_link`; `mca_status` pending until a re-run of the results file finds it accepted; app-only credentials) or legacy (the 2023 template-id attestation, App+User; retired by Microsoft for most partners on 5 January 2026). Default: enhanced, or the config file's `mca_flow`.
+    #[arg(long, value_name = "enhanced|legacy", ignore_case = true, value_parser = mca_flows())]
+    pub mca_flow: Option<McaFlow>,
+}
+
+/// `--mca-flow`: `enhanced` or `legacy` (completed by the shells).
+fn mca_flows() -> impl clap::builder::TypedValueParser<Value = McaFlow> {
+    use clap::builder::TypedValueParser;
+    let words = McaFlow::ALL.map(McaFlow::as_str);
+    clap::builder::PossibleValuesParser::new(words)
+        .map(|word| McaFlow::parse(&word).unwrap_or_default())
+}
+
+/// `--default-gdap`: `on` or `off` (completed by the shells).
+fn on_or_off() -> impl clap::builder::TypedValueParser<Value = DefaultGdap> {
+    use clap::builder::TypedValueParser;
+    let words = [DefaultGdap::On, DefaultGdap::Off].map(DefaultGdap::as_str);
+    clap::builder::PossibleValuesParser::new(words)
+        .map(|word| DefaultGdap::parse(&word).unwrap_or_default())
 }
 
 /// Arguments of `pc-onboard sandbox`.
@@ -147,7 +171,7 @@ pub struct SandboxArgs {
     /// Fraction of calls (to the --fail-on endpoints) that get a random fault (1: a dead service).
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub fail_rate: f64,
-    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, token; api (every /v1 endpoint, the default) or all.
+    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, invitation, attestation, token; api (every /v1 endpoint, the default) or all.
     #[arg(long, value_name = "LIST")]
     pub fail_on: Option<EndpointList>,
     /// Faults --fail-rate throws, evenly: 503, 500, drop, 429, redirect, 302, html, empty, not_json, wrong_shape, no_id, truncated (default: half 503, a quarter 500 after the work, a quarter dropped after it).
@@ -183,6 +207,30 @@ pub struct SandboxArgs {
     /// Countries (comma-separated, e.g. JP) whose country rules list states by name (Osaka), not by code.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub states_as_names: Vec<String>,
+    /// Issue App+User tokens without MFA and answer every App+User call 401 code 900421 (Partner Center since April 2026).
+    #[arg(long)]
+    pub no_mfa: bool,
+    /// Issue opaque access tokens instead of (unsigned) JWTs: clients cannot check them for MFA.
+    #[arg(long)]
+    pub opaque_tokens: bool,
+    /// How `pc-onboard login` against the sandbox ends: approve (after a pending poll), slow_down (first), declined or expired.
+    #[arg(long, value_name = "HOW", default_value = "approve")]
+    pub device_flow: DeviceOutcome,
+    /// The polling interval a device-code sign-in is asked to keep, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub device_poll: u64,
+    /// A domain (`contoso` or `contoso.onmicrosoft.com`) owned by a Microsoft tenant that is not one of the partner's customers: taken for HEAD /v1/domains, 409 on create, not found by the customer search (repeat the flag, or separate with commas).
+    #[arg(long, value_name = "DOMAIN", value_delimiter = ',')]
+    pub foreign_domain: Vec<String>,
+    /// Seconds an enhanced MCA attestation's acceptance link lives (0: expired at once).
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_ATTESTATION_TTL.as_secs())]
+    pub attestation_ttl: u64,
+    /// Field names of the enhanced attestation answers: plain (id, status, url) or alternate (attestationId, attestationStatus, links.acceptance.uri).
+    #[arg(long, value_name = "NAMES", default_value = "plain")]
+    pub attestation_names: AttestationNames,
+    /// How the legacy MCA calls (GET /v1/agreements, an agreement with a template id) answer: live, or retired (410, and 403 code 13605).
+    #[arg(long, value_name = "HOW", default_value = "live")]
+    pub legacy_mca: LegacyMca,
 }
 
 impl From<&SandboxArgs> for SandboxConfig {
@@ -218,8 +266,33 @@ impl From<&SandboxArgs> for SandboxConfig {
                 .iter()
                 .map(|c| c.trim().to_uppercase())
                 .collect(),
+            app_user_mfa: !args.no_mfa,
+            opaque_tokens: args.opaque_tokens,
+            device: DeviceScript {
+                outcome: args.device_flow,
+                interval_secs: args.device_poll,
+                ..DeviceScript::default()
+            },
+            foreign_domains: args.foreign_domain.clone(),
+            attestation_ttl: Duration::from_secs(args.attestation_ttl),
+            attestation_names: args.attestation_names,
+            legacy_mca: args.legacy_mca,
         }
     }
+}
+
+/// Arguments of `pc-onboard login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Partner Center cloud: the authority to sign in at and the API the sign-in is for.
+    #[arg(long, value_enum, default_value_t = Cloud::Global)]
+    pub cloud: Cloud,
+    /// Token authority URL (default: the cloud's), e.g. a sandbox's.
+    #[arg(long, value_name = "URL", env = "PC_AUTHORITY", hide_env_values = true)]
+    pub authority: Option<String>,
+    /// Say who is signed in (user, tenant, cloud, when, MFA) and exit 0, or exit 1 when nobody is.
+    #[arg(long)]
+    pub status: bool,
 }
 
 /// Arguments of `pc-onboard completions`.

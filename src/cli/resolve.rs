@@ -12,11 +12,11 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 
 use super::config::{Config, ConfigError};
-use super::{Cli, Command, ConnectArgs, InputArgs};
+use super::{Cli, Command, ConnectArgs, InputArgs, LoginArgs};
 use crate::sandbox::SandboxConfig;
 use crate::settings::{
-    ConnectSettings, InputSettings, Layer, Layers, RunFlags, RunSettings, SettingsError,
-    ValidateFlags, ValidateSettings,
+    ConnectSettings, InputSettings, Layer, Layers, LoginSettings, RunFlags, RunSettings,
+    SettingsError, ValidateFlags, ValidateSettings,
 };
 
 /// What to do, with every setting resolved.
@@ -35,6 +35,10 @@ pub enum Invocation {
     },
     /// `completions`: print the script for this shell.
     Completions(clap_complete::Shell),
+    /// `login`: sign in, or say who is signed in.
+    Login(LoginSettings),
+    /// `logout`: remove the login cache.
+    Logout,
 }
 
 /// Why the command line cannot be resolved into settings.
@@ -81,7 +85,13 @@ pub fn resolve_with(
             Invocation::Validate(ValidateSettings::new(input, connect, flags))
         }
         Command::Run(args) => {
-            let layers = layers_of(&args.connect, &args.input_args, m, config_layer);
+            let mut layers = layers_of(&args.connect, &args.input_args, m, config_layer);
+            if let Some(layer) = layer_for(m, "default_gdap", &mut layers) {
+                layer.default_gdap = args.default_gdap;
+            }
+            if let Some(layer) = layer_for(m, "mca_flow", &mut layers) {
+                layer.mca_flow = args.mca_flow;
+            }
             let (input, connect) = input_and_connect(args.input, args.connect.sandbox, &layers)?;
             let flags = RunFlags {
                 results: args.results,
@@ -92,13 +102,23 @@ pub fn resolve_with(
                 summary_json: args.summary_json,
                 no_progress: args.no_progress,
             };
-            Invocation::Run(RunSettings::new(input, connect, flags, config_file))
+            let default_gdap = layers.default_gdap();
+            Invocation::Run(
+                RunSettings::new(input, connect, flags, config_file)
+                    .with_default_gdap(default_gdap)
+                    .with_mca_flow(layers.mca_flow()),
+            )
         }
         Command::Sandbox(args) => Invocation::Sandbox {
             listen: args.listen,
             config: Box::new(SandboxConfig::from(&args)),
         },
         Command::Completions(args) => Invocation::Completions(args.shell),
+        Command::Login(args) => {
+            let layers = login_layers(&args, m, config_layer);
+            Invocation::Login(LoginSettings::resolve(args.status, &layers))
+        }
+        Command::Logout => Invocation::Logout,
     })
 }
 
@@ -170,5 +190,18 @@ fn layers_of(
     );
     place!(m, l, sheet, input.sheet.clone());
     place!(m, l, encoding, input.encoding);
+    layers
+}
+
+/// The flag and environment layers of `login`'s cloud and authority, with
+/// the config file's.
+fn login_layers(args: &LoginArgs, m: Option<&ArgMatches>, config_file: Layer) -> Layers {
+    let mut layers = Layers {
+        config_file,
+        ..Layers::default()
+    };
+    let l = &mut layers;
+    place!(m, l, cloud, Some(args.cloud));
+    place!(m, l, authority, args.authority.clone());
     layers
 }

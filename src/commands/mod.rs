@@ -2,6 +2,7 @@
 //! (`crate::settings`, via [`Invocation`]) into an [`ExitStatus`].
 
 mod connect;
+mod login;
 mod results_target;
 mod run;
 mod validate;
@@ -20,10 +21,13 @@ pub enum ExitStatus {
     /// Every row `created`, `exists`, `valid` or `would_create`.
     Success,
     /// Finished, but some rows are `invalid`, `rejected`, `failed` or
-    /// `cancelled`, or an MCA attestation `failed` or `cancelled`.
+    /// `cancelled`, or an MCA attestation `failed`, `cancelled` or
+    /// `expired` (`pending` waits for the customer: not counted).
     RowsFailed,
     /// Interrupted (Ctrl-C).
     Interrupted,
+    /// `login --status`: nobody is signed in (exit 1, not an error).
+    NotSignedIn,
 }
 
 impl ExitStatus {
@@ -33,11 +37,13 @@ impl ExitStatus {
             ExitStatus::Success => 0,
             ExitStatus::RowsFailed => 2,
             ExitStatus::Interrupted => 130,
+            ExitStatus::NotSignedIn => 1,
         }
     }
 
     /// `Success` unless some row counted needs attention (a status that is
-    /// not a success, an MCA attestation failed or cancelled): `RowsFailed`.
+    /// not a success, an MCA attestation failed, cancelled or expired):
+    /// `RowsFailed`.
     pub fn from_tally(tally: &Tally) -> Self {
         if tally.needs_attention() {
             ExitStatus::RowsFailed
@@ -65,6 +71,8 @@ pub fn execute(invocation: Invocation) -> anyhow::Result<ExitStatus> {
             runtime.block_on(crate::sandbox::serve_until_ctrl_c(listen, *config))?;
             Ok(ExitStatus::Success)
         }
+        Invocation::Login(settings) => login::login(&settings),
+        Invocation::Logout => login::logout(),
         Invocation::Completions(shell) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();

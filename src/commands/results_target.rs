@@ -8,11 +8,11 @@ use std::time::SystemTime;
 
 use anyhow::Context;
 
-use crate::input::Layout;
-use crate::results::{
-    FlushPolicy, ProblemLog, ResultsError, ResultsFormat, ResultsWriter, WorkbookOptions,
-    WorkbookReport, journal_path, problems_path, render_workbook, results_format,
+use crate::files::{
+    FlushPolicy, ResultsFormat, ResultsWriter, journal_path, problems_path, results_format,
 };
+use crate::input::Layout;
+use crate::results::{ProblemLog, ResultsError, WorkbookOptions, WorkbookReport, render_workbook};
 use crate::validate::Field;
 
 /// The results file a command was asked for, and the CSV it writes.
@@ -90,10 +90,17 @@ impl ResultsTarget {
         options.facts.started = Some(render.started);
         options.facts.mode = render.mode.to_owned();
         let report = render_workbook(&self.csv, workbook, &options).with_context(|| {
-            format!(
-                "the results are complete in {}, but the workbook could not be written",
-                self.csv.display()
-            )
+            if self.csv.exists() {
+                format!(
+                    "the results are complete in {}, but the workbook could not be written",
+                    self.csv.display()
+                )
+            } else {
+                format!(
+                    "the workbook could not be written: its journal {} is gone",
+                    self.csv.display()
+                )
+            }
         })?;
         Ok(Some(report))
     }

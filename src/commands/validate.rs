@@ -6,19 +6,19 @@ use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::Context;
-use futures_util::FutureExt;
 use serde_json::json;
 
 use super::ExitStatus;
 use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::{Render, ResultsTarget};
+use crate::files::{FlushPolicy, ResultsWriter};
 use crate::input::{InputReader, InputRow, Layout};
 use crate::logging::{Console, Level};
 use crate::pipeline::{
-    DriveOptions, Finished, Job, Preflight, RowPlan, RowSink, RunCounters, Stop, StopReason,
-    Undone, drive, plan_row,
+    DriveOptions, Finished, Preflight, RecordError, RowSink, RunCounters, Stop, StopReason, drive,
+    plan_row,
 };
-use crate::results::{FlushPolicy, McaStatus, ResultsWriter, RowResult, Status, Tally};
+use crate::results::{Notices, RowFacts, RowResult, Status, Tally};
 use crate::settings::ValidateSettings;
 use crate::validate::{Field, Problem, Uniqueness, join_problems};
 
@@ -36,11 +36,17 @@ pub fn validate(
         Some(path) => Some(ResultsTarget::new(path, input)?),
         None => None,
     };
-    crate::pipeline::refuse_same_files(&[
+    let journal = target
+        .as_ref()
+        .and_then(|t| t.workbook.as_ref().map(|_| t.csv.as_path()));
+    crate::files::refuse_same_files(&[
         ("the input", Some(input)),
         ("--results", settings.results()),
+        ("the results journal", journal),
     ])?;
-    let mut reader = InputReader::open_with(input, &settings.input().options())?;
+    let options = settings.input().options();
+    let mut reader = InputReader::open_with(input, &options)?;
+    crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
     tracing::info!(
         input = %input.display(),
@@ -106,7 +112,7 @@ async fn validate_online<'a>(
         reader,
         &stop,
         options,
-        |row, plan, stopped| check_job(&preflight, row, plan, stopped),
+        |row, plan, stopped| preflight.job(row, plan, stopped),
         &mut report,
     )
     .await;
@@ -130,61 +136,15 @@ async fn validate_online<'a>(
             "the online checks stopped: {reason}; the rows not checked are `cancelled`"
         ),
         Some(StopReason::Unrecorded(reason)) => anyhow::bail!("{reason}"),
+        Some(StopReason::Input(reason)) => anyhow::bail!("{reason}"),
         Some(StopReason::Interrupted) => Ok(ExitStatus::Interrupted),
         _ => Ok(status),
     }
 }
 
-/// The online check of one row: valid rows are checked by a task, the
-/// others are reported as planned offline.
-fn check_job(
-    preflight: &Arc<Preflight>,
-    row: InputRow,
-    plan: RowPlan,
-    stopped: Option<&StopReason>,
-) -> Job<()> {
-    let customer = match plan {
-        RowPlan::Valid { customer, .. } => customer,
-        plan => {
-            let result = plan.offline_result(Status::Valid);
-            return Job::Ready(Box::new(Finished {
-                row,
-                result,
-                extra: (),
-            }));
-        }
-    };
-    if let Some(reason) = stopped {
-        let mut result = RowResult::new(Status::Cancelled);
-        result.error = reason.row_error(Undone::Checked);
-        if customer.mca.is_some() {
-            result.mca_status = McaStatus::Skipped;
-        }
-        return Job::Ready(Box::new(Finished {
-            row,
-            result,
-            extra: (),
-        }));
-    }
-    let preflight = preflight.clone();
-    Job::Run(
-        async move {
-            let outcome = preflight.check(&customer).await;
-            let finished = Finished {
-                row,
-                result: outcome.result,
-                extra: (),
-            };
-            (finished, outcome.stop)
-        }
-        .boxed(),
-    )
-}
-
 impl RowSink<()> for Report<'_> {
-    fn record(&mut self, finished: Finished<()>) -> Result<(), String> {
+    fn record(&mut self, finished: Finished<()>) -> Result<(), RecordError> {
         self.row(&finished.row, &finished.result)
-            .map_err(|e| format!("{e:#}"))
     }
 
     fn unrecorded(&mut self, finished: Finished<()>) {
@@ -213,6 +173,7 @@ struct Report<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
     counts: Tally,
+    notices: Notices,
     listed: u64,
     started: std::time::SystemTime,
 }
@@ -232,20 +193,27 @@ impl<'a> Report<'a> {
             out: output.out,
             err: output.err,
             counts: Tally::default(),
+            notices: Notices::default(),
             listed: 0,
             started: std::time::SystemTime::now(),
         }
     }
 
-    fn row(&mut self, row: &InputRow, result: &RowResult) -> anyhow::Result<()> {
+    fn row(&mut self, row: &InputRow, result: &RowResult) -> Result<(), RecordError> {
         self.counts.add_result(result);
+        self.notices.add(&RowFacts::of(row, self.layout, result));
         if self.settings.json() {
             let value = row_json(row, self.layout, result);
-            serde_json::to_writer(&mut *self.out, &value)?;
-            self.out.write_all(b"\n")?;
-            if self.settings.online() {
-                self.out.flush()?;
-            }
+            // A row's error may quote an answer: never a secret the process holds.
+            serde_json::to_string(&value)
+                .map_err(std::io::Error::from)
+                .and_then(|line| self.out.write_all(crate::secrets::scrub(&line).as_bytes()))
+                .and_then(|()| self.out.write_all(b"\n"))
+                .and_then(|()| match self.settings.online() {
+                    true => self.out.flush(),
+                    false => Ok(()),
+                })
+                .map_err(RecordError::Report)?;
         } else if matches!(result.status, Status::Invalid | Status::Failed)
             || result.problems.iter().any(Problem::is_warning)
         {
@@ -265,7 +233,8 @@ impl<'a> Report<'a> {
                 let mut fields = serde_json::Map::new();
                 fields.insert("row".to_owned(), json!(row.number));
                 fields.insert("status".to_owned(), json!(result.status.to_string()));
-                self.say_with(Level::Info, &line, fields)?;
+                self.say_with(Level::Info, &line, fields)
+                    .map_err(RecordError::Report)?;
             }
         }
         if let Some(writer) = self.writer.as_mut() {
@@ -318,6 +287,9 @@ impl<'a> Report<'a> {
                 Level::Info,
                 &format!("... and {more} more rows with problems ({see})"),
             )?;
+        }
+        for line in self.notices.lines() {
+            self.say(Level::Info, &line)?;
         }
         if let Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) = stopped {
             self.say(
@@ -379,5 +351,6 @@ fn row_json(row: &InputRow, layout: &Layout, result: &RowResult) -> serde_json::
         "problems": result.problems,
         "error": result.error,
         "mca_status": result.mca_status.to_string(),
+        "customer_link": result.customer_link,
     })
 }

@@ -1,8 +1,7 @@
 //! Sniffing the CSV dialect (BOM, delimiter, line ending) and rejecting
 //! content that is not CSV text at all.
 
-/// The UTF-8 byte order mark Excel writes at the start of "CSV UTF-8" files.
-pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+pub use crate::bom::UTF8_BOM;
 
 /// The delimiters recognised, in order of preference when the evidence ties.
 pub const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];

@@ -1,5 +1,6 @@
 //! The header map: which column holds which field, which columns pass through
-//! to the results, and which hold an earlier run's results.
+//! to the results, and (once the caller has recognised an earlier results
+//! file) which hold an earlier run's results.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -8,28 +9,6 @@ use super::dialect::Dialect;
 use super::encoding::TextEncoding;
 use super::error::{InputError, MissingColumn};
 use crate::validate::{Field, normalize_header};
-
-/// The columns a results file adds after the input's, in order. A fed-back
-/// results file carries them; they are recognised here (and replaced in the
-/// new results, not duplicated) and written by `results::ResultsWriter`.
-///
-/// The first nine are the original contract; `mca_status` was appended later
-/// (columns are only ever added at the end, never renamed).
-pub const RESULT_COLUMNS: [&str; 10] = [
-    "status",
-    "customer_id",
-    "tenant_id",
-    "commerce_id",
-    "admin_user",
-    "request_id",
-    "attempts",
-    "error_code",
-    "error",
-    "mca_status",
-];
-
-/// Number of result columns ([`RESULT_COLUMNS`]).
-pub const RESULT_COLUMN_COUNT: usize = RESULT_COLUMNS.len();
 
 /// Where everything is in one input file: its dialect, its header row and the
 /// columns that hold the known fields and earlier results.
@@ -52,13 +31,16 @@ pub struct Layout {
     pub crlf: bool,
     /// The header row exactly as in the file (BOM stripped).
     pub headers: csv::ByteRecord,
-    /// The columns copied to the results, in input order: every column except
-    /// the result columns.
+    /// The columns copied to the results, in input order: every column, but
+    /// an earlier results file's result columns ([`Layout::set_result_columns`]).
     pub passthrough: Vec<usize>,
     /// The column of each [`Field`] (indexed by [`Field::index`]), if present.
     pub field_columns: [Option<usize>; Field::COUNT],
-    /// The column of each of [`RESULT_COLUMNS`], if present (a fed-back results file).
-    pub result_columns: [Option<usize>; RESULT_COLUMN_COUNT],
+    /// When the input is an earlier results file: the column of each result
+    /// column (in the order of `results::RESULT_COLUMNS`), if present. Empty
+    /// otherwise. Set by the results module, which knows the result columns
+    /// and how an earlier results file is recognised (`results::recognise`).
+    pub result_columns: Vec<Option<usize>>,
     /// The worksheet read, for a workbook input (`None` for CSV).
     pub sheet: Option<String>,
 }
@@ -78,14 +60,13 @@ impl Layout {
     /// (normalized) to one of `columns` maps to its field, and that field's
     /// aliases then do not apply (a header that is an alias of it passes
     /// through). A field whose configured header is absent falls back to
-    /// its aliases.
+    /// its aliases. Every column passes through to the results.
     pub fn from_headers_with(
         path: &Path,
         headers: csv::ByteRecord,
         dialect: Dialect,
         columns: &[(Field, String)],
     ) -> Result<Layout, InputError> {
-        let result_keys = RESULT_COLUMNS.map(normalize_header);
         let configured: Vec<(Field, String)> = columns
             .iter()
             .map(|(field, header)| (*field, normalize_header(header.trim())))
@@ -101,7 +82,6 @@ impl Layout {
             .map(|(field, _)| *field)
             .collect();
         let mut field_columns = [None; Field::COUNT];
-        let mut result_columns = [None; RESULT_COLUMN_COUNT];
         let mut passthrough = Vec::with_capacity(headers.len());
         let mut unknown = Vec::new();
         for (index, key) in keys.into_iter().enumerate() {
@@ -114,14 +94,6 @@ impl Layout {
                     field.name(),
                 )?;
                 passthrough.push(index);
-            } else if let Some(r) = result_keys.iter().position(|k| *k == key) {
-                claim(
-                    path,
-                    &headers,
-                    &mut result_columns[r],
-                    index,
-                    RESULT_COLUMNS[r],
-                )?;
             } else {
                 passthrough.push(index);
                 if !key.is_empty() {
@@ -140,7 +112,7 @@ impl Layout {
             headers,
             passthrough,
             field_columns,
-            result_columns,
+            result_columns: Vec::new(),
             sheet: None,
         })
     }
@@ -164,9 +136,29 @@ impl Layout {
         self.headers.get(index).map(String::from_utf8_lossy)
     }
 
-    /// Whether the file carries result columns of an earlier run (at least `status`).
+    /// Whether the file carries result columns of an earlier run (at least
+    /// `status`, the first result column).
     pub fn has_previous_results(&self) -> bool {
-        self.result_columns[0].is_some()
+        self.result_columns.first().copied().flatten().is_some()
+    }
+
+    /// Mark the input as an earlier results file: `columns` are where its
+    /// result columns are (the results module's order; `None`: absent).
+    /// Those columns no longer pass through: the results replace them.
+    pub fn set_result_columns(&mut self, columns: Vec<Option<usize>>) {
+        self.passthrough
+            .retain(|index| !columns.contains(&Some(*index)));
+        self.result_columns = columns;
+    }
+
+    /// The columns that are neither a field's nor an earlier run's result:
+    /// `(index, normalized header)`, in input order.
+    pub fn other_columns(&self) -> impl Iterator<Item = (usize, String)> + '_ {
+        self.headers.iter().enumerate().filter_map(|(index, raw)| {
+            let taken = self.field_columns.contains(&Some(index))
+                || self.result_columns.contains(&Some(index));
+            (!taken).then(|| (index, normalize_header(&String::from_utf8_lossy(raw))))
+        })
     }
 }
 
@@ -211,7 +203,7 @@ fn require_columns(
 }
 
 /// Record `index` as the column for `name`, or fail if another column has it.
-fn claim(
+pub(crate) fn claim(
     path: &Path,
     headers: &csv::ByteRecord,
     slot: &mut Option<usize>,
@@ -232,7 +224,7 @@ fn claim(
     Ok(())
 }
 
-fn header_text(headers: &csv::ByteRecord, index: usize) -> String {
+pub(crate) fn header_text(headers: &csv::ByteRecord, index: usize) -> String {
     headers
         .get(index)
         .map(|h| String::from_utf8_lossy(h).into_owned())
@@ -321,16 +313,20 @@ mod tests {
     }
 
     #[test]
-    fn result_columns_are_recognised_and_not_passed_through() {
+    fn every_column_passes_through_until_result_columns_are_set() {
+        // Recognising an earlier results file is the results module's
+        // (results::earlier); the layout only records its answer.
         let header = format!("{REQUIRED},notes,Status,customer_id,Tenant ID,error");
-        let layout = layout(&header).unwrap();
-        assert_eq!(layout.passthrough, (0..10).collect::<Vec<_>>());
-        assert_eq!(layout.result_columns[0], Some(10));
-        assert_eq!(layout.result_columns[1], Some(11));
-        assert_eq!(layout.result_columns[2], Some(12));
-        assert_eq!(layout.result_columns[8], Some(13));
-        assert_eq!(layout.result_columns[3], None);
+        let mut layout = layout(&header).unwrap();
+        assert_eq!(layout.passthrough, (0..14).collect::<Vec<_>>());
+        assert!(!layout.has_previous_results());
+        let others: Vec<usize> = layout.other_columns().map(|(i, _)| i).collect();
+        assert_eq!(others, [9, 10, 11, 12, 13]);
+        layout.set_result_columns(vec![Some(10), Some(11), Some(12), None]);
+        assert_eq!(layout.passthrough, (0..10).chain([13]).collect::<Vec<_>>());
         assert!(layout.has_previous_results());
+        let others: Vec<(usize, String)> = layout.other_columns().collect();
+        assert_eq!(others, [(9, "notes".to_owned()), (13, "error".to_owned())]);
     }
 
     #[test]
@@ -383,15 +379,6 @@ mod tests {
     fn a_configured_header_that_is_absent_falls_back_to_aliases() {
         let layout = layout_with(REQUIRED, &[(Field::CompanyName, "Klantnaam")]).unwrap();
         assert_eq!(layout.column(Field::CompanyName), Some(0));
-    }
-
-    #[test]
-    fn two_status_columns_are_an_error() {
-        let header = format!("{REQUIRED},status,Status");
-        assert!(matches!(
-            layout(&header),
-            Err(InputError::DuplicateColumn { .. })
-        ));
     }
 
     #[test]

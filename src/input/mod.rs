@@ -20,6 +20,8 @@ mod reader;
 mod row;
 #[cfg(test)]
 mod test_support;
+mod watch;
+mod xlsx_hidden;
 mod xlsx_reader;
 
 pub use dialect::{DELIMITERS, Dialect, UTF8_BOM};
@@ -27,7 +29,8 @@ pub use encoding::{TextEncoding, UnknownEncoding};
 pub(crate) use error::io_reason;
 pub use error::{InputError, MissingColumn};
 
-pub use layout::{Layout, RESULT_COLUMN_COUNT, RESULT_COLUMNS};
+pub use layout::Layout;
+pub(crate) use layout::claim as claim_column;
 pub use options::InputOptions;
 pub use reader::{InputReader, is_workbook_path};
 pub use row::{CellIssue, CellIssueKind, InputRow};

@@ -6,9 +6,10 @@ use super::csv_reader::CsvSource;
 use super::dialect::Dialect;
 use super::encoding::TextEncoding;
 use super::error::InputError;
-use super::layout::{Layout, RESULT_COLUMNS};
+use super::layout::Layout;
 use super::options::InputOptions;
 use super::row::InputRow;
+use super::watch::InputWatch;
 use super::xlsx_reader::XlsxSource;
 use crate::validate::{Field, normalize_header};
 
@@ -32,6 +33,8 @@ use crate::validate::{Field, normalize_header};
 pub struct InputReader {
     source: Source,
     layout: Layout,
+    /// Whether the file changes while it is read.
+    watch: InputWatch,
 }
 
 /// Where rows come from. Every source yields the same [`InputRow`]s: a header
@@ -76,6 +79,7 @@ impl InputReader {
     /// readable workbook, lacks the sheet asked for, or its header lacks a
     /// required column or names one twice.
     pub fn open_with(path: &Path, options: &InputOptions) -> Result<InputReader, InputError> {
+        let watch = InputWatch::new(path);
         let (mut source, dialect, sheet, encoding) = if is_workbook_path(path) {
             let xlsx = XlsxSource::open(path, options.sheet.as_deref())?;
             let sheet = xlsx.sheet().to_owned();
@@ -109,9 +113,7 @@ impl InputReader {
                 });
             }
             let key = normalize_header(&text);
-            let known = Field::from_normalized_header(&key).is_some()
-                || RESULT_COLUMNS.iter().any(|c| normalize_header(c) == key);
-            if !known {
+            if Field::from_normalized_header(&key).is_none() {
                 return Err(InputError::NotCsv {
                     path: path.to_owned(),
                     reason: format!(
@@ -125,7 +127,11 @@ impl InputReader {
         let mut layout = Layout::from_headers_with(path, header.record, dialect, &options.columns)?;
         layout.sheet = sheet;
         (layout.encoding, layout.encoding_guessed) = encoding;
-        Ok(InputReader { source, layout })
+        Ok(InputReader {
+            source,
+            layout,
+            watch,
+        })
     }
 
     /// The number of data rows, when the source knows it without reading
@@ -142,12 +148,23 @@ impl InputReader {
         &self.layout
     }
 
+    /// Mark the input as an earlier results file
+    /// ([`Layout::set_result_columns`]), before its rows are read.
+    pub fn set_result_columns(&mut self, columns: Vec<Option<usize>>) {
+        self.layout.set_result_columns(columns);
+    }
+
     /// Read the next data row into `row`, reusing its storage. Returns `false`
     /// at the end of the file. Short rows are padded with empty fields.
+    ///
+    /// Fails with [`InputError::Changed`] when the file changed since it was
+    /// opened (looked at every 100 ms or so, and at its end).
     pub fn read_row(&mut self, row: &mut InputRow) -> Result<bool, InputError> {
         if !self.source.read_record(row)? {
+            self.watch.check()?;
             return Ok(false);
         }
+        self.watch.row_read()?;
         for _ in row.record.len()..self.layout.headers.len() {
             row.record.push_field(b"");
         }
@@ -486,8 +503,9 @@ mod tests {
         assert_eq!(problems[0].field, Field::City);
         assert_eq!(
             problems[0].message,
-            "city is not valid UTF-8 (save the file as UTF-8, or read it with --encoding \
-             windows-1252 if it is Latin-1/Windows-1252)"
+            "city is not valid UTF-8: byte 0xFC at character 2 (after `M`) is from another \
+             encoding; fix the value in the source and export the file again as \"CSV UTF-8\" \
+             (or read the file with --encoding windows-1252 if all of it is Windows-1252)"
         );
         assert_eq!(&rows[1].record[9], b"M\xFCnchen");
     }

@@ -12,14 +12,15 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod country_rules;
 mod error_body;
+mod relationship_request;
 
 pub use country_rules::CountryValidationRules;
 pub use error_body::{ApiErrorBody, ThrottleBody};
+pub use relationship_request::RelationshipRequest;
 
 /// Parse a response body, tolerating a leading UTF-8 BOM.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    serde_json::from_slice(body)
+    serde_json::from_slice(crate::bom::strip_bom(body))
 }
 
 /// A customer (`POST /v1/customers`, `GET /v1/customers/{id}`, collection items).
@@ -50,6 +51,15 @@ pub struct Customer {
     /// Whether the partner has delegated admin access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_delegated_access: Option<bool>,
+    /// `enableGDAPByDefault` as the create answer echoes it (Microsoft's
+    /// 2023 example); other answers do not carry it.
+    #[serde(
+        rename = "enableGDAPByDefault",
+        alias = "EnableGDAPByDefault",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_gdap_by_default: Option<bool>,
     /// `self` link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Links>,
@@ -135,7 +145,8 @@ pub struct UserCredentials {
     /// Admin user name, e.g. `admin`.
     #[serde(default)]
     pub user_name: String,
-    /// Initial password.
+    /// Initial password (registered with `crate::secrets` as it is read).
+    #[serde(deserialize_with = "registered_secret")]
     pub password: SecretString,
 }
 
@@ -247,7 +258,8 @@ pub struct TokenResponse {
     /// Lifetime in seconds.
     #[serde(default, deserialize_with = "u64_from_string_or_number")]
     pub expires_in: u64,
-    /// The bearer token (secret).
+    /// The bearer token (secret; registered with `crate::secrets` as it is read).
+    #[serde(deserialize_with = "registered_secret")]
     pub access_token: SecretString,
 }
 
@@ -278,6 +290,16 @@ pub struct TokenErrorBody {
     /// Description.
     #[serde(default)]
     pub error_description: String,
+}
+
+/// A secret read from an answer, registered at once with
+/// `crate::secrets` so that no text leaving the process can carry it.
+pub(crate) fn registered_secret<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<SecretString, D::Error> {
+    let value = String::deserialize(deserializer)?;
+    crate::secrets::register(&value);
+    Ok(SecretString::from(value))
 }
 
 fn u64_from_string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
@@ -344,6 +366,10 @@ pub struct CustomerAgreement {
     /// Link to the agreement text (in `GET` answers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement_link: Option<String>,
+    /// The enhanced attestation the agreement was created with (the field
+    /// name is pc-onboard's guess: `partner_center::enhanced_attestation`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attestation_id: Option<String>,
 }
 
 /// The customer's contact who accepted an agreement.

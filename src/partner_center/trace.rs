@@ -47,6 +47,7 @@ pub fn is_secret_key(key: &str) -> bool {
         || key.contains("assertion")
         || key == "authorization"
         || key == "apikey"
+        || key == "devicecode"
         || (key.contains("token") && key != "continuationtoken" && key != "tokentype")
 }
 
@@ -79,7 +80,7 @@ pub fn redact_headers(headers: &HeaderMap) -> String {
 /// A JSON body as compact JSON with every secret value masked; `None` when
 /// `body` is not JSON (a leading UTF-8 BOM is ignored).
 pub fn redact_json_body(body: &[u8]) -> Option<String> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let body = crate::bom::strip_bom(body);
     let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
     redact_value(&mut value);
     Some(value.to_string())

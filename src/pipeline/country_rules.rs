@@ -10,9 +10,9 @@ use tokio::time::Instant;
 
 use super::engine::Engine;
 use super::memo::{Recalled, RunMemo};
-use super::preflight::LiveRules;
 use super::stop::StopReason;
 use crate::partner_center::error::ApiError;
+use crate::validate::LiveRules;
 use crate::validate::{Field, NewCustomer, Problem, ProblemKind};
 
 /// The live rules of one country, or why there are none.

@@ -1,27 +1,43 @@
 //! The one ordered row driver, shared by `run` and `validate --online`.
 //!
 //! Rows stream from the reader through [`plan_row`] to the caller's work:
-//! a row that needs no network is [`Job::Ready`] at once, the others run as
-//! tasks ([`Job::Run`]). Rows in progress are bounded, and so is how far the
-//! reader runs ahead of the last row recorded; a [`ReorderBuffer`] puts
-//! finished rows back in input order and the [`RowSink`] records each as
-//! soon as its turn comes.
+//! a row that needs no network is [`Job::Ready`] at once, the others are
+//! futures ([`Job::Run`]) that the driver itself polls, in the order the
+//! rows were read (their calls wait in the rate gate and for a call slot,
+//! so the I/O is concurrent while the polling is not). Rows in progress are
+//! bounded, and so is how far the reader runs ahead of the last row
+//! recorded; a [`ReorderBuffer`] puts finished rows back in input order and
+//! the [`RowSink`] records each as soon as its turn comes (a row whose
+//! customer id an earlier row got is `failed` first: `CustomerIds`).
 //!
 //! Stopping: a task may ask the run to stop (authentication failed, budget
-//! spent, a far Retry-After); Ctrl-C asks too. From then on the work gets
+//! spent, a far Retry-After); Ctrl-C asks too, and so does an input that
+//! changes under the run or cannot be read on (nothing more is read). From then on the work gets
 //! the reason with every row and answers without the network (`cancelled`,
 //! or `failed`), while the calls in flight finish. If the sink cannot record
 //! a row, nothing more is sent or read: the rows in flight finish and are
 //! handed to [`RowSink::unrecorded`], so the caller can say what happened
 //! to them.
+//!
+//! Because the rows' futures run only when the driver polls them, a row
+//! that finishes is recorded before any other row's future runs again: when
+//! its write fails, the stop is requested before another row can take the
+//! call slot it freed. The creates after a failed write are at most the
+//! calls already on the wire in the other slots.
+
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use tokio::task::JoinSet;
+use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt, StreamExt};
 
+use super::customer_ids::CustomerIds;
 use super::plan::{RowPlan, plan_row};
 use super::stop::{Stop, StopReason};
-use crate::input::{InputError, InputReader, InputRow};
-use crate::results::{ReorderBuffer, RowResult};
+use crate::input::{InputError, InputReader, InputRow, io_reason};
+use crate::results::{ReorderBuffer, ResultsError, RowResult};
 use crate::validate::{CheckContext, Uniqueness};
 
 /// How far (in rows) the reader may run ahead of the last row recorded, so
@@ -49,13 +65,45 @@ pub enum Job<T> {
 
 /// Where finished rows go, in input order.
 pub trait RowSink<T> {
-    /// Record one row. An `Err` (the reason, one line) stops the run: the
-    /// sink has already reported this row as not recorded.
-    fn record(&mut self, finished: Finished<T>) -> Result<(), String>;
+    /// Record one row. An `Err` stops the run: the sink has already
+    /// reported this row as not recorded.
+    fn record(&mut self, finished: Finished<T>) -> Result<(), RecordError>;
 
     /// A row that finished after recording failed: not recorded.
     fn unrecorded(&mut self, finished: Finished<T>);
 }
+
+/// Why a finished row could not be recorded: the run stops
+/// ([`StopReason::Unrecorded`]).
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// The results file cannot be written.
+    #[error(transparent)]
+    Results(#[from] ResultsError),
+    /// The `--credentials-out` file cannot be written.
+    #[error("cannot write the credentials file {}: {}", .path.display(), io_reason(.error))]
+    Credentials {
+        /// The credentials file.
+        path: PathBuf,
+        /// The OS error (in the message, so not repeated as a `source()`).
+        error: std::io::Error,
+    },
+    /// The row's report cannot be written (`validate --json` on stdout).
+    /// The OS error is the `source()`: a closed stdout (`| head`) is found
+    /// by its kind and ends quietly.
+    #[error("cannot write the report of a row")]
+    Report(#[source] std::io::Error),
+}
+
+/// Two errors are equal when they say the same (an I/O error has no
+/// equality of its own): for comparing stop reasons.
+impl PartialEq for RecordError {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_string() == other.to_string()
+    }
+}
+
+impl Eq for RecordError {}
 
 /// Limits of the driver, and what the row check needs beyond the row.
 #[derive(Debug, Clone, Copy)]
@@ -84,18 +132,25 @@ pub enum DriveError {
     /// Reading the input failed mid-way.
     #[error(transparent)]
     Input(#[from] InputError),
-    /// A task panicked: a bug.
+    /// A row's work panicked: a bug.
     #[error("a row worker failed: {0}")]
     Worker(String),
 }
 
-type Pending<T> = JoinSet<(u64, Finished<T>, Option<StopReason>)>;
+/// A row done: its index, and what its work ended with (`Err`: the
+/// panic's message).
+type Done<T> = (u64, Result<(Finished<T>, Option<StopReason>), String>);
+
+/// The rows in progress.
+type Pending<T> = FuturesUnordered<BoxFuture<'static, Done<T>>>;
 
 struct Driver<'s, T, S> {
     stop: &'s Stop,
     sink: &'s mut S,
     pending: Pending<T>,
     order: ReorderBuffer<Finished<T>>,
+    /// One customer per row.
+    ids: CustomerIds,
     unrecorded: bool,
     rows: u64,
 }
@@ -116,8 +171,9 @@ where
     let mut d = Driver {
         stop,
         sink,
-        pending: JoinSet::new(),
+        pending: FuturesUnordered::new(),
         order: ReorderBuffer::new(options.skip_rows),
+        ids: CustomerIds::default(),
         unrecorded: false,
         rows: 0,
     };
@@ -126,8 +182,15 @@ where
     let max_rows = options.max_rows_in_progress.max(1);
     while !d.unrecorded {
         let mut row = InputRow::new();
-        if !reader.read_row(&mut row)? {
-            break;
+        match reader.read_row(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            // The input changed or cannot be read on: stop, and finish and
+            // record the rows in progress.
+            Err(error) => {
+                stop.request(StopReason::Input(error.to_string()));
+                break;
+            }
         }
         let i = index;
         index += 1;
@@ -147,10 +210,9 @@ where
         match work(row, plan, stop.reason().as_ref()) {
             Job::Ready(finished) => d.order.push(i, *finished),
             Job::Run(task) => {
-                d.pending.spawn(async move {
-                    let (finished, stop) = task.await;
-                    (i, finished, stop)
-                });
+                let task = AssertUnwindSafe(task).catch_unwind();
+                d.pending
+                    .push(async move { (i, task.await.map_err(panic_message)) }.boxed());
             }
         }
         d.emit();
@@ -165,27 +227,27 @@ where
 }
 
 impl<T: Send + 'static, S: RowSink<T>> Driver<'_, T, S> {
-    /// Queue every task that has finished, without waiting.
+    /// Run the rows in progress as far as they go without waiting, and
+    /// queue every one that finishes.
     fn reap_ready(&mut self) -> Result<(), DriveError> {
-        while let Some(done) = self.pending.try_join_next() {
+        while let Some(Some(done)) = self.pending.next().now_or_never() {
             self.finish(done)?;
         }
         Ok(())
     }
 
-    /// Wait for one task and queue it.
+    /// Run the rows in progress until one finishes, and queue it.
     async fn reap_one(&mut self) -> Result<(), DriveError> {
-        if let Some(done) = self.pending.join_next().await {
+        if let Some(done) = self.pending.next().await {
             self.finish(done)?;
         }
         Ok(())
     }
 
-    fn finish(
-        &mut self,
-        done: Result<(u64, Finished<T>, Option<StopReason>), tokio::task::JoinError>,
-    ) -> Result<(), DriveError> {
-        let (index, finished, stop) = done.map_err(|e| DriveError::Worker(e.to_string()))?;
+    /// Queue a finished row and record every row whose turn has come, at
+    /// once: no other row's future runs before the write was tried.
+    fn finish(&mut self, (index, done): Done<T>) -> Result<(), DriveError> {
+        let (finished, stop) = done.map_err(DriveError::Worker)?;
         if let Some(reason) = stop {
             self.stop.request(reason);
         }
@@ -196,13 +258,14 @@ impl<T: Send + 'static, S: RowSink<T>> Driver<'_, T, S> {
 
     /// Hand every row whose turn has come to the sink.
     fn emit(&mut self) {
-        while let Some(finished) = self.order.pop_ready() {
+        while let Some(mut finished) = self.order.pop_ready() {
             self.rows += 1;
+            self.ids.check(finished.row.number, &mut finished.result);
             if self.unrecorded {
                 self.sink.unrecorded(finished);
             } else if let Err(reason) = self.sink.record(finished) {
                 self.unrecorded = true;
-                self.stop.request(StopReason::Unrecorded(reason));
+                self.stop.request(StopReason::Unrecorded(Arc::new(reason)));
             }
         }
         if self.unrecorded {
@@ -212,6 +275,16 @@ impl<T: Send + 'static, S: RowSink<T>> Driver<'_, T, S> {
                 self.sink.unrecorded(finished);
             }
         }
+    }
+}
+
+/// The message of a row's panic.
+fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
+    match panic.downcast::<String>() {
+        Ok(text) => *text,
+        Err(panic) => panic
+            .downcast_ref::<&str>()
+            .map_or_else(|| "panicked".to_owned(), |text| (*text).to_owned()),
     }
 }
 
@@ -230,7 +303,7 @@ mod tests {
     const HEADER: &str = "company_name,domain,email,culture,language,first_name,last_name,address_line1,city,state,postal_code,country";
 
     /// A CSV of `rows` valid US rows (`row-N` domains) and its reader.
-    fn input(rows: usize) -> (tempfile::TempDir, InputReader) {
+    pub(super) fn input(rows: usize) -> (tempfile::TempDir, InputReader) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.csv");
         let mut text = format!("{HEADER}\n");
@@ -253,10 +326,11 @@ mod tests {
     }
 
     impl RowSink<()> for Rows {
-        fn record(&mut self, finished: Finished<()>) -> Result<(), String> {
+        fn record(&mut self, finished: Finished<()>) -> Result<(), RecordError> {
             if self.fail_at == Some(finished.row.number) {
                 self.unrecorded.push(finished.row.number);
-                return Err("disk full".into());
+                let (path, error) = ("results.csv".into(), std::io::Error::other("disk full"));
+                return Err(RecordError::Results(ResultsError::Io { path, error }));
             }
             self.recorded.push(finished.row.number);
             Ok(())
@@ -386,7 +460,9 @@ mod tests {
         let report = drive(&mut reader, &Stop::new(), options(4), work, &mut sink)
             .await
             .unwrap();
-        assert!(matches!(report.stop, Some(StopReason::Unrecorded(ref e)) if e == "disk full"));
+        assert!(
+            matches!(report.stop, Some(StopReason::Unrecorded(ref e)) if e.to_string().ends_with("disk full"))
+        );
         assert_eq!(sink.recorded, [2, 3, 4]);
         // The rows in progress when row 5 failed finished and are reported.
         assert!(sink.unrecorded.starts_with(&[5]), "{:?}", sink.unrecorded);
@@ -416,3 +492,7 @@ mod tests {
         assert_eq!(sink.recorded, (6..12).collect::<Vec<_>>());
     }
 }
+
+#[cfg(test)]
+#[path = "driver_stop_tests.rs"]
+mod stop_tests;

@@ -11,48 +11,48 @@
 //!   [`Engine::attest`], [`Engine::check_domain`].
 //! - [`Onboard`] (`run`) and [`Preflight`] (`validate --online`): the work
 //!   on each row.
-//! - [`prepare_resume`], [`ResultsLock`], [`CredentialsFile`]: the files a
-//!   run keeps; [`refuse_same_files`]: none of them is the input or another.
+//!
+//! The files a run keeps (results, journal, lock, credentials, resume) are
+//! in [`crate::files`].
 
 mod concurrency;
 mod country_rules;
 mod create;
-mod credentials;
+mod customer_ids;
 mod driver;
 mod engine;
+mod existing_tenant;
 mod gate;
-mod lock;
 mod mca;
+mod mca_enhanced;
+mod mca_legacy;
 mod memo;
 mod onboard;
-mod paths;
 mod plan;
 mod policy;
 mod preflight;
 mod request;
-mod resume;
 mod retry;
 mod stop;
 
 pub use concurrency::{AUTO_MAX, CallSlot, CallSlots, Concurrency, ConcurrencyController};
 pub use create::CreateOutcome;
-pub use credentials::{CredentialsFile, CredentialsFileError};
 pub use driver::{
-    DriveError, DriveOptions, DriveReport, Finished, Job, RUN_AHEAD_WINDOW, RowSink, drive,
+    DriveError, DriveOptions, DriveReport, Finished, Job, RUN_AHEAD_WINDOW, RecordError, RowSink,
+    drive,
 };
 pub use engine::{APP_USER_HINT, DomainCheck, Engine};
+pub use existing_tenant::{Invitation, other_tenant_problem};
 pub use gate::RateGate;
-pub use lock::{LockError, ResultsLock};
-pub use mca::{MCA_AGREEMENT_TYPE, mca_unavailable};
+pub use mca::{MCA_AGREEMENT_TYPE, McaDone, McaFlow, McaTask, mca_unavailable};
+pub use mca_legacy::{MCA_REQUIRED_CODE, retired_advice};
 pub use onboard::{Mode, NewCredentials, Onboard, RowNote};
-pub use paths::{SameFileError, refuse_same_files};
 pub use plan::{RowPlan, plan_row};
 pub use policy::{RetryBudget, RetryCost, RetryPolicy};
-pub use preflight::{LiveRules, Preflight, PreflightOutcome};
+pub use preflight::{Preflight, PreflightOutcome};
 pub use request::PreparedRequest;
-pub use resume::{ResumeError, ResumePoint, prepare_resume};
 pub use retry::{
-    Attempts, CallKind, DEFAULT_MAX_RETRY_WAIT, Retrier, RunCounters, Verdict, classify,
-    classify_create,
+    Attempts, CallKind, DEFAULT_MAX_RETRY_WAIT, MAX_THROTTLES_IN_A_ROW, Retrier, RunCounters,
+    Verdict, classify, classify_create,
 };
 pub use stop::{Stop, StopReason, Undone};

@@ -10,14 +10,15 @@ use secrecy::SecretString;
 use super::country_rules::SendForm;
 use super::create::CreateOutcome;
 use super::driver::{Finished, Job};
-use super::engine::{APP_USER_HINT, Engine};
-use super::mca::stopped_attestation;
+use super::engine::Engine;
+use super::mca::{McaFlow, McaTask, stopped_attestation};
 use super::plan::RowPlan;
 use super::request::PreparedRequest;
 use super::stop::StopReason;
 use crate::input::InputRow;
+use crate::partner_center::auth::AuthError;
 use crate::results::{McaStatus, PreviousResult, RowResult, Status};
-use crate::validate::{Field, McaAttestation, NewCustomer, Problem, ProblemKind};
+use crate::validate::{DefaultGdap, Field, McaAttestation, NewCustomer, Problem, ProblemKind};
 
 /// What a run does with valid rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +58,16 @@ pub struct Onboard {
     pub engine: Option<Arc<Engine>>,
     /// Create or plan.
     pub mode: Mode,
-    /// The credentials are App+User (needed for resellers and MCA).
-    pub app_user: bool,
+    /// Whether App+User calls (resellers, the legacy MCA flow) can be
+    /// made, and if not why (no App+User credentials, a sign-in without
+    /// MFA, an expired one): the rows that need them are then `invalid`,
+    /// unsent.
+    pub app_user: Result<(), AuthError>,
+    /// How the MCA is recorded (`--mca-flow`).
+    pub mca_flow: McaFlow,
+    /// Default GDAP for rows whose `default_gdap` column is empty
+    /// (`--default-gdap`).
+    pub default_gdap: DefaultGdap,
 }
 
 type Done = Finished<RowNote>;
@@ -70,7 +79,15 @@ impl Onboard {
             RowPlan::Valid {
                 customer,
                 after_rejected,
-            } => self.create_job(row, *customer, after_rejected.as_deref(), stop),
+                earlier_attempt,
+            } => {
+                let recipe = Recipe {
+                    after_rejected,
+                    earlier_attempt,
+                    run_default: self.default_gdap,
+                };
+                self.create_job(row, *customer, recipe, stop)
+            }
             RowPlan::Attest { previous, mca } => self.attest_job(row, previous, *mca, stop),
             other => {
                 let copied = matches!(other, RowPlan::Finished(_));
@@ -83,13 +100,13 @@ impl Onboard {
         &self,
         row: InputRow,
         mut customer: NewCustomer,
-        after_rejected: Option<&str>,
+        recipe: Recipe,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        let request = PreparedRequest::new(&customer, after_rejected);
+        let request = recipe.prepare(&customer);
         let mca = customer.mca.take();
-        if let Some((field, what)) = self.needs_app_user(request.for_reseller, mca.is_some()) {
-            let result = needs_app_user(&request, field, what);
+        if let Some((field, why)) = self.needs_app_user(request.for_reseller, mca.is_some()) {
+            let result = needs_app_user(&request, field, &why);
             return ready(row, skipped_mca(result, mca.as_ref()), false);
         }
         if let Some(reason) = stop {
@@ -100,22 +117,26 @@ impl Onboard {
             // Offline dry run: the plan is the result.
             let mut result = RowResult::new(Status::WouldCreate);
             result.request_id = request.request_id.to_string();
+            result.default_gdap_sent = Some(request.default_gdap);
             result.problems = customer.warnings;
             return ready(row, skipped_mca(result, mca.as_ref()), false);
         };
         let send = Send {
             engine,
             mode: self.mode,
+            flow: self.mca_flow,
             customer: Box::new(customer),
             mca,
-            after_rejected: after_rejected.map(str::to_owned),
+            recipe,
             unmapped: request,
         };
         Job::Run(send.run(row).boxed())
     }
 
     /// A finished row (fed-back results) whose MCA attestation is still to
-    /// do: attest only; the row is otherwise copied.
+    /// do: attest only; the row is otherwise copied. A dry run sends
+    /// nothing: an attestation waiting for the customer (`pending`,
+    /// `expired`) stays as it is, anything else is `skipped`.
     fn attest_job(
         &self,
         row: InputRow,
@@ -123,10 +144,8 @@ impl Onboard {
         mca: McaAttestation,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        if let Some((_, what)) = self.needs_app_user(false, self.mode == Mode::Create) {
-            previous.mca_status = McaStatus::Failed(format!(
-                "not attested: {what} needs App+User credentials: {APP_USER_HINT}"
-            ));
+        if let Some((_, why)) = self.needs_app_user(false, self.mode == Mode::Create) {
+            previous.mca_status = McaStatus::Failed(format!("not attested: {why}"));
             return ready(row, previous, true);
         }
         let engine = match (stop, self.mode, self.engine.clone()) {
@@ -136,14 +155,23 @@ impl Onboard {
                 return ready(row, previous, true);
             }
             _ => {
-                previous.mca_status = McaStatus::Skipped;
+                if !matches!(previous.mca_status, McaStatus::Pending | McaStatus::Expired) {
+                    previous.mca_status = McaStatus::Skipped;
+                }
                 return ready(row, previous, true);
             }
         };
+        let flow = self.mca_flow;
         Job::Run(
             async move {
-                let (status, stop) = engine.attest(&previous.customer_id, &mca).await;
-                previous.mca_status = status;
+                let earlier = previous.clone();
+                let task = McaTask {
+                    customer_id: &earlier.customer_id,
+                    mca: &mca,
+                    fresh: false,
+                    earlier: Some(&earlier),
+                };
+                let stop = engine.attest(flow, &task).await.apply(&mut previous);
                 let finished = Finished {
                     row,
                     result: previous,
@@ -158,38 +186,63 @@ impl Onboard {
         )
     }
 
-    /// What in the row needs App+User credentials the run does not have,
-    /// and the column that asks for it.
-    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<(Field, &'static str)> {
-        if self.app_user || self.engine.is_none() {
+    /// What in the row needs App+User credentials the run cannot use,
+    /// the column that asks for it, and why not: `<what> needs App+User
+    /// credentials, and <why not>`. An MCA attestation needs them in the
+    /// legacy flow only (the enhanced one is app-only).
+    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<(Field, String)> {
+        let attests = attests && self.mca_flow == McaFlow::Legacy;
+        let Err(refusal) = &self.app_user else {
             return None;
-        }
-        if for_reseller {
-            Some((
+        };
+        self.engine.as_ref()?;
+        let (field, what) = if for_reseller {
+            (
                 Field::AssociatedPartnerId,
                 "creating a customer for an indirect reseller (associated_partner_id)",
-            ))
+            )
         } else if attests {
-            Some((Field::McaDate, "MCA attestation (the mca_* columns)"))
+            (Field::McaDate, "MCA attestation (the mca_* columns)")
         } else {
-            None
-        }
+            return None;
+        };
+        Some((
+            field,
+            format!(
+                "{what} needs App+User credentials, and {}",
+                refusal.app_user_reason()
+            ),
+        ))
     }
 }
 
-/// `invalid`: `what` in the row (asked for by `field`) needs App+User
-/// credentials the run does not have; nothing is sent.
-fn needs_app_user(request: &PreparedRequest, field: Field, what: &str) -> RowResult {
+/// `invalid`: something in the row (asked for by `field`) needs App+User
+/// credentials the run cannot use (`why`); nothing is sent.
+fn needs_app_user(request: &PreparedRequest, field: Field, why: &str) -> RowResult {
     let mut result = RowResult::new(Status::Invalid);
     result.request_id = request.request_id.to_string();
     result.set_invalid(vec![Problem::new(
         field,
         ProblemKind::NeedsAppUser,
-        format!(
-            "{what} needs App+User credentials, and this run has app-only ones: {APP_USER_HINT}; nothing was sent for this row"
-        ),
+        format!("{why}; nothing was sent for this row"),
     )]);
     result
+}
+
+/// How a row's request is built ([`PreparedRequest::new`]): once as
+/// checked offline, and again once its state is in the listed form (the
+/// body, hence the request id, may change).
+struct Recipe {
+    after_rejected: Option<String>,
+    earlier_attempt: Option<String>,
+    run_default: DefaultGdap,
+}
+
+impl Recipe {
+    fn prepare(&self, customer: &NewCustomer) -> PreparedRequest {
+        PreparedRequest::new(customer, self.after_rejected.as_deref(), self.run_default)
+            .after_attempt(self.earlier_attempt.clone())
+    }
 }
 
 /// The result with `mca_status` `skipped` when the row asks for an attestation.
@@ -205,9 +258,10 @@ fn skipped_mca(mut result: RowResult, mca: Option<&McaAttestation>) -> RowResult
 struct Send {
     engine: Arc<Engine>,
     mode: Mode,
+    flow: McaFlow,
     customer: Box<NewCustomer>,
     mca: Option<McaAttestation>,
-    after_rejected: Option<String>,
+    recipe: Recipe,
     /// The request as checked offline (the request id of a row the run
     /// stops before its state is mapped).
     unmapped: PreparedRequest,
@@ -218,14 +272,15 @@ impl Send {
         let Send {
             engine,
             mode,
+            flow,
             customer,
             mca,
-            after_rejected,
+            recipe,
             unmapped,
         } = self;
         let (customer, request) = match engine.in_listed_form(customer).await {
             SendForm::Ready(customer) => {
-                let request = PreparedRequest::new(&customer, after_rejected.as_deref());
+                let request = recipe.prepare(&customer);
                 (customer, request)
             }
             SendForm::Refused(problem) => {
@@ -246,17 +301,8 @@ impl Send {
             outcome.result.problems = customer.warnings;
         }
         if let Some(mca) = mca {
-            let created = mode == Mode::Create && outcome.result.status.is_finished();
-            outcome.result.mca_status = match (created, &outcome.stop) {
-                (true, None) => {
-                    let (status, stop) = engine.attest(&outcome.result.customer_id, &mca).await;
-                    outcome.stop = stop;
-                    status
-                }
-                // The customer is there; the run stops before its attestation.
-                (true, Some(reason)) => stopped_attestation(reason),
-                (false, _) => McaStatus::Skipped,
-            };
+            let created = mode == Mode::Create;
+            attest_created(&engine, flow, created, &mca, &mut outcome).await;
         }
         let credentials = outcome
             .credentials
@@ -280,6 +326,40 @@ fn done(row: InputRow, result: RowResult, credentials: Option<NewCredentials>) -
             copied: false,
         },
     }
+}
+
+/// The MCA step after the create of a row that asks for it: attested on a
+/// customer that is there (`created` says the run creates), `cancelled`
+/// when the run stops first, `skipped` when there is no customer.
+async fn attest_created(
+    engine: &Engine,
+    flow: McaFlow,
+    created: bool,
+    mca: &McaAttestation,
+    outcome: &mut CreateOutcome,
+) {
+    let there = created && outcome.result.status.is_finished();
+    outcome.stop = match (there, outcome.stop.take()) {
+        (true, None) => {
+            let task = McaTask {
+                customer_id: &outcome.result.customer_id,
+                mca,
+                fresh: outcome.result.status == Status::Created,
+                earlier: None,
+            };
+            let done = engine.attest(flow, &task).await;
+            done.apply(&mut outcome.result)
+        }
+        // The customer is there; the run stops before its attestation.
+        (true, Some(reason)) => {
+            outcome.result.mca_status = stopped_attestation(&reason);
+            Some(reason)
+        }
+        (false, stop) => {
+            outcome.result.mca_status = McaStatus::Skipped;
+            stop
+        }
+    };
 }
 
 fn ready(row: InputRow, result: RowResult, copied: bool) -> Job<RowNote> {

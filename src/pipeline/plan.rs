@@ -34,6 +34,12 @@ pub enum RowPlan {
         /// got a definitive business answer (its results row says
         /// `rejected`): the next request id is chained from it.
         after_rejected: Option<String>,
+        /// The request id of an earlier attempt that may have created the
+        /// customer (its results row says `failed` or `cancelled` after at
+        /// least one create call). Sent again under another id (the row
+        /// changed, or an older version wrote it), a "domain taken" whose
+        /// customer the look-up finds is that attempt's: `created`.
+        earlier_attempt: Option<String>,
     },
 }
 
@@ -82,8 +88,13 @@ pub fn plan_row(
         }
         return match validate::check_mca(&fields) {
             Ok(None) => {
-                // No attestation asked for (any more): no stale `failed`/`skipped`.
+                // No attestation asked for (any more): no stale `failed`,
+                // `skipped` or `pending`, nor its link to send.
                 previous.mca_status = McaStatus::None;
+                if !previous.mca_attestation_id.is_empty() {
+                    previous.customer_link.clear();
+                    previous.mca_attestation_id.clear();
+                }
                 RowPlan::Finished(previous)
             }
             Ok(Some(mca)) => RowPlan::Attest {
@@ -100,6 +111,11 @@ pub fn plan_row(
     match validate::check_with(&fields, context) {
         Ok(customer) if problems.is_empty() && duplicates.is_empty() => RowPlan::Valid {
             customer: Box::new(customer),
+            earlier_attempt: earlier
+                .as_ref()
+                .filter(|p| matches!(p.status, Status::Failed | Status::Cancelled))
+                .filter(|p| p.attempts.unwrap_or(0) > 0 && !p.request_id.is_empty())
+                .map(|p| p.request_id.clone()),
             after_rejected: earlier
                 .filter(|p| p.status == Status::Rejected && !p.request_id.is_empty())
                 .map(|p| p.request_id),
@@ -139,10 +155,17 @@ mod tests {
 
     /// Plan every row of a file made of `rows` (after the header).
     fn plans(rows: &[&str]) -> Vec<RowPlan> {
+        plans_with(HEADER, rows)
+    }
+
+    /// Plan every row of a file made of `header` and `rows`.
+    fn plans_with(header: &str, rows: &[&str]) -> Vec<RowPlan> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("results.csv");
-        std::fs::write(&path, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
+        std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
         let mut reader = InputReader::open(&path).unwrap();
+        // Result columns by their headers (the file has no request_id).
+        crate::results::mark_result_columns(&mut reader).unwrap();
         let layout = reader.layout().clone();
         let mut uniqueness = Uniqueness::new();
         let mut row = InputRow::new();
@@ -208,6 +231,37 @@ mod tests {
     }
 
     #[test]
+    fn a_pending_row_whose_mca_values_are_removed_loses_its_link_and_a_kept_one_is_attested_only() {
+        let header = format!("{HEADER},customer_link,mca_attestation_id");
+        let link = "https://mca.example/a-1";
+        let rows = [
+            format!("{CUSTOMER},,created,c-1,pending,{link},a-1"),
+            format!("{CUSTOMER},2026-01-15,created,c-2,pending,{link},a-2")
+                .replace("contoso", "fabrikam"),
+        ];
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let plans = plans_with(&header, &rows);
+        match &plans[0] {
+            RowPlan::Finished(p) => {
+                assert_eq!(p.mca_status, McaStatus::None);
+                assert_eq!(
+                    (p.customer_link.as_str(), p.mca_attestation_id.as_str()),
+                    ("", "")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match &plans[1] {
+            RowPlan::Attest { previous, .. } => {
+                assert_eq!(previous.mca_status, McaStatus::Pending);
+                assert_eq!(previous.mca_attestation_id, "a-2");
+                assert_eq!(previous.customer_link, link);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn an_invalid_rows_result_carries_its_problems_typed() {
         let row = format!("{CUSTOMER},,,,")
             .replace("98052", "8165")
@@ -220,5 +274,32 @@ mod tests {
         assert_eq!(result.error, validate::join_problems(&result.problems));
         assert_eq!(result.error_code, result.problems[0].code());
         assert_eq!(result.error_code, "2001");
+    }
+
+    #[test]
+    fn a_value_excel_replaced_with_question_marks_is_one_problem_not_also_a_name_rules() {
+        // `???` alone would be "special characters only" (27011) and `?` a
+        // one-character name (27010): the `?` reading problem says why.
+        let row = CUSTOMER.replace("Contoso,", "???,").replace("Ann", "?");
+        let plan = plans(&[&row]).into_iter().next().unwrap();
+        let result = plan.offline_result(Status::Valid);
+        assert_eq!(result.status, Status::Invalid);
+        let found: Vec<(Field, &str)> = result
+            .problems
+            .iter()
+            .map(|p| (p.field, p.code()))
+            .collect();
+        assert_eq!(
+            found,
+            [(Field::CompanyName, "27002"), (Field::FirstName, "27002")]
+        );
+        assert!(
+            result
+                .problems
+                .iter()
+                .all(|p| p.message.contains("Excel writes `?`")),
+            "{:?}",
+            result.problems
+        );
     }
 }

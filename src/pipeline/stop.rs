@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use super::driver::RecordError;
+use crate::partner_center::error::ApiError;
+
 /// Why a run stopped sending before the end of its input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StopReason {
@@ -16,13 +19,17 @@ pub enum StopReason {
     Interrupted,
     /// No call can succeed: authentication failed, the settings are
     /// unusable, the service answers with redirects (exit 1).
-    Fatal(String),
+    Fatal(ApiError),
     /// The retry budget is spent: Partner Center looks unavailable.
     BudgetExhausted,
     /// Partner Center asked to wait longer than `--max-retry-wait`.
     WaitTooLong(Duration),
     /// The results file (or the credentials file) cannot be written (exit 1).
-    Unrecorded(String),
+    Unrecorded(Arc<RecordError>),
+    /// The input cannot be read on: it changed under the run (rewritten,
+    /// replaced, removed) or a read failed (exit 1; `--resume` finishes):
+    /// the [`InputError`](crate::input::InputError)'s message.
+    Input(String),
 }
 
 impl StopReason {
@@ -45,6 +52,7 @@ impl StopReason {
             StopReason::Unrecorded(e) => {
                 format!("the run stopped because results cannot be written: {e}")
             }
+            StopReason::Input(e) => format!("the run stopped: {e}"),
         };
         format!("{}: {why}", undone.as_str())
     }
@@ -83,12 +91,13 @@ impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StopReason::Interrupted => f.write_str("interrupted"),
-            StopReason::Fatal(e) => f.write_str(e),
+            StopReason::Fatal(e) => write!(f, "{e}"),
             StopReason::BudgetExhausted => {
                 f.write_str("the retry budget ran out (Partner Center looks unavailable)")
             }
             StopReason::WaitTooLong(wait) => f.write_str(&asked_to_wait(*wait)),
             StopReason::Unrecorded(e) => write!(f, "results cannot be written: {e}"),
+            StopReason::Input(e) => write!(f, "{e}"),
         }
     }
 }

@@ -1,13 +1,14 @@
 //! The cell notes of a row in a results workbook: an invalid row's typed
-//! problems, or another row's warnings, grouped by the column of their
-//! field, in field order.
+//! problems (or a rejected one's, whose domain another tenant owns), or
+//! another row's warnings, grouped by the column of their field, in field
+//! order.
 
 use super::problem_log::ProblemReader;
 use super::schema::Status;
 use crate::input::Layout;
 use crate::validate::Problem;
 
-/// The note for one cell of an invalid row.
+/// The note for one cell of a row (its problems, or its warnings).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CellNote {
     /// The row's column (in [`InputRow::record`]) the problems are about;
@@ -21,7 +22,9 @@ pub(crate) struct CellNote {
 
 impl CellNote {
     /// The problems of journal row `number` (status `status`) in the
-    /// problems file: only an invalid row's are its own.
+    /// problems file: an invalid row's, and a rejected row's (the domain
+    /// another tenant owns: both ways forward on its domain cell); of any
+    /// other row, only its warnings.
     pub(crate) fn problems_of(
         problems: Option<&mut ProblemReader>,
         number: u64,
@@ -31,7 +34,7 @@ impl CellNote {
             // Read even for other rows, to keep the reader in step.
             Some(reader) => {
                 let found = reader.problems_of(number);
-                if status == Some(Status::Invalid) {
+                if matches!(status, Some(Status::Invalid | Status::Rejected)) {
                     found
                 } else {
                     found.into_iter().filter(Problem::is_warning).collect()

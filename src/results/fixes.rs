@@ -45,8 +45,13 @@ pub const FIXES: &[Fix] = &[
     },
     Fix {
         codes: &["600006"],
-        meaning: "the call needs an App+User token (indirect reseller via `associated_partner_id`, MCA attestation)",
-        fix: "use `PC_REFRESH_TOKEN` with `PC_CLIENT_ID` instead of the app-only secret",
+        meaning: "the call needs an App+User token (indirect reseller via `associated_partner_id`, the legacy MCA flow), or an app-only one (the enhanced MCA attestation)",
+        fix: "sign in (`pc-onboard login`) or set `PC_REFRESH_TOKEN` with `PC_CLIENT_ID`; for the MCA attestation set the app-only `PC_TENANT_ID`, `PC_CLIENT_ID`, `PC_CLIENT_SECRET`",
+    },
+    Fix {
+        codes: &["13605"],
+        meaning: "the legacy MCA flow is retired: a partner confirmation must come from an enhanced attestation, or the customer accepts in the admin center",
+        fix: "run again with `--mca-flow enhanced` (the default) and send the customers their links",
     },
     Fix {
         codes: &["600061"],
@@ -60,8 +65,8 @@ pub const FIXES: &[Fix] = &[
     },
     Fix {
         codes: &["409", "900409"],
-        meaning: "`exists`: the customer is already yours (found by domain); `rejected`: a tenant outside your customers owns the domain",
-        fix: "`exists` needs nothing; for `rejected` choose another `domain` prefix",
+        meaning: "`exists`: the customer is already yours (found by domain); `rejected` (`invalid` online, code `409`): a tenant outside your customers owns the domain, perhaps the customer's own",
+        fix: "`exists` needs nothing (unless `error` names another company: check it); otherwise, if the customer owns that tenant, send them the reseller relationship invitation in `customer_link`, else choose another `domain` prefix",
     },
     Fix {
         codes: &["900402"],

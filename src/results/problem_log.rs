@@ -1,6 +1,7 @@
 //! The problems file of a results workbook (`out.xlsx.problems.jsonl`,
-//! [`problems_path`](super::problems_path)): the typed problems of each
-//! `invalid` row, written beside the journal as the row is, so the workbook
+//! `files::problems_path`): the typed problems of each
+//! `invalid` row (and the `domain_taken` problem of a `rejected` one),
+//! written beside the journal as the row is, so the workbook
 //! rendered from the journal puts each problem on its cell without
 //! validating again or reading messages back.
 //!
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::csv_writer::{FlushPolicy, ResultsError};
+use super::{FlushPolicy, ResultsError};
 use crate::validate::Problem;
 
 /// The journal row number of the first data row (the header is row 1).
@@ -34,7 +35,7 @@ struct Entry<'a> {
 }
 
 /// Writes the problems file, one call per journal row
-/// ([`ResultsWriter::keep_problems`](super::ResultsWriter::keep_problems)).
+/// (`files::ResultsWriter::keep_problems`).
 pub struct ProblemLog {
     writer: BufWriter<File>,
     path: PathBuf,

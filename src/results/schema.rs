@@ -6,9 +6,35 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-pub use crate::input::RESULT_COLUMNS;
+pub use super::mca_status::{McaOutcome, McaStatus};
 use crate::input::{InputRow, Layout};
-use crate::validate::{Problem, join_problems, normalize_header};
+use crate::validate::{DefaultGdap, Problem, join_problems, normalize_header};
+
+/// The columns a results file adds after the input's, in order. A fed-back
+/// results file carries them ([`recognise`](super::recognise) finds them;
+/// they are replaced in the new results, not duplicated), and
+/// `files::ResultsWriter` writes them.
+///
+/// The first nine are the original contract; `mca_status` was appended
+/// later, then `default_gdap_sent` and `customer_link`, then
+/// `mca_attestation_id` (columns are only ever added at the end, never
+/// renamed; a results file with any earlier set of them is still read: the
+/// missing ones read as empty).
+pub const RESULT_COLUMNS: [&str; 13] = [
+    "status",
+    "customer_id",
+    "tenant_id",
+    "commerce_id",
+    "admin_user",
+    "request_id",
+    "attempts",
+    "error_code",
+    "error",
+    "mca_status",
+    "default_gdap_sent",
+    "customer_link",
+    "mca_attestation_id",
+];
 
 /// What happened to one row (README.md, "Results"). Declared in the order
 /// every summary lists statuses (successes first): [`Status::ALL`], `Ord`
@@ -116,148 +142,6 @@ impl FromStr for Status {
     }
 }
 
-/// What happened to a row's Microsoft Customer Agreement attestation (the
-/// `mca_status` column).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum McaStatus {
-    /// The row has no `mca_*` values: nothing to attest (empty cell).
-    #[default]
-    None,
-    /// Attested by this tool (this run or an earlier one).
-    Attested,
-    /// Partner Center already had this attestation (error 600061).
-    AlreadyAttested,
-    /// The attestation failed; the customer stays created. A re-run of the
-    /// results file tries again (attestation only, no create call).
-    Failed(String),
-    /// The run stopped (Ctrl-C, a fatal error, the retry budget) before the
-    /// attestation was done; the customer stays created. A re-run tries again.
-    Cancelled,
-    /// Not attempted: dry run, `validate`, or the customer was not created.
-    Skipped,
-}
-
-/// The `mca_status` keywords, without a failure's reason: the one table of
-/// them (the cell text, counting, the exit code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum McaOutcome {
-    /// `attested`.
-    Attested,
-    /// `already_attested`.
-    AlreadyAttested,
-    /// `failed` (`failed: <reason>` in the cell).
-    Failed,
-    /// `cancelled`.
-    Cancelled,
-    /// `skipped`.
-    Skipped,
-}
-
-impl McaOutcome {
-    /// Number of outcomes.
-    pub const COUNT: usize = 5;
-
-    /// Every outcome, in declaration order.
-    pub const ALL: [McaOutcome; McaOutcome::COUNT] = [
-        McaOutcome::Attested,
-        McaOutcome::AlreadyAttested,
-        McaOutcome::Failed,
-        McaOutcome::Cancelled,
-        McaOutcome::Skipped,
-    ];
-
-    /// Position in [`McaOutcome::ALL`].
-    pub const fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The keyword in the `mca_status` cell.
-    pub const fn keyword(self) -> &'static str {
-        match self {
-            McaOutcome::Attested => "attested",
-            McaOutcome::AlreadyAttested => "already_attested",
-            McaOutcome::Failed => "failed",
-            McaOutcome::Cancelled => "cancelled",
-            McaOutcome::Skipped => "skipped",
-        }
-    }
-
-    /// The attestation is not done and the customer is there: the row needs
-    /// attention (exit code 2) and a re-run tries again.
-    pub const fn needs_attention(self) -> bool {
-        matches!(self, McaOutcome::Failed | McaOutcome::Cancelled)
-    }
-}
-
-impl McaStatus {
-    /// The keyword of this status; `None` for an empty cell.
-    pub fn outcome(&self) -> Option<McaOutcome> {
-        Some(match self {
-            McaStatus::None => return None,
-            McaStatus::Attested => McaOutcome::Attested,
-            McaStatus::AlreadyAttested => McaOutcome::AlreadyAttested,
-            McaStatus::Failed(_) => McaOutcome::Failed,
-            McaStatus::Cancelled => McaOutcome::Cancelled,
-            McaStatus::Skipped => McaOutcome::Skipped,
-        })
-    }
-
-    /// `attested` or `already_attested`: a re-run does not attest again.
-    pub fn is_done(&self) -> bool {
-        matches!(self, McaStatus::Attested | McaStatus::AlreadyAttested)
-    }
-
-    /// `failed: ...`.
-    pub fn is_failed(&self) -> bool {
-        matches!(self, McaStatus::Failed(_))
-    }
-
-    /// Read an `mca_status` cell: empty, a keyword of [`McaOutcome`], or
-    /// `failed: <reason>` (case, `_`, `-` and spaces ignored in the
-    /// keywords). Any other text reads as a failure with that text.
-    pub fn parse(text: &str) -> McaStatus {
-        let text = text.trim();
-        if text.is_empty() {
-            return McaStatus::None;
-        }
-        let key = normalize_header(text);
-        let keyword = McaOutcome::ALL
-            .into_iter()
-            .find(|o| *o != McaOutcome::Failed && normalize_header(o.keyword()) == key);
-        match keyword {
-            Some(McaOutcome::Attested) => return McaStatus::Attested,
-            Some(McaOutcome::AlreadyAttested) => return McaStatus::AlreadyAttested,
-            Some(McaOutcome::Cancelled) => return McaStatus::Cancelled,
-            Some(McaOutcome::Skipped) => return McaStatus::Skipped,
-            Some(McaOutcome::Failed) | None => {}
-        }
-        let reason = match text.get(..6) {
-            Some(head) if head.eq_ignore_ascii_case("failed") => {
-                text[6..].trim_start().trim_start_matches(':').trim()
-            }
-            _ => text,
-        };
-        McaStatus::Failed(reason.to_owned())
-    }
-
-    /// The cell text.
-    pub fn as_cell(&self) -> Cow<'_, str> {
-        match (self, self.outcome()) {
-            (McaStatus::Failed(reason), _) if !reason.is_empty() => {
-                Cow::Owned(format!("failed: {reason}"))
-            }
-            (_, Some(outcome)) => Cow::Borrowed(outcome.keyword()),
-            (_, None) => Cow::Borrowed(""),
-        }
-    }
-}
-
-impl fmt::Display for McaStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.as_cell())
-    }
-}
-
 /// The result columns of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowResult {
@@ -281,10 +165,26 @@ pub struct RowResult {
     pub error: String,
     /// The MCA attestation (`mca_status`).
     pub mca_status: McaStatus,
-    /// The problems of an `invalid` row, typed: `error` lists their
-    /// messages and `error_code` is the first one's code
-    /// ([`RowResult::invalid`]). Not a column: the results file has the
-    /// text; the problems file of a results workbook keeps them
+    /// What the create body asked for Default GDAP (`default_gdap_sent`):
+    /// set for a customer this tool created (and a dry run's
+    /// `would_create`), `None` (empty) otherwise.
+    pub default_gdap_sent: Option<DefaultGdap>,
+    /// The URL the customer has to open next (`customer_link`), empty when
+    /// none: the reseller relationship invitation of a row whose domain
+    /// another tenant owns, or an MCA acceptance page. A plain field any
+    /// step may fill.
+    pub customer_link: String,
+    /// The enhanced MCA attestation of the row (`mca_attestation_id`):
+    /// Partner Center's id of the attestation whose acceptance link is in
+    /// `customer_link`, kept so that a re-run checks that attestation and
+    /// creates the agreement with it. Empty when none.
+    pub mca_attestation_id: String,
+    /// The typed problems of the row: an `invalid` row's (`error` lists
+    /// their messages and `error_code` is the first one's code,
+    /// [`RowResult::invalid`]), or the one problem of a `rejected` row
+    /// whose domain another tenant owns (`ProblemKind::DomainTaken`, its
+    /// hint says both ways forward). Not a column: the results file has
+    /// the text; the problems file of a results workbook keeps them
     /// ([`ProblemLog`](super::ProblemLog)). For a row sent (or valid):
     /// its warnings ([`Problem::is_warning`]), which `error` does not
     /// list. Empty for every other row, and for a row read back from a
@@ -296,12 +196,16 @@ pub struct RowResult {
 pub type PreviousResult = RowResult;
 
 /// The result of an earlier run carried by `row` (the input is a fed-back
-/// results file). `None` without a `status` column, or when the status cell
-/// is empty or not a known status.
+/// results file, [`recognise`](super::recognise)d). `None` for any other
+/// input, or when the status cell is empty or not a known status.
 pub fn previous(row: &InputRow, layout: &Layout) -> Option<PreviousResult> {
-    let cells: [&[u8]; RESULT_COLUMNS.len()] = layout
-        .result_columns
-        .map(|column| column.and_then(|c| row.record.get(c)).unwrap_or_default());
+    if !layout.has_previous_results() {
+        return None;
+    }
+    let cells: [&[u8]; RESULT_COLUMNS.len()] = std::array::from_fn(|i| {
+        let column = layout.result_columns.get(i).copied().flatten();
+        column.and_then(|c| row.record.get(c)).unwrap_or_default()
+    });
     RowResult::from_cells(cells)
 }
 
@@ -319,6 +223,9 @@ impl RowResult {
             error_code: String::new(),
             error: String::new(),
             mca_status: McaStatus::None,
+            default_gdap_sent: None,
+            customer_link: String::new(),
+            mca_attestation_id: String::new(),
             problems: Vec::new(),
         }
     }
@@ -344,7 +251,9 @@ impl RowResult {
 
     /// Parse result cells in [`RESULT_COLUMNS`] order. `None` when the status
     /// cell is empty or not a known status. Values are trimmed; invalid UTF-8
-    /// is replaced; an `attempts` cell that is not a number reads as `None`.
+    /// is replaced; an `attempts` cell that is not a number, or a
+    /// `default_gdap_sent` cell that is not `on`/`off` (or another word
+    /// the `default_gdap` column takes), reads as `None`.
     pub fn from_cells(cells: [&[u8]; RESULT_COLUMNS.len()]) -> Option<RowResult> {
         let text = |i: usize| String::from_utf8_lossy(cells[i]).trim().to_owned();
         let status = std::str::from_utf8(cells[0]).ok()?.trim();
@@ -362,6 +271,9 @@ impl RowResult {
             error_code: text(7),
             error: text(8),
             mca_status: McaStatus::parse(&text(9)),
+            default_gdap_sent: DefaultGdap::parse(&text(10)).ok(),
+            customer_link: text(11),
+            mca_attestation_id: text(12),
             problems: Vec::new(),
         })
     }
@@ -380,6 +292,9 @@ impl RowResult {
             Cow::Borrowed(&self.error_code),
             Cow::Borrowed(&self.error),
             self.mca_status.as_cell(),
+            Cow::Borrowed(self.default_gdap_sent.map_or("", DefaultGdap::as_str)),
+            Cow::Borrowed(&self.customer_link),
+            Cow::Borrowed(&self.mca_attestation_id),
         ]
     }
 }
@@ -430,6 +345,9 @@ mod tests {
     fn mca_status_round_trips_through_text() {
         for status in [
             McaStatus::None,
+            McaStatus::Pending,
+            McaStatus::Expired,
+            McaStatus::Accepted,
             McaStatus::Attested,
             McaStatus::AlreadyAttested,
             McaStatus::Skipped,
@@ -450,8 +368,14 @@ mod tests {
         assert!(McaStatus::parse("failed: x").is_failed());
         assert_eq!(McaStatus::parse("Cancelled"), McaStatus::Cancelled);
         assert!(!McaStatus::Cancelled.is_done(), "a re-run attests it");
+        assert!(McaStatus::Accepted.is_done(), "nothing to attest");
+        assert!(!McaStatus::Pending.is_done() && !McaStatus::Expired.is_done());
+        assert_eq!(McaStatus::parse(" PENDING "), McaStatus::Pending);
         for outcome in McaOutcome::ALL {
-            let needs = matches!(outcome, McaOutcome::Failed | McaOutcome::Cancelled);
+            let needs = matches!(
+                outcome,
+                McaOutcome::Failed | McaOutcome::Cancelled | McaOutcome::Expired
+            );
             assert_eq!(outcome.needs_attention(), needs, "{outcome:?}");
         }
     }
@@ -482,11 +406,22 @@ mod tests {
         result.error_code = "600011".to_owned();
         result.error = "domain taken".to_owned();
         result.attempts = Some(3);
+        result.customer_link = "https://admin.microsoft.com/x?a=1&b=2#/y".to_owned();
+        result.mca_attestation_id = "a-1".to_owned();
         let cells = result.cells();
         let bytes: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
-        let cells: [&[u8]; 10] = bytes.try_into().unwrap();
-        assert_eq!(RowResult::from_cells(cells), Some(result));
-        assert_eq!(RowResult::from_cells([b"".as_slice(); 10]), None);
+        let cells: [&[u8]; 13] = bytes.try_into().unwrap();
+        assert_eq!(RowResult::from_cells(cells), Some(result.clone()));
+        assert_eq!(RowResult::from_cells([b"".as_slice(); 13]), None);
+        for sent in [DefaultGdap::On, DefaultGdap::Off] {
+            result.status = Status::Created;
+            result.default_gdap_sent = Some(sent);
+            let cells = result.cells();
+            assert_eq!(cells[10], sent.as_str());
+            let bytes: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
+            let cells: [&[u8]; 13] = bytes.try_into().unwrap();
+            assert_eq!(RowResult::from_cells(cells), Some(result.clone()));
+        }
     }
 
     #[test]
@@ -508,6 +443,9 @@ mod tests {
         );
         let (_dir, path) = file(text);
         let mut reader = InputReader::open(&path).unwrap();
+        // Read as a results file by its header alone (`recognise` would
+        // refuse the `bogus` status).
+        super::super::mark_result_columns(&mut reader).unwrap();
         let layout = reader.layout().clone();
         assert!(layout.has_previous_results());
         assert_eq!(layout.passthrough, (0..12).collect::<Vec<_>>());

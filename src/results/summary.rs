@@ -1,7 +1,8 @@
 //! The "Summary" sheet of a results workbook: the run's facts, rows by
-//! status and by MCA status, and rows by error code (the codes of the
-//! invalid rows' typed problems, the `error_code` of the others) with the
-//! fix from the troubleshooting table ([`fixes`](super::fixes)).
+//! status and by MCA status, the notes, every MCA acceptance waiting for
+//! the customer with its link (to send), and rows by error code (the codes
+//! of the invalid rows' typed problems, the `error_code` of the others)
+//! with the fix from the troubleshooting table ([`fixes`](super::fixes)).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,8 +12,11 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::counts::Tally;
 use super::fixes::{fix_for, plain};
-use super::schema::{McaStatus, Status};
+use super::notices::{Notices, RowFacts};
+use super::schema::{McaStatus, Status, previous};
 use super::xlsx_style::{ColumnWidths, Styles};
+use crate::input::{InputRow, Layout};
+use crate::validate::Problem;
 
 /// How many sheet rows the summary lists per error code.
 const LISTED_ROWS: usize = 10;
@@ -50,6 +54,8 @@ pub struct SheetSummary {
     /// Notes left out once the limit was reached (their cells are still
     /// highlighted; the problems are in `error`).
     pub notes_left_out: u64,
+    /// Default GDAP, other tenants' domains, `exists` of another company.
+    pub notices: Notices,
 }
 
 /// The rows that carry one `error_code`.
@@ -62,6 +68,32 @@ pub struct CodeRows {
 }
 
 impl SheetSummary {
+    /// Count journal row `row` (sheet row `number`, read with `layout`,
+    /// with the `problems` of the problems file): its status, MCA outcome,
+    /// error codes (an invalid row's problems' codes, else its
+    /// `error_code`) and [`Notices`].
+    pub(crate) fn add_row(
+        &mut self,
+        number: u64,
+        row: &InputRow,
+        layout: &Layout,
+        problems: Vec<Problem>,
+    ) {
+        let Some(mut result) = previous(row, layout) else {
+            self.add(number, None, &McaStatus::None, []);
+            return;
+        };
+        result.problems = problems;
+        self.notices.add(&RowFacts::of(row, layout, &result));
+        let codes: Vec<&str> = match result.status {
+            Status::Invalid if !result.problems.is_empty() => {
+                result.problems.iter().map(Problem::code).collect()
+            }
+            _ => vec![result.error_code.as_str()],
+        };
+        self.add(number, Some(result.status), &result.mca_status, codes);
+    }
+
     /// Count sheet row `row`: its status, MCA outcome and error codes (each
     /// code once per row).
     pub(crate) fn add<'c>(
@@ -182,11 +214,42 @@ pub(crate) fn write_summary(
             out.line(&line, false)?;
         }
     }
+    let notices = counted.notices.lines();
+    if !notices.is_empty() {
+        out.gap();
+        out.line(&[Cell::Text("notes")], true)?;
+        for line in &notices {
+            out.line(&[Cell::Text(line)], false)?;
+        }
+    }
+    if !counted.notices.mca_pending.is_empty() {
+        out.gap();
+        write_pending(&mut out, counted)?;
+    }
     if !counted.codes.is_empty() {
         out.gap();
         write_codes(&mut out, counted)?;
     }
     out.widths.apply(out.sheet)
+}
+
+/// Every MCA acceptance waiting for the customer: the link to send each.
+fn write_pending(out: &mut Summary<'_>, counted: &SheetSummary) -> Result<(), XlsxError> {
+    let title = "MCA acceptances to send (mca_status pending)";
+    out.line(&[Cell::Text(title)], true)?;
+    out.line(
+        &["sheet row", "domain", "customer_link"].map(Cell::Text),
+        true,
+    )?;
+    for pending in &counted.notices.mca_pending {
+        let cells = [
+            Cell::Number(pending.row),
+            Cell::Text(&pending.domain),
+            Cell::Text(&pending.link),
+        ];
+        out.line(&cells, false)?;
+    }
+    Ok(())
 }
 
 fn write_facts(

@@ -3,7 +3,7 @@
 //! `run` and `validate` always write the results CSV row by row, flushed:
 //! that file is what survives a crash and what `--resume` reads. When
 //! `--results` names an `.xlsx` file, the CSV goes to
-//! [`journal_path`](super::journal_path) and [`render_workbook`] turns it
+//! [`journal_path`](crate::files::journal_path) and [`render_workbook`] turns it
 //! into the workbook at the end of the run. The workbook is written to a
 //! hidden temporary file beside it and renamed into place: there is never a
 //! half-written `.xlsx`.
@@ -12,11 +12,13 @@
 //! leading zeros, long digit strings and a leading `=` stay as they were),
 //! then the result columns (`attempts` a number); a bold, frozen header
 //! with a filter; coloured `status` cells; in `invalid` rows the offending
-//! cells highlighted with the problem as a cell note (the typed problems of
-//! the journal's problems file, [`ProblemLog`](super::ProblemLog)). It is named like the
-//! sheet the rows came from (`--sheet Klanten` gives a sheet `Klanten`, so
-//! the same `--sheet` reads it back), or `Results` for a CSV input. The
-//! second sheet, `Summary`, counts the rows ([`summary`](super::summary)).
+//! cells highlighted with the problem as a cell note (from the journal's
+//! problems file, [`ProblemLog`](super::ProblemLog)), also the `domain` of
+//! a `rejected` row whose domain another tenant owns (both ways forward);
+//! `customer_link` as a link. It is named like the
+//! sheet the rows came from (`--sheet Klanten`: a sheet `Klanten`, read back
+//! by the same `--sheet`), or `Results` for a CSV input. The second sheet,
+//! `Summary`, counts the rows ([`summary`](super::summary)).
 //! The workbook is a valid input: re-running it copies the `created` and
 //! `exists` rows and sends nothing for them.
 
@@ -26,13 +28,13 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::cell_notes::CellNote;
-use super::csv_writer::ResultsError;
+use super::error::ResultsError;
 use super::problem_log::ProblemReader;
-use super::schema::{McaStatus, RESULT_COLUMNS, Status};
+use super::schema::{RESULT_COLUMNS, Status};
 use super::summary::{RunFacts, SheetSummary, write_summary};
 use super::xlsx_style::{ColumnWidths, MAX_COLUMNS, MAX_ROWS, Styles, fit_cell, note, sheet_name};
 use crate::input::{InputOptions, InputReader, InputRow, Layout};
-use crate::validate::{Field, Problem};
+use crate::validate::Field;
 
 /// The results sheet's name for a CSV input.
 pub const DEFAULT_SHEET: &str = "Results";
@@ -48,8 +50,7 @@ pub const DEFAULT_MAX_NOTES: u64 = 20_000;
 /// Positions in [`RESULT_COLUMNS`].
 const STATUS: usize = 0;
 const ATTEMPTS: usize = 6;
-const ERROR_CODE: usize = 7;
-const MCA_STATUS: usize = 9;
+const CUSTOMER_LINK: usize = 11;
 
 /// How to render a results workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +123,7 @@ pub fn render_workbook(
         encoding: Some(crate::input::TextEncoding::UTF_8),
     };
     let mut reader = InputReader::open_with(journal, &input_options)?;
+    super::earlier::mark_result_columns(&mut reader)?;
     let layout = reader.layout().clone();
     let failure = |reason: String| ResultsError::Workbook {
         path: workbook.to_owned(),
@@ -140,10 +142,8 @@ pub fn render_workbook(
     book.set_tempdir(directory(workbook)).map_err(xlsx)?;
     let sheet = book.add_worksheet_with_constant_memory().map_err(xlsx)?;
     sheet.set_name(&options.sheet).map_err(xlsx)?;
-    let problems = match &options.problems {
-        Some(path) => ProblemReader::open(path)?,
-        None => None,
-    };
+    let problems = options.problems.as_deref().map(ProblemReader::open);
+    let problems = problems.transpose()?.flatten();
     let mut rows = SheetWriter::new(sheet, &layout, &styles, options.max_notes, problems);
     rows.header().map_err(xlsx)?;
     let mut row = InputRow::new();
@@ -267,7 +267,8 @@ impl<'a> SheetWriter<'a> {
         let number = u64::from(self.row) + 1;
         let layout = self.layout;
         let result = |index: usize| {
-            let cell = layout.result_columns[index].and_then(|c| row.record.get(c));
+            let column = layout.result_columns.get(index).copied().flatten();
+            let cell = column.and_then(|c| row.record.get(c));
             String::from_utf8_lossy(cell.unwrap_or_default())
         };
         let status: Option<Status> = result(STATUS).trim().parse().ok();
@@ -290,13 +291,7 @@ impl<'a> SheetWriter<'a> {
             let text = format!("No column for:\n{}", unplaced.join("\n"));
             self.note(self.result_column(STATUS), &text)?;
         }
-        let mca = McaStatus::parse(&result(MCA_STATUS));
-        let error_code = result(ERROR_CODE);
-        let codes: Vec<&str> = match problems.is_empty() {
-            true => vec![error_code.as_ref()],
-            false => problems.iter().map(Problem::code).collect(),
-        };
-        self.counted.add(number, status, &mca, codes);
+        self.counted.add_row(number, row, layout, problems);
         Ok(())
     }
 
@@ -349,7 +344,8 @@ impl<'a> SheetWriter<'a> {
         Ok(())
     }
 
-    /// Result column `index`: `status` coloured, `attempts` a number.
+    /// Result column `index`: `status` coloured, `attempts` a number,
+    /// `customer_link` a link that opens in the browser.
     fn result_cell(
         &mut self,
         index: usize,
@@ -365,6 +361,11 @@ impl<'a> SheetWriter<'a> {
             self.sheet
                 .write_number_with_format(self.row, col, attempts, &self.styles.number)?;
             return Ok(());
+        }
+        if index == CUSTOMER_LINK && text.starts_with("https://") && text.len() <= 2_000 {
+            self.widths.observe(sheet_index, text);
+            let link = rust_xlsxwriter::Url::new(text);
+            return self.sheet.write_url(self.row, col, link).map(|_| ());
         }
         let format = match index {
             STATUS => self.styles.status(status),

@@ -16,6 +16,13 @@ pub const CLIENT_ID_ENV: &str = "PC_SANDBOX_CLIENT_ID";
 /// Environment variable naming the only client secret the token endpoint accepts.
 pub const CLIENT_SECRET_ENV: &str = "PC_SANDBOX_CLIENT_SECRET";
 
+/// How long an acceptance link lives unless `--attestation-ttl` says (the
+/// real lifetime is not published).
+pub const DEFAULT_ATTESTATION_TTL: Duration = Duration::from_secs(30 * 86_400);
+
+/// The longest `--token-ttl`: a year (a longer one would overflow the clock).
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(366 * 86_400);
+
 /// Settings of one sandbox instance.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
@@ -62,6 +69,128 @@ pub struct SandboxConfig {
     /// name where the data has one: `Osaka`), not by code: a client must
     /// send the listed form.
     pub state_names: Vec<String>,
+    /// App+User tokens carry MFA (`amr` has `mfa`; default on). Off: they
+    /// are issued without it, and every App+User call is answered `401`
+    /// with code `900421`, as Partner Center does since April 2026.
+    pub app_user_mfa: bool,
+    /// Issue opaque access tokens instead of (unsigned) JWTs: a client
+    /// cannot read them, so only the `401 900421` tells it about MFA.
+    pub opaque_tokens: bool,
+    /// How the device-code sign-in goes.
+    pub device: DeviceScript,
+    /// Domains (`contoso` or `contoso.onmicrosoft.com`) owned by Microsoft
+    /// tenants that are not this partner's customers (`--foreign-domain`):
+    /// as [`SandboxState::reserve_domain`](super::SandboxState::reserve_domain).
+    pub foreign_domains: Vec<String>,
+    /// How long an enhanced MCA attestation's acceptance link lives
+    /// (`--attestation-ttl`; zero: expired at once). Default 30 days.
+    pub attestation_ttl: Duration,
+    /// The field names of the sandbox's attestation answers
+    /// (`--attestation-names`): Microsoft publishes none.
+    pub attestation_names: AttestationNames,
+    /// How the legacy MCA calls are answered (`--legacy-mca`).
+    pub legacy_mca: LegacyMca,
+}
+
+/// The field names of the sandbox's enhanced attestation answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AttestationNames {
+    /// `id`, `status`, `url`.
+    #[default]
+    Plain,
+    /// `attestationId`, `attestationStatus`, and the link nested as
+    /// `links.acceptance.uri`: what a client must read as well.
+    Alternate,
+}
+
+/// How the sandbox answers the legacy (2023) MCA calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LegacyMca {
+    /// As documented: the template, and the agreement with it.
+    #[default]
+    Live,
+    /// As a retired endpoint (CSP vendors: retired on 5 January 2026):
+    /// `GET /v1/agreements` answers `410`, and an agreement with a
+    /// template id `403` code `13605`.
+    Retired,
+}
+
+impl std::str::FromStr for AttestationNames {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "plain" => Ok(AttestationNames::Plain),
+            "alternate" => Ok(AttestationNames::Alternate),
+            other => Err(format!("expected plain or alternate, got {other:?}")),
+        }
+    }
+}
+
+impl std::str::FromStr for LegacyMca {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "live" => Ok(LegacyMca::Live),
+            "retired" => Ok(LegacyMca::Retired),
+            other => Err(format!("expected live or retired, got {other:?}")),
+        }
+    }
+}
+
+/// How the sandbox answers a device-code sign-in (`pc-onboard login`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceScript {
+    /// What the polls end with.
+    pub outcome: DeviceOutcome,
+    /// Polls answered `authorization_pending` before the outcome.
+    pub pending_polls: u32,
+    /// The `interval` it asks for, in seconds (a faster poll is answered
+    /// `slow_down`).
+    pub interval_secs: u64,
+    /// The `expires_in` of its codes, in seconds.
+    pub expires_in_secs: u64,
+}
+
+impl Default for DeviceScript {
+    fn default() -> Self {
+        DeviceScript {
+            outcome: DeviceOutcome::Approve,
+            pending_polls: 1,
+            interval_secs: 1,
+            expires_in_secs: 900,
+        }
+    }
+}
+
+/// What the polls of a device-code sign-in end with (`--device-flow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceOutcome {
+    /// The user signs in (after the pending polls).
+    Approve,
+    /// The first poll is told `slow_down`, then as [`DeviceOutcome::Approve`].
+    SlowDown,
+    /// The user declines: `authorization_declined`.
+    Declined,
+    /// The code expires: `expired_token`.
+    Expired,
+}
+
+impl std::str::FromStr for DeviceOutcome {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "approve" => Ok(DeviceOutcome::Approve),
+            "slow_down" => Ok(DeviceOutcome::SlowDown),
+            "declined" => Ok(DeviceOutcome::Declined),
+            "expired" => Ok(DeviceOutcome::Expired),
+            other => Err(format!(
+                "expected approve, slow_down, declined or expired, got {other:?}"
+            )),
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -84,6 +213,13 @@ impl Default for SandboxConfig {
             strict_registration: false,
             partner_domains: Vec::new(),
             state_names: Vec::new(),
+            app_user_mfa: true,
+            opaque_tokens: false,
+            device: DeviceScript::default(),
+            foreign_domains: Vec::new(),
+            attestation_ttl: DEFAULT_ATTESTATION_TTL,
+            attestation_names: AttestationNames::default(),
+            legacy_mca: LegacyMca::default(),
         }
     }
 }
@@ -114,11 +250,36 @@ impl SandboxConfig {
                 self.max_page_size
             );
         }
-        if self.token_ttl.is_zero() {
-            anyhow::bail!("--token-ttl must be at least 1 second");
+        if self.token_ttl.is_zero() || self.token_ttl > MAX_TOKEN_TTL {
+            anyhow::bail!(
+                "--token-ttl must be between 1 and {} seconds",
+                MAX_TOKEN_TTL.as_secs()
+            );
+        }
+        if self.attestation_ttl > MAX_TOKEN_TTL {
+            anyhow::bail!(
+                "--attestation-ttl must be at most {} seconds",
+                MAX_TOKEN_TTL.as_secs()
+            );
+        }
+        for domain in &self.foreign_domains {
+            foreign_domain(domain)?;
         }
         Ok(())
     }
+
+    /// The full lower-case domains of [`foreign_domains`](Self::foreign_domains).
+    pub fn foreign_domain_names(&self) -> Vec<String> {
+        let full = self.foreign_domains.iter().map(|d| foreign_domain(d).ok());
+        full.flatten().collect()
+    }
+}
+
+/// A `--foreign-domain` value as a full lower-case domain, or why not.
+fn foreign_domain(domain: &str) -> anyhow::Result<String> {
+    crate::validate::Domain::parse(domain)
+        .map(|d| d.as_str().to_owned())
+        .map_err(|reason| anyhow::anyhow!("--foreign-domain {domain:?} {reason}"))
 }
 
 /// The client credentials the token endpoint accepts: `None` accepts any value.

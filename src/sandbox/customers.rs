@@ -165,7 +165,7 @@ fn refuse_or_create(
             format!("The integration sandbox account has reached its limit of {limit} customers."),
         ));
     }
-    let customer = new_customer(&new);
+    let customer = new_customer(&new, request.enable_gdap_by_default);
     let password = random_password();
     let mut stored = customer;
     stored.user_credentials = Some(UserCredentials {
@@ -266,11 +266,12 @@ fn problems_refusal(problems: &[Problem]) -> Refusal {
         | ProblemKind::PartnerEmail
         | ProblemKind::ControlCharacter => 6,
         // Never found in a posted body (a warning is not a refusal; the
-        // others are a run's).
+        // others are a run's: its credentials, the domain look-up).
         ProblemKind::Invalid
         | ProblemKind::Duplicate
         | ProblemKind::NeedsAppUser
-        | ProblemKind::DomainInName => 7,
+        | ProblemKind::DomainInName
+        | ProblemKind::DomainTaken => 7,
     };
     let Some(first) = problems.iter().min_by_key(|p| rank(p.kind)) else {
         return Refusal {
@@ -288,8 +289,10 @@ fn problems_refusal(problems: &[Problem]) -> Refusal {
     }
 }
 
-/// The stored customer for a validated body (without credentials).
-fn new_customer(new: &NewCustomer) -> Customer {
+/// The stored customer for a validated body (without credentials), with
+/// the body's `enableGDAPByDefault` as posted (`None`: absent), which the
+/// create answer echoes and which decides its Default GDAP relationship.
+fn new_customer(new: &NewCustomer, enable_gdap_by_default: Option<bool>) -> Customer {
     let id = Uuid::new_v4().to_string();
     let request = CustomerRequest::from(new);
     let indirect = request.associated_partner_id.is_some();
@@ -320,6 +323,7 @@ fn new_customer(new: &NewCustomer) -> Customer {
         user_credentials: None,
         associated_partner_id: request.associated_partner_id,
         allow_delegated_access: indirect.then_some(true),
+        enable_gdap_by_default,
         links: None,
         attributes: Some(Attributes::object("Customer")),
     }

@@ -23,6 +23,9 @@ pub mod codes {
     pub const COUNTRY_UNSUPPORTED: &str = "20000";
     /// The call needs an App+User token.
     pub const FORBIDDEN: &str = "600006";
+    /// Orders (and, in the sandbox, a legacy partner confirmation) refused
+    /// until the customer accepted the MCA (as CSP vendors report it).
+    pub const MCA_REQUIRED: &str = "13605";
     /// A partner-confirmed agreement with these contact details exists.
     pub const AGREEMENT_EXISTS: &str = "600061";
     /// The integration sandbox's customer limit is reached.
@@ -31,6 +34,8 @@ pub mod codes {
     pub const UNAUTHORIZED: &str = "900401";
     /// The token's audience is the retired Azure AD Graph (as live since 2025).
     pub const AUDIENCE_RETIRED: &str = "900420";
+    /// An App+User call without MFA (Partner Center since 1 April 2026).
+    pub const MFA_REQUIRED: &str = "900421";
     /// `MS-RequestId` reused with a different body.
     pub const REQUEST_ID_REUSED: &str = "900402";
     /// The domain is taken by another tenant.
@@ -47,7 +52,7 @@ pub const SOURCE: &str = "PartnerFD";
 const JSON_UTF8: &str = "application/json; charset=utf-8";
 
 /// The UTF-8 byte order mark the live service puts before success bodies.
-pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) use crate::bom::UTF8_BOM as BOM;
 
 /// A JSON answer's text without BOM, kept on the response for the
 /// middlewares that change bodies (faults, `--no-bom`).

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ConnectSettings, InputSettings};
+use super::{ConnectSettings, Given, InputSettings, Source, Sourced};
+use crate::pipeline::McaFlow;
+use crate::validate::DefaultGdap;
 
 /// `run`'s own flags, as given (the input and connection settings are
 /// resolved apart).
@@ -31,6 +33,8 @@ pub struct RunSettings {
     connect: ConnectSettings,
     flags: RunFlags,
     config_file: Option<PathBuf>,
+    default_gdap: Sourced<DefaultGdap>,
+    mca_flow: Sourced<McaFlow>,
 }
 
 /// What a command printed after a run changes from it (everything else,
@@ -64,7 +68,49 @@ impl RunSettings {
             connect,
             flags,
             config_file,
+            default_gdap: Sourced::new(DefaultGdap::On, Source::Default),
+            mca_flow: Sourced::new(McaFlow::Enhanced, Source::Default),
         }
+    }
+
+    /// The same settings with Default GDAP `default_gdap` (resolved from
+    /// the layers: flag, then config file, then on).
+    #[must_use]
+    pub fn with_default_gdap(mut self, default_gdap: Sourced<DefaultGdap>) -> Self {
+        self.default_gdap = default_gdap;
+        self
+    }
+
+    /// Default GDAP for rows whose `default_gdap` column is empty, and
+    /// where the setting came from.
+    pub fn default_gdap(&self) -> &Sourced<DefaultGdap> {
+        &self.default_gdap
+    }
+
+    /// The same settings with the MCA flow `mca_flow` (resolved from the
+    /// layers: flag, then config file, then enhanced).
+    #[must_use]
+    pub fn with_mca_flow(mut self, mca_flow: Sourced<McaFlow>) -> Self {
+        self.mca_flow = mca_flow;
+        self
+    }
+
+    /// How the MCA is recorded, and where the setting came from.
+    pub fn mca_flow(&self) -> &Sourced<McaFlow> {
+        &self.mca_flow
+    }
+
+    /// `run`'s own settings given by the command line, as text: what a
+    /// printed command repeats (`--default-gdap`, `--mca-flow`).
+    pub fn given(&self) -> Vec<Given> {
+        let mut given = Vec::new();
+        if self.default_gdap.source().is_given() {
+            given.push(("default_gdap", self.default_gdap.value().to_string()));
+        }
+        if self.mca_flow.source().is_given() {
+            given.push(("mca_flow", self.mca_flow.value().to_string()));
+        }
+        given
     }
 
     /// The same run, changed as `again` says; never `--force`.

@@ -23,6 +23,7 @@
 mod command;
 mod connect;
 mod input;
+mod login;
 
 use std::fmt::Debug;
 use std::num::NonZeroU32;
@@ -34,11 +35,12 @@ pub use connect::{
     DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE, DEFAULT_TIMEOUT_SECS,
 };
 pub use input::InputSettings;
+pub use login::LoginSettings;
 
 use crate::input::TextEncoding;
 use crate::partner_center::cloud::Cloud;
-use crate::pipeline::Concurrency;
-use crate::validate::Field;
+use crate::pipeline::{Concurrency, McaFlow};
+use crate::validate::{DefaultGdap, Field};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +122,11 @@ pub struct Layer {
     pub columns: Vec<(Field, String)>,
     /// `partner_domains`: the partner's own e-mail domains (config file only).
     pub partner_domains: Vec<String>,
+    /// `default_gdap` (`run`): Default GDAP for rows whose `default_gdap`
+    /// column is empty.
+    pub default_gdap: Option<DefaultGdap>,
+    /// `mca_flow` (`run`): how the MCA is recorded.
+    pub mca_flow: Option<McaFlow>,
 }
 
 /// Every source's layer, in precedence order.
@@ -153,6 +160,17 @@ impl Layers {
             }
             Some(Sourced::new(value, source))
         })
+    }
+
+    /// `default_gdap`: the first layer's, else on (what Partner Center
+    /// does when the create body does not say).
+    pub fn default_gdap(&self) -> Sourced<DefaultGdap> {
+        self.pick_or("default_gdap", DefaultGdap::On, |l| l.default_gdap)
+    }
+
+    /// `mca_flow`: the first layer's, else the enhanced attestation.
+    pub fn mca_flow(&self) -> Sourced<McaFlow> {
+        self.pick_or("mca_flow", McaFlow::Enhanced, |l| l.mca_flow)
     }
 
     /// The value of setting `key`, else `default`.

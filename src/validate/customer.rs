@@ -10,8 +10,8 @@ use super::row_rules::{control_characters, name_and_email_rules};
 use super::text::{quote, too_long};
 use super::unicode::NfkcRow;
 use super::{
-    Address, CountryCode, Culture, Domain, Email, LanguageCode, McaAttestation, PhoneNumber,
-    PostalCode, Problem, ProblemKind, RegistrationNumber, State,
+    Address, CountryCode, Culture, DefaultGdap, Domain, Email, LanguageCode, McaAttestation,
+    PhoneNumber, PostalCode, Problem, ProblemKind, RegistrationNumber, State,
 };
 
 /// Longest company name, in characters (this tool's limit: the API refuses
@@ -49,6 +49,9 @@ pub struct NewCustomer {
     /// What the row is sent with but Partner Center discourages
     /// ([`ProblemKind::is_warning`]); empty for almost every row.
     pub warnings: Vec<Problem>,
+    /// The row's `default_gdap` column; `None` (empty) takes the run's
+    /// `--default-gdap`.
+    pub default_gdap: Option<DefaultGdap>,
 }
 
 /// One row's values as typed (quoted in messages) and in NFKC (validated
@@ -139,6 +142,7 @@ fn check_row(
         None
     });
     let warnings = name_and_email_rules(&fields.typed, &fields.value, context, p);
+    let default_gdap = default_gdap(fields, p);
 
     let (Some(domain), Some(email), Some(culture), Some(language), Some(country)) =
         (domain, email, culture, language, country)
@@ -171,6 +175,16 @@ fn check_row(
         associated_partner_id,
         mca,
         warnings,
+        default_gdap,
+    })
+}
+
+/// The row's `default_gdap` (`None`: empty, the run's setting applies).
+fn default_gdap(fields: &Row<'_>, p: &mut Vec<Problem>) -> Option<DefaultGdap> {
+    let field = Field::DefaultGdap;
+    DefaultGdap::of_row(fields.typed.get(field), fields.get(field)).unwrap_or_else(|problem| {
+        p.push(problem);
+        None
     })
 }
 

@@ -15,40 +15,8 @@ use std::sync::LazyLock;
 use super::context::CheckContext;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
+use super::legal_forms::LEGAL_FORMS;
 use super::problem::ProblemKind;
-
-/// Legal-form abbreviations Partner Center allows as part of a company name
-/// and refuses standing alone (the page's list), compared by [`legal_form_key`]
-/// (letters and digits only, lower case: `c.p.a.` and `c p a` are `cpa`).
-const LEGAL_FORMS: [&str; 27] = [
-    "c p a",
-    "c.p.a.",
-    "l.l.p.",
-    "l.l.c.",
-    "llc",
-    "llp",
-    "pty",
-    "pty ltd",
-    "pte ltd",
-    "private limited",
-    "pvt",
-    "pvt ltd",
-    "corp",
-    "corporation",
-    "inc",
-    "incorporated",
-    "ltd",
-    "limited",
-    "gmbh",
-    "plc",
-    "wll",
-    "lda",
-    "sarl",
-    "kft",
-    "zrt",
-    "ooo",
-    "sdn bhd",
-];
 
 /// Longest legal-form key, in bytes (`privatelimited`): longer names are not
 /// a legal form alone.
@@ -264,7 +232,8 @@ fn spaced_characters(name: &str) -> bool {
     tokens >= 2
 }
 
-/// Whether `name` is one of [`LEGAL_FORMS`] (compared by their keys).
+/// Whether `name` is one of the [`LEGAL_FORMS`], compared by their keys
+/// (letters and digits only, lower case: `c.p.a.` and `c p a` are `cpa`).
 fn is_legal_form(name: &str) -> bool {
     // A legal form has at most 15 letters and a few separators.
     if name.len() > 2 * LEGAL_FORM_KEY_MAX {

@@ -63,6 +63,11 @@ pub enum ProblemKind {
     DomainInName,
     /// A control character (NUL, ESC, a line break…) inside a value.
     ControlCharacter,
+    /// The domain belongs to a Microsoft tenant that is not a customer of
+    /// this partner (found online): the customer may own it (then the
+    /// reseller relationship invitation, `customer_link`), or another
+    /// domain prefix is needed.
+    DomainTaken,
 }
 
 /// One row of the kinds' table.
@@ -77,7 +82,7 @@ struct KindSpec {
 
 impl ProblemKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ProblemKind; 19] = [
+    pub const ALL: [ProblemKind; 20] = [
         ProblemKind::Missing,
         ProblemKind::Invalid,
         ProblemKind::RegistrationMissing,
@@ -97,6 +102,7 @@ impl ProblemKind {
         ProblemKind::PartnerEmail,
         ProblemKind::DomainInName,
         ProblemKind::ControlCharacter,
+        ProblemKind::DomainTaken,
     ];
 
     /// The one table of kinds: name, code and whether it is a warning.
@@ -123,6 +129,7 @@ impl ProblemKind {
             ProblemKind::PartnerEmail => ("partner_email", "27017"),
             ProblemKind::DomainInName => ("domain_in_name", "27018"),
             ProblemKind::ControlCharacter => ("control_character", "27019"),
+            ProblemKind::DomainTaken => ("domain_taken", "409"),
         };
         let warning = matches!(self, ProblemKind::DomainInName);
         KindSpec {
@@ -324,6 +331,7 @@ mod tests {
             (ProblemKind::PartnerEmail, "27017"),
             (ProblemKind::DomainInName, "27018"),
             (ProblemKind::ControlCharacter, "27019"),
+            (ProblemKind::DomainTaken, "409"),
         ];
         assert_eq!(cases.len(), ProblemKind::ALL.len());
         for (kind, code) in cases {

@@ -1,9 +1,10 @@
 //! Shell completion scripts, run by the shells themselves: the bash script
 //! is sourced and its completion function called as bash calls it on <TAB>
 //! (`COMP_WORDS`, `COMP_CWORD`); zsh and fish scripts are parsed when those
-//! shells are installed. (`cli_options.rs` snapshots the bash script.)
+//! shells are installed (`tools`: bash is required, a missing zsh or fish
+//! is reported). (`cli_options.rs` snapshots the bash script.)
 
-use crate::support;
+use crate::{support, tools};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -54,6 +55,9 @@ printf '%s\n' "${COMPREPLY[@]}"
 
 #[test]
 fn bash_registers_a_completion_function_for_pc_onboard() {
+    if !tools::available("bash", "the bash completion script was not run") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let script = script("bash", dir.path());
     let spec = bash(&script, "complete -p pc-onboard", &[]);
@@ -63,6 +67,9 @@ fn bash_registers_a_completion_function_for_pc_onboard() {
 
 #[test]
 fn bash_completes_subcommand_names() {
+    if !tools::available("bash", "the bash completion script was not run") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let script = script("bash", dir.path());
     assert_eq!(complete(&script, &["pc-onboard", "r"]), ["run"]);
@@ -71,6 +78,9 @@ fn bash_completes_subcommand_names() {
 
 #[test]
 fn bash_completes_the_options_of_a_subcommand() {
+    if !tools::available("bash", "the bash completion script was not run") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let script = script("bash", dir.path());
     let offered = complete(&script, &["pc-onboard", "run", "--re"]);
@@ -85,6 +95,9 @@ fn bash_completes_the_options_of_a_subcommand() {
 
 #[test]
 fn bash_completes_options_for_every_subcommand() {
+    if !tools::available("bash", "the bash completion script was not run") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let script = script("bash", dir.path());
     for sub in ["validate", "run", "sandbox", "completions"] {
@@ -97,15 +110,15 @@ fn bash_completes_options_for_every_subcommand() {
     }
 }
 
-/// Parse `script` with `shell` and `flag` (no command run), or say why not.
+/// Parse `script` with `shell` and `flag` (no command run), or say why not
+/// (`tools`: visibly, and only for the optional shells).
 fn parses_with(shell: &str, flag: &str, script: &Path) {
-    match Command::new(shell).arg(flag).arg(script).output() {
-        Ok(out) => assert!(out.status.success(), "{shell}: {}", text(&out)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("skipped: {shell} is not installed, its completion script was not parsed");
-        }
-        Err(e) => panic!("{shell}: {e}"),
+    if !tools::available(shell, "its completion script was not parsed") {
+        return;
     }
+    let out = Command::new(shell).arg(flag).arg(script).output();
+    let out = out.unwrap_or_else(|e| panic!("{shell}: {e}"));
+    assert!(out.status.success(), "{shell}: {}", text(&out));
 }
 
 #[test]

@@ -3,20 +3,22 @@
 //! (or `ApiError::from_response`, or the client itself where only it reads
 //! the answer), every documented request through the sandbox.
 //!
-//! The payloads are not in the repository: they are read at test time from
-//! `$PC_REAL_PAYLOADS` (default `../shared/data/real-payloads` next to the
-//! crate). Without that directory the tests say so on one line and pass; with
-//! it they are strict: [`PAYLOADS`] names every file and what it is, and a
-//! file it does not name fails the test.
+//! The payloads are in the repository, byte for byte as published, with
+//! their sources and licences (`tests/data/real-payloads/INDEX.md`); setting
+//! `$PC_REAL_PAYLOADS` reads another copy of the corpus instead (a newer
+//! one, say). A missing directory fails every test of the suite: it never
+//! passes without its payloads. The tests are strict: [`PAYLOADS`] names
+//! every file and what it is, and a file it does not name fails the test
+//! (`corpus`).
 #![allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 
+mod client;
+mod corpus;
 mod requests;
 mod responses;
 
-use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-
-use serde_json::Value;
 
 /// What a payload file is, and how the tests treat it.
 #[derive(Debug, Clone, Copy)]
@@ -206,7 +208,7 @@ pub(crate) const PAYLOADS: &[(&str, Kind)] = &[
         "08g-error-envelope-template.raw.txt",
         NotJson("a schema template with <string> placeholders and a header line"),
     ),
-    // Status not quoted (error-codes.md gives 403 for 20002).
+    // Status not quoted (Microsoft's error-codes page gives 403 for 20002).
     (
         "08h-error-code20002.observed-2018.json",
         Error(403, "20002"),
@@ -269,24 +271,33 @@ pub(crate) const TRANSCRIPT_ONLY: &[(&str, &str)] = &[
     ("07e-get-customer-agreements.request", "GET without a body"),
 ];
 
-/// The payload directory, or `None` (after one line saying why) when absent.
-pub(crate) fn payload_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PC_REAL_PAYLOADS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real-payloads")
-        });
-    if dir.is_dir() {
-        return Some(dir);
+/// The payload directory: `$PC_REAL_PAYLOADS` when set, else the
+/// repository's copy. A test that reads it fails when it is missing.
+pub(crate) fn payload_dir() -> PathBuf {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-payloads");
+    payload_dir_from(std::env::var_os("PC_REAL_PAYLOADS"), repository)
+        .unwrap_or_else(|missing| panic!("{missing}"))
+}
+
+/// The directory `env` names, else `repository`; an error naming it when it
+/// holds no corpus (no `manifest.json`).
+fn payload_dir_from(env: Option<OsString>, repository: PathBuf) -> Result<PathBuf, String> {
+    let from_env = env.is_some();
+    let dir = env.map_or(repository, PathBuf::from);
+    if dir.join("manifest.json").is_file() {
+        return Ok(dir);
     }
-    static SAID: std::sync::Once = std::sync::Once::new();
-    SAID.call_once(|| {
-        println!(
-            "conformance skipped: no payload directory at {} (set PC_REAL_PAYLOADS to Microsoft's real-payloads corpus)",
+    Err(if from_env {
+        format!(
+            "PC_REAL_PAYLOADS names {}, which holds no payload corpus (no manifest.json): unset it to use the repository's copy",
             dir.display()
-        );
-    });
-    None
+        )
+    } else {
+        format!(
+            "no payload corpus at {}: the conformance suite does not pass without it (restore it from git)",
+            dir.display()
+        )
+    })
 }
 
 /// A file's bytes.
@@ -303,92 +314,15 @@ pub(crate) fn listed(matches: impl Fn(&Kind) -> bool) -> Vec<(&'static str, Kind
         .collect()
 }
 
-/// The names of the files directly under `dir`, and of those under `dir/http`.
-fn files(dir: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
-    let names = |dir: &Path| -> BTreeSet<String> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .filter(|e| e.file_type().unwrap().is_file())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect()
-    };
-    (names(dir), names(&dir.join("http")))
-}
-
 #[test]
-fn the_list_names_every_payload_file_and_agrees_with_the_manifest() {
-    let Some(dir) = payload_dir() else { return };
-    let (top, http) = files(&dir);
-    let listed: BTreeSet<String> = PAYLOADS.iter().map(|(n, _)| (*n).to_owned()).collect();
-    assert_eq!(listed.len(), PAYLOADS.len(), "a file is listed twice");
-    let unlisted: Vec<&String> = top.difference(&listed).collect();
-    assert!(
-        unlisted.is_empty(),
-        "payload files without a decision in PAYLOADS: {unlisted:?}"
-    );
-    let missing: Vec<&String> = listed.difference(&top).collect();
-    assert!(missing.is_empty(), "listed but absent: {missing:?}");
-    // Every transcript is that of a listed body, or listed as transcript-only.
-    for transcript in &http {
-        let stem = transcript
-            .strip_suffix(".http.txt")
-            .unwrap_or_else(|| panic!("{transcript}"));
-        let has_body = [".json", ".form.txt", ".raw.txt"]
-            .iter()
-            .any(|ext| listed.contains(&format!("{stem}{ext}")));
-        let only = TRANSCRIPT_ONLY.iter().any(|(s, _)| *s == stem);
-        assert!(
-            has_body ^ only,
-            "http/{transcript}: list its body or add it to TRANSCRIPT_ONLY"
-        );
-    }
-    // The manifest's files are ours, and its statuses agree with the list.
-    let manifest: Vec<Value> = serde_json::from_slice(&read(&dir, "manifest.json")).unwrap();
-    for entry in &manifest {
-        for key in ["file", "raw_file"] {
-            if let Some(file) = entry[key].as_str() {
-                assert!(listed.contains(file), "manifest {key} {file} is not listed");
-            }
-        }
-        if let Some(raw) = entry["raw_file"].as_str() {
-            let kind = PAYLOADS.iter().find(|(n, _)| *n == raw).map(|(_, k)| *k);
-            assert!(
-                matches!(kind, Some(NotJson(_))),
-                "{raw} is published text kept as is"
-            );
-        }
-        if let Some(transcript) = entry["http_transcript"].as_str() {
-            let name = transcript.trim_start_matches("http/");
-            assert!(
-                http.contains(name),
-                "manifest transcript {transcript} is absent"
-            );
-        }
-        let (Some(file), Some(status)) = (entry["file"].as_str(), entry["http_status"].as_u64())
-        else {
-            continue;
-        };
-        let kind = PAYLOADS.iter().find(|(n, _)| *n == file).map(|(_, k)| *k);
-        match kind {
-            Some(Customer(s) | Error(s, _)) => assert_eq!(u64::from(s), status, "{file}"),
-            Some(LegacyAddressError) => assert_eq!(status, 400, "{file}"),
-            Some(Throttled) => assert_eq!(status, 429, "{file}"),
-            _ => {}
-        }
-    }
-    // What the list calls not JSON is not JSON; the index files are there.
-    for (name, kind) in PAYLOADS {
-        match kind {
-            NotJson(reason) => {
-                let parsed = serde_json::from_slice::<Value>(&read(&dir, name));
-                assert!(
-                    parsed.is_err(),
-                    "{name} parses as JSON, yet the list says: {reason}"
-                );
-            }
-            Index(what) => assert!(!read(&dir, name).is_empty(), "{name}: {what}"),
-            _ => {}
-        }
-    }
+fn a_missing_payload_directory_fails_the_suite_instead_of_skipping_it() {
+    let nowhere = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/no-such-corpus");
+    let missing = payload_dir_from(None, nowhere.clone()).unwrap_err();
+    assert!(missing.contains("no-such-corpus"), "{missing}");
+    let missing = payload_dir_from(Some(nowhere.clone().into()), PathBuf::new()).unwrap_err();
+    assert!(missing.contains("PC_REAL_PAYLOADS"), "{missing}");
+    // The repository's copy is there; the suite reads it unless told otherwise.
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-payloads");
+    assert_eq!(payload_dir_from(None, repository.clone()), Ok(repository));
+    assert!(payload_dir().join("INDEX.md").is_file());
 }

@@ -8,9 +8,9 @@ use crate::support;
 
 use std::path::{Path, PathBuf};
 
+use pc_onboard::files::{FlushPolicy, ResultsWriter, prepare_resume};
 use pc_onboard::input::{InputOptions, InputReader, InputRow, TextEncoding};
-use pc_onboard::pipeline::prepare_resume;
-use pc_onboard::results::{FlushPolicy, RESULT_COLUMNS, ResultsWriter, RowResult, Status};
+use pc_onboard::results::{RESULT_COLUMNS, RowResult, Status};
 use support::*;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -138,7 +138,7 @@ fn encoding_utf8_keeps_non_utf8_values_a_row_problem() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("is not UTF-8: read as"), "{stderr}");
     assert!(
-        stderr.contains("company_name is not valid UTF-8 (save the file as UTF-8, or read it with --encoding windows-1252"),
+        stderr.contains("company_name is not valid UTF-8: byte 0xE9 at character 5 (after `i`)"),
         "{stderr}"
     );
     assert!(

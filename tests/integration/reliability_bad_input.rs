@@ -156,6 +156,61 @@ fn check_outcome(
     Ok(())
 }
 
+/// A run that ended with invalid rows (exit 2) against `validate`'s verdict
+/// on the same file: every create sent became a `created` row, and both
+/// call the same rows invalid. What the user sees, in one line.
+fn run_agrees_with_validate(
+    name: &str,
+    sent: u64,
+    validated: &Path,
+    ran: &Path,
+    violations: &mut Vec<String>,
+) -> String {
+    let r = read_lossy(ran);
+    if sent as usize != r.count("created") {
+        violations.push(format!(
+            "{name}: run sent {sent} create calls for {} created rows: a row passed validation that the API refused (statuses {:?})",
+            r.count("created"),
+            r.column("status")
+        ));
+    }
+    // validate and run agree row by row on what is invalid.
+    let v = if validated.exists() {
+        read_lossy(validated)
+    } else {
+        Results {
+            header: vec![],
+            rows: vec![],
+        }
+    };
+    let invalid_v: Vec<bool> = v.column("status").iter().map(|s| s == "invalid").collect();
+    let invalid_r: Vec<bool> = r.column("status").iter().map(|s| s == "invalid").collect();
+    if invalid_v != invalid_r {
+        violations.push(format!("{name}: validate and run disagree on invalid rows"));
+    }
+    format!(
+        "{} rows: {} invalid, {} created",
+        r.rows.len(),
+        r.count("invalid"),
+        r.count("created")
+    )
+}
+
+/// The outcomes as a Markdown table (docs/reliability.md quotes it).
+fn print_outcomes(outcomes: &[Outcome]) {
+    eprintln!("| file | validate | run | what the user sees |");
+    eprintln!("|---|---|---|---|");
+    for o in outcomes {
+        eprintln!(
+            "| `{}` | {} | {} | {} |",
+            o.name,
+            o.validate,
+            o.run,
+            o.message.replace('|', "\\|")
+        );
+    }
+}
+
 /// Violations known and reported, not yet fixed (see docs/reliability.md).
 /// Each entry is a prefix of the violation's text.
 const KNOWN: &[&str] = &[];
@@ -195,34 +250,7 @@ async fn every_broken_file_gives_a_clear_error_or_invalid_rows() {
         violations.extend(check_outcome(&name, "run", &out, &ran).err());
         let sent = sb.state().stats().calls_to("POST /v1/customers") - before;
         if code(&out) == 2 && ran.exists() {
-            let r = read_lossy(&ran);
-            if sent as usize != r.count("created") {
-                violations.push(format!(
-                    "{name}: run sent {sent} create calls for {} created rows: a row passed validation that the API refused (statuses {:?})",
-                    r.count("created"),
-                    r.column("status")
-                ));
-            }
-            // validate and run agree row by row on what is invalid.
-            let v = if validated.exists() {
-                read_lossy(&validated)
-            } else {
-                Results {
-                    header: vec![],
-                    rows: vec![],
-                }
-            };
-            let invalid_v: Vec<bool> = v.column("status").iter().map(|s| s == "invalid").collect();
-            let invalid_r: Vec<bool> = r.column("status").iter().map(|s| s == "invalid").collect();
-            if invalid_v != invalid_r {
-                violations.push(format!("{name}: validate and run disagree on invalid rows"));
-            }
-            message = format!(
-                "{} rows: {} invalid, {} created",
-                r.rows.len(),
-                r.count("invalid"),
-                r.count("created")
-            );
+            message = run_agrees_with_validate(&name, sent, &validated, &ran, &mut violations);
         } else if sent != 0 {
             violations.push(format!(
                 "{name}: run exited {} but sent {sent} create calls",
@@ -236,17 +264,7 @@ async fn every_broken_file_gives_a_clear_error_or_invalid_rows() {
             message,
         });
     }
-    eprintln!("| file | validate | run | what the user sees |");
-    eprintln!("|---|---|---|---|");
-    for o in &outcomes {
-        eprintln!(
-            "| `{}` | {} | {} | {} |",
-            o.name,
-            o.validate,
-            o.run,
-            o.message.replace('|', "\\|")
-        );
-    }
+    print_outcomes(&outcomes);
     let unknown: Vec<&String> = violations
         .iter()
         .filter(|v| !KNOWN.iter().any(|k| v.starts_with(k)))

@@ -9,10 +9,11 @@
 
 use crate::support;
 
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use pc_onboard::sandbox::{SandboxConfig, SandboxState};
+use pc_onboard::sandbox::{RunningSandbox, SandboxConfig, SandboxState};
 use support::*;
 
 /// A small seeded generator (xorshift64*), so the kill moments repeat.
@@ -27,19 +28,16 @@ impl Moments {
     }
 }
 
-async fn chaos(rows: usize, kills: usize, seed: u64) {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.csv");
-    let results = dir.path().join("results.csv");
-    let state = dir.path().join("sandbox-state.json");
-    write_customers(&input, rows, "chaos");
-    let sb = sandbox(SandboxConfig {
-        quota: 0,
-        latency: Duration::from_millis(50),
-        state_file: Some(state.clone()),
-        ..SandboxConfig::default()
-    })
-    .await;
+/// `kills` runs, each resuming the one before, each SIGKILLed at a seeded
+/// random moment: how many were still running when killed, and a log.
+async fn kill_runs(
+    sb: &RunningSandbox,
+    dir: &Path,
+    input: &Path,
+    results: &Path,
+    kills: usize,
+    seed: u64,
+) -> (usize, String) {
     let mut moments = Moments(seed | 1);
     let mut hit_running = 0;
     let mut log = String::new();
@@ -48,8 +46,8 @@ async fn chaos(rows: usize, kills: usize, seed: u64) {
         if results.exists() {
             extra.push("--resume");
         }
-        let stderr_path = dir.path().join(format!("stderr-{k}.txt"));
-        let mut child = command_against(&sb, &run_args(&input, &results, &extra))
+        let stderr_path = dir.join(format!("stderr-{k}.txt"));
+        let mut child = command_against(sb, &run_args(input, results, &extra))
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&stderr_path).unwrap())
             .spawn()
@@ -67,11 +65,28 @@ async fn chaos(rows: usize, kills: usize, seed: u64) {
                 assert_eq!(status.code(), Some(0), "kill {k}: {err}");
             }
         }
-        let lines = std::fs::read(&results)
+        let lines = std::fs::read(results)
             .map(|b| b.iter().filter(|c| **c == b'\n').count())
             .unwrap_or(0);
         log.push_str(&format!("kill {k} at {wait} ms: {lines} lines\n"));
     }
+    (hit_running, log)
+}
+
+async fn chaos(rows: usize, kills: usize, seed: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let results = dir.path().join("results.csv");
+    let state = dir.path().join("sandbox-state.json");
+    write_customers(&input, rows, "chaos");
+    let sb = sandbox(SandboxConfig {
+        quota: 0,
+        latency: Duration::from_millis(50),
+        state_file: Some(state.clone()),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let (hit_running, log) = kill_runs(&sb, dir.path(), &input, &results, kills, seed).await;
     let extra: Vec<&str> = if results.exists() {
         vec!["--rate", "60000", "--concurrency", "2", "--resume"]
     } else {

@@ -11,6 +11,7 @@
 use crate::support;
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use pc_onboard::sandbox::SandboxConfig;
 use proptest::prelude::*;
@@ -162,10 +163,9 @@ fn build(i: usize, template: usize, m: &Mutation) -> (Vec<String>, bool) {
     (cells, must_be_invalid)
 }
 
-async fn one_case(case: usize, spec: &[(usize, Mutation)]) -> Result<(), TestCaseError> {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.csv");
-    let mut writer = csv::Writer::from_path(&input).unwrap();
+/// Write the case's rows to `input`: which must be invalid, and the cells.
+fn write_case(spec: &[(usize, Mutation)], input: &Path) -> (Vec<bool>, Vec<Vec<String>>) {
+    let mut writer = csv::Writer::from_path(input).unwrap();
     writer.write_record(COLUMNS).unwrap();
     let mut must_be_invalid = Vec::new();
     let mut sent_rows = Vec::new();
@@ -176,9 +176,18 @@ async fn one_case(case: usize, spec: &[(usize, Mutation)]) -> Result<(), TestCas
         sent_rows.push(cells);
     }
     writer.flush().unwrap();
-    drop(writer);
+    (must_be_invalid, sent_rows)
+}
 
-    let validated = dir.path().join("validated.csv");
+/// Write the case to `input` and validate it into `validated`: no panic,
+/// every row that must be invalid is. The results, and which rows are valid.
+fn validate_case(
+    case: usize,
+    spec: &[(usize, Mutation)],
+    input: &Path,
+    validated: &Path,
+) -> Result<(Results, Vec<bool>), TestCaseError> {
+    let (must_be_invalid, sent_rows) = write_case(spec, input);
     let out = run_plain(&[
         "validate",
         input.to_str().unwrap(),
@@ -195,7 +204,7 @@ async fn one_case(case: usize, spec: &[(usize, Mutation)]) -> Result<(), TestCas
         "case {case}: validate exit {}: {err}",
         code(&out)
     );
-    let v = Results::read(&validated);
+    let v = Results::read(validated);
     prop_assert_eq!(v.rows.len(), spec.len());
     let valid: Vec<bool> = v.column("status").iter().map(|s| s == "valid").collect();
     for (i, bad) in must_be_invalid.iter().enumerate() {
@@ -206,6 +215,13 @@ async fn one_case(case: usize, spec: &[(usize, Mutation)]) -> Result<(), TestCas
             sent_rows[i]
         );
     }
+    Ok((v, valid))
+}
+
+async fn one_case(case: usize, spec: &[(usize, Mutation)]) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let (v, valid) = validate_case(case, spec, &input, &dir.path().join("validated.csv"))?;
 
     let sb = sandbox(SandboxConfig {
         quota: 0,

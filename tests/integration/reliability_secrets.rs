@@ -23,7 +23,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pc_onboard::sandbox::Fault;
+use pc_onboard::sandbox::{Fault, RunningSandbox};
 use support::*;
 
 const REFRESH_TOKEN: &str = "refresh-token-secret-4711";
@@ -133,6 +133,193 @@ fn files_in(dir: &Path, except: &[&Path]) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Runs of `pc-onboard run` through the recording proxy at debug level,
+/// their results and summaries in `dir`.
+struct Runner<'a> {
+    sb: &'a RunningSandbox,
+    proxy_url: String,
+    dir: &'a Path,
+}
+
+impl Runner<'_> {
+    /// The run called `name` of `input` with `extra` arguments and `env`.
+    fn run(
+        &self,
+        name: &str,
+        input: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> (tokio::process::Command, String) {
+        let results = self.dir.join(format!("{name}-results.csv"));
+        let summary = self.dir.join(format!("{name}-summary.json"));
+        let mut args = run_args(input, &results, extra);
+        args.extend(["--summary-json".to_owned(), summary.display().to_string()]);
+        let mut cmd = command_against(self.sb, &args);
+        cmd.env("PC_ENDPOINT", &self.proxy_url)
+            .env("PC_AUTHORITY", &self.proxy_url)
+            .env("RUST_LOG", "pc_onboard=debug");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        (cmd, name.to_owned())
+    }
+}
+
+/// Runs 1 and 2: creations through every fault kind, keeping the passwords
+/// in `creds`; the same rows again, results elsewhere: replays hand the
+/// passwords out again, this time discarded. Everything at trace level.
+async fn create_then_replay(
+    runner: &Runner<'_>,
+    input: &Path,
+    creds: &Path,
+) -> Vec<(String, std::process::Output)> {
+    let sb = runner.sb;
+    let mut all = Vec::new();
+    // 1. Creations through every fault kind, keeping the passwords.
+    sb.state().script_faults([
+        Fault::ServerErrorAfterCreate,
+        Fault::Drop,
+        Fault::Delay(Duration::from_millis(2500)),
+        Fault::Throttle {
+            retry_after_secs: 1,
+        },
+        Fault::ServiceUnavailable,
+    ]);
+    let creds_arg = creds.display().to_string();
+    let (mut cmd, name) = runner.run(
+        "create",
+        input,
+        &[
+            "--rate",
+            "60000",
+            "--timeout",
+            "1",
+            "--credentials-out",
+            &creds_arg,
+        ],
+        &[],
+    );
+    let out = cmd.output().await.unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    all.push((name, out));
+
+    // 2. The same rows again, results elsewhere: replays hand the passwords
+    //    out again; this time they are discarded. Everything at trace level.
+    let (mut cmd, name) = runner.run(
+        "replay",
+        input,
+        &["--rate", "60000"],
+        &[("RUST_LOG", "trace")],
+    );
+    let out = cmd.output().await.unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(sb.state().stats().replays >= 12);
+    all.push((name, out));
+    all
+}
+
+/// An access token the sandbox issued, asked for outside the tool.
+async fn issued_access_token(sb: &RunningSandbox) -> String {
+    let answer = reqwest::Client::new()
+        .post(format!("{}/partner/oauth2/token", sb.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials&client_id=x&client_secret=y&resource=https%3A%2F%2Fapi.partnercenter.microsoft.com")
+        .send()
+        .await
+        .unwrap();
+    let json: serde_json::Value = answer.json().await.unwrap();
+    json["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Runs 3 and 4 of `changed` (the same domains, other bodies): 409s and
+/// look-ups with an App+User token from a refresh token; a dry run with the
+/// ready access token `given`, the most verbose flags and JSON log lines.
+async fn conflict_then_dry_run(
+    runner: &Runner<'_>,
+    changed: &Path,
+    given: &str,
+) -> Vec<(String, std::process::Output)> {
+    let mut all = Vec::new();
+    // 3. Changed bodies for taken domains: 409 and look-ups, App+User token
+    //    from a refresh token.
+    let (mut cmd, name) = runner.run(
+        "conflict",
+        changed,
+        &["--rate", "60000"],
+        &[
+            ("PC_REFRESH_TOKEN", REFRESH_TOKEN),
+            ("PC_CLIENT_SECRET", ""),
+        ],
+    );
+    cmd.env_remove("PC_CLIENT_SECRET");
+    let out = cmd.output().await.unwrap();
+    assert!(code(&out) == 0 || code(&out) == 2, "{}", text(&out));
+    all.push((name, out));
+
+    // 4. A dry run with a ready access token (one the sandbox issued), with
+    //    the most verbose flags and JSON log lines instead of RUST_LOG.
+    let (mut cmd, name) = runner.run(
+        "dry",
+        changed,
+        &["--dry-run", "-vvv", "--log-format", "json"],
+        &[("PC_ACCESS_TOKEN", given)],
+    );
+    cmd.env_remove("RUST_LOG");
+    let out = cmd.output().await.unwrap();
+    assert!(code(&out) == 0 || code(&out) == 2, "{}", text(&out));
+    all.push((name, out));
+    all
+}
+
+/// What must not leak, with what each is: the initial passwords, the
+/// tokens the proxy saw issued, the secrets given to the tool.
+fn secrets(passwords: &[String], proxy: &Proxy, given: &str) -> Vec<(String, String)> {
+    let mut secrets: Vec<(String, String)> = passwords
+        .iter()
+        .map(|p| ("an initial password".to_owned(), p.clone()))
+        .collect();
+    for t in proxy.tokens.lock().unwrap().iter() {
+        secrets.push(("an issued token".to_owned(), t.clone()));
+    }
+    assert!(
+        secrets.len() > passwords.len(),
+        "the proxy saw the issued tokens"
+    );
+    secrets.push((
+        "the client secret".to_owned(),
+        TEST_CLIENT_SECRET.to_owned(),
+    ));
+    secrets.push(("the refresh token".to_owned(), REFRESH_TOKEN.to_owned()));
+    secrets.push(("the given access token".to_owned(), given.to_owned()));
+    secrets
+}
+
+/// Where each secret appears in the runs' outputs and `files`; how many
+/// bytes were searched.
+fn leaks(
+    all: &[(String, std::process::Output)],
+    files: &[PathBuf],
+    secrets: &[(String, String)],
+) -> (Vec<String>, usize) {
+    let leftovers: Vec<Leftovers> = all
+        .iter()
+        .map(|(name, out)| collect(name, out, files))
+        .collect();
+    let mut hits = Vec::new();
+    let mut searched = 0usize;
+    for l in &leftovers {
+        for (what, bytes) in &l.texts {
+            searched += bytes.len();
+            for (kind, secret) in secrets {
+                if contains(bytes, secret) {
+                    hits.push(format!("{kind} in {} of run `{}`", what, l.label));
+                }
+            }
+        }
+    }
+    (hits, searched)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_password_or_token_in_any_output_even_at_debug_level() {
     let dir = tempfile::tempdir().unwrap();
@@ -150,102 +337,14 @@ async fn no_password_or_token_in_any_output_even_at_debug_level() {
 
     let sb = sandbox(quiet()).await;
     let (proxy_url, proxy) = start_proxy(sb.base_url()).await;
-    let mut all = Vec::new();
-    let run = |name: &str, input: &Path, extra: &[&str], env: &[(&str, &str)]| {
-        let results = d.join(format!("{name}-results.csv"));
-        let summary = d.join(format!("{name}-summary.json"));
-        let mut args = run_args(input, &results, extra);
-        args.extend(["--summary-json".to_owned(), summary.display().to_string()]);
-        let mut cmd = command_against(&sb, &args);
-        cmd.env("PC_ENDPOINT", &proxy_url)
-            .env("PC_AUTHORITY", &proxy_url)
-            .env("RUST_LOG", "pc_onboard=debug");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        (cmd, name.to_owned())
+    let runner = Runner {
+        sb: &sb,
+        proxy_url,
+        dir: d,
     };
-
-    // 1. Creations through every fault kind, keeping the passwords.
-    sb.state().script_faults([
-        Fault::ServerErrorAfterCreate,
-        Fault::Drop,
-        Fault::Delay(Duration::from_millis(2500)),
-        Fault::Throttle {
-            retry_after_secs: 1,
-        },
-        Fault::ServiceUnavailable,
-    ]);
-    let creds_arg = creds.display().to_string();
-    let (mut cmd, name) = run(
-        "create",
-        &input,
-        &[
-            "--rate",
-            "60000",
-            "--timeout",
-            "1",
-            "--credentials-out",
-            &creds_arg,
-        ],
-        &[],
-    );
-    let out = cmd.output().await.unwrap();
-    assert_eq!(code(&out), 0, "{}", text(&out));
-    all.push((name, out));
-
-    // 2. The same rows again, results elsewhere: replays hand the passwords
-    //    out again; this time they are discarded. Everything at trace level.
-    let (mut cmd, name) = run(
-        "replay",
-        &input,
-        &["--rate", "60000"],
-        &[("RUST_LOG", "trace")],
-    );
-    let out = cmd.output().await.unwrap();
-    assert_eq!(code(&out), 0, "{}", text(&out));
-    assert!(sb.state().stats().replays >= 12);
-    all.push((name, out));
-
-    // 3. Changed bodies for taken domains: 409 and look-ups, App+User token
-    //    from a refresh token.
-    let (mut cmd, name) = run(
-        "conflict",
-        &changed,
-        &["--rate", "60000"],
-        &[
-            ("PC_REFRESH_TOKEN", REFRESH_TOKEN),
-            ("PC_CLIENT_SECRET", ""),
-        ],
-    );
-    cmd.env_remove("PC_CLIENT_SECRET");
-    let out = cmd.output().await.unwrap();
-    assert!(code(&out) == 0 || code(&out) == 2, "{}", text(&out));
-    all.push((name, out));
-
-    let given = {
-        let answer = reqwest::Client::new()
-            .post(format!("{}/partner/oauth2/token", sb.base_url()))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("grant_type=client_credentials&client_id=x&client_secret=y&resource=https%3A%2F%2Fapi.partnercenter.microsoft.com")
-            .send()
-            .await
-            .unwrap();
-        let json: serde_json::Value = answer.json().await.unwrap();
-        json["access_token"].as_str().unwrap().to_owned()
-    };
-    // 4. A dry run with a ready access token (one the sandbox issued), with
-    //    the most verbose flags and JSON log lines instead of RUST_LOG.
-    let (mut cmd, name) = run(
-        "dry",
-        &changed,
-        &["--dry-run", "-vvv", "--log-format", "json"],
-        &[("PC_ACCESS_TOKEN", &given)],
-    );
-    cmd.env_remove("RUST_LOG");
-    let out = cmd.output().await.unwrap();
-    assert!(code(&out) == 0 || code(&out) == 2, "{}", text(&out));
-    all.push((name, out));
+    let mut all = create_then_replay(&runner, &input, &creds).await;
+    let given = issued_access_token(&sb).await;
+    all.extend(conflict_then_dry_run(&runner, &changed, &given).await);
 
     // What must not leak.
     let passwords = sb.state().issued_passwords();
@@ -254,40 +353,9 @@ async fn no_password_or_token_in_any_output_even_at_debug_level() {
         12,
         "one per customer (replays hand the same one out again)"
     );
-    let mut secrets: Vec<(String, String)> = passwords
-        .iter()
-        .map(|p| ("an initial password".to_owned(), p.clone()))
-        .collect();
-    for t in proxy.tokens.lock().unwrap().iter() {
-        secrets.push(("an issued token".to_owned(), t.clone()));
-    }
-    assert!(
-        secrets.len() > passwords.len(),
-        "the proxy saw the issued tokens"
-    );
-    secrets.push((
-        "the client secret".to_owned(),
-        TEST_CLIENT_SECRET.to_owned(),
-    ));
-    secrets.push(("the refresh token".to_owned(), REFRESH_TOKEN.to_owned()));
-    secrets.push(("the given access token".to_owned(), given.clone()));
-
-    let leftovers: Vec<Leftovers> = all
-        .iter()
-        .map(|(name, out)| collect(name, out, &files_in(d, &[&creds, &input, &changed])))
-        .collect();
-    let mut hits = Vec::new();
-    let mut searched = 0usize;
-    for l in &leftovers {
-        for (what, bytes) in &l.texts {
-            searched += bytes.len();
-            for (kind, secret) in &secrets {
-                if contains(bytes, secret) {
-                    hits.push(format!("{kind} in {} of run `{}`", what, l.label));
-                }
-            }
-        }
-    }
+    let secrets = secrets(&passwords, &proxy, &given);
+    let files = files_in(d, &[&creds, &input, &changed]);
+    let (hits, searched) = leaks(&all, &files, &secrets);
     assert!(hits.is_empty(), "secrets leaked: {hits:#?}");
     // The debug logs were on (the search covered something real).
     let debug = String::from_utf8_lossy(&all[0].1.stderr);

@@ -11,15 +11,12 @@ use crate::support;
 
 use std::time::Duration;
 
-use pc_onboard::sandbox::{Fault, SandboxConfig};
+use pc_onboard::sandbox::{Fault, RunningSandbox, SandboxConfig, Stats};
 use support::*;
 
-async fn soak(rows: usize, seed: u64) {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.csv");
-    let results = dir.path().join("results.csv");
-    let summary = dir.path().join("summary.json");
-    write_customers(&input, rows, "soak");
+/// A sandbox that faults 20 % of creates (seeded), with every other fault
+/// kind scripted first.
+async fn faulty_sandbox(seed: u64) -> RunningSandbox {
     let sb = sandbox(SandboxConfig {
         quota: 0,
         fail_rate: 0.2,
@@ -40,6 +37,62 @@ async fn soak(rows: usize, seed: u64) {
             retry_after_secs: 1,
         },
     ]);
+    sb
+}
+
+/// The summary's counters (`s`) are the sandbox's, and the results'
+/// attempts add up to the create calls.
+fn summary_agrees_with_the_sandbox(s: &serde_json::Value, stats: &Stats, r: &Results) {
+    assert_eq!(
+        s["create_calls"].as_u64().unwrap(),
+        stats.calls_to("POST /v1/customers"),
+        "create calls"
+    );
+    assert_eq!(s["throttled"].as_u64().unwrap(), stats.throttled, "429s");
+    let other_sandbox: u64 = stats
+        .calls
+        .iter()
+        .filter(|(k, _)| k.contains("/v1/") && k.as_str() != "POST /v1/customers")
+        .map(|(_, v)| v)
+        .sum();
+    assert_eq!(
+        s["other_calls"].as_u64().unwrap(),
+        other_sandbox,
+        "look-ups: {:?}",
+        stats.calls
+    );
+    let attempts: u64 = r
+        .column("attempts")
+        .iter()
+        .map(|a| a.parse::<u64>().unwrap_or(0))
+        .sum();
+    assert_eq!(
+        attempts,
+        stats.calls_to("POST /v1/customers"),
+        "the results' attempts add up to the create calls the sandbox saw"
+    );
+}
+
+/// The sandbox injected every kind of fault.
+fn every_fault_kind_was_injected(stats: &Stats) {
+    for kind in [
+        "service_unavailable",
+        "server_error_after_create",
+        "drop",
+        "delay",
+        "throttle",
+    ] {
+        assert!(stats.faults_of(kind) > 0, "{kind} was injected: {stats:?}");
+    }
+}
+
+async fn soak(rows: usize, seed: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let results = dir.path().join("results.csv");
+    let summary = dir.path().join("summary.json");
+    write_customers(&input, rows, "soak");
+    let sb = faulty_sandbox(seed).await;
     let summary_arg = summary.to_str().unwrap();
     let out = run_against(
         &sb,
@@ -94,15 +147,7 @@ async fn soak(rows: usize, seed: u64) {
         r.count("cancelled")
     );
     assert_eq!(code(&out), 0, "{log}");
-    for kind in [
-        "service_unavailable",
-        "server_error_after_create",
-        "drop",
-        "delay",
-        "throttle",
-    ] {
-        assert!(stats.faults_of(kind) > 0, "{kind} was injected: {stats:?}");
-    }
+    every_fault_kind_was_injected(&stats);
     // No duplicate tenants, no request id reused with another body.
     assert_eq!(stats.customers as usize, rows, "{stats:?}");
     assert_eq!(stats.customers_created as usize, rows, "{stats:?}");
@@ -111,35 +156,7 @@ async fn soak(rows: usize, seed: u64) {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), rows);
-    // The summary's counters are the sandbox's.
-    assert_eq!(
-        s["create_calls"].as_u64().unwrap(),
-        stats.calls_to("POST /v1/customers"),
-        "create calls"
-    );
-    assert_eq!(s["throttled"].as_u64().unwrap(), stats.throttled, "429s");
-    let other_sandbox: u64 = stats
-        .calls
-        .iter()
-        .filter(|(k, _)| k.contains("/v1/") && k.as_str() != "POST /v1/customers")
-        .map(|(_, v)| v)
-        .sum();
-    assert_eq!(
-        s["other_calls"].as_u64().unwrap(),
-        other_sandbox,
-        "look-ups: {:?}",
-        stats.calls
-    );
-    let attempts: u64 = r
-        .column("attempts")
-        .iter()
-        .map(|a| a.parse::<u64>().unwrap_or(0))
-        .sum();
-    assert_eq!(
-        attempts,
-        stats.calls_to("POST /v1/customers"),
-        "the results' attempts add up to the create calls the sandbox saw"
-    );
+    summary_agrees_with_the_sandbox(&s, &stats, &r);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

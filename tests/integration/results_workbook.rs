@@ -10,8 +10,9 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
+use pc_onboard::files::journal_path;
 use pc_onboard::input::{InputOptions, InputReader, InputRow};
-use pc_onboard::results::{journal_path, previous};
+use pc_onboard::results::previous;
 use pc_onboard::sandbox::RunningSandbox;
 use rust_xlsxwriter::Workbook;
 use support::*;
@@ -139,6 +140,7 @@ async fn excel_round_trip_fix_the_red_cells_and_rerun_the_results_workbook() {
         ..InputOptions::default()
     };
     let mut reader = InputReader::open_with(&again, &options).unwrap();
+    pc_onboard::results::recognise(&mut reader, &options).unwrap();
     let layout = reader.layout().clone();
     let mut row = InputRow::new();
     let mut statuses = Vec::new();

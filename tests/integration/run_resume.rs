@@ -188,6 +188,7 @@ async fn a_workbook_run_killed_midway_is_finished_by_resume_without_duplicates()
     let out = run_against(&sb, &[&args[..], &["--resume".to_owned()]].concat()).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     let mut reader = pc_onboard::input::InputReader::open(&results).unwrap();
+    pc_onboard::results::recognise(&mut reader, &Default::default()).unwrap();
     let layout = reader.layout().clone();
     let mut row = pc_onboard::input::InputRow::new();
     let mut statuses = Vec::new();

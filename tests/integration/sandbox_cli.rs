@@ -11,6 +11,52 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
 use uuid::Uuid;
 
+/// An access token from the sandbox at `base`.
+async fn token(client: &reqwest::Client, base: &str) -> String {
+    let token: TokenResponse = parse_json(
+        &client
+            .post(format!("{base}/tenant/oauth2/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", "a"),
+                ("client_secret", "b"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    token.access_token.expose_secret().to_owned()
+}
+
+/// Create one customer with `request_id`: its initial admin password.
+async fn create_one(client: &reqwest::Client, base: &str, token: &str, request_id: &str) -> String {
+    let body = serde_json::json!({
+        "companyProfile": {"domain": "clitest.onmicrosoft.com"},
+        "billingProfile": {"email": "a@clitest.example", "culture": "en-US", "language": "en",
+            "companyName": "Cli Test", "defaultAddress": {"firstName": "Ann", "lastName": "Lee",
+            "addressLine1": "1 Main St", "city": "Redmond", "state": "WA", "postalCode": "98052", "country": "US"}}
+    });
+    let created = client
+        .post(format!("{base}/v1/customers"))
+        .bearer_auth(token)
+        .header("MS-RequestId", request_id)
+        .header("MS-CorrelationId", Uuid::new_v4().to_string())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let created: serde_json::Value = parse_json(&created.bytes().await.unwrap()).unwrap();
+    created["userCredentials"]["password"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 #[tokio::test]
 async fn sandbox_command_prints_its_address_logs_requests_and_stops_on_ctrl_c() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pc-onboard"))
@@ -33,45 +79,9 @@ async fn sandbox_command_prints_its_address_logs_requests_and_stops_on_ctrl_c() 
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
 
     let client = reqwest::Client::new();
-    let token: TokenResponse = parse_json(
-        &client
-            .post(format!("{base}/tenant/oauth2/token"))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", "a"),
-                ("client_secret", "b"),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
-    let token = token.access_token.expose_secret().to_owned();
+    let token = token(&client, &base).await;
     let request_id = Uuid::new_v4().to_string();
-    let body = serde_json::json!({
-        "companyProfile": {"domain": "clitest.onmicrosoft.com"},
-        "billingProfile": {"email": "a@clitest.example", "culture": "en-US", "language": "en",
-            "companyName": "Cli Test", "defaultAddress": {"firstName": "Ann", "lastName": "Lee",
-            "addressLine1": "1 Main St", "city": "Redmond", "state": "WA", "postalCode": "98052", "country": "US"}}
-    });
-    let created = client
-        .post(format!("{base}/v1/customers"))
-        .bearer_auth(&token)
-        .header("MS-RequestId", &request_id)
-        .header("MS-CorrelationId", Uuid::new_v4().to_string())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let created: serde_json::Value = parse_json(&created.bytes().await.unwrap()).unwrap();
-    let password = created["userCredentials"]["password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let password = create_one(&client, &base, &token, &request_id).await;
 
     let pid = child.id().unwrap().to_string();
     let status = std::process::Command::new("kill")

@@ -112,8 +112,34 @@ pub fn command_against<S: AsRef<std::ffi::OsStr>>(
     args: &[S],
 ) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new(bin());
-    cmd.args(args)
-        .env_clear()
+    cmd.args(args);
+    with_sandbox_env(cmd, sb)
+}
+
+/// [`command_against`], every file the run writes capped at `kib` KiB
+/// (`ulimit -f`): the write that would pass it fails (`File too large`),
+/// at the same byte in every run, like a disk that is full.
+#[cfg(unix)]
+pub fn command_with_file_limit<S: AsRef<std::ffi::OsStr>>(
+    sb: &RunningSandbox,
+    args: &[S],
+    kib: u32,
+) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new("bash");
+    cmd.arg("-c")
+        .arg(format!(r#"trap '' XFSZ; ulimit -f {kib}; exec "$0" "$@""#))
+        .arg(bin())
+        .args(args);
+    with_sandbox_env(cmd, sb)
+}
+
+/// `cmd` with only credentials and endpoints pointing at `sb` in its
+/// environment.
+fn with_sandbox_env(
+    mut cmd: tokio::process::Command,
+    sb: &RunningSandbox,
+) -> tokio::process::Command {
+    cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("PC_TENANT_ID", "partner.onmicrosoft.com")
         .env("PC_CLIENT_ID", "test-app")

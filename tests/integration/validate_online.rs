@@ -5,6 +5,7 @@ use crate::support;
 use std::path::Path;
 
 use pc_onboard::partner_center::resources::{AddressValidationResponse, CountryValidationRules};
+use pc_onboard::sandbox::RunningSandbox;
 use serde_json::json;
 use support::*;
 
@@ -51,23 +52,21 @@ fn validate_args(input: &Path, results: &Path, extra: &[&str]) -> Vec<String> {
     args
 }
 
-#[tokio::test]
-async fn online_checks_find_taken_domains_existing_customers_and_bad_addresses() {
-    let dir = tempfile::tempdir().unwrap();
-    let sb = sandbox(quiet()).await;
-
-    // One customer of this partner exists already.
-    let existing = dir.path().join("existing.csv");
+/// One customer of this partner exists already: its id.
+async fn one_existing_customer(sb: &RunningSandbox, dir: &Path) -> String {
+    let existing = dir.join("existing.csv");
     write(&existing, &[us("E-1", "ourcustomer", "9 Main St")]);
     let out = run_against(
-        &sb,
-        &run_args(&existing, &dir.path().join("existing-results.csv"), &[]),
+        sb,
+        &run_args(&existing, &dir.join("existing-results.csv"), &[]),
     )
     .await;
     assert_eq!(code(&out), 0, "{}", text(&out));
-    let customer_id = sb.state().customers()[0].id.clone();
+    sb.state().customers()[0].id.clone()
+}
 
-    // A domain some other tenant has, and a street the service only half knows.
+/// A domain some other tenant has, and a street the service only half knows.
+fn a_taken_domain_and_a_partial_street(sb: &RunningSandbox) {
     sb.state().reserve_domain("TakenElsewhere.onmicrosoft.com");
     sb.state().answer_address(
         "1 Partial Way",
@@ -83,6 +82,15 @@ async fn online_checks_find_taken_domains_existing_customers_and_bad_addresses()
             ..AddressValidationResponse::default()
         },
     );
+}
+
+#[tokio::test]
+async fn online_checks_find_taken_domains_existing_customers_and_bad_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = sandbox(quiet()).await;
+
+    let customer_id = one_existing_customer(&sb, dir.path()).await;
+    a_taken_domain_and_a_partial_street(&sb);
 
     let input = dir.path().join("customers.csv");
     let results = dir.path().join("results.csv");

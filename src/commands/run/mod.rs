@@ -5,6 +5,7 @@
 //! [`Onboard`]'s work into the [`RunSink`]; then the workbook is rendered
 //! (for `--results *.xlsx`) and the [`Summary`] printed.
 
+mod lost;
 mod next;
 mod prepare;
 mod progress;
@@ -18,9 +19,9 @@ use anyhow::Context;
 use super::ExitStatus;
 use super::connect::{NO_CREDENTIALS, Session};
 use super::results_target::Render;
+use crate::files::FlushPolicy;
 use crate::logging::Console;
 use crate::pipeline::{DriveOptions, DriveReport, Mode, Onboard, Stop, StopReason, drive};
-use crate::results::FlushPolicy;
 use crate::settings::RunSettings;
 use next::NextCommands;
 use prepare::Prepared;
@@ -73,7 +74,8 @@ async fn onboard(
         progress: Progress::new(prepared.total_rows, skip_rows, hide_progress),
         layout: layout.clone(),
         passwords_discarded: 0,
-        unrecorded: 0,
+        unrecorded: sink::Unrecorded::default(),
+        notices: Default::default(),
     };
     let work = Onboard {
         engine: session.engine.clone(),
@@ -83,6 +85,8 @@ async fn onboard(
             Mode::Create
         },
         app_user: session.app_user(),
+        default_gdap: *settings.default_gdap().value(),
+        mca_flow: *settings.mca_flow().value(),
     };
     let context = settings.input().check_context();
     let options = DriveOptions {
@@ -104,6 +108,15 @@ async fn onboard(
     Ok((prepared, sink, report?))
 }
 
+/// What ran, for the workbook's summary sheet.
+fn mode(settings: &RunSettings) -> &'static str {
+    if settings.dry_run() {
+        "run --dry-run"
+    } else {
+        "run"
+    }
+}
+
 /// Close the results (render the workbook), print the summary, and say how
 /// the run ended.
 fn finish(
@@ -115,12 +128,19 @@ fn finish(
     started: (Instant, SystemTime),
 ) -> anyhow::Result<ExitStatus> {
     let RunSink {
-        writer,
+        mut writer,
+        credentials,
         progress,
         passwords_discarded,
         unrecorded,
+        notices,
         ..
     } = sink;
+    // Files removed under the run: list what the results held (no render).
+    let mut lost = lost::LostFiles::find(&writer, credentials.as_ref());
+    if let Some(lost) = lost.as_mut() {
+        lost.list(&mut writer, &prepared.layout);
+    }
     let rows_written = writer.rows();
     let closed = writer.finish();
     let rendered = match &closed {
@@ -129,11 +149,7 @@ fn finish(
             columns: settings.input().columns(),
             input: settings.input().path(),
             started: started.1,
-            mode: if settings.dry_run() {
-                "run --dry-run"
-            } else {
-                "run"
-            },
+            mode: mode(settings),
         }),
         Err(_) => Ok(None),
     };
@@ -154,6 +170,8 @@ fn finish(
         correlation_id: session.correlation_id(),
         duration: started.0.elapsed(),
         passwords_discarded,
+        unrecorded,
+        notices,
         stopped: report.stop.clone(),
         latency: session.concurrency.latency(),
     };
@@ -161,19 +179,37 @@ fn finish(
     if let Some(path) = settings.summary_json() {
         summary.write_json(path)?;
     }
+    if let Some(lost) = lost {
+        return Err(lost.error(settings.results(), unrecorded.rows));
+    }
     if let Some(StopReason::Unrecorded(reason)) = &report.stop {
-        anyhow::bail!(
-            "{reason}; nothing more was sent; {unrecorded} rows that reached Partner Center are not in the results file (listed above); re-run the input with a new --results file: their request ids are replayed"
-        );
+        return Err(not_recorded(reason, unrecorded.rows));
     }
     closed?;
     rendered?;
     Ok(match report.stop {
         Some(StopReason::Interrupted) => ExitStatus::Interrupted,
+        Some(StopReason::Input(reason)) => anyhow::bail!("{reason}"),
         Some(StopReason::Fatal(reason)) => anyhow::bail!(
             "the run stopped: {reason}; the rows not attempted are `cancelled` in {}",
             settings.results().display()
         ),
         _ => ExitStatus::from_tally(&file),
     })
+}
+
+/// The error of a run stopped because results could not be written.
+fn not_recorded(reason: &dyn std::fmt::Display, rows: u64) -> anyhow::Error {
+    let lost = match rows {
+        0 => "every row that reached Partner Center is in the results file".to_owned(),
+        1 => {
+            "1 row that reached Partner Center is not in the results file (listed above)".to_owned()
+        }
+        n => format!(
+            "{n} rows that reached Partner Center are not in the results file (listed above)"
+        ),
+    };
+    anyhow::anyhow!(
+        "{reason}; no call was started after it (calls already on the wire finished); {lost}; re-run the input with a new --results file: its request ids are replayed"
+    )
 }

@@ -8,8 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::command_line::{run_args, shell_command};
+use crate::files::{ResultsFormat, results_format};
 use crate::input::Layout;
-use crate::results::{ResultsFormat, WorkbookOptions, results_format};
+use crate::results::WorkbookOptions;
 use crate::settings::{Again, RunSettings};
 
 /// The printed commands of one run.

@@ -8,8 +8,8 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::commands::results_target::ResultsTarget;
+use crate::files::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume, temporaries};
 use crate::input::{InputOptions, InputReader, Layout, TextEncoding};
-use crate::pipeline::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
 use crate::results::Tally;
 use crate::settings::RunSettings;
 
@@ -35,18 +35,24 @@ pub(super) struct Prepared {
 pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
     let (input, results) = (settings.input().path(), settings.results());
     let target = ResultsTarget::new(results, input)?;
-    crate::pipeline::refuse_same_files(&[
+    let lock_file = ResultsLock::lock_file_of(results);
+    crate::files::refuse_same_files(&[
         ("the input", Some(input)),
         ("--results", Some(results)),
         (
             "the results journal",
             target.workbook.as_ref().map(|_| target.csv.as_path()),
         ),
+        ("the results problems file", target.problems.as_deref()),
+        ("the results lock", lock_file.as_deref()),
         ("--credentials-out", settings.credentials_out()),
         ("--summary-json", settings.summary_json()),
     ])?;
     let options = settings.input().options();
-    let reader = InputReader::open_with(input, &options)?;
+    let mut reader = InputReader::open_with(input, &options)?;
+    // An earlier results file, or refused for a column named like a result
+    // column, before anything else happens.
+    crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
     // Re-reads (row count, resume) keep the encoding found here: no second
     // whole-file check, no second warning about a guessed encoding.
@@ -75,7 +81,7 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         timeout_secs = c.timeout().as_secs(),
         "run settings"
     );
-    let lock = ResultsLock::acquire(results)?;
+    let lock = lock_and_tidy(settings, &target)?;
     let resume = match settings.resume() {
         true => Some(prepare_resume(&target.csv, input, &options, &layout)?),
         false => None,
@@ -85,7 +91,11 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         None => Tally::default(),
     };
     let credentials = match settings.credentials_out() {
-        Some(path) if !settings.dry_run() => Some(CredentialsFile::create(path, settings.force())?),
+        Some(path) if !settings.dry_run() => Some(CredentialsFile::open(
+            path,
+            settings.force(),
+            layout.delimiter,
+        )?),
         _ => None,
     };
     Ok(Prepared {
@@ -98,6 +108,17 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         credentials,
         _lock: lock,
     })
+}
+
+/// Take the results lock, then remove what a run killed while it replaced
+/// the workbook or the credentials file left beside them.
+fn lock_and_tidy(settings: &RunSettings, target: &ResultsTarget) -> anyhow::Result<ResultsLock> {
+    let lock = ResultsLock::acquire_with(settings.results(), &target.csv, !settings.resume())?;
+    let replaced = target.workbook.as_deref().into_iter();
+    for path in replaced.chain(settings.credentials_out()) {
+        temporaries::remove_stale(path);
+    }
+    Ok(lock)
 }
 
 /// The first `rows` rows of the results CSV `results` (this tool wrote it:

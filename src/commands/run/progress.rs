@@ -67,8 +67,10 @@ impl Progress {
     pub fn row_written(&mut self, result: &RowResult, copied: bool) {
         let t = &mut self.counts;
         t.rows.add_result(result);
-        for problem in result.problems.iter().filter(|p| !p.is_warning()) {
-            *t.problems.entry(problem.kind).or_default() += 1;
+        if result.status == Status::Invalid {
+            for problem in result.problems.iter().filter(|p| !p.is_warning()) {
+                *t.problems.entry(problem.kind).or_default() += 1;
+            }
         }
         if result.problems.iter().any(Problem::is_warning) {
             t.warned += 1;

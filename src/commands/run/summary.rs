@@ -5,14 +5,14 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Context;
 use serde_json::{Map, Value, json};
 
 use super::next::NextCommands;
 use super::progress::RunCounts;
+use super::sink::Unrecorded;
 use crate::logging::{Console, Level};
 use crate::pipeline::{Engine, RunCounters, StopReason};
-use crate::results::{McaCounts, McaOutcome, Status, StatusCounts, Tally};
+use crate::results::{McaCounts, McaOutcome, Notices, Status, StatusCounts, Tally};
 use crate::settings::RunSettings;
 
 /// Everything the summary reports.
@@ -42,6 +42,10 @@ pub struct Summary<'a> {
     pub duration: Duration,
     /// Passwords received but not stored.
     pub passwords_discarded: u64,
+    /// Rows that reached Partner Center but are not in the results file.
+    pub unrecorded: Unrecorded,
+    /// Default GDAP, other tenants' domains, `exists` of another company.
+    pub notices: Notices,
     /// Why sending stopped early.
     pub stopped: Option<StopReason>,
     /// Smoothed call latency.
@@ -68,6 +72,9 @@ impl Summary<'_> {
     /// The lines printed in text mode, with their level.
     fn lines(&self) -> Vec<(Level, String)> {
         let mut lines = vec![(Level::Info, self.headline())];
+        if let Some(line) = self.unrecorded_text() {
+            lines.push((Level::Warn, line));
+        }
         let t = &self.counts;
         lines.push((
             Level::Info,
@@ -99,6 +106,9 @@ impl Summary<'_> {
                 ),
             ));
         }
+        for line in self.notices.lines() {
+            lines.push((Level::Info, format!("  {line}")));
+        }
         if self.resumed_rows > 0 {
             let mut whole = self.file.statuses.describe();
             if self.file.mca.total() > 0 {
@@ -111,12 +121,15 @@ impl Summary<'_> {
             let line = format!("  correlation id {id} (quote it to Microsoft support)");
             lines.push((Level::Info, line));
         }
-        lines.push((
-            Level::Info,
-            format!("  results: {}", self.settings.results().display()),
-        ));
+        let results = self.settings.results();
+        let line = format!("  results: {}{}", results.display(), missing(results));
+        lines.push((Level::Info, line));
         if let Some(path) = self.credentials_out() {
-            let line = format!("  initial admin passwords: {} (mode 0600)", path.display());
+            let line = format!(
+                "  initial admin passwords: {} (mode 0600){}",
+                path.display(),
+                missing(path)
+            );
             lines.push((Level::Info, line));
         }
         lines
@@ -147,6 +160,22 @@ impl Summary<'_> {
             .map(|(kind, n)| format!("{n} {kind} ({})", kind.code()))
             .collect();
         parts.join(", ")
+    }
+
+    /// The rows that reached Partner Center but are not in the results
+    /// file (the headline counts the rows written).
+    fn unrecorded_text(&self) -> Option<String> {
+        let Unrecorded { rows, created } = self.unrecorded;
+        let (row, are) = if rows == 1 {
+            ("row", "is")
+        } else {
+            ("rows", "are")
+        };
+        (rows > 0).then(|| {
+            format!(
+                "{rows} more {row} reached Partner Center but {are} not in the results file ({created} created; listed above)"
+            )
+        })
     }
 
     fn resumed_text(&self) -> String {
@@ -219,23 +248,16 @@ impl Summary<'_> {
                     ),
                 ));
             }
-            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_)) | None => {}
+            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_) | StopReason::Input(_))
+            | None => {}
         }
-        let mca = &self.file.mca;
-        let (failed, cancelled) = (mca.get(McaOutcome::Failed), mca.get(McaOutcome::Cancelled));
-        if failed + cancelled > 0 {
-            let what = match (failed, cancelled) {
-                (_, 0) => format!("{failed} MCA attestations failed"),
-                (0, _) => format!("{cancelled} MCA attestations were cancelled"),
-                _ => format!("{failed} MCA attestations failed and {cancelled} were cancelled"),
-            };
-            out.push((
-                Level::Info,
-                format!(
-                    "{what} (see mca_status); the customers stay created. Attest them with: {}",
-                    self.rerun_hint()
-                ),
-            ));
+        let sandbox = if self.settings.connect().sandbox() {
+            " (the built-in sandbox stopped with this run, and its links with it: walk the whole flow with `pc-onboard sandbox` and PC_ENDPOINT)"
+        } else {
+            ""
+        };
+        for line in self.file.mca.advice(self.rerun_hint(), sandbox) {
+            out.push((Level::Info, line));
         }
         let redo = self.file.statuses.failures();
         if redo > 0 && self.stopped.is_none() {
@@ -285,6 +307,7 @@ impl Summary<'_> {
             StopReason::Fatal(_) => "fatal_error",
             StopReason::WaitTooLong(_) => "retry_after_too_long",
             StopReason::Unrecorded(_) => "results_not_writable",
+            StopReason::Input(_) => "input_unreadable",
         });
         let problems: Vec<Value> = self
             .counts
@@ -293,7 +316,7 @@ impl Summary<'_> {
             .map(|(kind, n)| json!({"kind": kind.name(), "code": kind.code(), "count": n}))
             .collect();
         let rows = &self.counts.rows;
-        json!({
+        let mut summary = json!({
             "input": self.settings.input().path(),
             "results": self.settings.results(),
             "rows": self.rows_this_run,
@@ -318,17 +341,22 @@ impl Summary<'_> {
             "latency_ms": self.latency.map(|l| l.as_millis() as u64),
             "correlation_id": self.correlation_id.map(|id| id.to_string()),
             "passwords_discarded": self.passwords_discarded,
+            "unrecorded_rows": self.unrecorded.rows,
             "dry_run": self.settings.dry_run(),
             "stopped": stopped,
             "rerun": self.rerun_hint(),
-        })
+        });
+        if let (Value::Object(summary), Value::Object(notices)) =
+            (&mut summary, self.notices.json())
+        {
+            summary.extend(notices);
+        }
+        summary
     }
 
     /// Write `--summary-json`.
     pub fn write_json(&self, path: &Path) -> anyhow::Result<()> {
-        let text = serde_json::to_string_pretty(&self.json())?;
-        std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))
+        Ok(crate::files::write_summary_json(path, &self.json())?)
     }
 }
 
@@ -348,4 +376,13 @@ fn mca_json(counts: &McaCounts) -> Value {
         .map(|o| (o.keyword().to_owned(), json!(counts.get(o))))
         .collect();
     Value::Object(counts)
+}
+
+/// ` (not there: ...)` when `path` names no file at the end of the run.
+fn missing(path: &Path) -> &'static str {
+    if path.exists() {
+        ""
+    } else {
+        " (not there: removed during the run, or never written)"
+    }
 }

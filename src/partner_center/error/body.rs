@@ -35,7 +35,7 @@ pub(super) fn parse_error_body(status: u16, body: &[u8]) -> (String, String) {
             return (error, description);
         }
     }
-    let text: String = String::from_utf8_lossy(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body))
+    let text: String = String::from_utf8_lossy(crate::bom::strip_bom(body))
         .chars()
         .take(300)
         .collect();
