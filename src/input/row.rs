@@ -2,7 +2,7 @@
 //! the trimmed field values read from it on demand.
 
 use super::layout::Layout;
-use crate::validate::{CustomerFields, Field};
+use crate::validate::{CustomerFields, Field, RowScan};
 use crate::validate::{Problem, ProblemKind};
 
 /// One data row of the input. Reuse one value with
@@ -116,6 +116,9 @@ impl InputRow {
                 }
             }
         }
+        // One pass over the whole record serves the NFKC step and the
+        // control-character check of every value (they are slices of it).
+        fields.set_scan(RowScan::of_bytes(self.record.as_slice()));
         let width = layout.headers.len();
         if self.record.len() > width && self.record.iter().skip(width).any(is_not_blank) {
             // A row-level problem: reported against the row's key column,

@@ -38,7 +38,7 @@ use super::plan::{RowPlan, plan_row};
 use super::stop::{Stop, StopReason};
 use crate::input::{InputError, InputReader, InputRow, io_reason};
 use crate::results::{ReorderBuffer, ResultsError, RowResult};
-use crate::validate::Uniqueness;
+use crate::validate::{CheckContext, Uniqueness};
 
 /// How far (in rows) the reader may run ahead of the last row recorded, so
 /// a stuck row cannot make the reorder buffer grow without bound.
@@ -105,14 +105,16 @@ impl PartialEq for RecordError {
 
 impl Eq for RecordError {}
 
-/// Limits of the driver.
+/// Limits of the driver, and what the row check needs beyond the row.
 #[derive(Debug, Clone, Copy)]
-pub struct DriveOptions {
+pub struct DriveOptions<'c> {
     /// Rows at the start of the input already recorded (`--resume`): read
     /// (they count for duplicate checks) but not processed.
     pub skip_rows: u64,
     /// Rows in progress at most (calls in flight are bounded separately).
     pub max_rows_in_progress: usize,
+    /// The partner's domains and the like, for the row check.
+    pub context: &'c CheckContext,
 }
 
 /// How the drive ended.
@@ -157,7 +159,7 @@ struct Driver<'s, T, S> {
 pub async fn drive<T, S>(
     reader: &mut InputReader,
     stop: &Stop,
-    options: DriveOptions,
+    options: DriveOptions<'_>,
     mut work: impl FnMut(InputRow, RowPlan, Option<&StopReason>) -> Job<T>,
     sink: &mut S,
 ) -> Result<DriveReport, DriveError>
@@ -192,7 +194,7 @@ where
         }
         let i = index;
         index += 1;
-        let plan = plan_row(&row, &layout, &mut uniqueness);
+        let plan = plan_row(&row, &layout, &mut uniqueness, options.context);
         if i < options.skip_rows {
             continue;
         }
@@ -365,10 +367,11 @@ mod tests {
         )
     }
 
-    fn options(max_rows: usize) -> DriveOptions {
+    fn options(max_rows: usize) -> DriveOptions<'static> {
         DriveOptions {
             skip_rows: 0,
             max_rows_in_progress: max_rows,
+            context: CheckContext::none(),
         }
     }
 
@@ -481,6 +484,7 @@ mod tests {
         let options = DriveOptions {
             skip_rows: 4,
             max_rows_in_progress: 8,
+            context: CheckContext::none(),
         };
         drive(&mut reader, &Stop::new(), options, reversed, &mut sink)
             .await

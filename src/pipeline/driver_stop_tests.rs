@@ -121,6 +121,7 @@ async fn full_disk_run_with(
     let options = DriveOptions {
         skip_rows: 0,
         max_rows_in_progress: 32,
+        context: CheckContext::none(),
     };
     let report = drive(&mut reader, &stop, options, work, &mut sink)
         .await

@@ -4,6 +4,7 @@
 use secrecy::SecretString;
 use tokio::sync::Mutex;
 
+use super::country_rules::CountryRulesMemo;
 use super::existing_tenant::Invitations;
 use super::mca_legacy::TemplateMemo;
 use super::retry::{Attempts, CallKind, Retrier, RunCounters, classify};
@@ -30,6 +31,8 @@ pub struct Engine {
     /// The MCA template id, fetched once per run (failures are kept too,
     /// so they are not asked again for every row: see [`TemplateMemo`]).
     pub(super) mca_template: Mutex<TemplateMemo>,
+    /// Each country's rules, asked once per run (`country_rules`).
+    pub(super) country_rules: CountryRulesMemo,
     /// The reseller relationship invitation links, asked once per run and
     /// reseller ([`Invitations`]).
     pub(super) invitations: Invitations,
@@ -64,6 +67,7 @@ impl Engine {
             retrier,
             cloud,
             mca_template: Mutex::new(TemplateMemo::default()),
+            country_rules: CountryRulesMemo::default(),
             invitations: Invitations::default(),
         }
     }

@@ -16,6 +16,7 @@
 //! in [`crate::files`].
 
 mod concurrency;
+mod country_rules;
 mod create;
 mod customer_ids;
 mod driver;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use secrecy::SecretString;
 
+use super::country_rules::SendForm;
 use super::create::CreateOutcome;
 use super::driver::{Finished, Job};
 use super::engine::Engine;
@@ -80,10 +81,12 @@ impl Onboard {
                 after_rejected,
                 earlier_attempt,
             } => {
-                let request =
-                    PreparedRequest::new(&customer, after_rejected.as_deref(), self.default_gdap)
-                        .after_attempt(earlier_attempt);
-                self.create_job(row, *customer, request, stop)
+                let recipe = Recipe {
+                    after_rejected,
+                    earlier_attempt,
+                    run_default: self.default_gdap,
+                };
+                self.create_job(row, *customer, recipe, stop)
             }
             RowPlan::Attest { previous, mca } => self.attest_job(row, previous, *mca, stop),
             other => {
@@ -96,65 +99,38 @@ impl Onboard {
     fn create_job(
         &self,
         row: InputRow,
-        customer: NewCustomer,
-        request: PreparedRequest,
+        mut customer: NewCustomer,
+        recipe: Recipe,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        let mca = customer.mca;
-        let skipped_mca = |mut result: RowResult| {
-            if mca.is_some() {
-                result.mca_status = McaStatus::Skipped;
-            }
-            result
-        };
+        let request = recipe.prepare(&customer);
+        let mca = customer.mca.take();
         if let Some((field, why)) = self.needs_app_user(request.for_reseller, mca.is_some()) {
             let result = needs_app_user(&request, field, &why);
-            return ready(row, skipped_mca(result), false);
+            return ready(row, skipped_mca(result, mca.as_ref()), false);
         }
         if let Some(reason) = stop {
             let outcome = CreateOutcome::not_finished(&request, reason, 0, None);
-            return ready(row, skipped_mca(outcome.result), false);
+            return ready(row, skipped_mca(outcome.result, mca.as_ref()), false);
         }
         let Some(engine) = self.engine.clone() else {
             // Offline dry run: the plan is the result.
             let mut result = RowResult::new(Status::WouldCreate);
             result.request_id = request.request_id.to_string();
             result.default_gdap_sent = Some(request.default_gdap);
-            return ready(row, skipped_mca(result), false);
+            result.problems = customer.warnings;
+            return ready(row, skipped_mca(result, mca.as_ref()), false);
         };
-        let (mode, flow) = (self.mode, self.mca_flow);
-        Job::Run(
-            async move {
-                let mut outcome = match mode {
-                    Mode::Create => engine.create(&request).await,
-                    Mode::DryRun => engine.plan(&request).await,
-                };
-                if let Some(mca) = mca {
-                    let created = mode == Mode::Create;
-                    attest_created(&engine, flow, created, &mca, &mut outcome).await;
-                }
-                let credentials =
-                    outcome
-                        .credentials
-                        .take()
-                        .map(|(admin_user, password)| NewCredentials {
-                            domain: outcome.domain.clone(),
-                            admin_user,
-                            password,
-                        });
-                let extra = RowNote {
-                    credentials,
-                    copied: false,
-                };
-                let finished = Finished {
-                    row,
-                    result: outcome.result,
-                    extra,
-                };
-                (finished, outcome.stop)
-            }
-            .boxed(),
-        )
+        let send = Send {
+            engine,
+            mode: self.mode,
+            flow: self.mca_flow,
+            customer: Box::new(customer),
+            mca,
+            recipe,
+            unmapped: request,
+        };
+        Job::Run(send.run(row).boxed())
     }
 
     /// A finished row (fed-back results) whose MCA attestation is still to
@@ -251,6 +227,105 @@ fn needs_app_user(request: &PreparedRequest, field: Field, why: &str) -> RowResu
         format!("{why}; nothing was sent for this row"),
     )]);
     result
+}
+
+/// How a row's request is built ([`PreparedRequest::new`]): once as
+/// checked offline, and again once its state is in the listed form (the
+/// body, hence the request id, may change).
+struct Recipe {
+    after_rejected: Option<String>,
+    earlier_attempt: Option<String>,
+    run_default: DefaultGdap,
+}
+
+impl Recipe {
+    fn prepare(&self, customer: &NewCustomer) -> PreparedRequest {
+        PreparedRequest::new(customer, self.after_rejected.as_deref(), self.run_default)
+            .after_attempt(self.earlier_attempt.clone())
+    }
+}
+
+/// The result with `mca_status` `skipped` when the row asks for an attestation.
+fn skipped_mca(mut result: RowResult, mca: Option<&McaAttestation>) -> RowResult {
+    if mca.is_some() {
+        result.mca_status = McaStatus::Skipped;
+    }
+    result
+}
+
+/// One valid row's way to Partner Center: its state in the listed form,
+/// the create (or plan), the MCA attestation.
+struct Send {
+    engine: Arc<Engine>,
+    mode: Mode,
+    flow: McaFlow,
+    customer: Box<NewCustomer>,
+    mca: Option<McaAttestation>,
+    recipe: Recipe,
+    /// The request as checked offline (the request id of a row the run
+    /// stops before its state is mapped).
+    unmapped: PreparedRequest,
+}
+
+impl Send {
+    async fn run(self, row: InputRow) -> (Done, Option<StopReason>) {
+        let Send {
+            engine,
+            mode,
+            flow,
+            customer,
+            mca,
+            recipe,
+            unmapped,
+        } = self;
+        let (customer, request) = match engine.in_listed_form(customer).await {
+            SendForm::Ready(customer) => {
+                let request = recipe.prepare(&customer);
+                (customer, request)
+            }
+            SendForm::Refused(problem) => {
+                let result = skipped_mca(RowResult::invalid(vec![problem]), mca.as_ref());
+                return (done(row, result, None), None);
+            }
+            SendForm::Stopped(reason) => {
+                let outcome = CreateOutcome::not_finished(&unmapped, &reason, 0, None);
+                let result = skipped_mca(outcome.result, mca.as_ref());
+                return (done(row, result, None), Some(reason));
+            }
+        };
+        let mut outcome = match mode {
+            Mode::Create => engine.create(&request).await,
+            Mode::DryRun => engine.plan(&request).await,
+        };
+        if outcome.result.status.is_success() {
+            outcome.result.problems = customer.warnings;
+        }
+        if let Some(mca) = mca {
+            let created = mode == Mode::Create;
+            attest_created(&engine, flow, created, &mca, &mut outcome).await;
+        }
+        let credentials = outcome
+            .credentials
+            .take()
+            .map(|(admin_user, password)| NewCredentials {
+                domain: outcome.domain.clone(),
+                admin_user,
+                password,
+            });
+        (done(row, outcome.result, credentials), outcome.stop)
+    }
+}
+
+/// A row this run worked on (not copied).
+fn done(row: InputRow, result: RowResult, credentials: Option<NewCredentials>) -> Done {
+    Finished {
+        row,
+        result,
+        extra: RowNote {
+            credentials,
+            copied: false,
+        },
+    }
 }
 
 /// The MCA step after the create of a row that asks for it: attested on a

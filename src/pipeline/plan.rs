@@ -4,7 +4,8 @@
 use crate::input::{InputRow, Layout};
 use crate::results::{McaStatus, PreviousResult, RowResult, Status, previous};
 use crate::validate::{
-    self, CheckedRow, CustomerFields, McaAttestation, NewCustomer, Problem, Uniqueness,
+    self, CheckContext, CheckedRow, CustomerFields, McaAttestation, NewCustomer, Problem,
+    Uniqueness,
 };
 
 /// The decision for one row. `C` is what a valid row becomes: the customer
@@ -50,17 +51,27 @@ pub enum RowPlan<C = Box<NewCustomer>> {
 pub trait ValidRow {
     /// The row asks for an MCA attestation.
     fn asks_for_mca(&self) -> bool;
+    /// What the row would be sent with but Partner Center discourages.
+    fn into_warnings(self) -> Vec<Problem>;
 }
 
 impl ValidRow for Box<NewCustomer> {
     fn asks_for_mca(&self) -> bool {
         self.mca.is_some()
     }
+
+    fn into_warnings(self) -> Vec<Problem> {
+        self.warnings
+    }
 }
 
 impl ValidRow for CheckedRow {
     fn asks_for_mca(&self) -> bool {
         self.mca
+    }
+
+    fn into_warnings(self) -> Vec<Problem> {
+        self.warnings
     }
 }
 
@@ -84,29 +95,39 @@ impl<C: ValidRow> RowPlan<C> {
                 if customer.asks_for_mca() {
                     result.mca_status = McaStatus::Skipped;
                 }
+                result.problems = customer.into_warnings();
                 result
             }
         }
     }
 }
 
-/// Decide what to do with `row`. Every row goes through `uniqueness`, so a
-/// finished row's domain still counts against later duplicates.
-pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) -> RowPlan {
+/// Decide what to do with `row`, checked with `context` (the partner's
+/// domains). Every row goes through `uniqueness`, so a finished row's
+/// domain still counts against later duplicates.
+pub fn plan_row(
+    row: &InputRow,
+    layout: &Layout,
+    uniqueness: &mut Uniqueness,
+    context: &CheckContext,
+) -> RowPlan {
     decide(row, layout, uniqueness, |fields| {
-        validate::check(fields).map(Box::new)
+        validate::check_with(fields, context).map(Box::new)
     })
 }
 
 /// [`plan_row`] for a command that only reports (offline `validate`): the
 /// same decision, but a valid row's customer is not built (nothing of the
-/// row is copied: no allocation for a valid row).
+/// row is copied: no allocation for a valid row without warnings).
 pub fn check_row(
     row: &InputRow,
     layout: &Layout,
     uniqueness: &mut Uniqueness,
+    context: &CheckContext,
 ) -> RowPlan<CheckedRow> {
-    decide(row, layout, uniqueness, validate::check_only)
+    decide(row, layout, uniqueness, |fields| {
+        validate::check_only(fields, context)
+    })
 }
 
 fn decide<C>(
@@ -207,7 +228,12 @@ mod tests {
         let mut row = InputRow::new();
         let mut out = Vec::new();
         while reader.read_row(&mut row).unwrap() {
-            out.push(plan_row(&row, &layout, &mut uniqueness));
+            out.push(plan_row(
+                &row,
+                &layout,
+                &mut uniqueness,
+                CheckContext::none(),
+            ));
         }
         out
     }
@@ -305,5 +331,32 @@ mod tests {
         assert_eq!(result.error, validate::join_problems(&result.problems));
         assert_eq!(result.error_code, result.problems[0].code());
         assert_eq!(result.error_code, "2001");
+    }
+
+    #[test]
+    fn a_value_excel_replaced_with_question_marks_is_one_problem_not_also_a_name_rules() {
+        // `???` alone would be "special characters only" (27011) and `?` a
+        // one-character name (27010): the `?` reading problem says why.
+        let row = CUSTOMER.replace("Contoso,", "???,").replace("Ann", "?");
+        let plan = plans(&[&row]).into_iter().next().unwrap();
+        let result = plan.offline_result(Status::Valid);
+        assert_eq!(result.status, Status::Invalid);
+        let found: Vec<(Field, &str)> = result
+            .problems
+            .iter()
+            .map(|p| (p.field, p.code()))
+            .collect();
+        assert_eq!(
+            found,
+            [(Field::CompanyName, "27002"), (Field::FirstName, "27002")]
+        );
+        assert!(
+            result
+                .problems
+                .iter()
+                .all(|p| p.message.contains("Excel writes `?`")),
+            "{:?}",
+            result.problems
+        );
     }
 }

@@ -5,8 +5,9 @@
 //!    partner's customers is `exists` (with its IDs); taken by anyone else
 //!    is a problem.
 //! 2. `GET /v1/countryvalidationrules/{iso2}`, once per country per run
-//!    (a transient failure is the answer for a minute: [`RunMemo`]):
-//!    the live rules ([`LiveRules`]) layered over the offline checks
+//!    (a transient failure is the answer for a minute: the engine's
+//!    `RunMemo`, shared with `run`):
+//!    the live rules ([`LiveRules`](crate::validate::LiveRules)) layered over the offline checks
 //!    (postal code, phone, state, city, culture, registration number).
 //! 3. `POST /v1/validations/address`: any status but `Verified` /
 //!    `VerifiedShippable` is a problem quoting the service's message and its
@@ -16,21 +17,23 @@
 //! retries, budget). A check that could not be made leaves the row `failed`
 //! (safe to re-run) unless another check already found it invalid.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
+use futures_util::FutureExt;
 use serde_json::Value;
-use tokio::time::Instant;
 
+use super::country_rules::RulesAnswer;
+use super::driver::{Finished, Job};
 use super::engine::{DomainCheck, Engine, fill_customer, note_other_company};
-use super::memo::{Recalled, RunMemo};
+use super::plan::RowPlan;
 use super::stop::{StopReason, Undone};
+use crate::input::InputRow;
 use crate::partner_center::error::ApiError;
 use crate::partner_center::models::CustomerRequest;
 use crate::partner_center::request_id::operation_id;
 use crate::partner_center::resources::AddressValidationResponse;
 use crate::results::{McaStatus, RowResult, Status};
-use crate::validate::{Field, LiveRules, NewCustomer, Problem, ProblemKind};
+use crate::validate::{Field, NewCustomer, Problem, ProblemKind};
 
 /// What the online check of one row found.
 #[derive(Debug)]
@@ -49,27 +52,17 @@ impl PreflightOutcome {
         if customer.mca.is_some() {
             result.mca_status = McaStatus::Skipped;
         }
+        if result.status.is_success() {
+            result.problems.clone_from(&customer.warnings);
+        }
         PreflightOutcome { result, stop }
     }
 }
 
-/// The live rules of one country, or why there are none.
-#[derive(Debug)]
-enum RulesAnswer {
-    Rules(Box<LiveRules>),
-    /// `404`: Partner Center does not take customers in this country.
-    Unsupported(String),
-    /// A refusal a retry cannot change (kept, not asked again).
-    Unavailable(String),
-}
-
-/// One country's live rules, asked once per run.
-type RulesMemo = tokio::sync::Mutex<RunMemo<Arc<RulesAnswer>, ApiError>>;
-
-/// The online checks of a run, with the per-country rules cache.
+/// The online checks of a run (the country rules are the engine's, asked
+/// once per country per run).
 pub struct Preflight {
     engine: Arc<Engine>,
-    rules: Mutex<HashMap<String, Arc<RulesMemo>>>,
 }
 
 impl std::fmt::Debug for Preflight {
@@ -110,15 +103,57 @@ type Checked = (Result<Vec<Problem>, ApiError>, Option<StopReason>);
 impl Preflight {
     /// Online checks through `engine`.
     pub fn new(engine: Arc<Engine>) -> Self {
-        Preflight {
-            engine,
-            rules: Mutex::new(HashMap::new()),
-        }
+        Preflight { engine }
     }
 
     /// The engine (counters, for the summary).
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The job for one row of `validate --online`: a valid row is checked
+    /// by a task, any other is reported as planned offline; once the run is
+    /// stopping (`stopped`), a valid row is `cancelled`, not checked.
+    pub fn job(
+        self: &Arc<Self>,
+        row: InputRow,
+        plan: RowPlan,
+        stopped: Option<&StopReason>,
+    ) -> Job<()> {
+        let customer = match plan {
+            RowPlan::Valid { customer, .. } => customer,
+            plan => {
+                let result = plan.offline_result(Status::Valid);
+                return Job::Ready(Box::new(Finished {
+                    row,
+                    result,
+                    extra: (),
+                }));
+            }
+        };
+        if let Some(reason) = stopped {
+            let mut result = RowResult::new(Status::Cancelled);
+            result.error = reason.row_error(Undone::Checked);
+            let outcome = PreflightOutcome::new(&customer, result, None);
+            return Job::Ready(Box::new(Finished {
+                row,
+                result: outcome.result,
+                extra: (),
+            }));
+        }
+        let preflight = self.clone();
+        Job::Run(
+            async move {
+                let outcome = preflight.check(&customer).await;
+                let finished = Finished {
+                    row,
+                    result: outcome.result,
+                    extra: (),
+                };
+                (finished, outcome.stop)
+            }
+            .boxed(),
+        )
     }
 
     /// Check one offline-valid customer online: the domain first (a
@@ -169,11 +204,7 @@ impl Preflight {
     /// The live rules' problems with the row (rules fetched once per country).
     async fn rules_problems(&self, customer: &NewCustomer) -> Checked {
         let country = customer.address.country.as_str();
-        let memo = {
-            let mut cache = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
-            cache.entry(country.to_owned()).or_default().clone()
-        };
-        let answer = match self.country_rules(country, &memo).await {
+        let answer = match self.engine.country_rules(country).await {
             Ok(answer) => answer,
             Err((e, stop)) => return (Err(e), stop),
         };
@@ -190,39 +221,6 @@ impl Preflight {
             }
         };
         (Ok(problems), None)
-    }
-
-    /// The live rules of `country`: asked once per run ([`RunMemo`]: answers
-    /// and refusals kept for the run, a transient failure for a minute).
-    async fn country_rules(
-        &self,
-        country: &str,
-        memo: &RulesMemo,
-    ) -> Result<Arc<RulesAnswer>, (ApiError, Option<StopReason>)> {
-        let mut memo = memo.lock().await;
-        match memo.recall(Instant::now()) {
-            Some(Recalled::Known(answer)) => return Ok(answer),
-            Some(Recalled::CoolingDown(e, _)) => return Err((e, None)),
-            None => {}
-        }
-        let asked = self
-            .engine
-            .read(|| self.engine.client.country_validation_rules(country))
-            .await;
-        let answer = match asked.result {
-            Ok(rules) => RulesAnswer::Rules(Box::new(LiveRules::from_resource(&rules))),
-            Err(e) if e.status() == Some(404) => RulesAnswer::Unsupported(format!(
-                "country {country:?} is not supported by Partner Center ({e})"
-            )),
-            Err(e) if e.is_transient() || e.is_fatal() || asked.stop.is_some() => {
-                memo.failed(e.clone(), Instant::now());
-                return Err((e, asked.stop));
-            }
-            Err(e) => RulesAnswer::Unavailable(e.to_string()),
-        };
-        let answer = Arc::new(answer);
-        memo.remember(answer.clone());
-        Ok(answer)
     }
 
     /// `POST /v1/validations/address`: a problem unless the address is verified.

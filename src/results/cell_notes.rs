@@ -1,13 +1,14 @@
-//! The cell notes of an invalid row (or a rejected one whose domain another
-//! tenant owns) in a results workbook: its typed problems, grouped by the
-//! column of their field, in field order.
+//! The cell notes of a row in a results workbook: an invalid row's typed
+//! problems (or a rejected one's, whose domain another tenant owns), or
+//! another row's warnings, grouped by the column of their field, in field
+//! order.
 
 use super::problem_log::ProblemReader;
 use super::schema::Status;
 use crate::input::Layout;
 use crate::validate::Problem;
 
-/// The note for one cell of an invalid row.
+/// The note for one cell of a row (its problems, or its warnings).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CellNote {
     /// The row's column (in [`InputRow::record`]) the problems are about;
@@ -15,12 +16,15 @@ pub(crate) struct CellNote {
     pub column: Option<usize>,
     /// The problems' notes (message and hint), one after the other.
     pub text: String,
+    /// Every problem of the note is a warning (the cell is not flagged).
+    pub warning: bool,
 }
 
 impl CellNote {
     /// The problems of journal row `number` (status `status`) in the
     /// problems file: an invalid row's, and a rejected row's (the domain
-    /// another tenant owns: both ways forward on its domain cell).
+    /// another tenant owns: both ways forward on its domain cell); of any
+    /// other row, only its warnings.
     pub(crate) fn problems_of(
         problems: Option<&mut ProblemReader>,
         number: u64,
@@ -33,7 +37,7 @@ impl CellNote {
                 if matches!(status, Some(Status::Invalid | Status::Rejected)) {
                     found
                 } else {
-                    Vec::new()
+                    found.into_iter().filter(Problem::is_warning).collect()
                 }
             }
             None => Vec::new(),
@@ -52,10 +56,12 @@ impl CellNote {
                 Some(note) => {
                     note.text.push('\n');
                     note.text.push_str(&text);
+                    note.warning &= problem.is_warning();
                 }
                 None => notes.push(CellNote {
                     column,
                     text: text.into_owned(),
+                    warning: problem.is_warning(),
                 }),
             }
         }

@@ -79,6 +79,23 @@ pub const FIXES: &[Fix] = &[
         fix: "fix the value named in `error`",
     },
     Fix {
+        codes: &[
+            "27010", "27011", "27012", "27013", "27014", "27015", "27016", "27017",
+        ],
+        meaning: "a name or e-mail Partner Center refuses: one character, special characters only, spaces only, `1 2 3`, a legal form alone, `999`, an `@microsoft.com` address or one on the partner's own domain (`partner_domains`)",
+        fix: "type the registered legal name, the contact's full name, an address of the customer's own organization (the workbook's note says which)",
+    },
+    Fix {
+        codes: &["27018"],
+        meaning: "a domain extension in a company name (`Contoso.com`), which Partner Center discourages; the row is sent",
+        fix: "use the registered legal name without the web address next time",
+    },
+    Fix {
+        codes: &["27019"],
+        meaning: "a control character (NUL, ESC, a tab or a line break) inside a value; the message names the character and its position",
+        fix: "retype the value on one line (`=CLEAN(cell)` in Excel); a second address line goes in `address_line2`",
+    },
+    Fix {
         codes: &["401", "900401"],
         meaning: "the token was refused after one refresh",
         fix: "check the credentials; then `--resume`",

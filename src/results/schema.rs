@@ -185,8 +185,10 @@ pub struct RowResult {
     /// whose domain another tenant owns (`ProblemKind::DomainTaken`, its
     /// hint says both ways forward). Not a column: the results file has
     /// the text; the problems file of a results workbook keeps them
-    /// ([`ProblemLog`](super::ProblemLog)). Empty for every other row, and
-    /// for a row read back from a results file.
+    /// ([`ProblemLog`](super::ProblemLog)). For a row sent (or valid):
+    /// its warnings ([`Problem::is_warning`]), which `error` does not
+    /// list. Empty for every other row, and for a row read back from a
+    /// results file.
     pub problems: Vec<Problem>,
 }
 

@@ -277,7 +277,7 @@ impl<'a> SheetWriter<'a> {
         for (index, &record_column) in layout.passthrough.iter().enumerate() {
             let text = String::from_utf8_lossy(row.record.get(record_column).unwrap_or_default());
             let note = notes.iter().find(|n| n.column == Some(record_column));
-            self.text_cell(index, &text, note.map(|n| n.text.as_str()))?;
+            self.text_cell(index, &text, note)?;
         }
         for index in 0..RESULT_COLUMNS.len() {
             self.result_cell(index, &result(index), status)?;
@@ -300,19 +300,19 @@ impl<'a> SheetWriter<'a> {
         &mut self,
         index: usize,
         text: &str,
-        problem: Option<&str>,
+        note: Option<&CellNote>,
     ) -> Result<(), XlsxError> {
+        let problem = note.map(|n| n.text.as_str());
+        // A note of warnings only (a valid row's) leaves the cell unflagged.
+        let flagged = note.is_some_and(|n| !n.warning);
         let (text, cut) = fit_cell(text);
         let col = column(index);
         self.widths.observe(index, text);
-        let format = match problem {
-            Some(_) => &self.styles.flagged,
-            None => &self.styles.text,
-        };
+        let format = self.styles.input(flagged);
         if !text.is_empty() {
             self.sheet
                 .write_string_with_format(self.row, col, text, format)?;
-        } else if problem.is_some() {
+        } else if flagged {
             self.sheet.write_blank(self.row, col, format)?;
         }
         let cut = cut.then_some(
@@ -324,7 +324,7 @@ impl<'a> SheetWriter<'a> {
             (Some(text), None) | (None, Some(text)) => Some(Cow::Borrowed(text)),
             (None, None) => None,
         };
-        if problem.is_some() {
+        if flagged {
             self.counted.flagged_cells += 1;
         }
         if let Some(message) = message {

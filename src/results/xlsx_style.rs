@@ -46,6 +46,11 @@ impl Default for Styles {
 }
 
 impl Styles {
+    /// The format of an input cell: [`Styles::flagged`] or [`Styles::text`].
+    pub fn input(&self, flagged: bool) -> &Format {
+        if flagged { &self.flagged } else { &self.text }
+    }
+
     /// The formats.
     pub fn new() -> Self {
         let text = Format::new()

@@ -62,6 +62,13 @@ pub struct SandboxConfig {
     /// Refuse a registration number for a country that takes none with
     /// `600002` (default off: it is ignored, as Microsoft's newest page says).
     pub strict_registration: bool,
+    /// The partner's own e-mail domains: a customer e-mail there is refused
+    /// (`27017`), as Partner Center refuses the partner's addresses.
+    pub partner_domains: Vec<String>,
+    /// Countries whose country rules list their states by name (the Latin
+    /// name where the data has one: `Osaka`), not by code: a client must
+    /// send the listed form.
+    pub state_names: Vec<String>,
     /// App+User tokens carry MFA (`amr` has `mfa`; default on). Off: they
     /// are issued without it, and every App+User call is answered `401`
     /// with code `900421`, as Partner Center does since April 2026.
@@ -204,6 +211,8 @@ impl Default for SandboxConfig {
             max_page_size: MAX_PAGE_SIZE,
             bom: true,
             strict_registration: false,
+            partner_domains: Vec::new(),
+            state_names: Vec::new(),
             app_user_mfa: true,
             opaque_tokens: false,
             device: DeviceScript::default(),

@@ -1,112 +1,26 @@
-//! `GET /v1/countryvalidationrules/{iso2}` in the live flat shape (the 2019
-//! recording of US): the values of Microsoft's published answers where
-//! there are some (US recorded 2019; CN, DE, GB from the 2018 fixtures of
-//! Microsoft's PowerShell module), otherwise derived from the embedded
-//! Google address data (states as ISO codes, postal-code regex); the
-//! registration-number fields come from the embedded registration list.
-//! Tests can serve other rules: [`SandboxState::set_country_rules`].
+//! `GET /v1/countryvalidationrules/{iso2}` in the live flat shape: the
+//! answers Microsoft published where there are some (US recorded 2019; CN,
+//! DE, GB from the 2018 fixtures of Microsoft's PowerShell module:
+//! `data/recorded-country-rules.json`), otherwise derived from the
+//! embedded Google address data (states as ISO codes, postal-code regex);
+//! the registration-number fields come from the embedded registration list.
+//! A country named in [`SandboxConfig::state_names`] lists its states by
+//! name instead (`Osaka`), as a country whose list Microsoft has not
+//! published may. Tests can serve other rules:
+//! [`SandboxState::set_country_rules`].
+//!
+//! A create whose state is not one of the served list's entries is refused,
+//! as Partner Center refuses it ([`unlisted_state`]).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::config::SandboxConfig;
 use super::responses::{api_error, codes, success};
-use super::state::SandboxState;
-use crate::validate::{CountryCode, CountryRules};
-
-/// A published answer's values, as Microsoft's answers gave them.
-struct Published {
-    iso2: &'static str,
-    default_culture: &'static str,
-    state_required: bool,
-    /// Space-separated.
-    states: &'static str,
-    languages: &'static [&'static str],
-    cultures: &'static [&'static str],
-    postal_regex: &'static str,
-    /// .NET, with the literal spaces of the recording.
-    phone_regex: Option<&'static str>,
-    vat_supported: bool,
-    tax_id_format: Option<&'static str>,
-    vat_id_regex: Option<&'static str>,
-    tax_id_supported: bool,
-    tax_id_optional: bool,
-    calling_code: &'static str,
-}
-
-const US_STATES: &str = "AK AL AR AZ CA CO CT DC DE FL GA HI IA ID IL IN KS KY LA MA MD ME MI MN MO MS MT NC ND NE NH NJ NM NV NY OH OK OR PA RI SC SD TN TX UT VA VT WA WI WV WY";
-const CN_STATES: &str =
-    "AH BJ CQ FJ GD GS GX GZ HA HB HE HI HL HN JL JS JX LN NM NX QH SC SD SH SN SX TJ XJ XZ YN ZJ";
-
-const PUBLISHED: [Published; 4] = [
-    Published {
-        iso2: "US",
-        default_culture: "en-US",
-        state_required: true,
-        states: US_STATES,
-        languages: &["en", "es"],
-        cultures: &["en-US", "es-US"],
-        postal_regex: r"^\d{5}(-\d{4})?$",
-        phone_regex: Some(
-            r"^(1[ \-\/\.]?)?(\((\d{3})\)|(\d{3}))[ \-\/\.]?(\d{3})[ \-\/\.]?(\d{4})$",
-        ),
-        vat_supported: false,
-        tax_id_format: None,
-        vat_id_regex: None,
-        tax_id_supported: true,
-        tax_id_optional: true,
-        calling_code: "1",
-    },
-    Published {
-        iso2: "CN",
-        default_culture: "zh-CN",
-        state_required: true,
-        states: CN_STATES,
-        languages: &["zh-CHS", "en"],
-        cultures: &["zh-CN", "en-US"],
-        postal_regex: "^[0-9]{6,6}$",
-        phone_regex: None,
-        vat_supported: false,
-        tax_id_format: None,
-        vat_id_regex: None,
-        tax_id_supported: false,
-        tax_id_optional: false,
-        calling_code: "86",
-    },
-    Published {
-        iso2: "DE",
-        default_culture: "de-DE",
-        state_required: false,
-        states: "",
-        languages: &["en", "de"],
-        cultures: &["de-DE", "en-US"],
-        postal_regex: "^[0-9]{5,5}$",
-        phone_regex: None,
-        vat_supported: true,
-        tax_id_format: Some("DE#########"),
-        vat_id_regex: Some(r"^DE[\d]{9,9}$"),
-        tax_id_supported: false,
-        tax_id_optional: true,
-        calling_code: "49",
-    },
-    Published {
-        iso2: "GB",
-        default_culture: "en-GB",
-        state_required: false,
-        states: "",
-        languages: &["en"],
-        cultures: &["en-GB", "en-US"],
-        postal_regex: "^([gG][iI][rR][ ]?0[aA]{2,2}|[a-zA-Z]([0-9][0-9a-zA-Z]?|[a-zA-Z][0-9][0-9a-zA-Z]?)[ ]?[0-9][a-zA-Z]{2,2})$",
-        phone_regex: None,
-        vat_supported: true,
-        tax_id_format: Some("GB#########"),
-        vat_id_regex: Some(r"^GB(([\d]{3,3}[\d]{4,4}[\d]{2,2}([\d]{3,3})?)|((GD|HA)[\d]{3,3}))$"),
-        tax_id_supported: false,
-        tax_id_optional: true,
-        calling_code: "44",
-    },
-];
+use super::state::{SandboxState, World};
+use crate::validate::{CountryCode, CountryRules, recorded_country_rules};
 
 /// `GET /v1/countryvalidationrules/{iso2}`.
 pub(crate) async fn country_rules(
@@ -119,7 +33,7 @@ pub(crate) async fn country_rules(
         return success(StatusCode::OK, &rules);
     }
     match CountryCode::parse(code) {
-        Ok(country) => success(StatusCode::OK, &rules_json(country.rules())),
+        Ok(country) => success(StatusCode::OK, &rules_json(country.rules(), state.config())),
         Err(reason) => api_error(
             StatusCode::NOT_FOUND,
             codes::COUNTRY_UNSUPPORTED,
@@ -128,12 +42,47 @@ pub(crate) async fn country_rules(
     }
 }
 
+/// Why a posted `state` is refused: the country's served answer lists
+/// states and the value is none of them (ASCII case ignored).
+pub(crate) fn unlisted_state(
+    w: &World,
+    config: &SandboxConfig,
+    country: &str,
+    state: &str,
+) -> Option<String> {
+    let country = country.trim().to_uppercase();
+    let listed: Vec<String> = match w.hooks.country_rules.get(&country) {
+        Some(rules) => rules.supported_states_list.clone(),
+        None => {
+            let rules = CountryRules::get(&country)?;
+            let answer = rules_json(rules, config);
+            answer["supportedStatesList"]
+                .as_array()?
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        }
+    };
+    let state = state.trim();
+    if listed.is_empty()
+        || state.is_empty()
+        || listed.iter().any(|s| s.trim().eq_ignore_ascii_case(state))
+    {
+        return None;
+    }
+    Some(format!(
+        "The state {state:?} is not one of the supported states for {country}."
+    ))
+}
+
 /// The answer for a country: published values where there are some, else
-/// the embedded data's; registration fields from the registration list.
-fn rules_json(rules: &CountryRules) -> Value {
+/// the embedded data's; registration fields from the registration list;
+/// states by name for the countries of `config.state_names`.
+fn rules_json(rules: &CountryRules, config: &SandboxConfig) -> Value {
     let code = rules.code();
-    let mut answer = match PUBLISHED.iter().find(|p| p.iso2 == code) {
-        Some(published) => published_json(published),
+    let mut answer = match recorded_country_rules(code) {
+        Some(recorded) => recorded.clone(),
         None => derived_json(rules),
     };
     let registration = rules.registration();
@@ -160,38 +109,25 @@ fn rules_json(rules: &CountryRules) -> Value {
             "attributes".to_owned(),
             json!({"objectType": "CountryValidationRules"}),
         );
-    }
-    answer
-}
-
-fn published_json(p: &Published) -> Value {
-    let mut answer = json!({
-        "iso2Code": p.iso2,
-        "defaultCulture": p.default_culture,
-        "isStateRequired": p.state_required,
-        "supportedStatesList": p.states.split_whitespace().collect::<Vec<_>>(),
-        "supportedLanguagesList": p.languages,
-        "supportedCulturesList": p.cultures,
-        "isPostalCodeRequired": true,
-        "postalCodeRegex": p.postal_regex,
-        "isCityRequired": true,
-        "isVatIdSupported": p.vat_supported,
-    });
-    if let Value::Object(map) = &mut answer {
-        let mut put = |key: &str, value: Option<&str>| {
-            if let Some(value) = value {
-                map.insert(key.to_owned(), value.into());
+        if config
+            .state_names
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(code))
+            && let Some(Value::Array(states)) = map.get_mut("supportedStatesList")
+        {
+            for entry in states.iter_mut() {
+                let named = entry
+                    .as_str()
+                    .and_then(|e| rules.find_subdivision(e))
+                    .map(|sub| match sub.latin_name() {
+                        "" => sub.name(),
+                        latin => latin,
+                    });
+                if let Some(name) = named {
+                    *entry = name.into();
+                }
             }
-        };
-        put("taxIdFormat", p.tax_id_format);
-        put("vatIdRegex", p.vat_id_regex);
-        put("phoneNumberRegex", p.phone_regex);
-        map.insert("isTaxIdSupported".to_owned(), p.tax_id_supported.into());
-        map.insert("isTaxIdOptional".to_owned(), p.tax_id_optional.into());
-        map.insert(
-            "countryCallingCodesList".to_owned(),
-            json!([p.calling_code]),
-        );
+        }
     }
     answer
 }
@@ -227,7 +163,7 @@ mod tests {
     use super::*;
 
     fn rules(code: &str) -> Value {
-        rules_json(CountryRules::get(code).unwrap())
+        rules_json(CountryRules::get(code).unwrap(), &SandboxConfig::default())
     }
 
     #[test]
@@ -310,7 +246,7 @@ mod tests {
         let mut samples = 0;
         for country in CountryRules::all() {
             let answer: CountryValidationRules =
-                serde_json::from_value(rules_json(country)).unwrap();
+                serde_json::from_value(rules_json(country, &SandboxConfig::default())).unwrap();
             let code = &answer.iso2_code;
             for (field, pattern) in answer.regexes() {
                 let compiled = DotnetRegex::new(pattern);

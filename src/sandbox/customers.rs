@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::agreements::app_user_only;
+use super::config::SandboxConfig;
+use super::country_rules::unlisted_state;
 use super::gate::{Caller, RequestIds};
 use super::responses::{api_error, api_error_with_data, codes, success};
 use super::state::{Refusal, SandboxState, TokenKind, World};
@@ -23,7 +25,7 @@ use crate::partner_center::models::CustomerRequest;
 use crate::partner_center::resources::{
     Attributes, CompanyProfile, Customer, UserCredentials, parse_json,
 };
-use crate::validate::{self, Field, NewCustomer, Problem, ProblemKind};
+use crate::validate::{self, CheckContext, Field, NewCustomer, Problem, ProblemKind};
 
 /// What the state said about a create call.
 enum Outcome {
@@ -144,13 +146,7 @@ fn refuse_or_create(
             return Ok(Box::new(customer.clone()));
         }
     }
-    let new = match check(request, state.config().strict_registration) {
-        Ok(new) => new,
-        Err(problems) => {
-            w.stats.validation_errors += 1;
-            return Err(problems_refusal(&problems));
-        }
-    };
+    let new = validated(w, state.config(), request)?;
     let domain = new.domain.as_str();
     if w.tenant.by_domain(domain).is_some() || w.hooks.foreign_domains.contains(domain) {
         w.stats.domain_conflicts += 1;
@@ -190,15 +186,48 @@ fn refuse_or_create(
     Ok(Box::new(stored))
 }
 
-/// Validate a posted body with the offline validator. A registration
-/// number given for a country that takes none (`600002`) is ignored unless
-/// `strict` (Microsoft's newest create page calls it optional there): the
-/// body is checked again without it.
-fn check(request: &CustomerRequest, strict: bool) -> Result<NewCustomer, Vec<Problem>> {
+/// A posted body checked as Partner Center checks it: the offline
+/// validator, then the state against the country's served list. The state
+/// is kept as posted (the listed form), not as the code it was checked as.
+fn validated(
+    w: &mut World,
+    config: &SandboxConfig,
+    request: &CustomerRequest,
+) -> Result<NewCustomer, Refusal> {
+    let mut new = check(request, config).map_err(|problems| {
+        w.stats.validation_errors += 1;
+        problems_refusal(&problems)
+    })?;
+    let address = &request.billing_profile.default_address;
+    let posted = address.state.as_deref().unwrap_or_default().trim();
+    if let Some(reason) = unlisted_state(w, config, &address.country, posted) {
+        w.stats.validation_errors += 1;
+        return Err(Refusal {
+            status: StatusCode::BAD_REQUEST,
+            code: codes::INVALID.to_owned(),
+            description: reason,
+            data: Vec::new(),
+        });
+    }
+    new.address.state = new
+        .address
+        .state
+        .take()
+        .map(|s| s.listed_as(posted.to_owned()));
+    Ok(new)
+}
+
+/// Validate a posted body with the offline validator, the sandbox's
+/// partner domains known. A registration number given for a country that
+/// takes none (`600002`) is ignored unless `strict_registration`
+/// (Microsoft's newest create page calls it optional there): the body is
+/// checked again without it.
+fn check(request: &CustomerRequest, config: &SandboxConfig) -> Result<NewCustomer, Vec<Problem>> {
     let fields = super::body::request_fields(request);
-    match validate::check(&fields) {
+    let context = CheckContext::default().with_partner_domains(&config.partner_domains);
+    match validate::check_with(&fields, &context) {
         Err(problems)
-            if !strict
+            if !config.strict_registration
                 && problems
                     .iter()
                     .any(|p| p.kind == ProblemKind::RegistrationNotAllowed) =>
@@ -210,7 +239,7 @@ fn check(request: &CustomerRequest, strict: bool) -> Result<NewCustomer, Vec<Pro
             if !remaining.is_empty() {
                 return Err(remaining);
             }
-            validate::check(&fields.with(Field::RegistrationNumber, ""))
+            validate::check_with(&fields.with(Field::RegistrationNumber, ""), &context)
         }
         checked => checked,
     }
@@ -226,11 +255,23 @@ fn problems_refusal(problems: &[Problem]) -> Refusal {
         ProblemKind::PhoneMissing => 3,
         ProblemKind::CountryUnsupported => 4,
         ProblemKind::Missing => 5,
-        // Never found in a posted body: a run's credentials.
+        // The name and e-mail rules, each its own code.
+        ProblemKind::SingleCharacter
+        | ProblemKind::OnlySpecialCharacters
+        | ProblemKind::OnlySpaces
+        | ProblemKind::SpacedCharacters
+        | ProblemKind::LegalFormOnly
+        | ProblemKind::RepeatedCharacter
+        | ProblemKind::MicrosoftEmail
+        | ProblemKind::PartnerEmail
+        | ProblemKind::ControlCharacter => 6,
+        // Never found in a posted body (a warning is not a refusal; the
+        // others are a run's: its credentials, the domain look-up).
         ProblemKind::Invalid
         | ProblemKind::Duplicate
         | ProblemKind::NeedsAppUser
-        | ProblemKind::DomainTaken => 6,
+        | ProblemKind::DomainInName
+        | ProblemKind::DomainTaken => 7,
     };
     let Some(first) = problems.iter().min_by_key(|p| rank(p.kind)) else {
         return Refusal {

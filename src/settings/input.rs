@@ -1,19 +1,21 @@
-//! [`InputSettings`]: the input file and how to read it.
+//! [`InputSettings`]: the input file and how to read and check it.
 
 use std::path::{Path, PathBuf};
 
 use super::{Given, Layers, Source, Sourced};
 use crate::input::{InputOptions, TextEncoding, is_workbook_path};
-use crate::validate::Field;
+use crate::validate::{CheckContext, Field};
 
-/// The input file and how to read it: the worksheet of a workbook, the
-/// encoding of a CSV, the config file's `[columns]`.
+/// The input file and how to read and check it: the worksheet of a
+/// workbook, the encoding of a CSV, the config file's `[columns]` and
+/// `partner_domains`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputSettings {
     path: PathBuf,
     sheet: Option<Sourced<String>>,
     encoding: Option<Sourced<TextEncoding>>,
     columns: Vec<(Field, String)>,
+    partner_domains: Vec<String>,
 }
 
 impl InputSettings {
@@ -32,20 +34,13 @@ impl InputSettings {
             }
             applies
         });
-        let columns = [
-            &layers.command_line,
-            &layers.environment,
-            &layers.config_file,
-        ]
-        .into_iter()
-        .map(|l| &l.columns)
-        .find(|c| !c.is_empty())
-        .cloned()
-        .unwrap_or_default();
+        let columns = first_list(layers, |l| &l.columns);
+        let partner_domains = first_list(layers, |l| &l.partner_domains);
         InputSettings {
             sheet,
             encoding: layers.pick("encoding", |l| l.encoding),
             columns,
+            partner_domains,
             path,
         }
     }
@@ -58,6 +53,7 @@ impl InputSettings {
             sheet: sheet.map(|s| Sourced::new(s, Source::CommandLine)),
             encoding: self.encoding.clone(),
             columns: self.columns.clone(),
+            partner_domains: self.partner_domains.clone(),
         }
     }
 
@@ -81,6 +77,18 @@ impl InputSettings {
         &self.columns
     }
 
+    /// The config file's `partner_domains`: the partner's own e-mail domains.
+    pub fn partner_domains(&self) -> &[String] {
+        &self.partner_domains
+    }
+
+    /// What the row check needs beyond the row: the partner's domains.
+    /// More sources (the signed-in token) add theirs with
+    /// [`CheckContext::add_partner_domains`].
+    pub fn check_context(&self) -> CheckContext {
+        CheckContext::default().with_partner_domains(&self.partner_domains)
+    }
+
     /// The library's reading options.
     pub fn options(&self) -> InputOptions {
         InputOptions {
@@ -102,6 +110,21 @@ impl InputSettings {
         }
         out
     }
+}
+
+/// A list setting from the first layer that gives a non-empty one (lists
+/// are not merged across layers).
+fn first_list<T: Clone>(layers: &Layers, get: impl Fn(&super::Layer) -> &Vec<T>) -> Vec<T> {
+    [
+        &layers.command_line,
+        &layers.environment,
+        &layers.config_file,
+    ]
+    .into_iter()
+    .map(get)
+    .find(|list| !list.is_empty())
+    .cloned()
+    .unwrap_or_default()
 }
 
 #[cfg(test)]

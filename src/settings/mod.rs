@@ -120,6 +120,8 @@ pub struct Layer {
     pub encoding: Option<TextEncoding>,
     /// `[columns]`: field → the header that holds it (empty: none).
     pub columns: Vec<(Field, String)>,
+    /// `partner_domains`: the partner's own e-mail domains (config file only).
+    pub partner_domains: Vec<String>,
     /// `default_gdap` (`run`): Default GDAP for rows whose `default_gdap`
     /// column is empty.
     pub default_gdap: Option<DefaultGdap>,

@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use super::PhoneNumber;
 use super::country::CountryRules;
 use super::hint::unknown_subdivision;
-use super::text::ShortText;
+use super::text::{ShortText, dropped_zeros};
 
 /// The customer's billing address (default address), validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +120,17 @@ impl PostalCode {
     /// Parse a (trimmed) postal code for `country`: it must fully match the
     /// country's `zip` pattern where there is one.
     pub fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
+        Self::parse_in(s, country, None)
+    }
+
+    /// [`PostalCode::parse`] for an address in `state`: a refusal names the
+    /// zeros Excel may have dropped only where the code with them is one
+    /// of the state's (when the data lists its prefixes).
+    pub(crate) fn parse_in(
+        s: &str,
+        country: &CountryCode,
+        state: Option<&State>,
+    ) -> Result<Self, String> {
         if s.is_empty() {
             return Err("is empty".to_owned());
         }
@@ -128,13 +139,10 @@ impl PostalCode {
         if rules.matches_postal_code(value.as_str()) {
             return Ok(Self(value));
         }
+        let value = value.as_str();
         let examples = rules.postal_code_examples();
-        Err(if examples.is_empty() {
-            format!(
-                "does not match the {} format {}",
-                rules.code(),
-                rules.postal_code_pattern().unwrap_or_default()
-            )
+        let mut reason = if examples.is_empty() {
+            format!("does not match the {} postal code format", rules.code())
         } else {
             let n = examples.len().min(2);
             format!(
@@ -142,7 +150,16 @@ impl PostalCode {
                 rules.code(),
                 examples[..n].join(", ")
             )
-        })
+        };
+        let prefix = state
+            .and_then(State::subdivision)
+            .and_then(|i| rules.subdivisions().get(i))
+            .and_then(|sub| sub.postal_prefix());
+        let fits = |v: &str| rules.matches_postal_code(v) && prefix.is_none_or(|p| p.matches(v));
+        if let Some(zeros) = dropped_zeros(value, fits) {
+            reason.push_str(&zeros);
+        }
+        Err(reason)
     }
 
     /// The code as sent.
@@ -151,34 +168,106 @@ impl PostalCode {
     }
 }
 
-/// A state or other subdivision, holding the code to send: the ISO 3166-2 id
-/// where the data has one (`WA`, `MOW`), else the data's key. Countries
-/// without a subdivision list keep the value as given.
+/// A state or other subdivision: the text sent, the value as typed, and
+/// the subdivision of the address data it names.
+///
+/// The text sent is, where Partner Center's list of the country's states
+/// is known (recorded, [`ListedStates`](super::ListedStates); or live,
+/// [`State::listed_as`]), that list's entry; else the ISO 3166-2 id where
+/// the data has one (`WA`, `MOW`), else the data's key. Countries without a
+/// subdivision list keep the value as given.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct State(Cow<'static, str>);
+pub struct State {
+    sent: Cow<'static, str>,
+    /// As typed, where it differs from `sent`.
+    typed: Option<Cow<'static, str>>,
+    /// Position of the subdivision in the country's data.
+    subdivision: Option<usize>,
+}
 
 impl State {
     /// Parse a (trimmed) state for `country`: where the country has a
     /// subdivision list it must name one by any form the data has (key, ISO
-    /// id, `CC-id`, name, Latin name, a language variant's name), ignoring
-    /// case, accents and width; elsewhere any non-empty value is kept.
+    /// id current or former, `CC-id`, name, Latin name, a language variant's
+    /// name, a short form), ignoring case, accents and width; elsewhere any
+    /// non-empty value is kept. Where Partner Center's recorded answer
+    /// lists the country's states, the state must be one of them.
     pub fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
-        if s.is_empty() {
+        Self::parse_typed(s, s, country)
+    }
+
+    /// [`State::parse`] of `value` (NFKC), which the user typed as `typed`.
+    pub(crate) fn parse_typed(
+        value: &str,
+        typed: &str,
+        country: &CountryCode,
+    ) -> Result<Self, String> {
+        if value.is_empty() {
             return Err("is empty".to_owned());
         }
         let rules = country.rules();
-        if rules.subdivisions().is_empty() {
-            return Ok(Self(Cow::Owned(s.to_owned())));
-        }
-        match rules.find_subdivision(s) {
-            Some(sub) => Ok(Self(Cow::Borrowed(sub.code()))),
-            None => Err(unknown_subdivision(s, rules)),
+        let recorded = rules.recorded_states();
+        let state = match rules.subdivision_table().position(value) {
+            Some(i) => {
+                let sub = rules.subdivisions().get(i).ok_or("is not known")?;
+                let sent = sub.code();
+                let typed = (typed != sent).then(|| match sub.forms().find(|f| *f == typed) {
+                    Some(form) => Cow::Borrowed(form),
+                    None => Cow::Owned(typed.to_owned()),
+                });
+                State {
+                    sent: Cow::Borrowed(sent),
+                    typed,
+                    subdivision: Some(i),
+                }
+            }
+            None if rules.subdivisions().is_empty() => State {
+                sent: Cow::Owned(value.to_owned()),
+                typed: (typed != value).then(|| Cow::Owned(typed.to_owned())),
+                subdivision: None,
+            },
+            None => return Err(unknown_subdivision(value, rules)),
+        };
+        match recorded {
+            Some(listed) => match listed.entry_for(&state) {
+                Some(entry) => Ok(State {
+                    sent: Cow::Borrowed(entry),
+                    ..state
+                }),
+                None => Err(listed.refusal(&state)),
+            },
+            None => Ok(state),
         }
     }
 
-    /// The code as sent.
+    /// The text sent.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.sent
+    }
+
+    /// The value as typed (messages quote it, never the text sent).
+    pub fn typed(&self) -> &str {
+        self.typed.as_deref().unwrap_or(&self.sent)
+    }
+
+    /// The position of the subdivision in the country's data, if the
+    /// country has a list.
+    pub fn subdivision(&self) -> Option<usize> {
+        self.subdivision
+    }
+
+    /// The same state sent as `entry`: the form of Partner Center's list.
+    #[must_use]
+    pub fn listed_as(self, entry: String) -> State {
+        if entry == *self.sent {
+            return self;
+        }
+        let typed = self.typed.unwrap_or(self.sent);
+        State {
+            sent: Cow::Owned(entry),
+            typed: Some(typed),
+            subdivision: self.subdivision,
+        }
     }
 }
 
@@ -190,7 +279,7 @@ pub(crate) fn postal_code_outside_state(
     state: &State,
     country: &CountryCode,
 ) -> Option<String> {
-    let sub = country.rules().find_subdivision(state.as_str())?;
+    let sub = country.rules().subdivisions().get(state.subdivision()?)?;
     let prefix = sub.postal_prefix()?;
     (!prefix.matches(postal.as_str())).then(|| {
         format!(
@@ -265,10 +354,44 @@ mod tests {
         let us = country("US");
         assert_eq!(PostalCode::parse("98052", &us).unwrap().as_str(), "98052");
         assert!(PostalCode::parse("98052-6399", &us).is_ok());
-        assert_eq!(
-            PostalCode::parse("9805", &us).unwrap_err(),
-            "does not match the US format (e.g. 95014, 22162-1010)"
+        let err = PostalCode::parse("9805", &us).unwrap_err();
+        assert!(
+            err.starts_with("does not match the US format (e.g. 95014, 22162-1010)"),
+            "{err}"
         );
+    }
+
+    #[test]
+    fn postal_codes_excel_cut_a_zero_from_say_so() {
+        let us = country("US");
+        for (typed, fixed) in [
+            ("2134", "02134"),
+            ("7030", "07030"),
+            ("6600", "06600"),
+            ("800", "00800"),
+        ] {
+            let err = PostalCode::parse(typed, &us).unwrap_err();
+            assert!(
+                err.starts_with(
+                    "does not match the US format (e.g. 95014, 22162-1010); if it began with 0"
+                ),
+                "{err}"
+            );
+            assert!(err.ends_with(&format!("type {fixed}")), "{err}");
+        }
+        let no = country("NO");
+        assert!(PostalCode::parse("7030", &no).is_ok(), "a Trondheim code");
+        assert!(PostalCode::parse("6600", &no).is_ok());
+        let err = PostalCode::parse("800", &no).unwrap_err();
+        assert!(err.ends_with("type 0800"), "{err}");
+        let wa = State::parse("WA", &us).unwrap();
+        let err = PostalCode::parse_in("9805", &us, Some(&wa)).unwrap_err();
+        assert!(!err.contains("began with"), "09805 is not in WA: {err}");
+        let ma = State::parse("MA", &us).unwrap();
+        let err = PostalCode::parse_in("2134", &us, Some(&ma)).unwrap_err();
+        assert!(err.ends_with("type 02134"), "{err}");
+        let err = PostalCode::parse("ABC", &us).unwrap_err();
+        assert!(!err.contains("leading"), "{err}");
     }
 
     #[test]
@@ -312,7 +435,54 @@ mod tests {
             State::parse("東京都", &country("JP")).unwrap().as_str(),
             "13"
         );
-        assert_eq!(State::parse("AE", &us).unwrap().as_str(), "AE");
+        // Armed forces: in the data, not in Partner Center's recorded US list.
+        let err = State::parse("AE", &us).unwrap_err();
+        assert!(
+            err.starts_with(
+                "is not one of Partner Center's states (its recorded list) for US: AK, AL"
+            ),
+            "{err}"
+        );
+        let err = State::parse("Puerto Rico", &us).unwrap_err();
+        assert!(
+            err.starts_with("(read as PR (Puerto Rico)) is not one"),
+            "{err}"
+        );
+        assert!(err.ends_with("country of its own: country PR"), "{err}");
+    }
+
+    #[test]
+    fn china_is_sent_in_the_form_of_partner_centers_recorded_list_whatever_was_typed() {
+        let cn = country("CN");
+        for typed in [
+            "北京",
+            "北京市",
+            "Beijing",
+            "Beijing Shi",
+            "11",
+            "CN-11",
+            "CN-BJ",
+            "BJ",
+            "bj",
+        ] {
+            let state = State::parse(typed, &cn).unwrap();
+            assert_eq!((state.as_str(), state.typed()), ("BJ", typed), "{typed}");
+        }
+        assert_eq!(State::parse("广东", &cn).unwrap().as_str(), "GD");
+        assert_eq!(State::parse("44", &cn).unwrap().as_str(), "GD");
+        let err = State::parse("香港", &cn).unwrap_err();
+        assert!(err.starts_with("(read as HK (香港)) is not one of Partner Center's states (its recorded list) for CN: AH, BJ"), "{err}");
+        assert!(
+            err.ends_with("; Partner Center takes it as a country of its own: country HK"),
+            "{err}"
+        );
+        let err = State::parse("北京省", &cn).unwrap_err();
+        assert!(err.ends_with("did you mean \"北京市\" (CN-BJ)?"), "{err}");
+        let err = State::parse("广州", &cn).unwrap_err();
+        assert!(
+            !err.contains("did you mean"),
+            "a city shares one character with 广东省, 广西: {err}"
+        );
     }
 
     #[test]
@@ -415,10 +585,7 @@ mod tests {
         let seoul = State::parse("Seoul", &kr).unwrap();
         let busan = PostalCode::parse("48058", &kr).unwrap();
         let reason = postal_code_outside_state(&busan, &seoul, &kr).unwrap();
-        assert!(
-            reason.ends_with("start with a match of ^(?:0[1-8]\\d{2})"),
-            "{reason}"
-        );
+        assert!(reason.ends_with("start with 01–08"), "{reason}");
     }
 
     #[test]

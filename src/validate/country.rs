@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::listed::ListedStates;
 use super::registration::{RegistrationRule, load_registration_rules};
 use super::subdivision::{SubdivisionData, Subdivisions};
 
@@ -34,6 +35,8 @@ pub struct CountryRules {
     zip_examples: Vec<String>,
     subdivisions: Subdivisions,
     registration: Option<RegistrationRule>,
+    /// Partner Center's recorded state list, looked up on first use.
+    recorded_states: OnceLock<Option<&'static ListedStates>>,
 }
 
 impl CountryRules {
@@ -141,6 +144,14 @@ impl CountryRules {
         &self.subdivisions
     }
 
+    /// Partner Center's recorded `supportedStatesList` for the country,
+    /// where Microsoft published one that lists states.
+    pub(crate) fn recorded_states(&self) -> Option<&'static ListedStates> {
+        *self
+            .recorded_states
+            .get_or_init(|| super::recorded::recorded_states(&self.code))
+    }
+
     /// The registration-number rule, when the country requires one.
     pub fn registration(&self) -> Option<&RegistrationRule> {
         self.registration.as_ref()
@@ -199,6 +210,7 @@ struct RawCountry {
     zipex: Option<String>,
     sub_keys: Option<String>,
     sub_isoids: Option<String>,
+    sub_isoids_current: Option<String>,
     sub_names: Option<String>,
     sub_lnames: Option<String>,
     sub_zips: Option<String>,
@@ -267,6 +279,7 @@ fn country_from_raw(
             .unwrap_or_default(),
         subdivisions,
         registration,
+        recorded_states: OnceLock::new(),
         code,
     }
 }
@@ -275,6 +288,7 @@ fn country_from_raw(
 fn subdivisions_from_raw(c: &RawCountry) -> Vec<Subdivision> {
     let keys = split_list(c.sub_keys.as_deref());
     let isoids = split_list(c.sub_isoids.as_deref());
+    let current = split_list(c.sub_isoids_current.as_deref());
     let names = split_list(c.sub_names.as_deref());
     let lnames = split_list(c.sub_lnames.as_deref());
     let zips = split_list(c.sub_zips.as_deref());
@@ -290,6 +304,7 @@ fn subdivisions_from_raw(c: &RawCountry) -> Vec<Subdivision> {
             Subdivision::new(SubdivisionData {
                 key,
                 iso_id: at(&isoids, i),
+                current_iso_id: at(&current, i),
                 name: at(&names, i),
                 latin_name: at(&lnames, i),
                 variant_names: variant_lists.iter().map(|l| at(l, i)).collect(),

@@ -3,8 +3,11 @@
 use super::field::{CustomerFields, Field};
 
 use super::address::{CountryError, postal_code_outside_state};
+use super::context::CheckContext;
+use super::control::RowScan;
 use super::mca::check_mca_in_row;
 use super::parsed::{CheckedRow, Parsed};
+use super::row_rules::{control_characters, name_and_email_rules};
 use super::text::{quote, too_long};
 use super::unicode::NfkcRow;
 use super::{
@@ -44,6 +47,9 @@ pub struct NewCustomer {
     /// The Microsoft Customer Agreement attestation to record after creation
     /// (`mca_*` columns); not part of the create body.
     pub mca: Option<McaAttestation>,
+    /// What the row is sent with but Partner Center discourages
+    /// ([`ProblemKind::is_warning`]); empty for almost every row.
+    pub warnings: Vec<Problem>,
     /// The row's `default_gdap` column; `None` (empty) takes the run's
     /// `--default-gdap`.
     pub default_gdap: Option<DefaultGdap>,
@@ -69,37 +75,60 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Check one row. Returns the customer, or *all* the row's problems (never
-/// just the first), in the order the columns are checked. Never panics,
-/// whatever the input.
+/// Check one row with no partner domains known ([`CheckContext::none`]):
+/// [`check_with`].
+pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
+    check_with(fields, CheckContext::none())
+}
+
+/// Check one row. Returns the customer (with its warnings), or *all* the
+/// row's problems (never just the first), in the order the columns are
+/// checked. Never panics, whatever the input.
 ///
 /// Every value is checked and sent in Unicode NFKC (full-width `１５４-００２３`
 /// is the postal code `154-0023`); messages quote the values as typed.
-pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
-    let nfkc = NfkcRow::of(fields);
+pub fn check_with(
+    fields: &CustomerFields<'_>,
+    context: &CheckContext,
+) -> Result<NewCustomer, Vec<Problem>> {
+    let scan = fields.scan();
+    let nfkc = NfkcRow::of_scanned(fields, scan.non_ascii);
     let row = Row {
         typed: *fields,
         value: nfkc.apply(fields),
     };
-    check_row(&row).map(|parsed| parsed.into_customer(&row.value))
+    check_row(&row, context, scan).map(|parsed| parsed.into_customer(&row.value))
 }
 
-/// [`check`], keeping only whether the row is valid: the same rules, the
-/// same problems, and no copy of a valid row's values.
-pub fn check_only(fields: &CustomerFields<'_>) -> Result<CheckedRow, Vec<Problem>> {
-    let nfkc = NfkcRow::of(fields);
+/// [`check_with`], keeping only whether the row is valid (and its
+/// warnings): the same rules, the same problems, and no copy of a valid
+/// row's values (offline `validate`).
+pub fn check_only(
+    fields: &CustomerFields<'_>,
+    context: &CheckContext,
+) -> Result<CheckedRow, Vec<Problem>> {
+    let scan = fields.scan();
+    let nfkc = NfkcRow::of_scanned(fields, scan.non_ascii);
     let row = Row {
         typed: *fields,
         value: nfkc.apply(fields),
     };
-    check_row(&row).map(|parsed| CheckedRow {
+    check_row(&row, context, scan).map(|parsed| CheckedRow {
         mca: parsed.mca.is_some(),
+        warnings: parsed.warnings,
     })
 }
 
-fn check_row(fields: &Row<'_>) -> Result<Parsed, Vec<Problem>> {
+fn check_row(
+    fields: &Row<'_>,
+    context: &CheckContext,
+    scan: RowScan,
+) -> Result<Parsed, Vec<Problem>> {
     let mut problems = Vec::new();
     let p = &mut problems;
+    if scan.suspect {
+        control_characters(&fields.typed, p);
+    }
 
     bounded(fields, Field::CompanyName, true, MAX_COMPANY_NAME, p);
     let domain = parsed(fields, Field::Domain, true, p, Domain::parse);
@@ -131,12 +160,8 @@ fn check_row(fields: &Row<'_>) -> Result<Parsed, Vec<Problem>> {
         p.extend(found);
         None
     });
-    let gdap = Field::DefaultGdap;
-    let default_gdap = DefaultGdap::of_row(fields.typed.get(gdap), fields.get(gdap))
-        .unwrap_or_else(|problem| {
-            p.push(problem);
-            None
-        });
+    let warnings = name_and_email_rules(&fields.typed, &fields.value, context, p);
+    let default_gdap = default_gdap(fields, p);
 
     let (Some(domain), Some(email), Some(culture), Some(language), Some(country)) =
         (domain, email, culture, language, country)
@@ -158,7 +183,17 @@ fn check_row(fields: &Row<'_>) -> Result<Parsed, Vec<Problem>> {
         registration_number,
         associated_partner_id,
         mca,
+        warnings,
         default_gdap,
+    })
+}
+
+/// The row's `default_gdap` (`None`: empty, the run's setting applies).
+fn default_gdap(fields: &Row<'_>, p: &mut Vec<Problem>) -> Option<DefaultGdap> {
+    let field = Field::DefaultGdap;
+    DefaultGdap::of_row(fields.typed.get(field), fields.get(field)).unwrap_or_else(|problem| {
+        p.push(problem);
+        None
     })
 }
 
@@ -277,8 +312,13 @@ fn state_and_postal_code(
     country: CountryCode,
     p: &mut Vec<Problem>,
 ) -> (Option<State>, Option<PostalCode>) {
-    let state = per_country(fields, Field::State, country, p, State::parse);
-    let postal = per_country(fields, Field::PostalCode, country, p, PostalCode::parse);
+    let typed = fields.typed.get(Field::State);
+    let state = per_country(fields, Field::State, country, p, |value, country| {
+        State::parse_typed(value, typed, country)
+    });
+    let postal = per_country(fields, Field::PostalCode, country, p, |value, country| {
+        PostalCode::parse_in(value, country, state.as_ref())
+    });
     if let (Some(s), Some(z)) = (&state, &postal)
         && let Some(reason) = postal_code_outside_state(z, s, &country)
     {

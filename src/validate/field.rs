@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::control::RowScan;
+
 /// One known input column. Every other column is passed through untouched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
@@ -211,12 +213,21 @@ pub fn normalize_header(header: &str) -> String {
         .collect()
 }
 
+// `CustomerFields::blank` has one bit per field.
+const _: () = assert!(Field::COUNT <= 32);
+
 /// The trimmed values of one row's known fields, borrowed from the record.
 ///
 /// Missing columns read as empty strings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CustomerFields<'a> {
     values: [&'a str; Field::COUNT],
+    /// One bit per field (by index): its value was whitespace only before
+    /// trimming (a cell of spaces or tabs, not an empty one).
+    blank: u32,
+    /// What one pass over the row's bytes found, when its reader made it
+    /// (cleared by any later `set`).
+    scan: Option<RowScan>,
 }
 
 impl<'a> CustomerFields<'a> {
@@ -232,7 +243,31 @@ impl<'a> CustomerFields<'a> {
 
     /// Set `field` to `value`, trimmed.
     pub fn set(&mut self, field: Field, value: &'a str) {
-        self.values[field.index()] = trim(value);
+        let trimmed = trim(value);
+        let index = field.index();
+        self.values[index] = trimmed;
+        // Almost always nothing was trimmed and nothing is blank: no work.
+        if trimmed.len() != value.len() || self.blank != 0 {
+            let blank = u32::from(trimmed.is_empty() && !value.is_empty());
+            self.blank = (self.blank & !(1u32 << index)) | (blank << index);
+        }
+        self.scan = None;
+    }
+
+    /// Record what a pass over every byte the row's values come from found
+    /// (a reader scans its whole record at once, cheaper than per value).
+    pub(crate) fn set_scan(&mut self, scan: RowScan) {
+        self.scan = Some(scan);
+    }
+
+    /// The row's scan: the reader's, else one made now value by value.
+    pub(crate) fn scan(&self) -> RowScan {
+        self.scan.unwrap_or_else(|| RowScan::of(self))
+    }
+
+    /// Whether `field`'s value was spaces or tabs only (it reads as empty).
+    pub fn was_blank(&self, field: Field) -> bool {
+        self.blank & (1u32 << field.index()) != 0
     }
 
     /// Builder form of [`CustomerFields::set`].

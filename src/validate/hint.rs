@@ -12,6 +12,11 @@ const LIST_SUBDIVISIONS_UP_TO: usize = 12;
 /// Least Jaro-Winkler similarity (of folded forms) for a typo suggestion.
 const MIN_SIMILARITY: f64 = 0.88;
 
+/// Least share of characters in common for a suggestion when the value is
+/// written in ideographs, kana or Hangul (where one character is a
+/// syllable and Latin edit distances mean nothing).
+const MIN_SHARED_CHARACTERS: f64 = 0.6;
+
 /// Values longer than this (in bytes) get no suggestion.
 const MAX_SEARCHED_BYTES: usize = 200;
 
@@ -74,7 +79,10 @@ pub(crate) fn unknown_subdivision(value: &str, rules: &CountryRules) -> String {
 pub(crate) fn hint(value: &str, rules: &CountryRules) -> Option<Hint> {
     let table = rules.subdivision_table();
     let subs = table.list();
-    if let Some(found) = closest(value, table) {
+    // Where Partner Center's recorded list is known, only its states.
+    let listed = rules.recorded_states();
+    let sendable = |i: usize| listed.is_none_or(|l| l.lists(i));
+    if let Some(found) = closest(value, table, &sendable) {
         let sub = subs.get(found.subdivision)?;
         let code = table
             .prefixed_iso_id(sub)
@@ -84,11 +92,18 @@ pub(crate) fn hint(value: &str, rules: &CountryRules) -> Option<Hint> {
             code,
         });
     }
-    if subs.len() <= LIST_SUBDIVISIONS_UP_TO {
-        return (!subs.is_empty())
-            .then(|| Hint::OneOf(subs.iter().map(|s| s.code().to_owned()).collect()));
+    let sendable_subs = || {
+        subs.iter()
+            .enumerate()
+            .filter(|(i, _)| sendable(*i))
+            .map(|(_, s)| s)
+    };
+    if sendable_subs().count() <= LIST_SUBDIVISIONS_UP_TO {
+        let codes: Vec<String> = sendable_subs().map(|s| s.code().to_owned()).collect();
+        return (!codes.is_empty()).then_some(Hint::OneOf(codes));
     }
-    subs.first()
+    sendable_subs()
+        .next()
         .map(|first| Hint::Example(example_forms(table, first)))
 }
 
@@ -115,26 +130,35 @@ fn example_forms(table: &Subdivisions, sub: &Subdivision) -> Vec<(&'static str, 
 /// The form `value` most likely meant: one equal to it ignoring punctuation
 /// and spacing as well, else the name or key sharing the most of it by
 /// containment (`West Papua Province` → `West Papua`, not `Papua`), else the
-/// most similar one by Jaro-Winkler, if close. All compare folded forms, so
-/// accents and width do not matter.
-fn closest<'t>(value: &str, table: &'t Subdivisions) -> Option<&'t SearchForm> {
+/// most similar one by Jaro-Winkler, if close; a value in ideographs, kana
+/// or Hangul is compared by the characters it shares instead (`北京省` →
+/// `北京市`, never a province sharing nothing). All compare folded forms,
+/// so accents and width do not matter. Only subdivisions `sendable` takes.
+fn closest<'t>(
+    value: &str,
+    table: &'t Subdivisions,
+    sendable: &dyn Fn(usize) -> bool,
+) -> Option<&'t SearchForm> {
     if value.len() > MAX_SEARCHED_BYTES {
         return None;
     }
-    let forms = table.search_forms();
+    let forms = || {
+        table
+            .search_forms()
+            .iter()
+            .filter(|f| sendable(f.subdivision))
+    };
     let needle_loose = loose(value);
-    if let Some(exact) = forms
-        .iter()
-        .find(|f| !needle_loose.is_empty() && f.loose == needle_loose)
-    {
+    if let Some(exact) = forms().find(|f| !needle_loose.is_empty() && f.loose == needle_loose) {
         return Some(exact);
     }
     let needle = fold(value);
     let needle_len = needle.chars().count();
-    if needle_len < 3 {
+    let syllabic = needle.chars().any(is_syllabic);
+    if needle_len < if syllabic { 2 } else { 3 } {
         return None;
     }
-    let names = || forms.iter().filter(|f| !f.is_code);
+    let names = || forms().filter(|f| !f.is_code);
     let overlap = |f: &SearchForm| {
         let len = f.folded.chars().count();
         let shared = if f.folded.contains(&needle) {
@@ -147,9 +171,39 @@ fn closest<'t>(value: &str, table: &'t Subdivisions) -> Option<&'t SearchForm> {
         shared as f64 / len.max(needle_len) as f64
     };
     best(names().map(|f| (overlap(f), f)), f64::MIN_POSITIVE).or_else(|| {
+        if syllabic {
+            let shared = names().map(|f| (shared_characters(&needle, &f.folded), f));
+            return best(shared, MIN_SHARED_CHARACTERS);
+        }
         let similar = names().map(|f| (strsim::jaro_winkler(&needle, &f.folded), f));
         best(similar, MIN_SIMILARITY)
     })
+}
+
+/// An ideograph, a kana or a Hangul syllable: one character is a syllable.
+fn is_syllabic(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0x20000..=0x3134F)
+}
+
+/// The characters `a` and `b` have in common (each counted once per
+/// occurrence), over the longer one's length.
+fn shared_characters(a: &str, b: &str) -> f64 {
+    let mut rest: Vec<char> = b.chars().collect();
+    let longest = rest.len().max(a.chars().count());
+    let mut shared = 0usize;
+    for c in a.chars() {
+        if let Some(i) = rest.iter().position(|r| *r == c) {
+            rest.swap_remove(i);
+            shared += 1;
+        }
+    }
+    if longest == 0 {
+        0.0
+    } else {
+        shared as f64 / longest as f64
+    }
 }
 
 /// The highest-scoring item at or above `min`; the first among equals.

@@ -7,15 +7,18 @@ use super::check_only;
 use super::field::{CustomerFields, Field};
 use super::{
     Address, CountryCode, Culture, DefaultGdap, Domain, Email, LanguageCode, McaAttestation,
-    NewCustomer, PhoneNumber, PostalCode, RegistrationNumber, State,
+    NewCustomer, PhoneNumber, PostalCode, Problem, RegistrationNumber, State,
 };
 
 /// A row that passed [`check`](super::check), when only that matters (`validate`): the
 /// customer is not built, so none of its text is copied out of the row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedRow {
     /// The row asks for an MCA attestation (`mca_*` values).
     pub mca: bool,
+    /// What the row would be sent with but Partner Center discourages
+    /// (empty for almost every row).
+    pub warnings: Vec<Problem>,
 }
 
 /// What a valid row's values parsed into; its free text (names, address
@@ -32,6 +35,7 @@ pub(super) struct Parsed {
     pub(super) registration_number: Option<RegistrationNumber>,
     pub(super) associated_partner_id: Option<uuid::Uuid>,
     pub(super) mca: Option<McaAttestation>,
+    pub(super) warnings: Vec<Problem>,
     pub(super) default_gdap: Option<DefaultGdap>,
 }
 
@@ -62,6 +66,7 @@ impl Parsed {
             registration_number: self.registration_number,
             associated_partner_id: self.associated_partner_id,
             mca: self.mca,
+            warnings: self.warnings,
             default_gdap: self.default_gdap,
         }
     }

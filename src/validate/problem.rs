@@ -42,6 +42,27 @@ pub enum ProblemKind {
     /// an MCA attestation) and the run has app-only ones: a problem of the
     /// run's sign-in, not of the row's values.
     NeedsAppUser,
+    /// A company or contact name of one character.
+    SingleCharacter,
+    /// A company name of special characters only (`&$^#`).
+    OnlySpecialCharacters,
+    /// A company name of spaces or tabs only.
+    OnlySpaces,
+    /// A company name of single characters separated by spaces (`1 2 3`).
+    SpacedCharacters,
+    /// A company name that is a legal form alone (`LLC`, `Inc.`).
+    LegalFormOnly,
+    /// A company name of one character repeated (`999`).
+    RepeatedCharacter,
+    /// An `@microsoft.com` e-mail address.
+    MicrosoftEmail,
+    /// An e-mail address on the partner's own domain.
+    PartnerEmail,
+    /// A warning, not a refusal: a company name with a domain extension
+    /// (`Contoso.com`), which Partner Center discourages.
+    DomainInName,
+    /// A control character (NUL, ESC, a line break…) inside a value.
+    ControlCharacter,
     /// The domain belongs to a Microsoft tenant that is not a customer of
     /// this partner (found online): the customer may own it (then the
     /// reseller relationship invitation, `customer_link`), or another
@@ -55,11 +76,13 @@ struct KindSpec {
     name: &'static str,
     /// The error code (`docs/partner-center.md`, "Errors").
     code: &'static str,
+    /// A warning: shown, but the row stays valid.
+    warning: bool,
 }
 
 impl ProblemKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ProblemKind; 10] = [
+    pub const ALL: [ProblemKind; 20] = [
         ProblemKind::Missing,
         ProblemKind::Invalid,
         ProblemKind::RegistrationMissing,
@@ -69,10 +92,22 @@ impl ProblemKind {
         ProblemKind::CountryUnsupported,
         ProblemKind::Duplicate,
         ProblemKind::NeedsAppUser,
+        ProblemKind::SingleCharacter,
+        ProblemKind::OnlySpecialCharacters,
+        ProblemKind::OnlySpaces,
+        ProblemKind::SpacedCharacters,
+        ProblemKind::LegalFormOnly,
+        ProblemKind::RepeatedCharacter,
+        ProblemKind::MicrosoftEmail,
+        ProblemKind::PartnerEmail,
+        ProblemKind::DomainInName,
+        ProblemKind::ControlCharacter,
         ProblemKind::DomainTaken,
     ];
 
-    /// The one table of kinds: name and code.
+    /// The one table of kinds: name, code and whether it is a warning.
+    /// Codes of 27010 and up are the sandbox's own: Microsoft publishes no
+    /// code for the name and e-mail rules (`docs/partner-center.md`, "Errors").
     const fn spec(self) -> KindSpec {
         let (name, code) = match self {
             ProblemKind::Missing => ("missing", "2001"),
@@ -84,9 +119,31 @@ impl ProblemKind {
             ProblemKind::CountryUnsupported => ("country_unsupported", "20000"),
             ProblemKind::Duplicate => ("duplicate", "27002"),
             ProblemKind::NeedsAppUser => ("needs_app_user", "600006"),
+            ProblemKind::SingleCharacter => ("single_character", "27010"),
+            ProblemKind::OnlySpecialCharacters => ("only_special_characters", "27011"),
+            ProblemKind::OnlySpaces => ("only_spaces", "27012"),
+            ProblemKind::SpacedCharacters => ("spaced_characters", "27013"),
+            ProblemKind::LegalFormOnly => ("legal_form_only", "27014"),
+            ProblemKind::RepeatedCharacter => ("repeated_character", "27015"),
+            ProblemKind::MicrosoftEmail => ("microsoft_email", "27016"),
+            ProblemKind::PartnerEmail => ("partner_email", "27017"),
+            ProblemKind::DomainInName => ("domain_in_name", "27018"),
+            ProblemKind::ControlCharacter => ("control_character", "27019"),
             ProblemKind::DomainTaken => ("domain_taken", "409"),
         };
-        KindSpec { name, code }
+        let warning = matches!(self, ProblemKind::DomainInName);
+        KindSpec {
+            name,
+            code,
+            warning,
+        }
+    }
+
+    /// Whether problems of this kind are warnings: shown (`--json`, the
+    /// workbook's notes, `validate`'s listing) but the row stays valid and
+    /// is sent.
+    pub const fn is_warning(self) -> bool {
+        self.spec().warning
     }
 
     /// The error code Partner Center (6000xx) or the sandbox uses for this
@@ -161,6 +218,11 @@ impl Problem {
         self.kind.code()
     }
 
+    /// Whether it is a warning (the row stays valid): [`ProblemKind::is_warning`].
+    pub fn is_warning(&self) -> bool {
+        self.kind.is_warning()
+    }
+
     /// The message, and the hint on a line of its own (a cell note).
     pub fn note(&self) -> Cow<'_, str> {
         match &self.hint {
@@ -191,6 +253,13 @@ struct WireProblem {
     message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     hint: Option<String>,
+    /// `true` for a warning (the kind decides it when read back).
+    #[serde(default, skip_serializing_if = "is_false")]
+    warning: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl From<Problem> for WireProblem {
@@ -199,6 +268,7 @@ impl From<Problem> for WireProblem {
             column: p.field.name().to_owned(),
             kind: p.kind.name().to_owned(),
             code: p.kind.code().to_owned(),
+            warning: p.kind.is_warning(),
             message: p.message,
             hint: p.hint.map(Cow::into_owned),
         }
@@ -251,6 +321,16 @@ mod tests {
             (ProblemKind::CountryUnsupported, "20000"),
             (ProblemKind::Duplicate, "27002"),
             (ProblemKind::NeedsAppUser, "600006"),
+            (ProblemKind::SingleCharacter, "27010"),
+            (ProblemKind::OnlySpecialCharacters, "27011"),
+            (ProblemKind::OnlySpaces, "27012"),
+            (ProblemKind::SpacedCharacters, "27013"),
+            (ProblemKind::LegalFormOnly, "27014"),
+            (ProblemKind::RepeatedCharacter, "27015"),
+            (ProblemKind::MicrosoftEmail, "27016"),
+            (ProblemKind::PartnerEmail, "27017"),
+            (ProblemKind::DomainInName, "27018"),
+            (ProblemKind::ControlCharacter, "27019"),
             (ProblemKind::DomainTaken, "409"),
         ];
         assert_eq!(cases.len(), ProblemKind::ALL.len());

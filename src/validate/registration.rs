@@ -23,6 +23,7 @@ pub struct RegistrationRule {
     pattern: String,
     specific: bool,
     description: Option<String>,
+    shape: Option<String>,
     example: Option<String>,
     regex: OnceLock<Option<Regex>>,
 }
@@ -72,16 +73,28 @@ impl RegistrationRule {
         }
     }
 
-    /// `the RU format ^(\d{10}|\d{12})$ (e.g. 7707083893)`, for messages.
-    pub fn format_hint(&self) -> String {
-        let mut hint = format!("the {} format {}", self.country, self.pattern);
-        if let Some(d) = &self.description {
-            hint.push_str(&format!(" ({d})"));
-        }
+    /// Why `value` is refused, in words (never the regex), after the
+    /// quoted value: the country's format with an example, or for the
+    /// generic rule what any number must look like (no country format is
+    /// claimed); and a leading zero Excel may have dropped.
+    pub fn mismatch(&self, value: &str) -> String {
+        let mut reason = match (&self.shape, &self.description) {
+            (Some(shape), _) => format!("does not have the {} format: {shape}", self.country),
+            (None, Some(generic)) => format!(
+                "is not a registration number Partner Center can take: {generic} (no format of {}'s own is checked offline)",
+                self.country
+            ),
+            (None, None) => format!("does not have the {} format", self.country),
+        };
         if let Some(e) = &self.example {
-            hint.push_str(&format!(" (e.g. {e})"));
+            reason.push_str(&format!(", e.g. {e}"));
         }
-        hint
+        if self.specific
+            && let Some(zeros) = super::text::dropped_zeros(value, |v| self.matches(v))
+        {
+            reason.push_str(&zeros);
+        }
+        reason
     }
 }
 
@@ -108,7 +121,7 @@ impl RegistrationNumber {
             return Err(format!("is required in {}", rules.code()));
         }
         if !rule.matches(s) {
-            return Err(format!("does not match {}", rule.format_hint()));
+            return Err(rule.mismatch(s));
         }
         Ok(Self(ShortText::new(s)))
     }
@@ -136,6 +149,7 @@ struct RawRule {
     list: String,
     number: String,
     pattern: Option<String>,
+    shape: Option<String>,
     example: Option<String>,
 }
 
@@ -155,6 +169,7 @@ pub(super) fn load_registration_rules() -> HashMap<String, RegistrationRule> {
                 pattern: r.pattern.unwrap_or_else(|| raw.generic.pattern.clone()),
                 specific,
                 description: (!specific).then(|| raw.generic.description.clone()),
+                shape: r.shape,
                 example: r.example,
                 regex: OnceLock::new(),
             };
@@ -204,6 +219,12 @@ mod tests {
                 "{}",
                 rule.country()
             );
+            assert_eq!(
+                rule.is_specific(),
+                rule.shape.is_some(),
+                "{}: shape in words",
+                rule.country()
+            );
         }
     }
 
@@ -213,8 +234,10 @@ mod tests {
         assert!(RegistrationNumber::parse("7707083893", &ru).is_ok());
         assert!(RegistrationNumber::parse("500100732259", &ru).is_ok());
         let err = RegistrationNumber::parse("12345", &ru).unwrap_err();
-        assert!(err.contains("^(\\d{10}|\\d{12})$"), "{err}");
-        assert!(err.contains("e.g. 7707083893"), "{err}");
+        assert_eq!(
+            err,
+            "does not have the RU format: 10 digits (an organisation) or 12 (an individual entrepreneur), e.g. 7707083893"
+        );
         assert!(RegistrationNumber::parse("77070838931", &ru).is_err());
         assert!(RegistrationNumber::parse("٧٧٠٧٠٨٣٨٩٣", &ru).is_err());
     }
@@ -242,6 +265,27 @@ mod tests {
             assert!(RegistrationNumber::parse(v, &br).is_ok(), "{v}");
         }
         assert!(RegistrationNumber::parse("11.222.333/0001", &br).is_err());
+        let err = RegistrationNumber::parse("4252011000110", &br).unwrap_err();
+        assert!(
+            !err.contains('^') && !err.contains("\\d"),
+            "no regex: {err}"
+        );
+        assert!(
+            err.starts_with(
+                "does not have the BR format: 14 characters written NN.NNN.NNN/NNNN-NN"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("e.g. 11.222.333/0001-81"), "{err}");
+        assert!(err.ends_with("type 04252011000110"), "{err}");
+    }
+
+    #[test]
+    fn a_number_excel_cut_a_zero_from_is_named() {
+        let err = RegistrationNumber::parse("770708389", &country("RU")).unwrap_err();
+        assert!(err.ends_with("type 0770708389"), "{err}");
+        let err = RegistrationNumber::parse("1234567", &country("UA")).unwrap_err();
+        assert!(err.ends_with("type 01234567"), "{err}");
     }
 
     #[test]
@@ -250,7 +294,12 @@ mod tests {
         assert!(RegistrationNumber::parse("12345678-2-42", &hu).is_ok());
         assert!(RegistrationNumber::parse("Cg.01-09-123456", &hu).is_ok());
         let err = RegistrationNumber::parse("1234", &hu).unwrap_err();
-        assert!(err.contains("5 to 50"), "{err}");
+        assert_eq!(
+            err,
+            "is not a registration number Partner Center can take: 5 to 50 letters, digits, spaces, '.', '/' or '-' (no format of HU's own is checked offline)"
+        );
+        let ae = RegistrationNumber::parse("12", &country("AE")).unwrap_err();
+        assert!(!ae.contains("the AE format"), "{ae}");
         assert!(RegistrationNumber::parse(&"1".repeat(51), &hu).is_err());
         assert!(RegistrationNumber::parse("12345#", &hu).is_err());
     }

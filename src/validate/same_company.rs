@@ -3,36 +3,18 @@
 //! forms (`Relecloud, Inc.` is `RELECLOUD`; `Relecloud Analytics` is not).
 //! Used when a customer found by domain is reported `exists`.
 
-/// Legal-form abbreviations, as words (Microsoft's list of forms allowed as
-/// part of a company name, docs/partner-center.md, "Company names"), after the
-/// normalisation of [`words`]: `c.p.a.` is `cpa`, `pty ltd` two words.
-const LEGAL_FORMS: &[&[&str]] = &[
-    &["c", "p", "a"],
-    &["cpa"],
-    &["llp"],
-    &["llc"],
-    &["pty", "ltd"],
-    &["pte", "ltd"],
-    &["private", "limited"],
-    &["pvt", "ltd"],
-    &["sdn", "bhd"],
-    &["pty"],
-    &["pvt"],
-    &["corp"],
-    &["corporation"],
-    &["inc"],
-    &["incorporated"],
-    &["ltd"],
-    &["limited"],
-    &["gmbh"],
-    &["plc"],
-    &["wll"],
-    &["lda"],
-    &["sarl"],
-    &["kft"],
-    &["zrt"],
-    &["ooo"],
-];
+use std::sync::LazyLock;
+
+use super::legal_forms::LEGAL_FORMS;
+
+/// The [`LEGAL_FORMS`] as words, after the normalisation of [`words`]
+/// (`c.p.a.` is `cpa`, `pty ltd` two words), longest first: `Pty Ltd` is
+/// one form, not `Pty` then `Ltd`.
+static FORM_WORDS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
+    let mut forms: Vec<Vec<String>> = LEGAL_FORMS.iter().map(|form| words(form)).collect();
+    forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+    forms
+});
 
 /// The name's words: lower-case, each whitespace-separated word without
 /// its punctuation (`L.L.C.` is `llc`, `Relecloud,` is `relecloud`), empty
@@ -57,7 +39,7 @@ fn key(name: &str) -> String {
     let mut kept: Vec<&str> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
-        let form = LEGAL_FORMS.iter().find(|form| {
+        let form = FORM_WORDS.iter().find(|form| {
             words.len() - i >= form.len() && form.iter().zip(&words[i..]).all(|(f, w)| f == w)
         });
         match form {

@@ -1,11 +1,14 @@
 //! A country's subdivisions (states, provinces, prefectures…) and the forms
-//! under which a `state` value may name one: key, ISO 3166-2 id with or
-//! without the country prefix, local name, Latin name and the language
-//! variants' keys and names, compared by [`fold`](super::unicode::fold)ed key.
+//! under which a `state` value may name one: key, ISO 3166-2 id (current and
+//! former) with or without the country prefix, local name, Latin name, the
+//! language variants' keys and names, and the short forms derived from the
+//! names ([`short_forms`](super::short_forms)), compared by
+//! [`fold`](super::unicode::fold)ed key.
 
 use std::sync::OnceLock;
 
 use super::postal_prefix::PostalPrefix;
+use super::short_forms::short_forms;
 use super::unicode::{fold, loose, with_folded};
 
 /// One state, province or other subdivision of a country.
@@ -13,6 +16,7 @@ use super::unicode::{fold, loose, with_folded};
 pub struct Subdivision {
     key: String,
     iso_id: String,
+    current_iso_id: String,
     name: String,
     latin_name: String,
     variant_names: Vec<String>,
@@ -24,6 +28,7 @@ pub struct Subdivision {
 pub(crate) struct SubdivisionData<'d> {
     pub(crate) key: &'d str,
     pub(crate) iso_id: &'d str,
+    pub(crate) current_iso_id: &'d str,
     pub(crate) name: &'d str,
     pub(crate) latin_name: &'d str,
     pub(crate) variant_names: Vec<&'d str>,
@@ -34,7 +39,14 @@ impl Subdivision {
     pub(crate) fn new(data: SubdivisionData<'_>) -> Self {
         let mut variant_names: Vec<String> = Vec::new();
         for v in data.variant_names {
-            let known = [data.key, data.iso_id, data.name, data.latin_name].contains(&v)
+            let known = [
+                data.key,
+                data.iso_id,
+                data.current_iso_id,
+                data.name,
+                data.latin_name,
+            ]
+            .contains(&v)
                 || variant_names.iter().any(|n| n == v);
             if !v.is_empty() && !known {
                 variant_names.push(v.to_owned());
@@ -43,6 +55,7 @@ impl Subdivision {
         Self {
             key: data.key.to_owned(),
             iso_id: data.iso_id.to_owned(),
+            current_iso_id: data.current_iso_id.to_owned(),
             name: if data.name.is_empty() {
                 data.key
             } else {
@@ -61,10 +74,25 @@ impl Subdivision {
         &self.key
     }
 
-    /// The ISO 3166-2 code without the country prefix (`WA`, `MOW`); empty
-    /// when the data has none (e.g. `US` armed-forces keys).
+    /// The ISO 3166-2 code without the country prefix (`WA`, `MOW`; `BJ`
+    /// for Beijing, whose former code `11` Google's data has: the current
+    /// one wins); empty when the data has none (e.g. `US` armed-forces keys).
     pub fn iso_id(&self) -> &str {
-        &self.iso_id
+        if self.current_iso_id.is_empty() {
+            &self.iso_id
+        } else {
+            &self.current_iso_id
+        }
+    }
+
+    /// The former ISO 3166-2 code Google's data has where ISO replaced it
+    /// (`11` for Beijing, `BJ` since 2017); empty elsewhere.
+    pub fn former_iso_id(&self) -> &str {
+        if self.current_iso_id.is_empty() {
+            ""
+        } else {
+            &self.iso_id
+        }
     }
 
     /// The display name (`Washington`); the key when the data has no names.
@@ -83,13 +111,11 @@ impl Subdivision {
         &self.variant_names
     }
 
-    /// The code sent to Partner Center: the ISO id when there is one, else the key.
+    /// The code sent to Partner Center where it lists no states: the
+    /// (current) ISO id when there is one, else the key.
     pub fn code(&self) -> &str {
-        if self.iso_id.is_empty() {
-            &self.key
-        } else {
-            &self.iso_id
-        }
+        let iso = self.iso_id();
+        if iso.is_empty() { &self.key } else { iso }
     }
 
     /// The pattern the subdivision's postal codes start with, if the data has one.
@@ -97,13 +123,14 @@ impl Subdivision {
         self.postal_prefix.as_ref()
     }
 
-    /// Every form of the subdivision except `CC-isoid`, in look-up priority:
-    /// ISO id, key, name, Latin name, variants (empty ones skipped).
+    /// Every form of the subdivision except `CC-isoid` and the short
+    /// forms, in look-up priority: ISO id (current, then former), key,
+    /// name, Latin name, variants (empty ones skipped).
     pub fn forms(&self) -> impl Iterator<Item = &str> {
-        [&self.iso_id, &self.key, &self.name, &self.latin_name]
+        [self.iso_id(), self.former_iso_id()]
             .into_iter()
-            .chain(&self.variant_names)
-            .map(String::as_str)
+            .chain([&self.key, &self.name, &self.latin_name].map(String::as_str))
+            .chain(self.variant_names.iter().map(String::as_str))
             .filter(|f| !f.is_empty())
     }
 
@@ -159,16 +186,28 @@ impl Subdivisions {
     /// The subdivision `value` names by any of its forms, ignoring case,
     /// accents and width; `None` when it names none.
     pub(crate) fn find(&self, value: &str) -> Option<&Subdivision> {
+        self.position(value).and_then(|i| self.list.get(i))
+    }
+
+    /// The position in the list of the subdivision `value` names ([`Subdivisions::find`]).
+    pub(crate) fn position(&self, value: &str) -> Option<usize> {
         if self.list.is_empty() {
             return None;
         }
         let lookup = self.lookup.get_or_init(|| self.build_lookup());
-        with_folded(value, |key| lookup.get(key).copied()).and_then(|i| self.list.get(i))
+        with_folded(value, |key| lookup.get(key).copied())
     }
 
-    /// `CC-isoid` for a subdivision with an ISO id.
+    /// `CC-isoid` for a subdivision with an ISO id (the current one).
     pub(crate) fn prefixed_iso_id(&self, sub: &Subdivision) -> Option<String> {
-        (!sub.iso_id.is_empty()).then(|| format!("{}-{}", self.country, sub.iso_id))
+        let iso = sub.iso_id();
+        (!iso.is_empty()).then(|| format!("{}-{iso}", self.country))
+    }
+
+    /// `CC-isoid` with the former ISO id, where there is one.
+    fn prefixed_former_iso_id(&self, sub: &Subdivision) -> Option<String> {
+        let iso = sub.former_iso_id();
+        (!iso.is_empty()).then(|| format!("{}-{iso}", self.country))
     }
 
     /// Every form of every subdivision with its keys, for suggestions.
@@ -177,8 +216,15 @@ impl Subdivisions {
             let mut out = Vec::new();
             for (i, sub) in self.list.iter().enumerate() {
                 let prefixed = self.prefixed_iso_id(sub);
-                let codes = [Some(sub.iso_id.as_str()), prefixed.as_deref()];
-                for form in sub.forms().chain(prefixed.as_deref()) {
+                let former = self.prefixed_former_iso_id(sub);
+                let codes = [
+                    Some(sub.iso_id()),
+                    Some(sub.former_iso_id()).filter(|f| !f.is_empty()),
+                    prefixed.as_deref(),
+                    former.as_deref(),
+                ];
+                let prefixed_forms = [prefixed.as_deref(), former.as_deref()];
+                for form in sub.forms().chain(prefixed_forms.into_iter().flatten()) {
                     out.push(SearchForm {
                         form: form.to_owned(),
                         folded: fold(form),
@@ -194,19 +240,29 @@ impl Subdivisions {
 
     /// Folded form → position. Earlier forms win a clash: every ISO id first
     /// (so the code sent always maps back to its subdivision), then
-    /// `CC-isoid`, keys, names, Latin names, variants.
+    /// former ISO ids, `CC-isoid`, keys, names, Latin names, variants and
+    /// last the short forms.
     fn build_lookup(&self) -> hashbrown::HashMap<Box<str>, usize> {
-        let mut lookup = hashbrown::HashMap::with_capacity(self.list.len() * 5);
+        let mut lookup = hashbrown::HashMap::with_capacity(self.list.len() * 6);
         let mut add = |form: &str, i: usize| {
             if !form.is_empty() {
                 lookup.entry(fold(form).into_boxed_str()).or_insert(i);
             }
         };
         for (i, sub) in self.list.iter().enumerate() {
-            add(&sub.iso_id, i);
+            add(sub.iso_id(), i);
+        }
+        for (i, sub) in self.list.iter().enumerate() {
+            add(sub.former_iso_id(), i);
         }
         for (i, sub) in self.list.iter().enumerate() {
             add(self.prefixed_iso_id(sub).as_deref().unwrap_or_default(), i);
+            add(
+                self.prefixed_former_iso_id(sub)
+                    .as_deref()
+                    .unwrap_or_default(),
+                i,
+            );
         }
         for (i, sub) in self.list.iter().enumerate() {
             add(&sub.key, i);
@@ -217,6 +273,9 @@ impl Subdivisions {
             for v in &sub.variant_names {
                 add(v, i);
             }
+        }
+        for (form, i) in short_forms(&self.list) {
+            add(&form, i);
         }
         lookup
     }
@@ -230,6 +289,7 @@ mod tests {
         Subdivision::new(SubdivisionData {
             key,
             iso_id,
+            current_iso_id: "",
             name,
             latin_name: latin,
             variant_names: variants.to_vec(),

@@ -29,6 +29,24 @@ pub(crate) fn quote(value: &str) -> String {
     out
 }
 
+/// Where `value` is digits only and fits `fits` with one or two zeros in
+/// front (Excel turns `02134` into the number 2134), what to say: `; with
+/// if it began with 0, Excel dropped it …: type 02134`. `None` otherwise.
+pub(crate) fn dropped_zeros(value: &str, fits: impl Fn(&str) -> bool) -> Option<String> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    ["0", "00"].into_iter().find_map(|zeros| {
+        let padded = format!("{zeros}{value}");
+        fits(&padded).then(|| {
+            let dropped = if zeros.len() == 1 { "it" } else { "them" };
+            format!(
+                "; if it began with {zeros}, Excel dropped {dropped} (it drops the leading zeros of numbers): format the column as Text and type {padded}"
+            )
+        })
+    })
+}
+
 /// `Some(count)` when `value` has more than `max` characters.
 pub(crate) fn too_long(value: &str, max: usize) -> Option<usize> {
     // Bytes bound characters from above: skip the count for short values.
@@ -209,6 +227,25 @@ mod tests {
         assert_eq!(join_or(&["35", "36"]), "35 or 36");
         assert_eq!(join_or(&["35"]), "35");
         assert_eq!(join_or::<&str>(&[]), "");
+    }
+
+    #[test]
+    fn dropped_zeros_are_named_when_a_zero_in_front_fits() {
+        let five = |v: &str| v.len() == 5;
+        let said = dropped_zeros("2134", five).unwrap();
+        assert!(
+            said.starts_with("; if it began with 0, Excel dropped it"),
+            "{said}"
+        );
+        assert!(said.ends_with("type 02134"), "{said}");
+        assert!(
+            dropped_zeros("800", five)
+                .unwrap()
+                .contains("began with 00, Excel dropped them")
+        );
+        assert_eq!(dropped_zeros("21345", |v: &str| v.len() == 8), None);
+        assert_eq!(dropped_zeros("A134", five), None);
+        assert_eq!(dropped_zeros("", five), None);
     }
 
     #[test]

@@ -110,10 +110,21 @@ pub(crate) struct NfkcRow {
 
 impl NfkcRow {
     /// The NFKC forms of `fields`' values that differ from the values as typed.
+    #[cfg(test)]
     pub(crate) fn of(fields: &CustomerFields<'_>) -> Self {
+        Self::of_scanned(
+            fields,
+            !Field::ALL.iter().all(|f| fields.get(*f).is_ascii()),
+        )
+    }
+
+    /// The NFKC forms of `fields`' values that differ from the values as
+    /// typed, when the caller knows whether any value of the row is not
+    /// ASCII (a row almost never has one: nothing to do; the row check's
+    /// one scan of the bytes, `RowScan`, tells).
+    pub(crate) fn of_scanned(fields: &CustomerFields<'_>, non_ascii: bool) -> Self {
         let mut changed = Vec::new();
-        // A row is almost always ASCII: check all of it at once first.
-        if Field::ALL.iter().all(|f| fields.get(*f).is_ascii()) {
+        if !non_ascii {
             return Self { changed };
         }
         for field in Field::ALL {

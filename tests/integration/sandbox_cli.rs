@@ -37,7 +37,7 @@ async fn create_one(client: &reqwest::Client, base: &str, token: &str, request_i
     let body = serde_json::json!({
         "companyProfile": {"domain": "clitest.onmicrosoft.com"},
         "billingProfile": {"email": "a@clitest.example", "culture": "en-US", "language": "en",
-            "companyName": "Cli Test", "defaultAddress": {"firstName": "A", "lastName": "B",
+            "companyName": "Cli Test", "defaultAddress": {"firstName": "Ann", "lastName": "Lee",
             "addressLine1": "1 Main St", "city": "Redmond", "state": "WA", "postalCode": "98052", "country": "US"}}
     });
     let created = client

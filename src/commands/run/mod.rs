@@ -88,9 +88,11 @@ async fn onboard(
         default_gdap: *settings.default_gdap().value(),
         mca_flow: *settings.mca_flow().value(),
     };
+    let context = settings.input().check_context();
     let options = DriveOptions {
         skip_rows,
         max_rows_in_progress: session.concurrency.max_rows_in_progress(),
+        context: &context,
     };
     let interrupts = tokio::spawn(super::stop_on_signal(stop.clone()));
     let report = drive(

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 
 use crate::results::{RowResult, Status, Tally};
-use crate::validate::ProblemKind;
+use crate::validate::{Problem, ProblemKind};
 
 /// The rows written by this run.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +26,9 @@ pub struct RunCounts {
     pub copied: u64,
     /// Rows this run created (copied `created` rows not counted).
     pub created_now: u64,
+    /// Rows written with a warning (sent, or planned, all the same:
+    /// [`ProblemKind::is_warning`]).
+    pub warned: u64,
 }
 
 /// Progress of one run.
@@ -65,9 +68,12 @@ impl Progress {
         let t = &mut self.counts;
         t.rows.add_result(result);
         if result.status == Status::Invalid {
-            for problem in &result.problems {
+            for problem in result.problems.iter().filter(|p| !p.is_warning()) {
                 *t.problems.entry(problem.kind).or_default() += 1;
             }
+        }
+        if result.problems.iter().any(Problem::is_warning) {
+            t.warned += 1;
         }
         if copied {
             t.copied += 1;

@@ -97,6 +97,15 @@ impl Summary<'_> {
                 format!("  problems in the invalid rows: {}", self.problems_text()),
             ));
         }
+        if t.warned > 0 {
+            lines.push((
+                Level::Info,
+                format!(
+                    "  {} row(s) with a warning, sent all the same (a domain extension in company_name: Partner Center discourages it; the workbook's notes and validate --json say which)",
+                    t.warned
+                ),
+            ));
+        }
         for line in self.notices.lines() {
             lines.push((Level::Info, format!("  {line}")));
         }
@@ -317,6 +326,7 @@ impl Summary<'_> {
             "counts": status_json(&rows.statuses),
             "mca": mca_json(&rows.mca),
             "problems": problems,
+            "rows_with_warnings": self.counts.warned,
             "results_file": {
                 "rows": self.file.statuses.total(),
                 "counts": status_json(&self.file.statuses),
