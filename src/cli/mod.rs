@@ -17,7 +17,9 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{ArgAction, Parser, Subcommand};
 
-pub use args::{CompletionsArgs, ConnectArgs, InputArgs, RunArgs, SandboxArgs, ValidateArgs};
+pub use args::{
+    CompletionsArgs, ConnectArgs, InputArgs, RunArgs, SandboxArgs, TemplateArgs, ValidateArgs,
+};
 pub use resolve::{Invocation, ResolveError, resolve, resolve_with};
 
 use crate::logging::LogFormat;
@@ -104,6 +106,15 @@ pub enum Command {
     Run(RunArgs),
     /// Serve the built-in Partner Center emulator.
     Sandbox(SandboxArgs),
+    /// Write a file to start from: every column, its rule, an example row.
+    ///
+    /// `pc-onboard template customers.xlsx`: a workbook whose header cells
+    /// carry each column's rule as a note (required ones in blue), every
+    /// cell formatted as Text, drop-down lists for country, language and
+    /// culture, one example row that passes `validate` (never sent by
+    /// `run`) and an Instructions sheet. `customers.csv`: the header and
+    /// the example row. `--from FILE` fills it with the rows of FILE.
+    Template(TemplateArgs),
     /// Print a shell completion script to stdout.
     ///
     /// bash: `pc-onboard completions bash > ~/.local/share/bash-completion/completions/pc-onboard`;
@@ -120,6 +131,7 @@ impl Command {
             Command::Validate(_) => "validate",
             Command::Run(_) => "run",
             Command::Sandbox(_) => "sandbox",
+            Command::Template(_) => "template",
             Command::Completions(_) => "completions",
         }
     }

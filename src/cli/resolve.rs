@@ -35,6 +35,15 @@ pub enum Invocation {
     },
     /// `completions`: print the script for this shell.
     Completions(clap_complete::Shell),
+    /// `template`: write the file to start from.
+    Template {
+        /// The file to write.
+        file: PathBuf,
+        /// Replace it if it exists.
+        force: bool,
+        /// The input whose rows fill it (else an example row).
+        from: Option<InputSettings>,
+    },
 }
 
 /// Why the command line cannot be resolved into settings.
@@ -99,6 +108,16 @@ pub fn resolve_with(
             config: Box::new(SandboxConfig::from(&args)),
         },
         Command::Completions(args) => Invocation::Completions(args.shell),
+        Command::Template(args) => {
+            let from = args
+                .from
+                .map(|path| template_input(path, &args.input_args, m, config_layer));
+            Invocation::Template {
+                file: args.file,
+                force: args.force,
+                from,
+            }
+        }
     })
 }
 
@@ -171,4 +190,22 @@ fn layers_of(
     place!(m, l, sheet, input.sheet.clone());
     place!(m, l, encoding, input.encoding);
     layers
+}
+
+/// The input settings of `template --from`: its flags and the config
+/// file's (`[columns]`, `sheet`, `encoding`).
+fn template_input(
+    path: PathBuf,
+    input: &InputArgs,
+    m: Option<&ArgMatches>,
+    config_file: Layer,
+) -> InputSettings {
+    let mut layers = Layers {
+        config_file,
+        ..Layers::default()
+    };
+    let l = &mut layers;
+    place!(m, l, sheet, input.sheet.clone());
+    place!(m, l, encoding, input.encoding);
+    InputSettings::resolve(path, &layers)
 }

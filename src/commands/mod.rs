@@ -2,8 +2,10 @@
 //! (`crate::settings`, via [`Invocation`]) into an [`ExitStatus`].
 
 mod connect;
+mod notices;
 mod results_target;
 mod run;
+mod template;
 mod validate;
 
 use std::io::Write;
@@ -64,6 +66,9 @@ pub fn execute(invocation: Invocation) -> anyhow::Result<ExitStatus> {
                 .build()?;
             runtime.block_on(crate::sandbox::serve_until_ctrl_c(listen, *config))?;
             Ok(ExitStatus::Success)
+        }
+        Invocation::Template { file, force, from } => {
+            template::template(&file, force, from.as_ref())
         }
         Invocation::Completions(shell) => {
             let stdout = std::io::stdout();

@@ -55,6 +55,9 @@ pub fn validate(
         columns = layout.headers.len(),
         "input opened"
     );
+    for notice in super::notices::header_warnings(&layout) {
+        notice.write(err).context("cannot write to stderr")?;
+    }
     if settings.online() {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -76,6 +79,7 @@ pub fn validate(
         let result = plan_row(&row, &layout, &mut uniqueness).offline_result(Status::Valid);
         report.row(&row, &result)?;
     }
+    report.dates = reader.dates_read().to_vec();
     report.finish(None)
 }
 
@@ -117,6 +121,7 @@ async fn validate_online<'a>(
     session.close().await;
     let outcome = outcome?;
     let counters = engine.counters();
+    report.dates = reader.dates_read().to_vec();
     report.say(
         Level::Info,
         &format!(
@@ -217,6 +222,8 @@ struct Report<'a> {
     counts: Tally,
     listed: u64,
     started: std::time::SystemTime,
+    /// The date cells read as dates (`mca_date`), said at the end.
+    dates: Vec<crate::input::DatesRead>,
 }
 
 impl<'a> Report<'a> {
@@ -236,11 +243,15 @@ impl<'a> Report<'a> {
             counts: Tally::default(),
             listed: 0,
             started: std::time::SystemTime::now(),
+            dates: Vec::new(),
         }
     }
 
     fn row(&mut self, row: &InputRow, result: &RowResult) -> Result<(), RecordError> {
         self.counts.add_result(result);
+        if let Some(notice) = super::notices::example_row(row, self.layout) {
+            notice.write(self.err).map_err(RecordError::Report)?;
+        }
         if self.settings.json() {
             let value = row_json(row, self.layout, result);
             serde_json::to_writer(&mut *self.out, &value)
@@ -312,6 +323,9 @@ impl<'a> Report<'a> {
                 Level::Info,
                 &format!("... and {more} more rows with problems ({see})"),
             )?;
+        }
+        for notice in super::notices::dates_read(&self.dates) {
+            notice.write(self.err)?;
         }
         if let Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) = stopped {
             self.say(

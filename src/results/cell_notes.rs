@@ -1,8 +1,6 @@
 //! The cell notes of an invalid row in a results workbook: its typed
 //! problems, grouped by the column of their field, in field order.
 
-use super::problem_log::ProblemReader;
-use super::schema::Status;
 use crate::input::Layout;
 use crate::validate::Problem;
 
@@ -17,27 +15,6 @@ pub(crate) struct CellNote {
 }
 
 impl CellNote {
-    /// The problems of journal row `number` (status `status`) in the
-    /// problems file: only an invalid row's are its own.
-    pub(crate) fn problems_of(
-        problems: Option<&mut ProblemReader>,
-        number: u64,
-        status: Option<Status>,
-    ) -> Vec<Problem> {
-        match problems {
-            // Read even for other rows, to keep the reader in step.
-            Some(reader) => {
-                let found = reader.problems_of(number);
-                if status == Some(Status::Invalid) {
-                    found
-                } else {
-                    Vec::new()
-                }
-            }
-            None => Vec::new(),
-        }
-    }
-
     /// One note per column, in the order of the fields.
     pub(crate) fn of(problems: &[Problem], layout: &Layout) -> Vec<CellNote> {
         let mut ordered: Vec<&Problem> = problems.iter().collect();

@@ -33,6 +33,7 @@ pub mod problem_log;
 pub mod schema;
 pub mod summary;
 pub mod xlsx;
+mod xlsx_cells;
 pub mod xlsx_style;
 
 pub use counts::{McaCounts, StatusCounts, Tally};
@@ -42,7 +43,7 @@ pub use earlier::{
 pub use error::ResultsError;
 pub use flush::FlushPolicy;
 pub use ordered::ReorderBuffer;
-pub use problem_log::{ProblemLog, ProblemReader};
+pub use problem_log::{LoggedRow, ProblemLog, ProblemReader, TypedCell};
 pub use schema::{
     McaOutcome, McaStatus, ParseStatusError, PreviousResult, RESULT_COLUMNS, RowResult, Status,
     previous,

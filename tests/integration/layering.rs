@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::layering_strip::{crate_paths, strip_test_code};
 
-const LIBRARY: [&str; 10] = [
+const LIBRARY: [&str; 11] = [
     "bom",
     "files",
     "input",
@@ -20,6 +20,7 @@ const LIBRARY: [&str; 10] = [
     "results",
     "sandbox",
     "settings",
+    "template",
     "logging",
 ];
 const EDGE: [&str; 2] = ["cli", "commands"];

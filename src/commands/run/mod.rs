@@ -93,7 +93,10 @@ async fn onboard(
         &mut prepared.reader,
         stop,
         options,
-        |row, plan, stop| work.job(row, plan, stop),
+        |row, plan, stop| {
+            let plan = prepare::never_send_the_example(&row, layout, plan);
+            work.job(row, plan, stop)
+        },
         &mut sink,
     )
     .await;
@@ -156,6 +159,9 @@ fn finish(
         stopped: report.stop.clone(),
         latency: session.concurrency.latency(),
     };
+    for notice in super::notices::dates_read(prepared.reader.dates_read()) {
+        notice.print();
+    }
     summary.print();
     if let Some(path) = settings.summary_json() {
         summary.write_json(path)?;
