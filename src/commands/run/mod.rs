@@ -167,17 +167,7 @@ fn finish(
         summary.write_json(path)?;
     }
     if let Some(StopReason::Unrecorded(reason)) = &report.stop {
-        let lost = match unrecorded.rows {
-            0 => "every row that reached Partner Center is in the results file".to_owned(),
-            1 => "1 row that reached Partner Center is not in the results file (listed above)"
-                .to_owned(),
-            n => format!(
-                "{n} rows that reached Partner Center are not in the results file (listed above)"
-            ),
-        };
-        anyhow::bail!(
-            "{reason}; no call was started after it (calls already on the wire finished); {lost}; re-run the input with a new --results file: its request ids are replayed"
-        );
+        return Err(not_recorded(reason, unrecorded.rows));
     }
     closed?;
     rendered?;
@@ -189,4 +179,20 @@ fn finish(
         ),
         _ => ExitStatus::from_tally(&file),
     })
+}
+
+/// The error of a run stopped by results it could not write.
+fn not_recorded(reason: &dyn std::fmt::Display, rows: u64) -> anyhow::Error {
+    let lost = match rows {
+        0 => "every row that reached Partner Center is in the results file".to_owned(),
+        1 => {
+            "1 row that reached Partner Center is not in the results file (listed above)".to_owned()
+        }
+        n => format!(
+            "{n} rows that reached Partner Center are not in the results file (listed above)"
+        ),
+    };
+    anyhow::anyhow!(
+        "{reason}; no call was started after it (calls already on the wire finished); {lost}; re-run the input with a new --results file: its request ids are replayed"
+    )
 }
