@@ -36,7 +36,7 @@ pub mod xlsx;
 mod xlsx_cells;
 pub mod xlsx_style;
 
-pub use counts::{McaCounts, StatusCounts, Tally};
+pub use counts::{McaCounts, StatusCounts, Tally, needs_sign_in};
 pub use earlier::{
     InputKind, NamedLikeResults, NotResults, ResultColumnsError, mark_result_columns, recognise,
 };

@@ -44,6 +44,8 @@ mod run_full_disk;
 mod run_mca;
 mod run_mca_clouds;
 mod run_resume;
+mod run_resume_wording;
+mod run_row_problems;
 mod run_signals;
 mod run_unrecorded;
 mod sandbox_auth;

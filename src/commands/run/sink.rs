@@ -130,7 +130,7 @@ impl RowSink<RowNote> for RunSink {
             return Err(error.into());
         }
         self.progress
-            .row_written(&finished.result, finished.extra.copied);
+            .row_written(finished.row.number, &finished.result, finished.extra.copied);
         Ok(())
     }
 
