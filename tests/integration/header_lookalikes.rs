@@ -1,4 +1,4 @@
-//! Headers it almost knows (issue 19, item 2): a column whose header looks
+//! Headers it almost knows: a column whose header looks
 //! like a field the file has no column for gets one warning naming the
 //! rename and the config file's `[columns]` line, in `validate` and `run`;
 //! a plainly unrelated column gets none; a missing required column names

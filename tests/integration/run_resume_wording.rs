@@ -1,4 +1,4 @@
-//! What `--resume` says (issue 19, item 9): in the user's terms, rows
+//! What `--resume` says: in the user's terms, rows
 //! finished and kept, rows sent again and why, never bytes; and after
 //! Ctrl-C one next command.
 

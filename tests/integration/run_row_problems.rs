@@ -1,4 +1,4 @@
-//! `run` on the terminal (issue 19, items 6 and 7): the first rows that did
+//! `run` on the terminal: the first rows that did
 //! not go through are listed as they are written (20 at most, then how
 //! many more are in the results file), `-q` lists none, JSON logs carry
 //! one event per row; rows that only need App+User credentials are not

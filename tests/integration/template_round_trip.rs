@@ -1,4 +1,4 @@
-//! `pc-onboard template` (issue 19, item 1), the round trip a new user
+//! `pc-onboard template`, the round trip a new user
 //! makes: write the template, validate it untouched, fill it in, run it
 //! against the sandbox into a results workbook, run the results workbook
 //! again. The untouched example row is never sent.
@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use calamine::{Data, Reader, Xlsx, open_workbook};
+use calamine::{Data, Range, Reader, Xlsx, open_workbook};
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::support::*;
@@ -67,19 +67,19 @@ const CUSTOMERS: [&[(&str, &str)]; 3] = [
     ],
 ];
 
+/// The header and the cells of the sheet `Customers` of `path`.
+fn customers_sheet(path: &Path) -> (Vec<String>, Range<Data>) {
+    let mut book: Xlsx<BufReader<File>> = open_workbook(path).unwrap();
+    let range = book.worksheet_range("Customers").unwrap();
+    let first = range.rows().next().unwrap();
+    (first.iter().map(ToString::to_string).collect(), range)
+}
+
 /// What a user does in Excel: type the customers over the example row and
 /// below it, and save (here: the template's header and the typed rows,
 /// as Text cells, in a new workbook).
 fn fill_in(template: &Path, filled: &Path) {
-    let mut book: Xlsx<BufReader<File>> = open_workbook(template).unwrap();
-    let range = book.worksheet_range("Customers").unwrap();
-    let header: Vec<String> = range
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let (header, _) = customers_sheet(template);
     let mut out = Workbook::new();
     let sheet = out.add_worksheet();
     sheet.set_name("Customers").unwrap();
@@ -135,15 +135,7 @@ fn the_template_round_trip_write_validate_fill_run_and_rerun_the_results() {
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert!(stderr(&out).contains("3 created"), "{}", text(&out));
     // The results workbook keeps the zero of 01067 and runs again as it is.
-    let mut book: Xlsx<BufReader<File>> = open_workbook(&results).unwrap();
-    let range = book.worksheet_range("Customers").unwrap();
-    let header: Vec<String> = range
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let (header, range) = customers_sheet(&results);
     let postal = header.iter().position(|h| h == "postal_code").unwrap();
     assert_eq!(range.get((2, postal)), Some(&Data::String("01067".into())));
     let again = dir.path().join("results-2.xlsx");

@@ -1,4 +1,4 @@
-//! Cells given back as typed (issue 19, item 3): the same workbook rows get
+//! Cells given back as typed: the same workbook rows get
 //! the same verdict when the results workbook is validated or run again
 //! unchanged, and input cells come back as they were: a date as a date
 //! cell, an error as the error, a formula with a saved result as that
