@@ -17,7 +17,7 @@ use pc_onboard::files::{FlushPolicy, ResultsWriter};
 use pc_onboard::input::{InputReader, InputRow};
 use pc_onboard::pipeline::{PreparedRequest, RowPlan, plan_row};
 use pc_onboard::results::{RowResult, Status};
-use pc_onboard::validate::Uniqueness;
+use pc_onboard::validate::{DefaultGdap, Uniqueness};
 
 #[path = "../../examples/gen_customers/rows.rs"]
 #[allow(dead_code)]
@@ -75,7 +75,7 @@ fn row_cost(c: &mut Criterion) {
     group.bench_function("PreparedRequest::new (canonical JSON, request id)", |b| {
         b.iter(|| {
             for customer in &customers {
-                black_box(PreparedRequest::new(customer, None));
+                black_box(PreparedRequest::new(customer, None, DefaultGdap::On));
             }
         });
     });

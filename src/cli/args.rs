@@ -16,12 +16,14 @@ use crate::input::TextEncoding;
 use crate::partner_center::cloud::Cloud;
 use crate::pipeline::Concurrency;
 use crate::sandbox::{
-    AcceptedCredentials, Endpoint, EndpointList, FaultList, Paging, SandboxConfig,
+    AcceptedCredentials, DeviceOutcome, DeviceScript, Endpoint, EndpointList, FaultList, Paging,
+    SandboxConfig,
 };
 use crate::settings::{
     DEFAULT_CREATE_TIMEOUT_SECS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE,
     DEFAULT_TIMEOUT_SECS,
 };
+use crate::validate::DefaultGdap;
 
 /// Where to connect and how hard to push: `run`, and `validate --online`.
 #[derive(Debug, Clone, Args)]
@@ -130,6 +132,17 @@ pub struct RunArgs {
     /// Do not show the progress bar (it is hidden anyway when stderr is not a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// Default GDAP for the customers created (`enableGDAPByDefault`, sent in every create body): on (Partner Center's default: eleven Entra roles for your organisation in each new tenant) or off (reseller relationship only). A row's `default_gdap` column wins. Default: on, or the config file's `default_gdap`.
+    #[arg(long, value_name = "on|off", ignore_case = true, value_parser = on_or_off())]
+    pub default_gdap: Option<DefaultGdap>,
+}
+
+/// `--default-gdap`: `on` or `off` (completed by the shells).
+fn on_or_off() -> impl clap::builder::TypedValueParser<Value = DefaultGdap> {
+    use clap::builder::TypedValueParser;
+    let words = [DefaultGdap::On, DefaultGdap::Off].map(DefaultGdap::as_str);
+    clap::builder::PossibleValuesParser::new(words)
+        .map(|word| DefaultGdap::parse(&word).unwrap_or_default())
 }
 
 /// Arguments of `pc-onboard sandbox`.
@@ -147,7 +160,7 @@ pub struct SandboxArgs {
     /// Fraction of calls (to the --fail-on endpoints) that get a random fault (1: a dead service).
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub fail_rate: f64,
-    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, token; api (every /v1 endpoint, the default) or all.
+    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, invitation, token; api (every /v1 endpoint, the default) or all.
     #[arg(long, value_name = "LIST")]
     pub fail_on: Option<EndpointList>,
     /// Faults --fail-rate throws, evenly: 503, 500, drop, 429, redirect, 302, html, empty, not_json, wrong_shape, no_id, truncated (default: half 503, a quarter 500 after the work, a quarter dropped after it).
@@ -177,6 +190,21 @@ pub struct SandboxArgs {
     /// Refuse a registration number for a country that takes none (600002) instead of ignoring it.
     #[arg(long)]
     pub strict_registration: bool,
+    /// Issue App+User tokens without MFA and answer every App+User call 401 code 900421 (Partner Center since April 2026).
+    #[arg(long)]
+    pub no_mfa: bool,
+    /// Issue opaque access tokens instead of (unsigned) JWTs: clients cannot check them for MFA.
+    #[arg(long)]
+    pub opaque_tokens: bool,
+    /// How `pc-onboard login` against the sandbox ends: approve (after a pending poll), slow_down (first), declined or expired.
+    #[arg(long, value_name = "HOW", default_value = "approve")]
+    pub device_flow: DeviceOutcome,
+    /// The polling interval a device-code sign-in is asked to keep, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub device_poll: u64,
+    /// A domain (`contoso` or `contoso.onmicrosoft.com`) owned by a Microsoft tenant that is not one of the partner's customers: taken for HEAD /v1/domains, 409 on create, not found by the customer search (repeat the flag, or separate with commas).
+    #[arg(long, value_name = "DOMAIN", value_delimiter = ',')]
+    pub foreign_domain: Vec<String>,
 }
 
 impl From<&SandboxArgs> for SandboxConfig {
@@ -206,6 +234,14 @@ impl From<&SandboxArgs> for SandboxConfig {
             max_page_size: args.max_page_size,
             bom: !args.no_bom,
             strict_registration: args.strict_registration,
+            app_user_mfa: !args.no_mfa,
+            opaque_tokens: args.opaque_tokens,
+            device: DeviceScript {
+                outcome: args.device_flow,
+                interval_secs: args.device_poll,
+                ..DeviceScript::default()
+            },
+            foreign_domains: args.foreign_domain.clone(),
         }
     }
 }
@@ -224,6 +260,20 @@ pub struct TemplateArgs {
     /// How to read --from.
     #[command(flatten)]
     pub input_args: InputArgs,
+}
+
+/// Arguments of `pc-onboard login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Partner Center cloud: the authority to sign in at and the API the sign-in is for.
+    #[arg(long, value_enum, default_value_t = Cloud::Global)]
+    pub cloud: Cloud,
+    /// Token authority URL (default: the cloud's), e.g. a sandbox's.
+    #[arg(long, value_name = "URL", env = "PC_AUTHORITY", hide_env_values = true)]
+    pub authority: Option<String>,
+    /// Say who is signed in (user, tenant, cloud, when, MFA) and exit 0, or exit 1 when nobody is.
+    #[arg(long)]
+    pub status: bool,
 }
 
 /// Arguments of `pc-onboard completions`.

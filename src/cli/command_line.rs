@@ -41,7 +41,8 @@ pub fn run_args(settings: &RunSettings) -> Vec<OsString> {
         args.push("--force".into());
     }
     let given = settings.input().given().into_iter();
-    for (key, value) in given.chain(settings.connect().given()) {
+    let given = given.chain(settings.connect().given());
+    for (key, value) in given.chain(settings.given()) {
         let name = format!("--{}", key.replace('_', "-"));
         flag(&mut args, &name, OsStr::new(&value));
     }

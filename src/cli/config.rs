@@ -11,6 +11,7 @@
 //! max_retry_wait = 600      # longest Retry-After honoured, in seconds
 //! # endpoint, authority: URLs; sheet: the worksheet of .xlsx inputs
 //! # encoding: of CSV inputs, e.g. "windows-1252" (default: detected)
+//! default_gdap = "off"      # run: "on" (default) or "off"; true/false too
 //!
 //! [columns]                 # your header -> field, wins over the aliases
 //! company_name = "Klantnaam"
@@ -34,7 +35,7 @@ use crate::input::{TextEncoding, io_reason};
 use crate::partner_center::cloud::Cloud;
 use crate::pipeline::Concurrency;
 use crate::settings::Layer;
-use crate::validate::{Field, normalize_header};
+use crate::validate::{DefaultGdap, Field, normalize_header};
 
 /// The environment variable naming the config file (like `--config`).
 pub const CONFIG_ENV: &str = "PC_ONBOARD_CONFIG";
@@ -94,6 +95,8 @@ struct RawConfig {
     max_retry_wait: Option<u64>,
     sheet: Option<String>,
     encoding: Option<String>,
+    #[serde(alias = "default-gdap")]
+    default_gdap: Option<toml::Value>,
     #[serde(default)]
     columns: toml::Table,
 }
@@ -171,6 +174,7 @@ impl RawConfig {
             })
             .transpose()?;
         let columns = parse_columns(&self.columns)?;
+        let default_gdap = self.default_gdap.map(parse_default_gdap).transpose()?;
         let layer = Layer {
             cloud,
             endpoint: self.endpoint.filter(|e| !e.trim().is_empty()),
@@ -184,6 +188,7 @@ impl RawConfig {
             sheet: self.sheet.filter(|s| !s.trim().is_empty()),
             encoding,
             columns,
+            default_gdap,
         };
         Ok(Config {
             path: path.to_owned(),
@@ -232,6 +237,22 @@ fn parse_concurrency(raw: RawConcurrency) -> Result<Concurrency, String> {
     text.trim()
         .parse::<Concurrency>()
         .map_err(|e| format!("`concurrency`: {e}"))
+}
+
+/// `default_gdap = "on" | "off"`, or `true` / `false`.
+fn parse_default_gdap(value: toml::Value) -> Result<DefaultGdap, String> {
+    let refused =
+        || format!("`default_gdap = {value}`: expected \"on\" or \"off\" (or true / false)");
+    match &value {
+        toml::Value::Boolean(true) => Ok(DefaultGdap::On),
+        toml::Value::Boolean(false) => Ok(DefaultGdap::Off),
+        toml::Value::String(text) => match text.trim().to_lowercase().as_str() {
+            "on" | "true" => Ok(DefaultGdap::On),
+            "off" | "false" => Ok(DefaultGdap::Off),
+            _ => Err(refused()),
+        },
+        _ => Err(refused()),
+    }
 }
 
 /// `client-secret`, `Client_Secret` → `client_secret`.
@@ -394,6 +415,45 @@ PostalCode = "Postcode"
             let error = parse(text).unwrap_err().to_string();
             assert!(error.contains(expected), "{text}: {error}");
         }
+    }
+
+    #[test]
+    fn default_gdap_reads_on_off_and_booleans_and_the_flag_wins() {
+        for (text, expected) in [
+            ("default_gdap = \"off\"", DefaultGdap::Off),
+            ("default_gdap = \"On\"", DefaultGdap::On),
+            ("default_gdap = false", DefaultGdap::Off),
+            ("default-gdap = true", DefaultGdap::On),
+        ] {
+            assert_eq!(
+                parse(text).unwrap().layer.default_gdap,
+                Some(expected),
+                "{text}"
+            );
+        }
+        for text in ["default_gdap = \"maybe\"", "default_gdap = 1"] {
+            let error = parse(text).unwrap_err().to_string();
+            assert!(error.contains("expected \"on\" or \"off\""), "{error}");
+        }
+        let config = parse("default_gdap = \"off\"").unwrap();
+        let run = |extra: &[&str]| {
+            let mut args = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
+            args.extend(extra);
+            match resolved(&args, &config) {
+                Invocation::Run(run) => run,
+                _ => panic!("not run"),
+            }
+        };
+        let from_config = run(&[]);
+        assert_eq!(*from_config.default_gdap().value(), DefaultGdap::Off);
+        assert!(from_config.given().is_empty(), "--config repeats it");
+        let flag = run(&["--default-gdap", "ON"]);
+        assert_eq!(
+            *flag.default_gdap().value(),
+            DefaultGdap::On,
+            "the flag wins"
+        );
+        assert_eq!(flag.given(), [("default_gdap", "on".to_owned())]);
     }
 
     #[test]

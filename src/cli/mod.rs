@@ -18,7 +18,8 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{ArgAction, Parser, Subcommand};
 
 pub use args::{
-    CompletionsArgs, ConnectArgs, InputArgs, RunArgs, SandboxArgs, TemplateArgs, ValidateArgs,
+    CompletionsArgs, ConnectArgs, InputArgs, LoginArgs, RunArgs, SandboxArgs, TemplateArgs,
+    ValidateArgs,
 };
 pub use resolve::{Invocation, ResolveError, resolve, resolve_with};
 
@@ -27,8 +28,11 @@ use crate::logging::LogFormat;
 const AFTER_HELP: &str = "\
 Credentials (environment only, never flags):
   PC_TENANT_ID, PC_CLIENT_ID, PC_CLIENT_SECRET   app-only token (client credentials)
-  PC_REFRESH_TOKEN with PC_CLIENT_ID             App+User token (indirect resellers, MCA)
+  pc-onboard login (the login cache)             App+User token (indirect resellers, MCA)
+  PC_REFRESH_TOKEN with PC_CLIENT_ID             App+User token instead of the login cache
   PC_ACCESS_TOKEN                                a ready bearer token
+  PC_LOGIN_CLIENT_ID                             the app login signs in through (else PC_CLIENT_ID)
+  PC_LOGIN_CACHE                                 where login keeps the sign-in (see login --help)
   PC_ENDPOINT, PC_AUTHORITY                      stand in for --endpoint, --authority
 
 Other environment:
@@ -115,6 +119,16 @@ pub enum Command {
     /// `run`) and an Instructions sheet. `customers.csv`: the header and
     /// the example row. `--from FILE` fills it with the rows of FILE.
     Template(TemplateArgs),
+    /// Sign a user in for App+User calls (device code), or say who is signed in (--status).
+    ///
+    /// Prints a URL and a code on stderr; open the URL, enter the code and
+    /// sign in (with MFA: Partner Center refuses App+User calls without it).
+    /// The sign-in is kept in the login cache ($PC_LOGIN_CACHE, else
+    /// $XDG_CONFIG_HOME/pc-onboard/login.json, else
+    /// ~/.config/pc-onboard/login.json; mode 0600) and used by later runs.
+    Login(LoginArgs),
+    /// Remove the login cache.
+    Logout,
     /// Print a shell completion script to stdout.
     ///
     /// bash: `pc-onboard completions bash > ~/.local/share/bash-completion/completions/pc-onboard`;
@@ -132,6 +146,8 @@ impl Command {
             Command::Run(_) => "run",
             Command::Sandbox(_) => "sandbox",
             Command::Template(_) => "template",
+            Command::Login(_) => "login",
+            Command::Logout => "logout",
             Command::Completions(_) => "completions",
         }
     }

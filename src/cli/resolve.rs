@@ -12,11 +12,11 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 
 use super::config::{Config, ConfigError};
-use super::{Cli, Command, ConnectArgs, InputArgs};
+use super::{Cli, Command, ConnectArgs, InputArgs, LoginArgs};
 use crate::sandbox::SandboxConfig;
 use crate::settings::{
-    ConnectSettings, InputSettings, Layer, Layers, RunFlags, RunSettings, SettingsError,
-    ValidateFlags, ValidateSettings,
+    ConnectSettings, InputSettings, Layer, Layers, LoginSettings, RunFlags, RunSettings,
+    SettingsError, ValidateFlags, ValidateSettings,
 };
 
 /// What to do, with every setting resolved.
@@ -44,6 +44,10 @@ pub enum Invocation {
         /// The input whose rows fill it (else an example row).
         from: Option<InputSettings>,
     },
+    /// `login`: sign in, or say who is signed in.
+    Login(LoginSettings),
+    /// `logout`: remove the login cache.
+    Logout,
 }
 
 /// Why the command line cannot be resolved into settings.
@@ -90,7 +94,10 @@ pub fn resolve_with(
             Invocation::Validate(ValidateSettings::new(input, connect, flags))
         }
         Command::Run(args) => {
-            let layers = layers_of(&args.connect, &args.input_args, m, config_layer);
+            let mut layers = layers_of(&args.connect, &args.input_args, m, config_layer);
+            if let Some(layer) = layer_for(m, "default_gdap", &mut layers) {
+                layer.default_gdap = args.default_gdap;
+            }
             let (input, connect) = input_and_connect(args.input, args.connect.sandbox, &layers)?;
             let flags = RunFlags {
                 results: args.results,
@@ -101,7 +108,11 @@ pub fn resolve_with(
                 summary_json: args.summary_json,
                 no_progress: args.no_progress,
             };
-            Invocation::Run(RunSettings::new(input, connect, flags, config_file))
+            let default_gdap = layers.default_gdap();
+            Invocation::Run(
+                RunSettings::new(input, connect, flags, config_file)
+                    .with_default_gdap(default_gdap),
+            )
         }
         Command::Sandbox(args) => Invocation::Sandbox {
             listen: args.listen,
@@ -118,6 +129,11 @@ pub fn resolve_with(
                 from,
             }
         }
+        Command::Login(args) => {
+            let layers = login_layers(&args, m, config_layer);
+            Invocation::Login(LoginSettings::resolve(args.status, &layers))
+        }
+        Command::Logout => Invocation::Logout,
     })
 }
 
@@ -189,6 +205,19 @@ fn layers_of(
     );
     place!(m, l, sheet, input.sheet.clone());
     place!(m, l, encoding, input.encoding);
+    layers
+}
+
+/// The flag and environment layers of `login`'s cloud and authority, with
+/// the config file's.
+fn login_layers(args: &LoginArgs, m: Option<&ArgMatches>, config_file: Layer) -> Layers {
+    let mut layers = Layers {
+        config_file,
+        ..Layers::default()
+    };
+    let l = &mut layers;
+    place!(m, l, cloud, Some(args.cloud));
+    place!(m, l, authority, args.authority.clone());
     layers
 }
 

@@ -9,7 +9,10 @@ use futures_util::FutureExt;
 use secrecy::SecretString;
 
 use crate::logging::{Console, Level};
-use crate::partner_center::auth::Credentials;
+use crate::login::LoginCache;
+use crate::partner_center::auth::{
+    AuthError, CallAuth, CredentialKind, CredentialSet, Credentials,
+};
 use crate::partner_center::client::{ClientConfig, PartnerCenterClient};
 use crate::partner_center::cloud::CloudEndpoints;
 use crate::partner_center::error::ApiError;
@@ -23,12 +26,15 @@ use crate::settings::ConnectSettings;
 const SANDBOX_DEMO_CLIENT_ID: &str = "pc-onboard-demo";
 /// The partner tenant the in-process sandbox is called with.
 const SANDBOX_DEMO_TENANT: &str = "sandbox-partner.onmicrosoft.com";
-/// The refresh token the in-process sandbox is called with: an App+User
-/// token, so indirect-reseller creation and MCA attestation work in the demo.
+/// The refresh token the in-process sandbox is called with: App+User
+/// credentials next to the app-only ones, so indirect-reseller creation and
+/// MCA attestation work in the demo.
 const SANDBOX_DEMO_REFRESH_TOKEN: &str = "sandbox-demo-refresh-token";
+/// The client secret the in-process sandbox is called with (app-only).
+const SANDBOX_DEMO_CLIENT_SECRET: &str = "sandbox-demo-client-secret";
 
 /// What a command that must connect says when there are no credentials.
-pub(super) const NO_CREDENTIALS: &str = "no Partner Center credentials: set PC_TENANT_ID, PC_CLIENT_ID and PC_CLIENT_SECRET (or PC_REFRESH_TOKEN with PC_CLIENT_ID, or PC_ACCESS_TOKEN), or try it with --sandbox";
+pub(super) const NO_CREDENTIALS: &str = "no Partner Center credentials: set PC_TENANT_ID, PC_CLIENT_ID and PC_CLIENT_SECRET (app-only), run `pc-onboard login` or set PC_REFRESH_TOKEN with PC_CLIENT_ID (App+User), or set PC_ACCESS_TOKEN; or try it with --sandbox";
 
 /// A connection: the in-flight limit and the engine, whose client awaits
 /// the shared rate limiter before every call (no engine when there are no
@@ -45,11 +51,15 @@ pub(super) struct Session {
 }
 
 impl Session {
-    /// Connect: start the sandbox (`--sandbox`, App+User demo credentials)
-    /// or read the credentials from the environment, build the client with
-    /// the shared gate and latency observer, and fetch a token so bad
-    /// credentials stop the command before any row. Without credentials the
-    /// session has no engine (the caller decides whether that is fatal).
+    /// Connect: start the sandbox (`--sandbox`, demo credentials of both
+    /// kinds) or read the credentials from the environment and the login
+    /// cache, build the client with the shared gate and latency observer,
+    /// and fetch a token of each kind, so bad credentials stop the command
+    /// before any row. An App+User sign-in that cannot be used (no MFA, an
+    /// expired refresh token) next to app-only credentials is a warning:
+    /// the rows that need App+User are not sent, the others go on. Without
+    /// credentials the session has no engine (the caller decides whether
+    /// that is fatal).
     pub async fn open(options: &ConnectSettings, stop: &Stop) -> anyhow::Result<Session> {
         let rate = options.rate().get();
         let gate = Arc::new(RateGate::new(rate));
@@ -59,19 +69,19 @@ impl Session {
             Some(s) => format!("built-in sandbox at {}", s.base_url()),
             None => endpoints.api.clone(),
         };
-        let Some(credentials) = credentials else {
+        if credentials.is_empty() {
             return Ok(Session {
                 concurrency,
                 engine: None,
                 sandbox,
                 describe,
             });
-        };
+        }
         tracing::debug!(
             api = %endpoints.api,
             authority = %endpoints.authority,
             resource = %endpoints.resource,
-            credentials = credentials.kind(),
+            credentials = credentials.describe(),
             "connecting"
         );
         let authority_hint = authority_hint(options, &endpoints.authority);
@@ -87,14 +97,12 @@ impl Session {
             rand::random(),
         );
         retrier.max_wait = options.max_retry_wait();
+        let counters = retrier.counters.clone();
+        let client = client.with_resend_observer(Arc::new(move |method, path| {
+            counters.count_resent(method.as_str(), path);
+        }));
         let engine = Engine::new(client, retrier, options.cloud());
-        // The first token goes through the retry engine: an authority that
-        // is briefly unavailable is retried like any transient failure.
-        let first = engine
-            .retrier
-            .run(CallKind::Token, classify, || engine.client.authenticate())
-            .await;
-        if let Err(e) = first.result {
+        if let Err(e) = authenticate(&engine).await {
             let hint = authority_hint
                 .map(|h| format!(" ({h})"))
                 .unwrap_or_default();
@@ -113,12 +121,13 @@ impl Session {
         self.engine.as_ref().map(|e| e.client.correlation_id())
     }
 
-    /// Whether the credentials may do App+User-only operations (resellers,
-    /// MCA); true when not connected (nothing is sent then anyway).
-    pub fn app_user(&self) -> bool {
-        self.engine
-            .as_ref()
-            .is_none_or(|e| !e.client.tokens().credentials().is_app_only())
+    /// Whether App+User calls (resellers, MCA) can be made, and if not why;
+    /// `Ok` when not connected (nothing is sent then anyway).
+    pub fn app_user(&self) -> Result<(), AuthError> {
+        match &self.engine {
+            Some(e) => e.client.access(CallAuth::AppUser).map(|_| ()),
+            None => Ok(()),
+        }
     }
 
     /// Where the calls go, for the summary.
@@ -137,13 +146,65 @@ impl Session {
     }
 }
 
+/// Fetch a token of each kind, through the retry engine (an authority that
+/// is briefly unavailable is retried like any transient failure). App+User
+/// failing next to app-only credentials is a warning and App+User calls
+/// are not made; otherwise a failure is the error.
+async fn authenticate(engine: &Engine) -> Result<(), ApiError> {
+    let client = &engine.client;
+    let has = client.kinds();
+    for kind in [CredentialKind::AppOnly, CredentialKind::AppUser] {
+        if client.tokens(kind).is_none() {
+            continue;
+        }
+        // App+User next to app-only: a refusal must not stop the run, so
+        // only transient failures go back to the retry engine.
+        let optional = kind == CredentialKind::AppUser && has.app_only;
+        let first = engine
+            .retrier
+            .run(CallKind::Token, classify, || async move {
+                match client.authenticate_kind(kind).await {
+                    Err(e) if optional && !e.is_transient() => Ok(Err(e)),
+                    other => other.map(Ok),
+                }
+            })
+            .await;
+        match first.result {
+            Ok(Ok(())) => {}
+            Ok(Err(ApiError::Auth(e))) | Err(ApiError::Auth(e)) if optional => {
+                Console::get().warn(&format!(
+                    "App+User credentials cannot be used, so rows that need them (indirect resellers, MCA) are not sent: {e}"
+                ));
+                client.refuse_app_user(e);
+            }
+            Ok(Err(e)) | Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// Where to connect, with what: the in-process sandbox and its demo
-/// credentials, or the cloud's (overridden) hosts and the environment's.
+/// credentials, or the cloud's (overridden) hosts and the environment's
+/// credentials, with the login cache's sign-in for App+User when the
+/// environment has none.
 async fn where_to(
     options: &ConnectSettings,
-) -> anyhow::Result<(CloudEndpoints, Option<Credentials>, Option<RunningSandbox>)> {
+) -> anyhow::Result<(CloudEndpoints, CredentialSet, Option<RunningSandbox>)> {
     if !options.sandbox() {
-        return Ok((options.endpoints(), Credentials::from_env()?, None));
+        let endpoints = options.endpoints();
+        let mut credentials = CredentialSet::from_env()?;
+        let ready_token = std::env::var_os(crate::partner_center::auth::ENV_ACCESS_TOKEN)
+            .is_some_and(|v| !v.is_empty());
+        if credentials.app_user.is_none() && !ready_token {
+            add_signed_in(&mut credentials, &endpoints);
+        }
+        let credentials = credentials.check()?;
+        if let Some(missing) = &credentials.incomplete_app_only
+            && std::env::var_os(crate::partner_center::auth::ENV_CLIENT_SECRET).is_some()
+        {
+            Console::get().warn(&format!("{missing}; every call uses the App+User sign-in"));
+        }
+        return Ok((endpoints, credentials, None));
     }
     let config = SandboxConfig {
         log_requests: false,
@@ -155,7 +216,34 @@ async fn where_to(
     let base = sandbox.base_url().to_owned();
     let endpoints =
         CloudEndpoints::for_cloud(options.cloud()).with_overrides(Some(&base), Some(&base));
-    Ok((endpoints, Some(sandbox_credentials()), Some(sandbox)))
+    Ok((endpoints, sandbox_credentials(), Some(sandbox)))
+}
+
+/// App+User from the login cache, when it holds a sign-in for this
+/// authority (each rotated refresh token is written back to it).
+fn add_signed_in(credentials: &mut CredentialSet, endpoints: &CloudEndpoints) {
+    let Ok(cache) = LoginCache::locate() else {
+        return;
+    };
+    match cache.load() {
+        Ok(Some(sign_in)) if sign_in.is_for(endpoints) => {
+            tracing::info!(
+                user = %sign_in.user,
+                cache = %cache.path().display(),
+                "App+User: the sign-in of pc-onboard login"
+            );
+            credentials.app_user = Some(sign_in.credentials());
+            credentials.on_rotate = Some(cache.rotation_hook());
+        }
+        Ok(Some(sign_in)) => Console::get().warn(&format!(
+            "the sign-in in {} is for {} and this run's authority is {}: it is not used (run `pc-onboard login` with this run's --cloud or --authority)",
+            cache.path().display(),
+            sign_in.authority,
+            endpoints.authority
+        )),
+        Ok(None) => {}
+        Err(e) => Console::get().warn(&format!("{e}; App+User calls are not made")),
+    }
 }
 
 /// The client: the timeouts, the gate before every call (refused once the
@@ -163,7 +251,7 @@ async fn where_to(
 fn client(
     options: &ConnectSettings,
     endpoints: CloudEndpoints,
-    credentials: Credentials,
+    credentials: CredentialSet,
     gate: &Arc<RateGate>,
     stop: &Stop,
     concurrency: &Arc<ConcurrencyController>,
@@ -198,13 +286,23 @@ fn authority_hint(options: &ConnectSettings, authority: &str) -> Option<String> 
     })
 }
 
-/// The in-process sandbox's demo credentials: App+User (refresh-token grant).
-fn sandbox_credentials() -> Credentials {
-    Credentials::RefreshToken {
-        tenant_id: SANDBOX_DEMO_TENANT.to_owned(),
-        client_id: SANDBOX_DEMO_CLIENT_ID.to_owned(),
-        refresh_token: SecretString::from(SANDBOX_DEMO_REFRESH_TOKEN),
-        client_secret: None,
+/// The in-process sandbox's demo credentials: both kinds (client
+/// credentials and a refresh token), so every feature runs.
+fn sandbox_credentials() -> CredentialSet {
+    CredentialSet {
+        app_only: Some(Credentials::ClientCredentials {
+            tenant_id: SANDBOX_DEMO_TENANT.to_owned(),
+            client_id: SANDBOX_DEMO_CLIENT_ID.to_owned(),
+            client_secret: SecretString::from(SANDBOX_DEMO_CLIENT_SECRET),
+        }),
+        app_user: Some(Credentials::RefreshToken {
+            tenant_id: SANDBOX_DEMO_TENANT.to_owned(),
+            client_id: SANDBOX_DEMO_CLIENT_ID.to_owned(),
+            refresh_token: SecretString::from(SANDBOX_DEMO_REFRESH_TOKEN),
+            client_secret: None,
+        }),
+        on_rotate: None,
+        incomplete_app_only: None,
     }
 }
 
@@ -244,21 +342,20 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_in_process_sandbox_gets_an_app_user_token() {
+    async fn the_in_process_sandbox_gets_a_token_of_each_kind() {
         let options = connect(&["--sandbox"]);
         let mut session = Session::open(&options, &Stop::new()).await.unwrap();
         let engine = session.engine.clone().unwrap();
-        assert_eq!(
-            engine.client.tokens().credentials().kind(),
-            "refresh token (App+User)"
-        );
+        let has = engine.client.kinds();
+        assert!(has.app_only && has.app_user);
+        assert!(session.app_user().is_ok());
         assert!(
             session
                 .describe
                 .starts_with("built-in sandbox at http://127.0.0.1:")
         );
         let stats = session.sandbox.as_ref().unwrap().state().stats();
-        assert_eq!(stats.tokens_issued, 1);
+        assert_eq!(stats.tokens_issued, 2);
         session.close().await;
         assert!(session.sandbox.is_none());
     }

@@ -2,6 +2,7 @@
 //! (`crate::settings`, via [`Invocation`]) into an [`ExitStatus`].
 
 mod connect;
+mod login;
 mod notices;
 mod results_target;
 mod run;
@@ -26,6 +27,8 @@ pub enum ExitStatus {
     RowsFailed,
     /// Interrupted (Ctrl-C).
     Interrupted,
+    /// `login --status`: nobody is signed in (exit 1, not an error).
+    NotSignedIn,
 }
 
 impl ExitStatus {
@@ -35,6 +38,7 @@ impl ExitStatus {
             ExitStatus::Success => 0,
             ExitStatus::RowsFailed => 2,
             ExitStatus::Interrupted => 130,
+            ExitStatus::NotSignedIn => 1,
         }
     }
 
@@ -70,6 +74,8 @@ pub fn execute(invocation: Invocation) -> anyhow::Result<ExitStatus> {
         Invocation::Template { file, force, from } => {
             template::template(&file, force, from.as_ref())
         }
+        Invocation::Login(settings) => login::login(&settings),
+        Invocation::Logout => login::logout(),
         Invocation::Completions(shell) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();

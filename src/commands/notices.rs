@@ -48,6 +48,11 @@ impl Notice {
     }
 }
 
+/// Write `notices` to `out`, in order.
+pub(crate) fn write_all(notices: &[Notice], out: &mut dyn Write) -> std::io::Result<()> {
+    notices.iter().try_for_each(|notice| notice.write(out))
+}
+
 /// One warning per column whose header looks like a field the file has no
 /// column for, naming the rename and the config file's `[columns]` line.
 pub(crate) fn header_warnings(layout: &Layout) -> Vec<Notice> {

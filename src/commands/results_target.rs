@@ -90,10 +90,17 @@ impl ResultsTarget {
         options.facts.started = Some(render.started);
         options.facts.mode = render.mode.to_owned();
         let report = render_workbook(&self.csv, workbook, &options).with_context(|| {
-            format!(
-                "the results are complete in {}, but the workbook could not be written",
-                self.csv.display()
-            )
+            if self.csv.exists() {
+                format!(
+                    "the results are complete in {}, but the workbook could not be written",
+                    self.csv.display()
+                )
+            } else {
+                format!(
+                    "the workbook could not be written: its journal {} is gone",
+                    self.csv.display()
+                )
+            }
         })?;
         Ok(Some(report))
     }

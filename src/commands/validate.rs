@@ -19,7 +19,7 @@ use crate::pipeline::{
     DriveOptions, Finished, Job, Preflight, RecordError, RowPlan, RowSink, RunCounters, Stop,
     StopReason, Undone, drive, plan_row,
 };
-use crate::results::{McaStatus, RowResult, Status, Tally};
+use crate::results::{McaStatus, Notices, RowFacts, RowResult, Status, Tally};
 use crate::settings::ValidateSettings;
 use crate::validate::{Field, Uniqueness};
 
@@ -55,9 +55,7 @@ pub fn validate(
         columns = layout.headers.len(),
         "input opened"
     );
-    for notice in super::notices::header_warnings(&layout) {
-        notice.write(err).context("cannot write to stderr")?;
-    }
+    super::notices::write_all(&super::notices::header_warnings(&layout), err)?;
     if settings.online() {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -138,6 +136,7 @@ async fn validate_online<'a>(
             "the online checks stopped: {reason}; the rows not checked are `cancelled`"
         ),
         Some(StopReason::Unrecorded(reason)) => anyhow::bail!("{reason}"),
+        Some(StopReason::Input(reason)) => anyhow::bail!("{reason}"),
         Some(StopReason::Interrupted) => Ok(ExitStatus::Interrupted),
         _ => Ok(status),
     }
@@ -220,6 +219,7 @@ struct Report<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
     counts: Tally,
+    notices: Notices,
     listed: u64,
     started: std::time::SystemTime,
     /// The date cells read as dates (`mca_date`), said at the end.
@@ -241,6 +241,7 @@ impl<'a> Report<'a> {
             out: output.out,
             err: output.err,
             counts: Tally::default(),
+            notices: Notices::default(),
             listed: 0,
             started: std::time::SystemTime::now(),
             dates: Vec::new(),
@@ -252,10 +253,13 @@ impl<'a> Report<'a> {
         if let Some(notice) = super::notices::example_row(row, self.layout) {
             notice.write(self.err).map_err(RecordError::Report)?;
         }
+        self.notices.add(&RowFacts::of(row, self.layout, result));
         if self.settings.json() {
             let value = row_json(row, self.layout, result);
-            serde_json::to_writer(&mut *self.out, &value)
+            // A row's error may quote an answer: never a secret the process holds.
+            serde_json::to_string(&value)
                 .map_err(std::io::Error::from)
+                .and_then(|line| self.out.write_all(crate::secrets::scrub(&line).as_bytes()))
                 .and_then(|()| self.out.write_all(b"\n"))
                 .and_then(|()| match self.settings.online() {
                     true => self.out.flush(),
@@ -324,8 +328,9 @@ impl<'a> Report<'a> {
                 &format!("... and {more} more rows with problems ({see})"),
             )?;
         }
-        for notice in super::notices::dates_read(&self.dates) {
-            notice.write(self.err)?;
+        super::notices::write_all(&super::notices::dates_read(&self.dates), self.err)?;
+        for line in self.notices.lines() {
+            self.say(Level::Info, &line)?;
         }
         if let Some(reason @ (StopReason::BudgetExhausted | StopReason::WaitTooLong(_))) = stopped {
             self.say(
@@ -387,5 +392,6 @@ fn row_json(row: &InputRow, layout: &Layout, result: &RowResult) -> serde_json::
         "problems": result.problems,
         "error": result.error,
         "mca_status": result.mca_status.to_string(),
+        "customer_link": result.customer_link,
     })
 }

@@ -1,23 +1,56 @@
 //! `--credentials-out FILE`: the only place initial admin passwords are kept.
-//! Created with mode 0600 before the first call; never overwritten without
-//! `--force`, and with it replaced (a new file renamed into place), never
-//! written through a symlink.
+//!
+//! Opened before the first call, with mode 0600, in the input's delimiter:
+//! - a new file is created (never through a dangling symlink);
+//! - an existing credentials file (a re-run, a `--resume`) is added to: a
+//!   customer already in it gets no second row, and its mode is set to 0600
+//!   again;
+//! - with `--force` an existing regular file is replaced (a new file renamed
+//!   into place, so the old file's mode and owner do not carry over);
+//! - anything else is refused, `--force` or not: an existing file that is
+//!   not a credentials file (without `--force`), and whatever is not a
+//!   regular file (a symlink, a FIFO, a device, a directory), which
+//!   `--force` never replaces.
+//!
+//! Every password stored is flushed at once, and the file is checked to be
+//! still the one its path names: a file removed under the run (its
+//! directory deleted) stops the run instead of taking passwords nobody can
+//! read.
 
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
-/// Why the credentials file could not be created.
+use super::identity::{kind_of, names_exactly, still_names};
+
+/// The header of a credentials file (in its delimiter).
+pub const CREDENTIALS_HEADER: [&str; 4] = ["domain", "customer_id", "admin_user", "password"];
+
+/// Why the credentials file could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialsFileError {
-    /// It exists and `--force` was not given.
+    /// It exists, is not a credentials file, and `--force` was not given.
     #[error(
-        "{0} already exists: pass --force to overwrite it, or choose another --credentials-out file"
+        "{} already exists and is not a pc-onboard credentials file (its first line is not `domain,customer_id,admin_user,password`): choose another --credentials-out file, or pass --force to replace it",
+        .0.display()
     )]
     Exists(PathBuf),
+    /// It is not a regular file: never written to nor replaced.
+    #[error(
+        "--credentials-out {} is {kind}, not a regular file: initial admin passwords go to a regular file only (--force replaces a regular file, nothing else); choose another --credentials-out file",
+        .path.display()
+    )]
+    NotRegular {
+        /// The path given.
+        path: PathBuf,
+        /// What it is (`a symlink`, `a FIFO`, `a character device` ...).
+        kind: &'static str,
+    },
     /// The OS refused.
-    #[error("cannot create {path}: {}", crate::input::io_reason(.error))]
+    #[error("cannot create {}: {}", .path.display(), crate::input::io_reason(.error))]
     Io {
         /// The file.
         path: PathBuf,
@@ -31,6 +64,10 @@ pub struct CredentialsFile {
     writer: csv::Writer<File>,
     path: PathBuf,
     stored: u64,
+    /// Rows the file held when it was opened (0 for a new file).
+    earlier: u64,
+    /// Customers with a row in the file: never a second one.
+    customers: HashSet<String>,
 }
 
 impl std::fmt::Debug for CredentialsFile {
@@ -38,69 +75,128 @@ impl std::fmt::Debug for CredentialsFile {
         f.debug_struct("CredentialsFile")
             .field("path", &self.path)
             .field("stored", &self.stored)
+            .field("earlier", &self.earlier)
             .finish_non_exhaustive()
     }
 }
 
 impl CredentialsFile {
-    /// Create `path` with mode 0600, its header written. An existing path
-    /// (a symlink too, even a dangling one) is refused unless `force`; with
-    /// `force` a new file is made next to it and renamed over it, so a
-    /// symlink there is replaced, never followed, and the old file's mode
-    /// and owner do not carry over.
-    pub fn create(path: &Path, force: bool) -> Result<Self, CredentialsFileError> {
+    /// Open `path` for the run: create it (a new file with its header, in
+    /// `delimiter`), add to it when it is a credentials file already, or
+    /// with `force` replace a regular file. Anything that is not a regular
+    /// file is refused (see the module's documentation).
+    pub fn open(path: &Path, force: bool, delimiter: u8) -> Result<Self, CredentialsFileError> {
         let io = |error| CredentialsFileError::Io {
             path: path.to_path_buf(),
             error,
         };
-        let (file, temp) = if force {
-            let (file, temp) = create_temp_beside(path).map_err(io)?;
-            (file, Some(temp))
-        } else {
-            let file = create_private(path).map_err(|error| {
-                if error.kind() == std::io::ErrorKind::AlreadyExists {
-                    CredentialsFileError::Exists(path.to_path_buf())
-                } else {
-                    io(error)
-                }
-            })?;
-            (file, None)
-        };
-        let mut writer = csv::Writer::from_writer(file);
+        match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let file = create_private(path).map_err(|error| {
+                    if error.kind() == std::io::ErrorKind::AlreadyExists {
+                        CredentialsFileError::Exists(path.to_path_buf())
+                    } else {
+                        io(error)
+                    }
+                })?;
+                Self::start(file, path, delimiter, None).map_err(io)
+            }
+            Err(error) => Err(io(error)),
+            Ok(meta) if !meta.is_file() => Err(CredentialsFileError::NotRegular {
+                path: path.to_path_buf(),
+                kind: kind_of(&meta),
+            }),
+            Ok(_) if force => {
+                let (file, temp) = create_temp_beside(path).map_err(io)?;
+                Self::start(file, path, delimiter, Some(&temp)).map_err(io)
+            }
+            Ok(_) => Self::add_to(path, delimiter),
+        }
+    }
+
+    /// A new file: write the header, then rename `temp` (if any) over `path`.
+    fn start(file: File, path: &Path, delimiter: u8, temp: Option<&Path>) -> std::io::Result<Self> {
+        let mut writer = csv_writer(file, delimiter);
         let written = writer
-            .write_record(["domain", "customer_id", "admin_user", "password"])
+            .write_record(CREDENTIALS_HEADER)
             .map_err(std::io::Error::other)
             .and_then(|()| writer.flush())
-            .and_then(|()| match &temp {
-                Some(temp) => std::fs::rename(temp, path),
-                None => Ok(()),
-            });
+            .and_then(|()| temp.map_or(Ok(()), |temp| std::fs::rename(temp, path)));
         if let Err(error) = written {
-            if let Some(temp) = &temp {
+            if let Some(temp) = temp {
                 let _ = std::fs::remove_file(temp);
             }
-            return Err(io(error));
+            return Err(error);
         }
-        Ok(CredentialsFile {
+        Ok(Self::with(writer, path, 0, HashSet::new()))
+    }
+
+    /// Add to the existing regular file `path`: it must be a credentials
+    /// file (or empty); its customers are read so none gets a second row.
+    fn add_to(path: &Path, delimiter: u8) -> Result<Self, CredentialsFileError> {
+        let io = |error| CredentialsFileError::Io {
+            path: path.to_path_buf(),
+            error,
+        };
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(io)?;
+        // Replaced by a symlink or another node since it was looked at.
+        let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+        if !regular || !names_exactly(path, &file) {
+            return Err(CredentialsFileError::Exists(path.to_path_buf()));
+        }
+        if file.metadata().map_err(io)?.len() == 0 {
+            make_private(&file).map_err(io)?;
+            return Self::start(file, path, delimiter, None).map_err(io);
+        }
+        let Some(delimiter) = header_delimiter(&mut file).map_err(io)? else {
+            // Not ours: never appended to.
+            return Err(CredentialsFileError::Exists(path.to_path_buf()));
+        };
+        let (customers, earlier) = read_customers(&mut file, delimiter).map_err(io)?;
+        make_private(&file).map_err(io)?;
+        end_with_line_break(&mut file).map_err(io)?;
+        let writer = csv_writer(file, delimiter);
+        Ok(Self::with(writer, path, earlier, customers))
+    }
+
+    fn with(
+        writer: csv::Writer<File>,
+        path: &Path,
+        earlier: u64,
+        customers: HashSet<String>,
+    ) -> Self {
+        CredentialsFile {
             writer,
             path: path.to_path_buf(),
             stored: 0,
-        })
+            earlier,
+            customers,
+        }
     }
 
-    /// Passwords stored so far.
+    /// Passwords stored so far by this run.
     pub fn stored(&self) -> u64 {
         self.stored
+    }
+
+    /// Rows the file held before this run (it was added to).
+    pub fn earlier_rows(&self) -> u64 {
+        self.earlier
     }
 
     /// The file's path.
     pub fn path(&self) -> &Path {
         &self.path
     }
-}
 
-impl CredentialsFile {
-    /// Store one customer's initial credentials, flushed at once.
+    /// Store one customer's initial credentials, flushed at once; a
+    /// customer already in the file is not written again. Fails when the
+    /// file cannot be written, or no longer is the file its path names
+    /// (removed or replaced under the run: what it holds is lost).
     pub fn store(
         &mut self,
         domain: &str,
@@ -108,13 +204,97 @@ impl CredentialsFile {
         admin_user: &str,
         password: &SecretString,
     ) -> std::io::Result<()> {
+        if !customer_id.is_empty() && self.customers.contains(customer_id) {
+            return self.check_still_there();
+        }
         self.writer
             .write_record([domain, customer_id, admin_user, password.expose_secret()])
             .map_err(std::io::Error::other)?;
         self.writer.flush()?;
+        self.customers.insert(customer_id.to_owned());
         self.stored += 1;
-        Ok(())
+        self.check_still_there()
     }
+
+    /// `Err` when the path no longer names the open file.
+    pub fn check_still_there(&self) -> std::io::Result<()> {
+        if still_names(&self.path, self.writer.get_ref()) {
+            return Ok(());
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "it was removed or replaced during the run (its directory deleted?): the passwords it held are lost",
+        ))
+    }
+}
+
+fn csv_writer(file: File, delimiter: u8) -> csv::Writer<File> {
+    csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(file)
+}
+
+/// The delimiter of the credentials header on the first line of `file`
+/// (a BOM tolerated), or `None` when the first line is not one.
+fn header_delimiter(file: &mut File) -> std::io::Result<Option<u8>> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut first = Vec::new();
+    BufReader::new(Read::take(&mut *file, 4096)).read_until(b'\n', &mut first)?;
+    let line = crate::bom::strip_bom(&first);
+    let line = String::from_utf8_lossy(line);
+    let line = line.trim_end_matches(['\r', '\n']);
+    Ok([b',', b';', b'\t'].into_iter().find(|&d| {
+        let names: Vec<String> = line
+            .split(char::from(d))
+            .map(|n| n.trim().trim_matches('"').to_ascii_lowercase())
+            .collect();
+        names == CREDENTIALS_HEADER
+    }))
+}
+
+/// The customer ids in `file` (a credentials file in `delimiter`) and its
+/// row count.
+fn read_customers(file: &mut File, delimiter: u8) -> std::io::Result<(HashSet<String>, u64)> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(BufReader::new(&mut *file));
+    let mut customers = HashSet::new();
+    let mut rows = 0;
+    let mut record = csv::ByteRecord::new();
+    // A torn last row (a kill mid-write) is read as far as it goes.
+    while reader.read_byte_record(&mut record).unwrap_or(false) {
+        rows += 1;
+        if let Some(id) = record.get(1).and_then(|id| std::str::from_utf8(id).ok()) {
+            customers.insert(id.trim().to_owned());
+        }
+    }
+    Ok((customers, rows))
+}
+
+/// Add a line break when the file does not end with one (cut by a kill).
+fn end_with_line_break(file: &mut File) -> std::io::Result<()> {
+    let len = file.metadata()?.len();
+    let mut last = [0u8; 1];
+    file.seek(SeekFrom::Start(len.saturating_sub(1)))?;
+    file.read_exact(&mut last)?;
+    if last[0] != b'\n' {
+        file.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Mode 0600 on the open file.
+fn make_private(file: &File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }
 
 /// A new file at `path` with mode 0600; fails if anything is there (a
@@ -128,18 +308,14 @@ fn create_private(path: &Path) -> std::io::Result<File> {
         options.mode(0o600);
     }
     let file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        // The umask could have taken the owner's bits: set 0600 exactly.
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
+    // The umask could have taken the owner's bits: set 0600 exactly.
+    make_private(&file)?;
     Ok(file)
 }
 
 /// A new private file in `path`'s directory (`.<name>.<pid>.<n>.tmp`), to be
 /// renamed over `path`: a rename within one directory replaces the name
-/// atomically, whatever it named (a symlink is replaced, not followed).
+/// atomically.
 fn create_temp_beside(path: &Path) -> std::io::Result<(File, PathBuf)> {
     let name = path
         .file_name()
@@ -165,105 +341,5 @@ fn create_temp_beside(path: &Path) -> std::io::Result<(File, PathBuf)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_is_private_and_not_overwritten_without_force() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("creds.csv");
-        let mut file = CredentialsFile::create(&path, false).unwrap();
-        file.store(
-            "x.onmicrosoft.com",
-            "c1",
-            "admin@x.onmicrosoft.com",
-            &SecretString::from("p=;*"),
-        )
-        .unwrap();
-        drop(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(
-            text.contains("x.onmicrosoft.com,c1,admin@x.onmicrosoft.com,p=;*"),
-            "{text}"
-        );
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        assert!(matches!(
-            CredentialsFile::create(&path, false),
-            Err(CredentialsFileError::Exists(_))
-        ));
-        CredentialsFile::create(&path, true).unwrap();
-    }
-
-    #[test]
-    fn force_replaces_an_existing_file_with_a_new_private_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("creds.csv");
-        std::fs::write(&path, "old passwords\n").unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        }
-        let file = CredentialsFile::create(&path, true).unwrap();
-        assert_eq!(file.path(), path);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text, "domain,customer_id,admin_user,password\n");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        let left = std::fs::read_dir(dir.path()).unwrap().count();
-        assert_eq!(left, 1, "no temporary file left");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn force_replaces_a_symlink_and_leaves_its_target_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("precious.txt");
-        std::fs::write(&target, "keep me\n").unwrap();
-        let path = dir.path().join("creds.csv");
-        std::os::unix::fs::symlink(&target, &path).unwrap();
-        let mut file = CredentialsFile::create(&path, true).unwrap();
-        file.store("d", "c", "a", &SecretString::from("pw"))
-            .unwrap();
-        drop(file);
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me\n");
-        let meta = std::fs::symlink_metadata(&path).unwrap();
-        assert!(meta.is_file(), "the symlink was replaced by a file");
-        assert!(
-            std::fs::read_to_string(&path)
-                .unwrap()
-                .ends_with("d,c,a,pw\n")
-        );
-        let left = std::fs::read_dir(dir.path()).unwrap().count();
-        assert_eq!(left, 2, "no temporary file left");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn without_force_a_symlink_is_refused_even_a_dangling_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("elsewhere.csv");
-        let path = dir.path().join("creds.csv");
-        std::os::unix::fs::symlink(&target, &path).unwrap();
-        let err = CredentialsFile::create(&path, false).unwrap_err();
-        assert!(matches!(err, CredentialsFileError::Exists(_)), "{err}");
-        assert!(!target.exists(), "nothing created through the symlink");
-    }
-
-    #[test]
-    fn force_into_a_missing_directory_fails_naming_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nope/creds.csv");
-        let err = CredentialsFile::create(&path, true).unwrap_err();
-        assert!(err.to_string().contains("nope/creds.csv"), "{err}");
-    }
-}
+#[path = "credentials_tests.rs"]
+mod tests;

@@ -12,6 +12,14 @@
 //! path names is thus locked by at most one process, and a file is removed
 //! only by the process holding its lock.
 //!
+//! The lock file is named after the results path, so two names of one file
+//! (hard links) would take two lock files: the file written (the results
+//! CSV, or a workbook's journal) is locked too, by its device and inode
+//! (`flock` on the file itself), so a second run through another name of it
+//! is refused before it truncates anything. When that file does not exist
+//! yet it is created empty for the lock (and removed again if the run
+//! writes nothing to it).
+//!
 //! Results written to a device or a pipe (`/dev/null`, `/dev/stdout`) take no
 //! lock and leave no lock file: nothing there can be overwritten by a
 //! second run.
@@ -49,6 +57,16 @@ pub enum LockError {
 #[derive(Debug)]
 pub struct ResultsLock {
     held: Option<Held>,
+    written: Option<Written>,
+}
+
+/// The file the run writes, locked by its identity.
+#[derive(Debug)]
+struct Written {
+    file: File,
+    path: PathBuf,
+    /// Created for the lock: removed again if still empty at the end.
+    created: bool,
 }
 
 /// The locked lock file.
@@ -69,47 +87,112 @@ impl ResultsLock {
         results.with_file_name(name)
     }
 
-    /// Take the lock on `results` without waiting. Results that go to a
-    /// device or a pipe take no lock.
+    /// The lock file of `results` (where [`ResultsLock::acquire`] puts it:
+    /// beside the file the path leads to), `None` for a device or a pipe.
+    pub fn lock_file_of(results: &Path) -> Option<PathBuf> {
+        (!is_stream(results)).then(|| Self::lock_path(&resolve(results)))
+    }
+
+    /// Take the lock on `results` without waiting: [`ResultsLock::acquire_with`]
+    /// when `results` is the file written.
     pub fn acquire(results: &Path) -> Result<ResultsLock, LockError> {
+        Self::acquire_with(results, results, true)
+    }
+
+    /// Take the lock on `results`, whose rows are written to `written` (the
+    /// results CSV itself, or a workbook's journal), without waiting: the
+    /// lock file, then `written` itself by its identity (created empty when
+    /// missing if `create`; else a missing file is not locked: `--resume`
+    /// says it is missing). Results that go to a device or a pipe take no
+    /// lock.
+    pub fn acquire_with(
+        results: &Path,
+        written: &Path,
+        create: bool,
+    ) -> Result<ResultsLock, LockError> {
         if is_stream(results) {
-            return Ok(ResultsLock { held: None });
-        }
-        let path = Self::lock_path(&resolve(results));
-        let io = |error| LockError::Io {
-            path: path.clone(),
-            error,
-        };
-        for _ in 0..ATTEMPTS {
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
-                .map_err(io)?;
-            let Some(mut file) = lock_opened(results, &path, file)? else {
-                continue;
-            };
-            let started = humantime::format_rfc3339_seconds(SystemTime::now());
-            let note = format!("pid {} started {started}", std::process::id());
-            file.set_len(0)
-                .and_then(|()| file.seek(SeekFrom::Start(0)))
-                .and_then(|_| file.write_all(note.as_bytes()))
-                .and_then(|()| file.flush())
-                .map_err(io)?;
             return Ok(ResultsLock {
-                held: Some(Held { file, path }),
+                held: None,
+                written: None,
             });
         }
-        Err(io(std::io::Error::other(
-            "the lock file kept being removed by other runs as it was locked",
-        )))
+        let mut lock = ResultsLock {
+            held: Some(lock_file(results)?),
+            written: None,
+        };
+        if !is_stream(written) && (create || written.exists()) {
+            lock.written = Some(lock_written(results, written)?);
+        }
+        Ok(lock)
     }
 
     /// The lock file's path; `None` when no lock was needed (a device).
     pub fn path(&self) -> Option<&Path> {
         self.held.as_ref().map(|held| held.path.as_path())
+    }
+}
+
+/// Create (or open) and lock the lock file of `results`, with the holder's note.
+fn lock_file(results: &Path) -> Result<Held, LockError> {
+    let path = ResultsLock::lock_path(&resolve(results));
+    let io = |error| LockError::Io {
+        path: path.clone(),
+        error,
+    };
+    for _ in 0..ATTEMPTS {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
+        let Some(mut file) = lock_opened(results, &path, file)? else {
+            continue;
+        };
+        let started = humantime::format_rfc3339_seconds(SystemTime::now());
+        let note = format!("pid {} started {started}", std::process::id());
+        file.set_len(0)
+            .and_then(|()| file.seek(SeekFrom::Start(0)))
+            .and_then(|_| file.write_all(note.as_bytes()))
+            .and_then(|()| file.flush())
+            .map_err(io)?;
+        return Ok(Held { file, path });
+    }
+    Err(io(std::io::Error::other(
+        "the lock file kept being removed by other runs as it was locked",
+    )))
+}
+
+/// Lock the file `written` itself (created empty when missing): another run
+/// writing it through another name (a hard link) holds it.
+fn lock_written(results: &Path, written: &Path) -> Result<Written, LockError> {
+    let io = |error| LockError::Io {
+        path: written.to_path_buf(),
+        error,
+    };
+    let existed = std::fs::metadata(written).is_ok();
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(written)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Written {
+            file,
+            path: written.to_path_buf(),
+            created: !existed,
+        }),
+        Err(TryLockError::WouldBlock) => Err(LockError::Held {
+            results: results.to_path_buf(),
+            holder: format!(
+                "it writes {}, reached through another name (a hard link) or after its lock file was removed",
+                written.display()
+            ),
+        }),
+        Err(TryLockError::Error(error)) => Err(io(error)),
     }
 }
 
@@ -141,20 +224,8 @@ fn lock_opened(results: &Path, path: &Path, mut file: File) -> Result<Option<Fil
 }
 
 /// Whether `path` names the open `file` (same device and inode).
-#[cfg(unix)]
 fn names(path: &Path, file: &File) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::symlink_metadata(path), file.metadata()) {
-        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
-        _ => false,
-    }
-}
-
-/// Whether `path` names the open `file`: elsewhere an open file cannot be
-/// removed, so it always does.
-#[cfg(not(unix))]
-fn names(path: &Path, _file: &File) -> bool {
-    path.exists()
+    super::identity::names_exactly(path, file)
 }
 
 /// Whether `results` is a device, a pipe or a socket (after symlinks).
@@ -212,6 +283,13 @@ fn read_holder(file: &mut File) -> String {
 
 impl Drop for ResultsLock {
     fn drop(&mut self) {
+        if let Some(written) = self.written.take() {
+            let empty = written.file.metadata().is_ok_and(|m| m.len() == 0);
+            if written.created && empty && names(&written.path, &written.file) {
+                let _ = std::fs::remove_file(&written.path);
+            }
+            let _ = written.file.unlock();
+        }
         let Some(held) = self.held.take() else {
             return;
         };
@@ -326,13 +404,56 @@ mod tests {
         let results = dir.path().join("results.csv");
         let first = ResultsLock::acquire(&results).unwrap();
         let path = first.path().unwrap().to_path_buf();
-        // Someone removes the lock file and another run takes a new one.
+        // Someone removes the lock file: the results file itself is still
+        // locked, and a second run's lock file is its own.
         std::fs::remove_file(&path).unwrap();
-        let second = ResultsLock::acquire(&results).unwrap();
+        let err = ResultsLock::acquire(&results).unwrap_err();
+        assert!(
+            err.to_string().contains("its lock file was removed"),
+            "{err}"
+        );
+        assert!(!path.exists(), "the refused run removed its own lock file");
         drop(first);
-        assert!(path.exists(), "the second run's lock file stays");
-        assert!(ResultsLock::acquire(&results).is_err(), "and still locks");
+        let second = ResultsLock::acquire(&results).unwrap();
+        assert!(path.exists());
         drop(second);
         assert!(!path.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hard_links_of_the_file_written_take_one_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let results = dir.path().join("results.csv");
+        std::fs::write(&results, "rows\n").unwrap();
+        let link = dir.path().join("link.csv");
+        std::fs::hard_link(&results, &link).unwrap();
+        let held = ResultsLock::acquire(&results).unwrap();
+        let err = ResultsLock::acquire(&link).unwrap_err();
+        assert!(err.to_string().contains("a hard link"), "{err}");
+        // A workbook's journal, hard-linked under another workbook's name.
+        let journal = dir.path().join("b.xlsx.journal.csv");
+        std::fs::hard_link(&results, &journal).unwrap();
+        let workbook = dir.path().join("b.xlsx");
+        assert!(ResultsLock::acquire_with(&workbook, &journal, false).is_err());
+        drop(held);
+        ResultsLock::acquire(&link).unwrap();
+        assert_eq!(std::fs::read_to_string(&results).unwrap(), "rows\n");
+    }
+
+    #[test]
+    fn a_file_created_for_the_lock_and_never_written_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let workbook = dir.path().join("out.xlsx");
+        let journal = dir.path().join("out.xlsx.journal.csv");
+        let lock = ResultsLock::acquire_with(&workbook, &journal, true).unwrap();
+        assert!(journal.exists(), "created to be locked");
+        assert_eq!(
+            ResultsLock::lock_file_of(&workbook).unwrap(),
+            dir.path().canonicalize().unwrap().join("out.xlsx.lock")
+        );
+        drop(lock);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(names.is_empty(), "{names:?}");
     }
 }

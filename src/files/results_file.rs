@@ -6,6 +6,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::identity::still_names;
 use super::same_file::same_file;
 use crate::input::{InputRow, Layout, UTF8_BOM};
 use crate::results::{FlushPolicy, ProblemLog, RESULT_COLUMNS, ResultsError, RowResult, TypedCell};
@@ -28,7 +29,21 @@ impl ResultsWriter {
     /// was in another encoding, so that Excel reads the results as UTF-8).
     pub fn create(path: &Path, layout: &Layout, flush: FlushPolicy) -> Result<Self, ResultsError> {
         refuse_input_file(path, layout)?;
-        let file = File::create(path).map_err(|e| io_error(path, e))?;
+        // Readable too: when the path stops naming it, its rows are read
+        // back through it (`written_back`).
+        let open = |read| {
+            OpenOptions::new()
+                .read(read)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(path)
+        };
+        let file = match open(true) {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => open(false),
+            opened => opened,
+        }
+        .map_err(|e| io_error(path, e))?;
         let bom = if wants_bom(layout) { UTF8_BOM } else { b"" };
         let mut writer = Self::new(file, bom, path, layout, flush)?;
         writer.write_header(layout)?;
@@ -137,6 +152,8 @@ impl ResultsWriter {
             self.writer.write_field(value).map_err(|e| self.error(e))?;
         }
         for cell in result.cells() {
+            // Result texts quote answers: never a secret the process holds.
+            let cell = crate::secrets::scrub(&cell);
             self.writer
                 .write_field(cell.as_bytes())
                 .map_err(|e| self.error(e))?;
@@ -152,8 +169,29 @@ impl ResultsWriter {
             .map_err(|e| self.error(e))?;
         if self.flush == FlushPolicy::EveryRow {
             self.writer.flush().map_err(|e| io_error(&self.path, e))?;
+            // Row by row, a run checks the file is still there: writes to a
+            // removed file succeed, into a file no one can read.
+            self.check_still_there()?;
         }
         Ok(())
+    }
+
+    /// `Err(ResultsError::Vanished)` when the path no longer names the
+    /// file being written (removed, its directory deleted, or replaced).
+    pub fn check_still_there(&self) -> Result<(), ResultsError> {
+        if still_names(&self.path, self.writer.get_ref()) {
+            return Ok(());
+        }
+        Err(ResultsError::Vanished {
+            path: self.path.clone(),
+        })
+    }
+
+    /// The open file, everything written so far flushed to it (to read it
+    /// back when its path no longer names it: [`super::written_back`]).
+    pub(super) fn flushed_file(&mut self) -> io::Result<&File> {
+        self.writer.flush()?;
+        Ok(self.writer.get_ref())
     }
 
     /// Rows written by this writer (the header not counted).
@@ -172,7 +210,8 @@ impl ResultsWriter {
         if let Some(log) = self.problems.take() {
             log.finish()?;
         }
-        self.writer.flush().map_err(|e| io_error(&self.path, e))
+        self.writer.flush().map_err(|e| io_error(&self.path, e))?;
+        self.check_still_there()
     }
 
     fn error(&self, error: csv::Error) -> ResultsError {
@@ -276,7 +315,7 @@ mod tests {
         String::from_utf8(bytes).unwrap()
     }
 
-    const RESULT_HEADER: &str = "status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error,mca_status";
+    const RESULT_HEADER: &str = "status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error,mca_status,default_gdap_sent,customer_link";
 
     #[test]
     fn results_keep_input_columns_then_result_columns() {
@@ -288,7 +327,7 @@ mod tests {
         assert_eq!(
             output,
             format!(
-                "{HEADER},Account Manager,{RESULT_HEADER}\n{ROW},\"Park, J.\",created,c-1,,,,,1,,,\n"
+                "{HEADER},Account Manager,{RESULT_HEADER}\n{ROW},\"Park, J.\",created,c-1,,,,,1,,,,,\n"
             )
         );
     }
@@ -306,7 +345,7 @@ mod tests {
         assert_eq!(
             lines.next(),
             Some(
-                "n1,Contoso,contoso,EMEA,a@b.example,en-GB,en,Ann,Lee,1 High St,GB,tail,valid,,,,,,,,,"
+                "n1,Contoso,contoso,EMEA,a@b.example,en-GB,en,Ann,Lee,1 High St,GB,tail,valid,,,,,,,,,,,"
             )
         );
     }
@@ -339,7 +378,7 @@ mod tests {
         assert!(output.starts_with(UTF8_BOM));
         let output = text(output[UTF8_BOM.len()..].to_vec());
         let expected = format!(
-            "{};{}\r\n{};invalid;;;;;;;;\"email: not an address; country: unknown\";\r\n",
+            "{};{}\r\n{};invalid;;;;;;;;\"email: not an address; country: unknown\";;;\r\n",
             HEADER.replace(',', ";"),
             RESULT_HEADER.replace(',', ";"),
             ROW.replace(',', ";"),
@@ -353,7 +392,7 @@ mod tests {
         let output = text(round_trip(input, &RowResult::new(Status::Valid)));
         assert_eq!(
             output.lines().nth(1).unwrap(),
-            format!("{ROW},valid,,,,,,,,,").replace(',', "\t")
+            format!("{ROW},valid,,,,,,,,,,,").replace(',', "\t")
         );
     }
 
@@ -370,7 +409,7 @@ mod tests {
         let output = text(round_trip(input, &result));
         assert_eq!(
             output,
-            format!("{HEADER},notes,{RESULT_HEADER}\n{ROW},keep me,created,c-9,,,,r-1,1,,,\n")
+            format!("{HEADER},notes,{RESULT_HEADER}\n{ROW},keep me,created,c-9,,,,r-1,1,,,,,\n")
         );
     }
 
@@ -404,7 +443,7 @@ mod tests {
         let output = round_trip(input, &RowResult::new(Status::Valid));
         let body = output.strip_prefix(UTF8_BOM).expect("a BOM");
         let expected = format!(
-            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,\r\n",
+            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,,,\r\n",
             ROW.replace("Ann", "Jürgen €ß")
         );
         assert_eq!(text(body.to_vec()), expected);
@@ -418,7 +457,7 @@ mod tests {
         let output = round_trip(utf16, &RowResult::new(Status::Valid));
         let body = output.strip_prefix(UTF8_BOM).expect("a BOM");
         let expected = format!(
-            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,\r\n",
+            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,,,\r\n",
             ROW.replace("Ann", "Zoë")
         )
         .replace(',', "\t");
@@ -436,7 +475,7 @@ mod tests {
         assert_eq!(
             text(body.to_vec()),
             format!(
-                "{HEADER},{RESULT_HEADER}\r\n{},created,,,,,,,,,\r\n{ROW},failed,,,,,,,,,\r\n",
+                "{HEADER},{RESULT_HEADER}\r\n{},created,,,,,,,,,,,\r\n{ROW},failed,,,,,,,,,,,\r\n",
                 ROW.replace("Ann", "Jürgen")
             )
         );
@@ -448,7 +487,7 @@ mod tests {
         let output = text(round_trip(input, &RowResult::new(Status::Invalid)));
         assert_eq!(
             output.lines().nth(1).unwrap(),
-            "CRM-2,Short,,,,,,,,,,invalid,,,,,,,,,"
+            "CRM-2,Short,,,,,,,,,,invalid,,,,,,,,,,,"
         );
     }
 
@@ -490,7 +529,9 @@ mod tests {
         assert!(output.starts_with(UTF8_BOM));
         assert_eq!(
             text(output[UTF8_BOM.len()..].to_vec()),
-            format!("{HEADER},{RESULT_HEADER}\n{ROW},created,,,,,,,,,\n{ROW},failed,,,,,,,,,\n")
+            format!(
+                "{HEADER},{RESULT_HEADER}\n{ROW},created,,,,,,,,,,,\n{ROW},failed,,,,,,,,,,,\n"
+            )
         );
     }
 
@@ -536,7 +577,7 @@ mod tests {
                 &format!("{HEADER}\n{ROW}\n"),
                 &format!("{HEADER},{RESULT_HEADER}")
             ),
-            format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,,\n")
+            format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,,,,\n")
         );
     }
 
@@ -547,7 +588,7 @@ mod tests {
                 &format!("{HEADER}\r\n{ROW}\r\n"),
                 &format!("{HEADER},{RESULT_HEADER}\r")
             ),
-            format!("{HEADER},{RESULT_HEADER}\r\n{ROW},valid,,,,,,,,,\r\n")
+            format!("{HEADER},{RESULT_HEADER}\r\n{ROW},valid,,,,,,,,,,,\r\n")
         );
     }
 

@@ -17,8 +17,9 @@ use std::path::{Component, Path, PathBuf};
 /// Two of the files named on the command line are one file.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{first_role} {first} and {second_role} {second} are the same file{how}: \
-     writing {second_role} would destroy {first_role}; choose another {second_role} file"
+    "{first_role} {} and {second_role} {} are the same file{how}: \
+     writing {second_role} would destroy {first_role}; {}",
+    .first.display(), .second.display(), change(.second_role)
 )]
 pub struct SameFileError {
     /// What the first file is (`the input`, `--results`, ...).
@@ -31,6 +32,16 @@ pub struct SameFileError {
     pub second: PathBuf,
     /// ` (a hard link)`, ` (a symlink)`, or empty: how they are one file.
     pub how: &'static str,
+}
+
+/// What to change: the file named by `role`, or `--results` when `role`
+/// is a file named after the results (its journal, problems file, lock).
+fn change(role: &str) -> String {
+    if role.starts_with("--") || role == "the input" {
+        format!("choose another {role} file")
+    } else {
+        format!("choose another --results file ({role} is named after it)")
+    }
 }
 
 /// Where a path leads: an existing file, or where a new one would be created.

@@ -24,6 +24,8 @@ pub fn write_summary_json(
         error,
     };
     let text = serde_json::to_string_pretty(summary).map_err(|e| error(e.into()))?;
+    // The summary may quote an error text: never a secret the process holds.
+    let text = crate::secrets::scrubbed(&text);
     std::fs::write(path, text + "\n").map_err(error)
 }
 

@@ -62,12 +62,7 @@ impl CsvSource {
         if dialect.bom {
             sample.drain(..UTF8_BOM.len());
         }
-        if encoding.guessed {
-            tracing::warn!(
-                "{} is not UTF-8: read as Windows-1252 (use --encoding to choose another)",
-                path.display()
-            );
-        }
+        encoding.warn(path);
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

@@ -98,74 +98,179 @@ pub(crate) struct Detected {
     /// Read as Windows-1252 because it is not UTF-8, with no BOM and no
     /// `--encoding` to say otherwise.
     pub(crate) guessed: bool,
+    /// Read as UTF-8 although some bytes are not UTF-8 (far fewer than the
+    /// UTF-8 characters): where they are. Their rows are invalid.
+    pub(crate) bad_bytes: Option<BadBytes>,
+}
+
+/// The bytes that are not UTF-8 in a file that otherwise is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BadBytes {
+    /// Invalid sequences in the file (or the sample read).
+    pub(crate) count: u64,
+    /// The 1-based line of the first one.
+    pub(crate) line: u64,
+    /// Its first byte.
+    pub(crate) byte: u8,
+}
+
+impl Detected {
+    fn known(encoding: TextEncoding) -> Self {
+        Detected {
+            encoding,
+            guessed: false,
+            bad_bytes: None,
+        }
+    }
+
+    /// Log how the encoding was decided when the user should know: a guess
+    /// of Windows-1252, or UTF-8 read with bad bytes.
+    pub(crate) fn warn(&self, path: &std::path::Path) {
+        if self.guessed {
+            tracing::warn!(
+                "{} is not UTF-8: read as Windows-1252 (use --encoding to choose another)",
+                path.display()
+            );
+        }
+        if let Some(bad) = self.bad_bytes {
+            tracing::warn!(
+                "{} is UTF-8 but for {} invalid byte sequence(s), the first at line {} (byte 0x{:02X}): \
+                 every other row is read as UTF-8, the rows holding them are invalid; fix them in the \
+                 source and export again as \"CSV UTF-8\" (or use --encoding windows-1252 if the \
+                 whole file is Windows-1252)",
+                path.display(),
+                bad.count,
+                bad.line,
+                bad.byte
+            );
+        }
+    }
 }
 
 /// Decide the encoding of a file that starts with `sample` and continues in
 /// `rest` (read on from the end of `sample`, and left there again).
 ///
 /// A byte order mark wins; then `chosen` (`--encoding`); then UTF-8 when the
-/// whole file is valid UTF-8; else Windows-1252. The whole-file check reads
-/// the file once more in constant memory; a pipe or other non-regular file
-/// cannot be read twice, so there only `sample` is checked.
+/// whole file is valid UTF-8, or when its UTF-8 characters outnumber its
+/// invalid sequences (a UTF-8 export with a few bad bytes: those rows are
+/// invalid, the rest is read as it is, never garbled); else Windows-1252.
+/// The whole-file check reads the file once more in constant memory; a
+/// pipe or other non-regular file cannot be read twice, so there only
+/// `sample` is checked.
 pub(crate) fn detect(
     sample: &[u8],
     rest: &mut File,
     chosen: Option<TextEncoding>,
 ) -> io::Result<Detected> {
-    let known = |encoding| Detected {
-        encoding,
-        guessed: false,
-    };
     if let Some((encoding, _)) = Encoding::for_bom(sample) {
-        return Ok(known(TextEncoding(encoding)));
+        return Ok(Detected::known(TextEncoding(encoding)));
     }
     if let Some(encoding) = chosen {
-        return Ok(known(encoding));
+        return Ok(Detected::known(encoding));
     }
     let regular = rest.metadata().map(|m| m.is_file()).unwrap_or(false);
-    let utf8 = if regular {
-        let valid = reads_as_utf8(Cursor::new(sample).chain(&mut *rest), false)?;
+    let scan = if regular {
+        let scan = Utf8Scan::of(Cursor::new(sample).chain(&mut *rest), false)?;
         rest.seek(SeekFrom::Start(sample.len() as u64))?;
-        valid
+        scan
     } else {
-        reads_as_utf8(sample, true)?
+        Utf8Scan::of(sample, true)?
     };
-    Ok(if utf8 {
-        known(TextEncoding::UTF_8)
-    } else {
-        Detected {
+    Ok(match scan.first_invalid {
+        None => Detected::known(TextEncoding::UTF_8),
+        Some((line, byte)) if scan.multibyte > scan.invalid => Detected {
+            bad_bytes: Some(BadBytes {
+                count: scan.invalid,
+                line,
+                byte,
+            }),
+            ..Detected::known(TextEncoding::UTF_8)
+        },
+        Some(_) => Detected {
             encoding: TextEncoding::WINDOWS_1252,
             guessed: true,
-        }
+            bad_bytes: None,
+        },
     })
 }
 
-/// Whether everything `reader` yields is UTF-8, reading it in chunks.
-/// `cut_end`: the text may end in the middle of a character (a sample).
-fn reads_as_utf8(mut reader: impl Read, cut_end: bool) -> io::Result<bool> {
-    let mut buffer = vec![0u8; CHUNK_BYTES];
-    // Bytes of a character cut by the last chunk's end, moved to the front.
-    let mut carried = 0;
-    loop {
-        let read = match reader.read(&mut buffer[carried..]) {
-            Ok(read) => read,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        if read == 0 {
-            return Ok(carried == 0 || cut_end);
-        }
-        let filled = carried + read;
-        carried = match std::str::from_utf8(&buffer[..filled]) {
-            Ok(_) => 0,
-            // An incomplete character at the end: complete it with the next chunk.
-            Err(error) if error.error_len().is_none() => {
-                let valid = error.valid_up_to();
-                buffer.copy_within(valid..filled, 0);
-                filled - valid
+/// What a read through a text says about it as UTF-8.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Utf8Scan {
+    /// Valid characters of more than one byte.
+    multibyte: u64,
+    /// Invalid byte sequences.
+    invalid: u64,
+    /// The line (1-based) and first byte of the first invalid sequence.
+    first_invalid: Option<(u64, u8)>,
+}
+
+impl Utf8Scan {
+    /// Scan everything `reader` yields, in chunks (constant memory).
+    /// `cut_end`: the text may end in the middle of a character (a sample).
+    fn of(mut reader: impl Read, cut_end: bool) -> io::Result<Utf8Scan> {
+        let mut scan = Utf8Scan::default();
+        let mut buffer = vec![0u8; CHUNK_BYTES];
+        // Bytes of a character cut by the last chunk's end, moved to the front.
+        let mut carried = 0;
+        // Lines before the current chunk (counted until the first invalid byte).
+        let mut lines = 1;
+        loop {
+            let read = match reader.read(&mut buffer[carried..]) {
+                Ok(read) => read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            };
+            if read == 0 {
+                if carried > 0 && !cut_end {
+                    scan.invalid_at(&buffer[..carried], 0, lines);
+                }
+                return Ok(scan);
             }
-            Err(_) => return Ok(false),
-        };
+            let filled = carried + read;
+            carried = scan.chunk(&buffer[..filled], &mut lines);
+            buffer.copy_within(filled - carried..filled, 0);
+        }
+    }
+
+    /// Scan one chunk; returns how many bytes at its end are the start of
+    /// a character cut by the chunk's end (to be scanned with the next one).
+    fn chunk(&mut self, chunk: &[u8], lines: &mut u64) -> usize {
+        let mut at = 0;
+        loop {
+            let rest = &chunk[at..];
+            match std::str::from_utf8(rest) {
+                Ok(_) => {
+                    self.count(rest, lines);
+                    return 0;
+                }
+                Err(error) => {
+                    let valid = error.valid_up_to();
+                    self.count(&rest[..valid], lines);
+                    let Some(bad) = error.error_len() else {
+                        return rest.len() - valid;
+                    };
+                    self.invalid_at(rest, valid, *lines);
+                    at += valid + bad;
+                }
+            }
+        }
+    }
+
+    /// Count the multi-byte characters and (until the first invalid
+    /// sequence) the line breaks of valid UTF-8 `text`.
+    fn count(&mut self, text: &[u8], lines: &mut u64) {
+        self.multibyte += text.iter().filter(|&&b| b >= 0xC0).count() as u64;
+        if self.first_invalid.is_none() {
+            *lines += text.iter().filter(|&&b| b == b'\n').count() as u64;
+        }
+    }
+
+    fn invalid_at(&mut self, text: &[u8], at: usize, line: u64) {
+        self.invalid += 1;
+        if self.first_invalid.is_none() {
+            self.first_invalid = Some((line, text.get(at).copied().unwrap_or_default()));
+        }
     }
 }
 
@@ -280,9 +385,32 @@ mod tests {
 
     #[test]
     fn a_sample_may_end_inside_a_character_but_a_file_may_not() {
-        assert!(reads_as_utf8(&b"caf\xC3"[..], true).unwrap());
-        assert!(!reads_as_utf8(&b"caf\xC3"[..], false).unwrap());
-        assert!(!reads_as_utf8(&b"caf\xE9 au lait"[..], true).unwrap());
+        let valid = |bytes: &[u8], cut| Utf8Scan::of(bytes, cut).unwrap().invalid == 0;
+        assert!(valid(b"caf\xC3", true));
+        assert!(!valid(b"caf\xC3", false));
+        assert!(!valid(b"caf\xE9 au lait", true));
+    }
+
+    #[test]
+    fn a_utf8_file_with_a_few_bad_bytes_is_utf8_and_they_are_located() {
+        let mut bytes = "name\n".to_owned().into_bytes();
+        for _ in 0..50_000 {
+            bytes.extend_from_slice("Müller\n".as_bytes());
+        }
+        bytes.extend_from_slice(b"M\xFCller\n");
+        let detected = detect_in(&bytes, 64 * 1024, None);
+        assert_eq!(detected.encoding, TextEncoding::UTF_8);
+        assert!(!detected.guessed);
+        let bad = detected.bad_bytes.unwrap();
+        assert_eq!((bad.count, bad.line, bad.byte), (1, 50_002, 0xFC));
+    }
+
+    #[test]
+    fn more_bad_bytes_than_utf8_characters_is_windows_1252() {
+        let detected = detect_in(b"name\nZo\xEB \xE9t\xE9 Z\xC3\xBCrich\n", 64, None);
+        assert_eq!(detected.encoding, TextEncoding::WINDOWS_1252);
+        assert!(detected.guessed);
+        assert_eq!(detected.bad_bytes, None);
     }
 
     #[test]
@@ -301,13 +429,7 @@ mod tests {
     #[test]
     fn the_option_wins_over_the_guess() {
         let detected = detect_in(b"Zo\xEB", 64, Some(TextEncoding::UTF_8));
-        assert_eq!(
-            detected,
-            Detected {
-                encoding: TextEncoding::UTF_8,
-                guessed: false
-            }
-        );
+        assert_eq!(detected, Detected::known(TextEncoding::UTF_8));
     }
 
     #[test]

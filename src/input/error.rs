@@ -103,6 +103,19 @@ pub enum InputError {
         /// The sheet asked for.
         sheet: String,
     },
+    /// The file changed while it was read (rewritten in place, another
+    /// file moved over it, removed): the rows read from then on cannot be
+    /// trusted.
+    #[error(
+        "{} changed while the run read it ({what}): no row was read after that; put the file back as it was, or fix it, and finish with --resume",
+        .path.display()
+    )]
+    Changed {
+        /// The input file.
+        path: PathBuf,
+        /// What changed, in words.
+        what: String,
+    },
     /// The CSV reader failed in a way that cannot be skipped.
     #[error("cannot read {} at line {line}: {}", .path.display(), csv_reason(.error))]
     Csv {
@@ -146,7 +159,7 @@ impl InputError {
             }
             InputError::NotAWorkbook { .. } => None,
             InputError::DuplicateColumn { .. } => None,
-            InputError::Csv { .. } => None,
+            InputError::Csv { .. } | InputError::Changed { .. } => None,
         }
     }
 
@@ -161,7 +174,8 @@ impl InputError {
             | InputError::Workbook { path, .. }
             | InputError::UnknownSheet { path, .. }
             | InputError::NotAWorkbook { path, .. }
-            | InputError::Csv { path, .. } => path,
+            | InputError::Csv { path, .. }
+            | InputError::Changed { path, .. } => path,
         }
     }
 

@@ -21,6 +21,8 @@ mod reader;
 mod row;
 #[cfg(test)]
 mod test_support;
+mod watch;
+mod xlsx_hidden;
 mod xlsx_reader;
 
 pub use dialect::{DELIMITERS, Dialect, UTF8_BOM};

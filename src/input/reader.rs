@@ -9,6 +9,7 @@ use super::error::InputError;
 use super::layout::Layout;
 use super::options::InputOptions;
 use super::row::{CellIssue, CellIssueKind, DATE_FIELDS, InputRow};
+use super::watch::InputWatch;
 use super::xlsx_reader::XlsxSource;
 use crate::validate::{Field, normalize_header};
 
@@ -32,6 +33,8 @@ use crate::validate::{Field, normalize_header};
 pub struct InputReader {
     source: Source,
     layout: Layout,
+    /// Whether the file changes while it is read.
+    watch: InputWatch,
     dates: Vec<DatesRead>,
 }
 
@@ -91,6 +94,7 @@ impl InputReader {
     /// readable workbook, lacks the sheet asked for, or its header lacks a
     /// required column or names one twice.
     pub fn open_with(path: &Path, options: &InputOptions) -> Result<InputReader, InputError> {
+        let watch = InputWatch::new(path);
         let (mut source, dialect, sheet, encoding) = if is_workbook_path(path) {
             let xlsx = XlsxSource::open(path, options.sheet.as_deref())?;
             let sheet = xlsx.sheet().to_owned();
@@ -142,6 +146,7 @@ impl InputReader {
             source,
             layout,
             dates: Vec::new(),
+            watch,
         })
     }
 
@@ -167,10 +172,15 @@ impl InputReader {
 
     /// Read the next data row into `row`, reusing its storage. Returns `false`
     /// at the end of the file. Short rows are padded with empty fields.
+    ///
+    /// Fails with [`InputError::Changed`] when the file changed since it was
+    /// opened (looked at every 100 ms or so, and at its end).
     pub fn read_row(&mut self, row: &mut InputRow) -> Result<bool, InputError> {
         if !self.source.read_record(row)? {
+            self.watch.check()?;
             return Ok(false);
         }
+        self.watch.row_read()?;
         for _ in row.record.len()..self.layout.headers.len() {
             row.record.push_field(b"");
         }
@@ -545,8 +555,9 @@ mod tests {
         assert_eq!(problems[0].field, Field::City);
         assert_eq!(
             problems[0].message,
-            "city is not valid UTF-8 (save the file as UTF-8, or read it with --encoding \
-             windows-1252 if it is Latin-1/Windows-1252)"
+            "city is not valid UTF-8: byte 0xFC at character 2 (after `M`) is from another \
+             encoding; fix the value in the source and export the file again as \"CSV UTF-8\" \
+             (or read the file with --encoding windows-1252 if all of it is Windows-1252)"
         );
         assert_eq!(&rows[1].record[9], b"M\xFCnchen");
     }

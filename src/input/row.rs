@@ -166,15 +166,16 @@ impl InputRow {
                     ProblemKind::Invalid,
                     CellIssueKind::Error(value.trim().to_owned()).message(field),
                 )),
-                Ok(value) => fields.set(field, value),
-                Err(_) => problems.push(Problem::new(
-                    field,
-                    ProblemKind::Invalid,
-                    format!(
-                        "{field} is not valid UTF-8 (save the file as UTF-8, or read it with \
-                         --encoding windows-1252 if it is Latin-1/Windows-1252)"
-                    ),
-                )),
+                Ok(value) => {
+                    fields.set(field, value);
+                    if value.contains('?') && is_excel_replacement(value) {
+                        problems.push(excel_replaced(field, value, layout));
+                    }
+                }
+                Err(error) => {
+                    let bytes = self.record.get(column).unwrap_or_default();
+                    problems.push(not_utf8(field, bytes, error.valid_up_to()));
+                }
             }
         }
         let width = layout.headers.len();
@@ -197,4 +198,65 @@ impl InputRow {
 
 fn is_not_blank(value: &[u8]) -> bool {
     !value.iter().all(u8::is_ascii_whitespace)
+}
+
+/// The problem of a value with bytes that are not UTF-8 (the file is read
+/// as UTF-8: the rest of it is): which byte, where, how to fix the export.
+fn not_utf8(field: Field, bytes: &[u8], valid_up_to: usize) -> Problem {
+    let before = String::from_utf8_lossy(&bytes[..valid_up_to]);
+    let position = before.chars().count() + 1;
+    let byte = bytes.get(valid_up_to).copied().unwrap_or_default();
+    let after = match before.chars().last() {
+        Some(c) => format!(" (after `{c}`)"),
+        None => String::new(),
+    };
+    Problem::new(
+        field,
+        ProblemKind::Invalid,
+        format!(
+            "{field} is not valid UTF-8: byte 0x{byte:02X} at character {position}{after} is from \
+             another encoding; fix the value in the source and export the file again as \
+             \"CSV UTF-8\" (or read the file with --encoding windows-1252 if all of it is \
+             Windows-1252)"
+        ),
+    )
+}
+
+/// Whether `value` looks like text Excel could not encode: it writes `?`
+/// for every such character. Only `?`, mostly `?` (at least two), or a
+/// run of three or more.
+fn is_excel_replacement(value: &str) -> bool {
+    let mut marks = 0;
+    let mut others = 0;
+    let mut run = 0;
+    let mut longest = 0;
+    for c in value.chars().filter(|c| !c.is_whitespace()) {
+        if c == '?' {
+            marks += 1;
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            others += 1;
+            run = 0;
+        }
+    }
+    marks > 0 && (others == 0 || (marks >= 2 && marks >= others) || longest >= 3)
+}
+
+/// The problem of a value Excel replaced with `?`.
+fn excel_replaced(field: Field, value: &str, layout: &Layout) -> Problem {
+    let read_as = if layout.encoding.is_utf8() {
+        String::new()
+    } else {
+        format!(" (this file is {})", layout.encoding.name())
+    };
+    Problem::new(
+        field,
+        ProblemKind::Invalid,
+        format!(
+            "{field} is `{value}`: Excel writes `?` for characters it cannot encode when it saves \
+             \"CSV (Comma delimited)\"{read_as}, so the text (Japanese, Chinese, ...) is lost; \
+             in Excel use File > Save As > \"CSV UTF-8 (Comma delimited)\" and export again"
+        ),
+    )
 }

@@ -5,7 +5,8 @@
 //! formats), so a workbook costs memory in proportion to its size, unlike a
 //! CSV file: fine for spreadsheets (Excel stops at 1,048,576 rows); use CSV
 //! for bigger inputs. Row numbers are Excel's; rows whose cells are all
-//! empty are skipped, like blank lines in CSV.
+//! empty are skipped, like blank lines in CSV. Rows hidden in Excel are
+//! read like the others, with a warning naming them (`xlsx_hidden`).
 
 use std::fs::File;
 use std::io::BufReader;
@@ -73,6 +74,7 @@ impl XlsxSource {
         let styles = workbook
             .worksheet_style(&name)
             .map_err(|e| workbook_error(path, e))?;
+        warn_of_hidden_rows(path, &name, &values);
         Ok(XlsxSource {
             sheet: name,
             values,
@@ -144,6 +146,35 @@ impl XlsxSource {
             return Ok(true);
         }
         Ok(false)
+    }
+}
+
+/// Say which data rows of the sheet are hidden in Excel: they are
+/// processed like the others (`xlsx_hidden`).
+fn warn_of_hidden_rows(path: &Path, sheet: &str, values: &Range<Data>) {
+    let Some((first_row, _)) = values.start() else {
+        return;
+    };
+    let mut rows = values.rows().enumerate().filter(|(_, c)| !is_blank_row(c));
+    let header = rows.next().map(|(i, _)| i);
+    let data = |row: &u32| {
+        let index = row.checked_sub(1 + first_row).map(|i| i as usize);
+        index.is_some_and(|i| {
+            Some(i) != header
+                && header.is_some_and(|h| i > h)
+                && values.rows().nth(i).is_some_and(|c| !is_blank_row(c))
+        })
+    };
+    let hidden: Vec<u32> = super::xlsx_hidden::hidden_rows(path, sheet)
+        .into_iter()
+        .filter(data)
+        .collect();
+    if !hidden.is_empty() {
+        tracing::warn!(
+            "{} rows of sheet {sheet} are hidden in Excel ({}): they are processed like the others; delete the rows you do not want to send",
+            hidden.len(),
+            super::xlsx_hidden::describe(&hidden, 20)
+        );
     }
 }
 

@@ -95,11 +95,12 @@ impl Console {
         if !self.shows(level) {
             return None;
         }
-        Some(if self.json {
+        let line = if self.json {
             json_line(level, message, fields)
         } else {
             message.to_owned()
-        })
+        };
+        Some(crate::secrets::scrubbed(&line))
     }
 
     /// `warning: <message>` (or a JSON object at level WARN), unless `-q`.
@@ -118,8 +119,19 @@ impl Console {
         } else {
             format!("warning: {message}")
         };
+        let text = crate::secrets::scrub(&text);
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{text}");
+    }
+
+    /// A line shown even with `-q`: what a command cannot work without
+    /// (the code `pc-onboard login` asks the user to enter).
+    pub fn always(&self, level: Level, message: &str, fields: Map<String, Value>) {
+        Console {
+            quiet: false,
+            json: self.json,
+        }
+        .event(level, message, fields);
     }
 
     /// An error line, shown even with `-q`.

@@ -15,7 +15,7 @@
 
 mod console;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 pub use console::{Console, Level, json_line};
 
@@ -75,7 +75,7 @@ pub fn init(verbose: u8, quiet: bool, format: LogFormat) {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| ScrubbedStderr(Vec::new()))
         .with_ansi(ansi)
         .with_target(false);
     let _ = match format {
@@ -86,6 +86,35 @@ pub fn init(verbose: u8, quiet: bool, format: LogFormat) {
             .with_current_span(false)
             .try_init(),
     };
+}
+
+/// One log event on its way to stderr: collected, then written at once
+/// with every secret the process holds scrubbed (`crate::secrets`), so
+/// no event, the `-vv` trace included, can carry one out.
+struct ScrubbedStderr(Vec<u8>);
+
+impl Write for ScrubbedStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(&self.0).into_owned();
+        self.0.clear();
+        std::io::stderr()
+            .lock()
+            .write_all(crate::secrets::scrub(&text).as_bytes())
+    }
+}
+
+impl Drop for ScrubbedStderr {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
 }
 
 #[cfg(test)]

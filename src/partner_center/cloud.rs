@@ -128,6 +128,31 @@ impl CloudEndpoints {
     pub fn token_url(&self, tenant: &str) -> String {
         format!("{}/{}/oauth2/token", self.authority, tenant.trim())
     }
+
+    /// `{authority}/{tenant}/oauth2/v2.0/token`: the v2 token endpoint
+    /// (device-code polling and a sign-in's refreshes).
+    pub fn token_url_v2(&self, tenant: &str) -> String {
+        format!("{}/{}/oauth2/v2.0/token", self.authority, tenant.trim())
+    }
+
+    /// `{authority}/{tenant}/oauth2/v2.0/devicecode`: where the device
+    /// authorization grant starts (RFC 8628).
+    pub fn device_code_url(&self, tenant: &str) -> String {
+        format!(
+            "{}/{}/oauth2/v2.0/devicecode",
+            self.authority,
+            tenant.trim()
+        )
+    }
+
+    /// `<API resource>/.default offline_access`: the scope a sign-in asks
+    /// for (every permission the app has on the API, and a refresh token).
+    pub fn user_scope(&self) -> String {
+        format!(
+            "{}/.default offline_access",
+            self.resource.trim_end_matches('/')
+        )
+    }
 }
 
 impl From<Cloud> for CloudEndpoints {

@@ -45,6 +45,14 @@ pub enum ApiError {
         /// What the transport said.
         message: String,
     },
+    /// This machine could not make the call (too many open files, out of
+    /// memory or of local ports): nothing was sent, and Partner Center is
+    /// not to blame.
+    #[error("a local error on this machine, not Partner Center: {message}")]
+    Local {
+        /// What the operating system said, and what to do.
+        message: String,
+    },
     /// The connection failed after the request was sent (reset, dropped
     /// mid-response). The request may have been processed.
     #[error("the connection to Partner Center broke during the call: {message}")]
@@ -93,6 +101,21 @@ pub enum ApiError {
     },
 }
 
+/// The longest description kept from an error answer (the rest is cut:
+/// a 50 MB body must not make a 100 MB results file).
+pub const MAX_DESCRIPTION_CHARS: usize = 1000;
+
+/// `text` cut to `max` characters, saying how much was left out.
+fn cut(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some((at, _)) => {
+            let left = text[at..].chars().count();
+            format!("{} ... ({left} more characters not kept)", &text[..at])
+        }
+    }
+}
+
 fn http_text(status: u16, code: &str, description: &str) -> String {
     let mut s = format!("Partner Center answered {status}");
     if !code.is_empty() {
@@ -122,6 +145,14 @@ impl ApiError {
     /// (`{"statusCode", "message"}`), OAuth-style bodies and plain text.
     pub fn from_response(status: u16, retry_after_header: Option<&str>, body: &[u8]) -> Self {
         let (code, description) = parse_error_body(status, body);
+        // An answer may quote what was sent (the Authorization header, a
+        // posted form): no secret the process holds goes into the error.
+        // Scrubbed whole, then cut (a cut could leave half a secret).
+        let (code, description) = (
+            crate::secrets::scrubbed(&code),
+            crate::secrets::scrubbed(&description),
+        );
+        let (code, description) = (cut(code, 100), cut(description, MAX_DESCRIPTION_CHARS));
         let retry_after = retry_after_header
             .and_then(parse_retry_after_header)
             .or_else(|| retry_after_from_message(&description));
@@ -147,7 +178,9 @@ impl ApiError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ApiError::Http { status, .. } | ApiError::Decode { status, .. } => Some(*status),
-            ApiError::Auth(AuthError::Unauthorized { .. }) => Some(401),
+            ApiError::Auth(AuthError::Unauthorized { .. } | AuthError::MfaRequired { .. }) => {
+                Some(401)
+            }
             _ => None,
         }
     }
@@ -155,6 +188,7 @@ impl ApiError {
     /// The service's error code, if the answer had one.
     pub fn code(&self) -> Option<&str> {
         match self {
+            ApiError::Auth(AuthError::MfaRequired { .. }) => Some("900421"),
             ApiError::Http { code, .. } | ApiError::Auth(AuthError::Unauthorized { code, .. })
                 if !code.is_empty() =>
             {
@@ -196,9 +230,10 @@ impl ApiError {
     pub fn is_transient(&self) -> bool {
         match self {
             ApiError::Http { status, .. } => matches!(status, 408 | 429 | 500 | 502 | 503 | 504),
-            ApiError::Timeout { .. } | ApiError::Connect { .. } | ApiError::Transport { .. } => {
-                true
-            }
+            ApiError::Timeout { .. }
+            | ApiError::Connect { .. }
+            | ApiError::Local { .. }
+            | ApiError::Transport { .. } => true,
             ApiError::Auth(e) => e.is_transient(),
             ApiError::Decode { .. }
             | ApiError::Config { .. }
@@ -244,7 +279,7 @@ impl ApiError {
     /// any other row can fix: the run should stop.
     pub fn is_fatal(&self) -> bool {
         match self {
-            ApiError::Auth(e) => !e.is_transient(),
+            ApiError::Auth(e) => e.is_fatal(),
             ApiError::Config { .. } | ApiError::Redirect { .. } => true,
             _ => false,
         }

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod client;
 pub mod cloud;
+pub mod default_gdap;
 pub mod dotnet_regex;
 pub mod error;
 pub mod models;

@@ -35,6 +35,18 @@ pub struct CustomerRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub associated_partner_id: Option<String>,
+    /// Default GDAP (`enableGDAPByDefault`, top level): `true` creates a
+    /// Default GDAP relationship, `false` none; absent, Partner Center
+    /// creates one (`docs/partner-center.md`, "Default GDAP"). The pipeline
+    /// always sends it.
+    #[serde(
+        rename = "enableGDAPByDefault",
+        alias = "EnableGDAPByDefault",
+        alias = "enableGdapByDefault",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_gdap_by_default: Option<bool>,
 }
 
 /// `companyProfile` of a create-customer body.

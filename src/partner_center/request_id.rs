@@ -11,7 +11,10 @@
 //! ```
 //!
 //! Changing any of this makes an upgraded tool re-send rows under new IDs,
-//! so the fixed vectors in the tests below must never change.
+//! so the fixed vectors in the tests below must never change. The body is
+//! part of the name: when the body changes, the IDs change with it, and
+//! that is a versioned change of its own (2026: `enableGDAPByDefault` in
+//! every body, see `BODY_2026` below and README.md, "Upgrading").
 
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -91,7 +94,7 @@ pub fn operation_id(operation: &str, canonical_body: &str) -> Uuid {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -134,6 +137,58 @@ mod tests {
     // uuid5(ns, name + "\nafter:" + previous), computed with Python.
     const FIXED_AFTER_1: &str = "4c4c8474-3f8c-5eb2-9d09-3906ab8085ef";
     const FIXED_AFTER_2: &str = "89a40d1e-afe8-5547-9bce-0755a53c1cd4";
+
+    /// A create body as the pipeline sends it since 2026 (canonical JSON:
+    /// keys sorted, no whitespace), with `enableGDAPByDefault`.
+    /// `pipeline::request` checks that a row becomes exactly this body.
+    pub(crate) fn body_2026(enable_gdap_by_default: bool) -> String {
+        let before = BODY_BEFORE_2026.trim_end_matches('}');
+        format!("{before}}},\"enableGDAPByDefault\":{enable_gdap_by_default}}}")
+    }
+
+    /// The same customer's body before 2026 (no `enableGDAPByDefault`).
+    const BODY_BEFORE_2026: &str = r#"{"billingProfile":{"companyName":"Contoso","culture":"en-US","defaultAddress":{"addressLine1":"1 Main St","city":"Redmond","country":"US","firstName":"Ann","lastName":"Lee","postalCode":"98052","state":"WA"},"email":"ap@contoso.example","language":"en"},"companyProfile":{"domain":"contoso.onmicrosoft.com"}}"#;
+
+    /// `(enableGDAPByDefault, by external id, by domain)`: uuid5 of the
+    /// namespace and `"ext:CRM-1\n"` / `"dom:contoso.onmicrosoft.com\n"` +
+    /// sha256 hex of [`body_2026`], computed with Python's `uuid.uuid5`
+    /// and `hashlib.sha256`.
+    pub(crate) const FIXED_2026: [(bool, &str, &str); 2] = [
+        (
+            true,
+            "8f6fee87-7c15-50a0-8091-bfd1d384f267",
+            "45bb2d0e-a2c1-5ca7-a3b3-58af60a9e6b0",
+        ),
+        (
+            false,
+            "ef08ea5d-d8a0-54de-b99e-92350f9c1c0e",
+            "ce4334fc-acf4-50f7-879e-2b718636a205",
+        ),
+    ];
+
+    /// The ids the same row had before 2026 (computed with Python too).
+    const FIXED_BEFORE_2026: (&str, &str) = (
+        "e81a946b-157f-5fdf-809b-65d416f47e60",
+        "eb26f735-8d34-5c05-947b-2b32e66da69a",
+    );
+
+    #[test]
+    fn bodies_with_enable_gdap_by_default_have_fixed_ids_new_since_2026() {
+        let ext = RowIdentity::External("CRM-1");
+        let dom = RowIdentity::Domain("contoso.onmicrosoft.com");
+        let (old_ext, old_dom) = FIXED_BEFORE_2026;
+        assert_eq!(request_id(ext, BODY_BEFORE_2026).to_string(), old_ext);
+        assert_eq!(request_id(dom, BODY_BEFORE_2026).to_string(), old_dom);
+        for (enabled, by_ext, by_dom) in FIXED_2026 {
+            let body = body_2026(enabled);
+            assert_eq!(request_id(ext, &body).to_string(), by_ext, "{enabled}");
+            assert_eq!(request_id(dom, &body).to_string(), by_dom, "{enabled}");
+            // The deliberate change: an older version's id for the same
+            // row is not reused (its rows are reconciled by domain).
+            assert_ne!(by_ext, old_ext);
+            assert_ne!(by_dom, old_dom);
+        }
+    }
 
     #[test]
     fn operations_have_fixed_ids_too() {

@@ -12,9 +12,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod country_rules;
 mod error_body;
+mod relationship_request;
 
 pub use country_rules::CountryValidationRules;
 pub use error_body::{ApiErrorBody, ThrottleBody};
+pub use relationship_request::RelationshipRequest;
 
 /// Parse a response body, tolerating a leading UTF-8 BOM.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
@@ -49,6 +51,15 @@ pub struct Customer {
     /// Whether the partner has delegated admin access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_delegated_access: Option<bool>,
+    /// `enableGDAPByDefault` as the create answer echoes it (Microsoft's
+    /// 2023 example); other answers do not carry it.
+    #[serde(
+        rename = "enableGDAPByDefault",
+        alias = "EnableGDAPByDefault",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_gdap_by_default: Option<bool>,
     /// `self` link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Links>,
@@ -134,7 +145,8 @@ pub struct UserCredentials {
     /// Admin user name, e.g. `admin`.
     #[serde(default)]
     pub user_name: String,
-    /// Initial password.
+    /// Initial password (registered with `crate::secrets` as it is read).
+    #[serde(deserialize_with = "registered_secret")]
     pub password: SecretString,
 }
 
@@ -246,7 +258,8 @@ pub struct TokenResponse {
     /// Lifetime in seconds.
     #[serde(default, deserialize_with = "u64_from_string_or_number")]
     pub expires_in: u64,
-    /// The bearer token (secret).
+    /// The bearer token (secret; registered with `crate::secrets` as it is read).
+    #[serde(deserialize_with = "registered_secret")]
     pub access_token: SecretString,
 }
 
@@ -277,6 +290,16 @@ pub struct TokenErrorBody {
     /// Description.
     #[serde(default)]
     pub error_description: String,
+}
+
+/// A secret read from an answer, registered at once with
+/// `crate::secrets` so that no text leaving the process can carry it.
+pub(crate) fn registered_secret<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<SecretString, D::Error> {
+    let value = String::deserialize(deserializer)?;
+    crate::secrets::register(&value);
+    Ok(SecretString::from(value))
 }
 
 fn u64_from_string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {

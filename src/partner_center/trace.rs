@@ -47,6 +47,7 @@ pub fn is_secret_key(key: &str) -> bool {
         || key.contains("assertion")
         || key == "authorization"
         || key == "apikey"
+        || key == "devicecode"
         || (key.contains("token") && key != "continuationtoken" && key != "tokentype")
 }
 

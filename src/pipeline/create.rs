@@ -4,12 +4,14 @@
 use secrecy::SecretString;
 
 use super::PreparedRequest;
-use super::engine::{Engine, app_user_text, fill_customer, needs_app_user, set_error};
+use super::engine::{
+    Engine, app_user_text, fill_customer, needs_app_user, note_other_company, set_error,
+};
 use super::retry::{CallKind, RunCounters, classify_create};
 use super::stop::{StopReason, Undone};
+use crate::partner_center::auth::CallAuth;
 use crate::partner_center::error::ApiError;
 use crate::results::{RowResult, Status};
-use crate::validate::{Field, Problem, ProblemKind};
 
 /// What a create ended with: the results row, the initial password if the
 /// service gave one, and whether the run must stop.
@@ -51,7 +53,9 @@ impl CreateOutcome {
         last_error: Option<&ApiError>,
     ) -> Self {
         let status = match reason {
-            StopReason::Interrupted | StopReason::Unrecorded(_) => Status::Cancelled,
+            StopReason::Interrupted | StopReason::Unrecorded(_) | StopReason::Input(_) => {
+                Status::Cancelled
+            }
             _ if reason.fails_rows() || sent > 0 => Status::Failed,
             _ => Status::Cancelled,
         };
@@ -78,13 +82,18 @@ impl Engine {
     /// After an ambiguous attempt, a look-up that finds the customer means
     /// our attempt created it (`created`). A replay answered "domain taken"
     /// means the service did not create it for this request id (it would
-    /// have replayed its answer): the customer was there before (`exists`).
+    /// have replayed its answer): the customer was there before (`exists`),
+    /// unless an earlier attempt of the row under another id may have
+    /// created it (`PreparedRequest::earlier_attempt`: `created`).
     pub async fn create(&self, request: &PreparedRequest) -> CreateOutcome {
         let attempts = self
             .retrier
             .run(CallKind::Create, classify_create, || {
-                self.client
-                    .create_customer(&request.body, request.request_id)
+                self.client.create_customer_as(
+                    &request.body,
+                    request.request_id,
+                    CallAuth::create(request.for_reseller),
+                )
             })
             .await;
         let sent = attempts.sent;
@@ -92,10 +101,12 @@ impl Engine {
             Ok(customer) => {
                 let mut outcome = CreateOutcome::new(request, Status::Created);
                 outcome.result.attempts = Some(sent);
+                outcome.result.default_gdap_sent = Some(request.default_gdap);
                 outcome.credentials = fill_customer(&mut outcome.result, &customer);
                 if outcome.credentials.is_some() {
                     RunCounters::bump(&self.counters().passwords_received);
                 }
+                refuse_another_domain(&mut outcome, &customer.company_profile.domain);
                 outcome.stop = attempts.stop;
                 return outcome;
             }
@@ -112,7 +123,13 @@ impl Engine {
         outcome.result.attempts = Some(sent);
         outcome.stop = attempts.stop;
         if err.is_domain_taken() {
-            self.resolve_by_lookup(request, &mut outcome, Status::Exists, &err, true)
+            // Found after an earlier attempt of the row (another request
+            // id): that attempt created it.
+            let found = match request.earlier_attempt {
+                Some(_) => Status::Created,
+                None => Status::Exists,
+            };
+            self.resolve_by_lookup(request, &mut outcome, found, &err, true)
                 .await;
         } else if attempts.maybe_committed && outcome.stop.is_none() {
             // The service may have created the tenant before failing.
@@ -134,32 +151,34 @@ impl Engine {
         outcome
     }
 
-    /// Dry run: `would_create` with the request id, after checking that the
-    /// domain is free (`HEAD /v1/domains`). A taken domain that belongs to
-    /// one of this partner's customers is `exists`; taken by anyone else, `invalid`.
+    /// Dry run: `would_create` with the request id and the Default GDAP it
+    /// would send, after checking that the domain is free (`HEAD
+    /// /v1/domains`). A taken domain that belongs to one of this partner's
+    /// customers is `exists`; taken by anyone else, `invalid`, with the
+    /// reseller relationship invitation in `customer_link`.
     pub async fn plan(&self, request: &PreparedRequest) -> CreateOutcome {
         let checked = self.check_domain(&request.domain).await;
         if let (Err(ApiError::Stopped), Some(reason)) = (&checked.result, &checked.stop) {
             return CreateOutcome::not_finished(request, reason, 0, None);
         }
         let mut outcome = CreateOutcome::new(request, Status::WouldCreate);
+        outcome.result.default_gdap_sent = Some(request.default_gdap);
         outcome.stop = checked.stop;
-        let domain = &request.domain;
         match checked.result {
             Ok(super::DomainCheck::Free) => {}
             Ok(super::DomainCheck::Ours(customer)) => {
                 fill_customer(&mut outcome.result, &customer);
+                note_other_company(&mut outcome.result, &customer, &request.company_name);
                 outcome.result.status = Status::Exists;
+                outcome.result.default_gdap_sent = None;
             }
             Ok(super::DomainCheck::Taken) => {
-                let taken = Problem::new(
-                    Field::Domain,
-                    ProblemKind::Invalid,
-                    format!(
-                        "domain {domain} is already taken by another tenant: choose another domain"
-                    ),
-                );
-                outcome.result.set_invalid(vec![taken]);
+                let reseller = request.reseller.as_deref();
+                let taken = self.other_tenant(&request.domain, reseller).await;
+                outcome.result.set_invalid(vec![taken.problem]);
+                outcome.result.customer_link = taken.link;
+                outcome.result.default_gdap_sent = None;
+                outcome.stop = outcome.stop.or(taken.stop);
             }
             Err(e) if e.is_fatal() => outcome.result.error = e.to_string(),
             Err(e) => outcome.result.error = format!("could not check domain availability: {e}"),
@@ -192,12 +211,25 @@ impl Engine {
             Ok(Some(customer)) => {
                 fill_customer(&mut outcome.result, &customer);
                 outcome.result.status = found_status;
+                if found_status == Status::Created {
+                    // After an earlier attempt's request id, what its body
+                    // asked is not known (an older version sent nothing).
+                    let known = !domain_taken || request.earlier_attempt.is_none();
+                    outcome.result.default_gdap_sent = known.then_some(request.default_gdap);
+                } else {
+                    note_other_company(&mut outcome.result, &customer, &request.company_name);
+                }
             }
             Ok(None) if domain_taken => {
                 set_error(&mut outcome.result, Status::Rejected, err);
-                outcome.result.error = format!(
-                    "domain {domain} is already taken by a tenant that is not a customer of this partner: choose another domain ({err})"
-                );
+                let taken = self
+                    .other_tenant(&domain, request.reseller.as_deref())
+                    .await;
+                let result = &mut outcome.result;
+                result.error = format!("{} ({err})", taken.problem);
+                result.problems = vec![taken.problem];
+                result.customer_link = taken.link;
+                outcome.stop = outcome.stop.take().or(taken.stop);
             }
             Ok(None) => set_error(&mut outcome.result, Status::Failed, err),
             Err(lookup_err) => {
@@ -209,4 +241,22 @@ impl Engine {
             }
         }
     }
+}
+
+/// A success for a domain other than the one sent is not this row's
+/// success (a proxy mixing answers, a service bug): `failed`, naming both;
+/// its password is kept under the domain it belongs to.
+fn refuse_another_domain(outcome: &mut CreateOutcome, answered: &str) {
+    let normal = |d: &str| d.trim().trim_end_matches('.').to_ascii_lowercase();
+    if answered.trim().is_empty() || normal(answered) == normal(&outcome.domain) {
+        return;
+    }
+    outcome.result.status = Status::Failed;
+    outcome.result.error = format!(
+        "Partner Center answered 201 with customer {} for the domain {answered}, not {} (the \
+         domain sent): not counted as created; look both up in the Partner Center portal \
+         before running this row again",
+        outcome.result.customer_id, outcome.domain
+    );
+    outcome.domain = answered.trim().to_owned();
 }

@@ -7,10 +7,12 @@
 //! so the I/O is concurrent while the polling is not). Rows in progress are
 //! bounded, and so is how far the reader runs ahead of the last row
 //! recorded; a [`ReorderBuffer`] puts finished rows back in input order and
-//! the [`RowSink`] records each as soon as its turn comes.
+//! the [`RowSink`] records each as soon as its turn comes (a row whose
+//! customer id an earlier row got is `failed` first: `CustomerIds`).
 //!
 //! Stopping: a task may ask the run to stop (authentication failed, budget
-//! spent, a far Retry-After); Ctrl-C asks too. From then on the work gets
+//! spent, a far Retry-After); Ctrl-C asks too, and so does an input that
+//! changes under the run or cannot be read on (nothing more is read). From then on the work gets
 //! the reason with every row and answers without the network (`cancelled`,
 //! or `failed`), while the calls in flight finish. If the sink cannot record
 //! a row, nothing more is sent or read: the rows in flight finish and are
@@ -31,6 +33,7 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesUnordered;
 use futures_util::{FutureExt, StreamExt};
 
+use super::customer_ids::CustomerIds;
 use super::plan::{RowPlan, plan_row};
 use super::stop::{Stop, StopReason};
 use crate::input::{InputError, InputReader, InputRow, io_reason};
@@ -144,6 +147,8 @@ struct Driver<'s, T, S> {
     sink: &'s mut S,
     pending: Pending<T>,
     order: ReorderBuffer<Finished<T>>,
+    /// One customer per row.
+    ids: CustomerIds,
     unrecorded: bool,
     rows: u64,
 }
@@ -166,6 +171,7 @@ where
         sink,
         pending: FuturesUnordered::new(),
         order: ReorderBuffer::new(options.skip_rows),
+        ids: CustomerIds::default(),
         unrecorded: false,
         rows: 0,
     };
@@ -174,8 +180,15 @@ where
     let max_rows = options.max_rows_in_progress.max(1);
     while !d.unrecorded {
         let mut row = InputRow::new();
-        if !reader.read_row(&mut row)? {
-            break;
+        match reader.read_row(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            // The input changed or cannot be read on: stop, and finish and
+            // record the rows in progress.
+            Err(error) => {
+                stop.request(StopReason::Input(error.to_string()));
+                break;
+            }
         }
         let i = index;
         index += 1;
@@ -243,8 +256,9 @@ impl<T: Send + 'static, S: RowSink<T>> Driver<'_, T, S> {
 
     /// Hand every row whose turn has come to the sink.
     fn emit(&mut self) {
-        while let Some(finished) = self.order.pop_ready() {
+        while let Some(mut finished) = self.order.pop_ready() {
             self.rows += 1;
+            self.ids.check(finished.row.number, &mut finished.result);
             if self.unrecorded {
                 self.sink.unrecorded(finished);
             } else if let Err(reason) = self.sink.record(finished) {

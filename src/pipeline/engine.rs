@@ -4,6 +4,7 @@
 use secrecy::SecretString;
 use tokio::sync::Mutex;
 
+use super::existing_tenant::Invitations;
 use super::mca::TemplateMemo;
 use super::retry::{Attempts, CallKind, Retrier, RunCounters, classify};
 use super::stop::StopReason;
@@ -12,10 +13,11 @@ use crate::partner_center::cloud::Cloud;
 use crate::partner_center::error::ApiError;
 use crate::partner_center::resources::Customer;
 use crate::results::{RowResult, Status};
+use crate::validate::same_company;
 
 /// What to do about a `403` with code `600006` (the call needs an App+User token).
 pub const APP_USER_HINT: &str =
-    "set PC_REFRESH_TOKEN (with PC_CLIENT_ID) instead of PC_CLIENT_SECRET";
+    "run `pc-onboard login` (or set PC_REFRESH_TOKEN with PC_CLIENT_ID)";
 
 /// The shared context of all row workers of a run.
 pub struct Engine {
@@ -28,6 +30,9 @@ pub struct Engine {
     /// The MCA template id, fetched once per run (failures are kept too,
     /// so they are not asked again for every row: see [`TemplateMemo`]).
     pub(super) mca_template: Mutex<TemplateMemo>,
+    /// The reseller relationship invitation links, asked once per run and
+    /// reseller ([`Invitations`]).
+    pub(super) invitations: Invitations,
 }
 
 impl std::fmt::Debug for Engine {
@@ -59,6 +64,7 @@ impl Engine {
             retrier,
             cloud,
             mca_template: Mutex::new(TemplateMemo::default()),
+            invitations: Invitations::default(),
         }
     }
 
@@ -131,6 +137,35 @@ pub(crate) fn fill_customer(
     Some((result.admin_user.clone(), creds.password.clone()))
 }
 
+/// An `exists` row whose customer (found by domain) has another company
+/// name than the row (compared without case, punctuation, spacing and
+/// legal forms: [`same_company`]): say so in `error`, which is otherwise
+/// empty for `exists` (the status stays `exists`, the exit code 0).
+pub(crate) fn note_other_company(result: &mut RowResult, found: &Customer, row_name: &str) {
+    let profile = &found.company_profile;
+    let Some(name) = profile
+        .company_name
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+    else {
+        return;
+    };
+    if same_company(name, row_name) {
+        return;
+    }
+    result.error = format!(
+        "the customer found with domain {} is named {} in Partner Center, not {}: check that it is the same company",
+        profile.domain.to_lowercase(),
+        quoted(name),
+        quoted(row_name)
+    );
+}
+
+/// `"text"`, its own quotes escaped.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.trim().replace('"', "\\\""))
+}
+
 /// `admin` → `admin@contoso.onmicrosoft.com`: the name the user signs in with.
 fn admin_user_name(user: &str, domain: &str) -> String {
     if user.contains('@') || domain.is_empty() {
@@ -190,11 +225,34 @@ mod tests {
     }
 
     #[test]
+    fn an_exists_row_says_when_the_customer_found_has_another_name() {
+        let mut found = Customer::default();
+        found.company_profile.domain = "Relecloud.onmicrosoft.com".to_owned();
+        found.company_profile.company_name = Some("Relecloud Analytics".to_owned());
+        let mut result = RowResult::new(Status::Exists);
+        note_other_company(&mut result, &found, "Relecloud Inc.");
+        assert_eq!(
+            result.error,
+            "the customer found with domain relecloud.onmicrosoft.com is named \"Relecloud Analytics\" in Partner Center, not \"Relecloud Inc.\": check that it is the same company"
+        );
+        assert_eq!(result.status, Status::Exists);
+        for same in ["RELECLOUD ANALYTICS, Inc.", "Relecloud-Analytics Ltd"] {
+            let mut result = RowResult::new(Status::Exists);
+            note_other_company(&mut result, &found, same);
+            assert_eq!(result.error, "", "{same}");
+        }
+        found.company_profile.company_name = None;
+        let mut result = RowResult::new(Status::Exists);
+        note_other_company(&mut result, &found, "Anything");
+        assert_eq!(result.error, "", "no name to compare");
+    }
+
+    #[test]
     fn refusals_that_need_app_user_say_what_to_set() {
         let e = ApiError::http(403, "600006", "The requested action is not allowed.");
         assert_eq!(
             describe_refusal(&e, "MCA attestation"),
-            "Partner Center answered 403 (code 600006): The requested action is not allowed; MCA attestation needs App+User credentials: set PC_REFRESH_TOKEN (with PC_CLIENT_ID) instead of PC_CLIENT_SECRET"
+            "Partner Center answered 403 (code 600006): The requested action is not allowed; MCA attestation needs App+User credentials: run `pc-onboard login` (or set PC_REFRESH_TOKEN with PC_CLIENT_ID)"
         );
         let other = ApiError::http(403, "20002", "No relationship.");
         assert_eq!(

@@ -137,7 +137,13 @@ impl RateGate {
     /// Stop every caller until `wait` from now (a 429's Retry-After).
     /// A shorter pause never cuts a longer one short.
     pub fn pause_for(&self, wait: Duration) {
-        let until = Instant::now() + wait;
+        let now = Instant::now();
+        // The wait is capped by --max-retry-wait before it gets here; a
+        // clock that cannot go that far pauses as far as it can.
+        let until = now
+            .checked_add(wait)
+            .or_else(|| now.checked_add(Duration::from_secs(366 * 86_400)))
+            .unwrap_or(now);
         let mut paused = self
             .paused_until
             .lock()

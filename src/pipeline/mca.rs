@@ -165,9 +165,10 @@ pub type TemplateMemo = RunMemo<TemplateAnswer, ApiError>;
 /// both again.
 pub(crate) fn stopped_attestation(reason: &StopReason) -> McaStatus {
     match reason {
-        StopReason::Interrupted | StopReason::Fatal(_) | StopReason::Unrecorded(_) => {
-            McaStatus::Cancelled
-        }
+        StopReason::Interrupted
+        | StopReason::Fatal(_)
+        | StopReason::Unrecorded(_)
+        | StopReason::Input(_) => McaStatus::Cancelled,
         StopReason::BudgetExhausted | StopReason::WaitTooLong(_) => {
             McaStatus::Failed(format!("not attested: {reason}"))
         }

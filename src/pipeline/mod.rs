@@ -17,8 +17,10 @@
 
 mod concurrency;
 mod create;
+mod customer_ids;
 mod driver;
 mod engine;
+mod existing_tenant;
 mod gate;
 mod mca;
 mod memo;
@@ -37,6 +39,7 @@ pub use driver::{
     drive,
 };
 pub use engine::{APP_USER_HINT, DomainCheck, Engine};
+pub use existing_tenant::{Invitation, other_tenant_problem};
 pub use gate::RateGate;
 pub use mca::{MCA_AGREEMENT_TYPE, mca_unavailable};
 pub use onboard::{Mode, NewCredentials, Onboard, RowNote};
@@ -45,7 +48,7 @@ pub use policy::{RetryBudget, RetryCost, RetryPolicy};
 pub use preflight::{Preflight, PreflightOutcome};
 pub use request::PreparedRequest;
 pub use retry::{
-    Attempts, CallKind, DEFAULT_MAX_RETRY_WAIT, Retrier, RunCounters, Verdict, classify,
-    classify_create,
+    Attempts, CallKind, DEFAULT_MAX_RETRY_WAIT, MAX_THROTTLES_IN_A_ROW, Retrier, RunCounters,
+    Verdict, classify, classify_create,
 };
 pub use stop::{Stop, StopReason, Undone};

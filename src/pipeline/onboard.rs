@@ -9,14 +9,15 @@ use secrecy::SecretString;
 
 use super::create::CreateOutcome;
 use super::driver::{Finished, Job};
-use super::engine::{APP_USER_HINT, Engine};
+use super::engine::Engine;
 use super::mca::stopped_attestation;
 use super::plan::RowPlan;
 use super::request::PreparedRequest;
 use super::stop::StopReason;
 use crate::input::InputRow;
+use crate::partner_center::auth::AuthError;
 use crate::results::{McaStatus, PreviousResult, RowResult, Status};
-use crate::validate::{Field, McaAttestation, NewCustomer, Problem, ProblemKind};
+use crate::validate::{DefaultGdap, Field, McaAttestation, NewCustomer, Problem, ProblemKind};
 
 /// What a run does with valid rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,8 +57,13 @@ pub struct Onboard {
     pub engine: Option<Arc<Engine>>,
     /// Create or plan.
     pub mode: Mode,
-    /// The credentials are App+User (needed for resellers and MCA).
-    pub app_user: bool,
+    /// Whether App+User calls (resellers, MCA) can be made, and if not why
+    /// (no App+User credentials, a sign-in without MFA, an expired one):
+    /// the rows that need them are then `invalid`, unsent.
+    pub app_user: Result<(), AuthError>,
+    /// Default GDAP for rows whose `default_gdap` column is empty
+    /// (`--default-gdap`).
+    pub default_gdap: DefaultGdap,
 }
 
 type Done = Finished<RowNote>;
@@ -69,7 +75,13 @@ impl Onboard {
             RowPlan::Valid {
                 customer,
                 after_rejected,
-            } => self.create_job(row, *customer, after_rejected.as_deref(), stop),
+                earlier_attempt,
+            } => {
+                let request =
+                    PreparedRequest::new(&customer, after_rejected.as_deref(), self.default_gdap)
+                        .after_attempt(earlier_attempt);
+                self.create_job(row, *customer, request, stop)
+            }
             RowPlan::Attest { previous, mca } => self.attest_job(row, previous, *mca, stop),
             other => {
                 let copied = matches!(other, RowPlan::Finished(_));
@@ -82,10 +94,9 @@ impl Onboard {
         &self,
         row: InputRow,
         customer: NewCustomer,
-        after_rejected: Option<&str>,
+        request: PreparedRequest,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        let request = PreparedRequest::new(&customer, after_rejected);
         let mca = customer.mca;
         let skipped_mca = |mut result: RowResult| {
             if mca.is_some() {
@@ -93,8 +104,8 @@ impl Onboard {
             }
             result
         };
-        if let Some((field, what)) = self.needs_app_user(request.for_reseller, mca.is_some()) {
-            let result = needs_app_user(&request, field, what);
+        if let Some((field, why)) = self.needs_app_user(request.for_reseller, mca.is_some()) {
+            let result = needs_app_user(&request, field, &why);
             return ready(row, skipped_mca(result), false);
         }
         if let Some(reason) = stop {
@@ -105,6 +116,7 @@ impl Onboard {
             // Offline dry run: the plan is the result.
             let mut result = RowResult::new(Status::WouldCreate);
             result.request_id = request.request_id.to_string();
+            result.default_gdap_sent = Some(request.default_gdap);
             return ready(row, skipped_mca(result), false);
         };
         let mode = self.mode;
@@ -161,10 +173,8 @@ impl Onboard {
         mca: McaAttestation,
         stop: Option<&StopReason>,
     ) -> Job<RowNote> {
-        if let Some((_, what)) = self.needs_app_user(false, self.mode == Mode::Create) {
-            previous.mca_status = McaStatus::Failed(format!(
-                "not attested: {what} needs App+User credentials: {APP_USER_HINT}"
-            ));
+        if let Some((_, why)) = self.needs_app_user(false, self.mode == Mode::Create) {
+            previous.mca_status = McaStatus::Failed(format!("not attested: {why}"));
             return ready(row, previous, true);
         }
         let engine = match (stop, self.mode, self.engine.clone()) {
@@ -196,36 +206,43 @@ impl Onboard {
         )
     }
 
-    /// What in the row needs App+User credentials the run does not have,
-    /// and the column that asks for it.
-    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<(Field, &'static str)> {
-        if self.app_user || self.engine.is_none() {
+    /// What in the row needs App+User credentials the run cannot use,
+    /// the column that asks for it, and why not: `<what> needs App+User
+    /// credentials, and <why not>`.
+    fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<(Field, String)> {
+        let Err(refusal) = &self.app_user else {
             return None;
-        }
-        if for_reseller {
-            Some((
+        };
+        self.engine.as_ref()?;
+        let (field, what) = if for_reseller {
+            (
                 Field::AssociatedPartnerId,
                 "creating a customer for an indirect reseller (associated_partner_id)",
-            ))
+            )
         } else if attests {
-            Some((Field::McaDate, "MCA attestation (the mca_* columns)"))
+            (Field::McaDate, "MCA attestation (the mca_* columns)")
         } else {
-            None
-        }
+            return None;
+        };
+        Some((
+            field,
+            format!(
+                "{what} needs App+User credentials, and {}",
+                refusal.app_user_reason()
+            ),
+        ))
     }
 }
 
-/// `invalid`: `what` in the row (asked for by `field`) needs App+User
-/// credentials the run does not have; nothing is sent.
-fn needs_app_user(request: &PreparedRequest, field: Field, what: &str) -> RowResult {
+/// `invalid`: something in the row (asked for by `field`) needs App+User
+/// credentials the run cannot use (`why`); nothing is sent.
+fn needs_app_user(request: &PreparedRequest, field: Field, why: &str) -> RowResult {
     let mut result = RowResult::new(Status::Invalid);
     result.request_id = request.request_id.to_string();
     result.set_invalid(vec![Problem::new(
         field,
         ProblemKind::NeedsAppUser,
-        format!(
-            "{what} needs App+User credentials, and this run has app-only ones: {APP_USER_HINT}; nothing was sent for this row"
-        ),
+        format!("{why}; nothing was sent for this row"),
     )]);
     result
 }

@@ -34,6 +34,12 @@ pub enum RowPlan {
         /// got a definitive business answer (its results row says
         /// `rejected`): the next request id is chained from it.
         after_rejected: Option<String>,
+        /// The request id of an earlier attempt that may have created the
+        /// customer (its results row says `failed` or `cancelled` after at
+        /// least one create call). Sent again under another id (the row
+        /// changed, or an older version wrote it), a "domain taken" whose
+        /// customer the look-up finds is that attempt's: `created`.
+        earlier_attempt: Option<String>,
     },
 }
 
@@ -93,6 +99,11 @@ pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) ->
     match validate::check(&fields) {
         Ok(customer) if problems.is_empty() && duplicates.is_empty() => RowPlan::Valid {
             customer: Box::new(customer),
+            earlier_attempt: earlier
+                .as_ref()
+                .filter(|p| matches!(p.status, Status::Failed | Status::Cancelled))
+                .filter(|p| p.attempts.unwrap_or(0) > 0 && !p.request_id.is_empty())
+                .map(|p| p.request_id.clone()),
             after_rejected: earlier
                 .filter(|p| p.status == Status::Rejected && !p.request_id.is_empty())
                 .map(|p| p.request_id),

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::engine::{DomainCheck, Engine, fill_customer};
+use super::engine::{DomainCheck, Engine, fill_customer, note_other_company};
 use super::memo::{Recalled, RunMemo};
 use super::stop::{StopReason, Undone};
 use crate::partner_center::error::ApiError;
@@ -127,6 +127,7 @@ impl Preflight {
     pub async fn check(&self, customer: &NewCustomer) -> PreflightOutcome {
         let mut incomplete = Incomplete::default();
         let mut problems = Vec::new();
+        let mut link = String::new();
         let domain = customer.domain.as_str();
         let checked = self.engine.check_domain(domain).await;
         match checked.result {
@@ -134,15 +135,16 @@ impl Preflight {
             Ok(DomainCheck::Ours(found)) => {
                 let mut result = RowResult::new(Status::Exists);
                 fill_customer(&mut result, &found);
+                note_other_company(&mut result, &found, &customer.company_name);
                 return PreflightOutcome::new(customer, result, checked.stop);
             }
-            Ok(DomainCheck::Taken) => problems.push(Problem::new(
-                Field::Domain,
-                ProblemKind::Invalid,
-                format!(
-                    "domain {domain} is already taken by a tenant that is not a customer of this partner: choose another domain"
-                ),
-            )),
+            Ok(DomainCheck::Taken) => {
+                let reseller = customer.associated_partner_id.map(|id| id.to_string());
+                let taken = self.engine.other_tenant(domain, reseller.as_deref()).await;
+                problems.push(taken.problem);
+                link = taken.link;
+                incomplete.stop = incomplete.stop.take().or(checked.stop).or(taken.stop);
+            }
             Err(e) => incomplete.add("domain check", e, checked.stop),
         }
         if incomplete.stop.is_none() {
@@ -159,7 +161,8 @@ impl Preflight {
             }
         }
         problems.sort_by_key(|p| p.field);
-        let result = verdict(problems, &incomplete);
+        let mut result = verdict(problems, &incomplete);
+        result.customer_link = link;
         PreflightOutcome::new(customer, result, incomplete.stop)
     }
 

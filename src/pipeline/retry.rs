@@ -4,7 +4,9 @@
 //!
 //! One loop, one budget rule: an answer is classified ([`Verdict`]); a `429`
 //! pauses every worker (the run-wide pause in the [`RateGate`]) for its
-//! `Retry-After` and is not counted against `--max-attempts`; a transient
+//! `Retry-After` and is not counted against `--max-attempts` (at most
+//! [`MAX_THROTTLES_IN_A_ROW`] of them; one without a usable `Retry-After`
+//! is an attempt, backed off); a transient
 //! failure backs off with full jitter and is counted; every retry spends
 //! the run-wide [`RetryBudget`] and every success refunds it. A wait longer
 //! than `--max-retry-wait` ends the run, and every wait ends at once when a
@@ -28,6 +30,14 @@ use crate::partner_center::error::ApiError;
 /// The default `--max-retry-wait`: a wait Partner Center asks for beyond
 /// this ends the run instead of holding it.
 pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(600);
+
+/// `429`s with a usable `Retry-After` one call may get in a row (a failure
+/// of another kind starts the count again): the next one is its answer. A
+/// server that only ever throttles thus ends a row within minutes (the
+/// waits it asks for, each at most `--max-retry-wait`), not when the
+/// run-wide budget runs out. A `429` without a usable `Retry-After` is an
+/// attempt like a failure, bounded by `--max-attempts`.
+pub const MAX_THROTTLES_IN_A_ROW: u32 = 10;
 
 /// How the engine treats one failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +94,8 @@ pub enum CallKind {
 /// Run-wide counters, read by the progress bar and the summary.
 #[derive(Debug, Default)]
 pub struct RunCounters {
-    /// Create calls sent (every attempt, 429s included).
+    /// Create calls sent (every request that went out, 429s and the ones
+    /// sent again after a `401` included; not a call that never connected).
     pub create_calls: AtomicU64,
     /// Other API calls sent (look-ups, domain checks, rules, templates).
     pub other_calls: AtomicU64,
@@ -107,6 +118,21 @@ impl RunCounters {
     /// Read `counter`.
     pub fn read(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// Count a request the client sent again after a `401` (`method`,
+    /// `path`), under its kind: every request Partner Center saw counts.
+    pub fn count_resent(&self, method: &str, path: &str) {
+        let kind = if method != "POST" {
+            CallKind::Other
+        } else if path.trim_end_matches('/').ends_with("/customers") {
+            CallKind::Create
+        } else if path.contains("/agreements") {
+            CallKind::Agreement
+        } else {
+            CallKind::Other
+        };
+        self.count_call(kind);
     }
 
     fn count_call(&self, kind: CallKind) {
@@ -146,7 +172,8 @@ impl<T> Attempts<T> {
     }
 }
 
-/// Failed tries of one operation so far (429s are not attempts).
+/// Failed tries of one operation so far (429s with a `Retry-After` are not
+/// attempts; they are counted apart, in a row).
 #[derive(Debug, Default)]
 struct Tries {
     attempts: u32,
@@ -168,8 +195,8 @@ pub struct Retrier {
     pub stop: Stop,
     /// The longest wait a `Retry-After` may ask for (`--max-retry-wait`).
     pub max_wait: Duration,
-    /// Counters.
-    pub counters: RunCounters,
+    /// Counters (shared with the client, which counts its re-sends).
+    pub counters: Arc<RunCounters>,
     rng: Mutex<StdRng>,
 }
 
@@ -189,7 +216,7 @@ impl Retrier {
             slots,
             stop,
             max_wait: DEFAULT_MAX_RETRY_WAIT,
-            counters: RunCounters::default(),
+            counters: Arc::default(),
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
         }
     }
@@ -232,7 +259,9 @@ impl Retrier {
                 return outcome;
             }
             outcome.sent += 1;
-            self.counters.count_call(kind);
+            if reached_partner_center(&answer) {
+                self.counters.count_call(kind);
+            }
             let err = match answer {
                 Ok(value) => {
                     self.budget.refund_success();
@@ -278,11 +307,26 @@ impl Retrier {
             }
             Verdict::Throttled => {
                 RunCounters::bump(&self.counters.throttled);
-                tries.throttles += 1;
-                let wait = self.delay(tries.throttles, err.retry_after()).await;
+                let counted = match err.retry_after() {
+                    // Missing or unreadable: an attempt, backed off.
+                    None => {
+                        tries.attempts += 1;
+                        self.policy.allows_another(tries.attempts)
+                    }
+                    Some(_) => {
+                        tries.throttles += 1;
+                        tries.throttles <= MAX_THROTTLES_IN_A_ROW
+                    }
+                };
+                if !counted {
+                    return Err(None);
+                }
+                let attempt = tries.throttles.max(tries.attempts);
+                let wait = self.delay(attempt, err.retry_after()).await;
                 (throttle_cost(err), wait)
             }
             Verdict::Retry { ambiguous } => {
+                tries.throttles = 0;
                 tries.attempts += 1;
                 outcome.maybe_committed |= ambiguous;
                 if !self.policy.allows_another(tries.attempts) {
@@ -322,6 +366,17 @@ impl Retrier {
             self.gate.pause_for(wait);
         }
         Ok(())
+    }
+}
+
+/// Whether a `/v1` request went out for this answer: not when no
+/// connection was made, the machine failed locally, or no token came.
+fn reached_partner_center<T>(answer: &Result<T, ApiError>) -> bool {
+    use crate::partner_center::auth::AuthError;
+    match answer {
+        Err(ApiError::Connect { .. } | ApiError::Local { .. } | ApiError::Config { .. }) => false,
+        Err(ApiError::Auth(e)) => matches!(e, AuthError::Unauthorized { .. }),
+        _ => true,
     }
 }
 

@@ -26,6 +26,10 @@ pub enum StopReason {
     WaitTooLong(Duration),
     /// The results file (or the credentials file) cannot be written (exit 1).
     Unrecorded(Arc<RecordError>),
+    /// The input cannot be read on: it changed under the run (rewritten,
+    /// replaced, removed) or a read failed (exit 1; `--resume` finishes):
+    /// the [`InputError`](crate::input::InputError)'s message.
+    Input(String),
 }
 
 impl StopReason {
@@ -48,6 +52,7 @@ impl StopReason {
             StopReason::Unrecorded(e) => {
                 format!("the run stopped because results cannot be written: {e}")
             }
+            StopReason::Input(e) => format!("the run stopped: {e}"),
         };
         format!("{}: {why}", undone.as_str())
     }
@@ -92,6 +97,7 @@ impl fmt::Display for StopReason {
             }
             StopReason::WaitTooLong(wait) => f.write_str(&asked_to_wait(*wait)),
             StopReason::Unrecorded(e) => write!(f, "results cannot be written: {e}"),
+            StopReason::Input(e) => write!(f, "{e}"),
         }
     }
 }

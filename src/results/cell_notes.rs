@@ -1,5 +1,6 @@
-//! The cell notes of an invalid row in a results workbook: its typed
-//! problems, grouped by the column of their field, in field order.
+//! The cell notes of an invalid row (or a rejected one whose domain another
+//! tenant owns) in a results workbook: its typed problems, grouped by the
+//! column of their field, in field order.
 
 use crate::input::Layout;
 use crate::validate::Problem;

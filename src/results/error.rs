@@ -17,6 +17,17 @@ pub enum ResultsError {
         /// repeated as a `source()`).
         error: io::Error,
     },
+    /// The file being written is no longer the one its path names: removed
+    /// (its directory deleted) or replaced during the run. What it held is
+    /// lost with it.
+    #[error(
+        "{} was removed or replaced during the run (its directory deleted?): the rows written to it are lost",
+        .path.display()
+    )]
+    Vanished {
+        /// The results file (or a workbook's journal).
+        path: PathBuf,
+    },
     /// The results path is the input file, which writing would destroy.
     #[error(
         "cannot write {}: it is the input file; choose another --results file",

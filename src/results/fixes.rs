@@ -60,8 +60,8 @@ pub const FIXES: &[Fix] = &[
     },
     Fix {
         codes: &["409", "900409"],
-        meaning: "`exists`: the customer is already yours (found by domain); `rejected`: a tenant outside your customers owns the domain",
-        fix: "`exists` needs nothing; for `rejected` choose another `domain` prefix",
+        meaning: "`exists`: the customer is already yours (found by domain); `rejected` (`invalid` online, code `409`): a tenant outside your customers owns the domain, perhaps the customer's own",
+        fix: "`exists` needs nothing (unless `error` names another company: check it); otherwise, if the customer owns that tenant, send them the reseller relationship invitation in `customer_link`, else choose another `domain` prefix",
     },
     Fix {
         codes: &["900402"],

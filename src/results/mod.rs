@@ -28,6 +28,7 @@ mod error;
 pub mod fixes;
 mod flush;
 mod mca_status;
+pub mod notices;
 pub mod ordered;
 pub mod problem_log;
 pub mod schema;
@@ -42,6 +43,7 @@ pub use earlier::{
 };
 pub use error::ResultsError;
 pub use flush::FlushPolicy;
+pub use notices::{GdapCounts, ListedRows, Notices, RowFacts};
 pub use ordered::ReorderBuffer;
 pub use problem_log::{LoggedRow, ProblemLog, ProblemReader, TypedCell};
 pub use schema::{

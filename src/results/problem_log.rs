@@ -1,6 +1,7 @@
 //! The problems file of a results workbook (`out.xlsx.problems.jsonl`,
 //! `files::problems_path`): the typed problems of each
-//! `invalid` row, written beside the journal as the row is, so the workbook
+//! `invalid` row (and the `domain_taken` problem of a `rejected` one),
+//! written beside the journal as the row is, so the workbook
 //! rendered from the journal puts each problem on its cell without
 //! validating again or reading messages back.
 //!

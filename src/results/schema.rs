@@ -8,16 +8,18 @@ use std::str::FromStr;
 
 pub use super::mca_status::{McaOutcome, McaStatus};
 use crate::input::{InputRow, Layout};
-use crate::validate::{Problem, join_problems, normalize_header};
+use crate::validate::{DefaultGdap, Problem, join_problems, normalize_header};
 
 /// The columns a results file adds after the input's, in order. A fed-back
 /// results file carries them ([`recognise`](super::recognise) finds them;
 /// they are replaced in the new results, not duplicated), and
 /// `files::ResultsWriter` writes them.
 ///
-/// The first nine are the original contract; `mca_status` was appended later
-/// (columns are only ever added at the end, never renamed).
-pub const RESULT_COLUMNS: [&str; 10] = [
+/// The first nine are the original contract; `mca_status` was appended
+/// later, then `default_gdap_sent` and `customer_link` (columns are only
+/// ever added at the end, never renamed; a results file with any earlier
+/// set of them is still read: the missing ones read as empty).
+pub const RESULT_COLUMNS: [&str; 12] = [
     "status",
     "customer_id",
     "tenant_id",
@@ -28,6 +30,8 @@ pub const RESULT_COLUMNS: [&str; 10] = [
     "error_code",
     "error",
     "mca_status",
+    "default_gdap_sent",
+    "customer_link",
 ];
 
 /// What happened to one row (README.md, "Results"). Declared in the order
@@ -159,10 +163,21 @@ pub struct RowResult {
     pub error: String,
     /// The MCA attestation (`mca_status`).
     pub mca_status: McaStatus,
-    /// The problems of an `invalid` row, typed: `error` lists their
-    /// messages and `error_code` is the first one's code
-    /// ([`RowResult::invalid`]). Not a column: the results file has the
-    /// text; the problems file of a results workbook keeps them
+    /// What the create body asked for Default GDAP (`default_gdap_sent`):
+    /// set for a customer this tool created (and a dry run's
+    /// `would_create`), `None` (empty) otherwise.
+    pub default_gdap_sent: Option<DefaultGdap>,
+    /// The URL the customer has to open next (`customer_link`), empty when
+    /// none: the reseller relationship invitation of a row whose domain
+    /// another tenant owns, or an MCA acceptance page. A plain field any
+    /// step may fill.
+    pub customer_link: String,
+    /// The typed problems of the row: an `invalid` row's (`error` lists
+    /// their messages and `error_code` is the first one's code,
+    /// [`RowResult::invalid`]), or the one problem of a `rejected` row
+    /// whose domain another tenant owns (`ProblemKind::DomainTaken`, its
+    /// hint says both ways forward). Not a column: the results file has
+    /// the text; the problems file of a results workbook keeps them
     /// ([`ProblemLog`](super::ProblemLog)). Empty for every other row, and
     /// for a row read back from a results file.
     pub problems: Vec<Problem>,
@@ -199,6 +214,8 @@ impl RowResult {
             error_code: String::new(),
             error: String::new(),
             mca_status: McaStatus::None,
+            default_gdap_sent: None,
+            customer_link: String::new(),
             problems: Vec::new(),
         }
     }
@@ -224,7 +241,9 @@ impl RowResult {
 
     /// Parse result cells in [`RESULT_COLUMNS`] order. `None` when the status
     /// cell is empty or not a known status. Values are trimmed; invalid UTF-8
-    /// is replaced; an `attempts` cell that is not a number reads as `None`.
+    /// is replaced; an `attempts` cell that is not a number, or a
+    /// `default_gdap_sent` cell that is not `on`/`off` (or another word
+    /// the `default_gdap` column takes), reads as `None`.
     pub fn from_cells(cells: [&[u8]; RESULT_COLUMNS.len()]) -> Option<RowResult> {
         let text = |i: usize| String::from_utf8_lossy(cells[i]).trim().to_owned();
         let status = std::str::from_utf8(cells[0]).ok()?.trim();
@@ -242,6 +261,8 @@ impl RowResult {
             error_code: text(7),
             error: text(8),
             mca_status: McaStatus::parse(&text(9)),
+            default_gdap_sent: DefaultGdap::parse(&text(10)).ok(),
+            customer_link: text(11),
             problems: Vec::new(),
         })
     }
@@ -260,6 +281,8 @@ impl RowResult {
             Cow::Borrowed(&self.error_code),
             Cow::Borrowed(&self.error),
             self.mca_status.as_cell(),
+            Cow::Borrowed(self.default_gdap_sent.map_or("", DefaultGdap::as_str)),
+            Cow::Borrowed(&self.customer_link),
         ]
     }
 }
@@ -362,11 +385,21 @@ mod tests {
         result.error_code = "600011".to_owned();
         result.error = "domain taken".to_owned();
         result.attempts = Some(3);
+        result.customer_link = "https://admin.microsoft.com/x?a=1&b=2#/y".to_owned();
         let cells = result.cells();
         let bytes: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
-        let cells: [&[u8]; 10] = bytes.try_into().unwrap();
-        assert_eq!(RowResult::from_cells(cells), Some(result));
-        assert_eq!(RowResult::from_cells([b"".as_slice(); 10]), None);
+        let cells: [&[u8]; 12] = bytes.try_into().unwrap();
+        assert_eq!(RowResult::from_cells(cells), Some(result.clone()));
+        assert_eq!(RowResult::from_cells([b"".as_slice(); 12]), None);
+        for sent in [DefaultGdap::On, DefaultGdap::Off] {
+            result.status = Status::Created;
+            result.default_gdap_sent = Some(sent);
+            let cells = result.cells();
+            assert_eq!(cells[10], sent.as_str());
+            let bytes: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
+            let cells: [&[u8]; 12] = bytes.try_into().unwrap();
+            assert_eq!(RowResult::from_cells(cells), Some(result.clone()));
+        }
     }
 
     #[test]

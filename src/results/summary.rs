@@ -11,13 +11,15 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::counts::Tally;
 use super::fixes::{fix_for, plain};
-use super::schema::{McaStatus, Status};
+use super::notices::{Notices, RowFacts};
+use super::schema::{McaStatus, Status, previous};
 use super::xlsx_style::{ColumnWidths, Styles};
-use crate::validate::ProblemKind;
+use crate::input::{InputRow, Layout};
+use crate::validate::{Problem, ProblemKind};
 
 /// What to do about rows that need App+User credentials.
-const SIGN_IN_FIX: &str = "nothing to fix in these rows: sign in with App+User credentials \
-     (error_code 600006 below), then run this workbook again";
+const SIGN_IN_FIX: &str = "nothing to fix in these rows: sign in for App+User calls \
+     (pc-onboard login; error_code 600006 below), then run this workbook again";
 
 /// How many sheet rows the summary lists per error code.
 const LISTED_ROWS: usize = 10;
@@ -55,6 +57,8 @@ pub struct SheetSummary {
     /// Notes left out once the limit was reached (their cells are still
     /// highlighted; the problems are in `error`).
     pub notes_left_out: u64,
+    /// Default GDAP, other tenants' domains, `exists` of another company.
+    pub notices: Notices,
 }
 
 /// The rows that carry one `error_code`.
@@ -67,6 +71,32 @@ pub struct CodeRows {
 }
 
 impl SheetSummary {
+    /// Count journal row `row` (sheet row `number`, read with `layout`,
+    /// with the `problems` of the problems file): its status, MCA outcome,
+    /// error codes (an invalid row's problems' codes, else its
+    /// `error_code`) and [`Notices`].
+    pub(crate) fn add_row(
+        &mut self,
+        number: u64,
+        row: &InputRow,
+        layout: &Layout,
+        problems: Vec<Problem>,
+    ) {
+        let Some(mut result) = previous(row, layout) else {
+            self.add(number, None, &McaStatus::None, []);
+            return;
+        };
+        result.problems = problems;
+        self.notices.add(&RowFacts::of(row, layout, &result));
+        let codes: Vec<&str> = match result.status {
+            Status::Invalid if !result.problems.is_empty() => {
+                result.problems.iter().map(Problem::code).collect()
+            }
+            _ => vec![result.error_code.as_str()],
+        };
+        self.add(number, Some(result.status), &result.mca_status, codes);
+    }
+
     /// Count sheet row `row`: its status, MCA outcome and error codes (each
     /// code once per row).
     pub(crate) fn add<'c>(
@@ -204,6 +234,14 @@ pub(crate) fn write_summary(
         for (outcome, count) in counted.tally.mca.nonzero() {
             let line = [Cell::Text(outcome.keyword()), Cell::Number(count)];
             out.line(&line, false)?;
+        }
+    }
+    let notices = counted.notices.lines();
+    if !notices.is_empty() {
+        out.gap();
+        out.line(&[Cell::Text("notes")], true)?;
+        for line in &notices {
+            out.line(&[Cell::Text(line)], false)?;
         }
     }
     if !counted.codes.is_empty() {

@@ -13,7 +13,9 @@
 //! then the result columns (`attempts` a number); a bold, frozen header
 //! with a filter; coloured `status` cells; in `invalid` rows the offending
 //! cells highlighted with the problem as a cell note (from the journal's
-//! problems file, [`ProblemLog`](super::ProblemLog)). It is named like the
+//! problems file, [`ProblemLog`](super::ProblemLog)), also the `domain` of
+//! a `rejected` row whose domain another tenant owns (both ways forward);
+//! `customer_link` as a link. It is named like the
 //! sheet the rows came from (`--sheet Klanten`: a sheet `Klanten`, read back
 //! by the same `--sheet`), or `Results` for a CSV input. The second sheet,
 //! `Summary`, counts the rows ([`summary`](super::summary)).
@@ -28,14 +30,14 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use super::cell_notes::CellNote;
 use super::error::ResultsError;
 use super::problem_log::{ProblemReader, TypedCell};
-use super::schema::{McaStatus, RESULT_COLUMNS, Status};
+use super::schema::{RESULT_COLUMNS, Status};
 use super::summary::{RunFacts, SheetSummary, write_summary};
 use super::xlsx_cells::{typed_at, write_typed};
 use super::xlsx_style::{
     ColumnWidths, MAX_COLUMNS, MAX_ROWS, Styles, directory, fit_cell, note, save_whole, sheet_name,
 };
 use crate::input::{InputOptions, InputReader, InputRow, Layout};
-use crate::validate::{Field, Problem};
+use crate::validate::Field;
 
 /// The results sheet's name for a CSV input.
 pub const DEFAULT_SHEET: &str = "Results";
@@ -51,8 +53,7 @@ pub const DEFAULT_MAX_NOTES: u64 = 20_000;
 /// Positions in [`RESULT_COLUMNS`].
 const STATUS: usize = 0;
 const ATTEMPTS: usize = 6;
-const ERROR_CODE: usize = 7;
-const MCA_STATUS: usize = 9;
+const CUSTOMER_LINK: usize = 11;
 
 /// How to render a results workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -250,10 +251,11 @@ impl<'a> SheetWriter<'a> {
         };
         let status: Option<Status> = result(STATUS).trim().parse().ok();
         // Read for every row, to keep the reader in step; an invalid row's
-        // problems are its own.
+        // problems are its own, and a rejected row's (the domain another
+        // tenant owns: both ways forward on its domain cell).
         let logged = self.problems.as_mut().map(|r| r.row(number));
         let (mut problems, cells) = logged.map(|l| (l.problems, l.cells)).unwrap_or_default();
-        if status != Some(Status::Invalid) {
+        if !matches!(status, Some(Status::Invalid | Status::Rejected)) {
             problems.clear();
         }
         let notes = CellNote::of(&problems, layout);
@@ -274,13 +276,7 @@ impl<'a> SheetWriter<'a> {
             let text = format!("No column for:\n{}", unplaced.join("\n"));
             self.note(self.result_column(STATUS), &text)?;
         }
-        let mca = McaStatus::parse(&result(MCA_STATUS));
-        let error_code = result(ERROR_CODE);
-        let codes: Vec<&str> = match problems.is_empty() {
-            true => vec![error_code.as_ref()],
-            false => problems.iter().map(Problem::code).collect(),
-        };
-        self.counted.add(number, status, &mca, codes);
+        self.counted.add_row(number, row, layout, problems);
         Ok(())
     }
 
@@ -341,7 +337,8 @@ impl<'a> SheetWriter<'a> {
         Ok(())
     }
 
-    /// Result column `index`: `status` coloured, `attempts` a number.
+    /// Result column `index`: `status` coloured, `attempts` a number,
+    /// `customer_link` a link that opens in the browser.
     fn result_cell(
         &mut self,
         index: usize,
@@ -357,6 +354,11 @@ impl<'a> SheetWriter<'a> {
             self.sheet
                 .write_number_with_format(self.row, col, attempts, &self.styles.number)?;
             return Ok(());
+        }
+        if index == CUSTOMER_LINK && text.starts_with("https://") && text.len() <= 2_000 {
+            self.widths.observe(sheet_index, text);
+            let link = rust_xlsxwriter::Url::new(text);
+            return self.sheet.write_url(self.row, col, link).map(|_| ());
         }
         let format = match index {
             STATUS => self.styles.status(status),

@@ -6,9 +6,10 @@ use std::io::{BufReader, Read};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use super::*;
+use crate::results::McaStatus;
 use crate::results::fixes::{FIXES, plain};
 use crate::results::{FlushPolicy, ProblemLog, previous};
-use crate::validate::ProblemKind;
+use crate::validate::{Problem, ProblemKind};
 
 const INPUT_HEADER: [&str; 16] = [
     "external_id",
@@ -52,16 +53,20 @@ fn customer(n: u32) -> Vec<String> {
     fields.into()
 }
 
-/// Result cells: status, customer_id, ..., attempts, error_code, error, mca_status.
+/// Result cells: status, customer_id, ..., attempts, error_code, error,
+/// mca_status, default_gdap_sent (`on` for a created row), customer_link.
 fn result(status: &str, attempts: &str, code: &str, error: &str, mca: &str) -> Vec<String> {
     let id = if matches!(status, "created" | "exists") {
         "c-1"
     } else {
         ""
     };
-    [status, id, id, id, "", "r-1", attempts, code, error, mca]
-        .map(str::to_owned)
-        .into()
+    let gdap = if status == "created" { "on" } else { "" };
+    [
+        status, id, id, id, "", "r-1", attempts, code, error, mca, gdap, "",
+    ]
+    .map(str::to_owned)
+    .into()
 }
 
 /// The journal rows of most tests (sheet rows 2 to 9).
@@ -218,8 +223,7 @@ fn status_column() -> u32 {
 fn result_column_positions_match_the_names() {
     assert_eq!(RESULT_COLUMNS[STATUS], "status");
     assert_eq!(RESULT_COLUMNS[ATTEMPTS], "attempts");
-    assert_eq!(RESULT_COLUMNS[ERROR_CODE], "error_code");
-    assert_eq!(RESULT_COLUMNS[MCA_STATUS], "mca_status");
+    assert_eq!(RESULT_COLUMNS[CUSTOMER_LINK], "customer_link");
 }
 
 #[test]
@@ -260,7 +264,7 @@ fn input_values_are_text_cells_and_attempts_a_number() {
         xml.contains(r#"<pane ySplit="1" topLeftCell="A2""#),
         "{xml}"
     );
-    assert!(xml.contains(r#"<autoFilter ref="A1:Z9"/>"#), "{xml}");
+    assert!(xml.contains(r#"<autoFilter ref="A1:AB9"/>"#), "{xml}");
 }
 
 #[test]

@@ -1,7 +1,13 @@
-//! `POST /{tenant}/oauth2/token` (the v1 token endpoint) and bearer-token checks.
+//! `POST /{tenant}/oauth2/token` (the v1 token endpoint), the v2 one's
+//! refresh and client-credentials grants (`device` has its device-code
+//! grant), and bearer-token checks.
 //!
 //! `client_credentials` gives an app-only token; `refresh_token` (any refresh
-//! token, for demos) gives an App+User token. The client id and secret must
+//! token, for demos) gives an App+User token, with MFA in its `amr` unless
+//! the sandbox runs without (`app_user_mfa`). Tokens are unsigned JWTs
+//! (`alg: none`) with the claims a client reads (`amr`, `scp`/`roles`,
+//! `idtyp`, `upn`, `tid`), or opaque with `opaque_tokens`. The v2 endpoint
+//! rotates refresh tokens, as Entra ID does. The client id and secret must
 //! match the configured ones when set; by default anything is accepted.
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -16,24 +22,30 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use super::config::AcceptedCredentials;
+use super::config::{AcceptedCredentials, SandboxConfig};
 use super::responses::plain_json;
 use super::state::{SandboxState, TokenInfo, TokenKind, World};
 use crate::partner_center::resources::{TokenErrorBody, TokenResponse};
 
-/// The form fields of a token request.
+/// The form fields of a token request (v1 and v2).
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct TokenForm {
-    grant_type: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-    refresh_token: Option<String>,
-    resource: Option<String>,
+    pub(crate) grant_type: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) client_secret: Option<String>,
+    pub(crate) refresh_token: Option<String>,
+    pub(crate) resource: Option<String>,
+    /// v2: `<resource>/.default offline_access`.
+    pub(crate) scope: Option<String>,
+    /// v2, device-code grant.
+    pub(crate) device_code: Option<String>,
 }
+
+pub(crate) use super::claims::{SANDBOX_TENANT_ID, SANDBOX_USER};
 
 /// The token answer: the live v1 endpoint's fields, numbers as strings.
 #[derive(Serialize)]
-struct TokenAnswer {
+pub(crate) struct TokenAnswer {
     #[serde(flatten)]
     token: TokenResponse,
     ext_expires_in: String,
@@ -42,6 +54,9 @@ struct TokenAnswer {
     resource: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     scope: Option<&'static str>,
+    /// A rotated refresh token (v2 refresh grant, device sign-in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) refresh_token: Option<String>,
 }
 
 const KEEP_EXPIRED: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -53,42 +68,82 @@ const RETIRED_AUDIENCES: [&str; 2] = [
     "https://graph.chinacloudapi.cn",
 ];
 
-const DEFAULT_RESOURCE: &str = "https://api.partnercenter.microsoft.com";
+pub(crate) const DEFAULT_RESOURCE: &str = "https://api.partnercenter.microsoft.com";
 
 /// `POST /{tenant}/oauth2/token`.
 pub(crate) async fn token(
     State(state): State<SandboxState>,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
-    let Ok(Form(form)) = form else {
-        return token_error(Refusal::bad_request(
-            "invalid_request",
-            "AADSTS900144: The request body must be application/x-www-form-urlencoded.",
-        ));
-    };
+    match form {
+        Ok(Form(form)) => answer_token(&state, form, false),
+        Err(_) => not_a_form(),
+    }
+}
+
+/// The answer to a token request whose body is not a form.
+pub(crate) fn not_a_form() -> Response {
+    token_error(Refusal::bad_request(
+        "invalid_request",
+        "AADSTS900144: The request body must be application/x-www-form-urlencoded.",
+    ))
+}
+
+/// The answer to a client-credentials or refresh-token request; `v2`
+/// reads the resource from the scope and rotates refresh tokens.
+pub(crate) fn answer_token(state: &SandboxState, mut form: TokenForm, v2: bool) -> Response {
+    if v2 {
+        form.resource = form.scope.as_deref().map(scope_resource);
+    }
     let kind = match check_token_request(&form, &state.config().credentials) {
         Ok(kind) => kind,
         Err(refusal) => return token_error(refusal),
     };
     let ttl = state.config().token_ttl;
     let retired = retired_audience(form.resource.as_deref());
-    let access_token = state.with_world(|w| {
+    let grant = Grant {
+        kind,
+        client_id: form.client_id.clone().unwrap_or_default(),
+        resource: form.resource.clone(),
+    };
+    let (access_token, refresh_token) = state.with_world(|w| {
         w.stats.count_token_resource(form.resource.as_deref());
-        issue(w, kind, Instant::now() + ttl, retired)
+        let access = issue(w, state.config(), &grant, Instant::now() + ttl, retired);
+        let refresh = (v2 && kind == TokenKind::AppUser).then(|| new_refresh_token(w));
+        (access, refresh)
     });
-    let answer = TokenAnswer::new(kind, ttl, access_token, form.resource);
+    let mut answer = TokenAnswer::new(kind, ttl, access_token, form.resource);
+    answer.refresh_token = refresh_token;
     plain_json(StatusCode::OK, &answer)
 }
 
+/// `https://api.partnercenter.microsoft.com/.default offline_access` →
+/// `https://api.partnercenter.microsoft.com`.
+pub(crate) fn scope_resource(scope: &str) -> String {
+    let first = scope
+        .split_whitespace()
+        .find(|s| s.ends_with("/.default"))
+        .unwrap_or_default();
+    first.trim_end_matches("/.default").to_owned()
+}
+
+/// A new refresh token (counted).
+pub(crate) fn new_refresh_token(world: &mut World) -> String {
+    world.stats.refresh_tokens_issued += 1;
+    let token = format!("sbx-rt-{}", Uuid::new_v4().simple());
+    world.issued_tokens.push(token.clone());
+    token
+}
+
 /// A refused token request: its status, OAuth error code and description.
-struct Refusal {
+pub(crate) struct Refusal {
     status: StatusCode,
     error: &'static str,
     description: &'static str,
 }
 
 impl Refusal {
-    fn bad_request(error: &'static str, description: &'static str) -> Self {
+    pub(crate) fn bad_request(error: &'static str, description: &'static str) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
             error,
@@ -96,7 +151,7 @@ impl Refusal {
         }
     }
 
-    fn invalid_client(description: &'static str) -> Self {
+    pub(crate) fn invalid_client(description: &'static str) -> Self {
         Self {
             status: StatusCode::UNAUTHORIZED,
             error: "invalid_client",
@@ -177,7 +232,7 @@ fn retired_audience(resource: Option<&str>) -> Option<String> {
 impl TokenAnswer {
     /// The answer for `access_token`, of `kind`, valid for `ttl` from now,
     /// for `resource` (the Partner Center API when not asked).
-    fn new(
+    pub(crate) fn new(
         kind: TokenKind,
         ttl: std::time::Duration,
         access_token: String,
@@ -198,11 +253,12 @@ impl TokenAnswer {
             not_before: now.to_string(),
             resource: resource.unwrap_or_else(|| DEFAULT_RESOURCE.to_owned()),
             scope: (kind == TokenKind::AppUser).then_some("user_impersonation"),
+            refresh_token: None,
         }
     }
 }
 
-fn token_error(refusal: Refusal) -> Response {
+pub(crate) fn token_error(refusal: Refusal) -> Response {
     plain_json(
         refusal.status,
         &TokenErrorBody {
@@ -212,10 +268,18 @@ fn token_error(refusal: Refusal) -> Response {
     )
 }
 
-/// Issue a token of `kind` valid until `expires_at`.
-fn issue(
+/// What a token is issued for.
+pub(crate) struct Grant {
+    pub(crate) kind: TokenKind,
+    pub(crate) client_id: String,
+    pub(crate) resource: Option<String>,
+}
+
+/// Issue a token for `grant` valid until `expires_at`.
+pub(crate) fn issue(
     world: &mut World,
-    kind: TokenKind,
+    config: &SandboxConfig,
+    grant: &Grant,
     expires_at: Instant,
     retired_audience: Option<String>,
 ) -> String {
@@ -227,17 +291,24 @@ fn issue(
     let live: std::collections::HashSet<u64> = world.tokens.values().map(|t| t.id).collect();
     world.quota.retain(|id| live.contains(&id));
     world.next_token_id += 1;
-    let token = format!("sbx.{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+    let mfa = grant.kind == TokenKind::AppOnly || config.app_user_mfa;
+    let token = if config.opaque_tokens {
+        format!("sbx.{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
+    } else {
+        super::claims::jwt(grant, mfa, expires_at.saturating_duration_since(now))
+    };
     world.tokens.insert(
         token.clone(),
         TokenInfo {
             id: world.next_token_id,
-            kind,
+            kind: grant.kind,
             expires_at,
             retired_audience,
+            mfa,
         },
     );
     world.stats.tokens_issued += 1;
+    world.issued_tokens.push(token.clone());
     token
 }
 

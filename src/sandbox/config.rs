@@ -16,6 +16,9 @@ pub const CLIENT_ID_ENV: &str = "PC_SANDBOX_CLIENT_ID";
 /// Environment variable naming the only client secret the token endpoint accepts.
 pub const CLIENT_SECRET_ENV: &str = "PC_SANDBOX_CLIENT_SECRET";
 
+/// The longest `--token-ttl`: a year (a longer one would overflow the clock).
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(366 * 86_400);
+
 /// Settings of one sandbox instance.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
@@ -55,6 +58,73 @@ pub struct SandboxConfig {
     /// Refuse a registration number for a country that takes none with
     /// `600002` (default off: it is ignored, as Microsoft's newest page says).
     pub strict_registration: bool,
+    /// App+User tokens carry MFA (`amr` has `mfa`; default on). Off: they
+    /// are issued without it, and every App+User call is answered `401`
+    /// with code `900421`, as Partner Center does since April 2026.
+    pub app_user_mfa: bool,
+    /// Issue opaque access tokens instead of (unsigned) JWTs: a client
+    /// cannot read them, so only the `401 900421` tells it about MFA.
+    pub opaque_tokens: bool,
+    /// How the device-code sign-in goes.
+    pub device: DeviceScript,
+    /// Domains (`contoso` or `contoso.onmicrosoft.com`) owned by Microsoft
+    /// tenants that are not this partner's customers (`--foreign-domain`):
+    /// as [`SandboxState::reserve_domain`](super::SandboxState::reserve_domain).
+    pub foreign_domains: Vec<String>,
+}
+
+/// How the sandbox answers a device-code sign-in (`pc-onboard login`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceScript {
+    /// What the polls end with.
+    pub outcome: DeviceOutcome,
+    /// Polls answered `authorization_pending` before the outcome.
+    pub pending_polls: u32,
+    /// The `interval` it asks for, in seconds (a faster poll is answered
+    /// `slow_down`).
+    pub interval_secs: u64,
+    /// The `expires_in` of its codes, in seconds.
+    pub expires_in_secs: u64,
+}
+
+impl Default for DeviceScript {
+    fn default() -> Self {
+        DeviceScript {
+            outcome: DeviceOutcome::Approve,
+            pending_polls: 1,
+            interval_secs: 1,
+            expires_in_secs: 900,
+        }
+    }
+}
+
+/// What the polls of a device-code sign-in end with (`--device-flow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceOutcome {
+    /// The user signs in (after the pending polls).
+    Approve,
+    /// The first poll is told `slow_down`, then as [`DeviceOutcome::Approve`].
+    SlowDown,
+    /// The user declines: `authorization_declined`.
+    Declined,
+    /// The code expires: `expired_token`.
+    Expired,
+}
+
+impl std::str::FromStr for DeviceOutcome {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "approve" => Ok(DeviceOutcome::Approve),
+            "slow_down" => Ok(DeviceOutcome::SlowDown),
+            "declined" => Ok(DeviceOutcome::Declined),
+            "expired" => Ok(DeviceOutcome::Expired),
+            other => Err(format!(
+                "expected approve, slow_down, declined or expired, got {other:?}"
+            )),
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -75,6 +145,10 @@ impl Default for SandboxConfig {
             max_page_size: MAX_PAGE_SIZE,
             bom: true,
             strict_registration: false,
+            app_user_mfa: true,
+            opaque_tokens: false,
+            device: DeviceScript::default(),
+            foreign_domains: Vec::new(),
         }
     }
 }
@@ -105,11 +179,30 @@ impl SandboxConfig {
                 self.max_page_size
             );
         }
-        if self.token_ttl.is_zero() {
-            anyhow::bail!("--token-ttl must be at least 1 second");
+        if self.token_ttl.is_zero() || self.token_ttl > MAX_TOKEN_TTL {
+            anyhow::bail!(
+                "--token-ttl must be between 1 and {} seconds",
+                MAX_TOKEN_TTL.as_secs()
+            );
+        }
+        for domain in &self.foreign_domains {
+            foreign_domain(domain)?;
         }
         Ok(())
     }
+
+    /// The full lower-case domains of [`foreign_domains`](Self::foreign_domains).
+    pub fn foreign_domain_names(&self) -> Vec<String> {
+        let full = self.foreign_domains.iter().map(|d| foreign_domain(d).ok());
+        full.flatten().collect()
+    }
+}
+
+/// A `--foreign-domain` value as a full lower-case domain, or why not.
+fn foreign_domain(domain: &str) -> anyhow::Result<String> {
+    crate::validate::Domain::parse(domain)
+        .map(|d| d.as_str().to_owned())
+        .map_err(|reason| anyhow::anyhow!("--foreign-domain {domain:?} {reason}"))
 }
 
 /// The client credentials the token endpoint accepts: `None` accepts any value.

@@ -169,7 +169,7 @@ fn refuse_or_create(
             format!("The integration sandbox account has reached its limit of {limit} customers."),
         ));
     }
-    let customer = new_customer(&new);
+    let customer = new_customer(&new, request.enable_gdap_by_default);
     let password = random_password();
     let mut stored = customer;
     stored.user_credentials = Some(UserCredentials {
@@ -227,7 +227,10 @@ fn problems_refusal(problems: &[Problem]) -> Refusal {
         ProblemKind::CountryUnsupported => 4,
         ProblemKind::Missing => 5,
         // Never found in a posted body: a run's credentials.
-        ProblemKind::Invalid | ProblemKind::Duplicate | ProblemKind::NeedsAppUser => 6,
+        ProblemKind::Invalid
+        | ProblemKind::Duplicate
+        | ProblemKind::NeedsAppUser
+        | ProblemKind::DomainTaken => 6,
     };
     let Some(first) = problems.iter().min_by_key(|p| rank(p.kind)) else {
         return Refusal {
@@ -245,8 +248,10 @@ fn problems_refusal(problems: &[Problem]) -> Refusal {
     }
 }
 
-/// The stored customer for a validated body (without credentials).
-fn new_customer(new: &NewCustomer) -> Customer {
+/// The stored customer for a validated body (without credentials), with
+/// the body's `enableGDAPByDefault` as posted (`None`: absent), which the
+/// create answer echoes and which decides its Default GDAP relationship.
+fn new_customer(new: &NewCustomer, enable_gdap_by_default: Option<bool>) -> Customer {
     let id = Uuid::new_v4().to_string();
     let request = CustomerRequest::from(new);
     let indirect = request.associated_partner_id.is_some();
@@ -277,6 +282,7 @@ fn new_customer(new: &NewCustomer) -> Customer {
         user_credentials: None,
         associated_partner_id: request.associated_partner_id,
         allow_delegated_access: indirect.then_some(true),
+        enable_gdap_by_default,
         links: None,
         attributes: Some(Attributes::object("Customer")),
     }

@@ -33,13 +33,15 @@ pub enum Endpoint {
     Agreements,
     /// `POST` and `GET /v1/customers/{id}/agreements`.
     Attest,
+    /// `GET /v1/customers/relationshiprequests`.
+    Invitation,
     /// `POST /{tenant}/oauth2/token`.
     Token,
 }
 
 impl Endpoint {
     /// Every endpoint.
-    pub const ALL: [Endpoint; 9] = [
+    pub const ALL: [Endpoint; 10] = [
         Endpoint::Create,
         Endpoint::Search,
         Endpoint::Customer,
@@ -48,11 +50,12 @@ impl Endpoint {
         Endpoint::Address,
         Endpoint::Agreements,
         Endpoint::Attest,
+        Endpoint::Invitation,
         Endpoint::Token,
     ];
 
     /// The `/v1` endpoints: what `--fail-rate` hits by default.
-    pub const API: [Endpoint; 8] = [
+    pub const API: [Endpoint; 9] = [
         Endpoint::Create,
         Endpoint::Search,
         Endpoint::Customer,
@@ -61,6 +64,7 @@ impl Endpoint {
         Endpoint::Address,
         Endpoint::Agreements,
         Endpoint::Attest,
+        Endpoint::Invitation,
     ];
 
     /// The name in `--fail-on` and in the stats (`faults_by_endpoint`).
@@ -74,6 +78,7 @@ impl Endpoint {
             Endpoint::Address => "address",
             Endpoint::Agreements => "agreements",
             Endpoint::Attest => "attest",
+            Endpoint::Invitation => "invitation",
             Endpoint::Token => "token",
         }
     }
@@ -89,7 +94,8 @@ impl Endpoint {
             ("POST", "/v1/validations/address") => Endpoint::Address,
             ("GET", "/v1/agreements") => Endpoint::Agreements,
             ("GET" | "POST", "/v1/customers/{id}/agreements") => Endpoint::Attest,
-            ("POST", "/{tenant}/oauth2/token") => Endpoint::Token,
+            ("GET", "/v1/customers/relationshiprequests") => Endpoint::Invitation,
+            ("POST", "/{tenant}/oauth2/token" | "/{tenant}/oauth2/v2.0/token") => Endpoint::Token,
             _ => return None,
         };
         Some(endpoint)

@@ -1,8 +1,10 @@
 //! What every `/v1` call goes through before its handler: a valid bearer
-//! token (else `401`), `MS-RequestId` and `MS-CorrelationId` GUIDs (else
-//! `400`), and the per-token quota (else `429`).
+//! token (else `401`; an App+User token without MFA: `401` code `900421`),
+//! `MS-RequestId` and `MS-CorrelationId` GUIDs (else `400`), and the
+//! per-token quota (else `429`). Each call is counted by the kind of token
+//! it carried (`Stats::calls_by_kind`).
 
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -45,20 +47,24 @@ pub(crate) async fn api_gate(
         checked
     });
     let info = match checked {
+        Ok(info) if info.kind == TokenKind::AppUser && !info.mfa => {
+            state.with_world(|w| w.stats.mfa_refusals += 1);
+            return unauthorized(
+                codes::MFA_REQUIRED,
+                "Multi-factor authentication is required for App+User calls to the Partner Center API (sandbox: the token's amr has no mfa).",
+            );
+        }
         Ok(info) => info,
         Err(problem) => {
-            let mut response = api_error(
-                StatusCode::UNAUTHORIZED,
-                problem.code(),
-                problem.description(),
-            );
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"pc-onboard-sandbox\""),
-            );
-            return response;
+            return unauthorized(problem.code(), problem.description());
         }
     };
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(unknown route)", MatchedPath::as_str);
+    let endpoint = format!("{} {route}", request.method());
+    state.with_world(|w| w.stats.count_kind(endpoint, info.kind));
     let request_id =
         match guid_header(request.headers(), MS_REQUEST_ID, "MS-RequestId").and_then(|id| {
             guid_header(request.headers(), MS_CORRELATION_ID, "MS-CorrelationId").map(|_| id)
@@ -79,6 +85,16 @@ pub(crate) async fn api_gate(
     request.extensions_mut().insert(Caller { kind: info.kind });
     request.extensions_mut().insert(RequestIds { request_id });
     next.run(request).await
+}
+
+/// A `401` with `code` and the `WWW-Authenticate` challenge.
+fn unauthorized(code: &str, description: &str) -> Response {
+    let mut response = api_error(StatusCode::UNAUTHORIZED, code, description);
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"pc-onboard-sandbox\""),
+    );
+    response
 }
 
 fn guid_header(headers: &HeaderMap, name: &str, display: &str) -> Result<Uuid, String> {

@@ -10,9 +10,11 @@
 mod agreements;
 mod auth;
 mod body;
+mod claims;
 mod config;
 mod country_rules;
 mod customers;
+mod device;
 mod fault_kinds;
 mod faults;
 mod gate;
@@ -23,6 +25,7 @@ mod paging;
 mod persist;
 mod preflight;
 mod reads;
+mod relationships;
 mod responses;
 mod state;
 mod stats;
@@ -45,7 +48,10 @@ use tokio::task::JoinHandle;
 
 pub use agreements::{MCA_TEMPLATE_ID, MCLOUD_TEMPLATE_ID};
 pub use body::request_fields;
-pub use config::{AcceptedCredentials, CLIENT_ID_ENV, CLIENT_SECRET_ENV, SandboxConfig};
+pub use config::{
+    AcceptedCredentials, CLIENT_ID_ENV, CLIENT_SECRET_ENV, DeviceOutcome, DeviceScript,
+    SandboxConfig,
+};
 pub use faults::{
     BadBody, DEFAULT_REDIRECT_LOCATION, Endpoint, EndpointList, FAULT_NAMES, Fault, FaultList,
     RetryAfter,
@@ -53,6 +59,7 @@ pub use faults::{
 pub use net::{Connection, DroppableStream, SandboxListener};
 pub use paging::Paging;
 pub use reads::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use relationships::{SANDBOX_PARTNER_ID, invitation_link};
 pub use responses::codes;
 pub use state::{SandboxState, TokenKind};
 pub use stats::Stats;
@@ -63,15 +70,19 @@ pub use throttle::WINDOW as THROTTLE_WINDOW;
 /// | route | what |
 /// |---|---|
 /// | `POST /{tenant}/oauth2/token` | tokens (client credentials: app-only; refresh token: App+User) |
+/// | `POST /{tenant}/oauth2/v2.0/token` | the same, with a scope and rotated refresh tokens; the device-code grant |
+/// | `POST /{tenant}/oauth2/v2.0/devicecode` | starts a device-code sign-in (`pc-onboard login`) |
 /// | `POST /v1/customers` | create a customer |
 /// | `GET /v1/customers` | list / filter / page customers |
 /// | `GET /v1/customers/{id}` | one customer |
+/// | `GET /v1/customers/relationshiprequests` | the reseller relationship invitation link (App+User) |
 /// | `HEAD /v1/domains/{domain}` | `200` taken, `404` free |
 /// | `GET /v1/countryvalidationrules/{iso2}` | country rules |
 /// | `POST /v1/validations/address` | address check |
 /// | `GET /v1/agreements` | agreement metadata |
 /// | `POST`/`GET /v1/customers/{id}/agreements` | MCA attestation |
 /// | `GET /sandbox/stats` | counters ([`Stats`]) |
+/// | `GET /sandbox/devicelogin` | where a person would sign in (the sandbox approves by itself) |
 pub fn router(state: SandboxState) -> Router {
     let api = Router::new()
         .route(
@@ -79,6 +90,10 @@ pub fn router(state: SandboxState) -> Router {
             get(reads::list_customers).post(customers::create),
         )
         .route("/v1/customers/{id}", get(reads::get_customer))
+        .route(
+            "/v1/customers/relationshiprequests",
+            get(relationships::relationship_request),
+        )
         .route(
             "/v1/customers/{id}/agreements",
             get(agreements::list).post(agreements::attest),
@@ -94,9 +109,15 @@ pub fn router(state: SandboxState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), gate::api_gate));
     let token = Router::new()
         .route("/{tenant}/oauth2/token", post(auth::token))
+        .route("/{tenant}/oauth2/v2.0/token", post(device::token_v2))
+        .route(
+            "/{tenant}/oauth2/v2.0/devicecode",
+            post(device::device_code),
+        )
         .route_layer(from_fn_with_state(state.clone(), inject::inject));
     Router::new()
         .route("/sandbox/stats", get(stats::stats))
+        .route("/sandbox/devicelogin", get(device::device_login_page))
         .merge(token)
         .merge(api)
         .fallback(responses::not_found)
@@ -229,8 +250,15 @@ fn announce(addr: SocketAddr, config: &SandboxConfig) -> anyhow::Result<()> {
         Some(_) => format!("PC_CLIENT_SECRET=\"${CLIENT_SECRET_ENV}\""),
         None => "PC_CLIENT_SECRET=any".to_owned(),
     };
+    // Both kinds of credentials: app-only (the secret) and App+User (a
+    // refresh token; or `pc-onboard login` against this sandbox).
     let banner = format!(
-        "sandbox: for a client: export PC_ENDPOINT={url} PC_AUTHORITY={url} PC_TENANT_ID=sandbox-partner.onmicrosoft.com {client} {secret}; quota {}/min per token; Ctrl-C stops",
+        "sandbox: for a client: export PC_ENDPOINT={url} PC_AUTHORITY={url} PC_TENANT_ID=sandbox-partner.onmicrosoft.com {client} {secret} PC_REFRESH_TOKEN=sandbox-refresh-token (app-only and App+User; or sign in with `pc-onboard login --authority {url}` instead of PC_REFRESH_TOKEN); App+User tokens {}; quota {}/min per token; Ctrl-C stops",
+        if config.app_user_mfa {
+            "carry MFA"
+        } else {
+            "carry no MFA and App+User calls are answered 401 900421 (--no-mfa)"
+        },
         config.quota
     );
     let mut fields = serde_json::Map::new();

@@ -31,6 +31,8 @@ pub mod codes {
     pub const UNAUTHORIZED: &str = "900401";
     /// The token's audience is the retired Azure AD Graph (as live since 2025).
     pub const AUDIENCE_RETIRED: &str = "900420";
+    /// An App+User call without MFA (Partner Center since 1 April 2026).
+    pub const MFA_REQUIRED: &str = "900421";
     /// `MS-RequestId` reused with a different body.
     pub const REQUEST_ID_REUSED: &str = "900402";
     /// The domain is taken by another tenant.

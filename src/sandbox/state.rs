@@ -21,8 +21,18 @@ use crate::partner_center::resources::{
 pub enum TokenKind {
     /// Client credentials: app-only.
     AppOnly,
-    /// From a refresh token: App+User (delegated).
+    /// From a refresh token or a device-code sign-in: App+User (delegated).
     AppUser,
+}
+
+impl TokenKind {
+    /// `app_only` or `app_user` (the keys of [`super::Stats::calls_by_kind`]).
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenKind::AppOnly => "app_only",
+            TokenKind::AppUser => "app_user",
+        }
+    }
 }
 
 /// An issued access token.
@@ -34,6 +44,18 @@ pub(crate) struct TokenInfo {
     pub(crate) expires_at: Instant,
     /// The retired Azure AD Graph audience it was requested for, if so.
     pub(crate) retired_audience: Option<String>,
+    /// An App+User token issued with MFA (`amr`); app-only tokens: true.
+    pub(crate) mfa: bool,
+}
+
+/// A device-code sign-in in progress.
+#[derive(Debug, Clone)]
+pub(crate) struct DeviceGrant {
+    pub(crate) client_id: String,
+    pub(crate) resource: String,
+    pub(crate) polls: u32,
+    pub(crate) last_poll: Option<Instant>,
+    pub(crate) expires_at: Instant,
 }
 
 /// Everything behind the mutex.
@@ -46,6 +68,11 @@ pub(crate) struct World {
     pub(crate) faults: FaultPlan,
     pub(crate) stats: Stats,
     pub(crate) passwords: Vec<String>,
+    /// Device-code sign-ins in progress, by device code.
+    pub(crate) device_grants: HashMap<String, DeviceGrant>,
+    /// Every access token, refresh token and device code issued (for tests
+    /// that look for leaks).
+    pub(crate) issued_tokens: Vec<String>,
     /// Test hooks (not persisted): domains of tenants that are not this
     /// partner's customers, served rules and canned address answers.
     pub(crate) hooks: Hooks,
@@ -64,6 +91,21 @@ pub(crate) struct Hooks {
     /// and the refusal, replayed for the same id (Microsoft asks clients for
     /// a new request id after a business failure).
     pub(crate) refusals: HashMap<String, (String, Refusal)>,
+}
+
+/// The customers with a Default GDAP relationship: created with
+/// `enableGDAPByDefault` true or absent (Partner Center's default); domain →
+/// the number of roles it grants.
+fn default_gdap_relationships(customers: &[Customer]) -> std::collections::BTreeMap<String, u64> {
+    customers
+        .iter()
+        .filter(|c| c.enable_gdap_by_default != Some(false))
+        .map(|c| {
+            let reseller = c.associated_partner_id.is_some();
+            let roles = crate::partner_center::default_gdap::roles(reseller).len() as u64;
+            (c.company_profile.domain.to_lowercase(), roles)
+        })
+        .collect()
 }
 
 /// A business refusal of a create, as remembered for its request id.
@@ -117,7 +159,12 @@ impl SandboxState {
             ),
             stats: Stats::default(),
             passwords: Vec::new(),
-            hooks: Hooks::default(),
+            device_grants: HashMap::new(),
+            issued_tokens: Vec::new(),
+            hooks: Hooks {
+                foreign_domains: config.foreign_domain_names().into_iter().collect(),
+                ..Hooks::default()
+            },
         };
         Ok(Self {
             inner: Arc::new(Inner {
@@ -137,6 +184,7 @@ impl SandboxState {
         self.with_world(|w| {
             let mut stats = w.stats.clone();
             stats.customers = w.tenant.len() as u64;
+            stats.default_gdap = default_gdap_relationships(w.tenant.customers());
             stats
         })
     }
@@ -145,6 +193,12 @@ impl SandboxState {
     /// test can check that none of them leaks into outputs.
     pub fn issued_passwords(&self) -> Vec<String> {
         self.with_world(|w| w.passwords.clone())
+    }
+
+    /// Every access token, refresh token and device code issued so far
+    /// (tests look for them in a client's output).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.with_world(|w| w.issued_tokens.clone())
     }
 
     /// The customers, in creation order (with their initial credentials).

@@ -41,6 +41,25 @@ pub struct Stats {
     pub faults_by_endpoint: BTreeMap<String, BTreeMap<String, u64>>,
     /// Customers in the tenant now (including any loaded from the state file).
     pub customers: u64,
+    /// `/v1` calls per endpoint (as in [`Stats::calls`]) and the kind of
+    /// token they carried (`app_only`, `app_user`).
+    pub calls_by_kind: BTreeMap<String, BTreeMap<String, u64>>,
+    /// App+User calls answered `401` code `900421` (a token without MFA).
+    pub mfa_refusals: u64,
+    /// Device-code sign-ins started.
+    pub device_codes: u64,
+    /// Device-code polls, and those that came sooner than the interval.
+    pub device_polls: u64,
+    /// Device-code polls that came sooner than the interval asked.
+    pub device_polls_too_soon: u64,
+    /// Refresh tokens issued (device sign-ins and v2 rotations).
+    pub refresh_tokens_issued: u64,
+    /// The customers with a Default GDAP relationship (created with
+    /// `enableGDAPByDefault` true or absent): domain → the number of Entra
+    /// roles it grants (11, or 9 for an indirect reseller's customer).
+    /// Microsoft lists these relationships with Graph, not in the create
+    /// answer.
+    pub default_gdap: BTreeMap<String, u64>,
 }
 
 impl Stats {
@@ -52,6 +71,32 @@ impl Stats {
     /// Faults of `kind` injected, e.g. `drop`.
     pub fn faults_of(&self, kind: &str) -> u64 {
         self.faults.get(kind).copied().unwrap_or(0)
+    }
+
+    /// Calls to `endpoint` that carried a token of `kind`.
+    pub fn calls_with(&self, endpoint: &str, kind: super::TokenKind) -> u64 {
+        self.calls_by_kind
+            .get(endpoint)
+            .and_then(|kinds| kinds.get(kind.name()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Calls of any endpoint that carried a token of `kind`.
+    pub fn calls_of_kind(&self, kind: super::TokenKind) -> u64 {
+        self.calls_by_kind
+            .values()
+            .filter_map(|kinds| kinds.get(kind.name()))
+            .sum()
+    }
+
+    pub(crate) fn count_kind(&mut self, endpoint: String, kind: super::TokenKind) {
+        *self
+            .calls_by_kind
+            .entry(endpoint)
+            .or_default()
+            .entry(kind.name().to_owned())
+            .or_default() += 1;
     }
 
     pub(crate) fn count_call(&mut self, endpoint: String) {

@@ -9,10 +9,12 @@ pub(crate) fn created(stored: &Customer) -> Customer {
     decorate(stored.clone())
 }
 
-/// `GET /v1/customers/{id}`: everything but the credentials.
+/// `GET /v1/customers/{id}`: everything but the credentials and
+/// `enableGDAPByDefault` (Microsoft documents it in the create answer only).
 pub(crate) fn detail(stored: &Customer) -> Customer {
     let mut c = decorate(stored.clone());
     c.user_credentials = None;
+    c.enable_gdap_by_default = None;
     c
 }
 

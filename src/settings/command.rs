@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ConnectSettings, InputSettings};
+use super::{ConnectSettings, Given, InputSettings, Source, Sourced};
+use crate::validate::DefaultGdap;
 
 /// `run`'s own flags, as given (the input and connection settings are
 /// resolved apart).
@@ -31,6 +32,7 @@ pub struct RunSettings {
     connect: ConnectSettings,
     flags: RunFlags,
     config_file: Option<PathBuf>,
+    default_gdap: Sourced<DefaultGdap>,
 }
 
 /// What a command printed after a run changes from it (everything else,
@@ -64,6 +66,31 @@ impl RunSettings {
             connect,
             flags,
             config_file,
+            default_gdap: Sourced::new(DefaultGdap::On, Source::Default),
+        }
+    }
+
+    /// The same settings with Default GDAP `default_gdap` (resolved from
+    /// the layers: flag, then config file, then on).
+    #[must_use]
+    pub fn with_default_gdap(mut self, default_gdap: Sourced<DefaultGdap>) -> Self {
+        self.default_gdap = default_gdap;
+        self
+    }
+
+    /// Default GDAP for rows whose `default_gdap` column is empty, and
+    /// where the setting came from.
+    pub fn default_gdap(&self) -> &Sourced<DefaultGdap> {
+        &self.default_gdap
+    }
+
+    /// `run`'s own settings given by the command line, as text: what a
+    /// printed command repeats (`--default-gdap`).
+    pub fn given(&self) -> Vec<Given> {
+        let gdap = &self.default_gdap;
+        match gdap.source().is_given() {
+            true => vec![("default_gdap", gdap.value().to_string())],
+            false => Vec::new(),
         }
     }
 

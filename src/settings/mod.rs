@@ -23,6 +23,7 @@
 mod command;
 mod connect;
 mod input;
+mod login;
 
 use std::fmt::Debug;
 use std::num::NonZeroU32;
@@ -34,11 +35,12 @@ pub use connect::{
     DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE, DEFAULT_TIMEOUT_SECS,
 };
 pub use input::InputSettings;
+pub use login::LoginSettings;
 
 use crate::input::TextEncoding;
 use crate::partner_center::cloud::Cloud;
 use crate::pipeline::Concurrency;
-use crate::validate::Field;
+use crate::validate::{DefaultGdap, Field};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +120,9 @@ pub struct Layer {
     pub encoding: Option<TextEncoding>,
     /// `[columns]`: field → the header that holds it (empty: none).
     pub columns: Vec<(Field, String)>,
+    /// `default_gdap` (`run`): Default GDAP for rows whose `default_gdap`
+    /// column is empty.
+    pub default_gdap: Option<DefaultGdap>,
 }
 
 /// Every source's layer, in precedence order.
@@ -151,6 +156,12 @@ impl Layers {
             }
             Some(Sourced::new(value, source))
         })
+    }
+
+    /// `default_gdap`: the first layer's, else on (what Partner Center
+    /// does when the create body does not say).
+    pub fn default_gdap(&self) -> Sourced<DefaultGdap> {
+        self.pick_or("default_gdap", DefaultGdap::On, |l| l.default_gdap)
     }
 
     /// The value of setting `key`, else `default`.

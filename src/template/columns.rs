@@ -97,6 +97,11 @@ pub fn rule(field: Field) -> &'static str {
             "When the customer accepted the MCA: 2026-01-15, or with a time and offset \
              (2026-01-15T09:30:00+01:00); empty: today; not in the future."
         }
+        Field::DefaultGdap => {
+            "Whether Partner Center gives you a Default GDAP relationship with this customer \
+             (eleven Entra roles in its tenant): on or off (also yes/no, true/false, 1/0); \
+             empty: the run's --default-gdap (on unless set)."
+        }
     }
 }
 
@@ -126,7 +131,8 @@ pub fn example(field: Field) -> &'static str {
         | Field::McaLastName
         | Field::McaEmail
         | Field::McaPhone
-        | Field::McaDate => "",
+        | Field::McaDate
+        | Field::DefaultGdap => "",
     }
 }
 
@@ -140,6 +146,7 @@ const CLOSED: &[(Field, Values, bool)] = &[
     (Field::Country, countries, true),
     (Field::Language, languages, true),
     (Field::Culture, cultures, false),
+    (Field::DefaultGdap, on_off, false),
 ];
 
 /// A closed list of values for one column.
@@ -182,6 +189,11 @@ fn languages() -> Vec<String> {
         .filter_map(|code| String::from_utf8(code.to_vec()).ok())
         .filter(|code| isolang::Language::from_639_1(code).is_some())
         .collect()
+}
+
+/// `default_gdap`'s words (`yes`, `true`, `1` ... are read too).
+fn on_off() -> Vec<String> {
+    vec!["on".to_owned(), "off".to_owned()]
 }
 
 /// Cultures in common use, suggested (`validate` takes any ISO 639-1
@@ -280,6 +292,7 @@ mod tests {
                     Field::Country => CountryRules::get(value).is_some(),
                     Field::Language => LanguageCode::parse(value).is_ok(),
                     Field::Culture => Culture::parse(value).is_ok(),
+                    Field::DefaultGdap => crate::validate::DefaultGdap::parse(value).is_ok(),
                     other => panic!("no check for the list of {other}"),
                 };
                 assert!(accepted, "{}: {value}", list.field);

@@ -7,8 +7,8 @@ use super::mca::check_mca_in_row;
 use super::text::{quote, too_long};
 use super::unicode::NfkcRow;
 use super::{
-    Address, CountryCode, Culture, Domain, Email, LanguageCode, McaAttestation, PhoneNumber,
-    PostalCode, Problem, ProblemKind, RegistrationNumber, State,
+    Address, CountryCode, Culture, DefaultGdap, Domain, Email, LanguageCode, McaAttestation,
+    PhoneNumber, PostalCode, Problem, ProblemKind, RegistrationNumber, State,
 };
 
 /// Longest company name, in characters (this tool's limit: the API refuses
@@ -43,6 +43,9 @@ pub struct NewCustomer {
     /// The Microsoft Customer Agreement attestation to record after creation
     /// (`mca_*` columns); not part of the create body.
     pub mca: Option<McaAttestation>,
+    /// The row's `default_gdap` column; `None` (empty) takes the run's
+    /// `--default-gdap`.
+    pub default_gdap: Option<DefaultGdap>,
 }
 
 /// One row's values as typed (quoted in messages) and in NFKC (validated
@@ -115,6 +118,12 @@ fn check_row(fields: &Row<'_>) -> Result<NewCustomer, Vec<Problem>> {
         p.extend(found);
         None
     });
+    let gdap = Field::DefaultGdap;
+    let default_gdap = DefaultGdap::of_row(fields.typed.get(gdap), fields.get(gdap))
+        .unwrap_or_else(|problem| {
+            p.push(problem);
+            None
+        });
 
     let (Some(domain), Some(email), Some(culture), Some(language), Some(country)) =
         (domain, email, culture, language, country)
@@ -146,6 +155,7 @@ fn check_row(fields: &Row<'_>) -> Result<NewCustomer, Vec<Problem>> {
         registration_number,
         associated_partner_id,
         mca,
+        default_gdap,
     })
 }
 

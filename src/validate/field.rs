@@ -51,11 +51,14 @@ pub enum Field {
     McaPhone,
     /// When the customer accepted the MCA (`YYYY-MM-DD` or RFC 3339).
     McaDate,
+    /// Default GDAP for this row's customer (`on`/`off`; empty: the run's
+    /// `--default-gdap`).
+    DefaultGdap,
 }
 
 impl Field {
     /// Number of known fields.
-    pub const COUNT: usize = 23;
+    pub const COUNT: usize = 24;
 
     /// Every field, in canonical order.
     pub const ALL: [Field; Field::COUNT] = [
@@ -82,6 +85,7 @@ impl Field {
         Field::McaEmail,
         Field::McaPhone,
         Field::McaDate,
+        Field::DefaultGdap,
     ];
 
     /// Position of this field in [`Field::ALL`].
@@ -115,6 +119,7 @@ impl Field {
             Field::McaEmail => "mca_email",
             Field::McaPhone => "mca_phone",
             Field::McaDate => "mca_date",
+            Field::DefaultGdap => "default_gdap",
         }
     }
 
@@ -169,6 +174,7 @@ impl Field {
             Field::McaEmail => &["mcaemail", "mcacontactemail"],
             Field::McaPhone => &["mcaphone", "mcaphonenumber", "mcacontactphonenumber"],
             Field::McaDate => &["mcadate", "mcadateagreed", "dateagreed"],
+            Field::DefaultGdap => &["defaultgdap", "enablegdapbydefault"],
         }
     }
 

@@ -42,6 +42,11 @@ pub enum ProblemKind {
     /// an MCA attestation) and the run has app-only ones: a problem of the
     /// run's sign-in, not of the row's values.
     NeedsAppUser,
+    /// The domain belongs to a Microsoft tenant that is not a customer of
+    /// this partner (found online): the customer may own it (then the
+    /// reseller relationship invitation, `customer_link`), or another
+    /// domain prefix is needed.
+    DomainTaken,
 }
 
 /// One row of the kinds' table.
@@ -54,7 +59,7 @@ struct KindSpec {
 
 impl ProblemKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ProblemKind; 9] = [
+    pub const ALL: [ProblemKind; 10] = [
         ProblemKind::Missing,
         ProblemKind::Invalid,
         ProblemKind::RegistrationMissing,
@@ -64,6 +69,7 @@ impl ProblemKind {
         ProblemKind::CountryUnsupported,
         ProblemKind::Duplicate,
         ProblemKind::NeedsAppUser,
+        ProblemKind::DomainTaken,
     ];
 
     /// The one table of kinds: name and code.
@@ -78,6 +84,7 @@ impl ProblemKind {
             ProblemKind::CountryUnsupported => ("country_unsupported", "20000"),
             ProblemKind::Duplicate => ("duplicate", "27002"),
             ProblemKind::NeedsAppUser => ("needs_app_user", "600006"),
+            ProblemKind::DomainTaken => ("domain_taken", "409"),
         };
         KindSpec { name, code }
     }
@@ -244,6 +251,7 @@ mod tests {
             (ProblemKind::CountryUnsupported, "20000"),
             (ProblemKind::Duplicate, "27002"),
             (ProblemKind::NeedsAppUser, "600006"),
+            (ProblemKind::DomainTaken, "409"),
         ];
         assert_eq!(cases.len(), ProblemKind::ALL.len());
         for (kind, code) in cases {

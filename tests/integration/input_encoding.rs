@@ -138,7 +138,7 @@ fn encoding_utf8_keeps_non_utf8_values_a_row_problem() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("is not UTF-8: read as"), "{stderr}");
     assert!(
-        stderr.contains("company_name is not valid UTF-8 (save the file as UTF-8, or read it with --encoding windows-1252"),
+        stderr.contains("company_name is not valid UTF-8: byte 0xE9 at character 5 (after `i`)"),
         "{stderr}"
     );
     assert!(

@@ -21,7 +21,7 @@ fn expected_id(path: &Path, index: usize, after: Option<&str>) -> String {
     }
     let (fields, _) = row.fields(&layout);
     let customer = pc_onboard::validate::check(&fields).unwrap();
-    PreparedRequest::new(&customer, after)
+    PreparedRequest::new(&customer, after, pc_onboard::validate::DefaultGdap::On)
         .request_id
         .to_string()
 }

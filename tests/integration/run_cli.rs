@@ -174,18 +174,15 @@ async fn passwords_appear_only_in_the_credentials_file() {
             0o600
         );
     }
-    // It is not overwritten without --force.
+    // It is added to, never overwritten: the replayed customers are in it
+    // already and get no second row.
     let out = run_against(
         &sb,
         &run_args(&sample(), &results, &["--credentials-out", s(&creds)]),
     )
     .await;
-    assert_eq!(code(&out), 1);
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("--force"),
-        "{}",
-        text(&out)
-    );
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert_eq!(Results::read(&creds).rows.len(), SAMPLE_VALID_ROWS);
 }
 
 #[tokio::test]

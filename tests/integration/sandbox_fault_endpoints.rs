@@ -49,6 +49,11 @@ async fn call(sb: &Sandbox, token: &str, endpoint: Endpoint, customer: &str) -> 
             format!("/v1/customers/{customer}/agreements"),
             None,
         ),
+        Endpoint::Invitation => (
+            Method::GET,
+            "/v1/customers/relationshiprequests".to_owned(),
+            None,
+        ),
         Endpoint::Token => return sb.token_reply(USER_FORM).await,
     };
     let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));

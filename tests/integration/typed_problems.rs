@@ -17,7 +17,7 @@ fn s(p: &Path) -> &str {
 }
 
 /// The notes of the results sheet of `workbook`: (cell, text), by cell.
-fn notes(workbook: &Path) -> Vec<(String, String)> {
+pub(crate) fn notes(workbook: &Path) -> Vec<(String, String)> {
     let mut archive = zip::ZipArchive::new(File::open(workbook).unwrap()).unwrap();
     let mut xml = String::new();
     match archive.by_name("xl/comments1.xml") {
@@ -43,7 +43,7 @@ fn notes(workbook: &Path) -> Vec<(String, String)> {
 }
 
 /// The summary sheet's line that starts with `first`.
-fn summary_line(workbook: &Path, first: &str) -> Option<Vec<String>> {
+pub(crate) fn summary_line(workbook: &Path, first: &str) -> Option<Vec<String>> {
     let mut book: Xlsx<BufReader<File>> = open_workbook(workbook).unwrap();
     let range = book.worksheet_range("Summary").unwrap();
     range

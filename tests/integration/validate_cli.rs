@@ -48,7 +48,9 @@ fn check_results(input: &std::path::Path, results: &std::path::Path) {
             "attempts",
             "error_code",
             "error",
-            "mca_status"
+            "mca_status",
+            "default_gdap_sent",
+            "customer_link"
         ]
     );
     for (g, w) in got.rows.iter().zip(&want.rows) {

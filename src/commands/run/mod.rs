@@ -5,6 +5,7 @@
 //! [`Onboard`]'s work into the [`RunSink`]; then the workbook is rendered
 //! (for `--results *.xlsx`) and the [`Summary`] printed.
 
+mod lost;
 mod next;
 mod prepare;
 mod progress;
@@ -93,6 +94,7 @@ async fn onboard(
         layout: layout.clone(),
         passwords_discarded: 0,
         unrecorded: sink::Unrecorded::default(),
+        notices: Default::default(),
     };
     let work = Onboard {
         engine: session.engine.clone(),
@@ -102,6 +104,7 @@ async fn onboard(
             Mode::Create
         },
         app_user: session.app_user(),
+        default_gdap: *settings.default_gdap().value(),
     };
     let options = DriveOptions {
         skip_rows,
@@ -124,7 +127,19 @@ async fn onboard(
         watcher.abort();
     }
     sink.progress.finish();
+    for notice in super::notices::dates_read(prepared.reader.dates_read()) {
+        notice.print();
+    }
     Ok((prepared, sink, report?))
+}
+
+/// What ran, for the workbook's summary sheet.
+fn mode(settings: &RunSettings) -> &'static str {
+    if settings.dry_run() {
+        "run --dry-run"
+    } else {
+        "run"
+    }
 }
 
 /// Close the results (render the workbook), print the summary, and say how
@@ -138,12 +153,19 @@ fn finish(
     started: (Instant, SystemTime),
 ) -> anyhow::Result<ExitStatus> {
     let RunSink {
-        writer,
+        mut writer,
+        credentials,
         progress,
         passwords_discarded,
         unrecorded,
+        notices,
         ..
     } = sink;
+    // Files removed under the run: list what the results held (no render).
+    let mut lost = lost::LostFiles::find(&writer, credentials.as_ref());
+    if let Some(lost) = lost.as_mut() {
+        lost.list(&mut writer, &prepared.layout);
+    }
     let rows_written = writer.rows();
     let closed = writer.finish();
     let rendered = match &closed {
@@ -152,11 +174,7 @@ fn finish(
             columns: settings.input().columns(),
             input: settings.input().path(),
             started: started.1,
-            mode: if settings.dry_run() {
-                "run --dry-run"
-            } else {
-                "run"
-            },
+            mode: mode(settings),
         }),
         Err(_) => Ok(None),
     };
@@ -178,15 +196,16 @@ fn finish(
         duration: started.0.elapsed(),
         passwords_discarded,
         unrecorded,
+        notices,
         stopped: report.stop.clone(),
         latency: session.concurrency.latency(),
     };
-    for notice in super::notices::dates_read(prepared.reader.dates_read()) {
-        notice.print();
-    }
     summary.print();
     if let Some(path) = settings.summary_json() {
         summary.write_json(path)?;
+    }
+    if let Some(lost) = lost {
+        return Err(lost.error(settings.results(), unrecorded.rows));
     }
     if let Some(StopReason::Unrecorded(reason)) = &report.stop {
         return Err(not_recorded(reason, unrecorded.rows));
@@ -195,6 +214,7 @@ fn finish(
     rendered?;
     Ok(match report.stop {
         Some(StopReason::Interrupted) => ExitStatus::Interrupted,
+        Some(StopReason::Input(reason)) => anyhow::bail!("{reason}"),
         Some(StopReason::Fatal(reason)) => anyhow::bail!(
             "the run stopped: {reason}; the rows not attempted are `cancelled` in {}",
             settings.results().display()
@@ -203,7 +223,7 @@ fn finish(
     })
 }
 
-/// The error of a run stopped by results it could not write.
+/// The error of a run stopped because results could not be written.
 fn not_recorded(reason: &dyn std::fmt::Display, rows: u64) -> anyhow::Error {
     let lost = match rows {
         0 => "every row that reached Partner Center is in the results file".to_owned(),

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::commands::results_target::ResultsTarget;
-use crate::files::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume};
+use crate::files::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume, temporaries};
 use crate::input::{InputOptions, InputReader, InputRow, Layout, TextEncoding};
 use crate::pipeline::RowPlan;
 use crate::results::Tally;
@@ -37,6 +37,7 @@ pub(super) struct Prepared {
 pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
     let (input, results) = (settings.input().path(), settings.results());
     let target = ResultsTarget::new(results, input)?;
+    let lock_file = ResultsLock::lock_file_of(results);
     crate::files::refuse_same_files(&[
         ("the input", Some(input)),
         ("--results", Some(results)),
@@ -44,6 +45,8 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
             "the results journal",
             target.workbook.as_ref().map(|_| target.csv.as_path()),
         ),
+        ("the results problems file", target.problems.as_deref()),
+        ("the results lock", lock_file.as_deref()),
         ("--credentials-out", settings.credentials_out()),
         ("--summary-json", settings.summary_json()),
     ])?;
@@ -83,7 +86,7 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         timeout_secs = c.timeout().as_secs(),
         "run settings"
     );
-    let lock = ResultsLock::acquire(results)?;
+    let lock = lock_and_tidy(settings, &target)?;
     let resume = match settings.resume() {
         true => Some(prepare_resume(&target.csv, input, &options, &layout)?),
         false => None,
@@ -93,7 +96,11 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         None => Tally::default(),
     };
     let credentials = match settings.credentials_out() {
-        Some(path) if !settings.dry_run() => Some(CredentialsFile::create(path, settings.force())?),
+        Some(path) if !settings.dry_run() => Some(CredentialsFile::open(
+            path,
+            settings.force(),
+            layout.delimiter,
+        )?),
         _ => None,
     };
     Ok(Prepared {
@@ -106,6 +113,17 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         credentials,
         _lock: lock,
     })
+}
+
+/// Take the results lock, then remove what a run killed while it replaced
+/// the workbook or the credentials file left beside them.
+fn lock_and_tidy(settings: &RunSettings, target: &ResultsTarget) -> anyhow::Result<ResultsLock> {
+    let lock = ResultsLock::acquire_with(settings.results(), &target.csv, !settings.resume())?;
+    let replaced = target.workbook.as_deref().into_iter();
+    for path in replaced.chain(settings.credentials_out()) {
+        temporaries::remove_stale(path);
+    }
+    Ok(lock)
 }
 
 /// The first `rows` rows of the results CSV `results` (this tool wrote it:

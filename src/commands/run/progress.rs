@@ -94,8 +94,10 @@ impl Progress {
         }
         let t = &mut self.counts;
         t.rows.add_result(result);
-        for problem in &result.problems {
-            *t.problems.entry(problem.kind).or_default() += 1;
+        if result.status == Status::Invalid {
+            for problem in &result.problems {
+                *t.problems.entry(problem.kind).or_default() += 1;
+            }
         }
         if copied {
             t.copied += 1;

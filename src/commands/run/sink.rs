@@ -10,7 +10,7 @@ use crate::files::{CredentialsFile, ResultsWriter};
 use crate::input::Layout;
 use crate::logging::Console;
 use crate::pipeline::{Finished, NewCredentials, RecordError, RowNote, RowSink};
-use crate::results::Status;
+use crate::results::{Notices, RowFacts, Status};
 use crate::validate::Field;
 
 use super::progress::Progress;
@@ -26,6 +26,8 @@ pub(super) struct RunSink {
     pub passwords_discarded: u64,
     /// Rows that reached Partner Center but are not in the results file.
     pub unrecorded: Unrecorded,
+    /// Default GDAP, other tenants' domains, `exists` of another company.
+    pub notices: Notices,
 }
 
 /// Rows that reached Partner Center but are not in the results file
@@ -131,6 +133,8 @@ impl RowSink<RowNote> for RunSink {
         }
         self.progress
             .row_written(finished.row.number, &finished.result, finished.extra.copied);
+        let facts = RowFacts::of(&finished.row, &self.layout, &finished.result);
+        self.notices.add(&facts);
         Ok(())
     }
 

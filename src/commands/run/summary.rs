@@ -13,7 +13,7 @@ use super::sink::Unrecorded;
 use crate::files::CutRows;
 use crate::logging::{Console, Level};
 use crate::pipeline::{APP_USER_HINT, Engine, RunCounters, StopReason};
-use crate::results::{McaOutcome, Tally};
+use crate::results::{McaOutcome, Notices, Tally};
 use crate::settings::RunSettings;
 
 /// Everything the summary reports.
@@ -45,6 +45,8 @@ pub struct Summary<'a> {
     pub passwords_discarded: u64,
     /// Rows that reached Partner Center but are not in the results file.
     pub unrecorded: Unrecorded,
+    /// Default GDAP, other tenants' domains, `exists` of another company.
+    pub notices: Notices,
     /// Why sending stopped early.
     pub stopped: Option<StopReason>,
     /// Smoothed call latency.
@@ -99,6 +101,9 @@ impl Summary<'_> {
         if t.rows.sign_in > 0 {
             lines.push((Level::Info, format!("  {}", sign_in_text(t.rows.sign_in))));
         }
+        for line in self.notices.lines() {
+            lines.push((Level::Info, format!("  {line}")));
+        }
         if self.resumed_rows > 0 {
             let mut whole = self.file.statuses.describe();
             if self.file.mca.total() > 0 {
@@ -111,12 +116,15 @@ impl Summary<'_> {
             let line = format!("  correlation id {id} (quote it to Microsoft support)");
             lines.push((Level::Info, line));
         }
-        lines.push((
-            Level::Info,
-            format!("  results: {}", self.settings.results().display()),
-        ));
+        let results = self.settings.results();
+        let line = format!("  results: {}{}", results.display(), missing(results));
+        lines.push((Level::Info, line));
         if let Some(path) = self.credentials_out() {
-            let line = format!("  initial admin passwords: {} (mode 0600)", path.display());
+            let line = format!(
+                "  initial admin passwords: {} (mode 0600){}",
+                path.display(),
+                missing(path)
+            );
             lines.push((Level::Info, line));
         }
         lines
@@ -240,7 +248,8 @@ impl Summary<'_> {
                     ),
                 ));
             }
-            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_)) | None => {}
+            Some(StopReason::Fatal(_) | StopReason::Unrecorded(_) | StopReason::Input(_))
+            | None => {}
         }
         let mca = &self.file.mca;
         let (failed, cancelled) = (mca.get(McaOutcome::Failed), mca.get(McaOutcome::Cancelled));
@@ -325,7 +334,8 @@ fn sign_in_text(rows: u64) -> String {
     };
     format!(
         "{rows} {need} App+User credentials (an indirect reseller's customer, an MCA \
-         attestation), nothing else: sign in ({APP_USER_HINT}); nothing was sent for them"
+         attestation), nothing else; nothing was sent for them: {APP_USER_HINT}, then run the \
+         results file again"
     )
 }
 
@@ -334,6 +344,15 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     match n {
         1 => format!("1 {one}"),
         n => format!("{n} {many}"),
+    }
+}
+
+/// ` (not there: ...)` when `path` names no file at the end of the run.
+fn missing(path: &Path) -> &'static str {
+    if path.exists() {
+        ""
+    } else {
+        " (not there: removed during the run, or never written)"
     }
 }
 
@@ -372,6 +391,7 @@ mod tests {
             duration: Duration::from_secs(1),
             passwords_discarded: 0,
             unrecorded: Unrecorded::default(),
+            notices: Notices::default(),
             stopped,
             latency: None,
         };

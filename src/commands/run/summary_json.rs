@@ -18,6 +18,7 @@ impl Summary<'_> {
             StopReason::Fatal(_) => "fatal_error",
             StopReason::WaitTooLong(_) => "retry_after_too_long",
             StopReason::Unrecorded(_) => "results_not_writable",
+            StopReason::Input(_) => "input_unreadable",
         });
         let problems: Vec<Value> = self
             .counts
@@ -26,7 +27,7 @@ impl Summary<'_> {
             .map(|(kind, n)| json!({"kind": kind.name(), "code": kind.code(), "count": n}))
             .collect();
         let rows = &self.counts.rows;
-        json!({
+        let mut summary = json!({
             "input": self.settings.input().path(),
             "results": self.settings.results(),
             "rows": self.rows_this_run,
@@ -57,7 +58,13 @@ impl Summary<'_> {
             "dry_run": self.settings.dry_run(),
             "stopped": stopped,
             "rerun": self.rerun_hint(),
-        })
+        });
+        if let (Value::Object(summary), Value::Object(notices)) =
+            (&mut summary, self.notices.json())
+        {
+            summary.extend(notices);
+        }
+        summary
     }
 
     /// Write `--summary-json`.

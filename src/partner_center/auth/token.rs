@@ -1,11 +1,15 @@
 //! [`TokenSource`]: fetches the bearer token from
-//! `{authority}/{tenant}/oauth2/token`, caches it and refreshes it before it
-//! expires; concurrent callers share one refresh. Token-endpoint error
-//! descriptions are scrubbed of every secret before they are shown, and a
-//! redirect from the token endpoint is refused (the secret is never
-//! re-posted elsewhere).
+//! `{authority}/{tenant}/oauth2/token` (v2 for a sign-in), caches it and
+//! refreshes it before it expires; concurrent callers share one refresh.
+//! Every secret it holds or gets is registered with `crate::secrets`;
+//! token-endpoint error descriptions are scrubbed before they are shown,
+//! and a redirect from the token endpoint is refused (the secret is never
+//! re-posted elsewhere). A lifetime the authority gives is believed up to
+//! [`MAX_TOKEN_LIFETIME`]: no answer can overflow the clock.
 
 mod request;
+
+pub(crate) use request::{post_form, refusal};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +18,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::{AuthError, Credentials, REFRESH_MARGIN};
+use super::{AuthError, Credentials, REFRESH_MARGIN, RotationHook};
 use crate::partner_center::cloud::CloudEndpoints;
 
 /// A bearer token handed out by [`TokenSource::token`]. `Debug` redacts it.
@@ -47,14 +51,26 @@ struct CachedToken {
     expires_at: Instant,
 }
 
+/// The longest lifetime a token answer is believed for: Entra ID's access
+/// tokens live 60 to 90 minutes (24 hours at most, configurable); a longer
+/// `expires_in` (up to 18446744073709551615, which once overflowed the
+/// clock) is cut to this, with a warning.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `expires_in` as a lifetime, at most [`MAX_TOKEN_LIFETIME`].
+pub(crate) fn lifetime(expires_in: u64) -> Duration {
+    Duration::from_secs(expires_in.min(MAX_TOKEN_LIFETIME.as_secs()))
+}
+
 impl CachedToken {
     fn new(value: SecretString, generation: u64, fetched_at: Instant, expires_in: u64) -> Self {
-        let lifetime = Duration::from_secs(expires_in);
+        let lifetime = lifetime(expires_in);
+        let at = |after: Duration| fetched_at.checked_add(after).unwrap_or(fetched_at);
         Self {
             value,
             generation,
-            refresh_at: fetched_at + lifetime - refresh_margin(lifetime),
-            expires_at: fetched_at + lifetime,
+            refresh_at: at(lifetime - refresh_margin(lifetime)),
+            expires_at: at(lifetime),
         }
     }
 
@@ -99,6 +115,9 @@ struct TokenSourceInner {
     credentials: Credentials,
     token_url: Option<String>,
     resource: String,
+    /// `<resource>/.default offline_access`, for a sign-in's v2 requests.
+    scope: String,
+    on_rotate: Option<RotationHook>,
     http: reqwest::Client,
     timeout: Duration,
     cache: Mutex<Cache>,
@@ -123,17 +142,34 @@ impl TokenSource {
         http: reqwest::Client,
         timeout: Duration,
     ) -> Self {
-        let token_url = credentials.tenant().map(|t| endpoints.token_url(t));
+        for secret in credentials.secrets() {
+            crate::secrets::register(secret);
+        }
+        let token_url = credentials.tenant().map(|t| match &credentials {
+            Credentials::SignedIn { .. } => endpoints.token_url_v2(t),
+            _ => endpoints.token_url(t),
+        });
         Self {
             inner: Arc::new(TokenSourceInner {
                 credentials,
                 token_url,
                 resource: endpoints.resource.clone(),
+                scope: endpoints.user_scope(),
+                on_rotate: None,
                 http,
                 timeout,
                 cache: Mutex::new(Cache::default()),
             }),
         }
+    }
+
+    /// Tell `hook` each refresh token the authority rotates in (before
+    /// this source is cloned or used).
+    pub fn with_rotation(mut self, hook: Option<RotationHook>) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.on_rotate = hook;
+        }
+        self
     }
 
     /// The credentials in use.
@@ -224,6 +260,16 @@ mod tests {
         assert!(!token.is_usable(t0 + Duration::from_secs(3600)));
         let expired = CachedToken::new(SecretString::from("x"), 2, t0, 0);
         assert!(!expired.is_fresh(t0));
+    }
+
+    #[test]
+    fn a_lifetime_of_u64_max_is_cut_to_a_day_without_overflowing_the_clock() {
+        let t0 = Instant::now();
+        let token = CachedToken::new(SecretString::from("x"), 1, t0, u64::MAX);
+        assert!(token.is_fresh(t0 + MAX_TOKEN_LIFETIME - Duration::from_secs(301)));
+        assert!(!token.is_usable(t0 + MAX_TOKEN_LIFETIME));
+        assert_eq!(lifetime(u64::MAX), MAX_TOKEN_LIFETIME);
+        assert_eq!(lifetime(3599), Duration::from_secs(3599));
     }
 
     #[tokio::test]

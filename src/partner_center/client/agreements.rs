@@ -1,10 +1,11 @@
 //! The agreement endpoints: the Microsoft Customer Agreement template and
-//! a customer's attestation.
+//! a customer's attestation (the 2023 flow: App+User only).
 
 use reqwest::Method;
 use uuid::Uuid;
 
 use super::PartnerCenterClient;
+use crate::partner_center::auth::CallAuth;
 use crate::partner_center::error::ApiError;
 use crate::partner_center::resources::{AgreementMetadata, Collection};
 
@@ -18,7 +19,12 @@ impl PartnerCenterClient {
         let mut url = self.url(&["v1", "agreements"]);
         url.query_pairs_mut()
             .append_pair("agreementType", agreement_type);
-        let answer = self.send(self.read(Method::GET, url)).await?;
+        let answer = self
+            .send(
+                self.read(Method::GET, url)
+                    .with_auth(self.legacy_mca_auth()),
+            )
+            .await?;
         if !answer.is_success() {
             return Err(answer.error());
         }
@@ -42,11 +48,26 @@ impl PartnerCenterClient {
     ) -> Result<(), ApiError> {
         let url = self.url(&["v1", "customers", customer_id, "agreements"]);
         let timeout = self.inner.timeout;
-        let answer = self.send(self.post(url, request_id, body, timeout)).await?;
+        let call = self.post(url, request_id, body, timeout);
+        let answer = self.send(call.with_auth(self.legacy_mca_auth())).await?;
         if answer.is_success() {
             Ok(())
         } else {
             Err(answer.error())
+        }
+    }
+}
+
+impl PartnerCenterClient {
+    /// The 2023 MCA flow is App+User only: App+User when the client has it;
+    /// without, the call is still sent with what there is, and Partner
+    /// Center's `403 600006` says what is missing (the pipeline checks
+    /// first and sends no such call without App+User credentials).
+    fn legacy_mca_auth(&self) -> CallAuth {
+        if self.kinds().app_user {
+            CallAuth::AppUser
+        } else {
+            CallAuth::Any
         }
     }
 }

@@ -5,10 +5,14 @@
 //! Every `/v1` call sends `Authorization: Bearer`, `MS-RequestId`,
 //! `MS-CorrelationId` (one per run), `MS-Contract-Version: v1`, `X-Locale`,
 //! `MS-PartnerCenter-Application`, `User-Agent` and JSON `Accept` (and
-//! `Content-Type` with a body): see `send.rs`. A `401` invalidates the token,
-//! fetches a new one and retries that request once with the same request
-//! id. Other retries are the pipeline's: the client makes one attempt and
-//! reports a typed [`ApiError`] (see [`ApiError::is_transient`]).
+//! `Content-Type` with a body): see `send.rs`. Each call says which kind of
+//! credentials it needs ([`CallAuth`]); the client holds a token source per
+//! kind and picks one per call (`tokens.rs`), checking App+User tokens for
+//! MFA. A `401` invalidates the token, fetches a new one and retries that
+//! request once with the same request id; a `401` with code `900421` (MFA
+//! required) is fatal at once. Other retries are the pipeline's: the
+//! client makes one attempt and reports a typed [`ApiError`] (see
+//! [`ApiError::is_transient`]).
 //!
 //! Two hooks serve the pipeline: a [`BeforeSend`] awaited before every `/v1`
 //! HTTP attempt (the shared rate limiter, which may refuse because the run
@@ -16,8 +20,11 @@
 //! how long each attempt that got an answer (or timed out) took.
 
 mod agreements;
+mod limits;
+mod relationships;
 mod search;
 mod send;
+mod tokens;
 mod validations;
 
 use std::fmt;
@@ -29,15 +36,16 @@ use reqwest::header::HeaderValue;
 use reqwest::{Method, Url};
 use uuid::Uuid;
 
-use super::auth::{Credentials, TokenSource};
+use super::auth::{AuthError, CallAuth, CredentialKind, CredentialSet, Kinds, TokenSource};
 use super::cloud::CloudEndpoints;
 use super::error::{ApiError, error_chain};
 use super::resources::Customer;
+pub use limits::{MAX_ERROR_BODY, MAX_SUCCESS_BODY};
 pub use search::{MAX_PAGES, PAGE_SIZE};
 use send::Call;
 pub use send::{
     APPLICATION, HEADER_APPLICATION, HEADER_CONTINUATION_TOKEN, HEADER_CONTRACT_VERSION,
-    HEADER_CORRELATION_ID, HEADER_LOCALE, HEADER_REQUEST_ID,
+    HEADER_CORRELATION_ID, HEADER_LOCALE, HEADER_REQUEST_ID, MFA_REQUIRED_CODE,
 };
 
 /// Awaited before every `/v1` HTTP attempt, including the retry after a 401
@@ -47,6 +55,10 @@ pub type BeforeSend = Arc<dyn Fn() -> BoxFuture<'static, Result<(), ApiError>> +
 
 /// Told the duration of every `/v1` attempt that got an answer or timed out.
 pub type LatencyObserver = Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// Told of every `/v1` request sent again after a `401` (with a new token):
+/// its method and path. The caller counts it: Partner Center saw it.
+pub type ResendObserver = Arc<dyn Fn(&Method, &str) + Send + Sync>;
 
 /// Default timeout of reads, checks and token calls.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -61,8 +73,8 @@ pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(180);
 pub struct ClientConfig {
     /// API base URL, authority and token resource.
     pub endpoints: CloudEndpoints,
-    /// How to get the bearer token.
-    pub credentials: Credentials,
+    /// How to get the bearer tokens: app-only, App+User, or both.
+    pub credentials: CredentialSet,
     /// Timeout of one read, check or token call.
     pub timeout: Duration,
     /// Timeout of one create call (the settings make it at least
@@ -76,10 +88,10 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// Default timeouts (60 s, creates 180 s), a fresh correlation id, `en-US`.
-    pub fn new(endpoints: CloudEndpoints, credentials: Credentials) -> Self {
+    pub fn new(endpoints: CloudEndpoints, credentials: impl Into<CredentialSet>) -> Self {
         Self {
             endpoints,
-            credentials,
+            credentials: credentials.into(),
             timeout: DEFAULT_TIMEOUT,
             create_timeout: DEFAULT_CREATE_TIMEOUT,
             correlation_id: Uuid::new_v4(),
@@ -95,12 +107,13 @@ pub struct PartnerCenterClient {
     inner: Arc<Inner>,
     gate: Option<BeforeSend>,
     observer: Option<LatencyObserver>,
+    resent: Option<ResendObserver>,
 }
 
 struct Inner {
     http: reqwest::Client,
     api: Url,
-    tokens: TokenSource,
+    tokens: tokens::Tokens,
     timeout: Duration,
     create_timeout: Duration,
     correlation_id: Uuid,
@@ -117,6 +130,7 @@ impl fmt::Debug for PartnerCenterClient {
             .field("correlation_id", &self.inner.correlation_id)
             .field("gate", &self.gate.is_some())
             .field("observer", &self.observer.is_some())
+            .field("resent", &self.resent.is_some())
             .finish()
     }
 }
@@ -151,12 +165,8 @@ impl PartnerCenterClient {
             .connect_timeout(config.timeout.min(Duration::from_secs(30)))
             .build()
             .map_err(|e| config_error(format!("HTTP client: {}", error_chain(&e))))?;
-        let tokens = TokenSource::new(
-            config.credentials,
-            &config.endpoints,
-            http.clone(),
-            config.timeout,
-        );
+        let tokens =
+            tokens::Tokens::new(config.credentials, &config.endpoints, &http, config.timeout);
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
@@ -169,6 +179,7 @@ impl PartnerCenterClient {
             }),
             gate: None,
             observer: None,
+            resent: None,
         })
     }
 
@@ -185,6 +196,12 @@ impl PartnerCenterClient {
         self
     }
 
+    /// Tell `observer` of every request sent again after a `401`.
+    pub fn with_resend_observer(mut self, observer: ResendObserver) -> Self {
+        self.resent = Some(observer);
+        self
+    }
+
     /// The `MS-CorrelationId` of every call.
     pub fn correlation_id(&self) -> Uuid {
         self.inner.correlation_id
@@ -195,14 +212,47 @@ impl PartnerCenterClient {
         self.inner.api.as_str()
     }
 
-    /// The token source (shared by clones).
-    pub fn tokens(&self) -> &TokenSource {
-        &self.inner.tokens
+    /// The kinds of credentials the client holds.
+    pub fn kinds(&self) -> Kinds {
+        self.inner.tokens.kinds()
     }
 
-    /// Fetch a token now, so bad credentials stop a run before any row is sent.
+    /// The token source of `kind` (shared by clones), if the client has one.
+    pub fn tokens(&self, kind: CredentialKind) -> Option<&TokenSource> {
+        self.inner.tokens.source(kind)
+    }
+
+    /// Whether a call of `auth` can be made, and with which kind, without
+    /// a network call: a missing kind, or App+User refused (no MFA, `401
+    /// 900421`), is the error the call would end with unsent.
+    pub fn access(&self, auth: CallAuth) -> Result<CredentialKind, AuthError> {
+        self.inner.tokens.access(auth).map(|(kind, _)| kind)
+    }
+
+    /// Make no App+User call from now on: each fails at once, unsent, with
+    /// `reason` (e.g. the sign-in has no MFA, or its refresh token expired).
+    pub fn refuse_app_user(&self, reason: AuthError) {
+        self.inner.tokens.refuse(reason);
+    }
+
+    /// Fetch (and for App+User, check) a token of each kind the client
+    /// holds, so bad credentials stop a run before any row is sent.
     pub async fn authenticate(&self) -> Result<(), ApiError> {
-        self.inner.tokens.token().await?;
+        for kind in [CredentialKind::AppOnly, CredentialKind::AppUser] {
+            if self.tokens(kind).is_some() {
+                self.authenticate_kind(kind).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Fetch (and for App+User, check for MFA) a token of `kind`.
+    pub async fn authenticate_kind(&self, kind: CredentialKind) -> Result<(), ApiError> {
+        let auth = match kind {
+            CredentialKind::AppOnly => CallAuth::AppOnly,
+            CredentialKind::AppUser => CallAuth::AppUser,
+        };
+        self.inner.tokens.token(auth).await?;
         Ok(())
     }
 
@@ -210,14 +260,30 @@ impl PartnerCenterClient {
     /// the request id was derived from. Any 2xx with a Customer whose ids
     /// are GUIDs is success; a 2xx without one is a [`ApiError::Decode`]
     /// (the customer may exist: the pipeline replays the request id).
+    /// The call needs either kind of credentials: a direct customer (see
+    /// [`Self::create_customer_as`]).
     pub async fn create_customer(
         &self,
         body: &str,
         request_id: Uuid,
     ) -> Result<Customer, ApiError> {
+        self.create_customer_as(body, request_id, CallAuth::Any)
+            .await
+    }
+
+    /// [`Self::create_customer`] with the credentials `auth` asks for:
+    /// [`CallAuth::create`], App+User for an indirect reseller's customer.
+    pub async fn create_customer_as(
+        &self,
+        body: &str,
+        request_id: Uuid,
+        auth: CallAuth,
+    ) -> Result<Customer, ApiError> {
         let url = self.url(&["v1", "customers"]);
         let timeout = self.inner.create_timeout;
-        let answer = self.send(self.post(url, request_id, body, timeout)).await?;
+        let answer = self
+            .send(self.post(url, request_id, body, timeout).with_auth(auth))
+            .await?;
         if !answer.is_success() {
             return Err(answer.error());
         }
@@ -270,6 +336,7 @@ impl PartnerCenterClient {
             body: None,
             extra_headers: Vec::new(),
             timeout: self.inner.timeout,
+            auth: CallAuth::Any,
         }
     }
 
@@ -282,6 +349,7 @@ impl PartnerCenterClient {
             body: Some(body),
             extra_headers: Vec::new(),
             timeout,
+            auth: CallAuth::Any,
         }
     }
 }
@@ -294,7 +362,7 @@ mod tests {
     fn client(api: &str) -> PartnerCenterClient {
         PartnerCenterClient::new(ClientConfig::new(
             CloudEndpoints::global().with_overrides(Some(api), None),
-            Credentials::AccessToken("t".into()),
+            crate::partner_center::auth::Credentials::AccessToken("t".into()),
         ))
         .unwrap()
     }
@@ -317,14 +385,14 @@ mod tests {
     fn bad_settings_are_config_errors() {
         let bad = PartnerCenterClient::new(ClientConfig::new(
             CloudEndpoints::global().with_overrides(Some("not a url"), None),
-            Credentials::AccessToken("t".into()),
+            crate::partner_center::auth::Credentials::AccessToken("t".into()),
         ))
         .unwrap_err();
         assert!(matches!(bad, ApiError::Config { .. }));
         assert!(bad.is_fatal());
         let mut config = ClientConfig::new(
             CloudEndpoints::global(),
-            Credentials::AccessToken("t".into()),
+            crate::partner_center::auth::Credentials::AccessToken("t".into()),
         );
         config.timeout = Duration::ZERO;
         assert!(PartnerCenterClient::new(config).is_err());
@@ -334,7 +402,7 @@ mod tests {
     fn debug_shows_no_token() {
         let c = PartnerCenterClient::new(ClientConfig::new(
             CloudEndpoints::global(),
-            Credentials::AccessToken("very-secret-token".into()),
+            crate::partner_center::auth::Credentials::AccessToken("very-secret-token".into()),
         ))
         .unwrap();
         assert!(!format!("{c:?}").contains("very-secret-token"));

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::PartnerCenterClient;
 use super::send::{Call, HEADER_CONTINUATION_TOKEN};
+use crate::partner_center::auth::CallAuth;
 use crate::partner_center::error::ApiError;
 use crate::partner_center::resources::{Collection, Customer};
 
@@ -68,6 +69,7 @@ impl PartnerCenterClient {
                     body: None,
                     extra_headers: page.headers,
                     timeout: self.inner.timeout,
+                    auth: CallAuth::Any,
                 })
                 .await?;
             if !answer.is_success() {

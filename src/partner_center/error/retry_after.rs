@@ -12,9 +12,12 @@ pub fn parse_retry_after_header(value: &str) -> Option<Duration> {
     retry_after_at(value, std::time::SystemTime::now())
 }
 
+/// The longest wait an answer is believed for, in seconds (a year):
+/// anything longer is garbage, like a missing value.
+const YEAR: f64 = 366.0 * 86_400.0;
+
 /// [`parse_retry_after_header`] with the current time given.
 fn retry_after_at(value: &str, now: std::time::SystemTime) -> Option<Duration> {
-    const YEAR: f64 = 366.0 * 86_400.0;
     let v = value.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return (secs as f64 <= YEAR).then(|| Duration::from_secs(secs));
@@ -29,6 +32,8 @@ fn retry_after_at(value: &str, now: std::time::SystemTime) -> Option<Duration> {
 }
 
 /// "Rate limit is exceeded. Try again in 7 seconds." → 7 s (also minutes).
+/// A number too large to read, or a wait over a year, is `None` (as
+/// garbage in the header is): never an overflow.
 pub fn retry_after_from_message(message: &str) -> Option<Duration> {
     let lower = message.to_ascii_lowercase();
     let start = lower.find("try again in")? + "try again in".len();
@@ -36,13 +41,14 @@ pub fn retry_after_from_message(message: &str) -> Option<Duration> {
     let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
     let n: u64 = digits.parse().ok()?;
     let unit = rest[digits.len()..].trim_start();
-    if unit.starts_with("min") {
-        Some(Duration::from_secs(n * 60))
+    let wait = if unit.starts_with("min") {
+        Duration::from_secs(n.checked_mul(60)?)
     } else if unit.starts_with("ms") || unit.starts_with("milli") {
-        Some(Duration::from_millis(n))
+        Duration::from_millis(n)
     } else {
-        Some(Duration::from_secs(n))
-    }
+        Duration::from_secs(n)
+    };
+    (wait.as_secs_f64() <= YEAR).then_some(wait)
 }
 
 #[cfg(test)]
@@ -64,6 +70,22 @@ mod tests {
         assert_eq!(at(&past), Some(Duration::ZERO));
         for garbage in ["-5", "soon", "", "NaN", "inf", "1e30", "99999999999999"] {
             assert_eq!(at(garbage), None, "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn a_wait_in_a_message_too_large_to_believe_is_none_not_an_overflow() {
+        let m = |text: &str| retry_after_from_message(text);
+        assert_eq!(m("Try again in 7 seconds."), Some(Duration::from_secs(7)));
+        assert_eq!(m("Try again in 2 minutes."), Some(Duration::from_secs(120)));
+        assert_eq!(m("try again in 250 ms"), Some(Duration::from_millis(250)));
+        for absurd in [
+            "Try again in 18446744073709551615 minutes.",
+            "Try again in 18446744073709551615 seconds.",
+            "Try again in 99999999999999999999999 seconds.",
+            "Try again in 600000 minutes.",
+        ] {
+            assert_eq!(m(absurd), None, "{absurd}");
         }
     }
 }

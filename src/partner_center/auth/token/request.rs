@@ -5,6 +5,8 @@
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, USER_AGENT};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use std::time::Duration;
+
 use tokio::time::Instant;
 
 use super::{BearerToken, Cache, CachedToken, TokenSource};
@@ -17,8 +19,18 @@ use crate::partner_center::trace;
 /// Token answer fields that [`TokenResponse`] does not carry.
 #[derive(Deserialize)]
 struct RotatedRefreshToken {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_registered_secret")]
     refresh_token: Option<SecretString>,
+}
+
+fn optional_registered_secret<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<SecretString>, D::Error> {
+    let value = Option::<String>::deserialize(deserializer)?;
+    Ok(value.map(|v| {
+        crate::secrets::register(&v);
+        SecretString::from(v)
+    }))
 }
 
 impl TokenSource {
@@ -39,7 +51,8 @@ impl TokenSource {
         Err(self.refusal(status, &body))
     }
 
-    /// The token request's form: the grant of the credentials, and the resource.
+    /// The token request's form: the grant of the credentials, and the
+    /// resource (v1) or the scope (v2, a sign-in).
     fn form<'a>(&'a self, cache: &'a Cache) -> Vec<(&'a str, &'a str)> {
         let inner = &self.inner;
         let mut form: Vec<(&str, &str)> = Vec::with_capacity(5);
@@ -56,15 +69,28 @@ impl TokenSource {
             Credentials::RefreshToken {
                 client_id,
                 refresh_token,
-                client_secret,
+                ..
+            }
+            | Credentials::SignedIn {
+                client_id,
+                refresh_token,
                 ..
             } => {
                 let refresh_token = cache.refresh_token.as_ref().unwrap_or(refresh_token);
                 form.push(("grant_type", "refresh_token"));
                 form.push(("client_id", client_id));
                 form.push(("refresh_token", refresh_token.expose_secret()));
-                if let Some(secret) = client_secret {
+                if let Credentials::RefreshToken {
+                    client_secret: Some(secret),
+                    ..
+                } = &inner.credentials
+                {
                     form.push(("client_secret", secret.expose_secret()));
+                }
+                if matches!(inner.credentials, Credentials::SignedIn { .. }) {
+                    // v2: the scope instead of the resource.
+                    form.push(("scope", &inner.scope));
+                    return form;
                 }
             }
             Credentials::AccessToken(_) => {}
@@ -74,56 +100,8 @@ impl TokenSource {
     }
 
     /// Post the form (traced, secrets masked); the answer's status and body.
-    /// A redirect is refused: the client secret is never re-posted elsewhere.
     async fn post(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, Vec<u8>), AuthError> {
-        let inner = &self.inner;
-        let started = std::time::Instant::now();
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(USER_AGENT, HeaderValue::from_static(APPLICATION));
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/x-www-form-urlencoded"),
-        );
-        trace::form_request(url, &headers, form);
-        let response = inner
-            .http
-            .post(url)
-            .timeout(inner.timeout)
-            .headers(headers)
-            .form(form)
-            .send()
-            .await
-            .map_err(|e| self.unavailable(&e))?;
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let traced = trace::enabled().then(|| response.headers().clone());
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.unavailable(&e))?
-            .to_vec();
-        if let Some(headers) = &traced {
-            trace::response("POST", url, status, started.elapsed(), headers, &body);
-        }
-        tracing::debug!(
-            method = "POST",
-            path = "/{tenant}/oauth2/token",
-            status,
-            ms = started.elapsed().as_millis() as u64,
-            "token call"
-        );
-        if (300..400).contains(&status) {
-            return Err(AuthError::Redirected {
-                status,
-                location: location.unwrap_or_default(),
-            });
-        }
-        Ok((status, body))
+        post_form(&self.inner.http, url, form, self.inner.timeout).await
     }
 
     /// A 2xx token answer: cache the token (and a rotated refresh token).
@@ -154,7 +132,18 @@ impl TokenSource {
         }) = parse_json::<RotatedRefreshToken>(body)
             && !rotated.expose_secret().is_empty()
         {
+            if let Some(hook) = &self.inner.on_rotate {
+                hook.call(&rotated);
+            }
             cache.refresh_token = Some(rotated);
+        }
+        if answer.expires_in > super::MAX_TOKEN_LIFETIME.as_secs() {
+            tracing::warn!(
+                expires_in = answer.expires_in,
+                used_secs = super::MAX_TOKEN_LIFETIME.as_secs(),
+                "the token authority gave the token a lifetime of {} s; pc-onboard replaces it within a day",
+                answer.expires_in
+            );
         }
         cache.fetches += 1;
         let token = CachedToken::new(
@@ -175,45 +164,115 @@ impl TokenSource {
 
     /// A non-2xx token answer: unavailable (408, 429, 5xx) or refused.
     fn refusal(&self, status: u16, body: &[u8]) -> AuthError {
-        let err: TokenErrorBody = parse_json(body).unwrap_or_default();
-        let description = self.scrub(&one_line(if err.error_description.is_empty() {
+        let secrets = self.inner.credentials.secrets();
+        refusal(status, body, self.inner.credentials.kind(), &secrets)
+    }
+}
+
+/// A non-2xx answer of a token endpoint: unavailable (408, 429, 5xx) or
+/// refused, its description scrubbed of `secrets` and of every secret the
+/// process holds.
+pub(crate) fn refusal(
+    status: u16,
+    body: &[u8],
+    credentials: &'static str,
+    secrets: &[&str],
+) -> AuthError {
+    let err: TokenErrorBody = parse_json(body).unwrap_or_default();
+    let description = redact(
+        &one_line(if err.error_description.is_empty() {
             String::from_utf8_lossy(body).chars().take(300).collect()
         } else {
             err.error_description
-        }));
-        if status == 429 || status >= 500 || status == 408 {
-            return AuthError::Unavailable {
-                message: format!("the token endpoint answered {status}: {description}"),
-            };
-        }
-        AuthError::Rejected {
-            status,
-            error: if err.error.is_empty() {
-                "unknown_error".into()
-            } else {
-                self.scrub(&err.error)
-            },
-            description,
-            credentials: self.inner.credentials.kind(),
-        }
-    }
-
-    fn unavailable(&self, e: &reqwest::Error) -> AuthError {
-        let message = if e.is_timeout() {
-            format!(
-                "no answer within {}",
-                crate::partner_center::error::human_duration(self.inner.timeout)
-            )
-        } else {
-            crate::partner_center::error::error_chain(e)
+        }),
+        secrets,
+    );
+    if status == 429 || status >= 500 || status == 408 {
+        return AuthError::Unavailable {
+            message: format!("the token endpoint answered {status}: {description}"),
         };
-        AuthError::Unavailable {
-            message: self.scrub(&message),
-        }
     }
+    AuthError::Rejected {
+        status,
+        error: if err.error.is_empty() {
+            "unknown_error".into()
+        } else {
+            redact(&err.error, secrets)
+        },
+        description,
+        credentials,
+    }
+}
 
-    /// Remove every secret value from `text`.
-    fn scrub(&self, text: &str) -> String {
-        redact(text, &self.inner.credentials.secrets())
+/// Post `form` to the token endpoint `url` (traced with secrets masked);
+/// the answer's status and body. A redirect is refused: a secret is never
+/// re-posted elsewhere.
+pub(crate) async fn post_form(
+    http: &reqwest::Client,
+    url: &str,
+    form: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<(u16, Vec<u8>), AuthError> {
+    let started = std::time::Instant::now();
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(USER_AGENT, HeaderValue::from_static(APPLICATION));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    trace::form_request(url, &headers, form);
+    let unavailable = |e: &reqwest::Error| unavailable(e, timeout);
+    let response = http
+        .post(url)
+        .timeout(timeout)
+        .headers(headers)
+        .form(form)
+        .send()
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(crate::secrets::scrubbed);
+    let traced = trace::enabled().then(|| response.headers().clone());
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| unavailable(&e))?
+        .to_vec();
+    if let Some(headers) = &traced {
+        trace::response("POST", url, status, started.elapsed(), headers, &body);
+    }
+    let path = url.rsplit_once("/oauth2/").map_or("", |(_, p)| p);
+    tracing::debug!(
+        method = "POST",
+        path = format!("/{{tenant}}/oauth2/{path}"),
+        status,
+        ms = started.elapsed().as_millis() as u64,
+        "token call"
+    );
+    if (300..400).contains(&status) {
+        return Err(AuthError::Redirected {
+            status,
+            location: location.unwrap_or_default(),
+        });
+    }
+    Ok((status, body))
+}
+
+fn unavailable(e: &reqwest::Error, timeout: Duration) -> AuthError {
+    let message = if e.is_timeout() {
+        format!(
+            "no answer within {}",
+            crate::partner_center::error::human_duration(timeout)
+        )
+    } else {
+        crate::partner_center::error::error_chain(e)
+    };
+    AuthError::Unavailable {
+        message: crate::secrets::scrubbed(&message),
     }
 }

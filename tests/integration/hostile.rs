@@ -1,0 +1,104 @@
+//! Running the `pc-onboard` binary against a small hostile server (the
+//! `client_mock` server: any answer a test scripts), for the reliability
+//! tests of misbehaving services.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::response::{IntoResponse, Response};
+
+use crate::client_mock::{ApiReply, Mock, Seen, serve, tokens_numbered};
+use crate::support::{TEST_CLIENT_SECRET, bin};
+
+/// A server answering tokens for an hour and every API call with `reply`;
+/// its base URL.
+pub async fn hostile(
+    reply: impl Fn(&Seen) -> Response + Send + Sync + 'static,
+) -> (String, Arc<Mock>) {
+    let reply: ApiReply = Box::new(reply);
+    serve(tokens_numbered("3600"), reply).await
+}
+
+/// `pc-onboard ARGS` (not started) with credentials and endpoints pointing
+/// at `base`.
+pub fn command_at<S: AsRef<std::ffi::OsStr>>(base: &str, args: &[S]) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(bin());
+    cmd.args(args);
+    with_env_for(cmd, base)
+}
+
+/// `pc-onboard ARGS` against `base`, with at most `files` open files
+/// (`ulimit -n`).
+#[cfg(unix)]
+pub fn command_with_open_files<S: AsRef<std::ffi::OsStr>>(
+    base: &str,
+    args: &[S],
+    files: u32,
+) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(r#"ulimit -n {files}; exec "$0" "$@""#))
+        .arg(bin())
+        .args(args);
+    with_env_for(cmd, base)
+}
+
+/// `cmd` with only credentials and endpoints pointing at `base`.
+fn with_env_for(mut cmd: tokio::process::Command, base: &str) -> tokio::process::Command {
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PC_TENANT_ID", "partner.onmicrosoft.com")
+        .env("PC_CLIENT_ID", "test-app")
+        .env("PC_CLIENT_SECRET", TEST_CLIENT_SECRET)
+        .env("PC_ENDPOINT", base)
+        .env("PC_AUTHORITY", base)
+        .kill_on_drop(true);
+    cmd
+}
+
+/// Run `pc-onboard ARGS` against `base`, killed after `guard` (a hang
+/// guard, not a speed bound: the test fails naming it).
+pub async fn run_at<S: AsRef<std::ffi::OsStr>>(
+    base: &str,
+    args: &[S],
+    guard: std::time::Duration,
+) -> std::process::Output {
+    let run = command_at(base, args).output();
+    match tokio::time::timeout(guard, run).await {
+        Ok(out) => out.expect("run the binary"),
+        Err(_) => panic!("the run did not end within {guard:?}"),
+    }
+}
+
+/// Whether `seen` is a create call.
+pub fn is_create(seen: &Seen) -> bool {
+    seen.method == axum::http::Method::POST && seen.path == "/v1/customers"
+}
+
+/// The domain a create call asked for (`companyProfile.domain`).
+pub fn domain_sent(seen: &Seen) -> String {
+    let body: serde_json::Value = serde_json::from_str(&seen.body).unwrap_or_default();
+    body["companyProfile"]["domain"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// An answer with `status`, `headers` and a JSON `body`.
+pub fn answer(status: u16, headers: &[(&'static str, &str)], body: &str) -> Response {
+    let mut response = crate::client_mock::json(status, body);
+    for (name, value) in headers {
+        if let Ok(value) = axum::http::HeaderValue::from_str(value) {
+            response.headers_mut().insert(*name, value);
+        }
+    }
+    response.into_response()
+}
+
+/// A one-row input (domain `hostile1`) in `dir`; its path.
+pub fn one_row(dir: &Path) -> std::path::PathBuf {
+    let input = dir.join("in.csv");
+    crate::support::write_customers(&input, 1, "hostile");
+    input
+}
