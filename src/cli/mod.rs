@@ -114,8 +114,8 @@ pub enum Command {
     ///
     /// `pc-onboard template customers.xlsx`: a workbook whose header cells
     /// carry each column's rule as a note (required ones in blue), every
-    /// cell formatted as Text, drop-down lists for country, language and
-    /// culture, one example row that passes `validate` (never sent by
+    /// cell formatted as Text, drop-down lists for country, language,
+    /// culture and default_gdap, one example row that passes `validate` (never sent by
     /// `run`) and an Instructions sheet. `customers.csv`: the header and
     /// the example row. `--from FILE` fills it with the rows of FILE.
     Template(TemplateArgs),

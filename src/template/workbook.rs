@@ -154,8 +154,8 @@ fn write_instructions(sheet: &mut Worksheet, styles: &Styles) -> Result<(), Xlsx
         "3. Every cell is formatted as Text, so 02134 stays 02134. Paste values with Paste \
          Special > Values (Ctrl+Alt+V) to keep the format."
             .to_owned(),
-        "4. country, language and culture offer their values in a list (the arrow beside the \
-         cell)."
+        "4. country, language, culture and default_gdap offer their values in a list (the \
+         arrow beside the cell)."
             .to_owned(),
         "5. Row 2 is an example that passes validation: overwrite it with your first customer or \
          delete it. run never sends it while its external_id is EXAMPLE-1 and its domain \
