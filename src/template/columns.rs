@@ -160,7 +160,7 @@ pub struct ValueList {
     pub strict: bool,
 }
 
-/// Every closed list, in [`CLOSED`]'s order.
+/// Every closed list, in the order of the table `CLOSED`.
 pub fn value_lists() -> &'static [ValueList] {
     static LISTS: OnceLock<Vec<ValueList>> = OnceLock::new();
     LISTS.get_or_init(|| {

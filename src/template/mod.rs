@@ -6,7 +6,7 @@
 //!   leading zeros stay, drop-down lists where the values are closed, one
 //!   example row that passes `validate`), sheet `Instructions`, and a
 //!   hidden sheet `Lists` holding the drop-downs' values
-//!   ([`workbook`]);
+//!   (`workbook`);
 //! - `.csv`: the header and the example row (UTF-8 with a byte order mark,
 //!   so Excel opens it as UTF-8).
 //!
