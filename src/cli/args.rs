@@ -14,10 +14,10 @@ use clap::{Args, ValueEnum};
 
 use crate::input::TextEncoding;
 use crate::partner_center::cloud::Cloud;
-use crate::pipeline::Concurrency;
+use crate::pipeline::{Concurrency, McaFlow};
 use crate::sandbox::{
-    AcceptedCredentials, DeviceOutcome, DeviceScript, Endpoint, EndpointList, FaultList, Paging,
-    SandboxConfig,
+    AcceptedCredentials, AttestationNames, DEFAULT_ATTESTATION_TTL, DeviceOutcome, DeviceScript,
+    Endpoint, EndpointList, FaultList, LegacyMca, Paging, SandboxConfig,
 };
 use crate::settings::{
     DEFAULT_CREATE_TIMEOUT_SECS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE,
@@ -135,6 +135,17 @@ pub struct RunArgs {
     /// Default GDAP for the customers created (`enableGDAPByDefault`, sent in every create body): on (Partner Center's default: eleven Entra roles for your organisation in each new tenant) or off (reseller relationship only). A row's `default_gdap` column wins. Default: on, or the config file's `default_gdap`.
     #[arg(long, value_name = "on|off", ignore_case = true, value_parser = on_or_off())]
     pub default_gdap: Option<DefaultGdap>,
+    /// How rows with `mca_*` values record the Microsoft Customer Agreement: enhanced (the customer accepts at a link in `customer_link`; `mca_status` pending until a re-run of the results file finds it accepted; app-only credentials) or legacy (the 2023 template-id attestation, App+User; retired by Microsoft for most partners on 5 January 2026). Default: enhanced, or the config file's `mca_flow`.
+    #[arg(long, value_name = "enhanced|legacy", ignore_case = true, value_parser = mca_flows())]
+    pub mca_flow: Option<McaFlow>,
+}
+
+/// `--mca-flow`: `enhanced` or `legacy` (completed by the shells).
+fn mca_flows() -> impl clap::builder::TypedValueParser<Value = McaFlow> {
+    use clap::builder::TypedValueParser;
+    let words = McaFlow::ALL.map(McaFlow::as_str);
+    clap::builder::PossibleValuesParser::new(words)
+        .map(|word| McaFlow::parse(&word).unwrap_or_default())
 }
 
 /// `--default-gdap`: `on` or `off` (completed by the shells).
@@ -160,7 +171,7 @@ pub struct SandboxArgs {
     /// Fraction of calls (to the --fail-on endpoints) that get a random fault (1: a dead service).
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub fail_rate: f64,
-    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, invitation, token; api (every /v1 endpoint, the default) or all.
+    /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, invitation, attestation, token; api (every /v1 endpoint, the default) or all.
     #[arg(long, value_name = "LIST")]
     pub fail_on: Option<EndpointList>,
     /// Faults --fail-rate throws, evenly: 503, 500, drop, 429, redirect, 302, html, empty, not_json, wrong_shape, no_id, truncated (default: half 503, a quarter 500 after the work, a quarter dropped after it).
@@ -205,6 +216,15 @@ pub struct SandboxArgs {
     /// A domain (`contoso` or `contoso.onmicrosoft.com`) owned by a Microsoft tenant that is not one of the partner's customers: taken for HEAD /v1/domains, 409 on create, not found by the customer search (repeat the flag, or separate with commas).
     #[arg(long, value_name = "DOMAIN", value_delimiter = ',')]
     pub foreign_domain: Vec<String>,
+    /// Seconds an enhanced MCA attestation's acceptance link lives (0: expired at once).
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_ATTESTATION_TTL.as_secs())]
+    pub attestation_ttl: u64,
+    /// Field names of the enhanced attestation answers: plain (id, status, url) or alternate (attestationId, attestationStatus, links.acceptance.uri).
+    #[arg(long, value_name = "NAMES", default_value = "plain")]
+    pub attestation_names: AttestationNames,
+    /// How the legacy MCA calls (GET /v1/agreements, an agreement with a template id) answer: live, or retired (410, and 403 code 13605).
+    #[arg(long, value_name = "HOW", default_value = "live")]
+    pub legacy_mca: LegacyMca,
 }
 
 impl From<&SandboxArgs> for SandboxConfig {
@@ -242,6 +262,9 @@ impl From<&SandboxArgs> for SandboxConfig {
                 ..DeviceScript::default()
             },
             foreign_domains: args.foreign_domain.clone(),
+            attestation_ttl: Duration::from_secs(args.attestation_ttl),
+            attestation_names: args.attestation_names,
+            legacy_mca: args.legacy_mca,
         }
     }
 }

@@ -12,6 +12,7 @@
 //! # endpoint, authority: URLs; sheet: the worksheet of .xlsx inputs
 //! # encoding: of CSV inputs, e.g. "windows-1252" (default: detected)
 //! default_gdap = "off"      # run: "on" (default) or "off"; true/false too
+//! mca_flow = "enhanced"     # run: "enhanced" (default) or "legacy"
 //!
 //! [columns]                 # your header -> field, wins over the aliases
 //! company_name = "Klantnaam"
@@ -33,7 +34,7 @@ use serde::Deserialize;
 
 use crate::input::{TextEncoding, io_reason};
 use crate::partner_center::cloud::Cloud;
-use crate::pipeline::Concurrency;
+use crate::pipeline::{Concurrency, McaFlow};
 use crate::settings::Layer;
 use crate::validate::{DefaultGdap, Field, normalize_header};
 
@@ -97,6 +98,8 @@ struct RawConfig {
     encoding: Option<String>,
     #[serde(alias = "default-gdap")]
     default_gdap: Option<toml::Value>,
+    #[serde(alias = "mca-flow")]
+    mca_flow: Option<String>,
     #[serde(default)]
     columns: toml::Table,
 }
@@ -175,6 +178,10 @@ impl RawConfig {
             .transpose()?;
         let columns = parse_columns(&self.columns)?;
         let default_gdap = self.default_gdap.map(parse_default_gdap).transpose()?;
+        let mca_flow = self
+            .mca_flow
+            .map(|f| McaFlow::parse(&f).map_err(|e| format!("`mca_flow = \"{f}\"`: {e}")))
+            .transpose()?;
         let layer = Layer {
             cloud,
             endpoint: self.endpoint.filter(|e| !e.trim().is_empty()),
@@ -189,6 +196,7 @@ impl RawConfig {
             encoding,
             columns,
             default_gdap,
+            mca_flow,
         };
         Ok(Config {
             path: path.to_owned(),
@@ -417,6 +425,16 @@ PostalCode = "Postcode"
         }
     }
 
+    /// `run in.csv --results r.csv EXTRA` with `config`, resolved.
+    fn run_with(config: &Config, extra: &[&str]) -> crate::settings::RunSettings {
+        let mut args = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
+        args.extend(extra);
+        match resolved(&args, config) {
+            Invocation::Run(run) => run,
+            _ => panic!("not run"),
+        }
+    }
+
     #[test]
     fn default_gdap_reads_on_off_and_booleans_and_the_flag_wins() {
         for (text, expected) in [
@@ -436,14 +454,7 @@ PostalCode = "Postcode"
             assert!(error.contains("expected \"on\" or \"off\""), "{error}");
         }
         let config = parse("default_gdap = \"off\"").unwrap();
-        let run = |extra: &[&str]| {
-            let mut args = vec!["pc-onboard", "run", "in.csv", "--results", "r.csv"];
-            args.extend(extra);
-            match resolved(&args, &config) {
-                Invocation::Run(run) => run,
-                _ => panic!("not run"),
-            }
-        };
+        let run = |extra: &[&str]| run_with(&config, extra);
         let from_config = run(&[]);
         assert_eq!(*from_config.default_gdap().value(), DefaultGdap::Off);
         assert!(from_config.given().is_empty(), "--config repeats it");
@@ -454,6 +465,44 @@ PostalCode = "Postcode"
             "the flag wins"
         );
         assert_eq!(flag.given(), [("default_gdap", "on".to_owned())]);
+    }
+
+    #[test]
+    fn mca_flow_reads_enhanced_or_legacy_and_a_printed_command_repeats_the_flags() {
+        for (text, expected) in [
+            ("mca_flow = \"legacy\"", McaFlow::Legacy),
+            ("mca-flow = \" Enhanced \"", McaFlow::Enhanced),
+        ] {
+            assert_eq!(
+                parse(text).unwrap().layer.mca_flow,
+                Some(expected),
+                "{text}"
+            );
+        }
+        let error = parse("mca_flow = \"2023\"").unwrap_err().to_string();
+        assert!(
+            error.contains("`mca_flow = \"2023\"`: expected \"enhanced\" or \"legacy\""),
+            "{error}"
+        );
+        let config = parse("mca_flow = \"legacy\"").unwrap();
+        let run = |extra: &[&str]| run_with(&config, extra);
+        let from_config = run(&[]);
+        assert_eq!(*from_config.mca_flow().value(), McaFlow::Legacy);
+        assert!(from_config.given().is_empty(), "--config repeats it");
+        let flag = run(&["--mca-flow", "ENHANCED"]);
+        assert_eq!(*flag.mca_flow().value(), McaFlow::Enhanced, "the flag wins");
+        assert_eq!(flag.given(), [("mca_flow", "enhanced".to_owned())]);
+        let line =
+            crate::cli::command_line::shell_command(&crate::cli::command_line::run_args(&flag));
+        assert!(line.ends_with("--mca-flow enhanced"), "{line}");
+        let both = run(&["--default-gdap", "off", "--mca-flow", "legacy"]);
+        assert_eq!(
+            both.given(),
+            [
+                ("default_gdap", "off".to_owned()),
+                ("mca_flow", "legacy".to_owned())
+            ]
+        );
     }
 
     #[test]

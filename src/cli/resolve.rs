@@ -98,6 +98,9 @@ pub fn resolve_with(
             if let Some(layer) = layer_for(m, "default_gdap", &mut layers) {
                 layer.default_gdap = args.default_gdap;
             }
+            if let Some(layer) = layer_for(m, "mca_flow", &mut layers) {
+                layer.mca_flow = args.mca_flow;
+            }
             let (input, connect) = input_and_connect(args.input, args.connect.sandbox, &layers)?;
             let flags = RunFlags {
                 results: args.results,
@@ -111,7 +114,8 @@ pub fn resolve_with(
             let default_gdap = layers.default_gdap();
             Invocation::Run(
                 RunSettings::new(input, connect, flags, config_file)
-                    .with_default_gdap(default_gdap),
+                    .with_default_gdap(default_gdap)
+                    .with_mca_flow(layers.mca_flow()),
             )
         }
         Command::Sandbox(args) => Invocation::Sandbox {

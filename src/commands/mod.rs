@@ -23,7 +23,8 @@ pub enum ExitStatus {
     /// Every row `created`, `exists`, `valid` or `would_create`.
     Success,
     /// Finished, but some rows are `invalid`, `rejected`, `failed` or
-    /// `cancelled`, or an MCA attestation `failed` or `cancelled`.
+    /// `cancelled`, or an MCA attestation `failed`, `cancelled` or
+    /// `expired` (`pending` waits for the customer: not counted).
     RowsFailed,
     /// Interrupted (Ctrl-C).
     Interrupted,
@@ -43,7 +44,8 @@ impl ExitStatus {
     }
 
     /// `Success` unless some row counted needs attention (a status that is
-    /// not a success, an MCA attestation failed or cancelled): `RowsFailed`.
+    /// not a success, an MCA attestation failed, cancelled or expired):
+    /// `RowsFailed`.
     pub fn from_tally(tally: &Tally) -> Self {
         if tally.needs_attention() {
             ExitStatus::RowsFailed

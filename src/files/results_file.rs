@@ -315,7 +315,7 @@ mod tests {
         String::from_utf8(bytes).unwrap()
     }
 
-    const RESULT_HEADER: &str = "status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error,mca_status,default_gdap_sent,customer_link";
+    const RESULT_HEADER: &str = "status,customer_id,tenant_id,commerce_id,admin_user,request_id,attempts,error_code,error,mca_status,default_gdap_sent,customer_link,mca_attestation_id";
 
     #[test]
     fn results_keep_input_columns_then_result_columns() {
@@ -327,7 +327,7 @@ mod tests {
         assert_eq!(
             output,
             format!(
-                "{HEADER},Account Manager,{RESULT_HEADER}\n{ROW},\"Park, J.\",created,c-1,,,,,1,,,,,\n"
+                "{HEADER},Account Manager,{RESULT_HEADER}\n{ROW},\"Park, J.\",created,c-1,,,,,1,,,,,,\n"
             )
         );
     }
@@ -345,7 +345,7 @@ mod tests {
         assert_eq!(
             lines.next(),
             Some(
-                "n1,Contoso,contoso,EMEA,a@b.example,en-GB,en,Ann,Lee,1 High St,GB,tail,valid,,,,,,,,,,,"
+                "n1,Contoso,contoso,EMEA,a@b.example,en-GB,en,Ann,Lee,1 High St,GB,tail,valid,,,,,,,,,,,,"
             )
         );
     }
@@ -378,7 +378,7 @@ mod tests {
         assert!(output.starts_with(UTF8_BOM));
         let output = text(output[UTF8_BOM.len()..].to_vec());
         let expected = format!(
-            "{};{}\r\n{};invalid;;;;;;;;\"email: not an address; country: unknown\";;;\r\n",
+            "{};{}\r\n{};invalid;;;;;;;;\"email: not an address; country: unknown\";;;;\r\n",
             HEADER.replace(',', ";"),
             RESULT_HEADER.replace(',', ";"),
             ROW.replace(',', ";"),
@@ -392,7 +392,7 @@ mod tests {
         let output = text(round_trip(input, &RowResult::new(Status::Valid)));
         assert_eq!(
             output.lines().nth(1).unwrap(),
-            format!("{ROW},valid,,,,,,,,,,,").replace(',', "\t")
+            format!("{ROW},valid,,,,,,,,,,,,").replace(',', "\t")
         );
     }
 
@@ -409,7 +409,7 @@ mod tests {
         let output = text(round_trip(input, &result));
         assert_eq!(
             output,
-            format!("{HEADER},notes,{RESULT_HEADER}\n{ROW},keep me,created,c-9,,,,r-1,1,,,,,\n")
+            format!("{HEADER},notes,{RESULT_HEADER}\n{ROW},keep me,created,c-9,,,,r-1,1,,,,,,\n")
         );
     }
 
@@ -443,7 +443,7 @@ mod tests {
         let output = round_trip(input, &RowResult::new(Status::Valid));
         let body = output.strip_prefix(UTF8_BOM).expect("a BOM");
         let expected = format!(
-            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,,,\r\n",
+            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,,,,\r\n",
             ROW.replace("Ann", "Jürgen €ß")
         );
         assert_eq!(text(body.to_vec()), expected);
@@ -457,7 +457,7 @@ mod tests {
         let output = round_trip(utf16, &RowResult::new(Status::Valid));
         let body = output.strip_prefix(UTF8_BOM).expect("a BOM");
         let expected = format!(
-            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,,,\r\n",
+            "{HEADER},{RESULT_HEADER}\r\n{},valid,,,,,,,,,,,,\r\n",
             ROW.replace("Ann", "Zoë")
         )
         .replace(',', "\t");
@@ -475,7 +475,7 @@ mod tests {
         assert_eq!(
             text(body.to_vec()),
             format!(
-                "{HEADER},{RESULT_HEADER}\r\n{},created,,,,,,,,,,,\r\n{ROW},failed,,,,,,,,,,,\r\n",
+                "{HEADER},{RESULT_HEADER}\r\n{},created,,,,,,,,,,,,\r\n{ROW},failed,,,,,,,,,,,,\r\n",
                 ROW.replace("Ann", "Jürgen")
             )
         );
@@ -487,7 +487,7 @@ mod tests {
         let output = text(round_trip(input, &RowResult::new(Status::Invalid)));
         assert_eq!(
             output.lines().nth(1).unwrap(),
-            "CRM-2,Short,,,,,,,,,,invalid,,,,,,,,,,,"
+            "CRM-2,Short,,,,,,,,,,invalid,,,,,,,,,,,,"
         );
     }
 
@@ -530,7 +530,7 @@ mod tests {
         assert_eq!(
             text(output[UTF8_BOM.len()..].to_vec()),
             format!(
-                "{HEADER},{RESULT_HEADER}\n{ROW},created,,,,,,,,,,,\n{ROW},failed,,,,,,,,,,,\n"
+                "{HEADER},{RESULT_HEADER}\n{ROW},created,,,,,,,,,,,,\n{ROW},failed,,,,,,,,,,,,\n"
             )
         );
     }
@@ -577,7 +577,7 @@ mod tests {
                 &format!("{HEADER}\n{ROW}\n"),
                 &format!("{HEADER},{RESULT_HEADER}")
             ),
-            format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,,,,\n")
+            format!("{HEADER},{RESULT_HEADER}\n{ROW},valid,,,,,,,,,,,,\n")
         );
     }
 
@@ -588,7 +588,7 @@ mod tests {
                 &format!("{HEADER}\r\n{ROW}\r\n"),
                 &format!("{HEADER},{RESULT_HEADER}\r")
             ),
-            format!("{HEADER},{RESULT_HEADER}\r\n{ROW},valid,,,,,,,,,,,\r\n")
+            format!("{HEADER},{RESULT_HEADER}\r\n{ROW},valid,,,,,,,,,,,,\r\n")
         );
     }
 

@@ -84,6 +84,17 @@ pub enum ApiError {
         /// The `Location` header (empty when absent).
         location: String,
     },
+    /// A success whose body pc-onboard cannot read where Microsoft
+    /// publishes no shape (the enhanced MCA attestation: see
+    /// `partner_center::enhanced_attestation`): what was missing, and the
+    /// answer quoted (cut, secrets scrubbed).
+    #[error("Partner Center's answer ({status}) is not in a form pc-onboard knows: {message}")]
+    Unrecognised {
+        /// HTTP status (2xx).
+        status: u16,
+        /// What was missing, and what Partner Center answered.
+        message: String,
+    },
     /// A customer search could not be followed to its end.
     #[error("cannot page through the customer search: {message}")]
     Paging {
@@ -177,7 +188,9 @@ impl ApiError {
     /// The HTTP status Partner Center answered, if it answered.
     pub fn status(&self) -> Option<u16> {
         match self {
-            ApiError::Http { status, .. } | ApiError::Decode { status, .. } => Some(*status),
+            ApiError::Http { status, .. }
+            | ApiError::Decode { status, .. }
+            | ApiError::Unrecognised { status, .. } => Some(*status),
             ApiError::Auth(AuthError::Unauthorized { .. } | AuthError::MfaRequired { .. }) => {
                 Some(401)
             }
@@ -236,6 +249,7 @@ impl ApiError {
             | ApiError::Transport { .. } => true,
             ApiError::Auth(e) => e.is_transient(),
             ApiError::Decode { .. }
+            | ApiError::Unrecognised { .. }
             | ApiError::Config { .. }
             | ApiError::Redirect { .. }
             | ApiError::Paging { .. }

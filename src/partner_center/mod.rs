@@ -5,6 +5,7 @@ pub mod client;
 pub mod cloud;
 pub mod default_gdap;
 pub mod dotnet_regex;
+pub mod enhanced_attestation;
 pub mod error;
 pub mod models;
 pub mod request_id;

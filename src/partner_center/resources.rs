@@ -366,6 +366,10 @@ pub struct CustomerAgreement {
     /// Link to the agreement text (in `GET` answers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement_link: Option<String>,
+    /// The enhanced attestation the agreement was created with (the field
+    /// name is pc-onboard's guess: `partner_center::enhanced_attestation`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attestation_id: Option<String>,
 }
 
 /// The customer's contact who accepted an agreement.

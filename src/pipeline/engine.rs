@@ -5,7 +5,7 @@ use secrecy::SecretString;
 use tokio::sync::Mutex;
 
 use super::existing_tenant::Invitations;
-use super::mca::TemplateMemo;
+use super::mca_legacy::TemplateMemo;
 use super::retry::{Attempts, CallKind, Retrier, RunCounters, classify};
 use super::stop::StopReason;
 use crate::partner_center::PartnerCenterClient;

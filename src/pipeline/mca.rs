@@ -1,23 +1,65 @@
-//! Microsoft Customer Agreement attestation: the template id (fetched once
-//! per run), then `POST /v1/customers/{id}/agreements`, through the same
-//! gate, slots, retries and budget as every other call, with one request id
-//! for every retry of the operation.
+//! The Microsoft Customer Agreement step of a row: which flow
+//! ([`McaFlow`]: the enhanced attestation, the default, or the legacy one),
+//! what it starts from ([`McaTask`]) and what it leaves in the row's
+//! columns ([`McaDone`]: `mca_status`, `customer_link`,
+//! `mca_attestation_id`); and how a stop ends it.
+//!
+//! - `mca_enhanced`: `POST /v1/attestations/enhanced` (app-only), the
+//!   customer accepts at the link, a re-run creates the agreement with the
+//!   attestation id (docs/partner-center.md, "the enhanced attestation").
+//! - `mca_legacy`: the template id and `POST /v1/customers/{id}/agreements`
+//!   with it (App+User), behind `--mca-flow legacy`.
 
-use tokio::time::Instant;
+use std::fmt;
 
-use super::engine::{Engine, describe_refusal};
-use super::memo::{Recalled, RunMemo};
-use super::retry::{CallKind, classify};
+use super::engine::Engine;
 use super::stop::StopReason;
 use crate::partner_center::cloud::Cloud;
 use crate::partner_center::error::ApiError;
-use crate::partner_center::request_id::operation_id;
-use crate::partner_center::resources::{AgreementContact, CustomerAgreement};
-use crate::results::McaStatus;
+use crate::results::{McaStatus, RowResult};
 use crate::validate::McaAttestation;
 
 /// The agreement type of the MCA (`GET /v1/agreements?agreementType=...`).
 pub const MCA_AGREEMENT_TYPE: &str = "MicrosoftCustomerAgreement";
+
+/// How a run records the MCA (`--mca-flow`, config key `mca_flow`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum McaFlow {
+    /// The enhanced attestation (July 2025): the customer accepts at a
+    /// link, app-only credentials.
+    #[default]
+    Enhanced,
+    /// The 2023 flow (template id, App+User), retired by Microsoft for
+    /// most tenants on 5 January 2026 (CSP vendors' notes).
+    Legacy,
+}
+
+impl McaFlow {
+    /// Both flows.
+    pub const ALL: [McaFlow; 2] = [McaFlow::Enhanced, McaFlow::Legacy];
+
+    /// `enhanced` or `legacy`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            McaFlow::Enhanced => "enhanced",
+            McaFlow::Legacy => "legacy",
+        }
+    }
+
+    /// `enhanced` or `legacy`, any case.
+    pub fn parse(text: &str) -> Result<McaFlow, String> {
+        McaFlow::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| format!("expected \"enhanced\" or \"legacy\", got {:?}", text.trim()))
+    }
+}
+
+impl fmt::Display for McaFlow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Why MCA attestation cannot be done in `cloud`, if it cannot.
 pub fn mca_unavailable(cloud: Cloud) -> Option<String> {
@@ -31,131 +73,99 @@ pub fn mca_unavailable(cloud: Cloud) -> Option<String> {
     ))
 }
 
+/// What a row's MCA step starts from.
+#[derive(Debug, Clone, Copy)]
+pub struct McaTask<'a> {
+    /// The customer (created, or found `exists`).
+    pub customer_id: &'a str,
+    /// Who accepts, for which company.
+    pub mca: &'a McaAttestation,
+    /// This run created the customer: it cannot have accepted anything
+    /// yet, so its agreements are not read.
+    pub fresh: bool,
+    /// The earlier results of the row (a re-run of a results file): its
+    /// `mca_status`, `customer_link` and `mca_attestation_id`.
+    pub earlier: Option<&'a RowResult>,
+}
+
+impl McaTask<'_> {
+    /// The earlier `mca_status`, link and attestation id, as a result
+    /// left as it was (a run that stops keeps them).
+    pub(super) fn unchanged(&self, status: McaStatus) -> McaDone {
+        McaDone {
+            status,
+            link: self
+                .earlier
+                .map(|e| e.customer_link.clone())
+                .unwrap_or_default(),
+            attestation_id: self
+                .earlier
+                .map(|e| e.mca_attestation_id.clone())
+                .unwrap_or_default(),
+            stop: None,
+        }
+    }
+}
+
+/// The MCA columns a row's step leaves, and whether the run must stop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct McaDone {
+    /// `mca_status`.
+    pub status: McaStatus,
+    /// `customer_link`: the acceptance link while `pending`, else empty
+    /// (or the link an interrupted step kept).
+    pub link: String,
+    /// `mca_attestation_id`.
+    pub attestation_id: String,
+    /// Set when the run must stop.
+    pub stop: Option<StopReason>,
+}
+
+impl McaDone {
+    /// `status` with no link and no attestation.
+    pub fn status(status: McaStatus) -> Self {
+        McaDone {
+            status,
+            link: String::new(),
+            attestation_id: String::new(),
+            stop: None,
+        }
+    }
+
+    /// Write the columns into `result`; hand back the stop.
+    pub fn apply(self, result: &mut RowResult) -> Option<StopReason> {
+        result.mca_status = self.status;
+        result.customer_link = self.link;
+        result.mca_attestation_id = self.attestation_id;
+        self.stop
+    }
+}
+
 impl Engine {
-    /// Record that the customer `customer_id` accepted the Microsoft
-    /// Customer Agreement. `600061` (identical attestation exists) is
-    /// `already_attested`. A failure is reported, never undoes anything, and
-    /// can be retried by re-running the results file; an attestation the
-    /// run's stop ended is `cancelled` (`stopped_attestation`).
-    pub async fn attest(
-        &self,
-        customer_id: &str,
-        mca: &McaAttestation,
-    ) -> (McaStatus, Option<StopReason>) {
+    /// Record the Microsoft Customer Agreement of `task`'s customer by
+    /// `flow`. A failure is reported, never undoes the customer, and a
+    /// re-run of the results file tries again; a step the run's stop ended
+    /// is `cancelled` (`stopped_attestation`), its earlier columns kept.
+    pub async fn attest(&self, flow: McaFlow, task: &McaTask<'_>) -> McaDone {
         if let Some(reason) = mca_unavailable(self.cloud) {
-            return (McaStatus::Failed(reason), None);
+            return McaDone::status(McaStatus::Failed(reason));
         }
-        if customer_id.trim().is_empty() {
+        if task.customer_id.trim().is_empty() {
             let reason = "no customer_id to attest for".to_owned();
-            return (McaStatus::Failed(reason), None);
+            return McaDone::status(McaStatus::Failed(reason));
         }
-        let template_id = match self.mca_template_id().await {
-            Ok(id) => id,
-            Err(not_attested) => return not_attested,
-        };
-        let agreement = CustomerAgreement {
-            user_id: None,
-            primary_contact: AgreementContact {
-                first_name: mca.first_name.clone(),
-                last_name: mca.last_name.clone(),
-                email: mca.email.as_str().to_owned(),
-                phone_number: mca.phone_number.map(|p| p.as_str().to_owned()),
-            },
-            template_id,
-            date_agreed: mca.date_agreed.clone(),
-            agreement_type: MCA_AGREEMENT_TYPE.to_owned(),
-            agreement_link: None,
-        };
-        let body = match serde_json::to_string(&agreement) {
-            Ok(body) => body,
-            Err(e) => return (McaStatus::Failed(format!("agreement body: {e}")), None),
-        };
-        let request_id = operation_id(&format!("agreement:{customer_id}"), &body);
-        let answer = self
-            .retrier
-            .run(CallKind::Agreement, classify, || {
-                self.client.create_agreement(customer_id, &body, request_id)
-            })
-            .await;
-        let status = match answer.result {
-            Ok(()) => McaStatus::Attested,
-            Err(e) if e.is_agreement_already_attested() => McaStatus::AlreadyAttested,
-            Err(e) => ended_by_stop(&e, answer.stop.as_ref())
-                .unwrap_or_else(|| McaStatus::Failed(describe_refusal(&e, "MCA attestation"))),
-        };
-        (status, answer.stop)
-    }
-
-    /// The MCA template id: asked once per run ([`RunMemo`]: answers and
-    /// refusals kept for the run, a transient failure for [`super::memo::COOL_DOWN`]).
-    /// Without one, the row's `mca_status` and whether the run must stop.
-    async fn mca_template_id(&self) -> Result<String, (McaStatus, Option<StopReason>)> {
-        let mut memo = self.mca_template.lock().await;
-        match memo.recall(Instant::now()) {
-            Some(Recalled::Known(known)) => return known.id().map_err(|status| (status, None)),
-            Some(Recalled::CoolingDown(e, left)) => {
-                let reason = format!(
-                    "cannot get the MCA template: {e} (asked again in {} s; a re-run of the results file attests)",
-                    left.as_secs().max(1)
-                );
-                return Err((McaStatus::Failed(reason), None));
+        match flow {
+            McaFlow::Enhanced => self.attest_enhanced(task).await,
+            McaFlow::Legacy => {
+                let (status, stop) = self.attest_legacy(task.customer_id, task.mca).await;
+                McaDone {
+                    stop,
+                    ..McaDone::status(status)
+                }
             }
-            None => {}
         }
-        let answer = self
-            .read(|| self.client.agreement_template(MCA_AGREEMENT_TYPE))
-            .await;
-        let known = match answer.result {
-            Ok(Some(t)) if !t.template_id.trim().is_empty() => TemplateAnswer::Id(t.template_id),
-            Ok(_) => TemplateAnswer::NoTemplate,
-            Err(e) => {
-                if let Some(status) = ended_by_stop(&e, answer.stop.as_ref()) {
-                    return Err((status, answer.stop));
-                }
-                if e.is_fatal() || e.is_transient() || answer.stop.is_some() {
-                    let reason = format!("cannot get the MCA template: {e}");
-                    memo.failed(e, Instant::now());
-                    return Err((McaStatus::Failed(reason), answer.stop));
-                }
-                TemplateAnswer::Refused(e)
-            }
-        };
-        let id = known.id();
-        memo.remember(known);
-        id.map_err(|status| (status, None))
     }
 }
-
-/// What Partner Center answered about the MCA template, kept for the run.
-#[derive(Debug, Clone)]
-pub enum TemplateAnswer {
-    /// The template id.
-    Id(String),
-    /// Partner Center offers no template (an empty answer).
-    NoTemplate,
-    /// A refusal a retry cannot change.
-    Refused(ApiError),
-}
-
-impl TemplateAnswer {
-    /// The template id, or the `mca_status` of a row that cannot be attested.
-    fn id(&self) -> Result<String, McaStatus> {
-        let reason = match self {
-            TemplateAnswer::Id(id) => return Ok(id.clone()),
-            TemplateAnswer::NoTemplate => format!(
-                "Partner Center offers no {MCA_AGREEMENT_TYPE} template (GET /v1/agreements)"
-            ),
-            TemplateAnswer::Refused(e) => format!(
-                "cannot get the MCA template: {}",
-                describe_refusal(e, "reading the MCA template")
-            ),
-        };
-        Err(McaStatus::Failed(reason))
-    }
-}
-
-/// The MCA template (or why there is none) and the last transient failure.
-pub type TemplateMemo = RunMemo<TemplateAnswer, ApiError>;
 
 /// The `mca_status` of an attestation the run did not do because it is
 /// stopping, on a customer that is there: `cancelled` when the run was
@@ -178,7 +188,7 @@ pub(crate) fn stopped_attestation(reason: &StopReason) -> McaStatus {
 /// The `mca_status` of an attestation call that ended with `err` while the
 /// run is stopping for `stop`, when the stop (not the call) ended it. A
 /// fatal answer of the call itself is its own failure: `None`.
-fn ended_by_stop(err: &ApiError, stop: Option<&StopReason>) -> Option<McaStatus> {
+pub(super) fn ended_by_stop(err: &ApiError, stop: Option<&StopReason>) -> Option<McaStatus> {
     let reason = stop?;
     if matches!(reason, StopReason::Fatal(_)) && err.is_fatal() {
         return None;
@@ -204,6 +214,17 @@ mod tests {
                 .contains("china (21Vianet)")
         );
         assert!(mca_unavailable(Cloud::Usgov).unwrap().contains("usgov"));
+    }
+
+    #[test]
+    fn the_flow_is_enhanced_unless_legacy_is_asked_for() {
+        assert_eq!(McaFlow::default(), McaFlow::Enhanced);
+        assert_eq!(McaFlow::parse(" Legacy "), Ok(McaFlow::Legacy));
+        assert_eq!(McaFlow::parse("ENHANCED"), Ok(McaFlow::Enhanced));
+        assert!(McaFlow::parse("2023").unwrap_err().contains("\"2023\""));
+        for flow in McaFlow::ALL {
+            assert_eq!(McaFlow::parse(&flow.to_string()), Ok(flow));
+        }
     }
 
     #[test]

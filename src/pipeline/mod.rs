@@ -23,6 +23,8 @@ mod engine;
 mod existing_tenant;
 mod gate;
 mod mca;
+mod mca_enhanced;
+mod mca_legacy;
 mod memo;
 mod onboard;
 mod plan;
@@ -41,7 +43,8 @@ pub use driver::{
 pub use engine::{APP_USER_HINT, DomainCheck, Engine};
 pub use existing_tenant::{Invitation, other_tenant_problem};
 pub use gate::RateGate;
-pub use mca::{MCA_AGREEMENT_TYPE, mca_unavailable};
+pub use mca::{MCA_AGREEMENT_TYPE, McaDone, McaFlow, McaTask, mca_unavailable};
+pub use mca_legacy::{MCA_REQUIRED_CODE, retired_advice};
 pub use onboard::{Mode, NewCredentials, Onboard, RowNote};
 pub use plan::{RowPlan, plan_row};
 pub use policy::{RetryBudget, RetryCost, RetryPolicy};

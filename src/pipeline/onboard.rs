@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use super::create::CreateOutcome;
 use super::driver::{Finished, Job};
 use super::engine::Engine;
-use super::mca::stopped_attestation;
+use super::mca::{McaFlow, McaTask, stopped_attestation};
 use super::plan::RowPlan;
 use super::request::PreparedRequest;
 use super::stop::StopReason;
@@ -57,10 +57,13 @@ pub struct Onboard {
     pub engine: Option<Arc<Engine>>,
     /// Create or plan.
     pub mode: Mode,
-    /// Whether App+User calls (resellers, MCA) can be made, and if not why
-    /// (no App+User credentials, a sign-in without MFA, an expired one):
-    /// the rows that need them are then `invalid`, unsent.
+    /// Whether App+User calls (resellers, the legacy MCA flow) can be
+    /// made, and if not why (no App+User credentials, a sign-in without
+    /// MFA, an expired one): the rows that need them are then `invalid`,
+    /// unsent.
     pub app_user: Result<(), AuthError>,
+    /// How the MCA is recorded (`--mca-flow`).
+    pub mca_flow: McaFlow,
     /// Default GDAP for rows whose `default_gdap` column is empty
     /// (`--default-gdap`).
     pub default_gdap: DefaultGdap,
@@ -119,7 +122,7 @@ impl Onboard {
             result.default_gdap_sent = Some(request.default_gdap);
             return ready(row, skipped_mca(result), false);
         };
-        let mode = self.mode;
+        let (mode, flow) = (self.mode, self.mca_flow);
         Job::Run(
             async move {
                 let mut outcome = match mode {
@@ -127,18 +130,8 @@ impl Onboard {
                     Mode::DryRun => engine.plan(&request).await,
                 };
                 if let Some(mca) = mca {
-                    let created = mode == Mode::Create && outcome.result.status.is_finished();
-                    outcome.result.mca_status = match (created, &outcome.stop) {
-                        (true, None) => {
-                            let (status, stop) =
-                                engine.attest(&outcome.result.customer_id, &mca).await;
-                            outcome.stop = stop;
-                            status
-                        }
-                        // The customer is there; the run stops before its attestation.
-                        (true, Some(reason)) => stopped_attestation(reason),
-                        (false, _) => McaStatus::Skipped,
-                    };
+                    let created = mode == Mode::Create;
+                    attest_created(&engine, flow, created, &mca, &mut outcome).await;
                 }
                 let credentials =
                     outcome
@@ -165,7 +158,9 @@ impl Onboard {
     }
 
     /// A finished row (fed-back results) whose MCA attestation is still to
-    /// do: attest only; the row is otherwise copied.
+    /// do: attest only; the row is otherwise copied. A dry run sends
+    /// nothing: an attestation waiting for the customer (`pending`,
+    /// `expired`) stays as it is, anything else is `skipped`.
     fn attest_job(
         &self,
         row: InputRow,
@@ -184,14 +179,23 @@ impl Onboard {
                 return ready(row, previous, true);
             }
             _ => {
-                previous.mca_status = McaStatus::Skipped;
+                if !matches!(previous.mca_status, McaStatus::Pending | McaStatus::Expired) {
+                    previous.mca_status = McaStatus::Skipped;
+                }
                 return ready(row, previous, true);
             }
         };
+        let flow = self.mca_flow;
         Job::Run(
             async move {
-                let (status, stop) = engine.attest(&previous.customer_id, &mca).await;
-                previous.mca_status = status;
+                let earlier = previous.clone();
+                let task = McaTask {
+                    customer_id: &earlier.customer_id,
+                    mca: &mca,
+                    fresh: false,
+                    earlier: Some(&earlier),
+                };
+                let stop = engine.attest(flow, &task).await.apply(&mut previous);
                 let finished = Finished {
                     row,
                     result: previous,
@@ -208,8 +212,10 @@ impl Onboard {
 
     /// What in the row needs App+User credentials the run cannot use,
     /// the column that asks for it, and why not: `<what> needs App+User
-    /// credentials, and <why not>`.
+    /// credentials, and <why not>`. An MCA attestation needs them in the
+    /// legacy flow only (the enhanced one is app-only).
     fn needs_app_user(&self, for_reseller: bool, attests: bool) -> Option<(Field, String)> {
+        let attests = attests && self.mca_flow == McaFlow::Legacy;
         let Err(refusal) = &self.app_user else {
             return None;
         };
@@ -245,6 +251,40 @@ fn needs_app_user(request: &PreparedRequest, field: Field, why: &str) -> RowResu
         format!("{why}; nothing was sent for this row"),
     )]);
     result
+}
+
+/// The MCA step after the create of a row that asks for it: attested on a
+/// customer that is there (`created` says the run creates), `cancelled`
+/// when the run stops first, `skipped` when there is no customer.
+async fn attest_created(
+    engine: &Engine,
+    flow: McaFlow,
+    created: bool,
+    mca: &McaAttestation,
+    outcome: &mut CreateOutcome,
+) {
+    let there = created && outcome.result.status.is_finished();
+    outcome.stop = match (there, outcome.stop.take()) {
+        (true, None) => {
+            let task = McaTask {
+                customer_id: &outcome.result.customer_id,
+                mca,
+                fresh: outcome.result.status == Status::Created,
+                earlier: None,
+            };
+            let done = engine.attest(flow, &task).await;
+            done.apply(&mut outcome.result)
+        }
+        // The customer is there; the run stops before its attestation.
+        (true, Some(reason)) => {
+            outcome.result.mca_status = stopped_attestation(&reason);
+            Some(reason)
+        }
+        (false, stop) => {
+            outcome.result.mca_status = McaStatus::Skipped;
+            stop
+        }
+    };
 }
 
 fn ready(row: InputRow, result: RowResult, copied: bool) -> Job<RowNote> {

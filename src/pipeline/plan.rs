@@ -81,8 +81,13 @@ pub fn plan_row(row: &InputRow, layout: &Layout, uniqueness: &mut Uniqueness) ->
         }
         return match validate::check_mca(&fields) {
             Ok(None) => {
-                // No attestation asked for (any more): no stale `failed`/`skipped`.
+                // No attestation asked for (any more): no stale `failed`,
+                // `skipped` or `pending`, nor its link to send.
                 previous.mca_status = McaStatus::None;
+                if !previous.mca_attestation_id.is_empty() {
+                    previous.customer_link.clear();
+                    previous.mca_attestation_id.clear();
+                }
                 RowPlan::Finished(previous)
             }
             Ok(Some(mca)) => RowPlan::Attest {
@@ -143,9 +148,14 @@ mod tests {
 
     /// Plan every row of a file made of `rows` (after the header).
     fn plans(rows: &[&str]) -> Vec<RowPlan> {
+        plans_with(HEADER, rows)
+    }
+
+    /// Plan every row of a file made of `header` and `rows`.
+    fn plans_with(header: &str, rows: &[&str]) -> Vec<RowPlan> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("results.csv");
-        std::fs::write(&path, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
+        std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
         let mut reader = InputReader::open(&path).unwrap();
         // Result columns by their headers (the file has no request_id).
         crate::results::mark_result_columns(&mut reader).unwrap();
@@ -206,6 +216,37 @@ mod tests {
             plan.offline_result(Status::Valid).mca_status,
             McaStatus::Skipped
         );
+    }
+
+    #[test]
+    fn a_pending_row_whose_mca_values_are_removed_loses_its_link_and_a_kept_one_is_attested_only() {
+        let header = format!("{HEADER},customer_link,mca_attestation_id");
+        let link = "https://mca.example/a-1";
+        let rows = [
+            format!("{CUSTOMER},,created,c-1,pending,{link},a-1"),
+            format!("{CUSTOMER},2026-01-15,created,c-2,pending,{link},a-2")
+                .replace("contoso", "fabrikam"),
+        ];
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let plans = plans_with(&header, &rows);
+        match &plans[0] {
+            RowPlan::Finished(p) => {
+                assert_eq!(p.mca_status, McaStatus::None);
+                assert_eq!(
+                    (p.customer_link.as_str(), p.mca_attestation_id.as_str()),
+                    ("", "")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match &plans[1] {
+            RowPlan::Attest { previous, .. } => {
+                assert_eq!(previous.mca_status, McaStatus::Pending);
+                assert_eq!(previous.mca_attestation_id, "a-2");
+                assert_eq!(previous.customer_link, link);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

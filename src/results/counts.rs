@@ -82,8 +82,8 @@ impl McaCounts {
         self.counts.iter().sum()
     }
 
-    /// Attestations not done on a customer that is there (`failed`,
-    /// `cancelled`): a re-run tries them again.
+    /// Attestations the partner has to act on (`failed`, `cancelled`,
+    /// `expired`): a re-run tries them again or issues a new link.
     pub fn needing_attention(&self) -> u64 {
         self.nonzero()
             .filter(|(o, _)| o.needs_attention())
@@ -97,6 +97,52 @@ impl McaCounts {
             .into_iter()
             .map(|o| (o, self.get(o)))
             .filter(|(_, n)| *n > 0)
+    }
+
+    /// What to do about the attestations that wait or need attention, each
+    /// line ending with the command that does it (`rerun`); `links_note`
+    /// follows the pending links (e.g. that they no longer open).
+    pub fn advice(&self, rerun: &str, links_note: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let (failed, cancelled) = (
+            self.get(McaOutcome::Failed),
+            self.get(McaOutcome::Cancelled),
+        );
+        if failed + cancelled > 0 {
+            let what = match (failed, cancelled) {
+                (_, 0) => format!("{failed} MCA attestations failed"),
+                (0, _) => format!("{cancelled} MCA attestations were cancelled"),
+                _ => format!("{failed} MCA attestations failed and {cancelled} were cancelled"),
+            };
+            out.push(format!(
+                "{what} (see mca_status); the customers stay created. Attest them with: {rerun}"
+            ));
+        }
+        let expired = self.get(McaOutcome::Expired);
+        if expired > 0 {
+            let links = if expired == 1 { "link" } else { "links" };
+            out.push(format!(
+                "{expired} MCA acceptance {links} expired unaccepted (see mca_status); new {links} with: {rerun}"
+            ));
+        }
+        let pending = self.get(McaOutcome::Pending);
+        if pending > 0 {
+            let (what, them) = if pending == 1 {
+                (
+                    "MCA acceptance waits for the customer (its link in customer_link)",
+                    "it",
+                )
+            } else {
+                (
+                    "MCA acceptances wait for the customer (links in customer_link)",
+                    "them",
+                )
+            };
+            out.push(format!(
+                "{pending} {what}{links_note}; once accepted, finish {them} with: {rerun}"
+            ));
+        }
+        out
     }
 
     /// `2 attested, 1 already attested`: the non-zero counts.
@@ -166,7 +212,8 @@ impl Tally {
     }
 
     /// Some row needs attention (contract, "Exit codes"): a status that is
-    /// not a success, or an MCA attestation `failed` or `cancelled`.
+    /// not a success, or an MCA attestation `failed`, `cancelled` or
+    /// `expired` (not `pending`: the customer is the one to act).
     pub fn needs_attention(&self) -> bool {
         self.statuses.failures() > 0 || self.mca.needing_attention() > 0
     }
@@ -216,6 +263,39 @@ mod tests {
         for (i, outcome) in McaOutcome::ALL.into_iter().enumerate() {
             assert_eq!(outcome.index(), i, "{outcome:?}");
         }
+    }
+
+    #[test]
+    fn the_mca_advice_names_what_waits_and_what_needs_the_partner_with_the_command() {
+        let mut mca = McaCounts::default();
+        assert!(mca.advice("pc-onboard run r.csv", "").is_empty());
+        for status in [
+            McaStatus::Pending,
+            McaStatus::Expired,
+            McaStatus::Expired,
+            McaStatus::Cancelled,
+        ] {
+            mca.add(&status);
+        }
+        let lines = mca.advice("pc-onboard run r.csv --results r-2.csv", " (sandbox)");
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(
+            lines[0].starts_with("1 MCA attestations were cancelled"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].starts_with("2 MCA acceptance links expired unaccepted"),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines[2],
+            "1 MCA acceptance waits for the customer (its link in customer_link) (sandbox); once accepted, finish it with: pc-onboard run r.csv --results r-2.csv"
+        );
+        assert_eq!(
+            mca.needing_attention(),
+            3,
+            "expired and cancelled, not pending"
+        );
     }
 
     #[test]

@@ -45,8 +45,13 @@ pub const FIXES: &[Fix] = &[
     },
     Fix {
         codes: &["600006"],
-        meaning: "the call needs an App+User token (indirect reseller via `associated_partner_id`, MCA attestation)",
-        fix: "use `PC_REFRESH_TOKEN` with `PC_CLIENT_ID` instead of the app-only secret",
+        meaning: "the call needs an App+User token (indirect reseller via `associated_partner_id`, the legacy MCA flow), or an app-only one (the enhanced MCA attestation)",
+        fix: "sign in (`pc-onboard login`) or set `PC_REFRESH_TOKEN` with `PC_CLIENT_ID`; for the MCA attestation set the app-only `PC_TENANT_ID`, `PC_CLIENT_ID`, `PC_CLIENT_SECRET`",
+    },
+    Fix {
+        codes: &["13605"],
+        meaning: "the legacy MCA flow is retired: a partner confirmation must come from an enhanced attestation, or the customer accepts in the admin center",
+        fix: "run again with `--mca-flow enhanced` (the default) and send the customers their links",
     },
     Fix {
         codes: &["600061"],

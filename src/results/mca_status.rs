@@ -14,6 +14,16 @@ pub enum McaStatus {
     /// The row has no `mca_*` values: nothing to attest (empty cell).
     #[default]
     None,
+    /// An enhanced attestation exists and the customer has not accepted it
+    /// at `customer_link` yet. A re-run checks it and finishes it once
+    /// accepted. Not a failure: the customer is the one to act.
+    Pending,
+    /// The acceptance link expired unaccepted. A re-run starts a new
+    /// attestation (a new link to send).
+    Expired,
+    /// The customer had already accepted the MCA (directly in the admin
+    /// center, or an earlier agreement): nothing to attest.
+    Accepted,
     /// Attested by this tool (this run or an earlier one).
     Attested,
     /// Partner Center already had this attestation (error 600061).
@@ -32,6 +42,12 @@ pub enum McaStatus {
 /// them (the cell text, counting, the exit code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum McaOutcome {
+    /// `pending`.
+    Pending,
+    /// `expired`.
+    Expired,
+    /// `accepted`.
+    Accepted,
     /// `attested`.
     Attested,
     /// `already_attested`.
@@ -46,10 +62,13 @@ pub enum McaOutcome {
 
 impl McaOutcome {
     /// Number of outcomes.
-    pub const COUNT: usize = 5;
+    pub const COUNT: usize = 8;
 
-    /// Every outcome, in declaration order.
+    /// Every outcome, in declaration order (the contract's table order).
     pub const ALL: [McaOutcome; McaOutcome::COUNT] = [
+        McaOutcome::Pending,
+        McaOutcome::Expired,
+        McaOutcome::Accepted,
         McaOutcome::Attested,
         McaOutcome::AlreadyAttested,
         McaOutcome::Failed,
@@ -65,6 +84,9 @@ impl McaOutcome {
     /// The keyword in the `mca_status` cell.
     pub const fn keyword(self) -> &'static str {
         match self {
+            McaOutcome::Pending => "pending",
+            McaOutcome::Expired => "expired",
+            McaOutcome::Accepted => "accepted",
             McaOutcome::Attested => "attested",
             McaOutcome::AlreadyAttested => "already_attested",
             McaOutcome::Failed => "failed",
@@ -73,10 +95,16 @@ impl McaOutcome {
         }
     }
 
-    /// The attestation is not done and the customer is there: the row needs
-    /// attention (exit code 2) and a re-run tries again.
+    /// The attestation is not done and the partner has to act: the row
+    /// needs attention (exit code 2) and a re-run does something about it
+    /// (tries again, or issues a new link for an expired one, which a
+    /// scheduled job must notice: the customer has to get the new link).
+    /// `pending` waits for the customer and does not count.
     pub const fn needs_attention(self) -> bool {
-        matches!(self, McaOutcome::Failed | McaOutcome::Cancelled)
+        matches!(
+            self,
+            McaOutcome::Failed | McaOutcome::Cancelled | McaOutcome::Expired
+        )
     }
 }
 
@@ -85,6 +113,9 @@ impl McaStatus {
     pub fn outcome(&self) -> Option<McaOutcome> {
         Some(match self {
             McaStatus::None => return None,
+            McaStatus::Pending => McaOutcome::Pending,
+            McaStatus::Expired => McaOutcome::Expired,
+            McaStatus::Accepted => McaOutcome::Accepted,
             McaStatus::Attested => McaOutcome::Attested,
             McaStatus::AlreadyAttested => McaOutcome::AlreadyAttested,
             McaStatus::Failed(_) => McaOutcome::Failed,
@@ -93,9 +124,13 @@ impl McaStatus {
         })
     }
 
-    /// `attested` or `already_attested`: a re-run does not attest again.
+    /// `attested`, `already_attested` or `accepted`: a re-run does not
+    /// attest again.
     pub fn is_done(&self) -> bool {
-        matches!(self, McaStatus::Attested | McaStatus::AlreadyAttested)
+        matches!(
+            self,
+            McaStatus::Attested | McaStatus::AlreadyAttested | McaStatus::Accepted
+        )
     }
 
     /// `failed: ...`.
@@ -116,6 +151,9 @@ impl McaStatus {
             .into_iter()
             .find(|o| *o != McaOutcome::Failed && normalize_header(o.keyword()) == key);
         match keyword {
+            Some(McaOutcome::Pending) => return McaStatus::Pending,
+            Some(McaOutcome::Expired) => return McaStatus::Expired,
+            Some(McaOutcome::Accepted) => return McaStatus::Accepted,
             Some(McaOutcome::Attested) => return McaStatus::Attested,
             Some(McaOutcome::AlreadyAttested) => return McaStatus::AlreadyAttested,
             Some(McaOutcome::Cancelled) => return McaStatus::Cancelled,

@@ -43,7 +43,7 @@ pub use earlier::{
 };
 pub use error::ResultsError;
 pub use flush::FlushPolicy;
-pub use notices::{GdapCounts, ListedRows, Notices, RowFacts};
+pub use notices::{GdapCounts, ListedRows, Notices, PendingAcceptance, RowFacts};
 pub use ordered::ReorderBuffer;
 pub use problem_log::{LoggedRow, ProblemLog, ProblemReader, TypedCell};
 pub use schema::{

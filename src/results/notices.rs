@@ -1,14 +1,16 @@
 //! What the summaries say besides the counts by status ([`Notices`]): the
 //! customers created with Default GDAP (which roles that grants, what to do
 //! next), the rows whose domain belongs to a tenant that is not a customer
-//! of the partner (the reseller relationship invitation), and the `exists`
-//! rows whose customer has another company name. Counted from the rows of
+//! of the partner (the reseller relationship invitation), the `exists`
+//! rows whose customer has another company name, and the MCA acceptances
+//! waiting for the customer (each with its link, to send) or expired.
+//! Counted from the rows of
 //! a run (the run summary, `--summary-json`) or of a results journal (the
 //! workbook's summary sheet), and said the same way for both.
 
 use serde_json::{Value, json};
 
-use super::schema::{RowResult, Status};
+use super::schema::{McaStatus, RowResult, Status};
 use crate::input::{InputRow, Layout};
 use crate::partner_center::default_gdap::{NEXT_STEP, describe_roles};
 use crate::validate::{DefaultGdap, Field, ProblemKind};
@@ -40,6 +42,8 @@ pub struct RowFacts<'a> {
     /// Its domain belongs to a tenant that is not a customer of the partner
     /// (a `domain_taken` problem).
     pub domain_taken: bool,
+    /// `mca_status`.
+    pub mca_status: &'a McaStatus,
 }
 
 impl<'a> RowFacts<'a> {
@@ -58,8 +62,20 @@ impl<'a> RowFacts<'a> {
                 .problems
                 .iter()
                 .any(|p| p.kind == ProblemKind::DomainTaken),
+            mca_status: &result.mca_status,
         }
     }
+}
+
+/// An MCA acceptance waiting for the customer: the row and the link to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingAcceptance {
+    /// Spreadsheet row number.
+    pub row: u64,
+    /// The row's `domain`, as typed.
+    pub domain: String,
+    /// `customer_link`: where the customer accepts.
+    pub link: String,
 }
 
 /// Customers by what their create body asked for Default GDAP.
@@ -127,6 +143,11 @@ pub struct Notices {
     /// `exists` rows whose customer has another company name (a non-empty
     /// `error` on an `exists` row).
     pub other_company: ListedRows,
+    /// Every `pending` MCA acceptance, in row order (the terminal shows
+    /// the first five, `--summary-json` and the workbook all).
+    pub mca_pending: Vec<PendingAcceptance>,
+    /// Rows whose acceptance link expired unaccepted.
+    pub mca_expired: ListedRows,
 }
 
 impl Notices {
@@ -155,6 +176,15 @@ impl Notices {
         }
         if facts.status == Status::Exists && !facts.error.trim().is_empty() {
             self.other_company.add(facts.row, facts.domain);
+        }
+        match facts.mca_status {
+            McaStatus::Pending => self.mca_pending.push(PendingAcceptance {
+                row: facts.row,
+                domain: facts.domain.to_owned(),
+                link: facts.customer_link.trim().to_owned(),
+            }),
+            McaStatus::Expired => self.mca_expired.add(facts.row, facts.domain),
+            _ => {}
         }
     }
 
@@ -189,6 +219,47 @@ impl Notices {
                 self.other_company.describe()
             ));
         }
+        lines.extend(self.mca_lines());
+        lines
+    }
+
+    /// The MCA acceptances waiting (the first few, with their links) and
+    /// the expired ones.
+    fn mca_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        let n = self.mca_pending.len();
+        if n > 0 {
+            let (customers, send) = if n == 1 {
+                ("customer has", "send it its link")
+            } else {
+                ("customers have", "send each its link")
+            };
+            let mut listed: Vec<String> = self
+                .mca_pending
+                .iter()
+                .take(LISTED)
+                .map(|p| format!("row {} ({}): {}", p.row, p.domain, p.link))
+                .collect();
+            if n > LISTED {
+                listed.push(format!("and {} more in customer_link", n - LISTED));
+            }
+            lines.push(format!(
+                "{n} {customers} to accept the Microsoft Customer Agreement: {send} (customer_link): {}; re-run the results file to finish the accepted ones",
+                listed.join("; ")
+            ));
+        }
+        if self.mca_expired.count > 0 {
+            let n = self.mca_expired.count;
+            let (links, new) = if n == 1 {
+                ("link", "a new link, then send it")
+            } else {
+                ("links", "new links, then send them")
+            };
+            lines.push(format!(
+                "{n} MCA acceptance {links} expired unaccepted: {}; re-run the results file for {new}",
+                self.mca_expired.describe()
+            ));
+        }
         lines
     }
 
@@ -209,6 +280,11 @@ impl Notices {
                 "invitation_links": self.links,
             },
             "exists_other_company": self.other_company.json(),
+            "mca_pending": {
+                "rows": self.mca_pending.len(),
+                "acceptances": self.mca_pending.iter().map(|p| json!({"row": p.row, "domain": p.domain, "link": p.link})).collect::<Vec<_>>(),
+            },
+            "mca_expired": self.mca_expired.json(),
         })
     }
 }
@@ -252,6 +328,7 @@ mod tests {
             customer_link: "",
             error: "",
             domain_taken: false,
+            mca_status: &McaStatus::None,
         }
     }
 
@@ -342,6 +419,60 @@ mod tests {
         );
         assert!(line.contains("row 8 (contoso), ..."), "{line}");
         assert_eq!(notices.json()["domain_of_another_tenant"]["rows"], 8);
+    }
+
+    #[test]
+    fn pending_acceptances_are_listed_with_their_links_all_in_json_the_first_on_the_terminal() {
+        let mut notices = Notices::default();
+        for row in 2..10 {
+            let link = format!("https://mca.example/{row}");
+            notices.add(&RowFacts {
+                mca_status: &McaStatus::Pending,
+                customer_link: &link,
+                ..facts(row, Status::Created)
+            });
+        }
+        notices.add(&RowFacts {
+            mca_status: &McaStatus::Expired,
+            ..facts(10, Status::Exists)
+        });
+        let lines = notices.lines();
+        assert!(
+            lines[0].starts_with("8 customers have to accept the Microsoft Customer Agreement"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[0].contains("row 2 (contoso): https://mca.example/2"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[0].contains("and 3 more in customer_link"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            !lines[0].contains("https://mca.example/7"),
+            "bounded: {}",
+            lines[0]
+        );
+        assert!(
+            lines[1].starts_with("1 MCA acceptance link expired unaccepted: row 10 (contoso)"),
+            "{}",
+            lines[1]
+        );
+        let json = notices.json();
+        assert_eq!(json["mca_pending"]["rows"], 8);
+        assert_eq!(
+            json["mca_pending"]["acceptances"].as_array().unwrap().len(),
+            8
+        );
+        assert_eq!(
+            json["mca_pending"]["acceptances"][7]["link"],
+            "https://mca.example/9"
+        );
+        assert_eq!(json["mca_expired"]["rows"], 1);
     }
 
     #[test]

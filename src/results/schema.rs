@@ -16,10 +16,11 @@ use crate::validate::{DefaultGdap, Problem, join_problems, normalize_header};
 /// `files::ResultsWriter` writes them.
 ///
 /// The first nine are the original contract; `mca_status` was appended
-/// later, then `default_gdap_sent` and `customer_link` (columns are only
-/// ever added at the end, never renamed; a results file with any earlier
-/// set of them is still read: the missing ones read as empty).
-pub const RESULT_COLUMNS: [&str; 12] = [
+/// later, then `default_gdap_sent` and `customer_link`, then
+/// `mca_attestation_id` (columns are only ever added at the end, never
+/// renamed; a results file with any earlier set of them is still read: the
+/// missing ones read as empty).
+pub const RESULT_COLUMNS: [&str; 13] = [
     "status",
     "customer_id",
     "tenant_id",
@@ -32,6 +33,7 @@ pub const RESULT_COLUMNS: [&str; 12] = [
     "mca_status",
     "default_gdap_sent",
     "customer_link",
+    "mca_attestation_id",
 ];
 
 /// What happened to one row (README.md, "Results"). Declared in the order
@@ -172,6 +174,11 @@ pub struct RowResult {
     /// another tenant owns, or an MCA acceptance page. A plain field any
     /// step may fill.
     pub customer_link: String,
+    /// The enhanced MCA attestation of the row (`mca_attestation_id`):
+    /// Partner Center's id of the attestation whose acceptance link is in
+    /// `customer_link`, kept so that a re-run checks that attestation and
+    /// creates the agreement with it. Empty when none.
+    pub mca_attestation_id: String,
     /// The typed problems of the row: an `invalid` row's (`error` lists
     /// their messages and `error_code` is the first one's code,
     /// [`RowResult::invalid`]), or the one problem of a `rejected` row
@@ -216,6 +223,7 @@ impl RowResult {
             mca_status: McaStatus::None,
             default_gdap_sent: None,
             customer_link: String::new(),
+            mca_attestation_id: String::new(),
             problems: Vec::new(),
         }
     }
@@ -263,6 +271,7 @@ impl RowResult {
             mca_status: McaStatus::parse(&text(9)),
             default_gdap_sent: DefaultGdap::parse(&text(10)).ok(),
             customer_link: text(11),
+            mca_attestation_id: text(12),
             problems: Vec::new(),
         })
     }
@@ -283,6 +292,7 @@ impl RowResult {
             self.mca_status.as_cell(),
             Cow::Borrowed(self.default_gdap_sent.map_or("", DefaultGdap::as_str)),
             Cow::Borrowed(&self.customer_link),
+            Cow::Borrowed(&self.mca_attestation_id),
         ]
     }
 }
@@ -333,6 +343,9 @@ mod tests {
     fn mca_status_round_trips_through_text() {
         for status in [
             McaStatus::None,
+            McaStatus::Pending,
+            McaStatus::Expired,
+            McaStatus::Accepted,
             McaStatus::Attested,
             McaStatus::AlreadyAttested,
             McaStatus::Skipped,
@@ -353,8 +366,14 @@ mod tests {
         assert!(McaStatus::parse("failed: x").is_failed());
         assert_eq!(McaStatus::parse("Cancelled"), McaStatus::Cancelled);
         assert!(!McaStatus::Cancelled.is_done(), "a re-run attests it");
+        assert!(McaStatus::Accepted.is_done(), "nothing to attest");
+        assert!(!McaStatus::Pending.is_done() && !McaStatus::Expired.is_done());
+        assert_eq!(McaStatus::parse(" PENDING "), McaStatus::Pending);
         for outcome in McaOutcome::ALL {
-            let needs = matches!(outcome, McaOutcome::Failed | McaOutcome::Cancelled);
+            let needs = matches!(
+                outcome,
+                McaOutcome::Failed | McaOutcome::Cancelled | McaOutcome::Expired
+            );
             assert_eq!(outcome.needs_attention(), needs, "{outcome:?}");
         }
     }
@@ -386,18 +405,19 @@ mod tests {
         result.error = "domain taken".to_owned();
         result.attempts = Some(3);
         result.customer_link = "https://admin.microsoft.com/x?a=1&b=2#/y".to_owned();
+        result.mca_attestation_id = "a-1".to_owned();
         let cells = result.cells();
         let bytes: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
-        let cells: [&[u8]; 12] = bytes.try_into().unwrap();
+        let cells: [&[u8]; 13] = bytes.try_into().unwrap();
         assert_eq!(RowResult::from_cells(cells), Some(result.clone()));
-        assert_eq!(RowResult::from_cells([b"".as_slice(); 12]), None);
+        assert_eq!(RowResult::from_cells([b"".as_slice(); 13]), None);
         for sent in [DefaultGdap::On, DefaultGdap::Off] {
             result.status = Status::Created;
             result.default_gdap_sent = Some(sent);
             let cells = result.cells();
             assert_eq!(cells[10], sent.as_str());
             let bytes: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
-            let cells: [&[u8]; 12] = bytes.try_into().unwrap();
+            let cells: [&[u8]; 13] = bytes.try_into().unwrap();
             assert_eq!(RowResult::from_cells(cells), Some(result.clone()));
         }
     }

@@ -1,7 +1,8 @@
 //! The "Summary" sheet of a results workbook: the run's facts, rows by
-//! status and by MCA status, and rows by error code (the codes of the
-//! invalid rows' typed problems, the `error_code` of the others) with the
-//! fix from the troubleshooting table ([`fixes`](super::fixes)).
+//! status and by MCA status, the notes, every MCA acceptance waiting for
+//! the customer with its link (to send), and rows by error code (the codes
+//! of the invalid rows' typed problems, the `error_code` of the others)
+//! with the fix from the troubleshooting table ([`fixes`](super::fixes)).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -244,11 +245,34 @@ pub(crate) fn write_summary(
             out.line(&[Cell::Text(line)], false)?;
         }
     }
+    if !counted.notices.mca_pending.is_empty() {
+        out.gap();
+        write_pending(&mut out, counted)?;
+    }
     if !counted.codes.is_empty() {
         out.gap();
         write_codes(&mut out, counted)?;
     }
     out.widths.apply(out.sheet)
+}
+
+/// Every MCA acceptance waiting for the customer: the link to send each.
+fn write_pending(out: &mut Summary<'_>, counted: &SheetSummary) -> Result<(), XlsxError> {
+    let title = "MCA acceptances to send (mca_status pending)";
+    out.line(&[Cell::Text(title)], true)?;
+    out.line(
+        &["sheet row", "domain", "customer_link"].map(Cell::Text),
+        true,
+    )?;
+    for pending in &counted.notices.mca_pending {
+        let cells = [
+            Cell::Number(pending.row),
+            Cell::Text(&pending.domain),
+            Cell::Text(&pending.link),
+        ];
+        out.line(&cells, false)?;
+    }
+    Ok(())
 }
 
 fn write_facts(

@@ -54,7 +54,8 @@ fn customer(n: u32) -> Vec<String> {
 }
 
 /// Result cells: status, customer_id, ..., attempts, error_code, error,
-/// mca_status, default_gdap_sent (`on` for a created row), customer_link.
+/// mca_status, default_gdap_sent (`on` for a created row), customer_link,
+/// mca_attestation_id.
 fn result(status: &str, attempts: &str, code: &str, error: &str, mca: &str) -> Vec<String> {
     let id = if matches!(status, "created" | "exists") {
         "c-1"
@@ -63,7 +64,7 @@ fn result(status: &str, attempts: &str, code: &str, error: &str, mca: &str) -> V
     };
     let gdap = if status == "created" { "on" } else { "" };
     [
-        status, id, id, id, "", "r-1", attempts, code, error, mca, gdap, "",
+        status, id, id, id, "", "r-1", attempts, code, error, mca, gdap, "", "",
     ]
     .map(str::to_owned)
     .into()
@@ -264,7 +265,7 @@ fn input_values_are_text_cells_and_attempts_a_number() {
         xml.contains(r#"<pane ySplit="1" topLeftCell="A2""#),
         "{xml}"
     );
-    assert!(xml.contains(r#"<autoFilter ref="A1:AB9"/>"#), "{xml}");
+    assert!(xml.contains(r#"<autoFilter ref="A1:AC9"/>"#), "{xml}");
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! Microsoft Customer Agreement: `GET /v1/agreements` (metadata, App+User
 //! only) and `POST`/`GET /v1/customers/{id}/agreements` (attestation: the
-//! `POST` is App+User only).
+//! `POST` with a template id is App+User only; with an `attestationId`, the
+//! enhanced flow's, app-only: `attestations`). With `--legacy-mca retired`
+//! the legacy calls answer as a retired endpoint: `GET /v1/agreements`
+//! `410`, an agreement with a template id `403` code `13605`.
 //!
 //! Repeating an attestation with identical contact details is refused with
 //! `409` and the extended error shape of code 600061 (Microsoft documents
@@ -15,6 +18,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::config::LegacyMca;
 use super::gate::Caller;
 use super::reads::customer_not_found;
 use super::responses::{api_error, codes, plain_json, success};
@@ -60,9 +64,17 @@ fn mcloud() -> AgreementMetadata {
 /// `GET /v1/agreements[?agreementType=MicrosoftCustomerAgreement|MicrosoftCloudAgreement|All]`
 /// (App+User only, as documented).
 pub(crate) async fn metadata(
+    State(state): State<SandboxState>,
     Extension(caller): Extension<Caller>,
     query: Result<Query<AgreementQuery>, QueryRejection>,
 ) -> Response {
+    if state.config().legacy_mca == LegacyMca::Retired {
+        return api_error(
+            StatusCode::GONE,
+            codes::NOT_FOUND,
+            "Partner confirmation of the Microsoft Customer Agreement with a template was retired on 5 January 2026: create an enhanced attestation (POST /v1/attestations/enhanced).",
+        );
+    }
     if caller.kind != TokenKind::AppUser {
         return app_user_only("Reading agreement metadata (GET /v1/agreements)");
     }
@@ -100,6 +112,20 @@ pub(crate) async fn attest(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
+    let attestation = parse_json::<serde_json::Value>(&body).ok().and_then(|v| {
+        let id = v.get("attestationId")?.as_str()?.trim().to_owned();
+        (!id.is_empty()).then_some(id)
+    });
+    if let Some(attestation) = attestation {
+        return super::attestations::agreement(&state, caller, &id, &attestation);
+    }
+    if state.config().legacy_mca == LegacyMca::Retired {
+        return api_error(
+            StatusCode::FORBIDDEN,
+            codes::MCA_REQUIRED,
+            "A partner confirmation of the customer's acceptance of the Microsoft Customer Agreement must be provided through an enhanced attestation, or the customer must accept it in the admin center.",
+        );
+    }
     if caller.kind != TokenKind::AppUser {
         return app_user_only(
             "Confirming a customer's acceptance of the Microsoft Customer Agreement",
@@ -226,7 +252,7 @@ fn same_contact(a: &CustomerAgreement, b: &CustomerAgreement) -> bool {
 }
 
 /// `409` with the extended shape of Microsoft's 600061 example.
-fn already_exists() -> Response {
+pub(crate) fn already_exists() -> Response {
     let text = "A partner confirmed agreement already exists for the customer.";
     plain_json(
         StatusCode::CONFLICT,

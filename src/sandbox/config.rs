@@ -16,6 +16,10 @@ pub const CLIENT_ID_ENV: &str = "PC_SANDBOX_CLIENT_ID";
 /// Environment variable naming the only client secret the token endpoint accepts.
 pub const CLIENT_SECRET_ENV: &str = "PC_SANDBOX_CLIENT_SECRET";
 
+/// How long an acceptance link lives unless `--attestation-ttl` says (the
+/// real lifetime is not published).
+pub const DEFAULT_ATTESTATION_TTL: Duration = Duration::from_secs(30 * 86_400);
+
 /// The longest `--token-ttl`: a year (a longer one would overflow the clock).
 pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(366 * 86_400);
 
@@ -71,6 +75,61 @@ pub struct SandboxConfig {
     /// tenants that are not this partner's customers (`--foreign-domain`):
     /// as [`SandboxState::reserve_domain`](super::SandboxState::reserve_domain).
     pub foreign_domains: Vec<String>,
+    /// How long an enhanced MCA attestation's acceptance link lives
+    /// (`--attestation-ttl`; zero: expired at once). Default 30 days.
+    pub attestation_ttl: Duration,
+    /// The field names of the sandbox's attestation answers
+    /// (`--attestation-names`): Microsoft publishes none.
+    pub attestation_names: AttestationNames,
+    /// How the legacy MCA calls are answered (`--legacy-mca`).
+    pub legacy_mca: LegacyMca,
+}
+
+/// The field names of the sandbox's enhanced attestation answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AttestationNames {
+    /// `id`, `status`, `url`.
+    #[default]
+    Plain,
+    /// `attestationId`, `attestationStatus`, and the link nested as
+    /// `links.acceptance.uri`: what a client must read as well.
+    Alternate,
+}
+
+/// How the sandbox answers the legacy (2023) MCA calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LegacyMca {
+    /// As documented: the template, and the agreement with it.
+    #[default]
+    Live,
+    /// As a retired endpoint (CSP vendors: retired on 5 January 2026):
+    /// `GET /v1/agreements` answers `410`, and an agreement with a
+    /// template id `403` code `13605`.
+    Retired,
+}
+
+impl std::str::FromStr for AttestationNames {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "plain" => Ok(AttestationNames::Plain),
+            "alternate" => Ok(AttestationNames::Alternate),
+            other => Err(format!("expected plain or alternate, got {other:?}")),
+        }
+    }
+}
+
+impl std::str::FromStr for LegacyMca {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "live" => Ok(LegacyMca::Live),
+            "retired" => Ok(LegacyMca::Retired),
+            other => Err(format!("expected live or retired, got {other:?}")),
+        }
+    }
 }
 
 /// How the sandbox answers a device-code sign-in (`pc-onboard login`).
@@ -149,6 +208,9 @@ impl Default for SandboxConfig {
             opaque_tokens: false,
             device: DeviceScript::default(),
             foreign_domains: Vec::new(),
+            attestation_ttl: DEFAULT_ATTESTATION_TTL,
+            attestation_names: AttestationNames::default(),
+            legacy_mca: LegacyMca::default(),
         }
     }
 }
@@ -182,6 +244,12 @@ impl SandboxConfig {
         if self.token_ttl.is_zero() || self.token_ttl > MAX_TOKEN_TTL {
             anyhow::bail!(
                 "--token-ttl must be between 1 and {} seconds",
+                MAX_TOKEN_TTL.as_secs()
+            );
+        }
+        if self.attestation_ttl > MAX_TOKEN_TTL {
+            anyhow::bail!(
+                "--attestation-ttl must be at most {} seconds",
                 MAX_TOKEN_TTL.as_secs()
             );
         }

@@ -35,13 +35,15 @@ pub enum Endpoint {
     Attest,
     /// `GET /v1/customers/relationshiprequests`.
     Invitation,
+    /// `POST /v1/attestations/enhanced` and `GET /v1/attestations/enhanced/{id}`.
+    Attestation,
     /// `POST /{tenant}/oauth2/token`.
     Token,
 }
 
 impl Endpoint {
     /// Every endpoint.
-    pub const ALL: [Endpoint; 10] = [
+    pub const ALL: [Endpoint; 11] = [
         Endpoint::Create,
         Endpoint::Search,
         Endpoint::Customer,
@@ -51,11 +53,12 @@ impl Endpoint {
         Endpoint::Agreements,
         Endpoint::Attest,
         Endpoint::Invitation,
+        Endpoint::Attestation,
         Endpoint::Token,
     ];
 
     /// The `/v1` endpoints: what `--fail-rate` hits by default.
-    pub const API: [Endpoint; 9] = [
+    pub const API: [Endpoint; 10] = [
         Endpoint::Create,
         Endpoint::Search,
         Endpoint::Customer,
@@ -65,6 +68,7 @@ impl Endpoint {
         Endpoint::Agreements,
         Endpoint::Attest,
         Endpoint::Invitation,
+        Endpoint::Attestation,
     ];
 
     /// The name in `--fail-on` and in the stats (`faults_by_endpoint`).
@@ -79,6 +83,7 @@ impl Endpoint {
             Endpoint::Agreements => "agreements",
             Endpoint::Attest => "attest",
             Endpoint::Invitation => "invitation",
+            Endpoint::Attestation => "attestation",
             Endpoint::Token => "token",
         }
     }
@@ -95,6 +100,9 @@ impl Endpoint {
             ("GET", "/v1/agreements") => Endpoint::Agreements,
             ("GET" | "POST", "/v1/customers/{id}/agreements") => Endpoint::Attest,
             ("GET", "/v1/customers/relationshiprequests") => Endpoint::Invitation,
+            ("POST", "/v1/attestations/enhanced") | ("GET", "/v1/attestations/enhanced/{id}") => {
+                Endpoint::Attestation
+            }
             ("POST", "/{tenant}/oauth2/token" | "/{tenant}/oauth2/v2.0/token") => Endpoint::Token,
             _ => return None,
         };
@@ -123,7 +131,7 @@ impl FromStr for EndpointList {
                         .find(|e| e.name() == name)
                         .ok_or_else(|| {
                             format!(
-                                "unknown endpoint {part:?}: use create, search, customer, domains, rules, address, agreements, attest, token, api or all"
+                                "unknown endpoint {part:?}: use create, search, customer, domains, rules, address, agreements, attest, invitation, attestation, token, api or all"
                             )
                         })?,
                 ),

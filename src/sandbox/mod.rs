@@ -7,7 +7,9 @@
 //! [`spawn`] starts it in the background on a free loopback port;
 //! [`serve_until_ctrl_c`] is `pc-onboard sandbox`.
 
+mod acceptance;
 mod agreements;
+mod attestations;
 mod auth;
 mod body;
 mod claims;
@@ -47,10 +49,11 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use agreements::{MCA_TEMPLATE_ID, MCLOUD_TEMPLATE_ID};
+pub use attestations::acceptance_path;
 pub use body::request_fields;
 pub use config::{
-    AcceptedCredentials, CLIENT_ID_ENV, CLIENT_SECRET_ENV, DeviceOutcome, DeviceScript,
-    SandboxConfig,
+    AcceptedCredentials, AttestationNames, CLIENT_ID_ENV, CLIENT_SECRET_ENV,
+    DEFAULT_ATTESTATION_TTL, DeviceOutcome, DeviceScript, LegacyMca, SandboxConfig,
 };
 pub use faults::{
     BadBody, DEFAULT_REDIRECT_LOCATION, Endpoint, EndpointList, FAULT_NAMES, Fault, FaultList,
@@ -63,6 +66,7 @@ pub use relationships::{SANDBOX_PARTNER_ID, invitation_link};
 pub use responses::codes;
 pub use state::{SandboxState, TokenKind};
 pub use stats::Stats;
+pub use tenant::Attestation;
 pub use throttle::WINDOW as THROTTLE_WINDOW;
 
 /// The sandbox app. Routes:
@@ -80,7 +84,10 @@ pub use throttle::WINDOW as THROTTLE_WINDOW;
 /// | `GET /v1/countryvalidationrules/{iso2}` | country rules |
 /// | `POST /v1/validations/address` | address check |
 /// | `GET /v1/agreements` | agreement metadata |
-/// | `POST`/`GET /v1/customers/{id}/agreements` | MCA attestation |
+/// | `POST`/`GET /v1/customers/{id}/agreements` | MCA attestation (a template id: legacy, App+User; an `attestationId`: enhanced, app-only) |
+/// | `POST /v1/attestations/enhanced` | an enhanced MCA attestation (app-only): id, state, acceptance link |
+/// | `GET /v1/attestations/enhanced/{id}` | its state: `Pending`, `Ready` (accepted), `Expired` |
+/// | `GET`/`POST /sandbox/mca/{id}` | the acceptance page: shows the agreement, accepts it (no token) |
 /// | `GET /sandbox/stats` | counters ([`Stats`]) |
 /// | `GET /sandbox/devicelogin` | where a person would sign in (the sandbox approves by itself) |
 pub fn router(state: SandboxState) -> Router {
@@ -105,6 +112,8 @@ pub fn router(state: SandboxState) -> Router {
         )
         .route("/v1/validations/address", post(preflight::validate_address))
         .route("/v1/agreements", get(agreements::metadata))
+        .route("/v1/attestations/enhanced", post(attestations::create))
+        .route("/v1/attestations/enhanced/{id}", get(attestations::read))
         .route_layer(from_fn_with_state(state.clone(), inject::inject))
         .route_layer(from_fn_with_state(state.clone(), gate::api_gate));
     let token = Router::new()
@@ -118,6 +127,10 @@ pub fn router(state: SandboxState) -> Router {
     Router::new()
         .route("/sandbox/stats", get(stats::stats))
         .route("/sandbox/devicelogin", get(device::device_login_page))
+        .route(
+            "/sandbox/mca/{id}",
+            get(acceptance::show).post(acceptance::submit),
+        )
         .merge(token)
         .merge(api)
         .fallback(responses::not_found)

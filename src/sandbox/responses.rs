@@ -23,6 +23,9 @@ pub mod codes {
     pub const COUNTRY_UNSUPPORTED: &str = "20000";
     /// The call needs an App+User token.
     pub const FORBIDDEN: &str = "600006";
+    /// Orders (and, in the sandbox, a legacy partner confirmation) refused
+    /// until the customer accepted the MCA (as CSP vendors report it).
+    pub const MCA_REQUIRED: &str = "13605";
     /// A partner-confirmed agreement with these contact details exists.
     pub const AGREEMENT_EXISTS: &str = "600061";
     /// The integration sandbox's customer limit is reached.

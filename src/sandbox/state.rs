@@ -206,6 +206,44 @@ impl SandboxState {
         self.with_world(|w| w.tenant.customers().to_vec())
     }
 
+    /// Every enhanced MCA attestation, by id.
+    pub fn attestations(&self) -> Vec<super::Attestation> {
+        self.with_world(|w| w.tenant.attestations().cloned().collect())
+    }
+
+    /// Accept the enhanced attestation `id`, as the customer does at its
+    /// link (`POST /sandbox/mca/{id}`): false when unknown or expired.
+    pub fn accept_attestation(&self, id: &str) -> bool {
+        super::attestations::accept(self, id).is_ok()
+    }
+
+    /// The customer `customer_id` accepts the MCA directly (in the
+    /// Microsoft 365 admin center): its agreements list it from now on.
+    /// False when there is no such customer.
+    pub fn accept_directly(&self, customer_id: &str) -> bool {
+        self.with_world(|w| {
+            let Some(customer) = w.tenant.customer(customer_id).cloned() else {
+                return false;
+            };
+            let agreement = crate::partner_center::resources::CustomerAgreement {
+                primary_contact: crate::partner_center::resources::AgreementContact {
+                    first_name: "Direct".to_owned(),
+                    last_name: "Acceptance".to_owned(),
+                    email: format!("admin@{}", customer.company_profile.domain),
+                    phone_number: None,
+                },
+                template_id: super::MCA_TEMPLATE_ID.to_owned(),
+                date_agreed: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                    .to_string(),
+                agreement_type: "MicrosoftCustomerAgreement".to_owned(),
+                ..Default::default()
+            };
+            w.tenant.add_agreement(&customer.id, agreement);
+            self.persist(w);
+            true
+        })
+    }
+
     /// Queue faults for the next `POST /v1/customers` calls, one per call, in order.
     pub fn script_faults(&self, faults: impl IntoIterator<Item = Fault>) {
         self.script_faults_on(Endpoint::Create, faults);

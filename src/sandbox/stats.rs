@@ -54,6 +54,10 @@ pub struct Stats {
     pub device_polls_too_soon: u64,
     /// Refresh tokens issued (device sign-ins and v2 rotations).
     pub refresh_tokens_issued: u64,
+    /// Enhanced MCA attestations created (`POST /v1/attestations/enhanced`).
+    pub attestations_created: u64,
+    /// Acceptances at the sandbox's acceptance page (`POST /sandbox/mca/{id}`).
+    pub acceptances: u64,
     /// The customers with a Default GDAP relationship (created with
     /// `enableGDAPByDefault` true or absent): domain → the number of Entra
     /// roles it grants (11, or 9 for an indirect reseller's customer).

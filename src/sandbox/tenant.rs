@@ -1,6 +1,6 @@
 //! The partner's tenant as the sandbox sees it: customers (by id and by
-//! domain), request-id records and MCA acceptances. This is what the state
-//! file holds.
+//! domain), request-id records, MCA acceptances and enhanced attestations.
+//! This is what the state file holds.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,6 +18,49 @@ pub(crate) struct RequestRecord {
     pub(crate) customer_id: String,
 }
 
+/// An enhanced MCA attestation: what was posted and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attestation {
+    /// Its id (a GUID).
+    pub id: String,
+    /// The body it was created with (JSON).
+    pub request: serde_json::Value,
+    /// SHA-256 hex of that body, for a request id used again.
+    pub body_hash: String,
+    /// The acceptance link.
+    pub link: String,
+    /// When it was created and when its link expires (Unix milliseconds).
+    pub created_ms: u64,
+    /// When its link expires (Unix milliseconds).
+    pub expires_ms: u64,
+    /// When the customer accepted it at the link, if they did.
+    pub accepted_ms: Option<u64>,
+    /// The customer whose agreement was created with it.
+    pub used_by: Option<String>,
+}
+
+impl Attestation {
+    /// `Pending`, `Ready` (accepted) or `Expired` (unaccepted past its
+    /// expiry) at `now_ms`.
+    pub fn state(&self, now_ms: u64) -> &'static str {
+        match self.accepted_ms {
+            Some(_) => "Ready",
+            None if now_ms >= self.expires_ms => "Expired",
+            None => "Pending",
+        }
+    }
+
+    /// A field of the posted body, trimmed.
+    pub fn field(&self, name: &str) -> &str {
+        self.request
+            .get(name)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .trim()
+    }
+}
+
 /// Customers, request records and agreements, with lookup indexes.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -33,6 +76,12 @@ pub(crate) struct Tenant {
     /// Customer id → agreements.
     #[serde(default)]
     agreements: BTreeMap<String, Vec<CustomerAgreement>>,
+    /// Enhanced attestations by id (lower-case).
+    #[serde(default)]
+    attestations: BTreeMap<String, Attestation>,
+    /// `MS-RequestId` (lower-case) of an attestation's creation → its id.
+    #[serde(default)]
+    attestation_requests: BTreeMap<String, String>,
     #[serde(skip)]
     by_id: HashMap<String, usize>,
     #[serde(skip)]
@@ -124,5 +173,34 @@ impl Tenant {
             .entry(customer_id.to_lowercase())
             .or_default()
             .push(agreement);
+    }
+
+    /// The attestation `id` (any case).
+    pub(crate) fn attestation(&self, id: &str) -> Option<&Attestation> {
+        self.attestations.get(&id.trim().to_lowercase())
+    }
+
+    /// The attestation `id`, to change it.
+    pub(crate) fn attestation_mut(&mut self, id: &str) -> Option<&mut Attestation> {
+        self.attestations.get_mut(&id.trim().to_lowercase())
+    }
+
+    /// Every attestation, by id.
+    pub(crate) fn attestations(&self) -> impl Iterator<Item = &Attestation> {
+        self.attestations.values()
+    }
+
+    /// The attestation a creation with `request_id` made.
+    pub(crate) fn attestation_of_request(&self, request_id: &str) -> Option<&Attestation> {
+        let id = self.attestation_requests.get(&request_id.to_lowercase())?;
+        self.attestation(id)
+    }
+
+    /// Add an attestation created by `request_id`.
+    pub(crate) fn add_attestation(&mut self, request_id: &str, attestation: Attestation) {
+        let id = attestation.id.to_lowercase();
+        self.attestation_requests
+            .insert(request_id.to_lowercase(), id.clone());
+        self.attestations.insert(id, attestation);
     }
 }

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{ConnectSettings, Given, InputSettings, Source, Sourced};
+use crate::pipeline::McaFlow;
 use crate::validate::DefaultGdap;
 
 /// `run`'s own flags, as given (the input and connection settings are
@@ -33,6 +34,7 @@ pub struct RunSettings {
     flags: RunFlags,
     config_file: Option<PathBuf>,
     default_gdap: Sourced<DefaultGdap>,
+    mca_flow: Sourced<McaFlow>,
 }
 
 /// What a command printed after a run changes from it (everything else,
@@ -67,6 +69,7 @@ impl RunSettings {
             flags,
             config_file,
             default_gdap: Sourced::new(DefaultGdap::On, Source::Default),
+            mca_flow: Sourced::new(McaFlow::Enhanced, Source::Default),
         }
     }
 
@@ -84,14 +87,30 @@ impl RunSettings {
         &self.default_gdap
     }
 
+    /// The same settings with the MCA flow `mca_flow` (resolved from the
+    /// layers: flag, then config file, then enhanced).
+    #[must_use]
+    pub fn with_mca_flow(mut self, mca_flow: Sourced<McaFlow>) -> Self {
+        self.mca_flow = mca_flow;
+        self
+    }
+
+    /// How the MCA is recorded, and where the setting came from.
+    pub fn mca_flow(&self) -> &Sourced<McaFlow> {
+        &self.mca_flow
+    }
+
     /// `run`'s own settings given by the command line, as text: what a
-    /// printed command repeats (`--default-gdap`).
+    /// printed command repeats (`--default-gdap`, `--mca-flow`).
     pub fn given(&self) -> Vec<Given> {
-        let gdap = &self.default_gdap;
-        match gdap.source().is_given() {
-            true => vec![("default_gdap", gdap.value().to_string())],
-            false => Vec::new(),
+        let mut given = Vec::new();
+        if self.default_gdap.source().is_given() {
+            given.push(("default_gdap", self.default_gdap.value().to_string()));
         }
+        if self.mca_flow.source().is_given() {
+            given.push(("mca_flow", self.mca_flow.value().to_string()));
+        }
+        given
     }
 
     /// The same run, changed as `again` says; never `--force`.

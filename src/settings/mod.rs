@@ -39,7 +39,7 @@ pub use login::LoginSettings;
 
 use crate::input::TextEncoding;
 use crate::partner_center::cloud::Cloud;
-use crate::pipeline::Concurrency;
+use crate::pipeline::{Concurrency, McaFlow};
 use crate::validate::{DefaultGdap, Field};
 
 /// Where a setting's value came from.
@@ -123,6 +123,8 @@ pub struct Layer {
     /// `default_gdap` (`run`): Default GDAP for rows whose `default_gdap`
     /// column is empty.
     pub default_gdap: Option<DefaultGdap>,
+    /// `mca_flow` (`run`): how the MCA is recorded.
+    pub mca_flow: Option<McaFlow>,
 }
 
 /// Every source's layer, in precedence order.
@@ -162,6 +164,11 @@ impl Layers {
     /// does when the create body does not say).
     pub fn default_gdap(&self) -> Sourced<DefaultGdap> {
         self.pick_or("default_gdap", DefaultGdap::On, |l| l.default_gdap)
+    }
+
+    /// `mca_flow`: the first layer's, else the enhanced attestation.
+    pub fn mca_flow(&self) -> Sourced<McaFlow> {
+        self.pick_or("mca_flow", McaFlow::Enhanced, |l| l.mca_flow)
     }
 
     /// The value of setting `key`, else `default`.

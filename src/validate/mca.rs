@@ -47,8 +47,17 @@ pub struct McaAttestation {
     pub email: Email,
     /// Contact phone number, if known.
     pub phone_number: Option<PhoneNumber>,
-    /// `dateAgreed` as sent: `YYYY-MM-DDT00:00:00Z` for a plain date, else the RFC 3339 text.
+    /// `dateAgreed` as sent: `YYYY-MM-DDT00:00:00Z` for a plain date, else
+    /// the RFC 3339 text (the 2023 flow; in the enhanced one the customer
+    /// accepts on Microsoft's page, which dates it).
     pub date_agreed: String,
+    /// The row's `company_name` (trimmed): the enhanced attestation names
+    /// the company.
+    pub company_name: String,
+    /// The row's `country`, upper-case: the agreement's country.
+    pub country: String,
+    /// The row's `language`, lower-case: the agreement's language.
+    pub language: String,
 }
 
 /// Whether the row has a value in any `mca_*` column (it asks for an attestation).
@@ -139,6 +148,9 @@ fn check_mca_inner(
                 email,
                 phone_number,
                 date_agreed,
+                company_name: fields.get(Field::CompanyName).trim().to_owned(),
+                country: fields.get(Field::Country).trim().to_uppercase(),
+                language: fields.get(Field::Language).trim().to_lowercase(),
             }))
         }
         _ => {

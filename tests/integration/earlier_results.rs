@@ -72,11 +72,15 @@ async fn a_results_file_of_an_older_version_without_mca_status_is_recognised() {
     let first = created_results(dir.path(), "old9").await;
     let old = dir.path().join("old.csv");
     rewrite(&first, &old, |r| {
-        // customer_link, default_gdap_sent, then mca_status, the tenth result column
-        r.truncate(r.len() - 3);
+        // mca_attestation_id, customer_link, default_gdap_sent, then mca_status,
+        // the tenth result column
+        r.truncate(r.len() - 4);
     });
     let header = validate_header(&old, dir.path());
-    assert_eq!(header.last().map(String::as_str), Some("customer_link"));
+    assert_eq!(
+        header.last().map(String::as_str),
+        Some("mca_attestation_id")
+    );
 }
 
 #[tokio::test]

@@ -61,7 +61,14 @@ async fn a_rerun_after_which_an_attestation_stays_failed_exits_2() {
     sb.state()
         .script_faults_on(Endpoint::Attest, vec![Fault::ServiceUnavailable; 100_000]);
     let results = dir.path().join("results.csv");
-    let fast = ["--rate", "6000", "--max-attempts", "1"];
+    let fast = [
+        "--rate",
+        "6000",
+        "--max-attempts",
+        "1",
+        "--mca-flow",
+        "legacy",
+    ];
     let out = app_user(&sb, &run_args(&input, &results, &fast))
         .output()
         .await
@@ -121,7 +128,14 @@ async fn an_attestation_stopped_by_ctrl_c_is_cancelled_and_a_rerun_attests_it() 
     let args = run_args(
         &input,
         &results,
-        &["--rate", "6000", "--max-attempts", "20"],
+        &[
+            "--rate",
+            "6000",
+            "--max-attempts",
+            "20",
+            "--mca-flow",
+            "legacy",
+        ],
     );
     let child = app_user(&sb, &args).stderr(Stdio::piped()).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -151,7 +165,8 @@ async fn an_attestation_stopped_by_ctrl_c_is_cancelled_and_a_rerun_attests_it() 
 
     sb.state().clear_faults();
     let again = dir.path().join("results-2.csv");
-    let out = app_user(&sb, &run_args(&results, &again, &["--rate", "6000"]))
+    let legacy = ["--rate", "6000", "--mca-flow", "legacy"];
+    let out = app_user(&sb, &run_args(&results, &again, &legacy))
         .output()
         .await
         .unwrap();

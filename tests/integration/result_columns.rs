@@ -14,7 +14,7 @@ use crate::support::*;
 use crate::typed_problems::summary_line;
 
 /// The result columns, in the contract's order.
-const CONTRACT: [&str; 12] = [
+const CONTRACT: [&str; 13] = [
     "status",
     "customer_id",
     "tenant_id",
@@ -27,6 +27,7 @@ const CONTRACT: [&str; 12] = [
     "mca_status",
     "default_gdap_sent",
     "customer_link",
+    "mca_attestation_id",
 ];
 
 #[test]
@@ -35,7 +36,7 @@ fn the_result_columns_are_the_contracts_in_its_order() {
 }
 
 #[tokio::test]
-async fn a_results_file_without_the_two_newest_columns_is_read_and_written_back_with_them() {
+async fn a_results_file_without_the_three_newest_columns_is_read_and_written_back_with_them() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
     write_customers(&input, 2, "tencols");
@@ -43,11 +44,12 @@ async fn a_results_file_without_the_two_newest_columns_is_read_and_written_back_
     let first = dir.path().join("first.csv");
     let out = run_against(&sb, &run_args(&input, &first, &[])).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
-    // What an older version wrote: the first ten result columns.
+    // What an older version wrote: the first ten result columns (without
+    // default_gdap_sent, customer_link and mca_attestation_id).
     let r = Results::read(&first);
     let older = dir.path().join("older.csv");
     let mut w = csv::Writer::from_path(&older).unwrap();
-    let keep = r.header.len() - 2;
+    let keep = r.header.len() - 3;
     w.write_record(&r.header[..keep]).unwrap();
     for row in &r.rows {
         w.write_record(&row[..keep]).unwrap();

@@ -1,7 +1,8 @@
-//! MCA attestation (`mca_*` columns, `mca_status`) and indirect resellers
-//! (`associated_partner_id`), end to end against a sandbox on port 0. The
-//! clouds and dead agreement endpoints are in `run_mca_clouds`, which uses
-//! this file's helpers.
+//! The legacy MCA attestation (`mca_*` columns, `mca_status`, `--mca-flow
+//! legacy`) and indirect resellers (`associated_partner_id`), end to end
+//! against a sandbox on port 0. The clouds and dead agreement endpoints
+//! are in `run_mca_clouds`, which uses this file's helpers; the enhanced
+//! flow (the default) in `mca_enhanced*`.
 
 use crate::support;
 
@@ -46,8 +47,9 @@ pub(crate) async fn run_app_user(
         .expect("run the binary")
 }
 
+/// A fast run in the legacy MCA flow.
 pub(crate) fn fast(input: &Path, results: &Path) -> Vec<String> {
-    run_args(input, results, &["--rate", "6000"])
+    run_args(input, results, &["--rate", "6000", "--mca-flow", "legacy"])
 }
 
 #[tokio::test]
@@ -76,11 +78,11 @@ async fn mca_rows_are_attested_after_creation_and_600061_is_already_attested() {
     assert_eq!(code(&out), 0, "{}", text(&out));
     let r = Results::read(&results);
     assert_eq!(
-        r.header[r.header.len() - 3],
+        r.header[r.header.len() - 4],
         "mca_status",
         "appended after the contract columns"
     );
-    assert_eq!(r.header[r.header.len() - 4], "error");
+    assert_eq!(r.header[r.header.len() - 5], "error");
     assert_eq!(r.column("status"), ["created", "created", "created"]);
     assert_eq!(r.column("mca_status"), ["attested", "attested", ""]);
     let stats = sb.state().stats();
@@ -275,6 +277,8 @@ fn the_built_in_sandbox_demo_creates_for_resellers_and_attests() {
         "--results",
         s(&results),
         "--no-progress",
+        "--mca-flow",
+        "legacy",
     ]);
     assert_eq!(code(&out), 0, "{}", text(&out));
     let r = Results::read(&results);

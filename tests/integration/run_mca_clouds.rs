@@ -73,6 +73,16 @@ async fn the_cloud_flag_picks_the_token_resource_and_the_env_points_at_the_endpo
     }
 }
 
+/// A fast legacy run with three attempts per call.
+const LEGACY_THREE_ATTEMPTS: [&str; 6] = [
+    "--rate",
+    "6000",
+    "--max-attempts",
+    "3",
+    "--mca-flow",
+    "legacy",
+];
+
 /// A service whose attestation endpoints are down (every call 503) while
 /// creation works: the customers are created, the attestations fail within
 /// the retry budget's bound, and a re-run of the results file attests them
@@ -99,7 +109,7 @@ async fn dead_agreement_endpoints_fail_the_attestations_within_the_budget_and_a_
             .script_faults_on(endpoint, vec![Fault::ServiceUnavailable; 1_000_000]);
         let results = dir.path().join("results.csv");
         let started = std::time::Instant::now();
-        let args = run_args(&input, &results, &["--rate", "6000", "--max-attempts", "3"]);
+        let args = run_args(&input, &results, &LEGACY_THREE_ATTEMPTS);
         let out = run_app_user(&sb, &args).await;
         let took = started.elapsed();
         let log = text(&out);

@@ -55,6 +55,16 @@ async fn call(sb: &Sandbox, token: &str, endpoint: Endpoint, customer: &str) -> 
             None,
         ),
         Endpoint::Token => return sb.token_reply(USER_FORM).await,
+        // App-only, as documented: with the app's token.
+        Endpoint::Attestation => {
+            let body = json!({"country": "US", "language": "en", "companyName": "Contoso",
+                              "signatoryFirstName": "Ann", "signatoryLastName": "Lee"});
+            let request = api(Method::POST, "/v1/attestations/enhanced", &sb.token().await)
+                .header("MS-RequestId", Uuid::new_v4().to_string())
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            return sb.call(request).await;
+        }
     };
     let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
     sb.call(

@@ -227,7 +227,8 @@ async fn mca_attestation_survives_a_fifth_of_every_call_failing() {
     }
     std::fs::write(&input, text_in).unwrap();
     let results = dir.path().join("results.csv");
-    let out = command_against(&sb, &run_args(&input, &results, &["--rate", "6000"]))
+    let legacy = ["--rate", "6000", "--mca-flow", "legacy"];
+    let out = command_against(&sb, &run_args(&input, &results, &legacy))
         .env("PC_REFRESH_TOKEN", "test-refresh-token")
         .output()
         .await

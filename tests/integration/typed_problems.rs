@@ -221,8 +221,9 @@ async fn a_row_that_needs_app_user_credentials_has_its_own_code_and_fix() {
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();
     let sb = sandbox(quiet()).await;
     let workbook = dir.path().join("results.xlsx");
-    // App-only credentials: the MCA row is not sent.
-    let out = run_against(&sb, &run_args(&input, &workbook, &["--rate", "6000"])).await;
+    // App-only credentials: the MCA row is not sent (the legacy flow).
+    let legacy = ["--rate", "6000", "--mca-flow", "legacy"];
+    let out = run_against(&sb, &run_args(&input, &workbook, &legacy)).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     let journal = Results::read(&dir.path().join("results.xlsx.journal.csv"));
     assert_eq!(journal.column("status"), ["invalid", "created"]);

@@ -50,7 +50,8 @@ fn check_results(input: &std::path::Path, results: &std::path::Path) {
             "error",
             "mca_status",
             "default_gdap_sent",
-            "customer_link"
+            "customer_link",
+            "mca_attestation_id"
         ]
     );
     for (g, w) in got.rows.iter().zip(&want.rows) {

@@ -105,6 +105,7 @@ async fn onboard(
         },
         app_user: session.app_user(),
         default_gdap: *settings.default_gdap().value(),
+        mca_flow: *settings.mca_flow().value(),
     };
     let options = DriveOptions {
         skip_rows,

@@ -13,7 +13,7 @@ use super::sink::Unrecorded;
 use crate::files::CutRows;
 use crate::logging::{Console, Level};
 use crate::pipeline::{APP_USER_HINT, Engine, RunCounters, StopReason};
-use crate::results::{McaOutcome, Notices, Tally};
+use crate::results::{Notices, Tally};
 use crate::settings::RunSettings;
 
 /// Everything the summary reports.
@@ -251,24 +251,20 @@ impl Summary<'_> {
             Some(StopReason::Fatal(_) | StopReason::Unrecorded(_) | StopReason::Input(_))
             | None => {}
         }
-        let mca = &self.file.mca;
-        let (failed, cancelled) = (mca.get(McaOutcome::Failed), mca.get(McaOutcome::Cancelled));
-        if failed + cancelled > 0 {
-            let what = match (failed, cancelled) {
-                (_, 0) => format!("{failed} MCA attestations failed"),
-                (0, _) => format!("{cancelled} MCA attestations were cancelled"),
-                _ => format!("{failed} MCA attestations failed and {cancelled} were cancelled"),
-            };
-            // One command at a time: after a stop, the one above finishes
-            // the run first, and its summary says how to attest.
-            let then = match self.stopped {
-                None => format!("Attest them with: {}", self.rerun_hint()),
-                Some(_) => "Attest them once the run is finished".to_owned(),
-            };
-            out.push((
-                Level::Info,
-                format!("{what} (see mca_status); the customers stay created. {then}"),
-            ));
+        let sandbox = if self.settings.connect().sandbox() {
+            " (the built-in sandbox stopped with this run, and its links with it: walk the whole flow with `pc-onboard sandbox` and PC_ENDPOINT)"
+        } else {
+            ""
+        };
+        // One command at a time: after a stop, the one above finishes the
+        // run first, and its summary says how to go on with the MCA.
+        let mca = self.file.mca.advice(self.rerun_hint(), sandbox);
+        if self.stopped.is_none() {
+            out.extend(mca.into_iter().map(|line| (Level::Info, line)));
+        } else if !mca.is_empty() {
+            let line = "MCA attestations to finish (see mca_status): the summary of the finished \
+                        run says how";
+            out.push((Level::Info, line.to_owned()));
         }
         let redo = self.file.statuses.failures();
         if redo > 0 && self.stopped.is_none() {
@@ -413,7 +409,7 @@ mod tests {
         assert!(
             lines
                 .iter()
-                .any(|l| l.contains("Attest them once the run is finished")),
+                .any(|l| l.contains("the summary of the finished run says how")),
             "{lines:#?}"
         );
     }

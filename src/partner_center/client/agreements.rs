@@ -1,5 +1,6 @@
 //! The agreement endpoints: the Microsoft Customer Agreement template and
-//! a customer's attestation (the 2023 flow: App+User only).
+//! a customer's attestation (the 2023 flow: App+User only; the enhanced
+//! flow's agreement: app-only), and the customer's agreements (App+User).
 
 use reqwest::Method;
 use uuid::Uuid;
@@ -46,15 +47,54 @@ impl PartnerCenterClient {
         body: &str,
         request_id: Uuid,
     ) -> Result<(), ApiError> {
+        self.create_agreement_as(customer_id, body, request_id, self.legacy_mca_auth())
+            .await
+    }
+
+    /// [`Self::create_agreement`] with the credentials `auth` asks for
+    /// (app-only for the enhanced attestation's agreement).
+    pub async fn create_agreement_as(
+        &self,
+        customer_id: &str,
+        body: &str,
+        request_id: Uuid,
+        auth: CallAuth,
+    ) -> Result<(), ApiError> {
         let url = self.url(&["v1", "customers", customer_id, "agreements"]);
         let timeout = self.inner.timeout;
         let call = self.post(url, request_id, body, timeout);
-        let answer = self.send(call.with_auth(self.legacy_mca_auth())).await?;
+        let answer = self.send(call.with_auth(auth)).await?;
         if answer.is_success() {
             Ok(())
         } else {
             Err(answer.error())
         }
+    }
+
+    /// `GET /v1/customers/{id}/agreements?agreementType=...` (App+User):
+    /// how many agreements of that type the customer has (its acceptances:
+    /// direct, or recorded by a partner). Items without a type count.
+    pub async fn customer_agreements(
+        &self,
+        customer_id: &str,
+        agreement_type: &str,
+    ) -> Result<usize, ApiError> {
+        let mut url = self.url(&["v1", "customers", customer_id, "agreements"]);
+        url.query_pairs_mut()
+            .append_pair("agreementType", agreement_type);
+        let call = self.read(Method::GET, url).with_auth(CallAuth::AppUser);
+        let answer = self.send(call).await?;
+        if !answer.is_success() {
+            return Err(answer.error());
+        }
+        let collection: Collection<serde_json::Value> = answer.parse()?;
+        let of_type = |item: &serde_json::Value| {
+            ["type", "agreementType"]
+                .iter()
+                .find_map(|k| item.get(k).and_then(|v| v.as_str()))
+                .is_none_or(|t| t.trim().is_empty() || t.eq_ignore_ascii_case(agreement_type))
+        };
+        Ok(collection.items.iter().filter(|i| of_type(i)).count())
     }
 }
 

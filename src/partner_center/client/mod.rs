@@ -20,6 +20,7 @@
 //! how long each attempt that got an answer (or timed out) took.
 
 mod agreements;
+mod enhanced;
 mod limits;
 mod relationships;
 mod search;
@@ -40,6 +41,7 @@ use super::auth::{AuthError, CallAuth, CredentialKind, CredentialSet, Kinds, Tok
 use super::cloud::CloudEndpoints;
 use super::error::{ApiError, error_chain};
 use super::resources::Customer;
+pub use enhanced::NewAttestation;
 pub use limits::{MAX_ERROR_BODY, MAX_SUCCESS_BODY};
 pub use search::{MAX_PAGES, PAGE_SIZE};
 use send::Call;
