@@ -10,6 +10,7 @@
 //! [`cli`] and [`commands`] are the edge: the command line and the config
 //! file (resolved into [`settings`]), and one function per subcommand
 //! taking them; the library never imports them.
+//! [`template`] writes the file a user starts from (`pc-onboard template`).
 //! [`logging`] sets up stderr logs.
 
 // Library code neither unwraps nor prints to stdout (tests may unwrap).
@@ -28,4 +29,5 @@ pub mod results;
 pub mod sandbox;
 pub mod secrets;
 pub mod settings;
+pub mod template;
 pub mod validate;

@@ -281,6 +281,22 @@ impl From<&SandboxArgs> for SandboxConfig {
     }
 }
 
+/// Arguments of `pc-onboard template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The file to write: .xlsx (notes, drop-down lists, instructions) or .csv.
+    pub file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Fill the template with the rows of this input (CSV or .xlsx) instead of an example row.
+    #[arg(long, value_name = "INPUT")]
+    pub from: Option<PathBuf>,
+    /// How to read --from.
+    #[command(flatten)]
+    pub input_args: InputArgs,
+}
+
 /// Arguments of `pc-onboard login`.
 #[derive(Debug, Args)]
 pub struct LoginArgs {

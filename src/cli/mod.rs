@@ -18,7 +18,8 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{ArgAction, Parser, Subcommand};
 
 pub use args::{
-    CompletionsArgs, ConnectArgs, InputArgs, LoginArgs, RunArgs, SandboxArgs, ValidateArgs,
+    CompletionsArgs, ConnectArgs, InputArgs, LoginArgs, RunArgs, SandboxArgs, TemplateArgs,
+    ValidateArgs,
 };
 pub use resolve::{Invocation, ResolveError, resolve, resolve_with};
 
@@ -109,6 +110,15 @@ pub enum Command {
     Run(RunArgs),
     /// Serve the built-in Partner Center emulator.
     Sandbox(SandboxArgs),
+    /// Write a file to start from: every column, its rule, an example row.
+    ///
+    /// `pc-onboard template customers.xlsx`: a workbook whose header cells
+    /// carry each column's rule as a note (required ones in blue), every
+    /// cell formatted as Text, drop-down lists for country, language,
+    /// culture and default_gdap, one example row that passes `validate` (never sent by
+    /// `run`) and an Instructions sheet. `customers.csv`: the header and
+    /// the example row. `--from FILE` fills it with the rows of FILE.
+    Template(TemplateArgs),
     /// Sign a user in for App+User calls (device code), or say who is signed in (--status).
     ///
     /// Prints a URL and a code on stderr; open the URL, enter the code and
@@ -135,6 +145,7 @@ impl Command {
             Command::Validate(_) => "validate",
             Command::Run(_) => "run",
             Command::Sandbox(_) => "sandbox",
+            Command::Template(_) => "template",
             Command::Login(_) => "login",
             Command::Logout => "logout",
             Command::Completions(_) => "completions",

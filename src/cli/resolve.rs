@@ -35,6 +35,15 @@ pub enum Invocation {
     },
     /// `completions`: print the script for this shell.
     Completions(clap_complete::Shell),
+    /// `template`: write the file to start from.
+    Template {
+        /// The file to write.
+        file: PathBuf,
+        /// Replace it if it exists.
+        force: bool,
+        /// The input whose rows fill it (else an example row).
+        from: Option<InputSettings>,
+    },
     /// `login`: sign in, or say who is signed in.
     Login(LoginSettings),
     /// `logout`: remove the login cache.
@@ -114,6 +123,16 @@ pub fn resolve_with(
             config: Box::new(SandboxConfig::from(&args)),
         },
         Command::Completions(args) => Invocation::Completions(args.shell),
+        Command::Template(args) => {
+            let from = args
+                .from
+                .map(|path| template_input(path, &args.input_args, m, config_layer));
+            Invocation::Template {
+                file: args.file,
+                force: args.force,
+                from,
+            }
+        }
         Command::Login(args) => {
             let layers = login_layers(&args, m, config_layer);
             Invocation::Login(LoginSettings::resolve(args.status, &layers))
@@ -204,4 +223,22 @@ fn login_layers(args: &LoginArgs, m: Option<&ArgMatches>, config_file: Layer) ->
     place!(m, l, cloud, Some(args.cloud));
     place!(m, l, authority, args.authority.clone());
     layers
+}
+
+/// The input settings of `template --from`: its flags and the config
+/// file's (`[columns]`, `sheet`, `encoding`).
+fn template_input(
+    path: PathBuf,
+    input: &InputArgs,
+    m: Option<&ArgMatches>,
+    config_file: Layer,
+) -> InputSettings {
+    let mut layers = Layers {
+        config_file,
+        ..Layers::default()
+    };
+    let l = &mut layers;
+    place!(m, l, sheet, input.sheet.clone());
+    place!(m, l, encoding, input.encoding);
+    InputSettings::resolve(path, &layers)
 }

@@ -3,8 +3,10 @@
 
 mod connect;
 mod login;
+mod notices;
 mod results_target;
 mod run;
+mod template;
 mod validate;
 
 use std::io::Write;
@@ -70,6 +72,9 @@ pub fn execute(invocation: Invocation) -> anyhow::Result<ExitStatus> {
                 .build()?;
             runtime.block_on(crate::sandbox::serve_until_ctrl_c(listen, *config))?;
             Ok(ExitStatus::Success)
+        }
+        Invocation::Template { file, force, from } => {
+            template::template(&file, force, from.as_ref())
         }
         Invocation::Login(settings) => login::login(&settings),
         Invocation::Logout => login::logout(),

@@ -54,6 +54,7 @@ pub fn validate(
         columns = layout.headers.len(),
         "input opened"
     );
+    super::notices::write_all(&super::notices::header_warnings(&layout), err)?;
     if settings.online() {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -77,6 +78,7 @@ pub fn validate(
         let result = plan.offline_result(Status::Valid);
         report.row(&row, &result)?;
     }
+    report.dates = reader.dates_read().to_vec();
     report.finish(None)
 }
 
@@ -120,6 +122,7 @@ async fn validate_online<'a>(
     session.close().await;
     let outcome = outcome?;
     let counters = engine.counters();
+    report.dates = reader.dates_read().to_vec();
     report.say(
         Level::Info,
         &format!(
@@ -176,6 +179,8 @@ struct Report<'a> {
     notices: Notices,
     listed: u64,
     started: std::time::SystemTime,
+    /// The date cells read as dates (`mca_date`), said at the end.
+    dates: Vec<crate::input::DatesRead>,
 }
 
 impl<'a> Report<'a> {
@@ -196,11 +201,15 @@ impl<'a> Report<'a> {
             notices: Notices::default(),
             listed: 0,
             started: std::time::SystemTime::now(),
+            dates: Vec::new(),
         }
     }
 
     fn row(&mut self, row: &InputRow, result: &RowResult) -> Result<(), RecordError> {
         self.counts.add_result(result);
+        if let Some(notice) = super::notices::example_row(row, self.layout) {
+            notice.write(self.err).map_err(RecordError::Report)?;
+        }
         self.notices.add(&RowFacts::of(row, self.layout, result));
         if self.settings.json() {
             let value = row_json(row, self.layout, result);
@@ -288,6 +297,7 @@ impl<'a> Report<'a> {
                 &format!("... and {more} more rows with problems ({see})"),
             )?;
         }
+        super::notices::write_all(&super::notices::dates_read(&self.dates), self.err)?;
         for line in self.notices.lines() {
             self.say(Level::Info, &line)?;
         }

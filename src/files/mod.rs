@@ -42,7 +42,7 @@ pub use journal::{
 };
 pub use lock::{LockError, ResultsLock};
 pub use results_file::ResultsWriter;
-pub use resume::{ResumeError, ResumePoint, prepare_resume};
+pub use resume::{CutRows, ResumeError, ResumePoint, prepare_resume};
 pub use same_file::{SameFileError, refuse_same_files, same_file};
 pub use summary_json::{SummaryJsonError, write_summary_json};
 pub use written_back::{WrittenCustomer, customers_written};

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::identity::still_names;
 use super::same_file::same_file;
 use crate::input::{InputRow, Layout, UTF8_BOM};
-use crate::results::{FlushPolicy, ProblemLog, RESULT_COLUMNS, ResultsError, RowResult};
+use crate::results::{FlushPolicy, ProblemLog, RESULT_COLUMNS, ResultsError, RowResult, TypedCell};
 
 /// Writes the results file: a header, then one row per input row.
 pub struct ResultsWriter {
@@ -144,7 +144,8 @@ impl ResultsWriter {
     /// where the dialect needs it), then `result`.
     pub fn write(&mut self, row: &InputRow, result: &RowResult) -> Result<(), ResultsError> {
         if let Some(log) = self.problems.as_mut() {
-            log.record(&result.problems)?;
+            let cells = typed_cells(row, &self.passthrough);
+            log.record_row(&result.problems, &cells)?;
         }
         for &column in &self.passthrough {
             let value = row.record.get(column).unwrap_or_default();
@@ -254,6 +255,21 @@ fn refuse_input_file(path: &Path, layout: &Layout) -> Result<(), ResultsError> {
         });
     }
     Ok(())
+}
+
+/// The row's workbook cells that are not plain text or numbers, by their
+/// column in the results (the pass-through columns' order).
+fn typed_cells(row: &InputRow, passthrough: &[usize]) -> Vec<TypedCell> {
+    row.cell_issues
+        .iter()
+        .filter_map(|issue| {
+            let column = passthrough.iter().position(|&c| c == issue.column)?;
+            Some(TypedCell {
+                column,
+                cell: issue.kind.clone(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

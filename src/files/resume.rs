@@ -59,6 +59,38 @@ pub struct ResumePoint {
     pub kept_rows: u64,
     /// Bytes cut from the end: a torn last line, or rows from the first `cancelled` on.
     pub truncated_bytes: u64,
+    /// What those bytes held, in rows.
+    pub cut: CutRows,
+}
+
+/// The rows a resume cuts from the results file: those from the first row
+/// the interrupted run did not finish on. Rows finish out of order and are
+/// written in order, so rows sent when the run stopped may come after one
+/// it never started: they are done again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CutRows {
+    /// Complete rows that had been sent (`created`, `exists`, `rejected`,
+    /// `failed`): sent again, with the same request ids, so Partner Center
+    /// answers with what it did the first time.
+    pub sent: u64,
+    /// Complete rows that had not been sent (`cancelled`, `invalid`, ...).
+    pub not_sent: u64,
+    /// The last line was cut short (the process was killed as it wrote it).
+    pub torn: bool,
+}
+
+impl CutRows {
+    fn count(&mut self, status: Option<Status>) {
+        let sent = matches!(
+            status,
+            Some(Status::Created | Status::Exists | Status::Rejected | Status::Failed)
+        );
+        if sent {
+            self.sent += 1;
+        } else {
+            self.not_sent += 1;
+        }
+    }
 }
 
 /// Inspect `results` (written for `input`, read with `options`), cut what must be redone and
@@ -91,8 +123,8 @@ pub fn prepare_resume(
     let offset = (bytes.len() - body.len()) as u64;
     // A file killed between its creation and its header holds nothing
     // finished: emptied, the append writer writes the header.
-    let (kept_rows, keep_end) = if body.iter().all(u8::is_ascii_whitespace) {
-        (0, 0)
+    let (kept_rows, keep_end, cut) = if body.iter().all(u8::is_ascii_whitespace) {
+        (0, 0, CutRows::default())
     } else {
         let mut input_rows = InputReader::open_with(input, options)?;
         kept_rows(results, body, layout, &mut input_rows)?
@@ -111,6 +143,7 @@ pub fn prepare_resume(
     Ok(ResumePoint {
         kept_rows,
         truncated_bytes,
+        cut,
     })
 }
 
@@ -121,7 +154,7 @@ fn kept_rows(
     body: &[u8],
     layout: &Layout,
     input_rows: &mut InputReader,
-) -> Result<(u64, u64), ResumeError> {
+) -> Result<(u64, u64, CutRows), ResumeError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(layout.delimiter)
         .has_headers(false)
@@ -144,17 +177,22 @@ fn kept_rows(
     let status_col = layout.passthrough.len();
     let mut input_row = InputRow::new();
     let mut kept = 0u64;
+    let mut cut = CutRows::default();
+    let mut cutting = false;
     while let Ok(true) = reader.read_byte_record(&mut record) {
         let end = record_end(&reader, body);
         let terminated = end > 0 && matches!(body.get(end as usize - 1), Some(b'\n' | b'\r'));
         if record.len() != expected_width || !terminated {
-            break; // torn
+            cut.torn = true;
+            break;
         }
         let status = std::str::from_utf8(&record[status_col])
             .ok()
             .and_then(|s| s.parse::<Status>().ok());
-        if status.is_none_or(|s| !finished_by_a_run(s)) {
-            break;
+        cutting = cutting || status.is_none_or(|s| !finished_by_a_run(s));
+        if cutting {
+            cut.count(status);
+            continue;
         }
         if !input_rows.read_row(&mut input_row)? {
             return Err(ResumeError::TooManyRows {
@@ -175,7 +213,7 @@ fn kept_rows(
         kept += 1;
         keep_end = end;
     }
-    Ok((kept, keep_end))
+    Ok((kept, keep_end, cut))
 }
 
 /// A status a run leaves a row in when it is done with it: not

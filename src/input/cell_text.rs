@@ -10,7 +10,7 @@
 
 use calamine::{Data, ExcelDateTime};
 
-use super::row::CellIssueKind;
+use super::row::{CellIssueKind, DateCell};
 
 /// Excel shows at most this many significant digits.
 const SIGNIFICANT_DIGITS: usize = 15;
@@ -46,12 +46,20 @@ pub(crate) fn cell_text(
         Data::DateTime(datetime) => {
             let text = date_text(datetime);
             out.push_str(&text);
-            Some(CellIssueKind::Date(text))
+            Some(CellIssueKind::Date(DateCell {
+                text,
+                serial: Some(datetime.as_f64()),
+                format: format.map(str::to_owned),
+            }))
         }
         Data::DateTimeIso(text) | Data::DurationIso(text) => {
             let text = text.strip_suffix("T00:00:00").unwrap_or(text);
             out.push_str(text);
-            Some(CellIssueKind::Date(text.to_owned()))
+            Some(CellIssueKind::Date(DateCell {
+                text: text.to_owned(),
+                serial: None,
+                format: format.map(str::to_owned),
+            }))
         }
         Data::Error(error) => {
             let text = error.to_string();
@@ -406,9 +414,14 @@ mod tests {
     #[test]
     fn dates_become_iso_text_and_are_flagged() {
         let date = ExcelDateTime::new(45352.0, ExcelDateTimeType::DateTime, false);
-        let (text, issue) = shown(Data::DateTime(date), None);
+        let (text, issue) = shown(Data::DateTime(date), Some("dd/mm/yyyy"));
         assert_eq!(text, "2024-03-01");
-        assert_eq!(issue, Some(CellIssueKind::Date("2024-03-01".into())));
+        let cell = DateCell {
+            text: "2024-03-01".into(),
+            serial: Some(45352.0),
+            format: Some("dd/mm/yyyy".into()),
+        };
+        assert_eq!(issue, Some(CellIssueKind::Date(cell)));
         let with_time = ExcelDateTime::new(45352.5, ExcelDateTimeType::DateTime, false);
         assert_eq!(
             shown(Data::DateTime(with_time), None).0,

@@ -215,7 +215,12 @@ impl fmt::Display for MissingColumn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "`{}` (", self.field)?;
         if let Some(suggestion) = &self.suggestion {
-            write!(f, "did you mean `{suggestion}`? ")?;
+            write!(
+                f,
+                "did you mean `{suggestion}`? rename it, or map it under [columns] in the config \
+                 file: {}; ",
+                super::lookalike::columns_line(self.field, suggestion)
+            )?;
         }
         f.write_str("accepted headers: ")?;
         for (i, spelling) in accepted_spellings(self.field).iter().enumerate() {
@@ -306,7 +311,9 @@ mod tests {
         };
         assert_eq!(
             missing.to_string(),
-            "`company_name` (did you mean `Compnay_Name`? accepted headers: `company_name`, `name`, `company`)"
+            "`company_name` (did you mean `Compnay_Name`? rename it, or map it under [columns] \
+             in the config file: company_name = \"Compnay_Name\"; accepted headers: \
+             `company_name`, `name`, `company`)"
         );
     }
 

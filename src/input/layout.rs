@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::dialect::Dialect;
 use super::encoding::TextEncoding;
 use super::error::{InputError, MissingColumn};
+use super::lookalike::{self, Lookalike};
 use crate::validate::{Field, normalize_header};
 
 /// Where everything is in one input file: its dialect, its header row and the
@@ -97,7 +98,7 @@ impl Layout {
             } else {
                 passthrough.push(index);
                 if !key.is_empty() {
-                    unknown.push((index, key));
+                    unknown.push((index, header_text(&headers, index)));
                 }
             }
         }
@@ -159,6 +160,23 @@ impl Layout {
                 || self.result_columns.contains(&Some(index));
             (!taken).then(|| (index, normalize_header(&String::from_utf8_lossy(raw))))
         })
+    }
+
+    /// The columns that are neither a field's nor an earlier run's result
+    /// but look like a field the file has no column for (`Zip/Postal Code`,
+    /// `Postleitzahl`), in input order: each is one warning.
+    pub fn lookalikes(&self) -> Vec<Lookalike> {
+        self.other_columns()
+            .filter_map(|(column, _)| {
+                let header = self.header(column)?.into_owned();
+                let field = lookalike::looks_like(&header)?;
+                self.column(field).is_none().then_some(Lookalike {
+                    column,
+                    header,
+                    field,
+                })
+            })
+            .collect()
     }
 }
 
@@ -231,43 +249,19 @@ pub(crate) fn header_text(headers: &csv::ByteRecord, index: usize) -> String {
         .unwrap_or_default()
 }
 
-/// The unknown header that most plausibly is a misspelling of `field`.
-///
-/// A header qualifies when, compared normalized with any accepted spelling,
-/// it is a few edits away (1 for names up to 4 letters, 2 up to 8, else 3;
-/// transpositions count once), or has a Jaro-Winkler similarity of at least
-/// 0.88, or contains the spelling (spellings of 5+ letters: `EmailAddress`).
-/// The best Jaro-Winkler score wins.
+/// The unknown header that most plausibly is `field` under another name:
+/// one of its synonyms, or a misspelling of one of its spellings
+/// ([`lookalike::score_for`]). The best score wins.
 fn closest_header(field: Field, unknown: &[(usize, String)]) -> Option<usize> {
-    let canonical = normalize_header(field.name());
-    let spellings = std::iter::once(canonical.as_str()).chain(field.aliases().iter().copied());
-    let spellings: Vec<&str> = spellings.collect();
     let mut best: Option<(f64, usize)> = None;
-    for (index, key) in unknown {
-        for spelling in &spellings {
-            let Some(score) = similarity(key, spelling) else {
-                continue;
-            };
-            if best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, *index));
-            }
+    for (index, header) in unknown {
+        if let Some(score) = lookalike::score_for(field, header)
+            && best.is_none_or(|(s, _)| score > s)
+        {
+            best = Some((score, *index));
         }
     }
     best.map(|(_, index)| index)
-}
-
-fn similarity(candidate: &str, spelling: &str) -> Option<f64> {
-    let jaro_winkler = strsim::jaro_winkler(candidate, spelling);
-    let len = candidate.chars().count().max(spelling.chars().count());
-    let allowed_edits = match len {
-        0..=4 => 1,
-        5..=8 => 2,
-        _ => 3,
-    };
-    let close = strsim::osa_distance(candidate, spelling) <= allowed_edits
-        || (jaro_winkler >= 0.88 && len >= 5)
-        || (spelling.len() >= 5 && candidate.contains(spelling));
-    close.then_some(jaro_winkler)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod dialect;
 mod encoding;
 mod error;
 mod layout;
+mod lookalike;
 mod options;
 mod reader;
 mod row;
@@ -31,6 +32,7 @@ pub use error::{InputError, MissingColumn};
 
 pub use layout::Layout;
 pub(crate) use layout::claim as claim_column;
+pub use lookalike::{Lookalike, columns_line};
 pub use options::InputOptions;
-pub use reader::{InputReader, is_workbook_path};
-pub use row::{CellIssue, CellIssueKind, InputRow};
+pub use reader::{DatesRead, InputReader, is_workbook_path};
+pub use row::{CellIssue, CellIssueKind, DATE_FIELDS, DateCell, InputRow, is_excel_error_text};

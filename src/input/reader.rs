@@ -8,7 +8,7 @@ use super::encoding::TextEncoding;
 use super::error::InputError;
 use super::layout::Layout;
 use super::options::InputOptions;
-use super::row::InputRow;
+use super::row::{CellIssue, CellIssueKind, DATE_FIELDS, InputRow};
 use super::watch::InputWatch;
 use super::xlsx_reader::XlsxSource;
 use crate::validate::{Field, normalize_header};
@@ -35,6 +35,21 @@ pub struct InputReader {
     layout: Layout,
     /// Whether the file changes while it is read.
     watch: InputWatch,
+    dates: Vec<DatesRead>,
+}
+
+/// Workbook date cells read as the dates they show in a date column
+/// (`mca_date`, [`DATE_FIELDS`]), counted for the notice that says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatesRead {
+    /// The column's field.
+    pub field: Field,
+    /// Cells read so.
+    pub cells: u64,
+    /// The first one's row number.
+    pub first_row: u64,
+    /// The first one's value, as read.
+    pub first_text: String,
 }
 
 /// Where rows come from. Every source yields the same [`InputRow`]s: a header
@@ -130,6 +145,7 @@ impl InputReader {
         Ok(InputReader {
             source,
             layout,
+            dates: Vec::new(),
             watch,
         })
     }
@@ -168,7 +184,43 @@ impl InputReader {
         for _ in row.record.len()..self.layout.headers.len() {
             row.record.push_field(b"");
         }
+        if !row.cell_issues.is_empty() {
+            self.count_dates(row);
+        }
         Ok(true)
+    }
+
+    /// The date cells read as dates so far, per date column.
+    pub fn dates_read(&self) -> &[DatesRead] {
+        &self.dates
+    }
+
+    fn count_dates(&mut self, row: &InputRow) {
+        for field in DATE_FIELDS {
+            let Some(column) = self.layout.column(field) else {
+                continue;
+            };
+            let read = row
+                .cell_issues
+                .iter()
+                .find(|i| i.column == column && i.kind.reads_as_value_in(field));
+            let Some(CellIssue {
+                kind: CellIssueKind::Date(date),
+                ..
+            }) = read
+            else {
+                continue;
+            };
+            match self.dates.iter_mut().find(|d| d.field == field) {
+                Some(counted) => counted.cells += 1,
+                None => self.dates.push(DatesRead {
+                    field,
+                    cells: 1,
+                    first_row: row.number,
+                    first_text: date.text.clone(),
+                }),
+            }
+        }
     }
 }
 
@@ -518,11 +570,11 @@ mod tests {
             format!("\n{}\n", ROW.replace("Redmond", "M\u{fc}nchen")).as_bytes(),
         );
         text.extend_from_slice(&ROW.replace("Redmond", "M?nchen").into_bytes()[..]);
-        text.extend_from_slice(b"\nCRM-3,,\xFC\xFC,,,\n");
+        text.extend_from_slice(b"\nCRM-3,,\xFC\xFC,,,\nCRM-4, #N/A ,#REF!x,#VALUE!,\n");
         let (_dir, path) = file(text);
         let mut reader = open_as_utf8(&path);
         let rows = read_all(&mut reader);
-        assert_eq!(rows.len(), 4);
+        assert_eq!(rows.len(), 5);
         for row in &rows {
             let (fields, _) = row.fields(reader.layout());
             for field in Field::ALL {

@@ -131,12 +131,10 @@ impl XlsxSource {
                 self.text.clear();
                 let mut issue = cell_text(data, format, &mut self.text);
                 if matches!(data, Data::Empty)
-                    && self
-                        .formulas
-                        .get_value(position)
-                        .is_some_and(|f| !f.is_empty())
+                    && let Some(formula) = self.formulas.get_value(position)
+                    && !formula.is_empty()
                 {
-                    issue = Some(CellIssueKind::UnsavedFormula);
+                    issue = Some(CellIssueKind::UnsavedFormula(formula.clone()));
                 }
                 row.record.push_field(self.text.as_bytes());
                 if let Some(kind) = issue {

@@ -4,6 +4,7 @@
 
 use std::num::NonZeroU32;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use governor::clock::Clock;
@@ -57,6 +58,8 @@ type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<D
 /// ordered results writer keeps pace.
 pub struct RateGate {
     queue: tokio::sync::Mutex<()>,
+    /// Callers in [`RateGate::ready`] now (for the progress bar).
+    waiting: AtomicUsize,
     limiter: Limiter,
     clock: TokioClock,
     paused_until: Mutex<Option<Instant>>,
@@ -88,6 +91,7 @@ impl RateGate {
         let clock = TokioClock::new();
         RateGate {
             queue: tokio::sync::Mutex::new(()),
+            waiting: AtomicUsize::new(0),
             limiter: RateLimiter::direct_with_clock(quota, clock),
             clock,
             paused_until: Mutex::new(None),
@@ -97,6 +101,7 @@ impl RateGate {
     /// Wait until a call may be made: past any 429 pause, then for a
     /// rate-limiter slot, after every caller that arrived earlier.
     pub async fn ready(&self) {
+        let _counted = Waiting::count(&self.waiting);
         let _turn = self.queue.lock().await;
         loop {
             self.wait_out_pause().await;
@@ -122,6 +127,11 @@ impl RateGate {
             () = self.ready() => stop.reason().map_or(Ok(()), Err),
             reason = stop.requested() => Err(reason),
         }
+    }
+
+    /// How many callers wait for the gate now (a slot or a pause).
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
     }
 
     /// Stop every caller until `wait` from now (a 429's Retry-After).
@@ -157,6 +167,23 @@ impl RateGate {
         while let Some(wait) = self.pause_remaining() {
             tokio::time::sleep(wait).await;
         }
+    }
+}
+
+/// One caller counted in [`RateGate::waiting`] while it waits (also when
+/// its wait is dropped: a stop).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(waiting: &'a AtomicUsize) -> Self {
+        waiting.fetch_add(1, Ordering::Relaxed);
+        Waiting(waiting)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -203,6 +230,27 @@ mod tests {
             last >= Duration::from_secs(179) && last <= Duration::from_secs(181),
             "{last:?}"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_callers_waiting_are_counted_until_they_pass_or_stop_waiting() {
+        let gate = Arc::new(RateGate::new(60));
+        gate.ready().await;
+        gate.ready().await;
+        assert_eq!(gate.waiting(), 0);
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let gate = gate.clone();
+                tokio::spawn(async move { gate.ready().await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert_eq!(gate.waiting(), 3);
+        waiters[2].abort();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert_eq!(gate.waiting(), 2, "a dropped wait is no longer counted");
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert_eq!(gate.waiting(), 0);
     }
 
     #[tokio::test(start_paused = true)]

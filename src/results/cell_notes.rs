@@ -3,8 +3,6 @@
 //! another row's warnings, grouped by the column of their field, in field
 //! order.
 
-use super::problem_log::ProblemReader;
-use super::schema::Status;
 use crate::input::Layout;
 use crate::validate::Problem;
 
@@ -21,29 +19,6 @@ pub(crate) struct CellNote {
 }
 
 impl CellNote {
-    /// The problems of journal row `number` (status `status`) in the
-    /// problems file: an invalid row's, and a rejected row's (the domain
-    /// another tenant owns: both ways forward on its domain cell); of any
-    /// other row, only its warnings.
-    pub(crate) fn problems_of(
-        problems: Option<&mut ProblemReader>,
-        number: u64,
-        status: Option<Status>,
-    ) -> Vec<Problem> {
-        match problems {
-            // Read even for other rows, to keep the reader in step.
-            Some(reader) => {
-                let found = reader.problems_of(number);
-                if matches!(status, Some(Status::Invalid | Status::Rejected)) {
-                    found
-                } else {
-                    found.into_iter().filter(Problem::is_warning).collect()
-                }
-            }
-            None => Vec::new(),
-        }
-    }
-
     /// One note per column, in the order of the fields.
     pub(crate) fn of(problems: &[Problem], layout: &Layout) -> Vec<CellNote> {
         let mut ordered: Vec<&Problem> = problems.iter().collect();

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::schema::{McaOutcome, McaStatus, RowResult, Status, previous};
 use crate::input::{InputError, InputOptions, InputReader, InputRow};
+use crate::validate::ProblemKind;
 
 /// Rows per status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -161,6 +162,22 @@ pub struct Tally {
     pub statuses: StatusCounts,
     /// Rows per `mca_status` outcome.
     pub mca: McaCounts,
+    /// Of the `invalid` rows, those that are so only because they need
+    /// App+User credentials the run did not have ([`needs_sign_in`]): the
+    /// fix is to sign in, not to change the row.
+    pub sign_in: u64,
+}
+
+/// Whether `result` is `invalid` only because the row needs App+User
+/// credentials (problem kind `needs_app_user`; read back from a results
+/// file, where the problems are text, its `error_code`, that kind's code).
+pub fn needs_sign_in(result: &RowResult) -> bool {
+    let kind = ProblemKind::NeedsAppUser;
+    result.status == Status::Invalid
+        && match result.problems.is_empty() {
+            true => result.error_code == kind.code(),
+            false => result.problems.iter().all(|p| p.kind == kind),
+        }
 }
 
 impl Tally {
@@ -173,6 +190,14 @@ impl Tally {
     /// Count one row's result.
     pub fn add_result(&mut self, result: &RowResult) {
         self.add(result.status, &result.mca_status);
+        self.sign_in += u64::from(needs_sign_in(result));
+    }
+
+    /// The `invalid` rows whose values need fixing (not [`Tally::sign_in`]).
+    pub fn invalid_values(&self) -> u64 {
+        self.statuses
+            .get(Status::Invalid)
+            .saturating_sub(self.sign_in)
     }
 
     /// Add the counts of `other`.
@@ -183,6 +208,7 @@ impl Tally {
         for (mine, theirs) in self.mca.counts.iter_mut().zip(other.mca.counts) {
             *mine += theirs;
         }
+        self.sign_in += other.sign_in;
     }
 
     /// Some row needs attention (contract, "Exit codes"): a status that is
@@ -312,6 +338,28 @@ mod tests {
         invalid.add(Status::Invalid, &McaStatus::Skipped);
         assert!(invalid.needs_attention());
         assert_eq!(invalid.statuses.failures(), 1);
+    }
+
+    #[test]
+    fn rows_that_need_sign_in_are_counted_apart_by_their_kind() {
+        use crate::validate::{Field, Problem};
+        let sign_in = Problem::new(Field::McaDate, ProblemKind::NeedsAppUser, "sign in");
+        let value = Problem::missing(Field::City);
+        let mut tally = Tally::default();
+        tally.add_result(&RowResult::invalid(vec![sign_in.clone()]));
+        tally.add_result(&RowResult::invalid(vec![value]));
+        // Read back from a results file: the kind's code.
+        let mut read_back = RowResult::new(Status::Invalid);
+        read_back.error_code = ProblemKind::NeedsAppUser.code().to_owned();
+        tally.add_result(&read_back);
+        let mut rejected = RowResult::new(Status::Rejected);
+        rejected.error_code = ProblemKind::NeedsAppUser.code().to_owned();
+        tally.add_result(&rejected);
+        assert_eq!((tally.sign_in, tally.invalid_values()), (2, 1));
+        let mut both = Tally::default();
+        both.merge(&tally);
+        both.merge(&tally);
+        assert_eq!(both.sign_in, 4);
     }
 
     #[test]

@@ -34,9 +34,10 @@ pub mod problem_log;
 pub mod schema;
 pub mod summary;
 pub mod xlsx;
+mod xlsx_cells;
 pub mod xlsx_style;
 
-pub use counts::{McaCounts, StatusCounts, Tally};
+pub use counts::{McaCounts, StatusCounts, Tally, needs_sign_in};
 pub use earlier::{
     InputKind, NamedLikeResults, NotResults, ResultColumnsError, mark_result_columns, recognise,
 };
@@ -44,7 +45,7 @@ pub use error::ResultsError;
 pub use flush::FlushPolicy;
 pub use notices::{GdapCounts, ListedRows, Notices, PendingAcceptance, RowFacts};
 pub use ordered::ReorderBuffer;
-pub use problem_log::{ProblemLog, ProblemReader};
+pub use problem_log::{LoggedRow, ProblemLog, ProblemReader, TypedCell};
 pub use schema::{
     McaOutcome, McaStatus, ParseStatusError, PreviousResult, RESULT_COLUMNS, RowResult, Status,
     previous,

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{FlushPolicy, ResultsError};
+use crate::input::CellIssueKind;
 use crate::validate::Problem;
 
 /// The journal row number of the first data row (the header is row 1).
@@ -31,7 +32,30 @@ const FIRST_ROW: u64 = 2;
 #[derive(Serialize, Deserialize)]
 struct Entry<'a> {
     row: u64,
+    #[serde(default)]
     problems: Cow<'a, [Problem]>,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    cells: Cow<'a, [TypedCell]>,
+}
+
+/// A workbook cell of the row that was not plain text or a number (a date,
+/// an error, an unsaved formula): the results workbook gives it back as it
+/// was, where the journal has only its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypedCell {
+    /// Its column in the journal (and the results sheet), from 0.
+    pub column: usize,
+    /// What it holds.
+    pub cell: CellIssueKind,
+}
+
+/// What the problems file says about one journal row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoggedRow {
+    /// Its typed problems (an `invalid` row's are its own).
+    pub problems: Vec<Problem>,
+    /// Its typed cells.
+    pub cells: Vec<TypedCell>,
 }
 
 /// Writes the problems file, one call per journal row
@@ -82,14 +106,25 @@ impl ProblemLog {
     /// Record the next journal row's problems (none for most rows: nothing
     /// is written then).
     pub fn record(&mut self, problems: &[Problem]) -> Result<(), ResultsError> {
+        self.record_row(problems, &[])
+    }
+
+    /// Record the next journal row's problems and typed cells (nothing is
+    /// written for a row with neither).
+    pub fn record_row(
+        &mut self,
+        problems: &[Problem],
+        cells: &[TypedCell],
+    ) -> Result<(), ResultsError> {
         let row = self.next_row;
         self.next_row += 1;
-        if problems.is_empty() {
+        if problems.is_empty() && cells.is_empty() {
             return Ok(());
         }
         let entry = Entry {
             row,
             problems: Cow::Borrowed(problems),
+            cells: Cow::Borrowed(cells),
         };
         let written = serde_json::to_writer(&mut self.writer, &entry)
             .map_err(io::Error::from)
@@ -138,7 +173,7 @@ fn kept_length(mut reader: impl BufRead, first_cut: u64) -> io::Result<u64> {
 pub struct ProblemReader {
     lines: io::Split<BufReader<File>>,
     /// The next entry read and not yet asked for.
-    ahead: Option<(u64, Vec<Problem>)>,
+    ahead: Option<(u64, LoggedRow)>,
 }
 
 impl ProblemReader {
@@ -157,22 +192,34 @@ impl ProblemReader {
     /// The problems of journal row `row`; rows are asked for in increasing
     /// order. A line that cannot be read (a torn end) ends the file.
     pub fn problems_of(&mut self, row: u64) -> Vec<Problem> {
+        self.row(row).problems
+    }
+
+    /// What the file says about journal row `row` (problems and typed
+    /// cells); rows are asked for in increasing order.
+    pub fn row(&mut self, row: u64) -> LoggedRow {
         loop {
             match &self.ahead {
-                Some((at, _)) if *at > row => return Vec::new(),
+                Some((at, _)) if *at > row => return LoggedRow::default(),
                 Some((at, _)) if *at == row => {
-                    return self.ahead.take().map(|(_, p)| p).unwrap_or_default();
+                    return self.ahead.take().map(|(_, e)| e).unwrap_or_default();
                 }
                 _ => {}
             }
             let Some(Ok(line)) = self.lines.next() else {
-                self.ahead = Some((u64::MAX, Vec::new()));
+                self.ahead = Some((u64::MAX, LoggedRow::default()));
                 continue;
             };
-            match serde_json::from_slice::<Entry<'_>>(&line) {
-                Ok(entry) => self.ahead = Some((entry.row, entry.problems.into_owned())),
-                Err(_) => self.ahead = Some((u64::MAX, Vec::new())),
-            }
+            self.ahead = Some(match serde_json::from_slice::<Entry<'_>>(&line) {
+                Ok(entry) => (
+                    entry.row,
+                    LoggedRow {
+                        problems: entry.problems.into_owned(),
+                        cells: entry.cells.into_owned(),
+                    },
+                ),
+                Err(_) => (u64::MAX, LoggedRow::default()),
+            });
         }
     }
 }

@@ -16,7 +16,11 @@ use super::notices::{Notices, RowFacts};
 use super::schema::{McaStatus, Status, previous};
 use super::xlsx_style::{ColumnWidths, Styles};
 use crate::input::{InputRow, Layout};
-use crate::validate::Problem;
+use crate::validate::{Problem, ProblemKind};
+
+/// What to do about rows that need App+User credentials.
+const SIGN_IN_FIX: &str = "nothing to fix in these rows: sign in for App+User calls \
+     (pc-onboard login; error_code 600006 below), then run this workbook again";
 
 /// How many sheet rows the summary lists per error code.
 const LISTED_ROWS: usize = 10;
@@ -115,11 +119,22 @@ impl SheetSummary {
                 continue;
             }
             seen.push(code);
-            let rows = self.codes.entry(code.to_owned()).or_default();
-            rows.count += 1;
-            if rows.first.len() < LISTED_ROWS {
-                rows.first.push(row);
-            }
+            self.count_code(code, row);
+        }
+        // Invalid only for want of App+User credentials (the problem kind's
+        // code, typed or read back): grouped apart, the fix is to sign in.
+        let sign_in = ProblemKind::NeedsAppUser.code();
+        if status == Some(Status::Invalid) && seen.iter().all(|c| *c == sign_in) && !seen.is_empty()
+        {
+            self.tally.sign_in += 1;
+        }
+    }
+
+    fn count_code(&mut self, code: &str, row: u64) {
+        let rows = self.codes.entry(code.to_owned()).or_default();
+        rows.count += 1;
+        if rows.first.len() < LISTED_ROWS {
+            rows.first.push(row);
         }
     }
 }
@@ -196,6 +211,14 @@ pub(crate) fn write_summary(
             .write_string_with_format(out.row, 0, status.as_str(), format)?;
         out.sheet.write_number(out.row, 1, count as f64)?;
         out.row += 1;
+    }
+    if counted.tally.sign_in > 0 {
+        let line = [
+            Cell::Text("of the invalid: need sign-in"),
+            Cell::Number(counted.tally.sign_in),
+            Cell::Text(SIGN_IN_FIX),
+        ];
+        out.line(&line, false)?;
     }
     if counted.unknown_status > 0 {
         out.line(

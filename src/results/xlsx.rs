@@ -29,10 +29,13 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::cell_notes::CellNote;
 use super::error::ResultsError;
-use super::problem_log::ProblemReader;
+use super::problem_log::{ProblemReader, TypedCell};
 use super::schema::{RESULT_COLUMNS, Status};
 use super::summary::{RunFacts, SheetSummary, write_summary};
-use super::xlsx_style::{ColumnWidths, MAX_COLUMNS, MAX_ROWS, Styles, fit_cell, note, sheet_name};
+use super::xlsx_cells::{typed_at, write_typed};
+use super::xlsx_style::{
+    ColumnWidths, MAX_COLUMNS, MAX_ROWS, Styles, directory, fit_cell, note, save_whole, sheet_name,
+};
 use crate::input::{InputOptions, InputReader, InputRow, Layout};
 use crate::validate::Field;
 
@@ -173,31 +176,6 @@ pub fn render_workbook(
     })
 }
 
-/// The directory of `path` (`.` for a bare file name).
-fn directory(path: &Path) -> &Path {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    }
-}
-
-/// Save to a hidden file beside `path`, then rename it to `path`.
-fn save_whole(book: &mut Workbook, path: &Path) -> Result<(), XlsxError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let temporary = directory(path).join(format!(".{name}.{}.tmp", std::process::id()));
-    let saved = book
-        .save(&temporary)
-        .and_then(|()| std::fs::rename(&temporary, path).map_err(XlsxError::from));
-    if saved.is_err() {
-        // Best effort: the error that matters is the one returned.
-        let _ = std::fs::remove_file(&temporary);
-    }
-    saved
-}
-
 /// Writes the results sheet row by row (constant memory).
 struct SheetWriter<'a> {
     sheet: &'a mut Worksheet,
@@ -272,12 +250,20 @@ impl<'a> SheetWriter<'a> {
             String::from_utf8_lossy(cell.unwrap_or_default())
         };
         let status: Option<Status> = result(STATUS).trim().parse().ok();
-        let problems = CellNote::problems_of(self.problems.as_mut(), number, status);
+        // Read for every row, to keep the reader in step; an invalid row's
+        // problems are its own, and a rejected row's (the domain another
+        // tenant owns: both ways forward on its domain cell).
+        let logged = self.problems.as_mut().map(|r| r.row(number));
+        let (mut problems, cells) = logged.map(|l| (l.problems, l.cells)).unwrap_or_default();
+        if !matches!(status, Some(Status::Invalid | Status::Rejected)) {
+            // Of any other row, only its warnings.
+            problems.retain(crate::validate::Problem::is_warning);
+        }
         let notes = CellNote::of(&problems, layout);
         for (index, &record_column) in layout.passthrough.iter().enumerate() {
             let text = String::from_utf8_lossy(row.record.get(record_column).unwrap_or_default());
             let note = notes.iter().find(|n| n.column == Some(record_column));
-            self.text_cell(index, &text, note)?;
+            self.input_cell(index, &text, note, &cells)?;
         }
         for index in 0..RESULT_COLUMNS.len() {
             self.result_cell(index, &result(index), status)?;
@@ -295,12 +281,14 @@ impl<'a> SheetWriter<'a> {
         Ok(())
     }
 
-    /// A text cell; with `problem`, highlighted and noted.
-    fn text_cell(
+    /// An input cell: text, or the typed cell it was in the input
+    /// (`cells`); with `problem`, highlighted and noted.
+    fn input_cell(
         &mut self,
         index: usize,
         text: &str,
         note: Option<&CellNote>,
+        cells: &[TypedCell],
     ) -> Result<(), XlsxError> {
         let problem = note.map(|n| n.text.as_str());
         // A note of warnings only (a valid row's) leaves the cell unflagged.
@@ -309,7 +297,13 @@ impl<'a> SheetWriter<'a> {
         let col = column(index);
         self.widths.observe(index, text);
         let format = self.styles.input(flagged);
-        if !text.is_empty() {
+        let typed = match typed_at(cells, index) {
+            Some(cell) => write_typed(self.sheet, (self.row, col), cell, format)?,
+            None => false,
+        };
+        if typed {
+            // Given back as the kind of cell it was.
+        } else if !text.is_empty() {
             self.sheet
                 .write_string_with_format(self.row, col, text, format)?;
         } else if flagged {

@@ -1,8 +1,10 @@
 //! How a results workbook looks: cell formats, status colours, column
-//! widths, cell notes, sheet names. Shared by the renderer and the sample
-//! generator (`examples/sample_workbook.rs`).
+//! widths, cell notes, sheet names. Shared by the renderer and the template
+//! writer (`crate::template`).
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, Note, Worksheet, XlsxError};
+use std::path::Path;
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, Note, Workbook, Worksheet, XlsxError};
 
 use super::schema::Status;
 
@@ -166,6 +168,31 @@ pub fn sheet_name(name: &str, fallback: &str) -> String {
     } else {
         cleaned.to_owned()
     }
+}
+
+/// The directory of `path` (`.` for a bare file name).
+pub fn directory(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Save to a hidden file beside `path`, then rename it to `path`.
+pub fn save_whole(book: &mut Workbook, path: &Path) -> Result<(), XlsxError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temporary = directory(path).join(format!(".{name}.{}.tmp", std::process::id()));
+    let saved = book
+        .save(&temporary)
+        .and_then(|()| std::fs::rename(&temporary, path).map_err(XlsxError::from));
+    if saved.is_err() {
+        // Best effort: the error that matters is the one returned.
+        let _ = std::fs::remove_file(&temporary);
+    }
+    saved
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::layering_strip::{crate_paths, strip_test_code};
 
-const LIBRARY: [&str; 12] = [
+const LIBRARY: [&str; 13] = [
     "bom",
     "secrets",
     "files",
@@ -22,6 +22,7 @@ const LIBRARY: [&str; 12] = [
     "results",
     "sandbox",
     "settings",
+    "template",
     "logging",
 ];
 const EDGE: [&str; 2] = ["cli", "commands"];

@@ -47,10 +47,10 @@ fn samples_workbook_holds_the_rows_of_the_csv() {
         from_workbook,
         records(&sample()),
         "samples/customers.xlsx differs from samples/customers.csv: \
-         run `cargo run --example sample_workbook`"
+         run `cargo run -- template samples/customers.xlsx --from samples/customers.csv --force`"
     );
     let book: Xlsx<BufReader<File>> = open_workbook(&workbook).unwrap();
-    assert_eq!(book.sheet_names(), ["Customers", "About"]);
+    assert_eq!(book.sheet_names(), ["Customers", "Instructions", "Lists"]);
 }
 
 /// `run INPUT --sheet Customers --results <journal of WORKBOOK>`, then the

@@ -11,6 +11,8 @@ mod prepare;
 mod progress;
 mod sink;
 mod summary;
+mod summary_json;
+mod waiting;
 
 use std::time::{Instant, SystemTime};
 
@@ -42,12 +44,26 @@ async fn run_async(settings: &RunSettings) -> anyhow::Result<ExitStatus> {
     let started = (Instant::now(), SystemTime::now());
     let prepared = prepare::prepare(settings)?;
     let stop = Stop::new();
-    let mut session = Session::open(settings.connect(), &stop).await?;
+    let console = Console::get();
+    let hide_progress = !settings.progress() || console.quiet || console.json;
+    let skip_rows = prepared.resume.as_ref().map_or(0, |r| r.kept_rows);
+    let progress = Progress::new(prepared.total_rows, skip_rows, hide_progress);
+    let sandbox = settings.connect().sandbox();
+    progress.waiting(Some(&waiting::Wait::SigningIn { sandbox }));
+    let mut session = match Session::open(settings.connect(), &stop).await {
+        Ok(session) => session,
+        Err(error) => {
+            progress.finish();
+            return Err(error);
+        }
+    };
+    progress.waiting(None);
     if session.engine.is_none() && !settings.dry_run() {
+        progress.finish();
         session.close().await;
         anyhow::bail!("{NO_CREDENTIALS}");
     }
-    let outcome = onboard(settings, prepared, &session, &stop).await;
+    let outcome = onboard(settings, prepared, progress, &session, &stop).await;
     session.close().await;
     let (prepared, sink, report) = outcome?;
     finish(settings, &session, prepared, sink, report, started)
@@ -57,6 +73,7 @@ async fn run_async(settings: &RunSettings) -> anyhow::Result<ExitStatus> {
 async fn onboard(
     settings: &RunSettings,
     mut prepared: Prepared,
+    progress: Progress,
     session: &Session,
     stop: &Stop,
 ) -> anyhow::Result<(Prepared, RunSink, DriveReport)> {
@@ -66,12 +83,14 @@ async fn onboard(
     let writer = prepared
         .target
         .writer(layout, FlushPolicy::EveryRow, kept)?;
-    let console = Console::get();
-    let hide_progress = !settings.progress() || console.quiet || console.json;
+    let watcher = session.engine.clone().map(|engine| {
+        let rate = settings.connect().rate().get();
+        waiting::watch(progress.bar(), engine, skip_rows, rate)
+    });
     let mut sink = RunSink {
         writer,
         credentials: prepared.credentials.take(),
-        progress: Progress::new(prepared.total_rows, skip_rows, hide_progress),
+        progress,
         layout: layout.clone(),
         passwords_discarded: 0,
         unrecorded: sink::Unrecorded::default(),
@@ -99,12 +118,21 @@ async fn onboard(
         &mut prepared.reader,
         stop,
         options,
-        |row, plan, stop| work.job(row, plan, stop),
+        |row, plan, stop| {
+            let plan = prepare::never_send_the_example(&row, layout, plan);
+            work.job(row, plan, stop)
+        },
         &mut sink,
     )
     .await;
     interrupts.abort();
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
     sink.progress.finish();
+    for notice in super::notices::dates_read(prepared.reader.dates_read()) {
+        notice.print();
+    }
     Ok((prepared, sink, report?))
 }
 
@@ -165,7 +193,7 @@ fn finish(
         file,
         rows_this_run: rows_written,
         resumed_rows: prepared.resume.as_ref().map_or(0, |r| r.kept_rows),
-        truncated_bytes: prepared.resume.as_ref().map_or(0, |r| r.truncated_bytes),
+        cut: prepared.resume.as_ref().map(|r| r.cut).unwrap_or_default(),
         engine: session.engine.as_deref(),
         correlation_id: session.correlation_id(),
         duration: started.0.elapsed(),

@@ -9,9 +9,11 @@ use anyhow::Context;
 
 use crate::commands::results_target::ResultsTarget;
 use crate::files::{CredentialsFile, ResultsLock, ResumePoint, prepare_resume, temporaries};
-use crate::input::{InputOptions, InputReader, Layout, TextEncoding};
+use crate::input::{InputOptions, InputReader, InputRow, Layout, TextEncoding};
+use crate::pipeline::RowPlan;
 use crate::results::Tally;
 use crate::settings::RunSettings;
+use crate::validate::{Field, Problem, ProblemKind};
 
 /// What the run works on, ready before the first call.
 pub(super) struct Prepared {
@@ -54,6 +56,9 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
     // column, before anything else happens.
     crate::results::recognise(&mut reader, &options)?;
     let layout = reader.layout().clone();
+    for notice in crate::commands::notices::header_warnings(&layout) {
+        notice.print();
+    }
     // Re-reads (row count, resume) keep the encoding found here: no second
     // whole-file check, no second warning about a guessed encoding.
     let options = InputOptions {
@@ -142,4 +147,25 @@ fn count_rows(path: &std::path::Path, options: &InputOptions) -> anyhow::Result<
         n += 1;
     }
     Ok(n)
+}
+
+/// The template's untouched example row (`pc-onboard template`) is never
+/// sent: `invalid`, saying to overwrite or delete it.
+pub(super) fn never_send_the_example(row: &InputRow, layout: &Layout, plan: RowPlan) -> RowPlan {
+    let RowPlan::Valid { customer, .. } = &plan else {
+        return plan;
+    };
+    let (fields, _) = row.fields(layout);
+    if !crate::template::is_example(&fields) {
+        return plan;
+    }
+    let example = Problem::new(
+        Field::ExternalId,
+        ProblemKind::Invalid,
+        crate::template::EXAMPLE_MESSAGE,
+    );
+    RowPlan::Invalid {
+        problems: vec![example],
+        mca: customer.mca.is_some(),
+    }
 }

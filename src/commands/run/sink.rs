@@ -132,7 +132,7 @@ impl RowSink<RowNote> for RunSink {
             return Err(error.into());
         }
         self.progress
-            .row_written(&finished.result, finished.extra.copied);
+            .row_written(finished.row.number, &finished.result, finished.extra.copied);
         let facts = RowFacts::of(&finished.row, &self.layout, &finished.result);
         self.notices.add(&facts);
         Ok(())

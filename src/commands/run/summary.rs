@@ -10,9 +10,10 @@ use serde_json::{Map, Value, json};
 use super::next::NextCommands;
 use super::progress::RunCounts;
 use super::sink::Unrecorded;
+use crate::files::CutRows;
 use crate::logging::{Console, Level};
-use crate::pipeline::{Engine, RunCounters, StopReason};
-use crate::results::{McaCounts, McaOutcome, Notices, Status, StatusCounts, Tally};
+use crate::pipeline::{APP_USER_HINT, Engine, RunCounters, StopReason};
+use crate::results::{Notices, Tally};
 use crate::settings::RunSettings;
 
 /// Everything the summary reports.
@@ -32,8 +33,8 @@ pub struct Summary<'a> {
     pub rows_this_run: u64,
     /// Rows kept from the interrupted run (`--resume`).
     pub resumed_rows: u64,
-    /// Bytes cut from the results file on resume.
-    pub truncated_bytes: u64,
+    /// What a resume cut from the results file, to be done again.
+    pub cut: CutRows,
     /// The engine (counters), when the run talked to Partner Center.
     pub engine: Option<&'a Engine>,
     /// The run's `MS-CorrelationId`.
@@ -53,13 +54,13 @@ pub struct Summary<'a> {
 }
 
 impl Summary<'_> {
-    fn counter(&self, pick: impl Fn(&RunCounters) -> u64) -> u64 {
+    pub(super) fn counter(&self, pick: impl Fn(&RunCounters) -> u64) -> u64 {
         self.engine.map_or(0, |e| pick(e.counters()))
     }
 
     /// Customers created per minute by the calls of this run (rows copied
     /// from an earlier results file are not counted).
-    fn created_per_minute(&self) -> f64 {
+    pub(super) fn created_per_minute(&self) -> f64 {
         let secs = self.duration.as_secs_f64().max(1e-9);
         self.counts.created_now as f64 * 60.0 / secs
     }
@@ -105,6 +106,9 @@ impl Summary<'_> {
                     t.warned
                 ),
             ));
+        }
+        if t.rows.sign_in > 0 {
+            lines.push((Level::Info, format!("  {}", sign_in_text(t.rows.sign_in))));
         }
         for line in self.notices.lines() {
             lines.push((Level::Info, format!("  {line}")));
@@ -178,22 +182,27 @@ impl Summary<'_> {
         })
     }
 
+    /// What `--resume` kept and redid, in the user's terms.
     fn resumed_text(&self) -> String {
-        if self.resumed_rows == 0 && self.truncated_bytes == 0 {
+        let cut = self.cut;
+        if self.resumed_rows == 0 && cut == CutRows::default() {
             return String::new();
         }
-        let cut = if self.truncated_bytes > 0 {
-            format!(
-                " ({} bytes of a torn or unfinished tail were cut)",
-                self.truncated_bytes
-            )
-        } else {
-            String::new()
-        };
-        format!(
-            "; resumed: {} rows were already finished{cut}",
+        let mut text = format!(
+            "; resumed: {} rows finished before the stop were kept",
             self.resumed_rows
-        )
+        );
+        if cut.sent > 0 {
+            let rows = plural(cut.sent, "row was", "rows were");
+            text.push_str(&format!(
+                "; {rows} being sent when the run stopped and finished after a row it never \
+                 started: sent again with the same request IDs, so none is created twice"
+            ));
+        }
+        if cut.torn {
+            text.push_str("; the last row was being written when the run stopped: done again");
+        }
+        text
     }
 
     fn calls_text(&self) -> String {
@@ -256,16 +265,27 @@ impl Summary<'_> {
         } else {
             ""
         };
-        for line in self.file.mca.advice(self.rerun_hint(), sandbox) {
-            out.push((Level::Info, line));
+        // One command at a time: after a stop, the one above finishes the
+        // run first, and its summary says how to go on with the MCA.
+        let mca = self.file.mca.advice(self.rerun_hint(), sandbox);
+        if self.stopped.is_none() {
+            out.extend(mca.into_iter().map(|line| (Level::Info, line)));
+        } else if !mca.is_empty() {
+            let line = "MCA attestations to finish (see mca_status): the summary of the finished \
+                        run says how";
+            out.push((Level::Info, line.to_owned()));
         }
         let redo = self.file.statuses.failures();
         if redo > 0 && self.stopped.is_none() {
-            let invalid = self.file.statuses.get(Status::Invalid);
-            let fix = if invalid > 0 {
-                format!("fix the {invalid} invalid ones (see `error`), then")
-            } else {
-                "re-run them with".to_owned()
+            let (values, sign_in) = (self.file.invalid_values(), self.file.sign_in);
+            let fix = match (values, sign_in) {
+                (0, 0) => "re-run them with".to_owned(),
+                (n, 0) => format!("fix the {n} invalid ones (see `error`), then"),
+                (0, s) => format!("sign in for the {s} that need App+User credentials, then"),
+                (n, s) => format!(
+                    "fix the {n} invalid ones (see `error`) and sign in for the {s} that need \
+                     App+User credentials, then"
+                ),
             };
             out.push((
                 Level::Info,
@@ -281,6 +301,17 @@ impl Summary<'_> {
     /// Print the summary on the console.
     pub fn print(&self) {
         let console = Console::get();
+        let unlisted = self.counts.unlisted;
+        if unlisted > 0 {
+            let mut fields = Map::new();
+            fields.insert("event".to_owned(), json!("row_problems_not_listed"));
+            fields.insert("rows".to_owned(), json!(unlisted));
+            let line = format!(
+                "... and {unlisted} more rows with problems in {}",
+                self.settings.results().display()
+            );
+            console.event(Level::Info, &line, fields);
+        }
         if console.json {
             if let Value::Object(mut fields) = self.json() {
                 fields.insert("event".to_owned(), Value::String("summary".to_owned()));
@@ -298,84 +329,27 @@ impl Summary<'_> {
             console.line(level, &line);
         }
     }
-
-    /// The summary as JSON (`--summary-json`, and the JSON summary event).
-    pub fn json(&self) -> Value {
-        let stopped = self.stopped.as_ref().map(|s| match s {
-            StopReason::Interrupted => "interrupted",
-            StopReason::BudgetExhausted => "retry_budget_exhausted",
-            StopReason::Fatal(_) => "fatal_error",
-            StopReason::WaitTooLong(_) => "retry_after_too_long",
-            StopReason::Unrecorded(_) => "results_not_writable",
-            StopReason::Input(_) => "input_unreadable",
-        });
-        let problems: Vec<Value> = self
-            .counts
-            .problems
-            .iter()
-            .map(|(kind, n)| json!({"kind": kind.name(), "code": kind.code(), "count": n}))
-            .collect();
-        let rows = &self.counts.rows;
-        let mut summary = json!({
-            "input": self.settings.input().path(),
-            "results": self.settings.results(),
-            "rows": self.rows_this_run,
-            "rows_sent": self.counts.sent,
-            "rows_copied": self.counts.copied,
-            "resumed_rows": self.resumed_rows,
-            "counts": status_json(&rows.statuses),
-            "mca": mca_json(&rows.mca),
-            "problems": problems,
-            "rows_with_warnings": self.counts.warned,
-            "results_file": {
-                "rows": self.file.statuses.total(),
-                "counts": status_json(&self.file.statuses),
-                "mca": mca_json(&self.file.mca),
-            },
-            "create_calls": self.counter(|c| RunCounters::read(&c.create_calls)),
-            "other_calls": self.counter(|c| RunCounters::read(&c.other_calls)),
-            "retries": self.counter(|c| RunCounters::read(&c.retries)),
-            "throttled": self.counter(|c| RunCounters::read(&c.throttled)),
-            "duration_secs": self.duration.as_secs_f64(),
-            "created_per_minute": self.created_per_minute(),
-            "latency_ms": self.latency.map(|l| l.as_millis() as u64),
-            "correlation_id": self.correlation_id.map(|id| id.to_string()),
-            "passwords_discarded": self.passwords_discarded,
-            "unrecorded_rows": self.unrecorded.rows,
-            "dry_run": self.settings.dry_run(),
-            "stopped": stopped,
-            "rerun": self.rerun_hint(),
-        });
-        if let (Value::Object(summary), Value::Object(notices)) =
-            (&mut summary, self.notices.json())
-        {
-            summary.extend(notices);
-        }
-        summary
-    }
-
-    /// Write `--summary-json`.
-    pub fn write_json(&self, path: &Path) -> anyhow::Result<()> {
-        Ok(crate::files::write_summary_json(path, &self.json())?)
-    }
 }
 
-/// Rows per status, every status named.
-fn status_json(counts: &StatusCounts) -> Value {
-    let counts: Map<String, Value> = Status::ALL
-        .into_iter()
-        .map(|s| (s.to_string(), json!(counts.get(s))))
-        .collect();
-    Value::Object(counts)
+/// The summary's line about the rows that need App+User credentials.
+fn sign_in_text(rows: u64) -> String {
+    let (rows, need) = match rows {
+        1 => ("1 invalid row".to_owned(), "needs"),
+        n => (format!("{n} invalid rows"), "need"),
+    };
+    format!(
+        "{rows} {need} App+User credentials (an indirect reseller's customer, an MCA \
+         attestation), nothing else; nothing was sent for them: {APP_USER_HINT}, then run the \
+         results file again"
+    )
 }
 
-/// Rows per `mca_status` keyword, every keyword named.
-fn mca_json(counts: &McaCounts) -> Value {
-    let counts: Map<String, Value> = McaOutcome::ALL
-        .into_iter()
-        .map(|o| (o.keyword().to_owned(), json!(counts.get(o))))
-        .collect();
-    Value::Object(counts)
+/// `1 row was` / `3 rows were`.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
 }
 
 /// ` (not there: ...)` when `path` names no file at the end of the run.
@@ -384,5 +358,76 @@ fn missing(path: &Path) -> &'static str {
         ""
     } else {
         " (not there: removed during the run, or never written)"
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
+mod tests {
+    use super::*;
+    use crate::cli::Invocation;
+    use crate::cli::tests::invocation;
+    use crate::results::{McaStatus, Status};
+
+    /// The advice after a run of `settings` whose results file holds a
+    /// created row with a cancelled attestation and an invalid row.
+    fn advice_after(stopped: Option<StopReason>) -> Vec<String> {
+        let args = ["pc-onboard", "run", "in.csv", "--results", "out.csv"];
+        let Invocation::Run(settings) = invocation(&args).unwrap() else {
+            panic!("not run")
+        };
+        let mut file = Tally::default();
+        file.add(Status::Created, &McaStatus::Cancelled);
+        file.add(Status::Invalid, &McaStatus::None);
+        let summary = Summary {
+            settings: &settings,
+            next: NextCommands {
+                rerun: "RERUN".to_owned(),
+                resume: "RESUME".to_owned(),
+            },
+            target: String::new(),
+            counts: RunCounts::default(),
+            file,
+            rows_this_run: 2,
+            resumed_rows: 0,
+            cut: CutRows::default(),
+            engine: None,
+            correlation_id: None,
+            duration: Duration::from_secs(1),
+            passwords_discarded: 0,
+            unrecorded: Unrecorded::default(),
+            notices: Notices::default(),
+            stopped,
+            latency: None,
+        };
+        summary.advice().into_iter().map(|(_, line)| line).collect()
+    }
+
+    fn commands(lines: &[String]) -> usize {
+        lines
+            .iter()
+            .map(|l| l.matches("RERUN").count() + l.matches("RESUME").count())
+            .sum()
+    }
+
+    #[test]
+    fn after_an_interrupt_one_command_is_printed_the_resume() {
+        let lines = advice_after(Some(StopReason::Interrupted));
+        assert_eq!(commands(&lines), 1, "{lines:#?}");
+        assert!(lines[0].ends_with("finish with: RESUME"), "{lines:#?}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("the summary of the finished run says how")),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn a_finished_run_prints_the_re_run_for_what_did_not_go_through() {
+        let lines = advice_after(None);
+        assert!(lines.iter().all(|l| !l.contains("RESUME")), "{lines:#?}");
+        assert!(lines.iter().any(|l| l.ends_with("Attest them with: RERUN")));
+        assert!(lines.iter().any(|l| l.contains("fix the 1 invalid ones")));
     }
 }
