@@ -45,7 +45,8 @@ file, else the default.
 Exit codes:
   0    every row created, exists, valid or would_create
   2    finished, but some rows are invalid, rejected, failed or cancelled,
-       or an MCA attestation failed (mca_status)
+       or an MCA attestation failed, was cancelled or expired (mca_status;
+       pending, waiting for the customer, does not count)
   1    fatal: bad arguments, unreadable input, missing columns, auth failure,
        results file not writable or locked by another run
   130  interrupted (Ctrl-C): in-flight calls finished, remaining rows cancelled";

@@ -11,6 +11,9 @@
 //! of the country data's locales), or close to one of its accepted
 //! spellings by edit distance ([`similarity`]).
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -136,25 +139,42 @@ pub(crate) fn looks_like(header: &str) -> Option<Field> {
 /// How much `header` looks like `field` (1.0 for a synonym; else the
 /// [`similarity`] to its closest spelling), if at all: for naming the
 /// column that a missing required field may be in.
-pub(crate) fn score_for(field: Field, header: &str) -> Option<f64> {
-    let folded = fold(header);
+pub(crate) fn score_for(field: Field, header: &Folded) -> Option<f64> {
+    let folded = header.0.as_str();
     if folded.is_empty() {
         return None;
     }
-    if synonym(&folded) == Some(field) {
+    if synonym(folded) == Some(field) {
         return Some(1.0);
     }
     spellings(field)
         .iter()
-        .filter_map(|spelling| similarity(&folded, spelling))
+        .filter_map(|spelling| similarity(folded, spelling))
         .reduce(f64::max)
 }
 
-/// The field's canonical name and aliases, normalized.
-fn spellings(field: Field) -> Vec<String> {
-    std::iter::once(normalize_header(field.name()))
-        .chain(field.aliases().iter().map(|a| (*a).to_owned()))
-        .collect()
+/// A header folded once ([`fold`]), for comparing it with every field.
+pub(crate) struct Folded(String);
+
+impl Folded {
+    pub(crate) fn new(header: &str) -> Folded {
+        Folded(fold(header))
+    }
+}
+
+/// The field's canonical name and aliases, normalized: computed once.
+fn spellings(field: Field) -> &'static [String] {
+    static SPELLINGS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
+        Field::ALL
+            .into_iter()
+            .map(|field| {
+                std::iter::once(normalize_header(field.name()))
+                    .chain(field.aliases().iter().map(|a| (*a).to_owned()))
+                    .collect()
+            })
+            .collect()
+    });
+    &SPELLINGS[field.index()]
 }
 
 /// `candidate` as a misspelling of `spelling` (both folded): at most a
@@ -169,11 +189,19 @@ fn misspelling(candidate: &str, spelling: &str) -> Option<f64> {
     (spelling.chars().count() >= 5 && candidate.contains(spelling)).then_some(0.5)
 }
 
+/// The field whose synonym `folded` is: the synonyms are folded once, into
+/// one map (the first field listing a word keeps it).
 fn synonym(folded: &str) -> Option<Field> {
-    SYNONYMS
-        .iter()
-        .find(|(_, words)| words.iter().any(|w| fold(w) == folded))
-        .map(|(field, _)| *field)
+    static FOLDED: LazyLock<HashMap<String, Field>> = LazyLock::new(|| {
+        let mut map = HashMap::new();
+        for (field, words) in SYNONYMS {
+            for word in *words {
+                map.entry(fold(word)).or_insert(*field);
+            }
+        }
+        map
+    });
+    FOLDED.get(folded).copied()
 }
 
 /// How close `candidate` is to `spelling` (both folded), if close at all:
