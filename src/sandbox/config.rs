@@ -2,6 +2,7 @@
 //! accepted credentials, customer limit, state file, paging shape, BOM and
 //! the registration-number rule.
 
+use super::error::SandboxError;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -237,30 +238,30 @@ impl SandboxConfig {
     }
 
     /// Check the values a flag could get wrong.
-    pub fn check(&self) -> anyhow::Result<()> {
+    pub fn check(&self) -> Result<(), SandboxError> {
         if !(0.0..=1.0).contains(&self.fail_rate) {
-            anyhow::bail!(
+            return Err(SandboxError::Setting(format!(
                 "--fail-rate must be between 0 and 1, got {}",
                 self.fail_rate
-            );
+            )));
         }
         if !(1..=MAX_PAGE_SIZE).contains(&self.max_page_size) {
-            anyhow::bail!(
+            return Err(SandboxError::Setting(format!(
                 "--max-page-size must be between 1 and {MAX_PAGE_SIZE}, got {}",
                 self.max_page_size
-            );
+            )));
         }
         if self.token_ttl.is_zero() || self.token_ttl > MAX_TOKEN_TTL {
-            anyhow::bail!(
+            return Err(SandboxError::Setting(format!(
                 "--token-ttl must be between 1 and {} seconds",
                 MAX_TOKEN_TTL.as_secs()
-            );
+            )));
         }
         if self.attestation_ttl > MAX_TOKEN_TTL {
-            anyhow::bail!(
+            return Err(SandboxError::Setting(format!(
                 "--attestation-ttl must be at most {} seconds",
                 MAX_TOKEN_TTL.as_secs()
-            );
+            )));
         }
         for domain in &self.foreign_domains {
             foreign_domain(domain)?;
@@ -276,10 +277,10 @@ impl SandboxConfig {
 }
 
 /// A `--foreign-domain` value as a full lower-case domain, or why not.
-fn foreign_domain(domain: &str) -> anyhow::Result<String> {
+fn foreign_domain(domain: &str) -> Result<String, SandboxError> {
     crate::validate::Domain::parse(domain)
         .map(|d| d.as_str().to_owned())
-        .map_err(|reason| anyhow::anyhow!("--foreign-domain {domain:?} {reason}"))
+        .map_err(|reason| SandboxError::Setting(format!("--foreign-domain {domain:?} {reason}")))
 }
 
 /// The client credentials the token endpoint accepts: `None` accepts any value.

@@ -17,6 +17,7 @@ mod config;
 mod country_rules;
 mod customers;
 mod device;
+mod error;
 mod fault_kinds;
 mod faults;
 mod gate;
@@ -40,7 +41,6 @@ use std::io::Write;
 use std::net::SocketAddr;
 
 use crate::logging::{Console, Level};
-use anyhow::Context;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, head, post};
@@ -55,6 +55,7 @@ pub use config::{
     AcceptedCredentials, AttestationNames, CLIENT_ID_ENV, CLIENT_SECRET_ENV,
     DEFAULT_ATTESTATION_TTL, DeviceOutcome, DeviceScript, LegacyMca, SandboxConfig,
 };
+pub use error::SandboxError;
 pub use faults::{
     BadBody, DEFAULT_REDIRECT_LOCATION, Endpoint, EndpointList, FAULT_NAMES, Fault, FaultList,
     RetryAfter,
@@ -183,14 +184,14 @@ impl RunningSandbox {
     }
 
     /// Stop accepting, finish the calls in flight, and wait for the server.
-    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+    pub async fn shutdown(mut self) -> Result<(), SandboxError> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         (&mut self.task)
             .await
-            .context("the sandbox server task failed")?
-            .context("the sandbox server failed")
+            .map_err(SandboxError::Task)?
+            .map_err(SandboxError::Serve)
     }
 }
 
@@ -204,18 +205,22 @@ impl Drop for RunningSandbox {
 
 /// Start a sandbox with `config` on a free loopback port (`127.0.0.1:0`), on
 /// the current tokio runtime.
-pub async fn spawn(config: SandboxConfig) -> anyhow::Result<RunningSandbox> {
+pub async fn spawn(config: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
     let state = SandboxState::new(config)?;
     spawn_with_state(state).await
 }
 
 /// [`spawn`] with a state built by the caller (e.g. one whose fault script
 /// a test has set up).
-pub async fn spawn_with_state(state: SandboxState) -> anyhow::Result<RunningSandbox> {
+pub async fn spawn_with_state(state: SandboxState) -> Result<RunningSandbox, SandboxError> {
+    let listen_error = |source| SandboxError::Listen {
+        address: "127.0.0.1:0".to_owned(),
+        source,
+    };
     let listener = TcpListener::bind(("127.0.0.1", 0))
         .await
-        .context("cannot bind the sandbox to a loopback port")?;
-    let addr = listener.local_addr()?;
+        .map_err(listen_error)?;
+    let addr = listener.local_addr().map_err(listen_error)?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(serve(listener, state.clone(), async move {
         // A dropped sender stops the server too.
@@ -233,24 +238,29 @@ pub async fn spawn_with_state(state: SandboxState) -> anyhow::Result<RunningSand
 /// `pc-onboard sandbox`: serve on `listen` until Ctrl-C. The first line on
 /// stdout is `listening on http://HOST:PORT`; then one line per request on
 /// stderr.
-pub async fn serve_until_ctrl_c(listen: SocketAddr, config: SandboxConfig) -> anyhow::Result<()> {
+pub async fn serve_until_ctrl_c(
+    listen: SocketAddr,
+    config: SandboxConfig,
+) -> Result<(), SandboxError> {
     let state = SandboxState::new(config)?;
-    let listener = TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    let addr = listener.local_addr()?;
-    announce(addr, state.config())?;
+    let listen_error = |source| SandboxError::Listen {
+        address: listen.to_string(),
+        source,
+    };
+    let listener = TcpListener::bind(listen).await.map_err(listen_error)?;
+    let addr = listener.local_addr().map_err(listen_error)?;
+    announce(addr, state.config()).map_err(SandboxError::Serve)?;
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
-    .context("the sandbox server failed")?;
+    .map_err(SandboxError::Serve)?;
     Console::get().line(Level::Info, "sandbox: stopped");
     Ok(())
 }
 
 #[allow(clippy::print_stdout)] // The CLI contract: the first stdout line names the address.
-fn announce(addr: SocketAddr, config: &SandboxConfig) -> anyhow::Result<()> {
+fn announce(addr: SocketAddr, config: &SandboxConfig) -> std::io::Result<()> {
     let url = format!("http://{addr}");
     let mut out = std::io::stdout().lock();
     writeln!(out, "listening on {url}")?;

@@ -8,35 +8,34 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use anyhow::Context;
-
+use super::error::SandboxError;
 use super::tenant::Tenant;
 
 /// Makes temporary names unique among the sandboxes of one process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Load the tenant from `path`; a missing file is an empty tenant.
-pub(crate) fn load(path: &Path) -> anyhow::Result<Tenant> {
+pub(crate) fn load(path: &Path) -> Result<Tenant, SandboxError> {
     let text = match fs::read(path) {
         Ok(text) => text,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Tenant::new()),
         Err(err) => {
-            return Err(err)
-                .with_context(|| format!("cannot read sandbox state {}", path.display()));
+            return Err(SandboxError::ReadState {
+                path: path.to_owned(),
+                source: err,
+            });
         }
     };
-    let mut tenant: Tenant = serde_json::from_slice(&text).with_context(|| {
-        format!(
-            "sandbox state {} is not a sandbox state file (JSON)",
-            path.display()
-        )
-    })?;
+    let mut tenant: Tenant =
+        serde_json::from_slice(&text).map_err(|source| SandboxError::StateFormat {
+            path: path.to_owned(),
+            source,
+        })?;
     if tenant.version() > 1 {
-        anyhow::bail!(
-            "sandbox state {} has format version {}, this build reads version 1",
-            path.display(),
-            tenant.version()
-        );
+        return Err(SandboxError::StateVersion {
+            path: path.to_owned(),
+            version: tenant.version(),
+        });
     }
     tenant.reindex();
     Ok(tenant)

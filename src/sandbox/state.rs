@@ -1,6 +1,7 @@
 //! The shared state of one sandbox: one mutex around everything (contention
 //! is irrelevant at API speeds).
 
+use super::error::SandboxError;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -140,7 +141,7 @@ pub struct SandboxState {
 
 impl SandboxState {
     /// A sandbox with `config`; loads the state file when one is configured.
-    pub fn new(config: SandboxConfig) -> anyhow::Result<Self> {
+    pub fn new(config: SandboxConfig) -> Result<Self, SandboxError> {
         config.check()?;
         let tenant = match &config.state_file {
             Some(path) => persist::load(path)?,
