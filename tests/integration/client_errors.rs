@@ -110,8 +110,7 @@ async fn a_429_carries_retry_after_from_the_header_or_the_message() {
 async fn a_call_that_outlives_the_timeout_is_an_ambiguous_timeout() {
     let (base, _mock) = serve(tokens_numbered("3600"), Box::new(|_| empty(200))).await;
     // A second server that accepts and never answers.
-    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let silent_base = format!("http://{}", silent.local_addr().unwrap());
+    let (silent, silent_base) = loopback().await;
     tokio::spawn(async move {
         let mut held = Vec::new();
         while let Ok((socket, _)) = silent.accept().await {
@@ -165,8 +164,7 @@ async fn a_refused_connection_is_transient_but_not_ambiguous() {
 #[tokio::test]
 async fn a_connection_dropped_after_sending_is_ambiguous() {
     use tokio::io::AsyncReadExt;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, base) = loopback().await;
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let mut buf = vec![0u8; 8192];

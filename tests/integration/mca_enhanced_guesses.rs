@@ -3,7 +3,8 @@
 //! nobody guessed ends `failed: ...` quoting it (cut, secrets scrubbed),
 //! and the legacy flow against a retired endpoint says to switch flows.
 
-use crate::hostile_server::{self, ApiCall, TokenCall, created, json};
+use crate::fake_server::{Seen, TokenCall, json, serve};
+use crate::hostile::{created, run_against_server};
 use crate::mca_enhanced::{BILLING, quick};
 use crate::run_mca::{row, run_app_user, write};
 use crate::support::*;
@@ -88,9 +89,9 @@ fn tokens(call: &TokenCall, _: &[TokenCall]) -> Response {
 /// An API that creates customers and answers the attestation with
 /// `attestation` (which may echo the `Authorization` header).
 fn api(
-    attestation: impl Fn(&ApiCall) -> Response + Send + Sync + 'static,
-) -> impl Fn(&ApiCall) -> Response + Send + Sync + 'static {
-    move |call: &ApiCall| match (call.method.clone(), call.path.as_str()) {
+    attestation: impl Fn(&Seen) -> Response + Send + Sync + 'static,
+) -> impl Fn(&Seen) -> Response + Send + Sync + 'static {
+    move |call: &Seen| match (call.method.clone(), call.path.as_str()) {
         (Method::POST, "/v1/customers") => created(call),
         (_, path) if path.starts_with("/v1/attestations/enhanced") => attestation(call),
         _ => json(404, r#"{"code":3000,"description":"not here"}"#),
@@ -101,9 +102,9 @@ fn api(
 /// answers are `attestation`; the `mca_status` and the whole output.
 async fn hostile_run(
     dir: &std::path::Path,
-    attestation: impl Fn(&ApiCall) -> Response + Send + Sync + 'static,
+    attestation: impl Fn(&Seen) -> Response + Send + Sync + 'static,
 ) -> (i32, Results, String) {
-    let (base, _server) = hostile_server::serve(tokens, api(attestation)).await;
+    let (base, _server) = serve(Box::new(tokens), Box::new(api(attestation))).await;
     let input = dir.join("customers.csv");
     write(&input, &[row("H-1", "hostilemca", "", BILLING)]);
     let results = dir.join("results.csv");
@@ -112,7 +113,7 @@ async fn hostile_run(
         ("PC_CLIENT_ID", "app"),
         ("PC_CLIENT_SECRET", "hostile-mca-client-secret-31337"),
     ];
-    let out = hostile_server::run_against_server(&base, &quick(&input, &results, &[]), &vars).await;
+    let out = run_against_server(&base, &quick(&input, &results, &[]), &vars).await;
     assert_ne!(code(&out), 101, "no panic: {}", text(&out));
     (code(&out), Results::read(&results), text(&out))
 }
@@ -125,7 +126,7 @@ async fn an_answer_without_an_attestation_id_fails_quoting_it_with_secrets_scrub
             201,
             format!(
                 r#"{{"reference":"r-77","message":"queued","seen":"{}"}}"#,
-                call.authorization
+                call.authorization()
             ),
         )
     })
@@ -197,9 +198,9 @@ async fn a_state_nobody_guessed_fails_the_check_quoting_it_and_keeps_the_link() 
     assert_eq!(exit, 0, "{all}");
     assert_eq!(first.column("mca_status"), ["pending"]);
     // The re-run reads the state: an unknown word is a wrong guess.
-    let (base, _server) = hostile_server::serve(
-        tokens,
-        api(|_| json(200, r#"{"id":"att-9","status":"Withdrawn"}"#)),
+    let (base, _server) = serve(
+        Box::new(tokens),
+        Box::new(api(|_| json(200, r#"{"id":"att-9","status":"Withdrawn"}"#))),
     )
     .await;
     let results = dir.path().join("results.csv");
@@ -209,7 +210,7 @@ async fn a_state_nobody_guessed_fails_the_check_quoting_it_and_keeps_the_link() 
         ("PC_CLIENT_ID", "app"),
         ("PC_CLIENT_SECRET", "hostile-mca-client-secret-31337"),
     ];
-    let out = hostile_server::run_against_server(&base, &quick(&results, &again, &[]), &vars).await;
+    let out = run_against_server(&base, &quick(&results, &again, &[]), &vars).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     let r = Results::read(&again);
     let mca = &r.column("mca_status")[0];
