@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{Report, Sandbox, bin, created, generate, run, timed};
+use super::{Measured, Report, Sandbox, bin, created, generate, run, timed};
 
 pub(crate) fn overhead(work: &Path, quick: bool, report: &mut Report) {
     println!("## 4. Client overhead per created row\n");
@@ -27,14 +27,7 @@ pub(crate) fn overhead(work: &Path, quick: bool, report: &mut Report) {
         );
         drop(sb);
         assert_eq!(created(&s), rows, "{}", m.stderr);
-        println!(
-            "| create | {rows} | {:.2} | {:.0} | {:.2} | {:.1} | {:.1} |",
-            m.wall,
-            rows as f64 / m.wall,
-            m.cpu(),
-            m.cpu() * 1e6 / rows as f64,
-            m.rss_mib
-        );
+        print_line("create", rows, &m);
         cpu.push(m.cpu());
     }
     let marginal = (cpu[1] - cpu[0]) * 1e6 / (big - small) as f64;
@@ -52,14 +45,7 @@ pub(crate) fn overhead(work: &Path, quick: bool, report: &mut Report) {
         ],
         &[],
     );
-    println!(
-        "| offline `--dry-run` | {big} | {:.2} | {:.0} | {:.2} | {:.1} | {:.1} |",
-        dry.wall,
-        big as f64 / dry.wall,
-        dry.cpu(),
-        dry.cpu() * 1e6 / big as f64,
-        dry.rss_mib
-    );
+    print_line("offline `--dry-run`", big, &dry);
     println!();
     let mut text = String::new();
     let _ = write!(
@@ -70,4 +56,16 @@ pub(crate) fn overhead(work: &Path, quick: bool, report: &mut Report) {
     println!("Marginal client CPU per created row: **{marginal:.1} µs**.\n");
     // No target is set for this figure: the number is here so regressions show.
     report.target(true, text);
+}
+
+/// The table line of `case`: `rows` rows measured as `m`.
+fn print_line(case: &str, rows: u64, m: &Measured) {
+    println!(
+        "| {case} | {rows} | {:.2} | {:.0} | {:.2} | {:.1} | {:.1} |",
+        m.wall,
+        rows as f64 / m.wall,
+        m.cpu(),
+        m.cpu() * 1e6 / rows as f64,
+        m.rss_mib
+    );
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use pc_onboard::partner_center::auth::Credentials;
 use pc_onboard::partner_center::client::{ClientConfig, PartnerCenterClient};
 use pc_onboard::partner_center::cloud::CloudEndpoints;
+use pc_onboard::partner_center::error::ApiError;
 use secrecy::SecretString;
 
 pub(crate) use crate::fake_server::{
@@ -61,3 +62,12 @@ pub(crate) fn client_with_ready_token(base: &str) -> PartnerCenterClient {
 }
 
 pub(crate) const ID: &str = "dfd8cc0a-c592-468c-8461-869a38d24738";
+
+/// The error `client` gets creating a customer (an empty body, a fresh
+/// request id).
+pub(crate) async fn create_error(client: &PartnerCenterClient) -> ApiError {
+    client
+        .create_customer("{}", uuid::Uuid::new_v4())
+        .await
+        .unwrap_err()
+}

@@ -38,11 +38,7 @@ pub fn command_with_open_files<S: AsRef<std::ffi::OsStr>>(
     args: &[S],
     files: u32,
 ) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new("sh");
-    cmd.arg("-c")
-        .arg(format!(r#"ulimit -n {files}; exec "$0" "$@""#))
-        .arg(bin())
-        .args(args);
+    let cmd = crate::support::behind_shell("sh", &format!("ulimit -n {files}"), args);
     with_env_for(cmd, base)
 }
 

@@ -75,6 +75,13 @@ async fn a_legacy_run_against_a_retired_endpoint_fails_with_the_advice_to_switch
     assert_eq!(sb.state().stats().calls_to("POST /v1/customers"), 1);
 }
 
+/// The app-only credentials of the runs against the hostile server.
+const APP: [(&str, &str); 3] = [
+    ("PC_TENANT_ID", "partner.onmicrosoft.com"),
+    ("PC_CLIENT_ID", "app"),
+    ("PC_CLIENT_SECRET", "hostile-mca-client-secret-31337"),
+];
+
 /// The token authority of the hostile server: a token for every request.
 fn tokens(call: &TokenCall, _: &[TokenCall]) -> Response {
     json(
@@ -108,12 +115,7 @@ async fn hostile_run(
     let input = dir.join("customers.csv");
     write(&input, &[row("H-1", "hostilemca", "", BILLING)]);
     let results = dir.join("results.csv");
-    let vars = [
-        ("PC_TENANT_ID", "partner.onmicrosoft.com"),
-        ("PC_CLIENT_ID", "app"),
-        ("PC_CLIENT_SECRET", "hostile-mca-client-secret-31337"),
-    ];
-    let out = run_against_server(&base, &quick(&input, &results, &[]), &vars).await;
+    let out = run_against_server(&base, &quick(&input, &results, &[]), &APP).await;
     assert_ne!(code(&out), 101, "no panic: {}", text(&out));
     (code(&out), Results::read(&results), text(&out))
 }
@@ -205,12 +207,7 @@ async fn a_state_nobody_guessed_fails_the_check_quoting_it_and_keeps_the_link() 
     .await;
     let results = dir.path().join("results.csv");
     let again = dir.path().join("results-2.csv");
-    let vars = [
-        ("PC_TENANT_ID", "partner.onmicrosoft.com"),
-        ("PC_CLIENT_ID", "app"),
-        ("PC_CLIENT_SECRET", "hostile-mca-client-secret-31337"),
-    ];
-    let out = run_against_server(&base, &quick(&results, &again, &[]), &vars).await;
+    let out = run_against_server(&base, &quick(&results, &again, &[]), &APP).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     let r = Results::read(&again);
     let mca = &r.column("mca_status")[0];
