@@ -169,7 +169,7 @@ async fn a_customer_id_that_is_not_a_guid_is_an_unusable_answer() {
     let evil = r#"../../etc/passwd\n,=cmd"#;
     let (base, _mock) = serve(
         tokens_numbered("3600"),
-        Box::new(move |_| json(201, &customer_json(evil, "contoso.onmicrosoft.com"))),
+        Box::new(move |_| json(201, customer_json(evil, "contoso.onmicrosoft.com"))),
     )
     .await;
     let client = client(&base);

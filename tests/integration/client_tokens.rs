@@ -43,7 +43,7 @@ async fn fetches_the_token_once_and_reuses_it_across_calls() {
 async fn concurrent_callers_share_one_token_fetch() {
     let (base, mock) = serve(
         tokens_numbered("3600"),
-        Box::new(|_| json(200, &customer_json(ID, "contoso.onmicrosoft.com"))),
+        Box::new(|_| json(200, customer_json(ID, "contoso.onmicrosoft.com"))),
     )
     .await;
     let client = client(&base);
@@ -65,13 +65,13 @@ async fn refreshes_the_token_when_it_has_expired() {
             let expires_in = if n == 0 { "0" } else { "3600" };
             json(
                 200,
-                &format!(
+                format!(
                     r#"{{"token_type":"Bearer","expires_in":"{expires_in}","access_token":"tok-{}"}}"#,
                     n + 1
                 ),
             )
         }),
-        Box::new(|_| json(200, &customer_json(ID, "contoso.onmicrosoft.com"))),
+        Box::new(|_| json(200, customer_json(ID, "contoso.onmicrosoft.com"))),
     )
     .await;
     let client = client(&base);
@@ -189,7 +189,7 @@ async fn a_rejected_client_secret_is_reported_without_the_secret() {
         by_index(|_| {
             json(
                 401,
-                &format!(
+                format!(
                     r#"{{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided ({SECRET}).\r\nTrace ID: 1f2e"}}"#
                 ),
             )
@@ -279,7 +279,7 @@ async fn a_token_answer_that_is_not_a_token_is_fatal_and_names_the_authority() {
     for (what, body) in shapes {
         let (base, mock) = serve(
             by_index(move |_| json(200, body)),
-            Box::new(|_| json(200, &customer_json(ID, "contoso.onmicrosoft.com"))),
+            Box::new(|_| json(200, customer_json(ID, "contoso.onmicrosoft.com"))),
         )
         .await;
         let client = client(&base);
@@ -317,7 +317,7 @@ async fn a_token_endpoint_that_answers_503_once_is_transient_and_the_next_fetch_
                 numbered_token("3599", n - 1)
             }
         }),
-        Box::new(|_| json(200, &customer_json(ID, "contoso.onmicrosoft.com"))),
+        Box::new(|_| json(200, customer_json(ID, "contoso.onmicrosoft.com"))),
     )
     .await;
     let client = client(&base);
