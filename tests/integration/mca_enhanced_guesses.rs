@@ -5,7 +5,7 @@
 
 use crate::fake_server::{Seen, TokenCall, json, serve};
 use crate::hostile::{created, run_against_server};
-use crate::mca_enhanced::{BILLING, quick};
+use crate::mca_enhanced::{BILLING, quick, run_one_billed};
 use crate::run_mca::{row, run_app_user, write};
 use crate::support::*;
 
@@ -21,11 +21,7 @@ async fn answers_under_other_field_names_are_read() {
         ..quiet()
     })
     .await;
-    let input = dir.path().join("customers.csv");
-    write(&input, &[row("N-1", "altnames", "", BILLING)]);
-    let results = dir.path().join("results.csv");
-    let out = run_app_user(&sb, &quick(&input, &results, &[])).await;
-    assert_eq!(code(&out), 0, "{}", text(&out));
+    let results = run_one_billed(&sb, dir.path(), "N-1", "altnames").await;
     let r = Results::read(&results);
     assert_eq!(r.column("mca_status"), ["pending"]);
     let id = &r.column("mca_attestation_id")[0];
