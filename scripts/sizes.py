@@ -2,10 +2,10 @@
 """Sources and tests over the size limits: files with more than 400 lines,
 functions over 80 lines.
 
-    python3 scripts/sizes.py [DIR...]   # default: src tests
+    python3 scripts/sizes.py [DIR...]   # default: src tests benches
 
 Under src/, a file's #[cfg(test)] modules (and *_tests.rs files) are not
-counted; under a tests/ directory everything is test code and counts, every
+counted; under a tests/ or benches/ directory everything counts, every
 function included. Prints one line per file or function over a limit;
 exits 1 if there is one. Counting is by lines (blank and comment lines
 included), braces matched after removing strings and comments.
@@ -67,8 +67,8 @@ def block_end(s, open_brace):
 
 
 def check(path, whole):
-    """The lines saying how `path` is over a limit. `whole`: all of it is
-    test code and counts (a file under tests/)."""
+    """The lines saying how `path` is over a limit. `whole`: all of it
+    counts (a file under tests/ or benches/)."""
     s = blank_out(path.read_text())
     line_of = lambda at: s.count("\n", 0, at)
     tests = []
@@ -105,14 +105,14 @@ def inside_repository(path, root):
 
 
 def main():
-    roots = [pathlib.Path(a) for a in sys.argv[1:]] or [pathlib.Path("src"), pathlib.Path("tests")]
+    roots = [pathlib.Path(a) for a in sys.argv[1:]] or [pathlib.Path(d) for d in ("src", "tests", "benches")]
     over = []
     for root in roots:
         if not root.is_dir():
             print(f"{root}: no such directory")
             return 2
         for path in sorted(root.rglob("*.rs")):
-            whole = "tests" in inside_repository(path, root).parts
+            whole = not {"tests", "benches"}.isdisjoint(inside_repository(path, root).parts)
             over += check(path, whole)
     names = " and ".join(str(r) for r in roots)
     print("\n".join(over) if over else f"{names}: every file and function within the limits")

@@ -19,7 +19,7 @@ async fn every_call_carries_the_contract_headers() {
         Box::new(|seen| match seen.method {
             Method::POST => json_with_bom(201, &customer_json(ID, "contoso.onmicrosoft.com")),
             Method::HEAD => empty(404),
-            _ => json(200, &customer_json(ID, "contoso.onmicrosoft.com")),
+            _ => json(200, customer_json(ID, "contoso.onmicrosoft.com")),
         }),
     )
     .await;
@@ -81,7 +81,7 @@ async fn a_created_customer_is_read_from_201_or_200_with_or_without_a_bom() {
         tokens_numbered("3600"),
         Box::new(|seen| match seen.index {
             0 => json_with_bom(201, &customer_json(ID, "contoso.onmicrosoft.com")),
-            _ => json(200, &customer_json(ID, "contoso.onmicrosoft.com")),
+            _ => json(200, customer_json(ID, "contoso.onmicrosoft.com")),
         }),
     )
     .await;

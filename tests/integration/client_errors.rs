@@ -55,20 +55,14 @@ async fn business_errors_keep_code_and_description() {
     )
     .await;
     let client = client(&base);
-    let err = client
-        .create_customer("{}", Uuid::new_v4())
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert_eq!(
         err.to_string(),
         "Partner Center answered 400 (code 600049): Organization registration ID information is missing"
     );
     assert!(!err.is_transient());
     assert!(!err.is_domain_taken());
-    let err = client
-        .create_customer("{}", Uuid::new_v4())
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert!(err.is_domain_taken());
     assert_eq!(err.code(), Some("2001"));
 }
@@ -90,10 +84,7 @@ async fn a_429_carries_retry_after_from_the_header_or_the_message() {
     )
     .await;
     let client = client(&base);
-    let err = client
-        .create_customer("{}", Uuid::new_v4())
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert!(err.is_throttled());
     assert!(err.is_transient());
     assert!(!err.is_ambiguous());
@@ -110,8 +101,7 @@ async fn a_429_carries_retry_after_from_the_header_or_the_message() {
 async fn a_call_that_outlives_the_timeout_is_an_ambiguous_timeout() {
     let (base, _mock) = serve(tokens_numbered("3600"), Box::new(|_| empty(200))).await;
     // A second server that accepts and never answers.
-    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let silent_base = format!("http://{}", silent.local_addr().unwrap());
+    let (silent, silent_base) = loopback().await;
     tokio::spawn(async move {
         let mut held = Vec::new();
         while let Ok((socket, _)) = silent.accept().await {
@@ -129,10 +119,7 @@ async fn a_call_that_outlives_the_timeout_is_an_ambiguous_timeout() {
     let client = PartnerCenterClient::new(cfg)
         .unwrap()
         .with_latency_observer(Arc::new(move |d| observed.lock().unwrap().push(d)));
-    let err = client
-        .create_customer("{}", Uuid::new_v4())
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert!(matches!(err, ApiError::Timeout { .. }), "{err:?}");
     assert!(err.is_transient());
     assert!(err.is_ambiguous());
@@ -153,10 +140,7 @@ async fn a_call_that_outlives_the_timeout_is_an_ambiguous_timeout() {
 async fn a_refused_connection_is_transient_but_not_ambiguous() {
     // Nothing can listen on port 0: refused, with no race for a freed port.
     let client = client_with_ready_token(crate::support::REFUSING);
-    let err = client
-        .create_customer("{}", Uuid::new_v4())
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert!(matches!(err, ApiError::Connect { .. }), "{err:?}");
     assert!(err.is_transient());
     assert!(!err.is_ambiguous());
@@ -165,8 +149,7 @@ async fn a_refused_connection_is_transient_but_not_ambiguous() {
 #[tokio::test]
 async fn a_connection_dropped_after_sending_is_ambiguous() {
     use tokio::io::AsyncReadExt;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, base) = loopback().await;
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let mut buf = vec![0u8; 8192];
@@ -175,10 +158,7 @@ async fn a_connection_dropped_after_sending_is_ambiguous() {
         }
     });
     let client = client_with_ready_token(&base);
-    let err = client
-        .create_customer("{}", Uuid::new_v4())
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert!(matches!(err, ApiError::Transport { .. }), "{err:?}");
     assert!(err.is_transient());
     assert!(err.is_ambiguous());
@@ -189,14 +169,11 @@ async fn a_customer_id_that_is_not_a_guid_is_an_unusable_answer() {
     let evil = r#"../../etc/passwd\n,=cmd"#;
     let (base, _mock) = serve(
         tokens_numbered("3600"),
-        Box::new(move |_| json(201, &customer_json(evil, "contoso.onmicrosoft.com"))),
+        Box::new(move |_| json(201, customer_json(evil, "contoso.onmicrosoft.com"))),
     )
     .await;
     let client = client(&base);
-    let err = client
-        .create_customer("{}", Uuid::new_v4())
-        .await
-        .unwrap_err();
+    let err = create_error(&client).await;
     assert!(
         matches!(err, ApiError::Decode { status: 201, .. }),
         "{err:?}"

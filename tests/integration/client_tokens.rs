@@ -28,11 +28,11 @@ async fn fetches_the_token_once_and_reuses_it_across_calls() {
     for _ in 0..3 {
         assert!(client.get_customer(ID).await.unwrap().is_some());
     }
-    assert_eq!(mock.token_calls(), 1);
+    assert_eq!(mock.token_calls().len(), 1);
     for seen in mock.seen() {
         assert_eq!(seen.header("authorization"), Some("Bearer tok-1"));
     }
-    let form = mock.token_forms.lock().unwrap()[0].clone();
+    let form = mock.token_calls()[0].form.clone();
     assert_eq!(form["grant_type"], "client_credentials");
     assert_eq!(form["client_id"], "app-id");
     assert_eq!(form["client_secret"], SECRET);
@@ -43,7 +43,7 @@ async fn fetches_the_token_once_and_reuses_it_across_calls() {
 async fn concurrent_callers_share_one_token_fetch() {
     let (base, mock) = serve(
         tokens_numbered("3600"),
-        Box::new(|_| json(200, &customer_json(ID, "contoso.onmicrosoft.com"))),
+        Box::new(|_| json(200, customer_json(ID, "contoso.onmicrosoft.com"))),
     )
     .await;
     let client = client(&base);
@@ -54,31 +54,31 @@ async fn concurrent_callers_share_one_token_fetch() {
     for call in calls.collect::<Vec<_>>() {
         assert!(call.await.unwrap().unwrap().is_some());
     }
-    assert_eq!(mock.token_calls(), 1);
+    assert_eq!(mock.token_calls().len(), 1);
 }
 
 #[tokio::test]
 async fn refreshes_the_token_when_it_has_expired() {
     // The first token is already expired when it arrives; the second lasts.
     let (base, mock) = serve(
-        Box::new(|n| {
+        by_index(|n| {
             let expires_in = if n == 0 { "0" } else { "3600" };
             json(
                 200,
-                &format!(
+                format!(
                     r#"{{"token_type":"Bearer","expires_in":"{expires_in}","access_token":"tok-{}"}}"#,
                     n + 1
                 ),
             )
         }),
-        Box::new(|_| json(200, &customer_json(ID, "contoso.onmicrosoft.com"))),
+        Box::new(|_| json(200, customer_json(ID, "contoso.onmicrosoft.com"))),
     )
     .await;
     let client = client(&base);
     for _ in 0..3 {
         client.get_customer(ID).await.unwrap();
     }
-    assert_eq!(mock.token_calls(), 2);
+    assert_eq!(mock.token_calls().len(), 2);
     let auth: Vec<_> = mock
         .seen()
         .iter()
@@ -130,7 +130,7 @@ async fn a_401_refreshes_the_token_and_retries_once_with_the_same_request_id() {
     assert_eq!(seen[0].header("authorization"), Some("Bearer tok-1"));
     assert_eq!(seen[1].header("authorization"), Some("Bearer tok-2"));
     assert_eq!(seen[1].body, r#"{"companyProfile":{}}"#);
-    assert_eq!(mock.token_calls(), 2);
+    assert_eq!(mock.token_calls().len(), 2);
     assert_eq!(
         gate_calls.load(Ordering::SeqCst),
         2,
@@ -171,7 +171,7 @@ async fn a_ready_access_token_is_not_refreshed_after_a_401() {
         .await
         .unwrap_err();
     assert_eq!(mock.seen().len(), 1);
-    assert_eq!(mock.token_calls(), 0);
+    assert_eq!(mock.token_calls().len(), 0);
     assert_eq!(
         mock.seen()[0].header("authorization"),
         Some("Bearer ready-token-value")
@@ -186,10 +186,10 @@ async fn a_ready_access_token_is_not_refreshed_after_a_401() {
 #[tokio::test]
 async fn a_rejected_client_secret_is_reported_without_the_secret() {
     let (base, mock) = serve(
-        Box::new(|_| {
+        by_index(|_| {
             json(
                 401,
-                &format!(
+                format!(
                     r#"{{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided ({SECRET}).\r\nTrace ID: 1f2e"}}"#
                 ),
             )
@@ -217,7 +217,7 @@ async fn a_rejected_client_secret_is_reported_without_the_secret() {
 #[tokio::test]
 async fn a_refresh_token_buys_an_app_user_token() {
     let (base, mock) = serve(
-        Box::new(|_| {
+        by_index(|_| {
             json(
                 200,
                 r#"{"token_type":"Bearer","scope":"user_impersonation","expires_in":"3600","access_token":"user-token","refresh_token":"rotated","id_token":"x"}"#,
@@ -243,7 +243,7 @@ async fn a_refresh_token_buys_an_app_user_token() {
             .await
             .unwrap()
     );
-    let form = mock.token_forms.lock().unwrap()[0].clone();
+    let form = mock.token_calls()[0].form.clone();
     assert_eq!(form["grant_type"], "refresh_token");
     assert_eq!(form["refresh_token"], "refresh-value");
     assert_eq!(form["client_id"], "app-id");
@@ -252,7 +252,7 @@ async fn a_refresh_token_buys_an_app_user_token() {
         mock.seen()[0].header("authorization"),
         Some("Bearer user-token")
     );
-    let second = mock.token_forms.lock().unwrap()[1].clone();
+    let second = mock.token_calls()[1].form.clone();
     assert_eq!(
         second["refresh_token"], "rotated",
         "a rotated refresh token is used next"
@@ -278,8 +278,8 @@ async fn a_token_answer_that_is_not_a_token_is_fatal_and_names_the_authority() {
     ];
     for (what, body) in shapes {
         let (base, mock) = serve(
-            Box::new(move |_| json(200, body)),
-            Box::new(|_| json(200, &customer_json(ID, "contoso.onmicrosoft.com"))),
+            by_index(move |_| json(200, body)),
+            Box::new(|_| json(200, customer_json(ID, "contoso.onmicrosoft.com"))),
         )
         .await;
         let client = client(&base);
@@ -307,17 +307,17 @@ async fn a_token_answer_that_is_not_a_token_is_fatal_and_names_the_authority() {
 #[tokio::test]
 async fn a_token_endpoint_that_answers_503_once_is_transient_and_the_next_fetch_works() {
     let (base, mock) = serve(
-        Box::new(|n| {
+        by_index(|n| {
             if n == 0 {
                 json(
                     503,
                     r#"{"error":"temporarily_unavailable","error_description":"AADSTS90033: A transient error has occurred."}"#,
                 )
             } else {
-                tokens_numbered("3599")(n - 1)
+                numbered_token("3599", n - 1)
             }
         }),
-        Box::new(|_| json(200, &customer_json(ID, "contoso.onmicrosoft.com"))),
+        Box::new(|_| json(200, customer_json(ID, "contoso.onmicrosoft.com"))),
     )
     .await;
     let client = client(&base);
@@ -330,6 +330,6 @@ async fn a_token_endpoint_that_answers_503_once_is_transient_and_the_next_fetch_
     assert!(err.to_string().contains("503"), "{err}");
     assert!(mock.seen().is_empty());
     assert!(client.get_customer(ID).await.unwrap().is_some());
-    assert_eq!(mock.token_calls(), 2);
+    assert_eq!(mock.token_calls().len(), 2);
     assert_eq!(mock.seen()[0].header("authorization"), Some("Bearer tok-1"));
 }

@@ -1,6 +1,8 @@
-//! Running the `pc-onboard` binary against a small hostile server (the
-//! `client_mock` server: any answer a test scripts), for the reliability
-//! tests of misbehaving services.
+//! Running the `pc-onboard` binary against a hostile Partner Center (the
+//! `fake_server`: any answer a test scripts), for the tests of misbehaving
+//! services: the reliability suites (`hostile_answers`) and the sign-in
+//! and number ones (`hostile_numbers`, `hostile_secrets`, `mfa_answers`,
+//! `mca_enhanced_guesses`), and the answers they have in common.
 #![allow(dead_code)]
 
 use std::path::Path;
@@ -8,14 +10,14 @@ use std::sync::Arc;
 
 use axum::response::{IntoResponse, Response};
 
-use crate::client_mock::{ApiReply, Mock, Seen, serve, tokens_numbered};
+use crate::fake_server::{ApiReply, FakeServer, Seen, json, serve, tokens_numbered};
 use crate::support::{TEST_CLIENT_SECRET, bin};
 
 /// A server answering tokens for an hour and every API call with `reply`;
 /// its base URL.
 pub async fn hostile(
     reply: impl Fn(&Seen) -> Response + Send + Sync + 'static,
-) -> (String, Arc<Mock>) {
+) -> (String, Arc<FakeServer>) {
     let reply: ApiReply = Box::new(reply);
     serve(tokens_numbered("3600"), reply).await
 }
@@ -36,25 +38,49 @@ pub fn command_with_open_files<S: AsRef<std::ffi::OsStr>>(
     args: &[S],
     files: u32,
 ) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new("sh");
-    cmd.arg("-c")
-        .arg(format!(r#"ulimit -n {files}; exec "$0" "$@""#))
-        .arg(bin())
-        .args(args);
+    let cmd = crate::support::behind_shell("sh", &format!("ulimit -n {files}"), args);
     with_env_for(cmd, base)
 }
 
 /// `cmd` with only credentials and endpoints pointing at `base`.
-fn with_env_for(mut cmd: tokio::process::Command, base: &str) -> tokio::process::Command {
+fn with_env_for(cmd: tokio::process::Command, base: &str) -> tokio::process::Command {
+    let credentials = [
+        ("PC_TENANT_ID", "partner.onmicrosoft.com"),
+        ("PC_CLIENT_ID", "test-app"),
+        ("PC_CLIENT_SECRET", TEST_CLIENT_SECRET),
+    ];
+    with_only(cmd, base, &credentials)
+}
+
+/// `cmd` with nothing in its environment but `PATH`, `base` as endpoint
+/// and authority, and `vars`.
+fn with_only(
+    mut cmd: tokio::process::Command,
+    base: &str,
+    vars: &[(&str, &str)],
+) -> tokio::process::Command {
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PC_TENANT_ID", "partner.onmicrosoft.com")
-        .env("PC_CLIENT_ID", "test-app")
-        .env("PC_CLIENT_SECRET", TEST_CLIENT_SECRET)
         .env("PC_ENDPOINT", base)
         .env("PC_AUTHORITY", base)
         .kill_on_drop(true);
+    for (name, value) in vars {
+        cmd.env(name, value);
+    }
     cmd
+}
+
+/// `pc-onboard ARGS` to the end, against the server at `base` (API and
+/// authority), with nothing else in its environment but `PATH` and `vars`
+/// (the credentials are the test's).
+pub async fn run_against_server<S: AsRef<std::ffi::OsStr>>(
+    base: &str,
+    args: &[S],
+    vars: &[(&str, &str)],
+) -> std::process::Output {
+    let mut cmd = tokio::process::Command::new(bin());
+    cmd.args(args);
+    with_only(cmd, base, vars).output().await.unwrap()
 }
 
 /// Run `pc-onboard ARGS` against `base`, killed after `guard` (a hang
@@ -87,7 +113,7 @@ pub fn domain_sent(seen: &Seen) -> String {
 
 /// An answer with `status`, `headers` and a JSON `body`.
 pub fn answer(status: u16, headers: &[(&'static str, &str)], body: &str) -> Response {
-    let mut response = crate::client_mock::json(status, body);
+    let mut response = json(status, body);
     for (name, value) in headers {
         if let Ok(value) = axum::http::HeaderValue::from_str(value) {
             response.headers_mut().insert(*name, value);
@@ -101,4 +127,25 @@ pub fn one_row(dir: &Path) -> std::path::PathBuf {
     let input = dir.join("in.csv");
     crate::support::write_customers(&input, 1, "hostile");
     input
+}
+
+/// The 201 answer to a create: the customer of the posted body's domain,
+/// with fresh GUIDs and an initial password.
+pub fn created(call: &Seen) -> Response {
+    let domain = domain_sent(call);
+    let id = uuid::Uuid::new_v4();
+    json(
+        201,
+        format!(
+            r#"{{"id":"{id}","commerceId":"{id}","companyProfile":{{"tenantId":"{id}","domain":"{domain}"}},"userCredentials":{{"userName":"admin","password":"Pw-{id}"}}}}"#
+        ),
+    )
+}
+
+/// An empty customer search.
+pub fn no_customers() -> Response {
+    json(
+        200,
+        r#"{"totalCount":0,"items":[],"attributes":{"objectType":"Collection"}}"#,
+    )
 }

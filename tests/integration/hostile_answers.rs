@@ -20,7 +20,7 @@ fn id_of(domain: &str) -> String {
 }
 
 /// A `201` for the domain sent.
-fn created(seen: &crate::client_mock::Seen) -> Response {
+fn created(seen: &crate::fake_server::Seen) -> Response {
     let domain = domain_sent(seen);
     answer(201, &[], &customer_json(&id_of(&domain), &domain))
 }

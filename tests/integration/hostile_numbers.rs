@@ -5,7 +5,8 @@
 //! the lifetime is clamped (and the log says so), the absurd wait counts
 //! as no wait given, and the run goes on.
 
-use crate::hostile_server::{self, ApiCall, TokenCall, created, json, no_customers};
+use crate::fake_server::{Seen, TokenCall, json, serve};
+use crate::hostile::{created, no_customers, run_against_server};
 use crate::support::*;
 
 use axum::response::Response;
@@ -23,7 +24,7 @@ fn token(n: usize, expires_in: &str) -> Response {
 
 /// Creates answer 201, but the second API call is a `401`: the client
 /// fetches a new token mid-run.
-fn api(call: &ApiCall) -> Response {
+fn api(call: &Seen) -> Response {
     match (call.method.as_str(), call.index) {
         ("GET", _) => no_customers(),
         (_, 1) => json(401, r#"{"code":"401","description":"expired"}"#),
@@ -39,9 +40,9 @@ async fn run(
 
 async fn run_with(
     token_reply: fn(&TokenCall, &[TokenCall]) -> Response,
-    api_reply: fn(&ApiCall) -> Response,
+    api_reply: fn(&Seen) -> Response,
 ) -> (std::process::Output, Results) {
-    let (base, _server) = hostile_server::serve(token_reply, api_reply).await;
+    let (base, _server) = serve(Box::new(token_reply), Box::new(api_reply)).await;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
     write_customers(&input, 5, "num");
@@ -52,7 +53,7 @@ async fn run_with(
         ("PC_CLIENT_ID", "numbers-app"),
         ("PC_CLIENT_SECRET", "numbers-secret-value"),
     ];
-    let out = hostile_server::run_against_server(&base, &args, &vars).await;
+    let out = run_against_server(&base, &args, &vars).await;
     let results = Results::read(&results);
     (out, results)
 }

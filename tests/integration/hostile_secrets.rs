@@ -5,7 +5,8 @@
 //! the refresh token given and the rotated one, every access token) may
 //! reach stdout, stderr at `-vv`, the results or the summary file.
 
-use crate::hostile_server::{self, ApiCall, TokenCall, json, no_customers};
+use crate::fake_server::{Seen, TokenCall, json, serve};
+use crate::hostile::{no_customers, run_against_server};
 use crate::support::*;
 
 use axum::response::Response;
@@ -50,11 +51,11 @@ fn authority(call: &TokenCall, before: &[TokenCall]) -> Response {
 /// The API: every create is refused, quoting the `Authorization` header
 /// and the bare token; the second one is a `401` (the client refreshes,
 /// and the authority echoes the form).
-fn api(call: &ApiCall) -> Response {
+fn api(call: &Seen) -> Response {
     if call.method == axum::http::Method::GET {
         return no_customers();
     }
-    let bare = call.authorization.trim_start_matches("Bearer ");
+    let bare = call.authorization().trim_start_matches("Bearer ");
     if call.index == 1 {
         return json(
             401,
@@ -65,7 +66,7 @@ fn api(call: &ApiCall) -> Response {
         400,
         format!(
             r#"{{"code":2000,"description":"Bad request. Headers received: Authorization: {}; MS-Contract-Version: v1; token={bare}"}}"#,
-            call.authorization
+            call.authorization()
         ),
     )
 }
@@ -86,7 +87,7 @@ fn input(dir: &std::path::Path) -> std::path::PathBuf {
 
 #[tokio::test]
 async fn secrets_a_server_echoes_back_are_scrubbed_from_every_output() {
-    let (base, server) = hostile_server::serve(authority, api).await;
+    let (base, server) = serve(Box::new(authority), Box::new(api)).await;
     let dir = tempfile::tempdir().unwrap();
     let input = input(dir.path());
     let results = dir.path().join("results.csv");
@@ -103,7 +104,7 @@ async fn secrets_a_server_echoes_back_are_scrubbed_from_every_output() {
         ("PC_CLIENT_SECRET", CLIENT_SECRET),
         ("PC_REFRESH_TOKEN", REFRESH_TOKEN),
     ];
-    let out = hostile_server::run_against_server(&base, &args, &vars).await;
+    let out = run_against_server(&base, &args, &vars).await;
     assert_ne!(code(&out), 101, "no panic: {}", text(&out));
     let tokens = server.token_calls();
     assert!(

@@ -65,11 +65,7 @@ fn offline_validate_takes_every_form_of_a_chinese_province_and_quotes_what_was_t
     rows.push(row("hk", "香港", "100000", "CN"));
     write(&input, &rows);
     let out = run_plain(&["validate", input.to_str().unwrap(), "--json"]);
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = crate::support::json_lines(&out.stdout);
     for line in &lines[..BEIJING.len()] {
         assert_eq!(line["status"], "valid", "{line}");
     }

@@ -28,6 +28,23 @@ pub(crate) async fn accept_at(link: &str) -> reqwest::StatusCode {
 /// The `mca_*` cells of a row accepted by the billing contact (any date).
 pub(crate) const BILLING: &str = ",,,,2026-01-15";
 
+/// One row with the billing contact's MCA values (`BILLING`), run with
+/// App+User credentials into `dir/results.csv`, exit 0 asserted; the
+/// results file's path.
+pub(crate) async fn run_one_billed(
+    sb: &RunningSandbox,
+    dir: &Path,
+    id: &str,
+    domain: &str,
+) -> std::path::PathBuf {
+    let input = dir.join("customers.csv");
+    write(&input, &[row(id, domain, "", BILLING)]);
+    let results = dir.join("results.csv");
+    let out = run_app_user(sb, &quick(&input, &results, &[])).await;
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    results
+}
+
 /// Calls to `endpoint` with a token of `kind`.
 pub(crate) fn calls(sb: &RunningSandbox, endpoint: &str, kind: TokenKind) -> u64 {
     sb.state().stats().calls_with(endpoint, kind)
@@ -163,11 +180,7 @@ async fn each_call_of_the_enhanced_flow_carries_the_kind_of_credentials_it_needs
 async fn the_customers_agreements_list_the_agreement_made_with_the_attestation() {
     let dir = tempfile::tempdir().unwrap();
     let sb = sandbox(quiet()).await;
-    let input = dir.path().join("customers.csv");
-    write(&input, &[row("L-1", "enhlist", "", BILLING)]);
-    let results = dir.path().join("results.csv");
-    let out = run_app_user(&sb, &quick(&input, &results, &[])).await;
-    assert_eq!(code(&out), 0, "{}", text(&out));
+    let results = run_one_billed(&sb, dir.path(), "L-1", "enhlist").await;
     let r = Results::read(&results);
     assert!(
         sb.state()
@@ -196,11 +209,7 @@ async fn the_customers_agreements_list_the_agreement_made_with_the_attestation()
 async fn a_dry_run_of_a_results_file_keeps_its_pending_acceptances() {
     let dir = tempfile::tempdir().unwrap();
     let sb = sandbox(quiet()).await;
-    let input = dir.path().join("customers.csv");
-    write(&input, &[row("D-1", "enhdry", "", BILLING)]);
-    let results = dir.path().join("results.csv");
-    let out = run_app_user(&sb, &quick(&input, &results, &[])).await;
-    assert_eq!(code(&out), 0, "{}", text(&out));
+    let results = run_one_billed(&sb, dir.path(), "D-1", "enhdry").await;
     let planned = dir.path().join("planned.csv");
     let out = run_app_user(&sb, &quick(&results, &planned, &["--dry-run"])).await;
     assert_eq!(code(&out), 0, "{}", text(&out));

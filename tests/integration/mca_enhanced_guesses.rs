@@ -3,8 +3,9 @@
 //! nobody guessed ends `failed: ...` quoting it (cut, secrets scrubbed),
 //! and the legacy flow against a retired endpoint says to switch flows.
 
-use crate::hostile_server::{self, ApiCall, TokenCall, created, json};
-use crate::mca_enhanced::{BILLING, quick};
+use crate::fake_server::{Seen, TokenCall, json, serve};
+use crate::hostile::{created, run_against_server};
+use crate::mca_enhanced::{BILLING, quick, run_one_billed};
 use crate::run_mca::{row, run_app_user, write};
 use crate::support::*;
 
@@ -20,11 +21,7 @@ async fn answers_under_other_field_names_are_read() {
         ..quiet()
     })
     .await;
-    let input = dir.path().join("customers.csv");
-    write(&input, &[row("N-1", "altnames", "", BILLING)]);
-    let results = dir.path().join("results.csv");
-    let out = run_app_user(&sb, &quick(&input, &results, &[])).await;
-    assert_eq!(code(&out), 0, "{}", text(&out));
+    let results = run_one_billed(&sb, dir.path(), "N-1", "altnames").await;
     let r = Results::read(&results);
     assert_eq!(r.column("mca_status"), ["pending"]);
     let id = &r.column("mca_attestation_id")[0];
@@ -74,6 +71,13 @@ async fn a_legacy_run_against_a_retired_endpoint_fails_with_the_advice_to_switch
     assert_eq!(sb.state().stats().calls_to("POST /v1/customers"), 1);
 }
 
+/// The app-only credentials of the runs against the hostile server.
+const APP: [(&str, &str); 3] = [
+    ("PC_TENANT_ID", "partner.onmicrosoft.com"),
+    ("PC_CLIENT_ID", "app"),
+    ("PC_CLIENT_SECRET", "hostile-mca-client-secret-31337"),
+];
+
 /// The token authority of the hostile server: a token for every request.
 fn tokens(call: &TokenCall, _: &[TokenCall]) -> Response {
     json(
@@ -88,9 +92,9 @@ fn tokens(call: &TokenCall, _: &[TokenCall]) -> Response {
 /// An API that creates customers and answers the attestation with
 /// `attestation` (which may echo the `Authorization` header).
 fn api(
-    attestation: impl Fn(&ApiCall) -> Response + Send + Sync + 'static,
-) -> impl Fn(&ApiCall) -> Response + Send + Sync + 'static {
-    move |call: &ApiCall| match (call.method.clone(), call.path.as_str()) {
+    attestation: impl Fn(&Seen) -> Response + Send + Sync + 'static,
+) -> impl Fn(&Seen) -> Response + Send + Sync + 'static {
+    move |call: &Seen| match (call.method.clone(), call.path.as_str()) {
         (Method::POST, "/v1/customers") => created(call),
         (_, path) if path.starts_with("/v1/attestations/enhanced") => attestation(call),
         _ => json(404, r#"{"code":3000,"description":"not here"}"#),
@@ -101,18 +105,13 @@ fn api(
 /// answers are `attestation`; the `mca_status` and the whole output.
 async fn hostile_run(
     dir: &std::path::Path,
-    attestation: impl Fn(&ApiCall) -> Response + Send + Sync + 'static,
+    attestation: impl Fn(&Seen) -> Response + Send + Sync + 'static,
 ) -> (i32, Results, String) {
-    let (base, _server) = hostile_server::serve(tokens, api(attestation)).await;
+    let (base, _server) = serve(Box::new(tokens), Box::new(api(attestation))).await;
     let input = dir.join("customers.csv");
     write(&input, &[row("H-1", "hostilemca", "", BILLING)]);
     let results = dir.join("results.csv");
-    let vars = [
-        ("PC_TENANT_ID", "partner.onmicrosoft.com"),
-        ("PC_CLIENT_ID", "app"),
-        ("PC_CLIENT_SECRET", "hostile-mca-client-secret-31337"),
-    ];
-    let out = hostile_server::run_against_server(&base, &quick(&input, &results, &[]), &vars).await;
+    let out = run_against_server(&base, &quick(&input, &results, &[]), &APP).await;
     assert_ne!(code(&out), 101, "no panic: {}", text(&out));
     (code(&out), Results::read(&results), text(&out))
 }
@@ -125,7 +124,7 @@ async fn an_answer_without_an_attestation_id_fails_quoting_it_with_secrets_scrub
             201,
             format!(
                 r#"{{"reference":"r-77","message":"queued","seen":"{}"}}"#,
-                call.authorization
+                call.authorization()
             ),
         )
     })
@@ -197,19 +196,14 @@ async fn a_state_nobody_guessed_fails_the_check_quoting_it_and_keeps_the_link() 
     assert_eq!(exit, 0, "{all}");
     assert_eq!(first.column("mca_status"), ["pending"]);
     // The re-run reads the state: an unknown word is a wrong guess.
-    let (base, _server) = hostile_server::serve(
-        tokens,
-        api(|_| json(200, r#"{"id":"att-9","status":"Withdrawn"}"#)),
+    let (base, _server) = serve(
+        Box::new(tokens),
+        Box::new(api(|_| json(200, r#"{"id":"att-9","status":"Withdrawn"}"#))),
     )
     .await;
     let results = dir.path().join("results.csv");
     let again = dir.path().join("results-2.csv");
-    let vars = [
-        ("PC_TENANT_ID", "partner.onmicrosoft.com"),
-        ("PC_CLIENT_ID", "app"),
-        ("PC_CLIENT_SECRET", "hostile-mca-client-secret-31337"),
-    ];
-    let out = hostile_server::run_against_server(&base, &quick(&results, &again, &[]), &vars).await;
+    let out = run_against_server(&base, &quick(&results, &again, &[]), &APP).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     let r = Results::read(&again);
     let mca = &r.column("mca_status")[0];

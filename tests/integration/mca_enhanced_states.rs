@@ -3,7 +3,9 @@
 //! that had already accepted (`accepted`, no attestation), and what each
 //! kind of credentials can do.
 
-use crate::mca_enhanced::{AGREEMENTS, BILLING, CREATE_ATTESTATION, accept_at, calls, quick};
+use crate::mca_enhanced::{
+    AGREEMENTS, BILLING, CREATE_ATTESTATION, accept_at, calls, quick, run_one_billed,
+};
 use crate::run_mca::{row, run_app_user, write};
 use crate::support::*;
 
@@ -19,11 +21,7 @@ async fn an_expired_link_is_expired_on_the_rerun_and_the_next_rerun_sends_a_new_
         ..quiet()
     })
     .await;
-    let input = dir.path().join("customers.csv");
-    write(&input, &[row("X-1", "expone", "", BILLING)]);
-    let results = dir.path().join("results.csv");
-    let out = run_app_user(&sb, &quick(&input, &results, &[])).await;
-    assert_eq!(code(&out), 0, "{}", text(&out));
+    let results = run_one_billed(&sb, dir.path(), "X-1", "expone").await;
     let first = Results::read(&results);
     assert_eq!(first.column("mca_status"), ["pending"]);
     let old_link = first.column("customer_link")[0].clone();
@@ -91,11 +89,7 @@ async fn a_customer_that_had_accepted_is_accepted_and_gets_no_link() {
 
     // The partner's CRM sends the row again, with MCA values, under
     // another key: the customer `exists`, and had accepted.
-    let input = dir.path().join("customers.csv");
-    write(&input, &[row("CRM-9", "accone", "", BILLING)]);
-    let results = dir.path().join("results.csv");
-    let out = run_app_user(&sb, &quick(&input, &results, &[])).await;
-    assert_eq!(code(&out), 0, "{}", text(&out));
+    let results = run_one_billed(&sb, dir.path(), "CRM-9", "accone").await;
     let r = Results::read(&results);
     assert_eq!(r.column("status"), ["exists"]);
     assert_eq!(r.column("mca_status"), ["accepted"]);
@@ -111,6 +105,7 @@ async fn a_customer_that_had_accepted_is_accepted_and_gets_no_link() {
 
     // Without App+User credentials the check is skipped: a link is made.
     let app_only = dir.path().join("app-only.csv");
+    let input = dir.path().join("customers.csv");
     let out = run_against(&sb, &quick(&input, &app_only, &[])).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert_eq!(Results::read(&app_only).column("mca_status"), ["pending"]);
@@ -131,11 +126,7 @@ async fn a_customer_that_had_accepted_is_accepted_and_gets_no_link() {
 async fn a_pending_customer_that_accepts_in_the_admin_center_is_accepted_on_the_rerun() {
     let dir = tempfile::tempdir().unwrap();
     let sb = sandbox(quiet()).await;
-    let input = dir.path().join("customers.csv");
-    write(&input, &[row("P-1", "admcenter", "", BILLING)]);
-    let results = dir.path().join("results.csv");
-    let out = run_app_user(&sb, &quick(&input, &results, &[])).await;
-    assert_eq!(code(&out), 0, "{}", text(&out));
+    let results = run_one_billed(&sb, dir.path(), "P-1", "admcenter").await;
     let r = Results::read(&results);
     assert!(sb.state().accept_directly(&r.column("customer_id")[0]));
     let again = dir.path().join("results-2.csv");

@@ -4,7 +4,8 @@
 //! nested error, plain text), the run stops with the advice to sign in again,
 //! after one refused call and without a token refresh loop.
 
-use crate::hostile_server::{self, ApiCall, TokenCall, json, no_customers};
+use crate::fake_server::{Seen, TokenCall, json, serve};
+use crate::hostile::{no_customers, run_against_server};
 use crate::support::*;
 
 use axum::response::Response;
@@ -27,11 +28,11 @@ fn token(call: &TokenCall, _: &[TokenCall]) -> Response {
 #[tokio::test]
 async fn a_401_900421_in_any_body_stops_the_run_after_one_call_without_a_refresh_loop() {
     for (i, body) in BODIES.iter().enumerate() {
-        let api = move |call: &ApiCall| match call.method.as_str() {
+        let api = move |call: &Seen| match call.method.as_str() {
             "GET" => no_customers(),
             _ => json(401, BODIES[i]),
         };
-        let (base, server) = hostile_server::serve(token, api).await;
+        let (base, server) = serve(Box::new(token), Box::new(api)).await;
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in.csv");
         write_customers(&input, 3, "mfa");
@@ -41,15 +42,11 @@ async fn a_401_900421_in_any_body_stops_the_run_after_one_call_without_a_refresh
             ("PC_CLIENT_ID", "native-app"),
             ("PC_REFRESH_TOKEN", "mfa-refresh-token-value"),
         ];
-        let out = hostile_server::run_against_server(&base, &args, &vars).await;
+        let out = run_against_server(&base, &args, &vars).await;
         assert_eq!(code(&out), 1, "{body}: {}", text(&out));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("pc-onboard login"), "{body}: {stderr}");
-        let creates = server
-            .api_calls()
-            .iter()
-            .filter(|c| c.method == "POST")
-            .count();
+        let creates = server.seen().iter().filter(|c| c.method == "POST").count();
         assert_eq!(creates, 1, "{body}: one refused call, then the run stopped");
         let tokens = server.token_calls().len();
         assert!(

@@ -190,11 +190,7 @@ fn each_rule_is_its_own_kind_and_code_with_a_hint_and_names_with_a_legal_form_st
     let (input, config) = files(dir.path());
     let out = run_plain(&["validate", &input, "--json", "--config", &config]);
     assert_eq!(code(&out), 2, "{}", text(&out));
-    let rows: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = crate::support::json_lines(&out.stdout);
     assert_eq!(rows.len(), CASES.len());
     for (row, (id, .., expected)) in rows.iter().zip(CASES) {
         match expected {

@@ -87,11 +87,7 @@ async fn start_proxy(upstream: &str) -> (String, Arc<Proxy>) {
     let app = axum::Router::new()
         .fallback(forward)
         .with_state(proxy.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let url = crate::fake_server::spawn_router(app).await;
     (url, proxy)
 }
 

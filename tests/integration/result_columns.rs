@@ -14,7 +14,7 @@ use crate::support::*;
 use crate::typed_problems::summary_line;
 
 /// The result columns, in the contract's order.
-const CONTRACT: [&str; 13] = [
+pub(crate) const CONTRACT: [&str; 13] = [
     "status",
     "customer_id",
     "tenant_id",

@@ -125,12 +125,24 @@ pub fn command_with_file_limit<S: AsRef<std::ffi::OsStr>>(
     args: &[S],
     kib: u32,
 ) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new("bash");
+    let cmd = behind_shell("bash", &format!("trap '' XFSZ; ulimit -f {kib}"), args);
+    with_sandbox_env(cmd, sb)
+}
+
+/// `pc-onboard ARGS` (not started) exec'd by `shell` after `setup` (a
+/// `ulimit`, a `trap`), so the limits hold for the binary itself.
+#[cfg(unix)]
+pub fn behind_shell<S: AsRef<std::ffi::OsStr>>(
+    shell: &str,
+    setup: &str,
+    args: &[S],
+) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(shell);
     cmd.arg("-c")
-        .arg(format!(r#"trap '' XFSZ; ulimit -f {kib}; exec "$0" "$@""#))
+        .arg(format!(r#"{setup}; exec "$0" "$@""#))
         .arg(bin())
         .args(args);
-    with_sandbox_env(cmd, sb)
+    cmd
 }
 
 /// `cmd` with only credentials and endpoints pointing at `sb` in its
@@ -218,6 +230,15 @@ pub fn run_plain<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .output()
         .expect("run the binary")
+}
+
+/// Every line of `stdout` (`--json`: UTF-8) read as JSON.
+pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    std::str::from_utf8(stdout)
+        .expect("UTF-8 output")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// Exit code of a finished process.

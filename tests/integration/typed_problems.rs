@@ -61,11 +61,7 @@ const SAMPLE_NOTES: [&str; 10] = [
 fn json_problems_carry_their_kind_and_code() {
     let out = run_plain(&["validate", s(&sample()), "--json"]);
     assert_eq!(code(&out), 2, "{}", text(&out));
-    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = crate::support::json_lines(&out.stdout);
     // CRM-1037: a Russian row without phone and registration number.
     let ru = &rows[35 + 1];
     let problems = ru["problems"].as_array().unwrap();

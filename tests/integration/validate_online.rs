@@ -217,10 +217,7 @@ async fn live_rules_are_layered_over_the_offline_data() {
         errors[4]
     );
     // --json: one line per row, in order, with the online problems.
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = crate::support::json_lines(&out.stdout);
     assert_eq!(lines.len(), 5);
     assert_eq!(lines[1]["external_id"], "L-2");
     assert_eq!(lines[1]["problems"][0]["column"], "culture");

@@ -73,11 +73,7 @@ fn json_rows_carry_excel_row_numbers() {
     let input = workbook(dir.path(), "j");
     let out = run_plain(&["validate", s(&input), "--json"]);
     assert_eq!(code(&out), 2, "{}", text(&out));
-    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = crate::support::json_lines(&out.stdout);
     let numbers: Vec<u64> = rows.iter().map(|r| r["row"].as_u64().unwrap()).collect();
     assert_eq!(numbers, [2, 4, 5, 6, 7, 8]);
 }

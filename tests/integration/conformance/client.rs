@@ -58,9 +58,7 @@ async fn canned_client(canned: &Shared) -> PartnerCenterClient {
         .route("/{tenant}/oauth2/token", post(token_answer))
         .fallback(api_answer)
         .with_state(canned.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let base = crate::fake_server::spawn_router(router).await;
     let credentials = Credentials::ClientCredentials {
         tenant_id: "partner-tenant".into(),
         client_id: "app-id".into(),
