@@ -3,10 +3,10 @@
 //! its JSON answers with it (so the client strips it).
 
 /// The UTF-8 byte order mark: `EF BB BF`.
-pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// `bytes` without a leading UTF-8 byte order mark.
-pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)
 }
 

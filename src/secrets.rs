@@ -1,10 +1,10 @@
 //! Every secret the process holds, and the one scrubber that takes them out
 //! of every text that leaves the process.
 //!
-//! The token sources [`register`] the client secret, the refresh tokens
+//! The token sources `register` the client secret, the refresh tokens
 //! (the one given and every rotated one) and each access token as they get
 //! them; the client registers each initial admin password it reads; the
-//! sign-in registers its device code and tokens. [`scrub`] replaces every
+//! sign-in registers its device code and tokens. `scrub` replaces every
 //! registered secret, and the forms a server may quote it in (URL-encoded
 //! as in a posted form, JSON-escaped), with `[REDACTED]`.
 //!
@@ -27,10 +27,10 @@ use std::sync::{LazyLock, PoisonError, RwLock};
 use aho_corasick::{AhoCorasick, MatchKind};
 
 /// What a scrubbed secret reads as.
-pub const REDACTED: &str = "[REDACTED]";
+pub(crate) const REDACTED: &str = "[REDACTED]";
 
 /// Shorter values are not registered: they would mask ordinary words.
-pub const MIN_SECRET_LEN: usize = 4;
+pub(crate) const MIN_SECRET_LEN: usize = 4;
 
 /// Waiting secrets matched one by one before the automaton is rebuilt: at
 /// least this many...
@@ -55,7 +55,7 @@ static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(|| RwLock::new(Regis
 /// Remember `secret` (and the forms it may be quoted in), so that
 /// [`scrub`] removes it from now on. Blank and very short values are
 /// ignored; registering twice is harmless.
-pub fn register(secret: &str) {
+pub(crate) fn register(secret: &str) {
     let secret = secret.trim();
     if secret.len() < MIN_SECRET_LEN {
         return;
@@ -74,7 +74,8 @@ pub fn register(secret: &str) {
 }
 
 /// How many secrets (with their variants) are registered.
-pub fn registered() -> usize {
+#[cfg(test)]
+pub(crate) fn registered() -> usize {
     REGISTRY
         .read()
         .unwrap_or_else(PoisonError::into_inner)
@@ -83,7 +84,7 @@ pub fn registered() -> usize {
 }
 
 /// `text` with every registered secret replaced by `[REDACTED]`.
-pub fn scrub(text: &str) -> Cow<'_, str> {
+pub(crate) fn scrub(text: &str) -> Cow<'_, str> {
     let registry = REGISTRY.read().unwrap_or_else(PoisonError::into_inner);
     if registry.known.is_empty() || text.len() < MIN_SECRET_LEN {
         return Cow::Borrowed(text);
@@ -107,8 +108,8 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
     out
 }
 
-/// [`scrub`] into an owned string.
-pub fn scrubbed(text: &str) -> String {
+/// `scrub` into an owned string.
+pub(crate) fn scrubbed(text: &str) -> String {
     scrub(text).into_owned()
 }
 

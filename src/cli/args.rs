@@ -27,50 +27,50 @@ use crate::validate::DefaultGdap;
 
 /// Where to connect and how hard to push: `run`, and `validate --online`.
 #[derive(Debug, Clone, Args)]
-pub struct ConnectArgs {
+pub(crate) struct ConnectArgs {
     /// Use the built-in Partner Center emulator, started in-process (no credentials needed).
     #[arg(long)]
-    pub sandbox: bool,
+    pub(crate) sandbox: bool,
     /// API base URL (default: the cloud's).
     #[arg(long, value_name = "URL", env = "PC_ENDPOINT", hide_env_values = true)]
-    pub endpoint: Option<String>,
+    pub(crate) endpoint: Option<String>,
     /// Token authority URL (default: the cloud's).
     #[arg(long, value_name = "URL", env = "PC_AUTHORITY", hide_env_values = true)]
-    pub authority: Option<String>,
+    pub(crate) authority: Option<String>,
     /// Partner Center cloud: sets the endpoint and the authority.
     #[arg(long, value_enum, default_value_t = Cloud::Global)]
-    pub cloud: Cloud,
+    pub(crate) cloud: Cloud,
     /// API calls per minute across all workers (Partner Center allows about 500).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_RATE)]
-    pub rate: NonZeroU32,
+    pub(crate) rate: NonZeroU32,
     /// Calls in flight: a number, or `auto` to size it from observed latency x rate (capped at 64).
     #[arg(long, value_name = "N|auto", default_value_t = Concurrency::Auto)]
-    pub concurrency: Concurrency,
+    pub(crate) concurrency: Concurrency,
     /// Attempts per call before giving up (the row is then `failed`; 429 answers do not count).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS)]
-    pub max_attempts: NonZeroU32,
+    pub(crate) max_attempts: NonZeroU32,
     /// Timeout of one HTTP call, in seconds (creates: see --create-timeout).
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
-    pub timeout: u64,
+    pub(crate) timeout: u64,
     /// Timeout of one create call, in seconds: creating a tenant is slow (a timed-out create is replayed, never duplicated).
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_CREATE_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
-    pub create_timeout: u64,
+    pub(crate) create_timeout: u64,
     /// Longest wait a Retry-After may ask for, in seconds; a longer one ends the run (rows left `failed`).
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_MAX_RETRY_WAIT_SECS)]
-    pub max_retry_wait: u64,
+    pub(crate) max_retry_wait: u64,
 }
 
 /// How to read the input file.
 #[derive(Debug, Clone, Default, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// Worksheet of an .xlsx input (default: the first visible one).
     #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    pub(crate) sheet: Option<String>,
     /// Encoding of a CSV input: utf-8, windows-1252, utf-16le, utf-16be or
     /// another WHATWG label (default: the byte order mark's, else UTF-8 if
     /// the whole file is valid UTF-8, else Windows-1252, with a warning).
     #[arg(long, value_name = "LABEL")]
-    pub encoding: Option<TextEncoding>,
+    pub(crate) encoding: Option<TextEncoding>,
 }
 
 /// The help heading of `validate`'s online options.
@@ -78,66 +78,66 @@ const ONLINE: &str = "Online checks";
 
 /// Arguments of `pc-onboard validate`.
 #[derive(Debug, Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// Input file: CSV (`,` `;` or tab; UTF-8, UTF-16 or Windows-1252) or .xlsx.
-    pub input: PathBuf,
+    pub(crate) input: PathBuf,
     /// Write the results CSV here (status `valid` or `invalid`, `error` lists every problem).
     #[arg(long, value_name = "FILE")]
-    pub results: Option<PathBuf>,
+    pub(crate) results: Option<PathBuf>,
     /// How to read the input.
     #[command(flatten)]
-    pub input_args: InputArgs,
+    pub(crate) input_args: InputArgs,
     /// Print one JSON object per row on stdout.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Also ask Partner Center about each valid row: domain taken, address
     /// verified, the country's live rules (needs credentials or --sandbox,
     /// which implies --online).
     #[arg(long, help_heading = ONLINE)]
-    pub online: bool,
+    pub(crate) online: bool,
     /// Where to check online.
     #[command(flatten, next_help_heading = ONLINE)]
-    pub connect: ConnectArgs,
+    pub(crate) connect: ConnectArgs,
 }
 
 /// Arguments of `pc-onboard run`.
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Input file: CSV or .xlsx, or a results file of an earlier run (finished rows are copied, not sent).
-    pub input: PathBuf,
+    pub(crate) input: PathBuf,
     /// Write the results CSV here (one row per input row, in input order, flushed row by row).
     #[arg(long, value_name = "FILE")]
-    pub results: PathBuf,
+    pub(crate) results: PathBuf,
     /// How to read the input.
     #[command(flatten)]
-    pub input_args: InputArgs,
+    pub(crate) input_args: InputArgs,
     /// Where to connect and how hard to push.
     #[command(flatten)]
-    pub connect: ConnectArgs,
+    pub(crate) connect: ConnectArgs,
     /// Validate and plan only: results carry `would_create` and the request ID a real run would use.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Finish an interrupted run: keep the finished rows of the results file, process the rest, append.
     #[arg(long)]
-    pub resume: bool,
+    pub(crate) resume: bool,
     /// Write each created customer's admin user and initial password to FILE (mode 0600).
     #[arg(long, value_name = "FILE")]
-    pub credentials_out: Option<PathBuf>,
+    pub(crate) credentials_out: Option<PathBuf>,
     /// Allow --credentials-out to overwrite an existing file.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Write counts, attempts, 429s, duration, correlation ID and throughput as JSON.
     #[arg(long, value_name = "FILE")]
-    pub summary_json: Option<PathBuf>,
+    pub(crate) summary_json: Option<PathBuf>,
     /// Do not show the progress bar (it is hidden anyway when stderr is not a terminal).
     #[arg(long)]
-    pub no_progress: bool,
+    pub(crate) no_progress: bool,
     /// Default GDAP for the customers created (`enableGDAPByDefault`, sent in every create body): on (Partner Center's default: eleven Entra roles for your organisation in each new tenant) or off (reseller relationship only). A row's `default_gdap` column wins. Default: on, or the config file's `default_gdap`.
     #[arg(long, value_name = "on|off", ignore_case = true, value_parser = on_or_off())]
-    pub default_gdap: Option<DefaultGdap>,
+    pub(crate) default_gdap: Option<DefaultGdap>,
     /// How rows with `mca_*` values record the Microsoft Customer Agreement: enhanced (the customer accepts at a link in `customer_link`; `mca_status` pending until a re-run of the results file finds it accepted; app-only credentials) or legacy (the 2023 template-id attestation, App+User; retired by Microsoft for most partners on 5 January 2026). Default: enhanced, or the config file's `mca_flow`.
     #[arg(long, value_name = "enhanced|legacy", ignore_case = true, value_parser = mca_flows())]
-    pub mca_flow: Option<McaFlow>,
+    pub(crate) mca_flow: Option<McaFlow>,
 }
 
 /// `--mca-flow`: `enhanced` or `legacy` (completed by the shells).
@@ -158,79 +158,79 @@ fn on_or_off() -> impl clap::builder::TypedValueParser<Value = DefaultGdap> {
 
 /// Arguments of `pc-onboard sandbox`.
 #[derive(Debug, Args)]
-pub struct SandboxArgs {
+pub(crate) struct SandboxArgs {
     /// Address to listen on (port 0 picks a free one).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8765")]
-    pub listen: SocketAddr,
+    pub(crate) listen: SocketAddr,
     /// Requests per minute per token before answering 429.
     #[arg(long, value_name = "N", default_value_t = 500)]
-    pub quota: u32,
+    pub(crate) quota: u32,
     /// Delay added to every call, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0)]
-    pub latency: u64,
+    pub(crate) latency: u64,
     /// Fraction of calls (to the --fail-on endpoints) that get a random fault (1: a dead service).
     #[arg(long, value_name = "P", default_value_t = 0.0)]
-    pub fail_rate: f64,
+    pub(crate) fail_rate: f64,
     /// Endpoints --fail-rate hits: create, search, customer, domains, rules, address, agreements, attest, invitation, attestation, token; api (every /v1 endpoint, the default) or all.
     #[arg(long, value_name = "LIST")]
-    pub fail_on: Option<EndpointList>,
+    pub(crate) fail_on: Option<EndpointList>,
     /// Faults --fail-rate throws, evenly: 503, 500, drop, 429, redirect, 302, html, empty, not_json, wrong_shape, no_id, truncated (default: half 503, a quarter 500 after the work, a quarter dropped after it).
     #[arg(long, value_name = "LIST")]
-    pub fail_with: Option<FaultList>,
+    pub(crate) fail_with: Option<FaultList>,
     /// Seed for reproducible faults.
     #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
+    pub(crate) seed: Option<u64>,
     /// Keep customers and request-id records in FILE (JSON, rewritten atomically after each change).
     #[arg(long, value_name = "FILE")]
-    pub state: Option<PathBuf>,
+    pub(crate) state: Option<PathBuf>,
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 3599)]
-    pub token_ttl: u64,
+    pub(crate) token_ttl: u64,
     /// Refuse creations past N customers with error 800018, like an integration sandbox.
     #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
+    pub(crate) limit: Option<u32>,
     /// How a customer search announces its next page: headers (links.next.headers), uri (token in links.next.uri) or token (top-level continuationToken).
     #[arg(long, value_name = "SHAPE", default_value = "headers")]
-    pub paging: Paging,
+    pub(crate) paging: Paging,
     /// Largest page a customer search serves, whatever size it asks (1-500).
     #[arg(long, value_name = "N", default_value_t = crate::sandbox::MAX_PAGE_SIZE)]
-    pub max_page_size: usize,
+    pub(crate) max_page_size: usize,
     /// Do not start success bodies with a UTF-8 BOM (the live service does).
     #[arg(long)]
-    pub no_bom: bool,
+    pub(crate) no_bom: bool,
     /// Refuse a registration number for a country that takes none (600002) instead of ignoring it.
     #[arg(long)]
-    pub strict_registration: bool,
+    pub(crate) strict_registration: bool,
     /// The partner's own e-mail domain (repeatable): a customer e-mail there is refused (27017).
     #[arg(long, value_name = "DOMAIN")]
-    pub partner_domain: Vec<String>,
+    pub(crate) partner_domain: Vec<String>,
     /// Countries (comma-separated, e.g. JP) whose country rules list states by name (Osaka), not by code.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub states_as_names: Vec<String>,
+    pub(crate) states_as_names: Vec<String>,
     /// Issue App+User tokens without MFA and answer every App+User call 401 code 900421 (Partner Center since April 2026).
     #[arg(long)]
-    pub no_mfa: bool,
+    pub(crate) no_mfa: bool,
     /// Issue opaque access tokens instead of (unsigned) JWTs: clients cannot check them for MFA.
     #[arg(long)]
-    pub opaque_tokens: bool,
+    pub(crate) opaque_tokens: bool,
     /// How `pc-onboard login` against the sandbox ends: approve (after a pending poll), slow_down (first), declined or expired.
     #[arg(long, value_name = "HOW", default_value = "approve")]
-    pub device_flow: DeviceOutcome,
+    pub(crate) device_flow: DeviceOutcome,
     /// The polling interval a device-code sign-in is asked to keep, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=60))]
-    pub device_poll: u64,
+    pub(crate) device_poll: u64,
     /// A domain (`contoso` or `contoso.onmicrosoft.com`) owned by a Microsoft tenant that is not one of the partner's customers: taken for HEAD /v1/domains, 409 on create, not found by the customer search (repeat the flag, or separate with commas).
     #[arg(long, value_name = "DOMAIN", value_delimiter = ',')]
-    pub foreign_domain: Vec<String>,
+    pub(crate) foreign_domain: Vec<String>,
     /// Seconds an enhanced MCA attestation's acceptance link lives (0: expired at once).
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_ATTESTATION_TTL.as_secs())]
-    pub attestation_ttl: u64,
+    pub(crate) attestation_ttl: u64,
     /// Field names of the enhanced attestation answers: plain (id, status, url) or alternate (attestationId, attestationStatus, links.acceptance.uri).
     #[arg(long, value_name = "NAMES", default_value = "plain")]
-    pub attestation_names: AttestationNames,
+    pub(crate) attestation_names: AttestationNames,
     /// How the legacy MCA calls (GET /v1/agreements, an agreement with a template id) answer: live, or retired (410, and 403 code 13605).
     #[arg(long, value_name = "HOW", default_value = "live")]
-    pub legacy_mca: LegacyMca,
+    pub(crate) legacy_mca: LegacyMca,
 }
 
 impl From<&SandboxArgs> for SandboxConfig {
@@ -283,40 +283,40 @@ impl From<&SandboxArgs> for SandboxConfig {
 
 /// Arguments of `pc-onboard template`.
 #[derive(Debug, Args)]
-pub struct TemplateArgs {
+pub(crate) struct TemplateArgs {
     /// The file to write: .xlsx (notes, drop-down lists, instructions) or .csv.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// Replace FILE if it exists.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Fill the template with the rows of this input (CSV or .xlsx) instead of an example row.
     #[arg(long, value_name = "INPUT")]
-    pub from: Option<PathBuf>,
+    pub(crate) from: Option<PathBuf>,
     /// How to read --from.
     #[command(flatten)]
-    pub input_args: InputArgs,
+    pub(crate) input_args: InputArgs,
 }
 
 /// Arguments of `pc-onboard login`.
 #[derive(Debug, Args)]
-pub struct LoginArgs {
+pub(crate) struct LoginArgs {
     /// Partner Center cloud: the authority to sign in at and the API the sign-in is for.
     #[arg(long, value_enum, default_value_t = Cloud::Global)]
-    pub cloud: Cloud,
+    pub(crate) cloud: Cloud,
     /// Token authority URL (default: the cloud's), e.g. a sandbox's.
     #[arg(long, value_name = "URL", env = "PC_AUTHORITY", hide_env_values = true)]
-    pub authority: Option<String>,
+    pub(crate) authority: Option<String>,
     /// Say who is signed in (user, tenant, cloud, when, MFA) and exit 0, or exit 1 when nobody is.
     #[arg(long)]
-    pub status: bool,
+    pub(crate) status: bool,
 }
 
 /// Arguments of `pc-onboard completions`.
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 impl ValueEnum for Cloud {

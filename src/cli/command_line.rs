@@ -12,11 +12,11 @@ use std::path::Path;
 use crate::settings::RunSettings;
 
 /// The program name printed commands start with.
-pub const PROGRAM: &str = "pc-onboard";
+pub(crate) const PROGRAM: &str = "pc-onboard";
 
 /// The arguments (without the program name) of a `run` that does what
 /// `settings` say.
-pub fn run_args(settings: &RunSettings) -> Vec<OsString> {
+pub(crate) fn run_args(settings: &RunSettings) -> Vec<OsString> {
     let mut args = vec![OsString::from("run"), positional(settings.input().path())];
     flag(&mut args, "--results", settings.results().as_os_str());
     for (on, switch) in [
@@ -50,7 +50,7 @@ pub fn run_args(settings: &RunSettings) -> Vec<OsString> {
 }
 
 /// `pc-onboard` and `args`, each word quoted for a POSIX shell.
-pub fn shell_command(args: &[OsString]) -> String {
+pub(crate) fn shell_command(args: &[OsString]) -> String {
     let mut line = PROGRAM.to_owned();
     for arg in args {
         line.push(' ');
@@ -90,7 +90,7 @@ fn plain(byte: u8) -> bool {
 /// plain, else in single quotes (a quote in it as `'\''`); bytes that are
 /// not UTF-8 as `"$(printf '\ooo')"`, octal escapes a POSIX `printf` turns
 /// back into those bytes.
-pub fn shell_quote(arg: &OsStr) -> String {
+pub(crate) fn shell_quote(arg: &OsStr) -> String {
     let bytes = arg.as_encoded_bytes();
     if !bytes.is_empty() && bytes.iter().all(|b| plain(*b)) {
         return String::from_utf8_lossy(bytes).into_owned();
@@ -124,7 +124,7 @@ mod tests {
     use super::*;
     use crate::cli::Invocation;
     use crate::cli::config::Config;
-    use crate::cli::resolve_with;
+    use crate::cli::resolve::resolve_with;
 
     fn settings(args: &[OsString], config: Option<&Config>) -> RunSettings {
         let mut all = vec![OsString::from(PROGRAM)];

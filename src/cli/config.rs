@@ -40,17 +40,14 @@ use crate::pipeline::{Concurrency, McaFlow};
 use crate::settings::Layer;
 use crate::validate::{DefaultGdap, Field, normalize_header};
 
-/// The environment variable naming the config file (like `--config`).
-pub const CONFIG_ENV: &str = "PC_ONBOARD_CONFIG";
-
 /// A parsed and checked config file: what it says, as one layer of the
 /// settings (every setting optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Config {
+pub(crate) struct Config {
     /// The file it was read from.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its settings.
-    pub layer: Layer,
+    pub(crate) layer: Layer,
 }
 
 /// Why the config file cannot be used. One line, naming the file.
@@ -135,7 +132,7 @@ enum RawConcurrency {
 
 impl Config {
     /// Read and check the config file at `path`.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Io {
             path: path.to_owned(),
             error,
@@ -144,7 +141,7 @@ impl Config {
     }
 
     /// Check the TOML `text` of the config file `path`.
-    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    pub(crate) fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let invalid = |line: Option<usize>, message: String| ConfigError::Invalid {
             path: path.to_owned(),
             line,

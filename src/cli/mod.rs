@@ -1,15 +1,15 @@
 //! The command line: clap definitions (their doc comments are the `--help`
 //! text), the config file, and their resolution into the settings the
-//! commands take ([`resolve`] → [`Invocation`], built on
+//! commands take ([`resolve`] → `Invocation`, built on
 //! `crate::settings`). This is the edge: the library never imports it;
-//! [`ConnectArgs`] and [`InputArgs`] are declared once, flattened into every
+//! `ConnectArgs` and `InputArgs` are declared once, flattened into every
 //! subcommand that takes them, and read only by [`resolve`].
-//! [`command_line`] writes a run's settings back as a command line, for the
+//! `command_line` writes a run's settings back as a command line, for the
 //! commands the summary prints.
 
 mod args;
-pub mod command_line;
-pub mod config;
+pub(crate) mod command_line;
+pub(crate) mod config;
 mod resolve;
 
 use std::path::PathBuf;
@@ -17,11 +17,12 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{ArgAction, Parser, Subcommand};
 
-pub use args::{
+pub(crate) use args::{
     CompletionsArgs, ConnectArgs, InputArgs, LoginArgs, RunArgs, SandboxArgs, TemplateArgs,
     ValidateArgs,
 };
-pub use resolve::{Invocation, ResolveError, resolve, resolve_with};
+pub(crate) use resolve::Invocation;
+pub use resolve::resolve;
 
 use crate::logging::LogFormat;
 
@@ -63,7 +64,7 @@ Exit codes:
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
     /// Defaults from a TOML file: cloud, rate, concurrency, sheet, `[columns]` header mapping.
     #[arg(
         long,
@@ -73,7 +74,7 @@ pub struct Cli {
         hide_env_values = true,
         help_heading = GLOBAL
     )]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// More log output on stderr: -v settings and progress notes, -vv a redacted HTTP trace.
     #[arg(
         short,
@@ -104,7 +105,7 @@ const GLOBAL: &str = "Global options";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check every row offline and report all problems of all rows in one pass.
     Validate(ValidateArgs),
     /// Validate, then create the customers under the rate limit and write results.
@@ -141,7 +142,7 @@ pub enum Command {
 
 impl Command {
     /// The subcommand's name on the command line.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Command::Validate(_) => "validate",
             Command::Run(_) => "run",
@@ -154,10 +155,13 @@ impl Command {
     }
 }
 
-/// Parse `args` with clap, as `main` does: the arguments and the matches
-/// that say where each value came from (flag, environment, default), for
-/// [`resolve`].
-pub fn parse_from<I, T>(args: I) -> Result<(Cli, clap::ArgMatches), clap::Error>
+/// For the tests: parse `args` (program name first) with clap into the
+/// arguments and the matches that say where each value came from (flag,
+/// environment, default), ready for `resolve::resolve_with`. `main` does not
+/// call it: it parses the process's own arguments itself, to print a usage
+/// error as JSON when `--log-format json` is asked.
+#[cfg(test)]
+pub(crate) fn parse_from<I, T>(args: I) -> Result<(Cli, clap::ArgMatches), clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -171,6 +175,7 @@ where
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 pub(crate) mod tests {
+    use super::resolve::{ResolveError, resolve_with};
     use super::*;
     use crate::settings::RunSettings;
     use clap::CommandFactory;

@@ -72,7 +72,7 @@ pub fn resolve(cli: Cli, matches: &ArgMatches) -> Result<Invocation, ResolveErro
 }
 
 /// Resolve the parsed command line with `config`, the config file read.
-pub fn resolve_with(
+pub(crate) fn resolve_with(
     cli: Cli,
     matches: &ArgMatches,
     config: Option<Config>,

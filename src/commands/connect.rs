@@ -41,13 +41,13 @@ pub(super) const NO_CREDENTIALS: &str = "no Partner Center credentials: set PC_T
 /// credentials).
 pub(super) struct Session {
     /// The in-flight limit.
-    pub concurrency: Arc<ConcurrencyController>,
+    pub(crate) concurrency: Arc<ConcurrencyController>,
     /// The engine, when connected.
-    pub engine: Option<Arc<Engine>>,
+    pub(crate) engine: Option<Arc<Engine>>,
     /// The in-process sandbox, with `--sandbox`.
-    pub sandbox: Option<RunningSandbox>,
+    pub(crate) sandbox: Option<RunningSandbox>,
     /// Where the calls go, for the summary.
-    pub describe: String,
+    pub(crate) describe: String,
 }
 
 impl Session {
@@ -60,7 +60,7 @@ impl Session {
     /// the rows that need App+User are not sent, the others go on. Without
     /// credentials the session has no engine (the caller decides whether
     /// that is fatal).
-    pub async fn open(options: &ConnectSettings, stop: &Stop) -> anyhow::Result<Session> {
+    pub(super) async fn open(options: &ConnectSettings, stop: &Stop) -> anyhow::Result<Session> {
         let rate = options.rate().get();
         let gate = Arc::new(RateGate::new(rate));
         let concurrency = Arc::new(ConcurrencyController::new(options.concurrency(), rate));
@@ -117,13 +117,13 @@ impl Session {
     }
 
     /// The run's `MS-CorrelationId`, when connected.
-    pub fn correlation_id(&self) -> Option<uuid::Uuid> {
+    pub(super) fn correlation_id(&self) -> Option<uuid::Uuid> {
         self.engine.as_ref().map(|e| e.client.correlation_id())
     }
 
     /// Whether App+User calls (resellers, MCA) can be made, and if not why;
     /// `Ok` when not connected (nothing is sent then anyway).
-    pub fn app_user(&self) -> Result<(), AuthError> {
+    pub(super) fn app_user(&self) -> Result<(), AuthError> {
         match &self.engine {
             Some(e) => e.client.access(CallAuth::AppUser).map(|_| ()),
             None => Ok(()),
@@ -131,7 +131,7 @@ impl Session {
     }
 
     /// Where the calls go, for the summary.
-    pub fn target(&self) -> String {
+    pub(super) fn target(&self) -> String {
         match &self.engine {
             Some(_) => self.describe.clone(),
             None => "offline (no credentials: domains not checked)".to_owned(),
@@ -139,7 +139,7 @@ impl Session {
     }
 
     /// Stop the in-process sandbox, if any.
-    pub async fn close(&mut self) {
+    pub(super) async fn close(&mut self) {
         if let Some(sandbox) = self.sandbox.take() {
             let _ = sandbox.shutdown().await;
         }

@@ -1,5 +1,5 @@
 //! Subcommand implementations: each turns its resolved settings
-//! (`crate::settings`, via [`Invocation`]) into an [`ExitStatus`].
+//! (`crate::settings`, via `Invocation`) into an [`ExitStatus`].
 
 mod connect;
 mod login;
@@ -14,8 +14,8 @@ use std::io::Write;
 use crate::cli::{Cli, Invocation};
 use crate::results::Tally;
 
-pub use run::run;
-pub use validate::validate;
+pub(crate) use run::run;
+pub(crate) use validate::validate;
 
 /// How a command that did not fail fatally ended (README.md, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,7 @@ impl ExitStatus {
     /// `Success` unless some row counted needs attention (a status that is
     /// not a success, an MCA attestation failed, cancelled or expired):
     /// `RowsFailed`.
-    pub fn from_tally(tally: &Tally) -> Self {
+    pub(crate) fn from_tally(tally: &Tally) -> Self {
         if tally.needs_attention() {
             ExitStatus::RowsFailed
         } else {
@@ -92,7 +92,7 @@ pub fn execute(invocation: Invocation) -> anyhow::Result<ExitStatus> {
 const BIN_NAME: &str = crate::cli::command_line::PROGRAM;
 
 /// Write the completion script for `shell` to `out`.
-pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> anyhow::Result<()> {
     use clap::CommandFactory;
     let mut command = Cli::command();
     let mut buffer = Vec::new();
@@ -133,7 +133,7 @@ fn mend_bash_case_labels(script: &str, bin_name: &str) -> String {
 
 /// A fatal error in one line: the error and each cause not already in
 /// its text (a cause that is also shown by its wrapper is not repeated).
-pub fn error_text(err: &anyhow::Error) -> String {
+pub(crate) fn error_text(err: &anyhow::Error) -> String {
     let mut text = String::new();
     for cause in err.chain() {
         let part = cause.to_string();
@@ -149,7 +149,7 @@ pub fn error_text(err: &anyhow::Error) -> String {
 }
 
 /// The hint for a fatal error, where one helps.
-pub fn error_hint(err: &anyhow::Error) -> Option<String> {
+pub(crate) fn error_hint(err: &anyhow::Error) -> Option<String> {
     err.chain().find_map(|cause| {
         cause
             .downcast_ref::<crate::input::InputError>()
@@ -158,7 +158,7 @@ pub fn error_hint(err: &anyhow::Error) -> Option<String> {
 }
 
 /// The lines printed for a fatal error: `error: ...` and, where one helps, `hint: ...`.
-pub fn render_error(err: &anyhow::Error) -> String {
+pub(crate) fn render_error(err: &anyhow::Error) -> String {
     let mut text = format!("error: {}", error_text(err));
     if let Some(hint) = error_hint(err) {
         text.push_str("\nhint: ");

@@ -15,17 +15,17 @@ use crate::validate::Field;
 /// One line for people, with the fields of its JSON form.
 pub(crate) struct Notice {
     /// Warn or Info.
-    pub level: Level,
+    pub(crate) level: Level,
     /// The text.
-    pub message: String,
+    pub(crate) message: String,
     /// The fields of the JSON event.
-    pub fields: Map<String, Value>,
+    pub(crate) fields: Map<String, Value>,
 }
 
 impl Notice {
     /// The line as the console shows it (`warning: ` before a warning in
     /// text), or `None` when it is not shown (`-q`).
-    pub fn text(&self) -> Option<String> {
+    pub(super) fn text(&self) -> Option<String> {
         let console = Console::get();
         let text = console.format(self.level, &self.message, self.fields.clone())?;
         Some(match (self.level, console.json) {
@@ -35,7 +35,7 @@ impl Notice {
     }
 
     /// Write the line to `out` (stderr, or a test's buffer).
-    pub fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
+    pub(super) fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
         match self.text() {
             Some(text) => writeln!(out, "{text}"),
             None => Ok(()),
@@ -43,7 +43,7 @@ impl Notice {
     }
 
     /// Write the line to stderr.
-    pub fn print(&self) {
+    pub(super) fn print(&self) {
         let _ = self.write(&mut std::io::stderr().lock());
     }
 }

@@ -19,17 +19,17 @@ use crate::validate::Field;
 #[derive(Debug, Clone)]
 pub(crate) struct ResultsTarget {
     /// The CSV written row by row: `requested`, or the workbook's journal.
-    pub csv: PathBuf,
+    pub(crate) csv: PathBuf,
     /// The workbook to render at the end, for `--results *.xlsx`.
-    pub workbook: Option<PathBuf>,
+    pub(crate) workbook: Option<PathBuf>,
     /// The journal's problems file, for `--results *.xlsx`: the typed
     /// problems of the invalid rows, which the workbook puts on their cells.
-    pub problems: Option<PathBuf>,
+    pub(crate) problems: Option<PathBuf>,
 }
 
 impl ResultsTarget {
     /// The target for `--results requested` of `input`.
-    pub fn new(requested: &Path, input: &Path) -> anyhow::Result<Self> {
+    pub(super) fn new(requested: &Path, input: &Path) -> anyhow::Result<Self> {
         Ok(match results_format(requested)? {
             ResultsFormat::Csv => ResultsTarget {
                 csv: requested.to_owned(),
@@ -47,7 +47,7 @@ impl ResultsTarget {
     /// The writer of the results CSV, with the problems file of a
     /// workbook's journal: new files, or for `--resume` (`kept_rows`
     /// already written) appending to them.
-    pub fn writer(
+    pub(super) fn writer(
         &self,
         layout: &Layout,
         flush: FlushPolicy,
@@ -69,7 +69,7 @@ impl ResultsTarget {
 
     /// Remove the journal and its problems file (`validate`, which does not
     /// resume, once the workbook is rendered). Best effort.
-    pub fn remove_journal(&self) {
+    pub(crate) fn remove_journal(&self) {
         if self.workbook.is_some() {
             let _ = std::fs::remove_file(&self.csv);
         }
@@ -79,7 +79,7 @@ impl ResultsTarget {
     }
 
     /// Render the workbook from the journal, when the target is one.
-    pub fn render(&self, render: &Render<'_>) -> anyhow::Result<Option<WorkbookReport>> {
+    pub(super) fn render(&self, render: &Render<'_>) -> anyhow::Result<Option<WorkbookReport>> {
         let Some(workbook) = &self.workbook else {
             return Ok(None);
         };
@@ -109,13 +109,13 @@ impl ResultsTarget {
 /// What the summary sheet of a rendered workbook says about the run.
 pub(crate) struct Render<'a> {
     /// The input's layout (its sheet, for a workbook input).
-    pub layout: &'a Layout,
+    pub(crate) layout: &'a Layout,
     /// The config's `[columns]`.
-    pub columns: &'a [(Field, String)],
+    pub(crate) columns: &'a [(Field, String)],
     /// The input file.
-    pub input: &'a Path,
+    pub(crate) input: &'a Path,
     /// When the command started.
-    pub started: SystemTime,
+    pub(crate) started: SystemTime,
     /// `run`, `run --dry-run`, `validate`, `validate --online`.
-    pub mode: &'a str,
+    pub(crate) mode: &'a str,
 }

@@ -9,7 +9,7 @@ use crate::settings::InputSettings;
 
 /// Write the template `file` (`--force`: replace it), its rows from
 /// `from` or an example row.
-pub fn template(
+pub(super) fn template(
     file: &std::path::Path,
     force: bool,
     from: Option<&InputSettings>,

@@ -26,7 +26,7 @@ use crate::validate::{Field, Problem, Uniqueness, join_problems};
 const LISTED_PROBLEM_ROWS: u64 = 20;
 
 /// Validate the input `settings` names; per-row JSON goes to `out`, the report to `err`.
-pub fn validate(
+pub(crate) fn validate(
     settings: &ValidateSettings,
     out: &mut dyn Write,
     err: &mut dyn Write,

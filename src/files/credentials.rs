@@ -27,11 +27,12 @@ use secrecy::{ExposeSecret, SecretString};
 use super::identity::{kind_of, names_exactly, still_names};
 
 /// The header of a credentials file (in its delimiter).
-pub const CREDENTIALS_HEADER: [&str; 4] = ["domain", "customer_id", "admin_user", "password"];
+pub(crate) const CREDENTIALS_HEADER: [&str; 4] =
+    ["domain", "customer_id", "admin_user", "password"];
 
 /// Why the credentials file could not be opened.
 #[derive(Debug, thiserror::Error)]
-pub enum CredentialsFileError {
+pub(crate) enum CredentialsFileError {
     /// It exists, is not a credentials file, and `--force` was not given.
     #[error(
         "{} already exists and is not a pc-onboard credentials file (its first line is not `domain,customer_id,admin_user,password`): choose another --credentials-out file, or pass --force to replace it",
@@ -60,7 +61,7 @@ pub enum CredentialsFileError {
 }
 
 /// The open credentials file (CSV: domain, customer_id, admin_user, password).
-pub struct CredentialsFile {
+pub(crate) struct CredentialsFile {
     writer: csv::Writer<File>,
     path: PathBuf,
     stored: u64,
@@ -85,7 +86,11 @@ impl CredentialsFile {
     /// `delimiter`), add to it when it is a credentials file already, or
     /// with `force` replace a regular file. Anything that is not a regular
     /// file is refused (see the module's documentation).
-    pub fn open(path: &Path, force: bool, delimiter: u8) -> Result<Self, CredentialsFileError> {
+    pub(crate) fn open(
+        path: &Path,
+        force: bool,
+        delimiter: u8,
+    ) -> Result<Self, CredentialsFileError> {
         let io = |error| CredentialsFileError::Io {
             path: path.to_path_buf(),
             error,
@@ -179,17 +184,19 @@ impl CredentialsFile {
     }
 
     /// Passwords stored so far by this run.
-    pub fn stored(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn stored(&self) -> u64 {
         self.stored
     }
 
     /// Rows the file held before this run (it was added to).
-    pub fn earlier_rows(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn earlier_rows(&self) -> u64 {
         self.earlier
     }
 
     /// The file's path.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
@@ -197,7 +204,7 @@ impl CredentialsFile {
     /// customer already in the file is not written again. Fails when the
     /// file cannot be written, or no longer is the file its path names
     /// (removed or replaced under the run: what it holds is lost).
-    pub fn store(
+    pub(crate) fn store(
         &mut self,
         domain: &str,
         customer_id: &str,
@@ -217,7 +224,7 @@ impl CredentialsFile {
     }
 
     /// `Err` when the path no longer names the open file.
-    pub fn check_still_there(&self) -> std::io::Result<()> {
+    pub(crate) fn check_still_there(&self) -> std::io::Result<()> {
         if still_names(&self.path, self.writer.get_ref()) {
             return Ok(());
         }

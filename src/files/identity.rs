@@ -8,7 +8,7 @@ use std::path::Path;
 /// Whether `path` (symlinks followed) still names the open `file`: same
 /// device and inode. `false` when the path is gone. Devices and pipes
 /// (`/dev/null`) always do: nothing there can be removed under a run.
-pub fn still_names(path: &Path, file: &File) -> bool {
+pub(crate) fn still_names(path: &Path, file: &File) -> bool {
     let Ok(open) = file.metadata() else {
         return true;
     };
@@ -22,7 +22,7 @@ pub fn still_names(path: &Path, file: &File) -> bool {
 }
 
 /// Whether `path` itself (a symlink not followed) names the open `file`.
-pub fn names_exactly(path: &Path, file: &File) -> bool {
+pub(crate) fn names_exactly(path: &Path, file: &File) -> bool {
     match (std::fs::symlink_metadata(path), file.metadata()) {
         (Ok(named), Ok(open)) => same_inode(&named, &open),
         _ => false,
@@ -31,7 +31,7 @@ pub fn names_exactly(path: &Path, file: &File) -> bool {
 
 /// Whether two metadata are of one file.
 #[cfg(unix)]
-pub fn same_inode(a: &Metadata, b: &Metadata) -> bool {
+pub(crate) fn same_inode(a: &Metadata, b: &Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
     (a.dev(), a.ino()) == (b.dev(), b.ino())
 }
@@ -39,14 +39,14 @@ pub fn same_inode(a: &Metadata, b: &Metadata) -> bool {
 /// Whether two metadata are of one file: elsewhere an open file cannot be
 /// removed or replaced, so by size and times.
 #[cfg(not(unix))]
-pub fn same_inode(a: &Metadata, b: &Metadata) -> bool {
+pub(crate) fn same_inode(a: &Metadata, b: &Metadata) -> bool {
     a.len() == b.len() && a.modified().ok() == b.modified().ok()
 }
 
 /// What a node that is not a regular file is, for messages: `a symlink`,
 /// `a FIFO`, `a character device`, `a directory` ... (from
 /// `symlink_metadata`, so a symlink is one).
-pub fn kind_of(meta: &Metadata) -> &'static str {
+pub(crate) fn kind_of(meta: &Metadata) -> &'static str {
     let kind = meta.file_type();
     if kind.is_symlink() {
         return "a symlink";

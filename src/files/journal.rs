@@ -16,13 +16,13 @@ use crate::results::ResultsError;
 pub const JOURNAL_SUFFIX: &str = ".journal.csv";
 
 /// The suffix added to a results workbook's path to name its problems file
-/// ([`ProblemLog`](crate::results::ProblemLog)): `results.xlsx` →
+/// (`ProblemLog`): `results.xlsx` →
 /// `results.xlsx.problems.jsonl`.
 pub const PROBLEMS_SUFFIX: &str = ".problems.jsonl";
 
 /// What a `--results` path asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResultsFormat {
+pub(crate) enum ResultsFormat {
     /// A CSV file (any name but the workbook extensions), written row by row.
     Csv,
     /// An `.xlsx` workbook, rendered from a CSV journal.
@@ -32,7 +32,7 @@ pub enum ResultsFormat {
 /// The format `path` asks for: `.xlsx` (any case) is a workbook; `.xlsm`,
 /// `.xls`, `.xlsb`, `.ods` are refused with a message naming the choices;
 /// anything else is CSV.
-pub fn results_format(path: &Path) -> Result<ResultsFormat, ResultsError> {
+pub(crate) fn results_format(path: &Path) -> Result<ResultsFormat, ResultsError> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     if extension.eq_ignore_ascii_case("xlsx") {
         return Ok(ResultsFormat::Workbook);
@@ -64,7 +64,7 @@ pub fn journal_path(workbook: &Path, input: &Path) -> Result<PathBuf, ResultsErr
 /// the same `--results` finds it too.
 ///
 /// Fails when the workbook or the problems file would be the input file `input`.
-pub fn problems_path(workbook: &Path, input: &Path) -> Result<PathBuf, ResultsError> {
+pub(crate) fn problems_path(workbook: &Path, input: &Path) -> Result<PathBuf, ResultsError> {
     companion(workbook, PROBLEMS_SUFFIX, input)
 }
 

@@ -31,7 +31,7 @@ use std::time::SystemTime;
 
 /// Why the lock could not be taken.
 #[derive(Debug, thiserror::Error)]
-pub enum LockError {
+pub(crate) enum LockError {
     /// Another process holds it.
     #[error(
         "{results} is being written by another pc-onboard run ({holder}); wait for it to finish or use another --results file"
@@ -55,7 +55,7 @@ pub enum LockError {
 /// Held for the whole run; dropping it releases the lock and removes the
 /// lock file.
 #[derive(Debug)]
-pub struct ResultsLock {
+pub(crate) struct ResultsLock {
     held: Option<Held>,
     written: Option<Written>,
 }
@@ -81,7 +81,7 @@ const ATTEMPTS: usize = 100;
 
 impl ResultsLock {
     /// The lock file for `results`.
-    pub fn lock_path(results: &Path) -> PathBuf {
+    pub(crate) fn lock_path(results: &Path) -> PathBuf {
         let mut name = results.file_name().unwrap_or_default().to_os_string();
         name.push(".lock");
         results.with_file_name(name)
@@ -89,13 +89,14 @@ impl ResultsLock {
 
     /// The lock file of `results` (where [`ResultsLock::acquire`] puts it:
     /// beside the file the path leads to), `None` for a device or a pipe.
-    pub fn lock_file_of(results: &Path) -> Option<PathBuf> {
+    pub(crate) fn lock_file_of(results: &Path) -> Option<PathBuf> {
         (!is_stream(results)).then(|| Self::lock_path(&resolve(results)))
     }
 
     /// Take the lock on `results` without waiting: [`ResultsLock::acquire_with`]
     /// when `results` is the file written.
-    pub fn acquire(results: &Path) -> Result<ResultsLock, LockError> {
+    #[cfg(test)]
+    pub(crate) fn acquire(results: &Path) -> Result<ResultsLock, LockError> {
         Self::acquire_with(results, results, true)
     }
 
@@ -105,7 +106,7 @@ impl ResultsLock {
     /// missing if `create`; else a missing file is not locked: `--resume`
     /// says it is missing). Results that go to a device or a pipe take no
     /// lock.
-    pub fn acquire_with(
+    pub(crate) fn acquire_with(
         results: &Path,
         written: &Path,
         create: bool,
@@ -127,7 +128,8 @@ impl ResultsLock {
     }
 
     /// The lock file's path; `None` when no lock was needed (a device).
-    pub fn path(&self) -> Option<&Path> {
+    #[cfg(test)]
+    pub(crate) fn path(&self) -> Option<&Path> {
         self.held.as_ref().map(|held| held.path.as_path())
     }
 }

@@ -125,7 +125,7 @@ impl ResultsWriter {
 
     /// Write each row's typed problems to `log` too, before the row (the
     /// journal of a results workbook: the cell notes are rendered from it).
-    pub fn keep_problems(&mut self, log: ProblemLog) {
+    pub(crate) fn keep_problems(&mut self, log: ProblemLog) {
         self.problems = Some(log);
     }
 
@@ -178,7 +178,7 @@ impl ResultsWriter {
 
     /// `Err(ResultsError::Vanished)` when the path no longer names the
     /// file being written (removed, its directory deleted, or replaced).
-    pub fn check_still_there(&self) -> Result<(), ResultsError> {
+    pub(crate) fn check_still_there(&self) -> Result<(), ResultsError> {
         if still_names(&self.path, self.writer.get_ref()) {
             return Ok(());
         }
@@ -195,12 +195,12 @@ impl ResultsWriter {
     }
 
     /// Rows written by this writer (the header not counted).
-    pub fn rows(&self) -> u64 {
+    pub(crate) fn rows(&self) -> u64 {
         self.rows
     }
 
     /// The results file.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 

@@ -60,7 +60,7 @@ pub struct ResumePoint {
     /// Bytes cut from the end: a torn last line, or rows from the first `cancelled` on.
     pub truncated_bytes: u64,
     /// What those bytes held, in rows.
-    pub cut: CutRows,
+    pub(crate) cut: CutRows,
 }
 
 /// The rows a resume cuts from the results file: those from the first row
@@ -68,15 +68,15 @@ pub struct ResumePoint {
 /// written in order, so rows sent when the run stopped may come after one
 /// it never started: they are done again.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CutRows {
+pub(crate) struct CutRows {
     /// Complete rows that had been sent (`created`, `exists`, `rejected`,
     /// `failed`): sent again, with the same request ids, so Partner Center
     /// answers with what it did the first time.
-    pub sent: u64,
+    pub(crate) sent: u64,
     /// Complete rows that had not been sent (`cancelled`, `invalid`, ...).
-    pub not_sent: u64,
+    pub(crate) not_sent: u64,
     /// The last line was cut short (the process was killed as it wrote it).
-    pub torn: bool,
+    pub(crate) torn: bool,
 }
 
 impl CutRows {

@@ -21,17 +21,17 @@ use std::path::{Component, Path, PathBuf};
      writing {second_role} would destroy {first_role}; {}",
     .first.display(), .second.display(), change(.second_role)
 )]
-pub struct SameFileError {
+pub(crate) struct SameFileError {
     /// What the first file is (`the input`, `--results`, ...).
-    pub first_role: String,
+    pub(crate) first_role: String,
     /// The first file, as given.
-    pub first: PathBuf,
+    pub(crate) first: PathBuf,
     /// What the second file is.
-    pub second_role: String,
+    pub(crate) second_role: String,
     /// The second file, as given.
-    pub second: PathBuf,
+    pub(crate) second: PathBuf,
     /// ` (a hard link)`, ` (a symlink)`, or empty: how they are one file.
-    pub how: &'static str,
+    pub(crate) how: &'static str,
 }
 
 /// What to change: the file named by `role`, or `--results` when `role`
@@ -58,7 +58,7 @@ enum FileKey {
 /// the same file. The error names the later one as the one to change. Paths
 /// that cannot be examined (no permission) are left to fail where they are
 /// opened.
-pub fn refuse_same_files(files: &[(&str, Option<&Path>)]) -> Result<(), SameFileError> {
+pub(crate) fn refuse_same_files(files: &[(&str, Option<&Path>)]) -> Result<(), SameFileError> {
     let files: Vec<(&str, &Path)> = files
         .iter()
         .filter_map(|(role, path)| path.map(|p| (*role, p)))
@@ -86,7 +86,7 @@ pub fn refuse_same_files(files: &[(&str, Option<&Path>)]) -> Result<(), SameFile
 /// Whether `a` and `b` are one file, by the rule of [`refuse_same_files`]:
 /// an existing file by its device and inode, a name not created yet by its
 /// canonical directory and name; devices and pipes are never the same file.
-pub fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (file_key(a), file_key(b)) {
         (Some(a), Some(b)) => a == b,
         _ => false,

@@ -7,15 +7,15 @@ use crate::input::io_reason;
 /// The summary JSON file cannot be written.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {}: {}", .path.display(), io_reason(.error))]
-pub struct SummaryJsonError {
+pub(crate) struct SummaryJsonError {
     /// The `--summary-json` file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The OS error (in the message, so not repeated as a `source()`).
-    pub error: std::io::Error,
+    pub(crate) error: std::io::Error,
 }
 
 /// Write `summary` to `path`, pretty-printed, ending with a line break.
-pub fn write_summary_json(
+pub(crate) fn write_summary_json(
     path: &Path,
     summary: &serde_json::Value,
 ) -> Result<(), SummaryJsonError> {

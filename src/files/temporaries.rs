@@ -11,7 +11,7 @@ use std::path::Path;
 /// Remove the temporary files of `path` left by processes that have ended;
 /// returns how many were removed. Best effort: what cannot be read or
 /// removed is left.
-pub fn remove_stale(path: &Path) -> usize {
+pub(crate) fn remove_stale(path: &Path) -> usize {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return 0;
     };

@@ -14,21 +14,21 @@ use crate::validate::Field;
 
 /// A customer a results file recorded: a row with a customer id.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WrittenCustomer {
+pub(crate) struct WrittenCustomer {
     /// The row's status (`created`, `exists`).
-    pub status: String,
+    pub(crate) status: String,
     /// The row's `domain`, as in the input.
-    pub domain: String,
+    pub(crate) domain: String,
     /// Its customer id.
-    pub customer_id: String,
+    pub(crate) customer_id: String,
     /// Its tenant id.
-    pub tenant_id: String,
+    pub(crate) tenant_id: String,
 }
 
 /// The customers `writer` has recorded (rows with a customer id), read
 /// back through its open file. `layout` is the input's (it finds the
 /// domain column).
-pub fn customers_written(
+pub(crate) fn customers_written(
     writer: &mut ResultsWriter,
     layout: &Layout,
 ) -> io::Result<Vec<WrittenCustomer>> {

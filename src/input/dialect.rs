@@ -1,10 +1,10 @@
 //! Sniffing the CSV dialect (BOM, delimiter, line ending) and rejecting
 //! content that is not CSV text at all.
 
-pub use crate::bom::UTF8_BOM;
+pub(crate) use crate::bom::UTF8_BOM;
 
 /// The delimiters recognised, in order of preference when the evidence ties.
-pub const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+pub(crate) const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 
 /// How many rows after the header are looked at to confirm the delimiter.
 const SAMPLE_ROWS: usize = 20;
@@ -14,13 +14,13 @@ const BINARY_PROBE: usize = 8 * 1024;
 
 /// The textual conventions of one CSV file, written back the same way in the results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Dialect {
+pub(crate) struct Dialect {
     /// The field delimiter: `,`, `;` or tab.
-    pub delimiter: u8,
+    pub(crate) delimiter: u8,
     /// Whether the file starts with a UTF-8 byte order mark.
-    pub bom: bool,
+    pub(crate) bom: bool,
     /// Whether lines end with CRLF (`\r\n`) rather than LF.
-    pub crlf: bool,
+    pub(crate) crlf: bool,
 }
 
 impl Default for Dialect {
@@ -41,7 +41,7 @@ impl Dialect {
     /// The delimiter is the candidate found in the header row (outside quotes)
     /// whose count the following rows repeat most often; ties go to `,` then
     /// `;` then tab, and a header with none of them reads as `,`.
-    pub fn sniff(sample: &[u8], complete: bool) -> Dialect {
+    pub(crate) fn sniff(sample: &[u8], complete: bool) -> Dialect {
         let bom = sample.starts_with(UTF8_BOM);
         let text = if bom {
             &sample[UTF8_BOM.len()..]

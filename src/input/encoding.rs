@@ -22,27 +22,29 @@ pub struct TextEncoding(&'static Encoding);
 
 impl TextEncoding {
     /// UTF-8, the default and what every result is written in.
-    pub const UTF_8: TextEncoding = TextEncoding(UTF_8);
+    pub(crate) const UTF_8: TextEncoding = TextEncoding(UTF_8);
     /// Windows-1252 (also the meaning of the labels `latin1` and
     /// `iso-8859-1`): Excel's "CSV (Comma delimited)" on a Western Windows.
     pub const WINDOWS_1252: TextEncoding = TextEncoding(WINDOWS_1252);
     /// UTF-16 little endian: Excel's "Unicode Text" (with a BOM).
-    pub const UTF_16LE: TextEncoding = TextEncoding(UTF_16LE);
+    #[cfg(test)]
+    pub(crate) const UTF_16LE: TextEncoding = TextEncoding(UTF_16LE);
     /// UTF-16 big endian.
-    pub const UTF_16BE: TextEncoding = TextEncoding(UTF_16BE);
+    #[cfg(test)]
+    pub(crate) const UTF_16BE: TextEncoding = TextEncoding(UTF_16BE);
 
     /// The encoding's canonical name (`UTF-8`, `windows-1252`, `UTF-16LE`).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         self.0.name()
     }
 
     /// Whether this is UTF-8, read without transcoding.
-    pub fn is_utf8(self) -> bool {
+    pub(crate) fn is_utf8(self) -> bool {
         self.0 == UTF_8
     }
 
     /// Whether this is UTF-16 (either byte order), whose text holds NUL bytes.
-    pub fn is_utf16(self) -> bool {
+    pub(crate) fn is_utf16(self) -> bool {
         self.0 == UTF_16LE || self.0 == UTF_16BE
     }
 }
@@ -73,7 +75,7 @@ impl fmt::Debug for TextEncoding {
 )]
 pub struct UnknownEncoding {
     /// The label given.
-    pub label: String,
+    pub(crate) label: String,
 }
 
 impl FromStr for TextEncoding {

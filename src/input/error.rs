@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::validate::{Field, normalize_header};
 
 /// Why an input file cannot be processed. Each message is one line naming the
-/// file and saying what to fix; [`InputError::hint`] may add a second line.
+/// file and saying what to fix; `InputError::hint` may add a second line.
 ///
 /// Messages include the underlying OS or CSV error themselves, so these errors
 /// have no `source()`: `{:#}` does not repeat it.
@@ -130,7 +130,7 @@ pub enum InputError {
 
 impl InputError {
     /// A second line for the user (printed as `hint: ...`), where one helps.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             InputError::Io { error, .. } if error.kind() == io::ErrorKind::NotFound => {
                 Some("check the path; it is relative to the current directory".to_owned())
@@ -164,7 +164,8 @@ impl InputError {
     }
 
     /// The input file this error is about.
-    pub fn path(&self) -> &Path {
+    #[cfg(test)]
+    pub(crate) fn path(&self) -> &Path {
         match self {
             InputError::Io { path, .. }
             | InputError::Empty { path }
@@ -206,9 +207,9 @@ impl InputError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingColumn {
     /// The missing field.
-    pub field: Field,
+    pub(crate) field: Field,
     /// A header present in the file that looks like a misspelling of it, as written.
-    pub suggestion: Option<String>,
+    pub(crate) suggestion: Option<String>,
 }
 
 impl fmt::Display for MissingColumn {

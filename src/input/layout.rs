@@ -16,40 +16,41 @@ use crate::validate::{Field, normalize_header};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
     /// The input file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The field delimiter: `,`, `;` or tab.
-    pub delimiter: u8,
+    pub(crate) delimiter: u8,
     /// Whether the file started with a UTF-8 byte order mark.
-    pub bom: bool,
+    pub(crate) bom: bool,
     /// The encoding the file was read in (its rows are UTF-8 all the same).
     /// UTF-8 for a workbook.
     pub encoding: TextEncoding,
     /// Whether [`Layout::encoding`] is a guess: the file is not valid UTF-8
     /// and had no byte order mark and no `--encoding`, so it was read as
     /// Windows-1252.
-    pub encoding_guessed: bool,
+    pub(crate) encoding_guessed: bool,
     /// Whether lines end with CRLF rather than LF.
-    pub crlf: bool,
+    pub(crate) crlf: bool,
     /// The header row exactly as in the file (BOM stripped).
     pub headers: csv::ByteRecord,
     /// The columns copied to the results, in input order: every column, but
     /// an earlier results file's result columns ([`Layout::set_result_columns`]).
-    pub passthrough: Vec<usize>,
+    pub(crate) passthrough: Vec<usize>,
     /// The column of each [`Field`] (indexed by [`Field::index`]), if present.
-    pub field_columns: [Option<usize>; Field::COUNT],
+    pub(crate) field_columns: [Option<usize>; Field::COUNT],
     /// When the input is an earlier results file: the column of each result
     /// column (in the order of `results::RESULT_COLUMNS`), if present. Empty
     /// otherwise. Set by the results module, which knows the result columns
     /// and how an earlier results file is recognised (`results::recognise`).
-    pub result_columns: Vec<Option<usize>>,
+    pub(crate) result_columns: Vec<Option<usize>>,
     /// The worksheet read, for a workbook input (`None` for CSV).
-    pub sheet: Option<String>,
+    pub(crate) sheet: Option<String>,
 }
 
 impl Layout {
     /// Map a header row. Fails when two headers name the same column or a
     /// required column is missing (naming the closest header present).
-    pub fn from_headers(
+    #[cfg(test)]
+    pub(crate) fn from_headers(
         path: &Path,
         headers: csv::ByteRecord,
         dialect: Dialect,
@@ -62,7 +63,7 @@ impl Layout {
     /// aliases then do not apply (a header that is an alias of it passes
     /// through). A field whose configured header is absent falls back to
     /// its aliases. Every column passes through to the results.
-    pub fn from_headers_with(
+    pub(crate) fn from_headers_with(
         path: &Path,
         headers: csv::ByteRecord,
         dialect: Dialect,
@@ -118,22 +119,13 @@ impl Layout {
         })
     }
 
-    /// The dialect the file was read with (and the results are written with).
-    pub fn dialect(&self) -> Dialect {
-        Dialect {
-            delimiter: self.delimiter,
-            bom: self.bom,
-            crlf: self.crlf,
-        }
-    }
-
     /// The column holding `field`, if the file has one.
-    pub fn column(&self, field: Field) -> Option<usize> {
+    pub(crate) fn column(&self, field: Field) -> Option<usize> {
         self.field_columns[field.index()]
     }
 
     /// The header of column `index` as text (invalid UTF-8 replaced), if it exists.
-    pub fn header(&self, index: usize) -> Option<Cow<'_, str>> {
+    pub(crate) fn header(&self, index: usize) -> Option<Cow<'_, str>> {
         self.headers.get(index).map(String::from_utf8_lossy)
     }
 
@@ -146,7 +138,7 @@ impl Layout {
     /// Mark the input as an earlier results file: `columns` are where its
     /// result columns are (the results module's order; `None`: absent).
     /// Those columns no longer pass through: the results replace them.
-    pub fn set_result_columns(&mut self, columns: Vec<Option<usize>>) {
+    pub(crate) fn set_result_columns(&mut self, columns: Vec<Option<usize>>) {
         self.passthrough
             .retain(|index| !columns.contains(&Some(*index)));
         self.result_columns = columns;
@@ -154,7 +146,7 @@ impl Layout {
 
     /// The columns that are neither a field's nor an earlier run's result:
     /// `(index, normalized header)`, in input order.
-    pub fn other_columns(&self) -> impl Iterator<Item = (usize, String)> + '_ {
+    pub(crate) fn other_columns(&self) -> impl Iterator<Item = (usize, String)> + '_ {
         self.headers.iter().enumerate().filter_map(|(index, raw)| {
             let taken = self.field_columns.contains(&Some(index))
                 || self.result_columns.contains(&Some(index));
@@ -165,7 +157,7 @@ impl Layout {
     /// The columns that are neither a field's nor an earlier run's result
     /// but look like a field the file has no column for (`Zip/Postal Code`,
     /// `Postleitzahl`), in input order: each is one warning.
-    pub fn lookalikes(&self) -> Vec<Lookalike> {
+    pub(crate) fn lookalikes(&self) -> Vec<Lookalike> {
         self.other_columns()
             .filter_map(|(column, _)| {
                 let header = self.header(column)?.into_owned();

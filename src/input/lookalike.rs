@@ -70,19 +70,19 @@ const SYNONYMS: &[(Field, &[&str])] = &[
 /// A column whose header looks like a known field's, while the file has
 /// no column for that field.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lookalike {
+pub(crate) struct Lookalike {
     /// Zero-based column.
-    pub column: usize,
+    pub(crate) column: usize,
     /// The header as written.
-    pub header: String,
+    pub(crate) header: String,
     /// The field it looks like.
-    pub field: Field,
+    pub(crate) field: Field,
 }
 
 impl Lookalike {
     /// What to do, in words the user can paste: rename the column, or the
     /// config file's `[columns]` line that maps it as it is.
-    pub fn advice(&self) -> String {
+    pub(crate) fn advice(&self) -> String {
         format!(
             "column `{}` looks like `{}` but is not read as it: rename the header to `{}`, or \
              map it under [columns] in the config file (--config): {}",
@@ -96,7 +96,7 @@ impl Lookalike {
 
 /// `postal_code = "Zip/Postal Code"`: the line of the config file's
 /// `[columns]` table that maps `header` to `field` (a TOML basic string).
-pub fn columns_line(field: Field, header: &str) -> String {
+pub(crate) fn columns_line(field: Field, header: &str) -> String {
     let quoted: String = header
         .chars()
         .flat_map(|c| match c {

@@ -41,15 +41,15 @@ pub struct InputReader {
 /// Workbook date cells read as the dates they show in a date column
 /// (`mca_date`, [`DATE_FIELDS`]), counted for the notice that says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DatesRead {
+pub(crate) struct DatesRead {
     /// The column's field.
-    pub field: Field,
+    pub(crate) field: Field,
     /// Cells read so.
-    pub cells: u64,
+    pub(crate) cells: u64,
     /// The first one's row number.
-    pub first_row: u64,
+    pub(crate) first_row: u64,
     /// The first one's value, as read.
-    pub first_text: String,
+    pub(crate) first_text: String,
 }
 
 /// Where rows come from. Every source yields the same [`InputRow`]s: a header
@@ -72,7 +72,7 @@ impl Source {
 }
 
 /// Whether `path` names an Excel workbook (`.xlsx`, `.xlsm`), read as such.
-pub fn is_workbook_path(path: &Path) -> bool {
+pub(crate) fn is_workbook_path(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
@@ -152,7 +152,7 @@ impl InputReader {
 
     /// The number of data rows, when the source knows it without reading
     /// on (a workbook: already in memory). `None` for CSV.
-    pub fn known_row_count(&self) -> Option<u64> {
+    pub(crate) fn known_row_count(&self) -> Option<u64> {
         match &self.source {
             Source::Csv(_) => None,
             Source::Xlsx(xlsx) => Some(xlsx.remaining_rows()),
@@ -166,14 +166,14 @@ impl InputReader {
 
     /// Mark the input as an earlier results file
     /// ([`Layout::set_result_columns`]), before its rows are read.
-    pub fn set_result_columns(&mut self, columns: Vec<Option<usize>>) {
+    pub(crate) fn set_result_columns(&mut self, columns: Vec<Option<usize>>) {
         self.layout.set_result_columns(columns);
     }
 
     /// Read the next data row into `row`, reusing its storage. Returns `false`
     /// at the end of the file. Short rows are padded with empty fields.
     ///
-    /// Fails with [`InputError::Changed`] when the file changed since it was
+    /// Fails with `InputError::Changed` when the file changed since it was
     /// opened (looked at every 100 ms or so, and at its end).
     pub fn read_row(&mut self, row: &mut InputRow) -> Result<bool, InputError> {
         if !self.source.read_record(row)? {
@@ -191,7 +191,7 @@ impl InputReader {
     }
 
     /// The date cells read as dates so far, per date column.
-    pub fn dates_read(&self) -> &[DatesRead] {
+    pub(crate) fn dates_read(&self) -> &[DatesRead] {
         &self.dates
     }
 

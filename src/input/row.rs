@@ -16,7 +16,7 @@ pub struct InputRow {
     /// row 2; blank lines count as rows, like in Excel.
     pub number: u64,
     /// 1-based line of the file where the record starts.
-    pub line: u64,
+    pub(crate) line: u64,
     /// The fields exactly as in the file; padded with empty fields to at
     /// least the header's length.
     pub record: csv::ByteRecord,
@@ -31,9 +31,9 @@ pub struct InputRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellIssue {
     /// Zero-based column in [`InputRow::record`].
-    pub column: usize,
+    pub(crate) column: usize,
     /// What the cell holds.
-    pub kind: CellIssueKind,
+    pub(crate) kind: CellIssueKind,
 }
 
 /// What an unusual workbook cell holds. The record carries its text as shown.
@@ -43,7 +43,7 @@ pub struct CellIssue {
 /// error as the error, an unsaved formula as the formula.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum CellIssueKind {
+pub(crate) enum CellIssueKind {
     /// An Excel error value such as `#N/A` or `#REF!` (as shown).
     Error(String),
     /// A date, time or duration.
@@ -57,27 +57,27 @@ impl Eq for CellIssueKind {}
 
 /// A date, time or duration cell.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DateCell {
+pub(crate) struct DateCell {
     /// As ISO text: `2024-03-01`, `2024-03-01 12:00:00`, `18:00:00`, `36:00:00`.
-    pub text: String,
+    pub(crate) text: String,
     /// Excel's serial number (days since 1900), when the cell has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub serial: Option<f64>,
+    pub(crate) serial: Option<f64>,
     /// The cell's number format, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+    pub(crate) format: Option<String>,
 }
 
 impl DateCell {
     /// A date with no time of day: read as that date where a date belongs.
-    pub fn is_whole_date(&self) -> bool {
+    pub(crate) fn is_whole_date(&self) -> bool {
         self.text.len() == 10 && !self.text.contains(':')
     }
 }
 
 /// The fields whose values are dates: a workbook date cell showing a whole
 /// date is read there as that date (`YYYY-MM-DD`).
-pub const DATE_FIELDS: [Field; 1] = [Field::McaDate];
+pub(crate) const DATE_FIELDS: [Field; 1] = [Field::McaDate];
 
 /// An Excel error value as it shows (`#N/A`, `#REF!`, ...): typed as
 /// text, as a CSV file exported from a workbook has it, it is refused like
@@ -87,13 +87,13 @@ const EXCEL_ERRORS: [&str; 7] = [
 ];
 
 /// Whether `value` (trimmed) is the text of an Excel error value.
-pub fn is_excel_error_text(value: &str) -> bool {
+pub(crate) fn is_excel_error_text(value: &str) -> bool {
     EXCEL_ERRORS.contains(&value)
 }
 
 impl CellIssueKind {
     /// The problem message for `field`, e.g. `postal_code is the Excel error #N/A ...`.
-    pub fn message(&self, field: Field) -> String {
+    pub(crate) fn message(&self, field: Field) -> String {
         match self {
             CellIssueKind::Error(shown) => {
                 format!("{field} is the Excel error {shown} (fix the formula or type the value)")
@@ -117,7 +117,7 @@ impl CellIssueKind {
 
     /// Whether the cell in `field`'s column is read as its value rather
     /// than refused: a whole date where a date belongs.
-    pub fn reads_as_value_in(&self, field: Field) -> bool {
+    pub(crate) fn reads_as_value_in(&self, field: Field) -> bool {
         matches!(self, CellIssueKind::Date(date) if date.is_whole_date())
             && DATE_FIELDS.contains(&field)
     }
@@ -208,7 +208,7 @@ impl InputRow {
     /// (trimmed; empty when the column is absent, the cell holds an Excel
     /// error or a date where none belongs, the value is an Excel error's
     /// text or is not UTF-8), without reading the others.
-    pub fn field(&self, layout: &Layout, field: Field) -> &str {
+    pub(crate) fn field(&self, layout: &Layout, field: Field) -> &str {
         let Some(column) = layout.column(field) else {
             return "";
         };

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use super::error::InputError;
 
 /// How often (at most) the file is looked at while rows are read.
-pub const CHECK_EVERY: Duration = Duration::from_millis(100);
+pub(crate) const CHECK_EVERY: Duration = Duration::from_millis(100);
 
 /// Rows read between two looks at the clock.
 const ROWS_PER_CLOCK: u32 = 64;

@@ -37,18 +37,18 @@ impl Level {
 
 /// Where people-facing lines go and how they look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Console {
+pub(crate) struct Console {
     /// `-q`: errors only.
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// `--log-format json`.
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 static CONSOLE: OnceLock<Console> = OnceLock::new();
 
 impl Console {
     /// The console of `-q` and `--log-format`.
-    pub fn new(quiet: bool, format: LogFormat) -> Self {
+    pub(crate) fn new(quiet: bool, format: LogFormat) -> Self {
         Console {
             quiet,
             json: format == LogFormat::Json,
@@ -56,28 +56,28 @@ impl Console {
     }
 
     /// Make `self` the process's console (the first call wins).
-    pub fn install(self) {
+    pub(crate) fn install(self) {
         let _ = CONSOLE.set(self);
     }
 
     /// The process's console (plain text, not quiet, until one is installed).
-    pub fn get() -> Console {
+    pub(crate) fn get() -> Console {
         CONSOLE.get().copied().unwrap_or_default()
     }
 
     /// Whether a line of `level` is shown.
-    pub fn shows(&self, level: Level) -> bool {
+    pub(crate) fn shows(&self, level: Level) -> bool {
         level == Level::Error || !self.quiet
     }
 
     /// A line: `message` as is (text), or a JSON object.
-    pub fn line(&self, level: Level, message: &str) {
+    pub(crate) fn line(&self, level: Level, message: &str) {
         self.event(level, message, Map::new());
     }
 
     /// A line with fields: the text form is `message` alone; the JSON form
     /// carries the fields too (an event such as the run's summary).
-    pub fn event(&self, level: Level, message: &str, fields: Map<String, Value>) {
+    pub(crate) fn event(&self, level: Level, message: &str, fields: Map<String, Value>) {
         if let Some(text) = self.format(level, message, fields) {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{text}");
@@ -86,7 +86,7 @@ impl Console {
 
     /// The line [`Console::event`] would write (without its line break), or
     /// `None` when `level` is not shown: for callers that write elsewhere.
-    pub fn format(
+    pub(crate) fn format(
         &self,
         level: Level,
         message: &str,
@@ -104,7 +104,7 @@ impl Console {
     }
 
     /// `warning: <message>` (or a JSON object at level WARN), unless `-q`.
-    pub fn warn(&self, message: &str) {
+    pub(crate) fn warn(&self, message: &str) {
         if self.shows(Level::Warn) {
             self.warn_even_if_quiet(message);
         }
@@ -113,7 +113,7 @@ impl Console {
     /// [`Console::warn`] even with `-q`: for a loss that cannot be undone
     /// (initial admin passwords discarded), which a quiet scheduled job
     /// must still report.
-    pub fn warn_even_if_quiet(&self, message: &str) {
+    pub(crate) fn warn_even_if_quiet(&self, message: &str) {
         let text = if self.json {
             json_line(Level::Warn, message, Map::new())
         } else {
@@ -126,7 +126,7 @@ impl Console {
 
     /// A line shown even with `-q`: what a command cannot work without
     /// (the code `pc-onboard login` asks the user to enter).
-    pub fn always(&self, level: Level, message: &str, fields: Map<String, Value>) {
+    pub(crate) fn always(&self, level: Level, message: &str, fields: Map<String, Value>) {
         Console {
             quiet: false,
             json: self.json,
@@ -135,7 +135,7 @@ impl Console {
     }
 
     /// An error line, shown even with `-q`.
-    pub fn error(&self, message: &str) {
+    pub(crate) fn error(&self, message: &str) {
         self.line(Level::Error, message);
     }
 }

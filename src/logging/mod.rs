@@ -10,14 +10,15 @@
 //!
 //! `RUST_LOG`, when set, replaces the table (e.g. `RUST_LOG=pc_onboard=debug`).
 //!
-//! Lines for people (summaries, hints, errors) go through the [`Console`],
+//! Lines for people (summaries, hints, errors) go through the `Console`,
 //! which follows `-q` and `--log-format` too.
 
 mod console;
 
 use std::io::{IsTerminal, Write};
 
-pub use console::{Console, Level, json_line};
+pub(crate) use console::Console;
+pub use console::{Level, json_line};
 
 use tracing_subscriber::EnvFilter;
 
@@ -33,7 +34,7 @@ pub enum LogFormat {
 
 impl LogFormat {
     /// `json` is [`LogFormat::Json`]; anything else is [`LogFormat::Text`].
-    pub fn from_name(name: &str) -> LogFormat {
+    pub(crate) fn from_name(name: &str) -> LogFormat {
         if name.eq_ignore_ascii_case("json") {
             LogFormat::Json
         } else {
@@ -43,7 +44,7 @@ impl LogFormat {
 }
 
 /// The filter directives for `-v` given `verbose` times, or `-q`.
-pub fn directives(verbose: u8, quiet: bool) -> &'static str {
+pub(crate) fn directives(verbose: u8, quiet: bool) -> &'static str {
     if quiet {
         return "error";
     }
@@ -55,8 +56,8 @@ pub fn directives(verbose: u8, quiet: bool) -> &'static str {
     }
 }
 
-/// The filter: `RUST_LOG` when set and valid, else [`directives`].
-pub fn filter(verbose: u8, quiet: bool, rust_log: Option<&str>) -> EnvFilter {
+/// The filter: `RUST_LOG` when set and valid, else `directives`.
+pub(crate) fn filter(verbose: u8, quiet: bool, rust_log: Option<&str>) -> EnvFilter {
     rust_log
         .filter(|value| !value.trim().is_empty())
         .and_then(|value| EnvFilter::try_new(value).ok())

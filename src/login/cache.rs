@@ -11,7 +11,7 @@ use crate::partner_center::auth::RotationHook;
 
 /// Why the login cache cannot be read or written.
 #[derive(Debug, thiserror::Error)]
-pub enum LoginCacheError {
+pub(crate) enum LoginCacheError {
     /// Nowhere to put it: no `PC_LOGIN_CACHE`, `XDG_CONFIG_HOME` or home.
     #[error(
         "there is no place for the login cache: set PC_LOGIN_CACHE (or HOME, or XDG_CONFIG_HOME)"
@@ -50,25 +50,27 @@ pub enum LoginCacheError {
 
 /// The login cache file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoginCache {
+pub(crate) struct LoginCache {
     path: PathBuf,
 }
 
 impl LoginCache {
     /// The cache at `path`.
-    pub fn at(path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn at(path: impl Into<PathBuf>) -> Self {
         LoginCache { path: path.into() }
     }
 
     /// The cache of the process environment.
-    pub fn locate() -> Result<Self, LoginCacheError> {
+    pub(crate) fn locate() -> Result<Self, LoginCacheError> {
         Self::locate_with(|name| std::env::var(name).ok())
     }
 
     /// The cache where `lookup` (a variable name → value function) says:
     /// `PC_LOGIN_CACHE`, else `XDG_CONFIG_HOME/pc-onboard/login.json`,
     /// else the platform's config directory under the home.
-    pub fn locate_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, LoginCacheError> {
+    pub(crate) fn locate_with(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, LoginCacheError> {
         let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         if let Some(path) = var(ENV_LOGIN_CACHE) {
             return Ok(Self::at(path));
@@ -90,17 +92,17 @@ impl LoginCache {
 
     /// Refuse a path that exists and is not a regular file (a symlink, a
     /// directory, a device), before a sign-in that could not be kept.
-    pub fn check_path(&self) -> Result<(), LoginCacheError> {
+    pub(crate) fn check_path(&self) -> Result<(), LoginCacheError> {
         self.check_regular().map(|_| ())
     }
 
     /// Where the cache is.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// The sign-in, or `None` when there is no cache file.
-    pub fn load(&self) -> Result<Option<SignIn>, LoginCacheError> {
+    pub(crate) fn load(&self) -> Result<Option<SignIn>, LoginCacheError> {
         if !self.check_regular()? {
             return Ok(None);
         }
@@ -121,7 +123,7 @@ impl LoginCache {
     /// Replace the cache with `sign_in`: a new private file beside it
     /// (mode 0600), renamed over it. A path that exists and is not a
     /// regular file is refused.
-    pub fn save(&self, sign_in: &SignIn) -> Result<(), LoginCacheError> {
+    pub(crate) fn save(&self, sign_in: &SignIn) -> Result<(), LoginCacheError> {
         self.check_regular()?;
         let dir = match self.path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -144,7 +146,7 @@ impl LoginCache {
     }
 
     /// Remove the cache; `false` when there was none.
-    pub fn remove(&self) -> Result<bool, LoginCacheError> {
+    pub(crate) fn remove(&self) -> Result<bool, LoginCacheError> {
         match std::fs::remove_file(&self.path) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -153,7 +155,7 @@ impl LoginCache {
     }
 
     /// Write `refresh_token`, rotated in by the authority, back to the cache.
-    pub fn renew(&self, refresh_token: &SecretString) -> Result<(), LoginCacheError> {
+    pub(crate) fn renew(&self, refresh_token: &SecretString) -> Result<(), LoginCacheError> {
         let Some(mut sign_in) = self.load()? else {
             return Ok(());
         };
@@ -163,7 +165,7 @@ impl LoginCache {
 
     /// A hook that writes each rotated refresh token back (a failure is a
     /// warning: the run goes on with the new token in memory).
-    pub fn rotation_hook(&self) -> RotationHook {
+    pub(crate) fn rotation_hook(&self) -> RotationHook {
         let cache = self.clone();
         RotationHook::new(move |refresh_token| match cache.renew(refresh_token) {
             Ok(()) => tracing::debug!(path = %cache.path.display(), "rotated refresh token saved"),

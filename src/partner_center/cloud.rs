@@ -4,19 +4,19 @@
 //! `--authority`, `PC_ENDPOINT`, `PC_AUTHORITY`).
 
 /// API base URL of the global and US Government clouds.
-pub const GLOBAL_API: &str = "https://api.partnercenter.microsoft.com";
+pub(crate) const GLOBAL_API: &str = "https://api.partnercenter.microsoft.com";
 /// API base URL of Partner Center operated by 21Vianet.
-pub const CHINA_API: &str = "https://partner.partnercenterapi.microsoftonline.cn";
+pub(crate) const CHINA_API: &str = "https://partner.partnercenterapi.microsoftonline.cn";
 /// Token authority of the global cloud.
-pub const GLOBAL_AUTHORITY: &str = "https://login.microsoftonline.com";
+pub(crate) const GLOBAL_AUTHORITY: &str = "https://login.microsoftonline.com";
 /// Token authority of the 21Vianet cloud.
-pub const CHINA_AUTHORITY: &str = "https://login.chinacloudapi.cn";
+pub(crate) const CHINA_AUTHORITY: &str = "https://login.chinacloudapi.cn";
 /// Token authority of the US Government cloud (not confirmed by a Microsoft source: keep it overridable).
-pub const USGOV_AUTHORITY: &str = "https://login.microsoftonline.us";
+pub(crate) const USGOV_AUTHORITY: &str = "https://login.microsoftonline.us";
 
 /// Partner Center clouds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Cloud {
+pub(crate) enum Cloud {
     /// Public cloud (api.partnercenter.microsoft.com).
     Global,
     /// Partner Center operated by 21Vianet.
@@ -27,10 +27,10 @@ pub enum Cloud {
 
 impl Cloud {
     /// Every cloud, in the order `--help` lists them.
-    pub const ALL: [Cloud; 3] = [Cloud::Global, Cloud::China, Cloud::Usgov];
+    pub(crate) const ALL: [Cloud; 3] = [Cloud::Global, Cloud::China, Cloud::Usgov];
 
     /// The name on the command line and in the config file.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Cloud::Global => "global",
             Cloud::China => "china",
@@ -62,11 +62,11 @@ impl std::str::FromStr for Cloud {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloudEndpoints {
     /// API base URL, without a trailing slash (`/v1/...` is appended).
-    pub api: String,
+    pub(crate) api: String,
     /// Token authority, without a trailing slash (`/{tenant}/oauth2/token` is appended).
-    pub authority: String,
+    pub(crate) authority: String,
     /// The token `resource` (audience) to ask for.
-    pub resource: String,
+    pub(crate) resource: String,
 }
 
 impl CloudEndpoints {
@@ -76,17 +76,17 @@ impl CloudEndpoints {
     }
 
     /// Partner Center operated by 21Vianet.
-    pub fn china() -> Self {
+    pub(crate) fn china() -> Self {
         Self::new(CHINA_API, CHINA_AUTHORITY, CHINA_API)
     }
 
     /// Microsoft Cloud for US Government (GCC).
-    pub fn usgov() -> Self {
+    pub(crate) fn usgov() -> Self {
         Self::new(GLOBAL_API, USGOV_AUTHORITY, GLOBAL_API)
     }
 
     /// The defaults of a cloud.
-    pub fn for_cloud(cloud: Cloud) -> Self {
+    pub(crate) fn for_cloud(cloud: Cloud) -> Self {
         match cloud {
             Cloud::Global => Self::global(),
             Cloud::China => Self::china(),
@@ -95,7 +95,7 @@ impl CloudEndpoints {
     }
 
     /// Explicit endpoints (trailing slashes are removed).
-    pub fn new(api: &str, authority: &str, resource: &str) -> Self {
+    pub(crate) fn new(api: &str, authority: &str, resource: &str) -> Self {
         Self {
             api: trim_slash(api),
             authority: trim_slash(authority),
@@ -117,27 +117,21 @@ impl CloudEndpoints {
         self
     }
 
-    /// Replace the token `resource`.
-    pub fn with_resource(mut self, resource: &str) -> Self {
-        self.resource = resource.trim().to_owned();
-        self
-    }
-
     /// The client-credentials/refresh-token endpoint for a tenant:
     /// `{authority}/{tenant}/oauth2/token`.
-    pub fn token_url(&self, tenant: &str) -> String {
+    pub(crate) fn token_url(&self, tenant: &str) -> String {
         format!("{}/{}/oauth2/token", self.authority, tenant.trim())
     }
 
     /// `{authority}/{tenant}/oauth2/v2.0/token`: the v2 token endpoint
     /// (device-code polling and a sign-in's refreshes).
-    pub fn token_url_v2(&self, tenant: &str) -> String {
+    pub(crate) fn token_url_v2(&self, tenant: &str) -> String {
         format!("{}/{}/oauth2/v2.0/token", self.authority, tenant.trim())
     }
 
     /// `{authority}/{tenant}/oauth2/v2.0/devicecode`: where the device
     /// authorization grant starts (RFC 8628).
-    pub fn device_code_url(&self, tenant: &str) -> String {
+    pub(crate) fn device_code_url(&self, tenant: &str) -> String {
         format!(
             "{}/{}/oauth2/v2.0/devicecode",
             self.authority,
@@ -147,7 +141,7 @@ impl CloudEndpoints {
 
     /// `<API resource>/.default offline_access`: the scope a sign-in asks
     /// for (every permission the app has on the API, and a refresh token).
-    pub fn user_scope(&self) -> String {
+    pub(crate) fn user_scope(&self) -> String {
         format!(
             "{}/.default offline_access",
             self.resource.trim_end_matches('/')

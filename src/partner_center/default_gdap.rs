@@ -5,7 +5,7 @@
 //! the partner must do next.
 
 /// The Entra roles of a Default GDAP relationship, in the FAQ's order.
-pub const ROLES: [&str; 11] = [
+pub(crate) const ROLES: [&str; 11] = [
     "Directory Readers",
     "Directory Writers",
     "License Administrator",
@@ -20,19 +20,19 @@ pub const ROLES: [&str; 11] = [
 ];
 
 /// The roles a customer created for an indirect reseller does not get.
-pub const NOT_FOR_RESELLERS: [&str; 2] = [
+pub(crate) const NOT_FOR_RESELLERS: [&str; 2] = [
     "Cloud Application Administrator",
     "Application Administrator",
 ];
 
 /// The next step after creating customers with Default GDAP.
-pub const NEXT_STEP: &str = "assign these roles to your own security groups in Partner Center \
+pub(crate) const NEXT_STEP: &str = "assign these roles to your own security groups in Partner Center \
 (Customers, the customer, Admin relationships); until then nobody in your organisation can use \
 them. To create customers without them: --default-gdap off, or off in the default_gdap column";
 
 /// The roles Default GDAP grants in a customer created directly
 /// (`for_reseller` false: eleven) or for an indirect reseller (nine).
-pub fn roles(for_reseller: bool) -> Vec<&'static str> {
+pub(crate) fn roles(for_reseller: bool) -> Vec<&'static str> {
     ROLES
         .into_iter()
         .filter(|role| !for_reseller || !NOT_FOR_RESELLERS.contains(role))
@@ -41,7 +41,7 @@ pub fn roles(for_reseller: bool) -> Vec<&'static str> {
 
 /// One line naming the roles: every one for a direct customer, and which
 /// two an indirect reseller's customers do not get.
-pub fn describe_roles() -> String {
+pub(crate) fn describe_roles() -> String {
     format!(
         "{} ({} for an indirect reseller's customers, without {})",
         ROLES.join(", "),

@@ -14,7 +14,7 @@ const DELEGATE_SIZE_LIMIT: usize = 1 << 20;
 /// Most backtracking steps one match may take. The values matched are
 /// short (a phone number, a postal code), so a pattern that needs more is
 /// backtracking catastrophically: the match is given up, not waited for.
-pub const BACKTRACK_LIMIT: usize = 100_000;
+pub(crate) const BACKTRACK_LIMIT: usize = 100_000;
 
 /// Why a .NET regex cannot be used, or a match could not be decided.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,7 +28,7 @@ pub enum DotnetRegexError {
     /// fancy-regex refused the pattern.
     #[error("it does not compile: {0}")]
     Invalid(String),
-    /// Matching gave up after [`BACKTRACK_LIMIT`] backtracking steps.
+    /// Matching gave up after `BACKTRACK_LIMIT` backtracking steps.
     #[error(
         "matching took more than {BACKTRACK_LIMIT} backtracking steps (catastrophic backtracking)"
     )]
@@ -70,7 +70,7 @@ impl DotnetRegex {
     }
 
     /// The pattern as given.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.pattern
     }
 

@@ -33,26 +33,26 @@ use super::auth::one_line;
 use super::error::ApiError;
 
 /// `POST /v1/attestations/enhanced` (published).
-pub const ATTESTATION_SEGMENTS: [&str; 3] = ["v1", "attestations", "enhanced"];
+pub(crate) const ATTESTATION_SEGMENTS: [&str; 3] = ["v1", "attestations", "enhanced"];
 
 /// The body's fields Microsoft documents (all required).
-pub const COUNTRY: &str = "country";
+pub(crate) const COUNTRY: &str = "country";
 /// ISO 639-1 language of the agreement shown.
-pub const LANGUAGE: &str = "language";
+pub(crate) const LANGUAGE: &str = "language";
 /// The customer's company name.
-pub const COMPANY_NAME: &str = "companyName";
+pub(crate) const COMPANY_NAME: &str = "companyName";
 /// The signatory's first name.
-pub const SIGNATORY_FIRST_NAME: &str = "signatoryFirstName";
+pub(crate) const SIGNATORY_FIRST_NAME: &str = "signatoryFirstName";
 /// The signatory's last name.
-pub const SIGNATORY_LAST_NAME: &str = "signatoryLastName";
+pub(crate) const SIGNATORY_LAST_NAME: &str = "signatoryLastName";
 /// Guess: the signatory's e-mail (the page's prerequisites name it).
-pub const SIGNATORY_EMAIL: &str = "signatoryEmail";
+pub(crate) const SIGNATORY_EMAIL: &str = "signatoryEmail";
 /// Guess: the signatory's phone number (optional, in the prerequisites).
-pub const SIGNATORY_PHONE: &str = "signatoryPhoneNumber";
+pub(crate) const SIGNATORY_PHONE: &str = "signatoryPhoneNumber";
 
 /// Guess: where the attestation id is, in the order tried (names compared
 /// without case; vendors' tools call it the attestation id).
-pub const ID_FIELDS: [&str; 4] = [
+pub(crate) const ID_FIELDS: [&str; 4] = [
     "id",
     "attestationId",
     "attestation_id",
@@ -60,7 +60,7 @@ pub const ID_FIELDS: [&str; 4] = [
 ];
 
 /// Guess: where the acceptance link is, in the order tried.
-pub const LINK_FIELDS: [&str; 10] = [
+pub(crate) const LINK_FIELDS: [&str; 10] = [
     "url",
     "link",
     "acceptanceUrl",
@@ -74,7 +74,7 @@ pub const LINK_FIELDS: [&str; 10] = [
 ];
 
 /// Guess: where the attestation's state is, in the order tried.
-pub const STATE_FIELDS: [&str; 5] = [
+pub(crate) const STATE_FIELDS: [&str; 5] = [
     "status",
     "state",
     "attestationStatus",
@@ -83,7 +83,7 @@ pub const STATE_FIELDS: [&str; 5] = [
 ];
 
 /// Guess: the states, compared without case, spaces, `_` and `-`.
-pub const STATE_WORDS: [(&str, AttestationState); 8] = [
+pub(crate) const STATE_WORDS: [(&str, AttestationState); 8] = [
     ("required", AttestationState::Pending),
     ("pending", AttestationState::Pending),
     ("created", AttestationState::Pending),
@@ -95,23 +95,23 @@ pub const STATE_WORDS: [(&str, AttestationState); 8] = [
 ];
 
 /// Guess: the agreement body's field that carries the attestation id.
-pub const AGREEMENT_ATTESTATION_ID: &str = "attestationId";
+pub(crate) const AGREEMENT_ATTESTATION_ID: &str = "attestationId";
 
 /// How many characters of an unexpected answer a message quotes.
-pub const QUOTED_CHARS: usize = 300;
+pub(crate) const QUOTED_CHARS: usize = 300;
 
 /// How deep the readers look into nested objects (1: the top level only).
 const DEPTH: usize = 3;
 
 /// Guess: `GET /v1/attestations/enhanced/{id}` reads one attestation.
-pub fn state_segments(id: &str) -> [&str; 4] {
+pub(crate) fn state_segments(id: &str) -> [&str; 4] {
     let [v1, attestations, enhanced] = ATTESTATION_SEGMENTS;
     [v1, attestations, enhanced, id]
 }
 
 /// Where an attestation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttestationState {
+pub(crate) enum AttestationState {
     /// The customer has not accepted yet (`required`, `pending`).
     Pending,
     /// The link expired unaccepted.
@@ -122,7 +122,7 @@ pub enum AttestationState {
 
 impl AttestationState {
     /// The state a word names, if any (case, spaces, `_`, `-` ignored).
-    pub fn of_word(word: &str) -> Option<AttestationState> {
+    pub(crate) fn of_word(word: &str) -> Option<AttestationState> {
         let key: String = word
             .chars()
             .filter(|c| !matches!(c, ' ' | '_' | '-'))
@@ -138,26 +138,26 @@ impl AttestationState {
 /// Who accepts, and for which company: the body of `POST
 /// /v1/attestations/enhanced`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignatoryRequest {
+pub(crate) struct SignatoryRequest {
     /// ISO 3166-1 alpha-2.
-    pub country: String,
+    pub(crate) country: String,
     /// ISO 639-1.
-    pub language: String,
+    pub(crate) language: String,
     /// The customer's company name.
-    pub company_name: String,
+    pub(crate) company_name: String,
     /// Signatory first name.
-    pub first_name: String,
+    pub(crate) first_name: String,
     /// Signatory last name.
-    pub last_name: String,
+    pub(crate) last_name: String,
     /// Signatory e-mail.
-    pub email: String,
+    pub(crate) email: String,
     /// Signatory phone, if known.
-    pub phone: Option<String>,
+    pub(crate) phone: Option<String>,
 }
 
 impl SignatoryRequest {
     /// The body as sent: canonical JSON (keys sorted, no whitespace).
-    pub fn body(&self) -> String {
+    pub(crate) fn body(&self) -> String {
         let mut body = Map::new();
         for (key, value) in [
             (COUNTRY, &self.country),
@@ -184,7 +184,7 @@ impl SignatoryRequest {
 /// The body of `POST /v1/customers/{id}/agreements` for an accepted
 /// attestation: its id ([`AGREEMENT_ATTESTATION_ID`]), the type and the
 /// signatory as the documented `primaryContact`.
-pub fn agreement_body(
+pub(crate) fn agreement_body(
     attestation_id: &str,
     agreement_type: &str,
     who: &SignatoryRequest,
@@ -212,17 +212,17 @@ pub fn agreement_body(
 
 /// What the answer to the creation says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreatedAttestation {
+pub(crate) struct CreatedAttestation {
     /// Partner Center's id of the attestation.
-    pub id: String,
+    pub(crate) id: String,
     /// The link the customer opens to accept, when the answer has one.
-    pub link: Option<String>,
+    pub(crate) link: Option<String>,
 }
 
 /// Read the answer to `POST /v1/attestations/enhanced` (a 2xx `body`): the
 /// id is required (without it the attestation cannot be finished); a
 /// missing link is the caller's to judge (the id is still worth keeping).
-pub fn read_created(status: u16, body: &[u8]) -> Result<CreatedAttestation, ApiError> {
+pub(crate) fn read_created(status: u16, body: &[u8]) -> Result<CreatedAttestation, ApiError> {
     let value = json_of(status, body, "an attestation")?;
     let Some(id) = find(&value, &ID_FIELDS, DEPTH).and_then(text_of) else {
         return Err(unrecognised(
@@ -238,7 +238,7 @@ pub fn read_created(status: u16, body: &[u8]) -> Result<CreatedAttestation, ApiE
 }
 
 /// The error of a created attestation whose answer has no acceptance link.
-pub fn no_link(status: u16, body: &[u8]) -> ApiError {
+pub(crate) fn no_link(status: u16, body: &[u8]) -> ApiError {
     unrecognised(
         status,
         body,
@@ -251,7 +251,7 @@ pub fn no_link(status: u16, body: &[u8]) -> ApiError {
 
 /// Read the answer to the state read (a 2xx `body`): its state, which must
 /// be one of [`STATE_WORDS`], and a link if it carries one.
-pub fn read_state(
+pub(crate) fn read_state(
     status: u16,
     body: &[u8],
 ) -> Result<(AttestationState, Option<String>), ApiError> {
@@ -277,7 +277,7 @@ pub fn read_state(
 
 /// What Partner Center answered, for a message: one line, at most
 /// [`QUOTED_CHARS`] characters (`...` when cut), secrets scrubbed.
-pub fn quote(body: &[u8]) -> String {
+pub(crate) fn quote(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(crate::bom::strip_bom(body));
     let line = one_line(crate::secrets::scrub(&text));
     if line.is_empty() {
@@ -292,7 +292,7 @@ pub fn quote(body: &[u8]) -> String {
 
 /// The error of an answer pc-onboard's guesses do not fit: `what` is
 /// missing, and what Partner Center answered, quoted.
-pub fn unrecognised(status: u16, body: &[u8], what: &str) -> ApiError {
+pub(crate) fn unrecognised(status: u16, body: &[u8], what: &str) -> ApiError {
     ApiError::Unrecognised {
         status,
         message: format!("{what}; Partner Center answered: {}", quote(body)),

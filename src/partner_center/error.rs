@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::auth::{AuthError, one_line};
 pub(crate) use body::clean_text;
 use body::parse_error_body;
-pub use retry_after::{parse_retry_after_header, retry_after_from_message};
+pub(crate) use retry_after::{parse_retry_after_header, retry_after_from_message};
 
 /// Why a Partner Center call did not give the expected answer. Cloneable,
 /// one line when displayed, and never carrying a secret or a response body
@@ -114,7 +114,7 @@ pub enum ApiError {
 
 /// The longest description kept from an error answer (the rest is cut:
 /// a 50 MB body must not make a 100 MB results file).
-pub const MAX_DESCRIPTION_CHARS: usize = 1000;
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 1000;
 
 /// `text` cut to `max` characters, saying how much was left out.
 fn cut(text: String, max: usize) -> String {
@@ -176,7 +176,12 @@ impl ApiError {
     }
 
     /// A plain HTTP error (for tests and callers that build errors).
-    pub fn http(status: u16, code: impl Into<String>, description: impl Into<String>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn http(
+        status: u16,
+        code: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
         ApiError::Http {
             status,
             code: code.into(),
@@ -212,7 +217,8 @@ impl ApiError {
     }
 
     /// The service's description, if it answered with one.
-    pub fn description(&self) -> Option<&str> {
+    #[cfg(test)]
+    pub(crate) fn description(&self) -> Option<&str> {
         match self {
             ApiError::Http { description, .. }
             | ApiError::Auth(AuthError::Unauthorized { description, .. })

@@ -3,13 +3,13 @@
 pub mod auth;
 pub mod client;
 pub mod cloud;
-pub mod default_gdap;
+pub(crate) mod default_gdap;
 pub mod dotnet_regex;
-pub mod enhanced_attestation;
+pub(crate) mod enhanced_attestation;
 pub mod error;
 pub mod models;
-pub mod request_id;
+pub(crate) mod request_id;
 pub mod resources;
-pub mod trace;
+pub(crate) mod trace;
 
-pub use client::PartnerCenterClient;
+pub(crate) use client::PartnerCenterClient;

@@ -46,7 +46,7 @@ pub struct CustomerRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub enable_gdap_by_default: Option<bool>,
+    pub(crate) enable_gdap_by_default: Option<bool>,
 }
 
 /// `companyProfile` of a create-customer body.
@@ -80,7 +80,7 @@ pub struct BillingProfileRequest {
     pub language: String,
     /// Company name.
     #[serde(alias = "CompanyName", default, deserialize_with = "null_as_default")]
-    pub company_name: String,
+    pub(crate) company_name: String,
     /// Billing address.
     #[serde(
         alias = "DefaultAddress",
@@ -96,20 +96,20 @@ pub struct BillingProfileRequest {
 pub struct AddressBody {
     /// Contact first name.
     #[serde(alias = "FirstName", default, deserialize_with = "null_as_default")]
-    pub first_name: String,
+    pub(crate) first_name: String,
     /// Contact last name.
     #[serde(alias = "LastName", default, deserialize_with = "null_as_default")]
-    pub last_name: String,
+    pub(crate) last_name: String,
     /// Contact phone number.
     #[serde(
         alias = "PhoneNumber",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub phone_number: Option<String>,
+    pub(crate) phone_number: Option<String>,
     /// Street address.
     #[serde(alias = "AddressLine1", default, deserialize_with = "null_as_default")]
-    pub address_line1: String,
+    pub(crate) address_line1: String,
     /// Second address line; omitted when empty.
     #[serde(
         alias = "AddressLine2",
@@ -126,7 +126,7 @@ pub struct AddressBody {
     pub address_line3: Option<String>,
     /// City (may be empty where the country does not require one).
     #[serde(alias = "City", default, deserialize_with = "null_as_default")]
-    pub city: String,
+    pub(crate) city: String,
     /// State or other subdivision code.
     #[serde(alias = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,

@@ -20,16 +20,16 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// The versioned name of the request-ID namespace.
-pub const NAMESPACE_NAME: &str = "https://pc-onboard/request-id/v1";
+pub(crate) const NAMESPACE_NAME: &str = "https://pc-onboard/request-id/v1";
 
 /// The UUIDv5 namespace every request ID is derived in.
-pub fn namespace() -> Uuid {
+pub(crate) fn namespace() -> Uuid {
     Uuid::new_v5(&Uuid::NAMESPACE_URL, NAMESPACE_NAME.as_bytes())
 }
 
 /// The identity of a row: its external id when set, else its full domain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowIdentity<'a> {
+pub(crate) enum RowIdentity<'a> {
     /// The partner's own key (`external_id`).
     External(&'a str),
     /// The full lower-case `<prefix>.onmicrosoft.com` domain.
@@ -52,7 +52,7 @@ impl RowIdentity<'_> {
 }
 
 /// The `MS-RequestId` for a row identity and the exact canonical JSON body.
-pub fn request_id(identity: RowIdentity<'_>, canonical_body: &str) -> Uuid {
+pub(crate) fn request_id(identity: RowIdentity<'_>, canonical_body: &str) -> Uuid {
     Uuid::new_v5(&namespace(), name(identity, canonical_body).as_bytes())
 }
 
@@ -61,7 +61,7 @@ pub fn request_id(identity: RowIdentity<'_>, canonical_body: &str) -> Uuid {
 /// `previous_request_id`): Microsoft asks for a new id after such an answer.
 /// Chained from the previous id, so it is new, yet the same on every retry
 /// and after a crash in the middle of the re-run.
-pub fn request_id_after(
+pub(crate) fn request_id_after(
     identity: RowIdentity<'_>,
     canonical_body: &str,
     previous_request_id: &str,
@@ -87,7 +87,7 @@ fn name(identity: RowIdentity<'_>, canonical_body: &str) -> String {
 /// the same operation in a later run, so a retry after a lost answer is
 /// recognised by the service rather than recorded twice. `operation` names
 /// the call and its target (`agreement:<customer id>`).
-pub fn operation_id(operation: &str, canonical_body: &str) -> Uuid {
+pub(crate) fn operation_id(operation: &str, canonical_body: &str) -> Uuid {
     let digest = Sha256::digest(canonical_body.as_bytes());
     let name = format!("op:{operation}\n{}", hex::encode(digest));
     Uuid::new_v5(&namespace(), name.as_bytes())

@@ -16,7 +16,7 @@ mod relationship_request;
 
 pub use country_rules::CountryValidationRules;
 pub use error_body::{ApiErrorBody, ThrottleBody};
-pub use relationship_request::RelationshipRequest;
+pub(crate) use relationship_request::RelationshipRequest;
 
 /// Parse a response body, tolerating a leading UTF-8 BOM.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
@@ -50,7 +50,7 @@ pub struct Customer {
     pub associated_partner_id: Option<String>,
     /// Whether the partner has delegated admin access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_delegated_access: Option<bool>,
+    pub(crate) allow_delegated_access: Option<bool>,
     /// `enableGDAPByDefault` as the create answer echoes it (Microsoft's
     /// 2023 example); other answers do not carry it.
     #[serde(
@@ -62,10 +62,10 @@ pub struct Customer {
     pub enable_gdap_by_default: Option<bool>,
     /// `self` link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<Links>,
+    pub(crate) links: Option<Links>,
     /// `objectType` (`Customer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Attributes>,
+    pub(crate) attributes: Option<Attributes>,
 }
 
 impl Customer {
@@ -106,13 +106,13 @@ pub struct CompanyProfile {
     pub domain: String,
     /// Company name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_name: Option<String>,
+    pub(crate) company_name: Option<String>,
     /// `self` link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<Links>,
+    pub(crate) links: Option<Links>,
     /// `objectType` (`CustomerCompanyProfile`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Attributes>,
+    pub(crate) attributes: Option<Attributes>,
 }
 
 /// The `attributes` object most resources carry.
@@ -121,15 +121,15 @@ pub struct CompanyProfile {
 pub struct Attributes {
     /// Entity tag: a string holding a signed 64-bit number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub etag: Option<String>,
+    pub(crate) etag: Option<String>,
     /// e.g. `Customer`, `Collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object_type: Option<String>,
+    pub(crate) object_type: Option<String>,
 }
 
 impl Attributes {
     /// `{"objectType": object_type}`.
-    pub fn object(object_type: &str) -> Self {
+    pub(crate) fn object(object_type: &str) -> Self {
         Self {
             etag: None,
             object_type: Some(object_type.to_owned()),
@@ -183,7 +183,7 @@ pub struct Collection<T> {
     pub links: Option<Links>,
     /// `{"objectType": "Collection"}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Attributes>,
+    pub(crate) attributes: Option<Attributes>,
     /// A top-level continuation token (some collections carry it instead
     /// of, or besides, a next link's `MS-ContinuationToken` header).
     #[serde(
@@ -191,7 +191,7 @@ pub struct Collection<T> {
         rename = "continuationToken",
         skip_serializing_if = "Option::is_none"
     )]
-    pub continuation_token: Option<String>,
+    pub(crate) continuation_token: Option<String>,
 }
 
 /// Collection links.
@@ -216,21 +216,21 @@ pub struct Link {
     pub method: String,
     /// Headers to send, e.g. `MS-ContinuationToken`.
     #[serde(default)]
-    pub headers: Vec<LinkHeader>,
+    pub(crate) headers: Vec<LinkHeader>,
 }
 
 /// A header carried by a link.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct LinkHeader {
+pub(crate) struct LinkHeader {
     /// Header name.
-    pub key: String,
+    pub(crate) key: String,
     /// Header value.
-    pub value: String,
+    pub(crate) value: String,
 }
 
 impl Link {
     /// A `GET` link to `uri` without headers.
-    pub fn get(uri: impl Into<String>) -> Self {
+    pub(crate) fn get(uri: impl Into<String>) -> Self {
         Self {
             uri: uri.into(),
             method: "GET".to_owned(),
@@ -283,13 +283,13 @@ impl Serialize for TokenResponse {
 
 /// OAuth error answer.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct TokenErrorBody {
+pub(crate) struct TokenErrorBody {
     /// e.g. `invalid_client`.
     #[serde(default)]
-    pub error: String,
+    pub(crate) error: String,
     /// Description.
     #[serde(default)]
-    pub error_description: String,
+    pub(crate) error_description: String,
 }
 
 /// A secret read from an answer, registered at once with
@@ -342,9 +342,9 @@ pub struct AgreementMetadata {
     /// e.g. `MicrosoftCustomerAgreement`.
     pub agreement_type: String,
     /// Link to the agreement text.
-    pub agreement_link: String,
+    pub(crate) agreement_link: String,
     /// Version rank.
-    pub version_rank: i64,
+    pub(crate) version_rank: i64,
 }
 
 /// A customer's acceptance of an agreement (`POST`/`GET /v1/customers/{id}/agreements`).
@@ -357,7 +357,7 @@ pub struct CustomerAgreement {
     /// Who accepted it.
     pub primary_contact: AgreementContact,
     /// The agreement template (from [`AgreementMetadata`]).
-    pub template_id: String,
+    pub(crate) template_id: String,
     /// When it was accepted, e.g. `2018-06-14T00:00:00.000Z` (returned without offset).
     pub date_agreed: String,
     /// e.g. `MicrosoftCustomerAgreement`.
@@ -365,11 +365,11 @@ pub struct CustomerAgreement {
     pub agreement_type: String,
     /// Link to the agreement text (in `GET` answers).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub agreement_link: Option<String>,
+    pub(crate) agreement_link: Option<String>,
     /// The enhanced attestation the agreement was created with (the field
     /// name is pc-onboard's guess: `partner_center::enhanced_attestation`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attestation_id: Option<String>,
+    pub(crate) attestation_id: Option<String>,
 }
 
 /// The customer's contact who accepted an agreement.
@@ -377,14 +377,14 @@ pub struct CustomerAgreement {
 #[serde(rename_all = "camelCase", default)]
 pub struct AgreementContact {
     /// First name.
-    pub first_name: String,
+    pub(crate) first_name: String,
     /// Last name.
-    pub last_name: String,
+    pub(crate) last_name: String,
     /// E-mail address.
     pub email: String,
     /// Phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
+    pub(crate) phone_number: Option<String>,
 }
 
 #[cfg(test)]

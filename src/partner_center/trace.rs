@@ -18,7 +18,7 @@ use regex::Regex;
 use reqwest::header::HeaderMap;
 
 /// What a masked value reads as.
-pub const REDACTED: &str = "[REDACTED]";
+pub(crate) const REDACTED: &str = "[REDACTED]";
 
 /// At most this many characters of a body are written.
 const MAX_BODY_CHARS: usize = 2000;
@@ -36,7 +36,7 @@ const SECRET_HEADERS: [&str; 4] = [
 
 /// Whether a JSON or form key names a secret: a password, a secret, a token
 /// (not a continuation token or the token type), an assertion, an API key.
-pub fn is_secret_key(key: &str) -> bool {
+pub(crate) fn is_secret_key(key: &str) -> bool {
     let key: String = key
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
@@ -52,7 +52,7 @@ pub fn is_secret_key(key: &str) -> bool {
 }
 
 /// `Name: value; Name: value`, secret header values masked.
-pub fn redact_headers(headers: &HeaderMap) -> String {
+pub(crate) fn redact_headers(headers: &HeaderMap) -> String {
     let mut out = String::new();
     for (name, value) in headers {
         if !out.is_empty() {
@@ -79,7 +79,7 @@ pub fn redact_headers(headers: &HeaderMap) -> String {
 
 /// A JSON body as compact JSON with every secret value masked; `None` when
 /// `body` is not JSON (a leading UTF-8 BOM is ignored).
-pub fn redact_json_body(body: &[u8]) -> Option<String> {
+pub(crate) fn redact_json_body(body: &[u8]) -> Option<String> {
     let body = crate::bom::strip_bom(body);
     let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
     redact_value(&mut value);
@@ -103,7 +103,7 @@ fn redact_value(value: &mut serde_json::Value) {
 }
 
 /// `key=value&...` with secret values masked (values shown unencoded).
-pub fn redact_form_pairs(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn redact_form_pairs(pairs: &[(&str, &str)]) -> String {
     let masked: Vec<String> = pairs
         .iter()
         .map(|(key, value)| {
@@ -149,7 +149,7 @@ static SECRET_IN_TEXT: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// Text with the value of every secret-named key masked, whatever its
 /// syntax: JSON (also cut short), forms, query strings, XML, logs.
-pub fn redact_text(text: &str) -> String {
+pub(crate) fn redact_text(text: &str) -> String {
     let Some(regex) = SECRET_IN_TEXT.as_ref() else {
         // The pattern is a constant: it compiles. If it ever did not,
         // showing nothing is the safe answer.
@@ -181,7 +181,7 @@ pub fn redact_text(text: &str) -> String {
 
 /// Any body as trace text: masked JSON, a masked form, or the start of
 /// the text masked as text; cut at 2,000 characters.
-pub fn body_text(body: &[u8]) -> String {
+pub(crate) fn body_text(body: &[u8]) -> String {
     if body.iter().all(u8::is_ascii_whitespace) {
         return String::new();
     }
@@ -203,12 +203,12 @@ fn cut(text: &str, max_chars: usize) -> String {
 }
 
 /// Whether the trace is on (debug level for this module).
-pub fn enabled() -> bool {
+pub(crate) fn enabled() -> bool {
     tracing::enabled!(tracing::Level::DEBUG)
 }
 
 /// Trace one request: method, URL, masked headers and body.
-pub fn request(method: &str, url: &str, headers: &HeaderMap, body: Option<&[u8]>) {
+pub(crate) fn request(method: &str, url: &str, headers: &HeaderMap, body: Option<&[u8]>) {
     if !enabled() {
         return;
     }
@@ -221,7 +221,7 @@ pub fn request(method: &str, url: &str, headers: &HeaderMap, body: Option<&[u8]>
 }
 
 /// Trace a request whose body is a form given as pairs (token calls).
-pub fn form_request(url: &str, headers: &HeaderMap, pairs: &[(&str, &str)]) {
+pub(crate) fn form_request(url: &str, headers: &HeaderMap, pairs: &[(&str, &str)]) {
     if !enabled() {
         return;
     }
@@ -233,7 +233,7 @@ pub fn form_request(url: &str, headers: &HeaderMap, pairs: &[(&str, &str)]) {
 }
 
 /// Trace one answer: status, time taken, masked headers and body.
-pub fn response(
+pub(crate) fn response(
     method: &str,
     url: &str,
     status: u16,

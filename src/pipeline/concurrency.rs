@@ -11,7 +11,7 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::time::Instant;
 
 /// The in-flight limit `--concurrency auto` never exceeds.
-pub const AUTO_MAX: u32 = 64;
+pub(crate) const AUTO_MAX: u32 = 64;
 
 /// Headroom over what Little's law says the rate needs.
 const HEADROOM: f64 = 1.2;
@@ -28,7 +28,7 @@ const WARM_UP_RECHECK: Duration = Duration::from_millis(50);
 
 /// How many calls may be in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Concurrency {
+pub(crate) enum Concurrency {
     /// Sized from observed latency x rate (Little's law), capped at 64.
     Auto,
     /// A fixed number.
@@ -101,7 +101,7 @@ impl ConcurrencyController {
     }
 
     /// The controller for `concurrency` at `calls_per_minute`.
-    pub fn new(concurrency: Concurrency, calls_per_minute: u32) -> Self {
+    pub(crate) fn new(concurrency: Concurrency, calls_per_minute: u32) -> Self {
         match concurrency {
             Concurrency::Auto => Self::auto(calls_per_minute),
             Concurrency::Fixed(n) => Self::fixed(n.get()),
@@ -109,7 +109,7 @@ impl ConcurrencyController {
     }
 
     /// An adaptive limit for `calls_per_minute`.
-    pub fn auto(calls_per_minute: u32) -> Self {
+    pub(crate) fn auto(calls_per_minute: u32) -> Self {
         ConcurrencyController {
             fixed: None,
             calls_per_second: f64::from(calls_per_minute) / 60.0,
@@ -119,7 +119,7 @@ impl ConcurrencyController {
     }
 
     /// Record the latency of one completed call.
-    pub fn observe(&self, latency: Duration) {
+    pub(crate) fn observe(&self, latency: Duration) {
         let sample = latency.as_secs_f64();
         let mut ewma = self
             .ewma_latency
@@ -132,7 +132,7 @@ impl ConcurrencyController {
     }
 
     /// The smoothed call latency, once a call has completed.
-    pub fn latency(&self) -> Option<Duration> {
+    pub(crate) fn latency(&self) -> Option<Duration> {
         let ewma = self
             .ewma_latency
             .lock()
@@ -174,7 +174,7 @@ impl ConcurrencyController {
     /// at least that long), so the first calls neither starve the rate nor
     /// flood a slow server, and a slow server does not hold the run at the
     /// guess for a whole latency.
-    pub fn limit(&self) -> u32 {
+    pub(crate) fn limit(&self) -> u32 {
         if let Some(n) = self.fixed {
             return n;
         }
@@ -191,19 +191,14 @@ impl ConcurrencyController {
         needed.clamp(1.0, f64::from(AUTO_MAX)) as u32
     }
 
-    /// Whether the limit adapts.
-    pub fn is_auto(&self) -> bool {
-        self.fixed.is_none()
-    }
-
     /// The highest limit this controller can give.
-    pub fn max_limit(&self) -> u32 {
+    pub(crate) fn max_limit(&self) -> u32 {
         self.fixed.unwrap_or(AUTO_MAX)
     }
 
     /// How many rows may be in progress at once (calls in flight plus rows
     /// waiting out a backoff): four times the highest limit, at least 32.
-    pub fn max_rows_in_progress(&self) -> usize {
+    pub(crate) fn max_rows_in_progress(&self) -> usize {
         (self.max_limit() as usize * 4).max(32)
     }
 }
@@ -224,7 +219,7 @@ pub struct CallSlots {
 
 /// One call in flight; dropping it frees the slot.
 #[derive(Debug)]
-pub struct CallSlot<'a> {
+pub(crate) struct CallSlot<'a> {
     permit: Option<SemaphorePermit<'a>>,
     slots: &'a CallSlots,
     ticket: u64,
@@ -251,7 +246,8 @@ impl CallSlots {
     }
 
     /// The controller.
-    pub fn controller(&self) -> &Arc<ConcurrencyController> {
+    #[cfg(test)]
+    pub(crate) fn controller(&self) -> &Arc<ConcurrencyController> {
         &self.controller
     }
 
@@ -262,7 +258,7 @@ impl CallSlots {
     }
 
     /// Calls in flight now.
-    pub fn in_flight(&self) -> u32 {
+    pub(crate) fn in_flight(&self) -> u32 {
         let capacity = *self.capacity();
         let available = u32::try_from(self.semaphore.available_permits()).unwrap_or(u32::MAX);
         capacity.saturating_sub(available)
@@ -303,7 +299,7 @@ impl CallSlots {
     }
 
     /// Wait for a free slot.
-    pub async fn acquire(&self) -> CallSlot<'_> {
+    pub(crate) async fn acquire(&self) -> CallSlot<'_> {
         self.resize();
         // The semaphore is never closed, so acquiring cannot fail; if it ever
         // did, waiting again is the only sensible answer.

@@ -16,16 +16,16 @@ use crate::results::{RowResult, Status};
 /// What a create ended with: the results row, the initial password if the
 /// service gave one, and whether the run must stop.
 #[derive(Debug)]
-pub struct CreateOutcome {
+pub(crate) struct CreateOutcome {
     /// The results row (`created`, `exists`, `rejected`, `failed` or `cancelled`).
-    pub result: RowResult,
+    pub(crate) result: RowResult,
     /// Admin user and initial password, when this call created the customer.
-    pub credentials: Option<(String, SecretString)>,
+    pub(crate) credentials: Option<(String, SecretString)>,
     /// The full domain, for the credentials file.
-    pub domain: String,
+    pub(crate) domain: String,
     /// Set when the run must stop (authentication failed, retry budget
     /// spent, a wait beyond the cap, a stop requested meanwhile).
-    pub stop: Option<StopReason>,
+    pub(crate) stop: Option<StopReason>,
 }
 
 impl CreateOutcome {
@@ -46,7 +46,7 @@ impl CreateOutcome {
     /// `cancelled` when interrupted, so `--resume` finishes it. Either way a
     /// later run sends the same request id, which Partner Center answers
     /// with the customer if an attempt created it.
-    pub fn not_finished(
+    pub(crate) fn not_finished(
         request: &PreparedRequest,
         reason: &StopReason,
         sent: u32,
@@ -85,7 +85,7 @@ impl Engine {
     /// have replayed its answer): the customer was there before (`exists`),
     /// unless an earlier attempt of the row under another id may have
     /// created it (`PreparedRequest::earlier_attempt`: `created`).
-    pub async fn create(&self, request: &PreparedRequest) -> CreateOutcome {
+    pub(crate) async fn create(&self, request: &PreparedRequest) -> CreateOutcome {
         let attempts = self
             .retrier
             .run(CallKind::Create, classify_create, || {
@@ -156,7 +156,7 @@ impl Engine {
     /// /v1/domains`). A taken domain that belongs to one of this partner's
     /// customers is `exists`; taken by anyone else, `invalid`, with the
     /// reseller relationship invitation in `customer_link`.
-    pub async fn plan(&self, request: &PreparedRequest) -> CreateOutcome {
+    pub(crate) async fn plan(&self, request: &PreparedRequest) -> CreateOutcome {
         let checked = self.check_domain(&request.domain).await;
         if let (Err(ApiError::Stopped), Some(reason)) = (&checked.result, &checked.stop) {
             return CreateOutcome::not_finished(request, reason, 0, None);

@@ -42,21 +42,21 @@ use crate::validate::{CheckContext, Uniqueness};
 
 /// How far (in rows) the reader may run ahead of the last row recorded, so
 /// a stuck row cannot make the reorder buffer grow without bound.
-pub const RUN_AHEAD_WINDOW: u64 = 4096;
+pub(crate) const RUN_AHEAD_WINDOW: u64 = 4096;
 
 /// One row, finished: what the sink records.
 #[derive(Debug)]
-pub struct Finished<T> {
+pub(crate) struct Finished<T> {
     /// The raw input row, written back byte-exact.
-    pub row: InputRow,
+    pub(crate) row: InputRow,
     /// Its result.
-    pub result: RowResult,
+    pub(crate) result: RowResult,
     /// What else the work hands the sink (problems, credentials).
-    pub extra: T,
+    pub(crate) extra: T,
 }
 
 /// What the work makes of one row.
-pub enum Job<T> {
+pub(crate) enum Job<T> {
     /// Finished without the network.
     Ready(Box<Finished<T>>),
     /// Finished by this task, which may ask the run to stop.
@@ -64,7 +64,7 @@ pub enum Job<T> {
 }
 
 /// Where finished rows go, in input order.
-pub trait RowSink<T> {
+pub(crate) trait RowSink<T> {
     /// Record one row. An `Err` stops the run: the sink has already
     /// reported this row as not recorded.
     fn record(&mut self, finished: Finished<T>) -> Result<(), RecordError>;
@@ -76,7 +76,7 @@ pub trait RowSink<T> {
 /// Why a finished row could not be recorded: the run stops
 /// ([`StopReason::Unrecorded`]).
 #[derive(Debug, thiserror::Error)]
-pub enum RecordError {
+pub(crate) enum RecordError {
     /// The results file cannot be written.
     #[error(transparent)]
     Results(#[from] ResultsError),
@@ -107,28 +107,28 @@ impl Eq for RecordError {}
 
 /// Limits of the driver, and what the row check needs beyond the row.
 #[derive(Debug, Clone, Copy)]
-pub struct DriveOptions<'c> {
+pub(crate) struct DriveOptions<'c> {
     /// Rows at the start of the input already recorded (`--resume`): read
     /// (they count for duplicate checks) but not processed.
-    pub skip_rows: u64,
+    pub(crate) skip_rows: u64,
     /// Rows in progress at most (calls in flight are bounded separately).
-    pub max_rows_in_progress: usize,
+    pub(crate) max_rows_in_progress: usize,
     /// The partner's domains and the like, for the row check.
-    pub context: &'c CheckContext,
+    pub(crate) context: &'c CheckContext,
 }
 
 /// How the drive ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DriveReport {
+pub(crate) struct DriveReport {
     /// Why the run stopped early, if it did.
-    pub stop: Option<StopReason>,
+    pub(crate) stop: Option<StopReason>,
     /// Rows handed to the sink (recorded or not).
-    pub rows: u64,
+    pub(crate) rows: u64,
 }
 
 /// Errors that end a drive (exit 1).
 #[derive(Debug, thiserror::Error)]
-pub enum DriveError {
+pub(crate) enum DriveError {
     /// Reading the input failed mid-way.
     #[error(transparent)]
     Input(#[from] InputError),
@@ -156,7 +156,7 @@ struct Driver<'s, T, S> {
 }
 
 /// Drive every row of `reader` through `work` into `sink`, in input order.
-pub async fn drive<T, S>(
+pub(crate) async fn drive<T, S>(
     reader: &mut InputReader,
     stop: &Stop,
     options: DriveOptions<'_>,
@@ -354,7 +354,7 @@ mod tests {
     fn reversed(row: InputRow, _: RowPlan, stop: Option<&StopReason>) -> Job<()> {
         if let Some(reason) = stop {
             let mut result = RowResult::new(Status::Cancelled);
-            result.error = reason.row_error(crate::pipeline::Undone::Attempted);
+            result.error = reason.row_error(crate::pipeline::stop::Undone::Attempted);
             return Job::Ready(Box::new(finished(row, result)));
         }
         let delay = Duration::from_millis(1000 - row.number * 10);

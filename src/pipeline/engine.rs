@@ -17,17 +17,17 @@ use crate::results::{RowResult, Status};
 use crate::validate::same_company;
 
 /// What to do about a `403` with code `600006` (the call needs an App+User token).
-pub const APP_USER_HINT: &str =
+pub(crate) const APP_USER_HINT: &str =
     "run `pc-onboard login` (or set PC_REFRESH_TOKEN with PC_CLIENT_ID)";
 
 /// The shared context of all row workers of a run.
-pub struct Engine {
+pub(crate) struct Engine {
     /// The Partner Center client (its before-send hook awaits the retrier's gate).
-    pub client: PartnerCenterClient,
+    pub(crate) client: PartnerCenterClient,
     /// The one retry engine (policy, budget, gate, slots, stop, counters).
-    pub retrier: Retrier,
+    pub(crate) retrier: Retrier,
     /// The cloud the calls go to (MCA attestation exists in the global cloud only).
-    pub cloud: Cloud,
+    pub(crate) cloud: Cloud,
     /// The MCA template id, fetched once per run (failures are kept too,
     /// so they are not asked again for every row: see [`TemplateMemo`]).
     pub(super) mca_template: Mutex<TemplateMemo>,
@@ -49,7 +49,7 @@ impl std::fmt::Debug for Engine {
 
 /// What `HEAD /v1/domains/{domain}` and the look-up by domain found.
 #[derive(Debug)]
-pub enum DomainCheck {
+pub(crate) enum DomainCheck {
     /// Nobody has the domain.
     Free,
     /// One of this partner's customers has it.
@@ -61,7 +61,7 @@ pub enum DomainCheck {
 impl Engine {
     /// An engine around `client` (whose before-send hook should await the
     /// retrier's gate) talking to `cloud`.
-    pub fn new(client: PartnerCenterClient, retrier: Retrier, cloud: Cloud) -> Self {
+    pub(crate) fn new(client: PartnerCenterClient, retrier: Retrier, cloud: Cloud) -> Self {
         Engine {
             client,
             retrier,
@@ -73,12 +73,12 @@ impl Engine {
     }
 
     /// The run's counters.
-    pub fn counters(&self) -> &RunCounters {
+    pub(crate) fn counters(&self) -> &RunCounters {
         &self.retrier.counters
     }
 
     /// A read (or a check) through the retry engine.
-    pub async fn read<T, Fut>(&self, op: impl FnMut() -> Fut) -> Attempts<T>
+    pub(crate) async fn read<T, Fut>(&self, op: impl FnMut() -> Fut) -> Attempts<T>
     where
         Fut: std::future::Future<Output = Result<T, ApiError>>,
     {
@@ -88,7 +88,7 @@ impl Engine {
     /// Whether `domain` is free, one of this partner's customers, or taken
     /// by someone else: `HEAD /v1/domains/{domain}`, then, when taken, a
     /// look-up among the partner's customers.
-    pub async fn check_domain(&self, domain: &str) -> Attempts<DomainCheck> {
+    pub(crate) async fn check_domain(&self, domain: &str) -> Attempts<DomainCheck> {
         let exists = self.read(|| self.client.domain_exists(domain)).await;
         let (sent, stop) = (exists.sent, exists.stop);
         let taken = match exists.result {
@@ -107,7 +107,7 @@ impl Engine {
     }
 
     /// This partner's customer whose domain is `domain`, if any.
-    pub async fn lookup(&self, domain: &str) -> Attempts<Option<Customer>> {
+    pub(crate) async fn lookup(&self, domain: &str) -> Attempts<Option<Customer>> {
         self.read(|| self.client.find_customer_by_domain(domain))
             .await
     }

@@ -25,7 +25,7 @@ use crate::validate::{Field, Problem, ProblemKind};
 
 /// What the run knows of one invitation link.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Invitation {
+pub(crate) enum Invitation {
     /// The link.
     Link(String),
     /// Not asked: the call needs App+User credentials and the run has
@@ -67,7 +67,10 @@ impl Engine {
 
     /// The reseller relationship invitation link of the partner, or of the
     /// indirect `reseller`: asked once per run and reseller (a `RunMemo`).
-    pub async fn invitation(&self, reseller: Option<&str>) -> (Invitation, Option<StopReason>) {
+    pub(crate) async fn invitation(
+        &self,
+        reseller: Option<&str>,
+    ) -> (Invitation, Option<StopReason>) {
         if !self.may_request_invitation() {
             return (Invitation::NeedsAppUser, None);
         }
@@ -128,18 +131,18 @@ impl Engine {
 #[derive(Debug)]
 pub(crate) struct OtherTenant {
     /// Both ways forward: the row's `error` (and, typed, its problem).
-    pub problem: Problem,
+    pub(crate) problem: Problem,
     /// The invitation link (`customer_link`), empty when the run has none.
-    pub link: String,
+    pub(crate) link: String,
     /// Set when the run must stop (the link was asked as it stopped).
-    pub stop: Option<StopReason>,
+    pub(crate) stop: Option<StopReason>,
 }
 
 /// The problem of a row whose `domain` belongs to a tenant that is not a
 /// customer of this partner: both ways forward in the message (the
 /// results' `error`), the link or how to get it in the hint (the
 /// workbook's note, `--json`).
-pub fn other_tenant_problem(domain: &str, invitation: &Invitation) -> Problem {
+pub(crate) fn other_tenant_problem(domain: &str, invitation: &Invitation) -> Problem {
     let (invite, hint) = match invitation {
         Invitation::Link(link) => (
             "send them the reseller relationship invitation in customer_link (their admin \

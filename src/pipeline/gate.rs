@@ -17,7 +17,7 @@ use super::stop::{Stop, StopReason};
 
 /// A `governor` clock that reads tokio's clock, so paused-time tests drive it.
 #[derive(Debug, Clone, Copy)]
-pub struct TokioClock {
+pub(crate) struct TokioClock {
     start: Instant,
 }
 
@@ -100,7 +100,7 @@ impl RateGate {
 
     /// Wait until a call may be made: past any 429 pause, then for a
     /// rate-limiter slot, after every caller that arrived earlier.
-    pub async fn ready(&self) {
+    pub(crate) async fn ready(&self) {
         let _counted = Waiting::count(&self.waiting);
         let _turn = self.queue.lock().await;
         loop {
@@ -122,7 +122,7 @@ impl RateGate {
 
     /// [`RateGate::ready`], or `Err` as soon as `stop` is requested (also
     /// when it was requested while this caller waited: no call after a stop).
-    pub async fn ready_unless(&self, stop: &Stop) -> Result<(), StopReason> {
+    pub(crate) async fn ready_unless(&self, stop: &Stop) -> Result<(), StopReason> {
         tokio::select! {
             () = self.ready() => stop.reason().map_or(Ok(()), Err),
             reason = stop.requested() => Err(reason),
@@ -130,13 +130,13 @@ impl RateGate {
     }
 
     /// How many callers wait for the gate now (a slot or a pause).
-    pub fn waiting(&self) -> usize {
+    pub(crate) fn waiting(&self) -> usize {
         self.waiting.load(Ordering::Relaxed)
     }
 
     /// Stop every caller until `wait` from now (a 429's Retry-After).
     /// A shorter pause never cuts a longer one short.
-    pub fn pause_for(&self, wait: Duration) {
+    pub(crate) fn pause_for(&self, wait: Duration) {
         let now = Instant::now();
         // The wait is capped by --max-retry-wait before it gets here; a
         // clock that cannot go that far pauses as far as it can.
@@ -154,7 +154,7 @@ impl RateGate {
     }
 
     /// How long the current pause still lasts, if any.
-    pub fn pause_remaining(&self) -> Option<Duration> {
+    pub(crate) fn pause_remaining(&self) -> Option<Duration> {
         let paused = self
             .paused_until
             .lock()

@@ -20,11 +20,11 @@ use crate::results::{McaStatus, RowResult};
 use crate::validate::McaAttestation;
 
 /// The agreement type of the MCA (`GET /v1/agreements?agreementType=...`).
-pub const MCA_AGREEMENT_TYPE: &str = "MicrosoftCustomerAgreement";
+pub(crate) const MCA_AGREEMENT_TYPE: &str = "MicrosoftCustomerAgreement";
 
 /// How a run records the MCA (`--mca-flow`, config key `mca_flow`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum McaFlow {
+pub(crate) enum McaFlow {
     /// The enhanced attestation (July 2025): the customer accepts at a
     /// link, app-only credentials.
     #[default]
@@ -36,10 +36,10 @@ pub enum McaFlow {
 
 impl McaFlow {
     /// Both flows.
-    pub const ALL: [McaFlow; 2] = [McaFlow::Enhanced, McaFlow::Legacy];
+    pub(crate) const ALL: [McaFlow; 2] = [McaFlow::Enhanced, McaFlow::Legacy];
 
     /// `enhanced` or `legacy`.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             McaFlow::Enhanced => "enhanced",
             McaFlow::Legacy => "legacy",
@@ -47,7 +47,7 @@ impl McaFlow {
     }
 
     /// `enhanced` or `legacy`, any case.
-    pub fn parse(text: &str) -> Result<McaFlow, String> {
+    pub(crate) fn parse(text: &str) -> Result<McaFlow, String> {
         McaFlow::ALL
             .into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(text.trim()))
@@ -62,7 +62,7 @@ impl fmt::Display for McaFlow {
 }
 
 /// Why MCA attestation cannot be done in `cloud`, if it cannot.
-pub fn mca_unavailable(cloud: Cloud) -> Option<String> {
+pub(crate) fn mca_unavailable(cloud: Cloud) -> Option<String> {
     let name = match cloud {
         Cloud::Global => return None,
         Cloud::China => "china (21Vianet)",
@@ -75,17 +75,17 @@ pub fn mca_unavailable(cloud: Cloud) -> Option<String> {
 
 /// What a row's MCA step starts from.
 #[derive(Debug, Clone, Copy)]
-pub struct McaTask<'a> {
+pub(crate) struct McaTask<'a> {
     /// The customer (created, or found `exists`).
-    pub customer_id: &'a str,
+    pub(crate) customer_id: &'a str,
     /// Who accepts, for which company.
-    pub mca: &'a McaAttestation,
+    pub(crate) mca: &'a McaAttestation,
     /// This run created the customer: it cannot have accepted anything
     /// yet, so its agreements are not read.
-    pub fresh: bool,
+    pub(crate) fresh: bool,
     /// The earlier results of the row (a re-run of a results file): its
     /// `mca_status`, `customer_link` and `mca_attestation_id`.
-    pub earlier: Option<&'a RowResult>,
+    pub(crate) earlier: Option<&'a RowResult>,
 }
 
 impl McaTask<'_> {
@@ -109,21 +109,21 @@ impl McaTask<'_> {
 
 /// The MCA columns a row's step leaves, and whether the run must stop.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct McaDone {
+pub(crate) struct McaDone {
     /// `mca_status`.
-    pub status: McaStatus,
+    pub(crate) status: McaStatus,
     /// `customer_link`: the acceptance link while `pending`, else empty
     /// (or the link an interrupted step kept).
-    pub link: String,
+    pub(crate) link: String,
     /// `mca_attestation_id`.
-    pub attestation_id: String,
+    pub(crate) attestation_id: String,
     /// Set when the run must stop.
-    pub stop: Option<StopReason>,
+    pub(crate) stop: Option<StopReason>,
 }
 
 impl McaDone {
     /// `status` with no link and no attestation.
-    pub fn status(status: McaStatus) -> Self {
+    pub(crate) fn status(status: McaStatus) -> Self {
         McaDone {
             status,
             link: String::new(),
@@ -133,7 +133,7 @@ impl McaDone {
     }
 
     /// Write the columns into `result`; hand back the stop.
-    pub fn apply(self, result: &mut RowResult) -> Option<StopReason> {
+    pub(crate) fn apply(self, result: &mut RowResult) -> Option<StopReason> {
         result.mca_status = self.status;
         result.customer_link = self.link;
         result.mca_attestation_id = self.attestation_id;
@@ -146,7 +146,7 @@ impl Engine {
     /// `flow`. A failure is reported, never undoes the customer, and a
     /// re-run of the results file tries again; a step the run's stop ended
     /// is `cancelled` (`stopped_attestation`), its earlier columns kept.
-    pub async fn attest(&self, flow: McaFlow, task: &McaTask<'_>) -> McaDone {
+    pub(crate) async fn attest(&self, flow: McaFlow, task: &McaTask<'_>) -> McaDone {
         if let Some(reason) = mca_unavailable(self.cloud) {
             return McaDone::status(McaStatus::Failed(reason));
         }

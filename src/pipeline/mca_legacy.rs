@@ -24,7 +24,7 @@ use crate::validate::McaAttestation;
 
 /// The code vendors report for orders refused until the MCA is accepted
 /// (and for the retired partner confirmation).
-pub const MCA_REQUIRED_CODE: &str = "13605";
+pub(crate) const MCA_REQUIRED_CODE: &str = "13605";
 
 impl Engine {
     /// Record with the template id that the customer `customer_id` accepted
@@ -116,7 +116,7 @@ impl Engine {
 
 /// What Partner Center answered about the MCA template, kept for the run.
 #[derive(Debug, Clone)]
-pub enum TemplateAnswer {
+pub(crate) enum TemplateAnswer {
     /// The template id.
     Id(String),
     /// Partner Center offers no template (an empty answer).
@@ -144,7 +144,7 @@ impl TemplateAnswer {
 }
 
 /// The MCA template (or why there is none) and the last transient failure.
-pub type TemplateMemo = RunMemo<TemplateAnswer, ApiError>;
+pub(crate) type TemplateMemo = RunMemo<TemplateAnswer, ApiError>;
 
 /// What to do when the legacy flow is gone.
 const SWITCH: &str = "the legacy MCA flow looks retired (Microsoft retired it on 5 January 2026): \
@@ -152,7 +152,7 @@ run again with --mca-flow enhanced (the default), which sends the customer an ac
 
 /// The legacy call that was answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Call {
+pub(super) enum Call {
     /// `GET /v1/agreements`: a `404` there is the endpoint gone.
     Template,
     /// `POST /v1/customers/{id}/agreements`: a `404` there is the customer.
@@ -162,7 +162,7 @@ pub enum Call {
 /// The advice for an answer of a retired legacy endpoint: `410`, code
 /// `13605` (the partner confirmation refused until the customer accepts),
 /// or a `404` of the template read.
-pub fn retired_advice(err: &ApiError, call: Call) -> Option<&'static str> {
+pub(crate) fn retired_advice(err: &ApiError, call: Call) -> Option<&'static str> {
     let gone = match err.status() {
         Some(410) => true,
         Some(404) => call == Call::Template,

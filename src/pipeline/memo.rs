@@ -14,11 +14,11 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// How long a transient failure is the answer before the next row asks again.
-pub const COOL_DOWN: Duration = Duration::from_secs(60);
+pub(crate) const COOL_DOWN: Duration = Duration::from_secs(60);
 
 /// What the run knows of one once-per-run answer.
 #[derive(Debug)]
-pub struct RunMemo<T, E> {
+pub(crate) struct RunMemo<T, E> {
     /// The answer for the rest of the run.
     known: Option<T>,
     /// The last transient failure and when it happened.
@@ -36,7 +36,7 @@ impl<T, E> Default for RunMemo<T, E> {
 
 /// What a [`RunMemo`] answers without asking.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Recalled<T, E> {
+pub(crate) enum Recalled<T, E> {
     /// The kept answer.
     Known(T),
     /// A transient failure of less than [`COOL_DOWN`] ago, and how long
@@ -46,7 +46,7 @@ pub enum Recalled<T, E> {
 
 impl<T: Clone, E: Clone> RunMemo<T, E> {
     /// What to answer at `now` without asking Partner Center, if anything.
-    pub fn recall(&self, now: Instant) -> Option<Recalled<T, E>> {
+    pub(crate) fn recall(&self, now: Instant) -> Option<Recalled<T, E>> {
         if let Some(known) = &self.known {
             return Some(Recalled::Known(known.clone()));
         }
@@ -56,12 +56,12 @@ impl<T: Clone, E: Clone> RunMemo<T, E> {
     }
 
     /// Keep `answer` for the rest of the run.
-    pub fn remember(&mut self, answer: T) {
+    pub(crate) fn remember(&mut self, answer: T) {
         self.known = Some(answer);
     }
 
     /// A transient failure at `at`: the answer until [`COOL_DOWN`] later.
-    pub fn failed(&mut self, failure: E, at: Instant) {
+    pub(super) fn failed(&mut self, failure: E, at: Instant) {
         self.failed = Some((failure, at));
     }
 }

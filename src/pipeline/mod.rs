@@ -3,13 +3,13 @@
 //! `run` and `validate --online` do with each row.
 //!
 //! - [`plan_row`]: copy, report invalid, attest only, or send.
-//! - [`drive`]: the ordered row driver (bounded rows in progress, reorder,
+//! - `drive`: the ordered row driver (bounded rows in progress, reorder,
 //!   record in input order, stop handling).
 //! - [`Retrier`]: the retry engine (classifier, backoff, Retry-After, the
-//!   run-wide [`RetryBudget`], the [`RateGate`] and [`CallSlots`], [`Stop`]).
-//! - [`Engine`]: the client plus the retrier; [`Engine::create`],
-//!   [`Engine::attest`], [`Engine::check_domain`].
-//! - [`Onboard`] (`run`) and [`Preflight`] (`validate --online`): the work
+//!   run-wide `RetryBudget`, the [`RateGate`] and [`CallSlots`], [`Stop`]).
+//! - `Engine`: the client plus the retrier; `Engine::create`,
+//!   `Engine::attest`, `Engine::check_domain`.
+//! - `Onboard` (`run`) and `Preflight` (`validate --online`): the work
 //!   on each row.
 //!
 //! The files a run keeps (results, journal, lock, credentials, resume) are
@@ -35,24 +35,20 @@ mod request;
 mod retry;
 mod stop;
 
-pub use concurrency::{AUTO_MAX, CallSlot, CallSlots, Concurrency, ConcurrencyController};
-pub use create::CreateOutcome;
-pub use driver::{
-    DriveError, DriveOptions, DriveReport, Finished, Job, RUN_AHEAD_WINDOW, RecordError, RowSink,
-    drive,
-};
-pub use engine::{APP_USER_HINT, DomainCheck, Engine};
-pub use existing_tenant::{Invitation, other_tenant_problem};
+pub(crate) use concurrency::Concurrency;
+pub use concurrency::{CallSlots, ConcurrencyController};
+pub(crate) use driver::Finished;
+pub(crate) use driver::{DriveOptions, DriveReport, RecordError, RowSink, drive};
+pub(crate) use engine::{APP_USER_HINT, DomainCheck, Engine};
 pub use gate::RateGate;
-pub use mca::{MCA_AGREEMENT_TYPE, McaDone, McaFlow, McaTask, mca_unavailable};
-pub use mca_legacy::{MCA_REQUIRED_CODE, retired_advice};
-pub use onboard::{Mode, NewCredentials, Onboard, RowNote};
-pub use plan::{RowPlan, ValidRow, check_row, plan_row};
-pub use policy::{RetryBudget, RetryCost, RetryPolicy};
-pub use preflight::{Preflight, PreflightOutcome};
+pub(crate) use mca::McaFlow;
+pub(crate) use onboard::{Mode, NewCredentials, Onboard, RowNote};
+pub(crate) use plan::check_row;
+pub use plan::{RowPlan, plan_row};
+pub use policy::RetryPolicy;
+pub(crate) use preflight::Preflight;
 pub use request::PreparedRequest;
-pub use retry::{
-    Attempts, CallKind, DEFAULT_MAX_RETRY_WAIT, MAX_THROTTLES_IN_A_ROW, Retrier, RunCounters,
-    Verdict, classify, classify_create,
-};
-pub use stop::{Stop, StopReason, Undone};
+pub use retry::{CallKind, MAX_THROTTLES_IN_A_ROW, Retrier, classify_create};
+pub(crate) use retry::{DEFAULT_MAX_RETRY_WAIT, RunCounters, classify};
+pub use stop::Stop;
+pub(crate) use stop::StopReason;

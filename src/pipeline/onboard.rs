@@ -22,7 +22,7 @@ use crate::validate::{DefaultGdap, Field, McaAttestation, NewCustomer, Problem, 
 
 /// What a run does with valid rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Create the customers.
     Create,
     /// Plan only: `would_create` with the request id; with an engine, check
@@ -32,49 +32,54 @@ pub enum Mode {
 
 /// A created customer's initial credentials, for the `--credentials-out` file.
 #[derive(Debug)]
-pub struct NewCredentials {
+pub(crate) struct NewCredentials {
     /// The full domain.
-    pub domain: String,
+    pub(crate) domain: String,
     /// The admin user's sign-in name.
-    pub admin_user: String,
+    pub(crate) admin_user: String,
     /// The initial password: shown once by Partner Center.
-    pub password: SecretString,
+    pub(crate) password: SecretString,
 }
 
 /// What the sink learns about a row besides its result.
 #[derive(Debug, Default)]
-pub struct RowNote {
+pub(crate) struct RowNote {
     /// The initial credentials of a customer this run created.
-    pub credentials: Option<NewCredentials>,
+    pub(crate) credentials: Option<NewCredentials>,
     /// Copied from an earlier results file: nothing was sent to create it
     /// (an MCA attestation aside).
-    pub copied: bool,
+    pub(crate) copied: bool,
 }
 
 /// The run's work on each row.
 #[derive(Debug, Clone)]
-pub struct Onboard {
+pub(crate) struct Onboard {
     /// The engine, when the run talks to Partner Center (None: offline dry run).
-    pub engine: Option<Arc<Engine>>,
+    pub(crate) engine: Option<Arc<Engine>>,
     /// Create or plan.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// Whether App+User calls (resellers, the legacy MCA flow) can be
     /// made, and if not why (no App+User credentials, a sign-in without
     /// MFA, an expired one): the rows that need them are then `invalid`,
     /// unsent.
-    pub app_user: Result<(), AuthError>,
+    pub(crate) app_user: Result<(), AuthError>,
     /// How the MCA is recorded (`--mca-flow`).
-    pub mca_flow: McaFlow,
+    pub(crate) mca_flow: McaFlow,
     /// Default GDAP for rows whose `default_gdap` column is empty
     /// (`--default-gdap`).
-    pub default_gdap: DefaultGdap,
+    pub(crate) default_gdap: DefaultGdap,
 }
 
 type Done = Finished<RowNote>;
 
 impl Onboard {
     /// The job for one row: `stop` is set once the run is stopping.
-    pub fn job(&self, row: InputRow, plan: RowPlan, stop: Option<&StopReason>) -> Job<RowNote> {
+    pub(crate) fn job(
+        &self,
+        row: InputRow,
+        plan: RowPlan,
+        stop: Option<&StopReason>,
+    ) -> Job<RowNote> {
         match plan {
             RowPlan::Valid {
                 customer,

@@ -9,7 +9,7 @@ use crate::validate::{
 };
 
 /// The decision for one row. `C` is what a valid row becomes: the customer
-/// to send ([`plan_row`]), or only that it is valid ([`check_row`]).
+/// to send ([`plan_row`]), or only that it is valid (`check_row`).
 #[derive(Debug)]
 pub enum RowPlan<C = Box<NewCustomer>> {
     /// Already `created`/`exists` in the input (a fed-back results file): copy, send nothing.
@@ -80,7 +80,7 @@ impl<C: ValidRow> RowPlan<C> {
     /// `invalid` with every problem (typed, [`RowResult::invalid`]), or
     /// `valid_status` for valid rows. Rows that ask for an MCA attestation
     /// get `mca_status` `skipped`, except copied rows, which keep theirs.
-    pub fn offline_result(self, valid_status: Status) -> RowResult {
+    pub(crate) fn offline_result(self, valid_status: Status) -> RowResult {
         match self {
             RowPlan::Finished(previous) | RowPlan::Attest { previous, .. } => previous,
             RowPlan::Invalid { problems, mca } => {
@@ -119,7 +119,7 @@ pub fn plan_row(
 /// [`plan_row`] for a command that only reports (offline `validate`): the
 /// same decision, but a valid row's customer is not built (nothing of the
 /// row is copied: no allocation for a valid row without warnings).
-pub fn check_row(
+pub(crate) fn check_row(
     row: &InputRow,
     layout: &Layout,
     uniqueness: &mut Uniqueness,

@@ -11,9 +11,9 @@ pub struct RetryPolicy {
     /// Attempts per call (429 answers are not counted).
     pub max_attempts: u32,
     /// Backoff base.
-    pub base: Duration,
+    pub(crate) base: Duration,
     /// Backoff cap.
-    pub cap: Duration,
+    pub(crate) cap: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -30,7 +30,7 @@ impl RetryPolicy {
     /// The wait before the next attempt, after `attempt` attempts (1-based)
     /// have failed: the server's `Retry-After` exactly when it gave one, else
     /// a uniformly random wait in `[0, min(cap, base * 2^attempt)]`.
-    pub fn next_delay<R: Rng + ?Sized>(
+    pub(crate) fn next_delay<R: Rng + ?Sized>(
         &self,
         attempt: u32,
         retry_after: Option<Duration>,
@@ -45,20 +45,20 @@ impl RetryPolicy {
     }
 
     /// `min(cap, base * 2^attempt)`.
-    pub fn backoff_ceiling(&self, attempt: u32) -> Duration {
+    pub(crate) fn backoff_ceiling(&self, attempt: u32) -> Duration {
         let factor = 2u32.saturating_pow(attempt.min(31));
         self.base.saturating_mul(factor).min(self.cap)
     }
 
     /// Whether another attempt is allowed after `attempts` counted attempts.
-    pub fn allows_another(&self, attempts: u32) -> bool {
+    pub(crate) fn allows_another(&self, attempts: u32) -> bool {
         attempts < self.max_attempts
     }
 }
 
 /// What a retry is for, which sets its cost in the [`RetryBudget`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetryCost {
+pub(crate) enum RetryCost {
     /// A 429: the server is alive and told us when to come back.
     Throttled,
     /// A 5xx or a connection failure.
@@ -86,17 +86,17 @@ impl RetryCost {
 /// fault soak runs 2,000 rows at 20 %) is worked through, a dead one (no
 /// successes) stops the run after 100 failure retries.
 #[derive(Debug)]
-pub struct RetryBudget {
+pub(crate) struct RetryBudget {
     tokens: AtomicI64,
     capacity: i64,
 }
 
 impl RetryBudget {
     /// The default capacity, 500 tokens: 100 failure retries or 50 timeout retries.
-    pub const DEFAULT_CAPACITY: i64 = 500;
+    pub(crate) const DEFAULT_CAPACITY: i64 = 500;
 
     /// A full budget of `capacity` tokens.
-    pub fn new(capacity: i64) -> Self {
+    pub(crate) fn new(capacity: i64) -> Self {
         RetryBudget {
             tokens: AtomicI64::new(capacity),
             capacity,
@@ -104,7 +104,7 @@ impl RetryBudget {
     }
 
     /// Take the tokens for one retry; false (and nothing taken) when the budget cannot pay.
-    pub fn try_spend(&self, cost: RetryCost) -> bool {
+    pub(crate) fn try_spend(&self, cost: RetryCost) -> bool {
         let cost = cost.tokens();
         self.tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
@@ -116,10 +116,10 @@ impl RetryBudget {
     /// Tokens a success gives back. With 1 (the AWS SDK's figure) the budget
     /// ran out at a sustained 1 failed call in 6, stopping a 2,000-row run
     /// against a service failing 20 % of calls (docs/reliability.md).
-    pub const SUCCESS_REFUND: i64 = 2;
+    pub(crate) const SUCCESS_REFUND: i64 = 2;
 
     /// Refund [`Self::SUCCESS_REFUND`] tokens for a success, up to the capacity.
-    pub fn refund_success(&self) {
+    pub(crate) fn refund_success(&self) {
         let _ = self
             .tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
@@ -128,12 +128,14 @@ impl RetryBudget {
     }
 
     /// Tokens left.
-    pub fn remaining(&self) -> i64 {
+    #[cfg(test)]
+    pub(crate) fn remaining(&self) -> i64 {
         self.tokens.load(Ordering::Acquire)
     }
 
     /// Whether the budget is spent (cannot pay for even a throttled retry).
-    pub fn is_exhausted(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_exhausted(&self) -> bool {
         self.remaining() < RetryCost::Throttled.tokens()
     }
 }

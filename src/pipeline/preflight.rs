@@ -37,14 +37,14 @@ use crate::validate::{Field, NewCustomer, Problem, ProblemKind};
 
 /// What the online check of one row found.
 #[derive(Debug)]
-pub struct PreflightOutcome {
+pub(crate) struct PreflightOutcome {
     /// `valid`, `invalid` (with the problems found online, typed),
     /// `exists`, `failed` (a check could not be made) or `cancelled` (not
     /// checked: the run is stopping).
-    pub result: RowResult,
+    pub(crate) result: RowResult,
     /// Set when no further row can be checked (authentication failed, retry
     /// budget spent, a stop requested).
-    pub stop: Option<StopReason>,
+    pub(crate) stop: Option<StopReason>,
 }
 
 impl PreflightOutcome {
@@ -61,7 +61,7 @@ impl PreflightOutcome {
 
 /// The online checks of a run (the country rules are the engine's, asked
 /// once per country per run).
-pub struct Preflight {
+pub(crate) struct Preflight {
     engine: Arc<Engine>,
 }
 
@@ -102,19 +102,14 @@ type Checked = (Result<Vec<Problem>, ApiError>, Option<StopReason>);
 
 impl Preflight {
     /// Online checks through `engine`.
-    pub fn new(engine: Arc<Engine>) -> Self {
+    pub(crate) fn new(engine: Arc<Engine>) -> Self {
         Preflight { engine }
-    }
-
-    /// The engine (counters, for the summary).
-    pub fn engine(&self) -> &Engine {
-        &self.engine
     }
 
     /// The job for one row of `validate --online`: a valid row is checked
     /// by a task, any other is reported as planned offline; once the run is
     /// stopping (`stopped`), a valid row is `cancelled`, not checked.
-    pub fn job(
+    pub(crate) fn job(
         self: &Arc<Self>,
         row: InputRow,
         plan: RowPlan,
@@ -159,7 +154,7 @@ impl Preflight {
     /// Check one offline-valid customer online: the domain first (a
     /// customer of this partner ends the check as `exists`), then the
     /// country's live rules and the address together.
-    pub async fn check(&self, customer: &NewCustomer) -> PreflightOutcome {
+    pub(crate) async fn check(&self, customer: &NewCustomer) -> PreflightOutcome {
         let mut incomplete = Incomplete::default();
         let mut problems = Vec::new();
         let mut link = String::new();

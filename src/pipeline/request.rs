@@ -14,23 +14,23 @@ use crate::validate::{DefaultGdap, NewCustomer};
 #[derive(Debug, Clone)]
 pub struct PreparedRequest {
     /// The canonical JSON body: exactly the bytes sent and hashed.
-    pub body: String,
+    pub(crate) body: String,
     /// Deterministic request id.
     pub request_id: Uuid,
     /// Full lower-case domain.
-    pub domain: String,
+    pub(crate) domain: String,
     /// The body carries `associatedPartnerId` (creation for an indirect reseller).
-    pub for_reseller: bool,
+    pub(crate) for_reseller: bool,
     /// The indirect reseller's tenant id (`associatedPartnerId`), if any.
-    pub reseller: Option<String>,
+    pub(crate) reseller: Option<String>,
     /// What the body's `enableGDAPByDefault` asks (the row's `default_gdap`,
     /// else the run's setting).
-    pub default_gdap: DefaultGdap,
+    pub(crate) default_gdap: DefaultGdap,
     /// The company name sent, to compare with a customer found by domain.
-    pub company_name: String,
+    pub(crate) company_name: String,
     /// Another request id under which an earlier attempt of this row may
     /// have created the customer ([`RowPlan::Valid`](super::RowPlan::Valid)).
-    pub earlier_attempt: Option<String>,
+    pub(crate) earlier_attempt: Option<String>,
 }
 
 impl PreparedRequest {
@@ -80,7 +80,7 @@ impl PreparedRequest {
     /// `earlier` (ignored when it is this request's own id), may have
     /// created the customer.
     #[must_use]
-    pub fn after_attempt(mut self, earlier: Option<String>) -> Self {
+    pub(crate) fn after_attempt(mut self, earlier: Option<String>) -> Self {
         let own = self.request_id.to_string();
         self.earlier_attempt = earlier.filter(|id| !id.trim().eq_ignore_ascii_case(&own));
         self

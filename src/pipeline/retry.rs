@@ -29,7 +29,7 @@ use crate::partner_center::error::ApiError;
 
 /// The default `--max-retry-wait`: a wait Partner Center asks for beyond
 /// this ends the run instead of holding it.
-pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(600);
+pub(crate) const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(600);
 
 /// `429`s with a usable `Retry-After` one call may get in a row (a failure
 /// of another kind starts the count again): the next one is its answer. A
@@ -56,7 +56,7 @@ pub enum Verdict {
 
 /// The classifier of reads and of posts whose unreadable success needs no
 /// resolving: throttling, then [`ApiError::is_transient`].
-pub fn classify(err: &ApiError) -> Verdict {
+pub(crate) fn classify(err: &ApiError) -> Verdict {
     if err.is_throttled() {
         Verdict::Throttled
     } else if err.is_transient() {
@@ -68,7 +68,7 @@ pub fn classify(err: &ApiError) -> Verdict {
     }
 }
 
-/// The classifier of creates: as [`classify`], and a success status whose
+/// The classifier of creates: as `classify`, and a success status whose
 /// body cannot be used (HTML, empty, no `id`, truncated) is a lost answer:
 /// the customer probably exists, so replay with the same request id.
 pub fn classify_create(err: &ApiError) -> Verdict {
@@ -93,36 +93,36 @@ pub enum CallKind {
 
 /// Run-wide counters, read by the progress bar and the summary.
 #[derive(Debug, Default)]
-pub struct RunCounters {
+pub(crate) struct RunCounters {
     /// Create calls sent (every request that went out, 429s and the ones
     /// sent again after a `401` included; not a call that never connected).
-    pub create_calls: AtomicU64,
+    pub(crate) create_calls: AtomicU64,
     /// Other API calls sent (look-ups, domain checks, rules, templates).
-    pub other_calls: AtomicU64,
+    pub(crate) other_calls: AtomicU64,
     /// MCA attestation calls sent (`POST /v1/customers/{id}/agreements`).
-    pub agreement_calls: AtomicU64,
+    pub(crate) agreement_calls: AtomicU64,
     /// 429 answers received.
-    pub throttled: AtomicU64,
+    pub(crate) throttled: AtomicU64,
     /// Retries made after a failure or a 429.
-    pub retries: AtomicU64,
+    pub(crate) retries: AtomicU64,
     /// Initial passwords received.
-    pub passwords_received: AtomicU64,
+    pub(crate) passwords_received: AtomicU64,
 }
 
 impl RunCounters {
     /// Add one to `counter`.
-    pub fn bump(counter: &AtomicU64) {
+    pub(crate) fn bump(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Read `counter`.
-    pub fn read(counter: &AtomicU64) -> u64 {
+    pub(crate) fn read(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
     }
 
     /// Count a request the client sent again after a `401` (`method`,
     /// `path`), under its kind: every request Partner Center saw counts.
-    pub fn count_resent(&self, method: &str, path: &str) {
+    pub(crate) fn count_resent(&self, method: &str, path: &str) {
         let kind = if method != "POST" {
             CallKind::Other
         } else if path.trim_end_matches('/').ends_with("/customers") {
@@ -153,24 +153,14 @@ pub struct Attempts<T> {
     /// Calls sent (429 answers included).
     pub sent: u32,
     /// A failed attempt may have been carried out (see [`Verdict::Retry`]).
-    pub maybe_committed: bool,
+    pub(crate) maybe_committed: bool,
     /// Set when the run must stop: authentication failed, the budget is
     /// spent, Partner Center asked for a wait beyond the cap, or a stop was
     /// requested while this operation waited.
-    pub stop: Option<StopReason>,
+    pub(crate) stop: Option<StopReason>,
 }
 
-impl<T> Attempts<T> {
-    /// Nothing was sent: the run was already stopping.
-    pub fn stopped(reason: StopReason) -> Self {
-        Attempts {
-            result: Err(ApiError::Stopped),
-            sent: 0,
-            maybe_committed: false,
-            stop: Some(reason),
-        }
-    }
-}
+impl<T> Attempts<T> {}
 
 /// Failed tries of one operation so far (429s with a `Retry-After` are not
 /// attempts; they are counted apart, in a row).
@@ -184,19 +174,19 @@ struct Tries {
 #[derive(Debug)]
 pub struct Retrier {
     /// Per-call retry policy.
-    pub policy: RetryPolicy,
+    pub(crate) policy: RetryPolicy,
     /// Run-wide retry budget.
-    pub budget: RetryBudget,
+    pub(crate) budget: RetryBudget,
     /// The shared limiter and 429 pause.
-    pub gate: Arc<RateGate>,
+    pub(crate) gate: Arc<RateGate>,
     /// Calls in flight (`--concurrency`).
-    pub slots: CallSlots,
+    pub(crate) slots: CallSlots,
     /// The run's stop switch.
-    pub stop: Stop,
+    pub(crate) stop: Stop,
     /// The longest wait a `Retry-After` may ask for (`--max-retry-wait`).
-    pub max_wait: Duration,
+    pub(crate) max_wait: Duration,
     /// Counters (shared with the client, which counts its re-sends).
-    pub counters: Arc<RunCounters>,
+    pub(crate) counters: Arc<RunCounters>,
     rng: Mutex<StdRng>,
 }
 

@@ -14,7 +14,7 @@ use crate::partner_center::error::ApiError;
 
 /// Why a run stopped sending before the end of its input.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StopReason {
+pub(crate) enum StopReason {
     /// Ctrl-C or SIGTERM.
     Interrupted,
     /// No call can succeed: authentication failed, the settings are
@@ -35,13 +35,13 @@ pub enum StopReason {
 impl StopReason {
     /// Rows not sent because of this stop are `failed` (a scheduled job comes
     /// back later and re-runs them) rather than `cancelled`.
-    pub fn fails_rows(&self) -> bool {
+    pub(crate) fn fails_rows(&self) -> bool {
         matches!(self, StopReason::WaitTooLong(_))
     }
 
     /// The `error` of a row that was not sent (`not attempted: ...`) or
     /// not checked online (`not checked: ...`) because of it.
-    pub fn row_error(&self, undone: Undone) -> String {
+    pub(crate) fn row_error(&self, undone: Undone) -> String {
         let why = match self {
             StopReason::Interrupted => "the run was interrupted".to_owned(),
             StopReason::BudgetExhausted => "the run stopped after its retry budget ran out (Partner Center looks unavailable); re-run the results file later".to_owned(),
@@ -61,7 +61,7 @@ impl StopReason {
 /// What a stop left undone for a row: its create call (`run`) or its
 /// online checks (`validate --online`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Undone {
+pub(crate) enum Undone {
     /// Nothing was sent for the row: `not attempted`.
     Attempted,
     /// The row was not checked online: `not checked`.
@@ -70,7 +70,7 @@ pub enum Undone {
 
 impl Undone {
     /// The words that start the row's `error`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Undone::Attempted => "not attempted",
             Undone::Checked => "not checked",
@@ -79,7 +79,7 @@ impl Undone {
 }
 
 /// "Partner Center asked to wait 2h 46m …".
-pub fn asked_to_wait(wait: Duration) -> String {
+pub(crate) fn asked_to_wait(wait: Duration) -> String {
     let rounded = Duration::from_secs(wait.as_secs().max(1));
     format!(
         "Partner Center asked to wait {} before the next call (more than --max-retry-wait)",
@@ -124,7 +124,7 @@ impl Stop {
 
     /// Ask the run to stop. The first reason is kept; returns whether this
     /// call was the first.
-    pub fn request(&self, reason: StopReason) -> bool {
+    pub(crate) fn request(&self, reason: StopReason) -> bool {
         self.state.send_if_modified(|current| {
             if current.is_none() {
                 *current = Some(reason);
@@ -136,17 +136,18 @@ impl Stop {
     }
 
     /// The reason, once a stop was requested.
-    pub fn reason(&self) -> Option<StopReason> {
+    pub(crate) fn reason(&self) -> Option<StopReason> {
         self.state.borrow().clone()
     }
 
     /// Whether a stop was requested.
-    pub fn is_requested(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_requested(&self) -> bool {
         self.state.borrow().is_some()
     }
 
     /// Resolves once a stop is requested (at once if it already was).
-    pub async fn requested(&self) -> StopReason {
+    pub(crate) async fn requested(&self) -> StopReason {
         let mut rx = self.state.subscribe();
         loop {
             if let Some(reason) = rx.borrow_and_update().clone() {
@@ -161,7 +162,7 @@ impl Stop {
 
     /// Sleep for `wait`, or less if a stop is requested meanwhile: `Err`
     /// with the reason then.
-    pub async fn sleep(&self, wait: Duration) -> Result<(), StopReason> {
+    pub(crate) async fn sleep(&self, wait: Duration) -> Result<(), StopReason> {
         tokio::select! {
             () = tokio::time::sleep(wait) => self.reason().map_or(Ok(()), Err),
             reason = self.requested() => Err(reason),

@@ -11,11 +11,11 @@ use crate::validate::Problem;
 pub(crate) struct CellNote {
     /// The row's column (in [`InputRow::record`]) the problems are about;
     /// `None` when the sheet has no column for the field.
-    pub column: Option<usize>,
+    pub(crate) column: Option<usize>,
     /// The problems' notes (message and hint), one after the other.
-    pub text: String,
+    pub(crate) text: String,
     /// Every problem of the note is a warning (the cell is not flagged).
-    pub warning: bool,
+    pub(crate) warning: bool,
 }
 
 impl CellNote {

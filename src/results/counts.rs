@@ -1,6 +1,6 @@
 //! Rows counted by status and by MCA outcome ([`Tally`]): the one count the
 //! run summary, `validate`'s summary, the workbook's summary sheet and the
-//! exit code are made of. One slot per [`Status`] and per [`McaOutcome`], in
+//! exit code are made of. One slot per [`Status`] and per `McaOutcome`, in
 //! the order of their tables.
 
 use std::path::Path;
@@ -11,28 +11,28 @@ use crate::validate::ProblemKind;
 
 /// Rows per status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StatusCounts {
+pub(crate) struct StatusCounts {
     counts: [u64; Status::COUNT],
 }
 
 impl StatusCounts {
     /// Count one row.
-    pub fn add(&mut self, status: Status) {
+    pub(crate) fn add(&mut self, status: Status) {
         self.counts[status.index()] += 1;
     }
 
     /// Rows with `status`.
-    pub fn get(&self, status: Status) -> u64 {
+    pub(crate) fn get(&self, status: Status) -> u64 {
         self.counts[status.index()]
     }
 
     /// All rows counted.
-    pub fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.counts.iter().sum()
     }
 
     /// Rows whose status is not a success.
-    pub fn failures(&self) -> u64 {
+    pub(crate) fn failures(&self) -> u64 {
         self.nonzero()
             .filter(|(s, _)| !s.is_success())
             .map(|(_, n)| n)
@@ -40,7 +40,7 @@ impl StatusCounts {
     }
 
     /// The statuses counted at least once, with their counts, in table order.
-    pub fn nonzero(&self) -> impl Iterator<Item = (Status, u64)> + '_ {
+    pub(crate) fn nonzero(&self) -> impl Iterator<Item = (Status, u64)> + '_ {
         Status::ALL
             .into_iter()
             .map(|s| (s, self.get(s)))
@@ -48,7 +48,7 @@ impl StatusCounts {
     }
 
     /// `3 created, 2 invalid`: the non-zero counts in table order.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let parts: Vec<String> = self.nonzero().map(|(s, n)| format!("{n} {s}")).collect();
         if parts.is_empty() {
             "no rows".to_owned()
@@ -60,31 +60,31 @@ impl StatusCounts {
 
 /// Rows per `mca_status` outcome (rows without MCA values are not counted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct McaCounts {
+pub(crate) struct McaCounts {
     counts: [u64; McaOutcome::COUNT],
 }
 
 impl McaCounts {
     /// Count one row.
-    pub fn add(&mut self, status: &McaStatus) {
+    pub(crate) fn add(&mut self, status: &McaStatus) {
         if let Some(outcome) = status.outcome() {
             self.counts[outcome.index()] += 1;
         }
     }
 
     /// Rows with `outcome`.
-    pub fn get(&self, outcome: McaOutcome) -> u64 {
+    pub(crate) fn get(&self, outcome: McaOutcome) -> u64 {
         self.counts[outcome.index()]
     }
 
     /// Rows counted.
-    pub fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.counts.iter().sum()
     }
 
     /// Attestations the partner has to act on (`failed`, `cancelled`,
     /// `expired`): a re-run tries them again or issues a new link.
-    pub fn needing_attention(&self) -> u64 {
+    pub(crate) fn needing_attention(&self) -> u64 {
         self.nonzero()
             .filter(|(o, _)| o.needs_attention())
             .map(|(_, n)| n)
@@ -92,7 +92,7 @@ impl McaCounts {
     }
 
     /// The outcomes counted at least once, with their counts, in table order.
-    pub fn nonzero(&self) -> impl Iterator<Item = (McaOutcome, u64)> + '_ {
+    pub(crate) fn nonzero(&self) -> impl Iterator<Item = (McaOutcome, u64)> + '_ {
         McaOutcome::ALL
             .into_iter()
             .map(|o| (o, self.get(o)))
@@ -102,7 +102,7 @@ impl McaCounts {
     /// What to do about the attestations that wait or need attention, each
     /// line ending with the command that does it (`rerun`); `links_note`
     /// follows the pending links (e.g. that they no longer open).
-    pub fn advice(&self, rerun: &str, links_note: &str) -> Vec<String> {
+    pub(crate) fn advice(&self, rerun: &str, links_note: &str) -> Vec<String> {
         let mut out = Vec::new();
         let (failed, cancelled) = (
             self.get(McaOutcome::Failed),
@@ -146,7 +146,7 @@ impl McaCounts {
     }
 
     /// `2 attested, 1 already attested`: the non-zero counts.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let parts: Vec<String> = self
             .nonzero()
             .map(|(o, n)| format!("{n} {}", o.keyword().replace('_', " ")))
@@ -157,21 +157,21 @@ impl McaCounts {
 
 /// Rows of a results file, counted by status and by MCA outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
+pub(crate) struct Tally {
     /// Rows per status.
-    pub statuses: StatusCounts,
+    pub(crate) statuses: StatusCounts,
     /// Rows per `mca_status` outcome.
-    pub mca: McaCounts,
+    pub(crate) mca: McaCounts,
     /// Of the `invalid` rows, those that are so only because they need
     /// App+User credentials the run did not have ([`needs_sign_in`]): the
     /// fix is to sign in, not to change the row.
-    pub sign_in: u64,
+    pub(crate) sign_in: u64,
 }
 
 /// Whether `result` is `invalid` only because the row needs App+User
 /// credentials (problem kind `needs_app_user`; read back from a results
 /// file, where the problems are text, its `error_code`, that kind's code).
-pub fn needs_sign_in(result: &RowResult) -> bool {
+pub(crate) fn needs_sign_in(result: &RowResult) -> bool {
     let kind = ProblemKind::NeedsAppUser;
     result.status == Status::Invalid
         && match result.problems.is_empty() {
@@ -182,26 +182,26 @@ pub fn needs_sign_in(result: &RowResult) -> bool {
 
 impl Tally {
     /// Count one row.
-    pub fn add(&mut self, status: Status, mca: &McaStatus) {
+    pub(crate) fn add(&mut self, status: Status, mca: &McaStatus) {
         self.statuses.add(status);
         self.mca.add(mca);
     }
 
     /// Count one row's result.
-    pub fn add_result(&mut self, result: &RowResult) {
+    pub(crate) fn add_result(&mut self, result: &RowResult) {
         self.add(result.status, &result.mca_status);
         self.sign_in += u64::from(needs_sign_in(result));
     }
 
     /// The `invalid` rows whose values need fixing (not [`Tally::sign_in`]).
-    pub fn invalid_values(&self) -> u64 {
+    pub(crate) fn invalid_values(&self) -> u64 {
         self.statuses
             .get(Status::Invalid)
             .saturating_sub(self.sign_in)
     }
 
     /// Add the counts of `other`.
-    pub fn merge(&mut self, other: &Tally) {
+    pub(crate) fn merge(&mut self, other: &Tally) {
         for (mine, theirs) in self.statuses.counts.iter_mut().zip(other.statuses.counts) {
             *mine += theirs;
         }
@@ -214,14 +214,14 @@ impl Tally {
     /// Some row needs attention (contract, "Exit codes"): a status that is
     /// not a success, or an MCA attestation `failed`, `cancelled` or
     /// `expired` (not `pending`: the customer is the one to act).
-    pub fn needs_attention(&self) -> bool {
+    pub(crate) fn needs_attention(&self) -> bool {
         self.statuses.failures() > 0 || self.mca.needing_attention() > 0
     }
 
     /// The first `rows` rows of the results file `path` (read with
     /// `options`), counted: the rows a `--resume` keeps. A row whose status
     /// cell names no status is not counted.
-    pub fn of_results_file(
+    pub(crate) fn of_results_file(
         path: &Path,
         options: &InputOptions,
         rows: u64,

@@ -56,18 +56,18 @@ pub enum ResultColumnsError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedLikeResults {
     /// The input.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Each such column: its header, its 0-based index, the result column.
-    pub columns: Vec<(String, usize, &'static str)>,
+    pub(crate) columns: Vec<(String, usize, &'static str)>,
     /// Why the input is not an earlier results file.
-    pub why: NotResults,
+    pub(crate) why: NotResults,
     /// The input already has an `external_id` column.
-    pub has_external_id: bool,
+    pub(crate) has_external_id: bool,
 }
 
 /// Why an input is not an earlier results file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NotResults {
+pub(crate) enum NotResults {
     /// No `status` column.
     NoStatusColumn,
     /// A `status` column but no `request_id` column.
@@ -127,7 +127,7 @@ pub fn recognise(
 
 /// Mark the result columns of a results file this tool wrote itself (the
 /// journal of a workbook), by their headers alone.
-pub fn mark_result_columns(reader: &mut InputReader) -> Result<(), InputError> {
+pub(crate) fn mark_result_columns(reader: &mut InputReader) -> Result<(), InputError> {
     let found = locate(reader.layout());
     if !found.is_empty() {
         let columns = claim(reader.layout(), &found)?;

@@ -10,19 +10,19 @@ use std::borrow::Cow;
 
 /// One coded row of the troubleshooting table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fix {
+pub(crate) struct Fix {
     /// The codes the row is about, as the document writes them: digits, or
     /// a class such as `5xx`.
-    pub codes: &'static [&'static str],
+    pub(crate) codes: &'static [&'static str],
     /// What the code means (the `meaning` column).
-    pub meaning: &'static str,
+    pub(crate) meaning: &'static str,
     /// What to do (the `fix` column).
-    pub fix: &'static str,
+    pub(crate) fix: &'static str,
 }
 
 /// The rows of the troubleshooting table whose first column names a code,
 /// in the document's order.
-pub const FIXES: &[Fix] = &[
+pub(crate) const FIXES: &[Fix] = &[
     Fix {
         codes: &["600049"],
         meaning: "registration number missing where the country requires one (AM, AZ, BY, BR, HU, IN, KG, KZ, MD, PL, RU, TJ, UA, UZ, ZA, ...)",
@@ -119,7 +119,7 @@ pub const FIXES: &[Fix] = &[
 
 /// The first row of [`FIXES`] about `code` (an `error_code` cell, trimmed):
 /// an exact match, or a class such as `5xx` for a three-digit code.
-pub fn fix_for(code: &str) -> Option<&'static Fix> {
+pub(crate) fn fix_for(code: &str) -> Option<&'static Fix> {
     let code = code.trim();
     FIXES
         .iter()
@@ -136,7 +136,7 @@ fn matches(pattern: &str, code: &str) -> bool {
 }
 
 /// Markdown text as a spreadsheet cell shows it: without backticks.
-pub fn plain(markdown: &str) -> Cow<'_, str> {
+pub(crate) fn plain(markdown: &str) -> Cow<'_, str> {
     if markdown.contains('`') {
         Cow::Owned(markdown.replace('`', ""))
     } else {

@@ -10,7 +10,7 @@ use crate::validate::normalize_header;
 /// What happened to a row's Microsoft Customer Agreement attestation (the
 /// `mca_status` column).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub enum McaStatus {
+pub(crate) enum McaStatus {
     /// The row has no `mca_*` values: nothing to attest (empty cell).
     #[default]
     None,
@@ -41,7 +41,7 @@ pub enum McaStatus {
 /// The `mca_status` keywords, without a failure's reason: the one table of
 /// them (the cell text, counting, the exit code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum McaOutcome {
+pub(crate) enum McaOutcome {
     /// `pending`.
     Pending,
     /// `expired`.
@@ -62,10 +62,10 @@ pub enum McaOutcome {
 
 impl McaOutcome {
     /// Number of outcomes.
-    pub const COUNT: usize = 8;
+    pub(crate) const COUNT: usize = 8;
 
     /// Every outcome, in declaration order (the contract's table order).
-    pub const ALL: [McaOutcome; McaOutcome::COUNT] = [
+    pub(crate) const ALL: [McaOutcome; McaOutcome::COUNT] = [
         McaOutcome::Pending,
         McaOutcome::Expired,
         McaOutcome::Accepted,
@@ -77,12 +77,12 @@ impl McaOutcome {
     ];
 
     /// Position in [`McaOutcome::ALL`].
-    pub const fn index(self) -> usize {
+    pub(crate) const fn index(self) -> usize {
         self as usize
     }
 
     /// The keyword in the `mca_status` cell.
-    pub const fn keyword(self) -> &'static str {
+    pub(crate) const fn keyword(self) -> &'static str {
         match self {
             McaOutcome::Pending => "pending",
             McaOutcome::Expired => "expired",
@@ -100,7 +100,7 @@ impl McaOutcome {
     /// (tries again, or issues a new link for an expired one, which a
     /// scheduled job must notice: the customer has to get the new link).
     /// `pending` waits for the customer and does not count.
-    pub const fn needs_attention(self) -> bool {
+    pub(crate) const fn needs_attention(self) -> bool {
         matches!(
             self,
             McaOutcome::Failed | McaOutcome::Cancelled | McaOutcome::Expired
@@ -110,7 +110,7 @@ impl McaOutcome {
 
 impl McaStatus {
     /// The keyword of this status; `None` for an empty cell.
-    pub fn outcome(&self) -> Option<McaOutcome> {
+    pub(crate) fn outcome(&self) -> Option<McaOutcome> {
         Some(match self {
             McaStatus::None => return None,
             McaStatus::Pending => McaOutcome::Pending,
@@ -126,7 +126,7 @@ impl McaStatus {
 
     /// `attested`, `already_attested` or `accepted`: a re-run does not
     /// attest again.
-    pub fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         matches!(
             self,
             McaStatus::Attested | McaStatus::AlreadyAttested | McaStatus::Accepted
@@ -134,14 +134,15 @@ impl McaStatus {
     }
 
     /// `failed: ...`.
-    pub fn is_failed(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_failed(&self) -> bool {
         matches!(self, McaStatus::Failed(_))
     }
 
     /// Read an `mca_status` cell: empty, a keyword of [`McaOutcome`], or
     /// `failed: <reason>` (case, `_`, `-` and spaces ignored in the
     /// keywords). Any other text reads as a failure with that text.
-    pub fn parse(text: &str) -> McaStatus {
+    pub(crate) fn parse(text: &str) -> McaStatus {
         let text = text.trim();
         if text.is_empty() {
             return McaStatus::None;
@@ -170,7 +171,7 @@ impl McaStatus {
     }
 
     /// The cell text.
-    pub fn as_cell(&self) -> Cow<'_, str> {
+    pub(crate) fn as_cell(&self) -> Cow<'_, str> {
         match (self, self.outcome()) {
             (McaStatus::Failed(reason), _) if !reason.is_empty() => {
                 Cow::Owned(format!("failed: {reason}"))

@@ -24,31 +24,31 @@ customer_link, or take it from the Partner Center portal: Customers, Request a r
 
 /// What one row tells the notices.
 #[derive(Debug, Clone, Copy)]
-pub struct RowFacts<'a> {
+pub(crate) struct RowFacts<'a> {
     /// Spreadsheet row number.
-    pub row: u64,
+    pub(crate) row: u64,
     /// The row's `domain`, as typed.
-    pub domain: &'a str,
+    pub(crate) domain: &'a str,
     /// The row is for an indirect reseller (`associated_partner_id`).
-    pub for_reseller: bool,
+    pub(crate) for_reseller: bool,
     /// Its status.
-    pub status: Status,
+    pub(crate) status: Status,
     /// `default_gdap_sent`.
-    pub default_gdap_sent: Option<DefaultGdap>,
+    pub(crate) default_gdap_sent: Option<DefaultGdap>,
     /// `customer_link`.
-    pub customer_link: &'a str,
+    pub(crate) customer_link: &'a str,
     /// `error`.
-    pub error: &'a str,
+    pub(crate) error: &'a str,
     /// Its domain belongs to a tenant that is not a customer of the partner
     /// (a `domain_taken` problem).
-    pub domain_taken: bool,
+    pub(crate) domain_taken: bool,
     /// `mca_status`.
-    pub mca_status: &'a McaStatus,
+    pub(crate) mca_status: &'a McaStatus,
 }
 
 impl<'a> RowFacts<'a> {
     /// The facts of `row` (read with `layout`) and its `result`.
-    pub fn of(row: &'a InputRow, layout: &Layout, result: &'a RowResult) -> Self {
+    pub(crate) fn of(row: &'a InputRow, layout: &Layout, result: &'a RowResult) -> Self {
         RowFacts {
             row: row.number,
             domain: row.field(layout, Field::Domain),
@@ -68,33 +68,33 @@ impl<'a> RowFacts<'a> {
 
 /// An MCA acceptance waiting for the customer: the row and the link to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingAcceptance {
+pub(crate) struct PendingAcceptance {
     /// Spreadsheet row number.
-    pub row: u64,
+    pub(crate) row: u64,
     /// The row's `domain`, as typed.
-    pub domain: String,
+    pub(crate) domain: String,
     /// `customer_link`: where the customer accepts.
-    pub link: String,
+    pub(crate) link: String,
 }
 
 /// Customers by what their create body asked for Default GDAP.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GdapCounts {
+pub(crate) struct GdapCounts {
     /// With Default GDAP.
-    pub on: u64,
+    pub(crate) on: u64,
     /// Of them, for an indirect reseller (nine roles, not eleven).
-    pub on_for_resellers: u64,
+    pub(crate) on_for_resellers: u64,
     /// Without.
-    pub off: u64,
+    pub(crate) off: u64,
 }
 
 /// Some rows, counted, and the first few of them (row number, domain).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListedRows {
+pub(crate) struct ListedRows {
     /// How many.
-    pub count: u64,
+    pub(crate) count: u64,
     /// The first ones.
-    pub first: Vec<(u64, String)>,
+    pub(crate) first: Vec<(u64, String)>,
 }
 
 impl ListedRows {
@@ -130,28 +130,28 @@ impl ListedRows {
 
 /// The notices of a run or of a results file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Notices {
+pub(crate) struct Notices {
     /// `created` rows by `default_gdap_sent`.
-    pub created: GdapCounts,
+    pub(crate) created: GdapCounts,
     /// `would_create` rows (a dry run) by `default_gdap_sent`.
-    pub planned: GdapCounts,
+    pub(crate) planned: GdapCounts,
     /// Rows whose domain belongs to a tenant that is not a customer.
-    pub other_tenant: ListedRows,
+    pub(crate) other_tenant: ListedRows,
     /// The invitation links on those rows, each once.
-    pub links: Vec<String>,
+    pub(crate) links: Vec<String>,
     /// `exists` rows whose customer has another company name (a non-empty
     /// `error` on an `exists` row).
-    pub other_company: ListedRows,
+    pub(crate) other_company: ListedRows,
     /// Every `pending` MCA acceptance, in row order (the terminal shows
     /// the first five, `--summary-json` and the workbook all).
-    pub mca_pending: Vec<PendingAcceptance>,
+    pub(crate) mca_pending: Vec<PendingAcceptance>,
     /// Rows whose acceptance link expired unaccepted.
-    pub mca_expired: ListedRows,
+    pub(crate) mca_expired: ListedRows,
 }
 
 impl Notices {
     /// Count one row.
-    pub fn add(&mut self, facts: &RowFacts<'_>) {
+    pub(crate) fn add(&mut self, facts: &RowFacts<'_>) {
         let gdap = match facts.status {
             Status::Created => Some(&mut self.created),
             Status::WouldCreate => Some(&mut self.planned),
@@ -189,7 +189,7 @@ impl Notices {
 
     /// The lines the summaries print, each a sentence (empty when there is
     /// nothing to say).
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
         for (gdap, done, verb) in [
             (&self.created, "created", "have it"),
@@ -263,7 +263,7 @@ impl Notices {
     }
 
     /// The notices as JSON (`--summary-json`).
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         let gdap = |g: &GdapCounts| json!({"on": g.on, "on_for_resellers": g.on_for_resellers, "off": g.off});
         json!({
             "default_gdap": {

@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 /// Puts items that finish out of order back in index order: push each item
 /// with its index, take the ones whose turn has come.
 #[derive(Debug)]
-pub struct ReorderBuffer<T> {
+pub(crate) struct ReorderBuffer<T> {
     next: u64,
     pending: BTreeMap<u64, T>,
 }
 
 impl<T> ReorderBuffer<T> {
     /// A buffer whose first item has index `next`.
-    pub fn new(next: u64) -> Self {
+    pub(crate) fn new(next: u64) -> Self {
         ReorderBuffer {
             next,
             pending: BTreeMap::new(),
@@ -22,29 +22,30 @@ impl<T> ReorderBuffer<T> {
     }
 
     /// Add the item with `index`.
-    pub fn push(&mut self, index: u64, item: T) {
+    pub(crate) fn push(&mut self, index: u64, item: T) {
         self.pending.insert(index, item);
     }
 
     /// The next item in order, if it has arrived.
-    pub fn pop_ready(&mut self) -> Option<T> {
+    pub(crate) fn pop_ready(&mut self) -> Option<T> {
         let item = self.pending.remove(&self.next)?;
         self.next += 1;
         Some(item)
     }
 
     /// Index of the next item to hand out (= items handed out, plus the start).
-    pub fn next_index(&self) -> u64 {
+    pub(crate) fn next_index(&self) -> u64 {
         self.next
     }
 
     /// Items waiting for an earlier one.
-    pub fn waiting(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn waiting(&self) -> usize {
         self.pending.len()
     }
 
     /// Everything left, in index order (gaps skipped).
-    pub fn drain_rest(&mut self) -> impl Iterator<Item = T> + '_ {
+    pub(crate) fn drain_rest(&mut self) -> impl Iterator<Item = T> + '_ {
         std::mem::take(&mut self.pending).into_values()
     }
 }

@@ -42,25 +42,25 @@ struct Entry<'a> {
 /// an error, an unsaved formula): the results workbook gives it back as it
 /// was, where the journal has only its text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TypedCell {
+pub(crate) struct TypedCell {
     /// Its column in the journal (and the results sheet), from 0.
-    pub column: usize,
+    pub(crate) column: usize,
     /// What it holds.
-    pub cell: CellIssueKind,
+    pub(crate) cell: CellIssueKind,
 }
 
 /// What the problems file says about one journal row.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct LoggedRow {
+pub(crate) struct LoggedRow {
     /// Its typed problems (an `invalid` row's are its own).
-    pub problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
     /// Its typed cells.
-    pub cells: Vec<TypedCell>,
+    pub(crate) cells: Vec<TypedCell>,
 }
 
 /// Writes the problems file, one call per journal row
 /// (`files::ResultsWriter::keep_problems`).
-pub struct ProblemLog {
+pub(crate) struct ProblemLog {
     writer: BufWriter<File>,
     path: PathBuf,
     /// The journal row number of the next row recorded.
@@ -70,7 +70,7 @@ pub struct ProblemLog {
 
 impl ProblemLog {
     /// Create (or truncate) the problems file of a new journal.
-    pub fn create(path: &Path, flush: FlushPolicy) -> Result<Self, ResultsError> {
+    pub(crate) fn create(path: &Path, flush: FlushPolicy) -> Result<Self, ResultsError> {
         let file = File::create(path).map_err(|e| io_error(path, e))?;
         Ok(Self::new(file, path, FIRST_ROW, flush))
     }
@@ -78,7 +78,11 @@ impl ProblemLog {
     /// The problems file of a journal resumed after its first `kept_rows`
     /// rows: their lines are kept; the lines of later rows (cut from the
     /// journal) and a torn last line are cut. A missing file is created.
-    pub fn resume(path: &Path, kept_rows: u64, flush: FlushPolicy) -> Result<Self, ResultsError> {
+    pub(crate) fn resume(
+        path: &Path,
+        kept_rows: u64,
+        flush: FlushPolicy,
+    ) -> Result<Self, ResultsError> {
         let io = |e| io_error(path, e);
         let mut file = OpenOptions::new()
             .read(true)
@@ -105,13 +109,14 @@ impl ProblemLog {
 
     /// Record the next journal row's problems (none for most rows: nothing
     /// is written then).
-    pub fn record(&mut self, problems: &[Problem]) -> Result<(), ResultsError> {
+    #[cfg(test)]
+    pub(crate) fn record(&mut self, problems: &[Problem]) -> Result<(), ResultsError> {
         self.record_row(problems, &[])
     }
 
     /// Record the next journal row's problems and typed cells (nothing is
     /// written for a row with neither).
-    pub fn record_row(
+    pub(crate) fn record_row(
         &mut self,
         problems: &[Problem],
         cells: &[TypedCell],
@@ -137,7 +142,7 @@ impl ProblemLog {
     }
 
     /// Flush everything to the operating system and close the file.
-    pub fn finish(mut self) -> Result<(), ResultsError> {
+    pub(crate) fn finish(mut self) -> Result<(), ResultsError> {
         self.writer.flush().map_err(|e| io_error(&self.path, e))
     }
 }
@@ -170,7 +175,7 @@ fn kept_length(mut reader: impl BufRead, first_cut: u64) -> io::Result<u64> {
 }
 
 /// Reads a problems file alongside its journal, row by row.
-pub struct ProblemReader {
+pub(crate) struct ProblemReader {
     lines: io::Split<BufReader<File>>,
     /// The next entry read and not yet asked for.
     ahead: Option<(u64, LoggedRow)>,
@@ -178,7 +183,7 @@ pub struct ProblemReader {
 
 impl ProblemReader {
     /// Open the problems file at `path`; `None` when there is none.
-    pub fn open(path: &Path) -> Result<Option<Self>, ResultsError> {
+    pub(crate) fn open(path: &Path) -> Result<Option<Self>, ResultsError> {
         match File::open(path) {
             Ok(file) => Ok(Some(ProblemReader {
                 lines: BufReader::new(file).split(b'\n'),
@@ -191,13 +196,14 @@ impl ProblemReader {
 
     /// The problems of journal row `row`; rows are asked for in increasing
     /// order. A line that cannot be read (a torn end) ends the file.
-    pub fn problems_of(&mut self, row: u64) -> Vec<Problem> {
+    #[cfg(test)]
+    pub(crate) fn problems_of(&mut self, row: u64) -> Vec<Problem> {
         self.row(row).problems
     }
 
     /// What the file says about journal row `row` (problems and typed
     /// cells); rows are asked for in increasing order.
-    pub fn row(&mut self, row: u64) -> LoggedRow {
+    pub(crate) fn row(&mut self, row: u64) -> LoggedRow {
         loop {
             match &self.ahead {
                 Some((at, _)) if *at > row => return LoggedRow::default(),

@@ -1,12 +1,12 @@
 //! The result columns: what each row's outcome is ([`Status`],
-//! [`McaStatus`], [`RowResult`]) and how it reads back from a fed-back
+//! `McaStatus`, [`RowResult`]) and how it reads back from a fed-back
 //! results file ([`previous`]).
 
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-pub use super::mca_status::{McaOutcome, McaStatus};
+pub(crate) use super::mca_status::{McaOutcome, McaStatus};
 use crate::input::{InputRow, Layout};
 use crate::validate::{DefaultGdap, Problem, join_problems, normalize_header};
 
@@ -37,8 +37,8 @@ pub const RESULT_COLUMNS: [&str; 13] = [
 ];
 
 /// What happened to one row (README.md, "Results"). Declared in the order
-/// every summary lists statuses (successes first): [`Status::ALL`], `Ord`
-/// and the slots of [`StatusCounts`](super::StatusCounts) follow it.
+/// every summary lists statuses (successes first): `Status::ALL`, `Ord`
+/// and the slots of `StatusCounts` follow it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// Created by this tool, in this run or an earlier one.
@@ -61,10 +61,10 @@ pub enum Status {
 
 impl Status {
     /// Number of statuses.
-    pub const COUNT: usize = 8;
+    pub(crate) const COUNT: usize = 8;
 
     /// Every status, in declaration order: the one status table.
-    pub const ALL: [Status; Status::COUNT] = [
+    pub(crate) const ALL: [Status; Status::COUNT] = [
         Status::Created,
         Status::Exists,
         Status::Valid,
@@ -76,12 +76,12 @@ impl Status {
     ];
 
     /// Position in [`Status::ALL`].
-    pub const fn index(self) -> usize {
+    pub(crate) const fn index(self) -> usize {
         self as usize
     }
 
     /// The text written in the `status` column.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             Status::Created => "created",
             Status::Exists => "exists",
@@ -95,12 +95,12 @@ impl Status {
     }
 
     /// The customer exists: a re-run copies the row and sends nothing.
-    pub fn is_finished(self) -> bool {
+    pub(crate) fn is_finished(self) -> bool {
         matches!(self, Status::Created | Status::Exists)
     }
 
     /// The row needs no attention: exit code 0 when every row is a success.
-    pub fn is_success(self) -> bool {
+    pub(crate) fn is_success(self) -> bool {
         matches!(
             self,
             Status::Created | Status::Exists | Status::Valid | Status::WouldCreate
@@ -152,33 +152,33 @@ pub struct RowResult {
     /// The customer's Entra tenant id.
     pub tenant_id: String,
     /// The customer's commerce id.
-    pub commerce_id: String,
+    pub(crate) commerce_id: String,
     /// The initial admin user's name (never the password).
-    pub admin_user: String,
+    pub(crate) admin_user: String,
     /// The `MS-RequestId` used (or that a real run would use).
     pub request_id: String,
     /// Create calls sent for the row in this run.
     pub attempts: Option<u32>,
     /// The API's (or validation's) error code.
-    pub error_code: String,
+    pub(crate) error_code: String,
     /// Every problem, or the API's message.
-    pub error: String,
+    pub(crate) error: String,
     /// The MCA attestation (`mca_status`).
-    pub mca_status: McaStatus,
+    pub(crate) mca_status: McaStatus,
     /// What the create body asked for Default GDAP (`default_gdap_sent`):
     /// set for a customer this tool created (and a dry run's
     /// `would_create`), `None` (empty) otherwise.
-    pub default_gdap_sent: Option<DefaultGdap>,
+    pub(crate) default_gdap_sent: Option<DefaultGdap>,
     /// The URL the customer has to open next (`customer_link`), empty when
     /// none: the reseller relationship invitation of a row whose domain
     /// another tenant owns, or an MCA acceptance page. A plain field any
     /// step may fill.
-    pub customer_link: String,
+    pub(crate) customer_link: String,
     /// The enhanced MCA attestation of the row (`mca_attestation_id`):
     /// Partner Center's id of the attestation whose acceptance link is in
     /// `customer_link`, kept so that a re-run checks that attestation and
     /// creates the agreement with it. Empty when none.
-    pub mca_attestation_id: String,
+    pub(crate) mca_attestation_id: String,
     /// The typed problems of the row: an `invalid` row's (`error` lists
     /// their messages and `error_code` is the first one's code,
     /// [`RowResult::invalid`]), or the one problem of a `rejected` row
@@ -189,11 +189,11 @@ pub struct RowResult {
     /// its warnings ([`Problem::is_warning`]), which `error` does not
     /// list. Empty for every other row, and for a row read back from a
     /// results file.
-    pub problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
 }
 
 /// The result an earlier run wrote in a fed-back results file.
-pub type PreviousResult = RowResult;
+pub(crate) type PreviousResult = RowResult;
 
 /// The result of an earlier run carried by `row` (the input is a fed-back
 /// results file, [`recognise`](super::recognise)d). `None` for any other
@@ -232,7 +232,7 @@ impl RowResult {
 
     /// `invalid` with `problems`: their messages joined in `error`
     /// ([`join_problems`]), the first one's code in `error_code`.
-    pub fn invalid(problems: Vec<Problem>) -> Self {
+    pub(crate) fn invalid(problems: Vec<Problem>) -> Self {
         let mut result = RowResult::new(Status::Invalid);
         result.set_invalid(problems);
         result
@@ -240,7 +240,7 @@ impl RowResult {
 
     /// Make this result `invalid` with `problems` (as [`RowResult::invalid`]),
     /// keeping its other columns (the request id a dry run planned).
-    pub fn set_invalid(&mut self, problems: Vec<Problem>) {
+    pub(crate) fn set_invalid(&mut self, problems: Vec<Problem>) {
         self.status = Status::Invalid;
         self.error = join_problems(&problems);
         self.error_code = problems
@@ -254,7 +254,7 @@ impl RowResult {
     /// is replaced; an `attempts` cell that is not a number, or a
     /// `default_gdap_sent` cell that is not `on`/`off` (or another word
     /// the `default_gdap` column takes), reads as `None`.
-    pub fn from_cells(cells: [&[u8]; RESULT_COLUMNS.len()]) -> Option<RowResult> {
+    pub(crate) fn from_cells(cells: [&[u8]; RESULT_COLUMNS.len()]) -> Option<RowResult> {
         let text = |i: usize| String::from_utf8_lossy(cells[i]).trim().to_owned();
         let status = std::str::from_utf8(cells[0]).ok()?.trim();
         if status.is_empty() {
@@ -279,7 +279,7 @@ impl RowResult {
     }
 
     /// The cells written for this result, in [`RESULT_COLUMNS`] order.
-    pub fn cells(&self) -> [Cow<'_, str>; RESULT_COLUMNS.len()] {
+    pub(crate) fn cells(&self) -> [Cow<'_, str>; RESULT_COLUMNS.len()] {
         [
             Cow::Borrowed(self.status.as_str()),
             Cow::Borrowed(&self.customer_id),

@@ -31,7 +31,7 @@ pub struct RunFacts {
     /// The input file, as given on the command line.
     pub input: Option<PathBuf>,
     /// The worksheet the rows came from, for a workbook input.
-    pub sheet: Option<String>,
+    pub(crate) sheet: Option<String>,
     /// When the run started.
     pub started: Option<SystemTime>,
     /// What ran, e.g. `run --sandbox`, `run --dry-run`, `validate --online`.
@@ -45,30 +45,30 @@ pub struct SheetSummary {
     pub rows: u64,
     /// Rows per status and per `mca_status` outcome (rows without an
     /// attestation are not counted there).
-    pub tally: Tally,
+    pub(crate) tally: Tally,
     /// Rows whose `status` cell is empty or not a status (a torn last line).
-    pub unknown_status: u64,
+    pub(crate) unknown_status: u64,
     /// Rows per error code: the codes of an invalid row's problems, else
     /// its non-empty `error_code`.
     pub codes: BTreeMap<String, CodeRows>,
     /// Offending cells of `invalid` rows, highlighted.
     pub flagged_cells: u64,
-    /// Cell notes written (see [`WorkbookOptions::max_notes`](super::WorkbookOptions::max_notes)).
-    pub notes: u64,
+    /// Cell notes written (see `WorkbookOptions::max_notes`).
+    pub(crate) notes: u64,
     /// Notes left out once the limit was reached (their cells are still
     /// highlighted; the problems are in `error`).
-    pub notes_left_out: u64,
+    pub(crate) notes_left_out: u64,
     /// Default GDAP, other tenants' domains, `exists` of another company.
-    pub notices: Notices,
+    pub(crate) notices: Notices,
 }
 
 /// The rows that carry one `error_code`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeRows {
     /// How many.
-    pub count: u64,
+    pub(crate) count: u64,
     /// The first few, as sheet row numbers (the header is row 1).
-    pub first: Vec<u64>,
+    pub(crate) first: Vec<u64>,
 }
 
 impl SheetSummary {

@@ -13,7 +13,7 @@
 //! then the result columns (`attempts` a number); a bold, frozen header
 //! with a filter; coloured `status` cells; in `invalid` rows the offending
 //! cells highlighted with the problem as a cell note (from the journal's
-//! problems file, [`ProblemLog`](super::ProblemLog)), also the `domain` of
+//! problems file, `ProblemLog`), also the `domain` of
 //! a `rejected` row whose domain another tenant owns (both ways forward);
 //! `customer_link` as a link. It is named like the
 //! sheet the rows came from (`--sheet Klanten`: a sheet `Klanten`, read back
@@ -40,15 +40,15 @@ use crate::input::{InputOptions, InputReader, InputRow, Layout};
 use crate::validate::Field;
 
 /// The results sheet's name for a CSV input.
-pub const DEFAULT_SHEET: &str = "Results";
+pub(crate) const DEFAULT_SHEET: &str = "Results";
 
 /// The summary sheet's name (`Run summary` when the results sheet is
 /// called `Summary`).
-pub const SUMMARY_SHEET: &str = "Summary";
+pub(crate) const SUMMARY_SHEET: &str = "Summary";
 
 /// The default limit of cell notes per workbook: 20,000 notes take about
 /// 240 MiB while the workbook is written (measured: docs/benchmarks.md).
-pub const DEFAULT_MAX_NOTES: u64 = 20_000;
+pub(crate) const DEFAULT_MAX_NOTES: u64 = 20_000;
 
 /// Positions in [`RESULT_COLUMNS`].
 const STATUS: usize = 0;
@@ -59,11 +59,11 @@ const CUSTOMER_LINK: usize = 11;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkbookOptions {
     /// The results sheet's name: see [`WorkbookOptions::new`].
-    pub sheet: String,
+    pub(crate) sheet: String,
     /// The input's header overrides (the config file's `[columns]`), so the
     /// journal's fields are found as the run found them.
-    pub columns: Vec<(Field, String)>,
-    /// The journal's problems file ([`ProblemLog`](super::ProblemLog)): the
+    pub(crate) columns: Vec<(Field, String)>,
+    /// The journal's problems file (`ProblemLog`): the
     /// typed problems of its invalid rows, put on their cells. Without one
     /// (or when it is missing) no cell is flagged; `error` says it all.
     pub problems: Option<PathBuf>,
@@ -72,13 +72,13 @@ pub struct WorkbookOptions {
     /// At most this many cell notes ([`DEFAULT_MAX_NOTES`]): each costs
     /// about 12 KiB of memory until the workbook is saved. Past it,
     /// offending cells are still highlighted, without a note.
-    pub max_notes: u64,
+    pub(crate) max_notes: u64,
 }
 
 impl WorkbookOptions {
     /// Options for the results of an input read from `source_sheet` (a
     /// workbook input; `None` for CSV): the results sheet takes the source
-    /// sheet's name (made a valid sheet name), else [`DEFAULT_SHEET`]; the
+    /// sheet's name (made a valid sheet name), else `DEFAULT_SHEET`; the
     /// summary names the source sheet.
     pub fn new(source_sheet: Option<&str>) -> Self {
         WorkbookOptions {

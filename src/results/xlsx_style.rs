@@ -9,13 +9,13 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, Note, Workbook, Worksheet, Xls
 use super::schema::Status;
 
 /// Excel's longest cell text, in UTF-16 units.
-pub const MAX_CELL_CHARS: usize = 32_767;
+pub(crate) const MAX_CELL_CHARS: usize = 32_767;
 
 /// Excel's rows per worksheet, the header included.
-pub const MAX_ROWS: u64 = 1_048_576;
+pub(crate) const MAX_ROWS: u64 = 1_048_576;
 
 /// Excel's columns per worksheet.
-pub const MAX_COLUMNS: usize = 16_384;
+pub(crate) const MAX_COLUMNS: usize = 16_384;
 
 /// Excel's longest sheet name.
 const MAX_SHEET_NAME: usize = 31;
@@ -28,15 +28,15 @@ const AMBER: (u32, u32) = (0xFFEB9C, 0x9C5700);
 /// The formats of a results workbook. Every input column is Text (`@`), so
 /// a value typed into it while fixing a row stays text (leading zeros too).
 #[derive(Debug, Clone)]
-pub struct Styles {
+pub(crate) struct Styles {
     /// The header row: bold text.
-    pub header: Format,
+    pub(crate) header: Format,
     /// A value cell: text.
-    pub text: Format,
+    pub(crate) text: Format,
     /// An offending cell of an `invalid` row: text on Excel's "Bad" colours.
-    pub flagged: Format,
+    pub(crate) flagged: Format,
     /// A number (`attempts`, counts).
-    pub number: Format,
+    pub(crate) number: Format,
     green: Format,
     amber: Format,
 }
@@ -49,12 +49,12 @@ impl Default for Styles {
 
 impl Styles {
     /// The format of an input cell: [`Styles::flagged`] or [`Styles::text`].
-    pub fn input(&self, flagged: bool) -> &Format {
+    pub(crate) fn input(&self, flagged: bool) -> &Format {
         if flagged { &self.flagged } else { &self.text }
     }
 
     /// The formats.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let text = Format::new()
             .set_num_format("@")
             .set_align(FormatAlign::Top);
@@ -75,7 +75,7 @@ impl Styles {
 
     /// The format of a `status` cell: green for `created`/`exists`, red for
     /// `invalid`/`rejected`, amber for `failed`/`cancelled`, else plain text.
-    pub fn status(&self, status: Option<Status>) -> &Format {
+    pub(crate) fn status(&self, status: Option<Status>) -> &Format {
         match status {
             Some(Status::Created | Status::Exists) => &self.green,
             Some(Status::Invalid | Status::Rejected) => &self.flagged,
@@ -87,7 +87,7 @@ impl Styles {
 
 /// The widest text seen per column, for column widths that fit.
 #[derive(Debug, Clone, Default)]
-pub struct ColumnWidths {
+pub(crate) struct ColumnWidths {
     chars: Vec<usize>,
 }
 
@@ -97,14 +97,14 @@ impl ColumnWidths {
     const MAX: usize = 60;
 
     /// Widths for `columns` columns, none seen yet.
-    pub fn new(columns: usize) -> Self {
+    pub(crate) fn new(columns: usize) -> Self {
         ColumnWidths {
             chars: vec![0; columns],
         }
     }
 
     /// Note `text` in column `column` (its longest line counts).
-    pub fn observe(&mut self, column: usize, text: &str) {
+    pub(crate) fn observe(&mut self, column: usize, text: &str) {
         if let Some(width) = self.chars.get_mut(column) {
             let longest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
             *width = (*width).max(longest.min(Self::MAX));
@@ -112,7 +112,7 @@ impl ColumnWidths {
     }
 
     /// Set the widths: the longest text plus room for the filter button.
-    pub fn apply(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    pub(crate) fn apply(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         for (column, chars) in self.chars.iter().enumerate() {
             let width = (chars + 3).clamp(Self::MIN, Self::MAX);
             let column = u16::try_from(column).unwrap_or(u16::MAX);
@@ -123,7 +123,7 @@ impl ColumnWidths {
 }
 
 /// A cell note holding `text`, sized to show it whole.
-pub fn note(text: &str) -> Note {
+pub(crate) fn note(text: &str) -> Note {
     const LINE_CHARS: usize = 48;
     let lines: usize = text
         .lines()
@@ -138,7 +138,7 @@ pub fn note(text: &str) -> Note {
 }
 
 /// `text` cut to Excel's cell limit, and whether it was cut.
-pub fn fit_cell(text: &str) -> (&str, bool) {
+pub(crate) fn fit_cell(text: &str) -> (&str, bool) {
     // Bytes bound UTF-16 units from above: most texts need no count.
     if text.len() <= MAX_CELL_CHARS {
         return (text, false);
@@ -155,7 +155,7 @@ pub fn fit_cell(text: &str) -> (&str, bool) {
 
 /// `name` as a valid sheet name: `[]:*?/\` become `_`, no apostrophe at
 /// either end, at most 31 characters; `fallback` if nothing is left.
-pub fn sheet_name(name: &str, fallback: &str) -> String {
+pub(crate) fn sheet_name(name: &str, fallback: &str) -> String {
     let cleaned: String = name
         .trim()
         .chars()
@@ -171,7 +171,7 @@ pub fn sheet_name(name: &str, fallback: &str) -> String {
 }
 
 /// The directory of `path` (`.` for a bare file name).
-pub fn directory(path: &Path) -> &Path {
+pub(crate) fn directory(path: &Path) -> &Path {
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -179,7 +179,7 @@ pub fn directory(path: &Path) -> &Path {
 }
 
 /// Save to a hidden file beside `path`, then rename it to `path`.
-pub fn save_whole(book: &mut Workbook, path: &Path) -> Result<(), XlsxError> {
+pub(crate) fn save_whole(book: &mut Workbook, path: &Path) -> Result<(), XlsxError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())

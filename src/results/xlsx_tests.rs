@@ -274,7 +274,7 @@ fn the_workbook_reads_back_as_input_with_its_results() {
     let (_dir, _journal, workbook, _) = render(&rows, &WorkbookOptions::new(None));
     let mut reader = InputReader::open(&workbook).unwrap();
     let kind = crate::results::recognise(&mut reader, &Default::default()).unwrap();
-    assert_eq!(kind, crate::results::InputKind::EarlierResults);
+    assert_eq!(kind, crate::results::earlier::InputKind::EarlierResults);
     let layout = reader.layout().clone();
     assert_eq!(layout.sheet.as_deref(), Some("Results"));
     assert!(layout.has_previous_results());

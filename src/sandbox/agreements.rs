@@ -31,7 +31,7 @@ use crate::partner_center::resources::{
 /// The Microsoft Customer Agreement template id (as in Microsoft's example).
 pub const MCA_TEMPLATE_ID: &str = "117a77b0-9360-443b-8795-c6dedc750cf9";
 /// The Microsoft Cloud Agreement template id (as in Microsoft's example).
-pub const MCLOUD_TEMPLATE_ID: &str = "998b88de-aa99-4388-a42c-1b3517d49490";
+pub(crate) const MCLOUD_TEMPLATE_ID: &str = "998b88de-aa99-4388-a42c-1b3517d49490";
 const MCA: &str = "MicrosoftCustomerAgreement";
 const MCLOUD: &str = "MicrosoftCloudAgreement";
 const MCA_LINK: &str = "https://aka.ms/customeragreement";

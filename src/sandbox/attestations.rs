@@ -40,7 +40,7 @@ const REQUIRED: [&str; 5] = [
 ];
 
 /// The path of the acceptance page of attestation `id`.
-pub fn acceptance_path(id: &str) -> String {
+pub(crate) fn acceptance_path(id: &str) -> String {
     format!("/sandbox/mca/{id}")
 }
 

@@ -13,16 +13,16 @@ use super::paging::Paging;
 use super::reads::MAX_PAGE_SIZE;
 
 /// Environment variable naming the only client id the token endpoint accepts.
-pub const CLIENT_ID_ENV: &str = "PC_SANDBOX_CLIENT_ID";
+pub(crate) const CLIENT_ID_ENV: &str = "PC_SANDBOX_CLIENT_ID";
 /// Environment variable naming the only client secret the token endpoint accepts.
-pub const CLIENT_SECRET_ENV: &str = "PC_SANDBOX_CLIENT_SECRET";
+pub(crate) const CLIENT_SECRET_ENV: &str = "PC_SANDBOX_CLIENT_SECRET";
 
 /// How long an acceptance link lives unless `--attestation-ttl` says (the
 /// real lifetime is not published).
-pub const DEFAULT_ATTESTATION_TTL: Duration = Duration::from_secs(30 * 86_400);
+pub(crate) const DEFAULT_ATTESTATION_TTL: Duration = Duration::from_secs(30 * 86_400);
 
 /// The longest `--token-ttl`: a year (a longer one would overflow the clock).
-pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(366 * 86_400);
+pub(crate) const MAX_TOKEN_TTL: Duration = Duration::from_secs(366 * 86_400);
 
 /// Settings of one sandbox instance.
 #[derive(Debug, Clone)]
@@ -55,7 +55,7 @@ pub struct SandboxConfig {
     pub log_requests: bool,
     /// How `GET /v1/customers` announces its next page.
     pub paging: Paging,
-    /// Largest page served, whatever `size` asks (at most [`MAX_PAGE_SIZE`]):
+    /// Largest page served, whatever `size` asks (at most `MAX_PAGE_SIZE`):
     /// a small value makes a search span several pages.
     pub max_page_size: usize,
     /// Start success bodies with a UTF-8 BOM, like the live service (default on).
@@ -238,7 +238,7 @@ impl SandboxConfig {
     }
 
     /// Check the values a flag could get wrong.
-    pub fn check(&self) -> Result<(), SandboxError> {
+    pub(crate) fn check(&self) -> Result<(), SandboxError> {
         if !(0.0..=1.0).contains(&self.fail_rate) {
             return Err(SandboxError::Setting(format!(
                 "--fail-rate must be between 0 and 1, got {}",
@@ -270,7 +270,7 @@ impl SandboxConfig {
     }
 
     /// The full lower-case domains of [`foreign_domains`](Self::foreign_domains).
-    pub fn foreign_domain_names(&self) -> Vec<String> {
+    pub(crate) fn foreign_domain_names(&self) -> Vec<String> {
         let full = self.foreign_domains.iter().map(|d| foreign_domain(d).ok());
         full.flatten().collect()
     }
@@ -293,8 +293,8 @@ pub struct AcceptedCredentials {
 }
 
 impl AcceptedCredentials {
-    /// Read [`CLIENT_ID_ENV`] and [`CLIENT_SECRET_ENV`] (unset or empty: accept any).
-    pub fn from_env() -> Self {
+    /// Read `CLIENT_ID_ENV` and `CLIENT_SECRET_ENV` (unset or empty: accept any).
+    pub(crate) fn from_env() -> Self {
         let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
         Self {
             client_id: var(CLIENT_ID_ENV),
@@ -303,12 +303,12 @@ impl AcceptedCredentials {
     }
 
     /// Whether `client_id` is accepted.
-    pub fn accepts_id(&self, client_id: &str) -> bool {
+    pub(crate) fn accepts_id(&self, client_id: &str) -> bool {
         self.client_id.as_deref().is_none_or(|id| id == client_id)
     }
 
     /// Whether `client_secret` is accepted.
-    pub fn accepts_secret(&self, client_secret: &str) -> bool {
+    pub(crate) fn accepts_secret(&self, client_secret: &str) -> bool {
         self.client_secret
             .as_ref()
             .is_none_or(|s| s.expose_secret() == client_secret)

@@ -64,7 +64,7 @@ pub enum RetryAfter {
 
 impl RetryAfter {
     /// The header value, `None` for [`RetryAfter::Absent`].
-    pub fn header_value(&self) -> Option<String> {
+    pub(crate) fn header_value(&self) -> Option<String> {
         match self {
             RetryAfter::Seconds(secs) => Some(secs.to_string()),
             RetryAfter::Raw(text) => Some(text.clone()),
@@ -103,7 +103,7 @@ impl BadBody {
     ];
 
     /// The name in `--fail-with` and (with `_body`) in the stats.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             BadBody::Html => "html",
             BadBody::Empty => "empty",
@@ -163,12 +163,12 @@ pub(crate) fn default_pool() -> Vec<Fault> {
 }
 
 /// The names `--fail-with` takes.
-pub const FAULT_NAMES: &str = "503, 500, drop, 429, redirect (307), 302, html, empty, not_json, wrong_shape, no_id, truncated";
+pub(crate) const FAULT_NAMES: &str = "503, 500, drop, 429, redirect (307), 302, html, empty, not_json, wrong_shape, no_id, truncated";
 
 impl FromStr for Fault {
     type Err = String;
 
-    /// One `--fail-with` name (see [`FAULT_NAMES`]; `-` and `_` are alike).
+    /// One `--fail-with` name (see `FAULT_NAMES`; `-` and `_` are alike).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let name = s.trim().to_ascii_lowercase().replace('-', "_");
         let name = name.strip_suffix("_body").unwrap_or(&name);
@@ -198,7 +198,7 @@ impl FromStr for Fault {
 
 /// A comma-separated list of faults (`--fail-with 503,html,429`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FaultList(pub Vec<Fault>);
+pub(crate) struct FaultList(pub Vec<Fault>);
 
 impl FromStr for FaultList {
     type Err = String;

@@ -9,10 +9,9 @@ use axum::http::Method;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
+pub(crate) use super::fault_kinds::FaultList;
 use super::fault_kinds::default_pool;
-pub use super::fault_kinds::{
-    BadBody, DEFAULT_REDIRECT_LOCATION, FAULT_NAMES, Fault, FaultList, RetryAfter,
-};
+pub use super::fault_kinds::{BadBody, DEFAULT_REDIRECT_LOCATION, Fault, RetryAfter};
 
 /// An endpoint faults can target (`--fail-on`, [`SandboxState::script_faults_on`](super::SandboxState::script_faults_on)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -113,7 +112,7 @@ impl Endpoint {
 /// A comma-separated list of endpoints (`--fail-on create,search`); `api`
 /// stands for every `/v1` endpoint, `all` for those and the token endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EndpointList(pub Vec<Endpoint>);
+pub(crate) struct EndpointList(pub Vec<Endpoint>);
 
 impl FromStr for EndpointList {
     type Err = String;

@@ -3,9 +3,9 @@
 //! `run --sandbox`) and tests.
 //!
 //! [`router`] builds the axum app over a [`SandboxState`] (tests drive it
-//! with `tower::ServiceExt::oneshot`); [`serve`] serves it on a listener;
+//! with `tower::ServiceExt::oneshot`); `serve` serves it on a listener;
 //! [`spawn`] starts it in the background on a free loopback port;
-//! [`serve_until_ctrl_c`] is `pc-onboard sandbox`.
+//! `serve_until_ctrl_c` is `pc-onboard sandbox`.
 
 mod acceptance;
 mod agreements;
@@ -48,27 +48,22 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use agreements::{MCA_TEMPLATE_ID, MCLOUD_TEMPLATE_ID};
-pub use attestations::acceptance_path;
+pub use agreements::MCA_TEMPLATE_ID;
 pub use body::request_fields;
 pub use config::{
-    AcceptedCredentials, AttestationNames, CLIENT_ID_ENV, CLIENT_SECRET_ENV,
-    DEFAULT_ATTESTATION_TTL, DeviceOutcome, DeviceScript, LegacyMca, SandboxConfig,
+    AcceptedCredentials, AttestationNames, DeviceOutcome, DeviceScript, LegacyMca, SandboxConfig,
 };
+pub(crate) use config::{CLIENT_ID_ENV, CLIENT_SECRET_ENV, DEFAULT_ATTESTATION_TTL};
 pub use error::SandboxError;
-pub use faults::{
-    BadBody, DEFAULT_REDIRECT_LOCATION, Endpoint, EndpointList, FAULT_NAMES, Fault, FaultList,
-    RetryAfter,
-};
-pub use net::{Connection, DroppableStream, SandboxListener};
+pub use faults::{BadBody, DEFAULT_REDIRECT_LOCATION, Endpoint, Fault, RetryAfter};
+pub(crate) use faults::{EndpointList, FaultList};
+pub(crate) use net::{Connection, SandboxListener};
 pub use paging::Paging;
-pub use reads::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub(crate) use reads::MAX_PAGE_SIZE;
 pub use relationships::{SANDBOX_PARTNER_ID, invitation_link};
-pub use responses::codes;
 pub use state::{SandboxState, TokenKind};
 pub use stats::Stats;
-pub use tenant::Attestation;
-pub use throttle::WINDOW as THROTTLE_WINDOW;
+pub(crate) use tenant::Attestation;
 
 /// The sandbox app. Routes:
 ///
@@ -142,9 +137,9 @@ pub fn router(state: SandboxState) -> Router {
 /// Serve the sandbox on `listener` until `shutdown` completes, then finish
 /// the calls in flight (graceful shutdown).
 ///
-/// Connections go through [`SandboxListener`], so that [`Fault::Drop`] can
+/// Connections go through `SandboxListener`, so that [`Fault::Drop`] can
 /// close a connection without answering.
-pub async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     state: SandboxState,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -159,7 +154,6 @@ pub async fn serve(
 /// the server too; [`shutdown`](Self::shutdown) also waits for it.
 #[derive(Debug)]
 pub struct RunningSandbox {
-    addr: SocketAddr,
     base_url: String,
     state: SandboxState,
     stop: Option<oneshot::Sender<()>>,
@@ -171,11 +165,6 @@ impl RunningSandbox {
     /// also the token authority (`/{tenant}/oauth2/token` is appended).
     pub fn base_url(&self) -> &str {
         &self.base_url
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
     }
 
     /// The state: stats, issued passwords, fault script.
@@ -227,7 +216,6 @@ pub async fn spawn_with_state(state: SandboxState) -> Result<RunningSandbox, San
         let _ = stopped.await;
     }));
     Ok(RunningSandbox {
-        addr,
         base_url: format!("http://{addr}"),
         state,
         stop: Some(stop),
@@ -238,7 +226,7 @@ pub async fn spawn_with_state(state: SandboxState) -> Result<RunningSandbox, San
 /// `pc-onboard sandbox`: serve on `listen` until Ctrl-C. The first line on
 /// stdout is `listening on http://HOST:PORT`; then one line per request on
 /// stderr.
-pub async fn serve_until_ctrl_c(
+pub(crate) async fn serve_until_ctrl_c(
     listen: SocketAddr,
     config: SandboxConfig,
 ) -> Result<(), SandboxError> {

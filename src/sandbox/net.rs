@@ -24,13 +24,13 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// A [`TcpListener`] whose streams can be dropped by handlers.
 #[derive(Debug)]
-pub struct SandboxListener {
+pub(crate) struct SandboxListener {
     inner: TcpListener,
 }
 
 impl SandboxListener {
     /// Wrap a bound listener.
-    pub fn new(inner: TcpListener) -> Self {
+    pub(crate) fn new(inner: TcpListener) -> Self {
         Self { inner }
     }
 }
@@ -65,7 +65,7 @@ impl Listener for SandboxListener {
 
 /// A TCP stream that fails all I/O once its connection was dropped.
 #[derive(Debug)]
-pub struct DroppableStream {
+pub(crate) struct DroppableStream {
     inner: TcpStream,
     dropped: Arc<AtomicBool>,
 }
@@ -133,7 +133,7 @@ impl AsyncWrite for DroppableStream {
 
 /// The connection a request came in on, as handlers see it.
 #[derive(Debug, Clone)]
-pub struct Connection {
+pub(crate) struct Connection {
     dropped: Arc<AtomicBool>,
 }
 

@@ -13,9 +13,9 @@ use super::view;
 use crate::partner_center::resources::Customer;
 
 /// Page size when the request gives none (or 0).
-pub const DEFAULT_PAGE_SIZE: usize = 100;
+pub(crate) const DEFAULT_PAGE_SIZE: usize = 100;
 /// Largest page served.
-pub const MAX_PAGE_SIZE: usize = 500;
+pub(crate) const MAX_PAGE_SIZE: usize = 500;
 
 /// `GET /v1/customers?size=N&filter=JSON[&seekOperation=Next]`.
 pub(crate) async fn list_customers(

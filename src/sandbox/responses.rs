@@ -9,45 +9,45 @@ use serde::Serialize;
 use crate::partner_center::resources::{ApiErrorBody, ThrottleBody};
 
 /// Error codes of the sandbox's answers (`docs/sandbox.md` lists them).
-pub mod codes {
+pub(crate) mod codes {
     /// Malformed request: bad header, JSON, query or continuation token
     /// (Microsoft uses 2000 for "must be a GUID").
-    pub const BAD_REQUEST: &str = "2000";
+    pub(crate) const BAD_REQUEST: &str = "2000";
     /// Unknown resource (Microsoft's 404 example uses 3000).
-    pub const NOT_FOUND: &str = "3000";
+    pub(crate) const NOT_FOUND: &str = "3000";
     /// A required value is missing.
-    pub const MISSING: &str = "2001";
+    pub(crate) const MISSING: &str = "2001";
     /// A value is invalid.
-    pub const INVALID: &str = "27002";
+    pub(crate) const INVALID: &str = "27002";
     /// The country is not supported.
-    pub const COUNTRY_UNSUPPORTED: &str = "20000";
+    pub(crate) const COUNTRY_UNSUPPORTED: &str = "20000";
     /// The call needs an App+User token.
-    pub const FORBIDDEN: &str = "600006";
+    pub(crate) const FORBIDDEN: &str = "600006";
     /// Orders (and, in the sandbox, a legacy partner confirmation) refused
     /// until the customer accepted the MCA (as CSP vendors report it).
-    pub const MCA_REQUIRED: &str = "13605";
+    pub(crate) const MCA_REQUIRED: &str = "13605";
     /// A partner-confirmed agreement with these contact details exists.
-    pub const AGREEMENT_EXISTS: &str = "600061";
+    pub(crate) const AGREEMENT_EXISTS: &str = "600061";
     /// The integration sandbox's customer limit is reached.
-    pub const SANDBOX_LIMIT: &str = "800018";
+    pub(crate) const SANDBOX_LIMIT: &str = "800018";
     /// Missing, unknown or expired bearer token.
-    pub const UNAUTHORIZED: &str = "900401";
+    pub(crate) const UNAUTHORIZED: &str = "900401";
     /// The token's audience is the retired Azure AD Graph (as live since 2025).
-    pub const AUDIENCE_RETIRED: &str = "900420";
+    pub(crate) const AUDIENCE_RETIRED: &str = "900420";
     /// An App+User call without MFA (Partner Center since 1 April 2026).
-    pub const MFA_REQUIRED: &str = "900421";
+    pub(crate) const MFA_REQUIRED: &str = "900421";
     /// `MS-RequestId` reused with a different body.
-    pub const REQUEST_ID_REUSED: &str = "900402";
+    pub(crate) const REQUEST_ID_REUSED: &str = "900402";
     /// The domain is taken by another tenant.
-    pub const DOMAIN_IN_USE: &str = "900409";
+    pub(crate) const DOMAIN_IN_USE: &str = "900409";
     /// Injected server error.
-    pub const SERVER_ERROR: &str = "900500";
+    pub(crate) const SERVER_ERROR: &str = "900500";
     /// Injected unavailability.
-    pub const UNAVAILABLE: &str = "900503";
+    pub(crate) const UNAVAILABLE: &str = "900503";
 }
 
 /// The `source` of the sandbox's error envelopes.
-pub const SOURCE: &str = "PartnerFD";
+pub(crate) const SOURCE: &str = "PartnerFD";
 
 const JSON_UTF8: &str = "application/json; charset=utf-8";
 
@@ -65,7 +65,7 @@ pub(crate) struct WithBom;
 
 /// A success answer: `application/json; charset=utf-8`, body starting with a
 /// UTF-8 BOM like the live service's (`SandboxConfig::bom` can turn it off).
-pub fn success<T: Serialize>(status: StatusCode, value: &T) -> Response {
+pub(super) fn success<T: Serialize>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(text) => {
             let mut response = with_json(status, Bytes::from(text), true);
@@ -81,7 +81,7 @@ pub fn success<T: Serialize>(status: StatusCode, value: &T) -> Response {
 }
 
 /// A JSON answer without BOM (errors, token endpoint, sandbox stats).
-pub fn plain_json<T: Serialize>(status: StatusCode, value: &T) -> Response {
+pub(crate) fn plain_json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(text) => with_json(status, Bytes::from(text), false),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -103,12 +103,16 @@ fn with_json(status: StatusCode, text: Bytes, bom: bool) -> Response {
 }
 
 /// The error envelope `{"code", "description", "data": [], "source": "PartnerFD"}`.
-pub fn api_error(status: StatusCode, code: &str, description: impl Into<String>) -> Response {
+pub(crate) fn api_error(
+    status: StatusCode,
+    code: &str,
+    description: impl Into<String>,
+) -> Response {
     api_error_with_data(status, code, description, Vec::new())
 }
 
 /// The error envelope with `data` strings.
-pub fn api_error_with_data(
+pub(crate) fn api_error_with_data(
     status: StatusCode,
     code: &str,
     description: impl Into<String>,
@@ -125,14 +129,14 @@ pub fn api_error_with_data(
 }
 
 /// `429` with `Retry-After` and the throttling body (not the envelope).
-pub fn throttled(retry_after_secs: u64) -> Response {
+pub(super) fn throttled(retry_after_secs: u64) -> Response {
     throttled_with(Some(&retry_after_secs.to_string()))
 }
 
 /// `429` with this `Retry-After` value as given (none when `None` or when
 /// it cannot be a header value), and the throttling body; its message
 /// names the seconds when the value is a whole number.
-pub fn throttled_with(retry_after: Option<&str>) -> Response {
+pub(crate) fn throttled_with(retry_after: Option<&str>) -> Response {
     let message = match retry_after.map(|v| v.trim().parse::<u64>()) {
         Some(Ok(secs)) => format!("Rate limit is exceeded. Try again in {secs} seconds."),
         _ => "Rate limit is exceeded. Try again later.".to_owned(),
@@ -154,7 +158,7 @@ pub fn throttled_with(retry_after: Option<&str>) -> Response {
 }
 
 /// `404` with the envelope, for unknown routes.
-pub async fn not_found() -> Response {
+pub(super) async fn not_found() -> Response {
     api_error(
         StatusCode::NOT_FOUND,
         codes::NOT_FOUND,

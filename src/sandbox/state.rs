@@ -27,8 +27,8 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    /// `app_only` or `app_user` (the keys of [`super::Stats::calls_by_kind`]).
-    pub fn name(self) -> &'static str {
+    /// `app_only` or `app_user` (the keys of `super::Stats::calls_by_kind`).
+    pub(crate) fn name(self) -> &'static str {
         match self {
             TokenKind::AppOnly => "app_only",
             TokenKind::AppUser => "app_user",
@@ -176,7 +176,7 @@ impl SandboxState {
     }
 
     /// The configuration it runs with.
-    pub fn config(&self) -> &SandboxConfig {
+    pub(crate) fn config(&self) -> &SandboxConfig {
         &self.inner.config
     }
 

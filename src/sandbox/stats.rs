@@ -19,7 +19,7 @@ pub struct Stats {
     /// Access tokens issued.
     pub tokens_issued: u64,
     /// Access tokens issued, by the `resource` asked for (`(none)` when the request had none).
-    pub token_resources: BTreeMap<String, u64>,
+    pub(crate) token_resources: BTreeMap<String, u64>,
     /// `401` answers (missing, unknown or expired token).
     pub unauthorized: u64,
     /// `429` answers, quota and injected.
@@ -38,12 +38,12 @@ pub struct Stats {
     pub faults: BTreeMap<String, u64>,
     /// Faults injected, by endpoint ([`Endpoint::name`](super::Endpoint::name))
     /// and kind.
-    pub faults_by_endpoint: BTreeMap<String, BTreeMap<String, u64>>,
+    pub(crate) faults_by_endpoint: BTreeMap<String, BTreeMap<String, u64>>,
     /// Customers in the tenant now (including any loaded from the state file).
     pub customers: u64,
     /// `/v1` calls per endpoint (as in [`Stats::calls`]) and the kind of
     /// token they carried (`app_only`, `app_user`).
-    pub calls_by_kind: BTreeMap<String, BTreeMap<String, u64>>,
+    pub(crate) calls_by_kind: BTreeMap<String, BTreeMap<String, u64>>,
     /// App+User calls answered `401` code `900421` (a token without MFA).
     pub mfa_refusals: u64,
     /// Device-code sign-ins started.
@@ -53,7 +53,7 @@ pub struct Stats {
     /// Device-code polls that came sooner than the interval asked.
     pub device_polls_too_soon: u64,
     /// Refresh tokens issued (device sign-ins and v2 rotations).
-    pub refresh_tokens_issued: u64,
+    pub(crate) refresh_tokens_issued: u64,
     /// Enhanced MCA attestations created (`POST /v1/attestations/enhanced`).
     pub attestations_created: u64,
     /// Acceptances at the sandbox's acceptance page (`POST /sandbox/mca/{id}`).

@@ -25,25 +25,25 @@ pub struct Attestation {
     /// Its id (a GUID).
     pub id: String,
     /// The body it was created with (JSON).
-    pub request: serde_json::Value,
+    pub(crate) request: serde_json::Value,
     /// SHA-256 hex of that body, for a request id used again.
-    pub body_hash: String,
+    pub(crate) body_hash: String,
     /// The acceptance link.
-    pub link: String,
+    pub(crate) link: String,
     /// When it was created and when its link expires (Unix milliseconds).
-    pub created_ms: u64,
+    pub(crate) created_ms: u64,
     /// When its link expires (Unix milliseconds).
-    pub expires_ms: u64,
+    pub(crate) expires_ms: u64,
     /// When the customer accepted it at the link, if they did.
-    pub accepted_ms: Option<u64>,
+    pub(crate) accepted_ms: Option<u64>,
     /// The customer whose agreement was created with it.
-    pub used_by: Option<String>,
+    pub(crate) used_by: Option<String>,
 }
 
 impl Attestation {
     /// `Pending`, `Ready` (accepted) or `Expired` (unaccepted past its
     /// expiry) at `now_ms`.
-    pub fn state(&self, now_ms: u64) -> &'static str {
+    pub(crate) fn state(&self, now_ms: u64) -> &'static str {
         match self.accepted_ms {
             Some(_) => "Ready",
             None if now_ms >= self.expires_ms => "Expired",

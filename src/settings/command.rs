@@ -9,21 +9,21 @@ use crate::validate::DefaultGdap;
 /// `run`'s own flags, as given (the input and connection settings are
 /// resolved apart).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RunFlags {
+pub(crate) struct RunFlags {
     /// `--results FILE`.
-    pub results: PathBuf,
+    pub(crate) results: PathBuf,
     /// `--dry-run`.
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// `--resume`.
-    pub resume: bool,
+    pub(crate) resume: bool,
     /// `--credentials-out FILE`.
-    pub credentials_out: Option<PathBuf>,
+    pub(crate) credentials_out: Option<PathBuf>,
     /// `--force` (overwrite the credentials file).
-    pub force: bool,
+    pub(crate) force: bool,
     /// `--summary-json FILE`.
-    pub summary_json: Option<PathBuf>,
+    pub(crate) summary_json: Option<PathBuf>,
     /// `--no-progress`.
-    pub no_progress: bool,
+    pub(crate) no_progress: bool,
 }
 
 /// Everything `run` does, resolved.
@@ -40,24 +40,24 @@ pub struct RunSettings {
 /// What a command printed after a run changes from it (everything else,
 /// the connection, `--dry-run` and the config file, stays).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Again {
+pub(crate) struct Again {
     /// The input: the results file (a re-run) or the same input (a resume).
-    pub input: InputSettings,
+    pub(crate) input: InputSettings,
     /// The results file.
-    pub results: PathBuf,
+    pub(crate) results: PathBuf,
     /// Whether it resumes.
-    pub resume: bool,
+    pub(crate) resume: bool,
     /// Where initial passwords go (a new file: an existing one is never
     /// overwritten).
-    pub credentials_out: Option<PathBuf>,
+    pub(crate) credentials_out: Option<PathBuf>,
     /// Where the summary goes.
-    pub summary_json: Option<PathBuf>,
+    pub(crate) summary_json: Option<PathBuf>,
 }
 
 impl RunSettings {
     /// `run` on `input`, connected by `connect`, with `flags`; the config
     /// file they were read with, if any.
-    pub fn new(
+    pub(crate) fn new(
         input: InputSettings,
         connect: ConnectSettings,
         flags: RunFlags,
@@ -76,33 +76,33 @@ impl RunSettings {
     /// The same settings with Default GDAP `default_gdap` (resolved from
     /// the layers: flag, then config file, then on).
     #[must_use]
-    pub fn with_default_gdap(mut self, default_gdap: Sourced<DefaultGdap>) -> Self {
+    pub(crate) fn with_default_gdap(mut self, default_gdap: Sourced<DefaultGdap>) -> Self {
         self.default_gdap = default_gdap;
         self
     }
 
     /// Default GDAP for rows whose `default_gdap` column is empty, and
     /// where the setting came from.
-    pub fn default_gdap(&self) -> &Sourced<DefaultGdap> {
+    pub(crate) fn default_gdap(&self) -> &Sourced<DefaultGdap> {
         &self.default_gdap
     }
 
     /// The same settings with the MCA flow `mca_flow` (resolved from the
     /// layers: flag, then config file, then enhanced).
     #[must_use]
-    pub fn with_mca_flow(mut self, mca_flow: Sourced<McaFlow>) -> Self {
+    pub(crate) fn with_mca_flow(mut self, mca_flow: Sourced<McaFlow>) -> Self {
         self.mca_flow = mca_flow;
         self
     }
 
     /// How the MCA is recorded, and where the setting came from.
-    pub fn mca_flow(&self) -> &Sourced<McaFlow> {
+    pub(crate) fn mca_flow(&self) -> &Sourced<McaFlow> {
         &self.mca_flow
     }
 
     /// `run`'s own settings given by the command line, as text: what a
     /// printed command repeats (`--default-gdap`, `--mca-flow`).
-    pub fn given(&self) -> Vec<Given> {
+    pub(crate) fn given(&self) -> Vec<Given> {
         let mut given = Vec::new();
         if self.default_gdap.source().is_given() {
             given.push(("default_gdap", self.default_gdap.value().to_string()));
@@ -114,7 +114,7 @@ impl RunSettings {
     }
 
     /// The same run, changed as `again` says; never `--force`.
-    pub fn again(&self, again: Again) -> Self {
+    pub(crate) fn again(&self, again: Again) -> Self {
         let flags = RunFlags {
             results: again.results,
             resume: again.resume,
@@ -131,65 +131,65 @@ impl RunSettings {
     }
 
     /// The input and how to read it.
-    pub fn input(&self) -> &InputSettings {
+    pub(crate) fn input(&self) -> &InputSettings {
         &self.input
     }
 
     /// Where to connect.
-    pub fn connect(&self) -> &ConnectSettings {
+    pub(crate) fn connect(&self) -> &ConnectSettings {
         &self.connect
     }
 
     /// The results file asked for (CSV, or a workbook rendered at the end).
-    pub fn results(&self) -> &Path {
+    pub(crate) fn results(&self) -> &Path {
         &self.flags.results
     }
 
     /// Validate and plan only.
-    pub fn dry_run(&self) -> bool {
+    pub(crate) fn dry_run(&self) -> bool {
         self.flags.dry_run
     }
 
     /// Finish an interrupted run.
-    pub fn resume(&self) -> bool {
+    pub(crate) fn resume(&self) -> bool {
         self.flags.resume
     }
 
     /// The credentials file asked for.
-    pub fn credentials_out(&self) -> Option<&Path> {
+    pub(crate) fn credentials_out(&self) -> Option<&Path> {
         self.flags.credentials_out.as_deref()
     }
 
     /// Whether an existing credentials file may be replaced.
-    pub fn force(&self) -> bool {
+    pub(crate) fn force(&self) -> bool {
         self.flags.force
     }
 
     /// The summary JSON file asked for.
-    pub fn summary_json(&self) -> Option<&Path> {
+    pub(crate) fn summary_json(&self) -> Option<&Path> {
         self.flags.summary_json.as_deref()
     }
 
     /// Whether the progress bar may show (`--no-progress` not given).
-    pub fn progress(&self) -> bool {
+    pub(crate) fn progress(&self) -> bool {
         !self.flags.no_progress
     }
 
     /// The config file the settings were read with.
-    pub fn config_file(&self) -> Option<&Path> {
+    pub(crate) fn config_file(&self) -> Option<&Path> {
         self.config_file.as_deref()
     }
 }
 
 /// `validate`'s own flags, as given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ValidateFlags {
+pub(crate) struct ValidateFlags {
     /// `--results FILE`.
-    pub results: Option<PathBuf>,
+    pub(crate) results: Option<PathBuf>,
     /// `--json`.
-    pub json: bool,
+    pub(crate) json: bool,
     /// `--online`.
-    pub online: bool,
+    pub(crate) online: bool,
 }
 
 /// Everything `validate` does, resolved.
@@ -202,7 +202,11 @@ pub struct ValidateSettings {
 
 impl ValidateSettings {
     /// `validate` of `input` with `flags`; online checks connect by `connect`.
-    pub fn new(input: InputSettings, connect: ConnectSettings, flags: ValidateFlags) -> Self {
+    pub(crate) fn new(
+        input: InputSettings,
+        connect: ConnectSettings,
+        flags: ValidateFlags,
+    ) -> Self {
         ValidateSettings {
             input,
             connect,
@@ -211,27 +215,27 @@ impl ValidateSettings {
     }
 
     /// The input and how to read it.
-    pub fn input(&self) -> &InputSettings {
+    pub(crate) fn input(&self) -> &InputSettings {
         &self.input
     }
 
     /// Where online checks connect.
-    pub fn connect(&self) -> &ConnectSettings {
+    pub(crate) fn connect(&self) -> &ConnectSettings {
         &self.connect
     }
 
     /// The results file asked for.
-    pub fn results(&self) -> Option<&Path> {
+    pub(crate) fn results(&self) -> Option<&Path> {
         self.flags.results.as_deref()
     }
 
     /// One JSON object per row on stdout.
-    pub fn json(&self) -> bool {
+    pub(crate) fn json(&self) -> bool {
         self.flags.json
     }
 
     /// Whether rows are checked online (`--online`, or `--sandbox`).
-    pub fn online(&self) -> bool {
+    pub(crate) fn online(&self) -> bool {
         self.flags.online || self.connect.sandbox()
     }
 }

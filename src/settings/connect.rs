@@ -10,21 +10,21 @@ use crate::partner_center::cloud::{Cloud, CloudEndpoints};
 use crate::pipeline::{Concurrency, DEFAULT_MAX_RETRY_WAIT, RetryPolicy};
 
 /// Default `rate`: API calls per minute, under Partner Center's 500.
-pub const DEFAULT_RATE: NonZeroU32 = NonZeroU32::new(400).expect("non-zero");
+pub(crate) const DEFAULT_RATE: NonZeroU32 = NonZeroU32::new(400).expect("non-zero");
 /// Default `max_attempts` per call.
-pub const DEFAULT_MAX_ATTEMPTS: NonZeroU32 = NonZeroU32::new(5).expect("non-zero");
+pub(crate) const DEFAULT_MAX_ATTEMPTS: NonZeroU32 = NonZeroU32::new(5).expect("non-zero");
 /// Default `timeout` of one call, in seconds.
-pub const DEFAULT_TIMEOUT_SECS: u64 = DEFAULT_TIMEOUT.as_secs();
+pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = DEFAULT_TIMEOUT.as_secs();
 /// Default `create_timeout` of one create call, in seconds.
-pub const DEFAULT_CREATE_TIMEOUT_SECS: u64 = DEFAULT_CREATE_TIMEOUT.as_secs();
+pub(crate) const DEFAULT_CREATE_TIMEOUT_SECS: u64 = DEFAULT_CREATE_TIMEOUT.as_secs();
 /// Default `max_retry_wait`, in seconds.
-pub const DEFAULT_MAX_RETRY_WAIT_SECS: u64 = DEFAULT_MAX_RETRY_WAIT.as_secs();
+pub(crate) const DEFAULT_MAX_RETRY_WAIT_SECS: u64 = DEFAULT_MAX_RETRY_WAIT.as_secs();
 
 /// Where to connect and how hard to push, resolved and checked: with
 /// `--sandbox` there is no endpoint or authority; both timeouts are at
 /// least a second and a create's is never shorter than a call's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectSettings {
+pub(crate) struct ConnectSettings {
     sandbox: bool,
     cloud: Sourced<Cloud>,
     endpoint: Option<Sourced<String>>,
@@ -43,7 +43,7 @@ impl ConnectSettings {
     /// command line with it is an error, one from the environment or the
     /// config file (e.g. left exported by a real job) is dropped, so
     /// `--sandbox` works in any shell.
-    pub fn resolve(sandbox: bool, layers: &Layers) -> Result<Self, SettingsError> {
+    pub(crate) fn resolve(sandbox: bool, layers: &Layers) -> Result<Self, SettingsError> {
         let mut endpoint = layers.pick("endpoint", |l| l.endpoint.clone());
         let mut authority = layers.pick("authority", |l| l.authority.clone());
         if sandbox {
@@ -92,48 +92,48 @@ impl ConnectSettings {
     }
 
     /// Against the built-in sandbox, started in-process.
-    pub fn sandbox(&self) -> bool {
+    pub(crate) fn sandbox(&self) -> bool {
         self.sandbox
     }
 
     /// The Partner Center cloud.
-    pub fn cloud(&self) -> Cloud {
+    pub(crate) fn cloud(&self) -> Cloud {
         *self.cloud.value()
     }
 
     /// The API base URL replacing the cloud's, if any (never with the sandbox).
-    pub fn endpoint(&self) -> Option<&str> {
+    pub(crate) fn endpoint(&self) -> Option<&str> {
         self.endpoint.as_ref().map(|e| e.value().as_str())
     }
 
     /// The token authority replacing the cloud's, if any (never with the sandbox).
-    pub fn authority(&self) -> Option<&str> {
+    pub(crate) fn authority(&self) -> Option<&str> {
         self.authority.as_ref().map(|a| a.value().as_str())
     }
 
     /// The cloud's API base URL, authority and token resource, with the
     /// endpoint and authority settings replacing the first two.
-    pub fn endpoints(&self) -> CloudEndpoints {
+    pub(crate) fn endpoints(&self) -> CloudEndpoints {
         CloudEndpoints::for_cloud(self.cloud()).with_overrides(self.endpoint(), self.authority())
     }
 
     /// API calls per minute across all workers.
-    pub fn rate(&self) -> NonZeroU32 {
+    pub(crate) fn rate(&self) -> NonZeroU32 {
         *self.rate.value()
     }
 
     /// Calls in flight.
-    pub fn concurrency(&self) -> Concurrency {
+    pub(crate) fn concurrency(&self) -> Concurrency {
         *self.concurrency.value()
     }
 
     /// Attempts per call.
-    pub fn max_attempts(&self) -> NonZeroU32 {
+    pub(crate) fn max_attempts(&self) -> NonZeroU32 {
         *self.max_attempts.value()
     }
 
     /// The per-call retry policy: `max_attempts`, default backoff.
-    pub fn retry_policy(&self) -> RetryPolicy {
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
         RetryPolicy {
             max_attempts: self.max_attempts().get(),
             ..RetryPolicy::default()
@@ -141,23 +141,23 @@ impl ConnectSettings {
     }
 
     /// Timeout of one call (at least a second).
-    pub fn timeout(&self) -> Duration {
+    pub(crate) fn timeout(&self) -> Duration {
         *self.timeout.value()
     }
 
     /// Timeout of one create call, never shorter than [`Self::timeout`].
-    pub fn create_timeout(&self) -> Duration {
+    pub(crate) fn create_timeout(&self) -> Duration {
         *self.create_timeout.value()
     }
 
     /// The longest Retry-After honoured.
-    pub fn max_retry_wait(&self) -> Duration {
+    pub(crate) fn max_retry_wait(&self) -> Duration {
         *self.max_retry_wait.value()
     }
 
     /// The settings given by the command line or the environment, as text:
     /// what a printed command repeats.
-    pub fn given(&self) -> Vec<Given> {
+    pub(crate) fn given(&self) -> Vec<Given> {
         let secs = |d: &Duration| d.as_secs().to_string();
         let mut out = Vec::new();
         let mut add = |key, source: Source, value: String| {

@@ -23,7 +23,7 @@ impl InputSettings {
     /// names the worksheet of workbook inputs and is not applied to a CSV
     /// (a job's config serves its `.xlsx` deliveries and the CSV results
     /// they give); a `--sheet` flag with a CSV input stays an error.
-    pub fn resolve(path: PathBuf, layers: &Layers) -> Self {
+    pub(crate) fn resolve(path: PathBuf, layers: &Layers) -> Self {
         let sheet = layers.pick("sheet", |l| l.sheet.clone()).filter(|s| {
             let applies = s.source() != Source::ConfigFile || is_workbook_path(&path);
             if !applies {
@@ -47,7 +47,7 @@ impl InputSettings {
 
     /// The same reading settings for another file, `path`, whose
     /// worksheet (for a workbook) is `sheet`, given as a flag.
-    pub fn for_file(&self, path: PathBuf, sheet: Option<String>) -> Self {
+    pub(crate) fn for_file(&self, path: PathBuf, sheet: Option<String>) -> Self {
         InputSettings {
             path,
             sheet: sheet.map(|s| Sourced::new(s, Source::CommandLine)),
@@ -58,39 +58,34 @@ impl InputSettings {
     }
 
     /// The input file.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// The worksheet asked for, if any.
-    pub fn sheet(&self) -> Option<&str> {
+    pub(crate) fn sheet(&self) -> Option<&str> {
         self.sheet.as_ref().map(|s| s.value().as_str())
     }
 
     /// The encoding asked for, if any.
-    pub fn encoding(&self) -> Option<TextEncoding> {
+    pub(crate) fn encoding(&self) -> Option<TextEncoding> {
         self.encoding.as_ref().map(|e| *e.value())
     }
 
     /// The config file's `[columns]`: field → header.
-    pub fn columns(&self) -> &[(Field, String)] {
+    pub(crate) fn columns(&self) -> &[(Field, String)] {
         &self.columns
-    }
-
-    /// The config file's `partner_domains`: the partner's own e-mail domains.
-    pub fn partner_domains(&self) -> &[String] {
-        &self.partner_domains
     }
 
     /// What the row check needs beyond the row: the partner's domains.
     /// More sources (the signed-in token) add theirs with
     /// [`CheckContext::add_partner_domains`].
-    pub fn check_context(&self) -> CheckContext {
+    pub(crate) fn check_context(&self) -> CheckContext {
         CheckContext::default().with_partner_domains(&self.partner_domains)
     }
 
     /// The library's reading options.
-    pub fn options(&self) -> InputOptions {
+    pub(crate) fn options(&self) -> InputOptions {
         InputOptions {
             sheet: self.sheet().map(str::to_owned),
             encoding: self.encoding(),
@@ -100,7 +95,7 @@ impl InputSettings {
 
     /// `sheet` and `encoding` when given by the command line: what a
     /// printed command repeats (the path is the command's own).
-    pub fn given(&self) -> Vec<Given> {
+    pub(crate) fn given(&self) -> Vec<Given> {
         let mut out = Vec::new();
         if let Some(sheet) = self.sheet.as_ref().filter(|s| s.source().is_given()) {
             out.push(("sheet", sheet.value().clone()));

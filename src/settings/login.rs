@@ -14,7 +14,7 @@ pub struct LoginSettings {
 
 impl LoginSettings {
     /// Resolve the cloud and authority of `layers`; `status` for `--status`.
-    pub fn resolve(status: bool, layers: &Layers) -> Self {
+    pub(crate) fn resolve(status: bool, layers: &Layers) -> Self {
         LoginSettings {
             cloud: layers.pick_or("cloud", Cloud::Global, |l| l.cloud),
             authority: layers.pick("authority", |l| l.authority.clone()),
@@ -23,22 +23,22 @@ impl LoginSettings {
     }
 
     /// The Partner Center cloud.
-    pub fn cloud(&self) -> Cloud {
+    pub(crate) fn cloud(&self) -> Cloud {
         *self.cloud.value()
     }
 
     /// The token authority replacing the cloud's, if any.
-    pub fn authority(&self) -> Option<&str> {
+    pub(crate) fn authority(&self) -> Option<&str> {
         self.authority.as_ref().map(|a| a.value().as_str())
     }
 
     /// The cloud's authority (or the one given) and API resource.
-    pub fn endpoints(&self) -> CloudEndpoints {
+    pub(crate) fn endpoints(&self) -> CloudEndpoints {
         CloudEndpoints::for_cloud(self.cloud()).with_overrides(None, self.authority())
     }
 
     /// `--status`: say who is signed in, sign nobody in.
-    pub fn status(&self) -> bool {
+    pub(crate) fn status(&self) -> bool {
         self.status
     }
 }

@@ -5,8 +5,8 @@
 //! `PC_AUTHORITY`) and the config file. [`Layers`] picks, per setting, the
 //! first source that has it (flag > environment > config file) or the
 //! default, remembering where each value came from ([`Source`]); the
-//! resolved values ([`ConnectSettings`], [`InputSettings`], [`RunSettings`],
-//! [`ValidateSettings`]) have private fields, are checked once when they
+//! resolved values (`ConnectSettings`, `InputSettings`, `RunSettings`,
+//! `ValidateSettings`) have private fields, are checked once when they
 //! are built (conflicts, ranges, the create timeout never shorter than the
 //! call timeout) and hand the library its own types ([`InputOptions`],
 //! [`RetryPolicy`], [`CloudEndpoints`] ...).
@@ -29,13 +29,13 @@ use std::fmt::Debug;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-pub use command::{Again, RunFlags, RunSettings, ValidateFlags, ValidateSettings};
-pub use connect::{
+pub(crate) use command::{Again, RunFlags, RunSettings, ValidateFlags, ValidateSettings};
+pub(crate) use connect::{
     ConnectSettings, DEFAULT_CREATE_TIMEOUT_SECS, DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_RETRY_WAIT_SECS, DEFAULT_RATE, DEFAULT_TIMEOUT_SECS,
 };
-pub use input::InputSettings;
-pub use login::LoginSettings;
+pub(crate) use input::InputSettings;
+pub(crate) use login::LoginSettings;
 
 use crate::input::TextEncoding;
 use crate::partner_center::cloud::Cloud;
@@ -44,7 +44,7 @@ use crate::validate::{DefaultGdap, Field};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// Nothing said it: the built-in default.
     Default,
     /// The config file (`--config`, `PC_ONBOARD_CONFIG`).
@@ -59,85 +59,85 @@ impl Source {
     /// Given by the command line or the environment: what a printed
     /// command must repeat (the config file is named by `--config`, a
     /// default needs nothing).
-    pub fn is_given(self) -> bool {
+    pub(crate) fn is_given(self) -> bool {
         matches!(self, Source::CommandLine | Source::Environment)
     }
 }
 
 /// A setting's value and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sourced<T> {
+pub(crate) struct Sourced<T> {
     value: T,
     source: Source,
 }
 
 impl<T> Sourced<T> {
     /// `value`, from `source`.
-    pub fn new(value: T, source: Source) -> Self {
+    pub(crate) fn new(value: T, source: Source) -> Self {
         Sourced { value, source }
     }
 
     /// The value.
-    pub fn value(&self) -> &T {
+    pub(crate) fn value(&self) -> &T {
         &self.value
     }
 
     /// Where it came from.
-    pub fn source(&self) -> Source {
+    pub(crate) fn source(&self) -> Source {
         self.source
     }
 }
 
 /// A setting a printed command repeats: its key (the config file's key;
 /// the flag is `--` and the key with `-` for `_`) and its value as text.
-pub type Given = (&'static str, String);
+pub(crate) type Given = (&'static str, String);
 
 /// What one source says. Every setting is optional; the command line, the
 /// environment and the config file each give one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Layer {
+pub(crate) struct Layer {
     /// `cloud`.
-    pub cloud: Option<Cloud>,
+    pub(crate) cloud: Option<Cloud>,
     /// `endpoint`: the API base URL.
-    pub endpoint: Option<String>,
+    pub(crate) endpoint: Option<String>,
     /// `authority`: the token authority URL.
-    pub authority: Option<String>,
+    pub(crate) authority: Option<String>,
     /// `rate`: API calls per minute.
-    pub rate: Option<NonZeroU32>,
+    pub(crate) rate: Option<NonZeroU32>,
     /// `concurrency`.
-    pub concurrency: Option<Concurrency>,
+    pub(crate) concurrency: Option<Concurrency>,
     /// `max_attempts`.
-    pub max_attempts: Option<NonZeroU32>,
+    pub(crate) max_attempts: Option<NonZeroU32>,
     /// `timeout` of one call.
-    pub timeout: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
     /// `create_timeout` of one create call.
-    pub create_timeout: Option<Duration>,
+    pub(crate) create_timeout: Option<Duration>,
     /// `max_retry_wait`.
-    pub max_retry_wait: Option<Duration>,
+    pub(crate) max_retry_wait: Option<Duration>,
     /// `sheet`: the worksheet of `.xlsx` inputs.
-    pub sheet: Option<String>,
+    pub(crate) sheet: Option<String>,
     /// `encoding` of CSV inputs.
-    pub encoding: Option<TextEncoding>,
+    pub(crate) encoding: Option<TextEncoding>,
     /// `[columns]`: field → the header that holds it (empty: none).
-    pub columns: Vec<(Field, String)>,
+    pub(crate) columns: Vec<(Field, String)>,
     /// `partner_domains`: the partner's own e-mail domains (config file only).
-    pub partner_domains: Vec<String>,
+    pub(crate) partner_domains: Vec<String>,
     /// `default_gdap` (`run`): Default GDAP for rows whose `default_gdap`
     /// column is empty.
-    pub default_gdap: Option<DefaultGdap>,
+    pub(crate) default_gdap: Option<DefaultGdap>,
     /// `mca_flow` (`run`): how the MCA is recorded.
-    pub mca_flow: Option<McaFlow>,
+    pub(crate) mca_flow: Option<McaFlow>,
 }
 
 /// Every source's layer, in precedence order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Layers {
+pub(crate) struct Layers {
     /// Flags.
-    pub command_line: Layer,
+    pub(crate) command_line: Layer,
     /// Environment variables that stand in for flags.
-    pub environment: Layer,
+    pub(crate) environment: Layer,
     /// The config file.
-    pub config_file: Layer,
+    pub(crate) config_file: Layer,
 }
 
 impl Layers {
@@ -164,12 +164,12 @@ impl Layers {
 
     /// `default_gdap`: the first layer's, else on (what Partner Center
     /// does when the create body does not say).
-    pub fn default_gdap(&self) -> Sourced<DefaultGdap> {
+    pub(crate) fn default_gdap(&self) -> Sourced<DefaultGdap> {
         self.pick_or("default_gdap", DefaultGdap::On, |l| l.default_gdap)
     }
 
     /// `mca_flow`: the first layer's, else the enhanced attestation.
-    pub fn mca_flow(&self) -> Sourced<McaFlow> {
+    pub(crate) fn mca_flow(&self) -> Sourced<McaFlow> {
         self.pick_or("mca_flow", McaFlow::Enhanced, |l| l.mca_flow)
     }
 

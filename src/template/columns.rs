@@ -10,7 +10,7 @@ use crate::validate::{CountryRules, Field};
 
 /// Whether a column must be filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
+pub(super) enum Need {
     /// In every row (the file must have the column).
     Always,
     /// In the countries whose rules ask for it.
@@ -21,7 +21,7 @@ pub enum Need {
 
 impl Need {
     /// How the template's note and instructions say it.
-    pub fn words(self) -> &'static str {
+    pub(super) fn words(self) -> &'static str {
         match self {
             Need::Always => "Required in every row.",
             Need::PerCountry => "Required in some countries (see the rule).",
@@ -31,7 +31,7 @@ impl Need {
 }
 
 /// Whether `field` must be filled.
-pub fn need(field: Field) -> Need {
+pub(super) fn need(field: Field) -> Need {
     if field.column_required() {
         return Need::Always;
     }
@@ -47,7 +47,7 @@ pub fn need(field: Field) -> Need {
 
 /// The rule of `field`, as the header cell's note gives it (README.md,
 /// "Input").
-pub fn rule(field: Field) -> &'static str {
+pub(super) fn rule(field: Field) -> &'static str {
     match field {
         Field::ExternalId => "Your own key for the row (CRM id); unique in the file.",
         Field::CompanyName => "The customer's registered company name, 1 to 255 characters.",
@@ -106,8 +106,8 @@ pub fn rule(field: Field) -> &'static str {
 }
 
 /// The example row's value of `field` (empty: left empty). The row passes
-/// `validate`; `run` does not send it ([`super::is_example`]).
-pub fn example(field: Field) -> &'static str {
+/// `validate`; `run` does not send it (`super::is_example`).
+pub(crate) fn example(field: Field) -> &'static str {
     match field {
         Field::ExternalId => super::EXAMPLE_ID,
         Field::CompanyName => "Contoso Example Ltd",
@@ -151,17 +151,17 @@ const CLOSED: &[(Field, Values, bool)] = &[
 
 /// A closed list of values for one column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValueList {
+pub(crate) struct ValueList {
     /// The column's field.
-    pub field: Field,
+    pub(crate) field: Field,
     /// The values, in the order offered.
-    pub values: Vec<String>,
+    pub(crate) values: Vec<String>,
     /// Whether a value off the list is refused (else it is a suggestion).
-    pub strict: bool,
+    pub(crate) strict: bool,
 }
 
 /// Every closed list, in the order of the table `CLOSED`.
-pub fn value_lists() -> &'static [ValueList] {
+pub(crate) fn value_lists() -> &'static [ValueList] {
     static LISTS: OnceLock<Vec<ValueList>> = OnceLock::new();
     LISTS.get_or_init(|| {
         CLOSED

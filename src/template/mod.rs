@@ -15,7 +15,7 @@
 //! lists on the known ones: a CSV becomes a workbook with notes and lists
 //! (`samples/customers.xlsx` is made so from `samples/customers.csv`).
 //!
-//! The example row is recognisable ([`is_example`]): `run` refuses to send
+//! The example row is recognisable (`is_example`): `run` refuses to send
 //! it while its `external_id` and `domain` are the example's, so a
 //! forgotten example never becomes a customer.
 
@@ -24,29 +24,29 @@ mod workbook;
 
 use std::path::{Path, PathBuf};
 
-pub use columns::{Need, ValueList, example, need, rule, value_lists};
+pub(crate) use columns::example;
 
 use crate::input::{InputError, InputOptions, InputReader, InputRow};
 use crate::validate::{CustomerFields, Field};
 
 /// The example row's `external_id`.
-pub const EXAMPLE_ID: &str = "EXAMPLE-1";
+pub(crate) const EXAMPLE_ID: &str = "EXAMPLE-1";
 /// The example row's `domain`.
-pub const EXAMPLE_DOMAIN: &str = "contosoexample";
+pub(crate) const EXAMPLE_DOMAIN: &str = "contosoexample";
 
 /// Whether `fields` are the template's untouched example row (its
 /// `external_id` and `domain`): `run` does not send it.
-pub fn is_example(fields: &CustomerFields<'_>) -> bool {
+pub(crate) fn is_example(fields: &CustomerFields<'_>) -> bool {
     fields.get(Field::ExternalId) == EXAMPLE_ID && fields.get(Field::Domain) == EXAMPLE_DOMAIN
 }
 
 /// What [`is_example`] rows are told.
-pub const EXAMPLE_MESSAGE: &str = "this is the template's example row (external_id EXAMPLE-1, \
+pub(crate) const EXAMPLE_MESSAGE: &str = "this is the template's example row (external_id EXAMPLE-1, \
      domain contosoexample): overwrite it with a customer of yours or delete it; it is never sent";
 
 /// Where the template's rows come from.
 #[derive(Debug, Clone)]
-pub enum Rows {
+pub(crate) enum Rows {
     /// One example row that passes `validate`.
     Example,
     /// The rows of an input file, read with these options.
@@ -55,7 +55,7 @@ pub enum Rows {
 
 /// Why a template cannot be written.
 #[derive(Debug, thiserror::Error)]
-pub enum TemplateError {
+pub(crate) enum TemplateError {
     /// The file name asks for a format there is no template in.
     #[error(
         "{}: a template is .xlsx (a workbook with notes, lists and instructions) or .csv",
@@ -83,13 +83,13 @@ pub enum TemplateError {
 
 /// What was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateReport {
+pub(crate) struct TemplateReport {
     /// The template.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its columns.
-    pub columns: usize,
+    pub(crate) columns: usize,
     /// Its data rows.
-    pub rows: u64,
+    pub(crate) rows: u64,
 }
 
 /// The file formats of a template.
@@ -109,7 +109,7 @@ struct Table {
 
 /// Write the template `path` (`.xlsx` or `.csv`) with `rows`; an existing
 /// file only with `force`.
-pub fn write_template(
+pub(crate) fn write_template(
     path: &Path,
     rows: &Rows,
     force: bool,

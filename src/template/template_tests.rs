@@ -2,6 +2,7 @@
 
 use std::io::Read;
 
+use super::columns::value_lists;
 use super::*;
 use crate::input::InputReader;
 use crate::validate::{Uniqueness, check};

@@ -17,11 +17,11 @@ use crate::results::xlsx_style::{ColumnWidths, MAX_ROWS, Styles, note, save_whol
 use crate::validate::Field;
 
 /// The rows' sheet (what `validate` and `run` read: the first visible one).
-pub const SHEET: &str = "Customers";
+pub(crate) const SHEET: &str = "Customers";
 /// The instructions' sheet.
-pub const INSTRUCTIONS: &str = "Instructions";
+pub(crate) const INSTRUCTIONS: &str = "Instructions";
 /// The hidden sheet with the drop-downs' values.
-pub const LISTS: &str = "Lists";
+pub(crate) const LISTS: &str = "Lists";
 
 /// The fill of a required column's header (Excel's light blue).
 const REQUIRED_FILL: u32 = 0xDDEBF7;

@@ -11,33 +11,33 @@ use super::text::{ShortText, dropped_zeros};
 
 /// The customer's billing address (default address), validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Address {
+pub(crate) struct Address {
     /// Contact first name, 1–50 characters.
-    pub first_name: String,
+    pub(crate) first_name: String,
     /// Contact last name, 1–50 characters.
-    pub last_name: String,
+    pub(crate) last_name: String,
     /// Contact phone number; required where the registration number is.
-    pub phone_number: Option<PhoneNumber>,
+    pub(crate) phone_number: Option<PhoneNumber>,
     /// Street address, 1–200 characters.
-    pub address_line1: String,
+    pub(crate) address_line1: String,
     /// Optional second line (empty when absent), at most 200 characters.
-    pub address_line2: String,
+    pub(crate) address_line2: String,
     /// Optional third line (empty when absent), at most 200 characters.
-    pub address_line3: String,
+    pub(crate) address_line3: String,
     /// City; may be empty where the country does not require it.
-    pub city: String,
+    pub(crate) city: String,
     /// State or other subdivision, when given.
-    pub state: Option<State>,
+    pub(crate) state: Option<State>,
     /// Postal code, when given.
-    pub postal_code: Option<PostalCode>,
+    pub(crate) postal_code: Option<PostalCode>,
     /// ISO 3166-1 alpha-2 country.
-    pub country: CountryCode,
+    pub(crate) country: CountryCode,
 }
 
 /// A supported ISO 3166-1 alpha-2 country: one present in the address data
 /// (not the `ZZ` default entry). Holds its [`CountryRules`].
 #[derive(Clone, Copy)]
-pub struct CountryCode(&'static CountryRules);
+pub(crate) struct CountryCode(&'static CountryRules);
 
 /// Why a country value was refused: not a code at all, or a code we have no
 /// rules for. The two map to different problem kinds.
@@ -49,7 +49,7 @@ pub(crate) enum CountryError {
 impl CountryCode {
     /// Parse a two-letter code, ignoring ASCII case (`us` → `US`). `UK` is
     /// refused with a reason that says to use `GB`.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
         Self::parse_detailed(s).map_err(|e| match e {
             CountryError::NotIso(r) | CountryError::Unsupported(r) => r,
         })
@@ -78,12 +78,12 @@ impl CountryCode {
     }
 
     /// The upper-case code.
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         self.0.code()
     }
 
     /// The country's address and registration rules.
-    pub fn rules(&self) -> &'static CountryRules {
+    pub(crate) fn rules(&self) -> &'static CountryRules {
         self.0
     }
 }
@@ -110,7 +110,7 @@ impl fmt::Debug for CountryCode {
 
 /// A postal code in its country's format, ASCII letters upper-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PostalCode(ShortText<POSTAL_CODE_INLINE_BYTES>);
+pub(crate) struct PostalCode(ShortText<POSTAL_CODE_INLINE_BYTES>);
 
 /// Postal codes up to this many bytes are stored inline (the longest
 /// format in the data has 10).
@@ -119,7 +119,7 @@ const POSTAL_CODE_INLINE_BYTES: usize = 14;
 impl PostalCode {
     /// Parse a (trimmed) postal code for `country`: it must fully match the
     /// country's `zip` pattern where there is one.
-    pub fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
         Self::parse_in(s, country, None)
     }
 
@@ -163,7 +163,7 @@ impl PostalCode {
     }
 
     /// The code as sent.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         self.0.as_str()
     }
 }
@@ -172,12 +172,12 @@ impl PostalCode {
 /// the subdivision of the address data it names.
 ///
 /// The text sent is, where Partner Center's list of the country's states
-/// is known (recorded, [`ListedStates`](super::ListedStates); or live,
-/// [`State::listed_as`]), that list's entry; else the ISO 3166-2 id where
+/// is known (recorded, `ListedStates`; or live,
+/// `State::listed_as`), that list's entry; else the ISO 3166-2 id where
 /// the data has one (`WA`, `MOW`), else the data's key. Countries without a
 /// subdivision list keep the value as given.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct State {
+pub(crate) struct State {
     sent: Cow<'static, str>,
     /// As typed, where it differs from `sent`.
     typed: Option<Cow<'static, str>>,
@@ -192,7 +192,7 @@ impl State {
     /// name, a short form), ignoring case, accents and width; elsewhere any
     /// non-empty value is kept. Where Partner Center's recorded answer
     /// lists the country's states, the state must be one of them.
-    pub fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
         Self::parse_typed(s, s, country)
     }
 
@@ -241,24 +241,24 @@ impl State {
     }
 
     /// The text sent.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.sent
     }
 
     /// The value as typed (messages quote it, never the text sent).
-    pub fn typed(&self) -> &str {
+    pub(crate) fn typed(&self) -> &str {
         self.typed.as_deref().unwrap_or(&self.sent)
     }
 
     /// The position of the subdivision in the country's data, if the
     /// country has a list.
-    pub fn subdivision(&self) -> Option<usize> {
+    pub(crate) fn subdivision(&self) -> Option<usize> {
         self.subdivision
     }
 
     /// The same state sent as `entry`: the form of Partner Center's list.
     #[must_use]
-    pub fn listed_as(self, entry: String) -> State {
+    pub(crate) fn listed_as(self, entry: String) -> State {
         if entry == *self.sent {
             return self;
         }

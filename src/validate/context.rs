@@ -5,7 +5,7 @@
 ///
 /// Built once per run: from the config file's `partner_domains`, and from
 /// anything else that knows them (the signed-in token), each source one
-/// [`CheckContext::add_partner_domains`] call.
+/// `CheckContext::add_partner_domains` call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckContext {
     partner_domains: Vec<String>,
@@ -24,7 +24,7 @@ impl CheckContext {
 
     /// Add the partner's own domains: lower-cased, without a leading `@`
     /// or a trailing `.`; empty ones and repeats are skipped.
-    pub fn add_partner_domains<I, S>(&mut self, domains: I)
+    pub(crate) fn add_partner_domains<I, S>(&mut self, domains: I)
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -44,7 +44,7 @@ impl CheckContext {
 
     /// Builder form of [`CheckContext::add_partner_domains`].
     #[must_use]
-    pub fn with_partner_domains<I, S>(mut self, domains: I) -> Self
+    pub(crate) fn with_partner_domains<I, S>(mut self, domains: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -54,7 +54,7 @@ impl CheckContext {
     }
 
     /// The partner's own domains, lower case, in the order added.
-    pub fn partner_domains(&self) -> &[String] {
+    pub(crate) fn partner_domains(&self) -> &[String] {
         &self.partner_domains
     }
 }

@@ -15,7 +15,7 @@ use super::listed::ListedStates;
 use super::registration::{RegistrationRule, load_registration_rules};
 use super::subdivision::{SubdivisionData, Subdivisions};
 
-pub use super::subdivision::Subdivision;
+pub(crate) use super::subdivision::Subdivision;
 
 /// The embedded address metadata.
 const ADDRESS_METADATA: &str = include_str!("../../data/address-metadata.json");
@@ -25,10 +25,11 @@ const DEFAULT_CODE: &str = "ZZ";
 
 /// One country's address rules.
 #[derive(Debug)]
-pub struct CountryRules {
+pub(crate) struct CountryRules {
     code: String,
     name: String,
     require: String,
+    #[cfg(test)]
     zip: Option<String>,
     zip_anchored: Option<String>,
     zip_regex: OnceLock<Option<Regex>>,
@@ -42,65 +43,62 @@ pub struct CountryRules {
 impl CountryRules {
     /// The rules of the country with ISO 3166-1 alpha-2 `code` (ASCII case is
     /// ignored). `None` for codes not in the data and for the `ZZ` default entry.
-    pub fn get(code: &str) -> Option<&'static CountryRules> {
+    pub(crate) fn get(code: &str) -> Option<&'static CountryRules> {
         let countries = countries();
         let slot = *countries.index.get(slot_of(code)?)?;
         countries.list.get(usize::from(slot))
     }
 
     /// Every country, ordered by code (the `ZZ` default entry excluded).
-    pub fn all() -> impl Iterator<Item = &'static CountryRules> {
+    pub(crate) fn all() -> impl Iterator<Item = &'static CountryRules> {
         countries().list.iter()
     }
 
     /// The upper-case ISO 3166-1 alpha-2 code.
-    pub fn code(&self) -> &str {
+    pub(crate) fn code(&self) -> &str {
         &self.code
     }
 
     /// The country's name as in the data (upper case, e.g. `UNITED STATES`).
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.name
     }
 
     /// Google's `require` letters in effect (the `ZZ` default's when the
     /// country has none): `A` street address, `C` city, `S` state, `Z` postal code.
-    pub fn required_fields(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn required_fields(&self) -> &str {
         &self.require
     }
 
-    /// Whether the street address (`address_line1`) is required.
-    pub fn requires_address(&self) -> bool {
-        self.require.contains('A')
-    }
-
     /// Whether `city` is required.
-    pub fn requires_city(&self) -> bool {
+    pub(crate) fn requires_city(&self) -> bool {
         self.require.contains('C')
     }
 
     /// Whether `state` is required.
-    pub fn requires_state(&self) -> bool {
+    pub(crate) fn requires_state(&self) -> bool {
         self.require.contains('S')
     }
 
     /// Whether `postal_code` is required.
-    pub fn requires_postal_code(&self) -> bool {
+    pub(crate) fn requires_postal_code(&self) -> bool {
         self.require.contains('Z')
     }
 
     /// The postal-code pattern as in the data (not anchored), if any.
-    pub fn zip_pattern(&self) -> Option<&str> {
+    #[cfg(test)]
+    pub(crate) fn zip_pattern(&self) -> Option<&str> {
         self.zip.as_deref()
     }
 
     /// The postal-code pattern anchored for a full match: `^(?:<zip>)$`.
-    pub fn postal_code_pattern(&self) -> Option<&str> {
+    pub(crate) fn postal_code_pattern(&self) -> Option<&str> {
         self.zip_anchored.as_deref()
     }
 
     /// The compiled full-match postal-code regex, built on first use.
-    pub fn postal_code_regex(&self) -> Option<&Regex> {
+    pub(crate) fn postal_code_regex(&self) -> Option<&Regex> {
         self.zip_regex
             .get_or_init(|| {
                 self.zip_anchored
@@ -111,14 +109,14 @@ impl CountryRules {
     }
 
     /// Example postal codes (`zipex`).
-    pub fn postal_code_examples(&self) -> &[String] {
+    pub(crate) fn postal_code_examples(&self) -> &[String] {
         &self.zip_examples
     }
 
     /// Whether `value` is a valid postal code here (always true without a
     /// pattern). Only ASCII is accepted where there is a pattern, so `\d` does
     /// not admit other scripts' digits. The caller upper-cases first.
-    pub fn matches_postal_code(&self, value: &str) -> bool {
+    pub(crate) fn matches_postal_code(&self, value: &str) -> bool {
         match self.postal_code_regex() {
             Some(re) => value.is_ascii() && re.is_match(value),
             None => true,
@@ -127,7 +125,7 @@ impl CountryRules {
 
     /// The subdivisions (`sub_keys` and the lists aligned with it); empty
     /// when the country has no list, in which case any state is accepted.
-    pub fn subdivisions(&self) -> &[Subdivision] {
+    pub(crate) fn subdivisions(&self) -> &[Subdivision] {
         self.subdivisions.list()
     }
 
@@ -135,7 +133,7 @@ impl CountryRules {
     /// accents and width: its key, ISO id, `CC-isoid` code, name, Latin name
     /// or a language variant's key or name (`WA`, `US-WA`, `Washington`;
     /// `13`, `東京都`, `Tokyo`; `QC`, `Quebec`, `Québec`).
-    pub fn find_subdivision(&self, value: &str) -> Option<&Subdivision> {
+    pub(crate) fn find_subdivision(&self, value: &str) -> Option<&Subdivision> {
         self.subdivisions.find(value)
     }
 
@@ -153,24 +151,15 @@ impl CountryRules {
     }
 
     /// The registration-number rule, when the country requires one.
-    pub fn registration(&self) -> Option<&RegistrationRule> {
+    pub(crate) fn registration(&self) -> Option<&RegistrationRule> {
         self.registration.as_ref()
     }
 
     /// Whether customers here need `registration_number` (and `phone_number`).
-    pub fn registration_required(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn registration_required(&self) -> bool {
         self.registration.is_some()
     }
-}
-
-/// Module-level form of [`CountryRules::get`].
-pub fn get(code: &str) -> Option<&'static CountryRules> {
-    CountryRules::get(code)
-}
-
-/// Module-level form of [`CountryRules::all`].
-pub fn all() -> impl Iterator<Item = &'static CountryRules> {
-    CountryRules::all()
 }
 
 /// All countries plus a direct index from the two letters to the list.
@@ -270,6 +259,7 @@ fn country_from_raw(
         name: c.name.unwrap_or_else(|| code.clone()),
         require: c.require.unwrap_or_else(|| default_require.to_owned()),
         zip_anchored: c.zip.as_deref().map(|z| format!("^(?:{z})$")),
+        #[cfg(test)]
         zip: c.zip,
         zip_regex: OnceLock::new(),
         zip_examples: c
@@ -345,7 +335,7 @@ mod tests {
     fn get_finds_countries_ignoring_ascii_case() {
         assert_eq!(rules("US").name(), "UNITED STATES");
         assert_eq!(CountryRules::get("us").map(|c| c.code()), Some("US"));
-        assert_eq!(get("DE").map(|c| c.code()), Some("DE"));
+        assert_eq!(CountryRules::get("DE").map(|c| c.code()), Some("DE"));
     }
 
     #[test]

@@ -27,32 +27,32 @@ const MAX_ADDRESS_LINE: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCustomer {
     /// The partner's own key for the row, when given.
-    pub external_id: Option<String>,
+    pub(crate) external_id: Option<String>,
     /// Registered company name.
-    pub company_name: String,
+    pub(crate) company_name: String,
     /// Initial `*.onmicrosoft.com` domain.
     pub domain: Domain,
     /// Billing contact e-mail.
-    pub email: Email,
+    pub(crate) email: Email,
     /// Culture such as `en-US`.
     pub culture: Culture,
     /// ISO 639-1 language.
     pub language: LanguageCode,
     /// Billing (default) address.
-    pub address: Address,
+    pub(crate) address: Address,
     /// Organization registration number, in the countries that require one.
-    pub registration_number: Option<RegistrationNumber>,
+    pub(crate) registration_number: Option<RegistrationNumber>,
     /// Indirect reseller's partner tenant id, when creating for one.
-    pub associated_partner_id: Option<uuid::Uuid>,
+    pub(crate) associated_partner_id: Option<uuid::Uuid>,
     /// The Microsoft Customer Agreement attestation to record after creation
     /// (`mca_*` columns); not part of the create body.
-    pub mca: Option<McaAttestation>,
+    pub(crate) mca: Option<McaAttestation>,
     /// What the row is sent with but Partner Center discourages
     /// ([`ProblemKind::is_warning`]); empty for almost every row.
-    pub warnings: Vec<Problem>,
+    pub(crate) warnings: Vec<Problem>,
     /// The row's `default_gdap` column; `None` (empty) takes the run's
     /// `--default-gdap`.
-    pub default_gdap: Option<DefaultGdap>,
+    pub(crate) default_gdap: Option<DefaultGdap>,
 }
 
 /// One row's values as typed (quoted in messages) and in NFKC (validated
@@ -76,7 +76,7 @@ impl<'a> Row<'a> {
 }
 
 /// Check one row with no partner domains known ([`CheckContext::none`]):
-/// [`check_with`].
+/// `check_with`.
 pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
     check_with(fields, CheckContext::none())
 }
@@ -87,7 +87,7 @@ pub fn check(fields: &CustomerFields<'_>) -> Result<NewCustomer, Vec<Problem>> {
 ///
 /// Every value is checked and sent in Unicode NFKC (full-width `１５４-００２３`
 /// is the postal code `154-0023`); messages quote the values as typed.
-pub fn check_with(
+pub(crate) fn check_with(
     fields: &CustomerFields<'_>,
     context: &CheckContext,
 ) -> Result<NewCustomer, Vec<Problem>> {
@@ -103,7 +103,7 @@ pub fn check_with(
 /// [`check_with`], keeping only whether the row is valid (and its
 /// warnings): the same rules, the same problems, and no copy of a valid
 /// row's values (offline `validate`).
-pub fn check_only(
+pub(crate) fn check_only(
     fields: &CustomerFields<'_>,
     context: &CheckContext,
 ) -> Result<CheckedRow, Vec<Problem>> {

@@ -27,12 +27,12 @@ const WORDS: &str = "on, off, yes, no, true, false, 1 or 0";
 
 impl DefaultGdap {
     /// The value of `enableGDAPByDefault`.
-    pub const fn enabled(self) -> bool {
+    pub(crate) const fn enabled(self) -> bool {
         matches!(self, DefaultGdap::On)
     }
 
     /// `on` or `off`: the `default_gdap_sent` cell, the flag's value.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             DefaultGdap::On => "on",
             DefaultGdap::Off => "off",
@@ -41,7 +41,7 @@ impl DefaultGdap {
 
     /// A cell of the `default_gdap` column: `on`, `off`, `yes`, `no`,
     /// `true`, `false`, `1`, `0`, any case, surrounding space ignored.
-    pub fn parse(text: &str) -> Result<DefaultGdap, String> {
+    pub(crate) fn parse(text: &str) -> Result<DefaultGdap, String> {
         match text.trim().to_lowercase().as_str() {
             "on" | "yes" | "true" | "1" => Ok(DefaultGdap::On),
             "off" | "no" | "false" | "0" => Ok(DefaultGdap::Off),
@@ -81,7 +81,7 @@ impl fmt::Display for DefaultGdap {
 impl FromStr for DefaultGdap {
     type Err = String;
 
-    /// As [`DefaultGdap::parse`], the message naming what is accepted.
+    /// As `DefaultGdap::parse`, the message naming what is accepted.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         DefaultGdap::parse(text).map_err(|reason| format!("{} {reason}", quote(text)))
     }

@@ -18,7 +18,7 @@ pub struct Domain(InlineStr<MAX_DOMAIN>);
 impl Domain {
     /// Parse `contoso` or `contoso.onmicrosoft.com`, ignoring case. The prefix
     /// is 1 to 27 ASCII letters and digits.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
         let prefix = valid_prefix(s)?;
         let mut buf = [0u8; MAX_DOMAIN];
         let full = full_lower_case(prefix, &mut buf);
@@ -33,7 +33,8 @@ impl Domain {
     }
 
     /// The lower-case prefix (`contoso`).
-    pub fn prefix(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn prefix(&self) -> &str {
         let full = self.as_str();
         full.strip_suffix(SUFFIX).unwrap_or(full)
     }

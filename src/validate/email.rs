@@ -9,12 +9,12 @@ const INLINE_BYTES: usize = 62;
 
 /// A valid e-mail address (`local@domain.tld`), as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Email(ShortText<INLINE_BYTES>);
+pub(crate) struct Email(ShortText<INLINE_BYTES>);
 
 impl Email {
     /// Parse a plain address: no display name (`Ann <ann@x.com>`), no IP
     /// literal domain, and a domain with at least two labels.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
         if plain_ascii(s) {
             return Ok(Self(ShortText::new(s)));
         }
@@ -49,7 +49,7 @@ impl Email {
     }
 
     /// The address as sent.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         self.0.as_str()
     }
 }

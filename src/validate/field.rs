@@ -60,10 +60,10 @@ pub enum Field {
 
 impl Field {
     /// Number of known fields.
-    pub const COUNT: usize = 24;
+    pub(crate) const COUNT: usize = 24;
 
     /// Every field, in canonical order.
-    pub const ALL: [Field; Field::COUNT] = [
+    pub(crate) const ALL: [Field; Field::COUNT] = [
         Field::ExternalId,
         Field::CompanyName,
         Field::Domain,
@@ -91,12 +91,12 @@ impl Field {
     ];
 
     /// Position of this field in [`Field::ALL`].
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 
     /// The canonical column name (README.md, "Input").
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Field::ExternalId => "external_id",
             Field::CompanyName => "company_name",
@@ -129,7 +129,7 @@ impl Field {
     ///
     /// `phone_number`, `city`, `state`, `postal_code` and `registration_number`
     /// are required per country, so a file may omit the column when no row needs it.
-    pub fn column_required(self) -> bool {
+    pub(crate) fn column_required(self) -> bool {
         matches!(
             self,
             Field::CompanyName
@@ -147,7 +147,7 @@ impl Field {
     /// Header spellings accepted besides the canonical name: PowerShell
     /// `New-PartnerCustomer` parameters and Partner Center API property names.
     /// Compared after [`normalize_header`].
-    pub fn aliases(self) -> &'static [&'static str] {
+    pub(crate) fn aliases(self) -> &'static [&'static str] {
         match self {
             Field::ExternalId => &["externalid", "crmid"],
             Field::CompanyName => &["companyname", "name", "company"],
@@ -181,7 +181,7 @@ impl Field {
     }
 
     /// The optional Microsoft Customer Agreement columns (`mca_*`).
-    pub const MCA: [Field; 5] = [
+    pub(crate) const MCA: [Field; 5] = [
         Field::McaFirstName,
         Field::McaLastName,
         Field::McaEmail,
@@ -190,7 +190,7 @@ impl Field {
     ];
 
     /// The field a normalized header names, if any.
-    pub fn from_normalized_header(normalized: &str) -> Option<Field> {
+    pub(crate) fn from_normalized_header(normalized: &str) -> Option<Field> {
         Field::ALL
             .into_iter()
             .find(|f| f.aliases().contains(&normalized))
@@ -204,7 +204,7 @@ impl fmt::Display for Field {
 }
 
 /// Header comparison key: lower-case, with spaces, `_` and `-` removed.
-pub fn normalize_header(header: &str) -> String {
+pub(crate) fn normalize_header(header: &str) -> String {
     header
         .trim_start_matches('\u{feff}')
         .chars()
@@ -242,7 +242,7 @@ impl<'a> CustomerFields<'a> {
     }
 
     /// Set `field` to `value`, trimmed.
-    pub fn set(&mut self, field: Field, value: &'a str) {
+    pub(crate) fn set(&mut self, field: Field, value: &'a str) {
         let trimmed = trim(value);
         let index = field.index();
         self.values[index] = trimmed;
@@ -266,11 +266,11 @@ impl<'a> CustomerFields<'a> {
     }
 
     /// Whether `field`'s value was spaces or tabs only (it reads as empty).
-    pub fn was_blank(&self, field: Field) -> bool {
+    pub(crate) fn was_blank(&self, field: Field) -> bool {
         self.blank & (1u32 << field.index()) != 0
     }
 
-    /// Builder form of [`CustomerFields::set`].
+    /// Builder form of `CustomerFields::set`.
     pub fn with(mut self, field: Field, value: &'a str) -> Self {
         self.set(field, value);
         self

@@ -14,7 +14,7 @@ const QUOTED_ENTRIES: usize = 12;
 
 /// A country's states as Partner Center lists them, tied to the data.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListedStates {
+pub(crate) struct ListedStates {
     country: String,
     entries: Vec<String>,
     /// Per subdivision of the country's data (by position): its entry.
@@ -28,7 +28,7 @@ impl ListedStates {
     /// empty ones dropped), each entry tied to the subdivision it names by
     /// any form the data has (or, failing that, the form equal to it
     /// ignoring case, accents, spacing and punctuation).
-    pub fn new<S: AsRef<str>>(country: &str, entries: &[S]) -> Self {
+    pub(crate) fn new<S: AsRef<str>>(country: &str, entries: &[S]) -> Self {
         Self::with_source(country, entries, "Partner Center's states")
     }
 
@@ -63,18 +63,14 @@ impl ListedStates {
         }
     }
 
-    /// The country.
-    pub fn country(&self) -> &str {
-        &self.country
-    }
-
     /// The entries, as listed.
-    pub fn entries(&self) -> &[String] {
+    #[cfg(test)]
+    pub(crate) fn entries(&self) -> &[String] {
         &self.entries
     }
 
     /// Whether the list is empty (any state is taken).
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
@@ -87,7 +83,7 @@ impl ListedStates {
     /// The entry `state` names: the one tied to its subdivision, else the
     /// entry equal to the value as typed or as sent (case, accents and
     /// width ignored). `None` when it names none.
-    pub fn entry_for(&self, state: &State) -> Option<&str> {
+    pub(crate) fn entry_for(&self, state: &State) -> Option<&str> {
         if let Some(i) = state.subdivision()
             && let Some(Some(e)) = self.by_subdivision.get(i)
         {
@@ -103,7 +99,8 @@ impl ListedStates {
     /// `state` in the listed form, or why it cannot be sent (after the
     /// quoted value as typed): `is not one of Partner Center's states for CN
     /// (AH, BJ, …)`.
-    pub fn apply(&self, state: State) -> Result<State, String> {
+    #[cfg(test)]
+    pub(crate) fn apply(&self, state: State) -> Result<State, String> {
         if self.entries.is_empty() {
             return Ok(state);
         }
@@ -162,7 +159,7 @@ impl ListedStates {
     }
 
     /// The message of a refused state: `state "香港" (read as …) is not one of …`.
-    pub fn message(&self, state: &State) -> String {
+    pub(crate) fn message(&self, state: &State) -> String {
         format!("state {} {}", quote(state.typed()), self.refusal(state))
     }
 }

@@ -124,7 +124,7 @@ impl LiveRules {
 
     /// The states as listed (`supportedStatesList`), tied to the data's
     /// subdivisions: the form a state is sent in.
-    pub fn states(&self) -> &ListedStates {
+    pub(crate) fn states(&self) -> &ListedStates {
         &self.states
     }
 

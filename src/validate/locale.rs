@@ -13,7 +13,7 @@ pub struct Culture(InlineStr<MAX_CULTURE>);
 
 impl Culture {
     /// Parse `ll-RR` or `ll-Script-RR`, ignoring case (`EN-US` → `en-US`).
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
         const SHAPE: &str = "is not a culture like en-US (language-REGION)";
         let mut parts = s.split('-');
         let (language, script, region) =
@@ -69,7 +69,8 @@ impl Culture {
     }
 
     /// The language part (`en`).
-    pub fn language(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn language(&self) -> &str {
         self.as_str().split('-').next().unwrap_or_default()
     }
 }
@@ -80,7 +81,7 @@ pub struct LanguageCode(InlineStr<2>);
 
 impl LanguageCode {
     /// Parse two letters naming an ISO 639-1 language, ignoring case (`En` → `en`).
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
         if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Err("is not an ISO 639-1 language code (two letters, e.g. en)".to_owned());
         }

@@ -40,35 +40,37 @@ static RFC3339: LazyLock<Option<Regex>> = LazyLock::new(|| {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct McaAttestation {
     /// Contact first name.
-    pub first_name: String,
+    pub(crate) first_name: String,
     /// Contact last name.
-    pub last_name: String,
+    pub(crate) last_name: String,
     /// Contact e-mail address.
-    pub email: Email,
+    pub(crate) email: Email,
     /// Contact phone number, if known.
-    pub phone_number: Option<PhoneNumber>,
+    pub(crate) phone_number: Option<PhoneNumber>,
     /// `dateAgreed` as sent: `YYYY-MM-DDT00:00:00Z` for a plain date, else
     /// the RFC 3339 text (the 2023 flow; in the enhanced one the customer
     /// accepts on Microsoft's page, which dates it).
-    pub date_agreed: String,
+    pub(crate) date_agreed: String,
     /// The row's `company_name` (trimmed): the enhanced attestation names
     /// the company.
-    pub company_name: String,
+    pub(crate) company_name: String,
     /// The row's `country`, upper-case: the agreement's country.
-    pub country: String,
+    pub(crate) country: String,
     /// The row's `language`, lower-case: the agreement's language.
-    pub language: String,
+    pub(crate) language: String,
 }
 
 /// Whether the row has a value in any `mca_*` column (it asks for an attestation).
-pub fn has_mca_values(fields: &CustomerFields<'_>) -> bool {
+pub(crate) fn has_mca_values(fields: &CustomerFields<'_>) -> bool {
     Field::MCA.iter().any(|f| !fields.get(*f).is_empty())
 }
 
 /// Check the row's MCA columns: `Ok(None)` when they are all empty, the
 /// attestation when they are valid, else every problem (see the module
 /// documentation for the rules). "Today" is the current UTC date.
-pub fn check_mca(fields: &CustomerFields<'_>) -> Result<Option<McaAttestation>, Vec<Problem>> {
+pub(crate) fn check_mca(
+    fields: &CustomerFields<'_>,
+) -> Result<Option<McaAttestation>, Vec<Problem>> {
     if !has_mca_values(fields) {
         return Ok(None);
     }
@@ -76,7 +78,7 @@ pub fn check_mca(fields: &CustomerFields<'_>) -> Result<Option<McaAttestation>, 
 }
 
 /// [`check_mca`] with "today" given as `YYYY-MM-DD` (UTC).
-pub fn check_mca_on(
+pub(crate) fn check_mca_on(
     fields: &CustomerFields<'_>,
     today: &str,
 ) -> Result<Option<McaAttestation>, Vec<Problem>> {
@@ -309,7 +311,7 @@ fn check_date(date: &str) -> Result<(), String> {
 }
 
 /// The UTC date of `time` as `YYYY-MM-DD`.
-pub fn utc_date(time: SystemTime) -> String {
+pub(crate) fn utc_date(time: SystemTime) -> String {
     let mut text = humantime::format_rfc3339_seconds(time).to_string();
     text.truncate(10);
     text

@@ -1,12 +1,12 @@
 //! Offline validation of customer rows.
 //!
 //! [`check`] turns one row's [`CustomerFields`]
-//! into a [`NewCustomer`] made of newtypes that can only hold valid values, or
-//! into the list of *every* [`Problem`] of the row. [`Uniqueness`] adds the
+//! into a `NewCustomer` made of newtypes that can only hold valid values, or
+//! into the list of *every* `Problem` of the row. [`Uniqueness`] adds the
 //! file-level duplicate checks (`domain`, `external_id`).
 //!
 //! The per-country rules come from data, not code: Google's address metadata
-//! ([`country`]) and the registration-number list (`data/registration-countries.json`).
+//! (`country`) and the registration-number list (`data/registration-countries.json`).
 //! The sandbox validates posted bodies with the same [`check`], so there is one
 //! definition of "valid". [`LiveRules`] are a country's rules as Partner
 //! Center answers them (`validate --online`), checked against a valid row.
@@ -42,27 +42,29 @@ mod text;
 mod unicode;
 mod uniqueness;
 
-pub mod country;
+pub(crate) mod country;
 
-pub use address::{Address, CountryCode, PostalCode, State};
+pub(crate) use address::{Address, CountryCode, PostalCode, State};
 pub use context::CheckContext;
-pub use country::{CountryRules, Subdivision};
-pub use customer::{NewCustomer, check, check_only, check_with};
+pub(crate) use country::CountryRules;
+pub use customer::check;
+pub(crate) use customer::{NewCustomer, check_only, check_with};
 pub use default_gdap::DefaultGdap;
-pub use domain::Domain;
-pub use email::Email;
-pub use field::{CustomerFields, Field, normalize_header};
-pub use listed::ListedStates;
+pub(crate) use domain::Domain;
+pub(crate) use email::Email;
+pub(crate) use field::normalize_header;
+pub use field::{CustomerFields, Field};
+pub(crate) use listed::ListedStates;
 pub use live_rules::LiveRules;
-pub use locale::{Culture, LanguageCode};
-pub use mca::{McaAttestation, check_mca, check_mca_on, has_mca_values, utc_date};
-pub use parsed::CheckedRow;
-pub use phone::PhoneNumber;
-pub use postal_prefix::PostalPrefix;
-pub use problem::{Problem, ProblemKind, join_problems};
-pub use recorded::recorded_country_rules;
-pub use registration::{RegistrationNumber, RegistrationRule};
-pub use same_company::same_company;
+pub(crate) use locale::Culture;
+pub(crate) use locale::LanguageCode;
+pub(crate) use mca::{McaAttestation, check_mca, has_mca_values};
+pub(crate) use parsed::CheckedRow;
+pub(crate) use phone::PhoneNumber;
+pub(crate) use problem::{Problem, ProblemKind, join_problems};
+pub(crate) use recorded::recorded_country_rules;
+pub(crate) use registration::RegistrationNumber;
+pub(crate) use same_company::same_company;
 pub use uniqueness::Uniqueness;
 
 pub(crate) use control::RowScan;

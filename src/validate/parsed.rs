@@ -13,12 +13,12 @@ use super::{
 /// A row that passed [`check`](super::check), when only that matters (`validate`): the
 /// customer is not built, so none of its text is copied out of the row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckedRow {
+pub(crate) struct CheckedRow {
     /// The row asks for an MCA attestation (`mca_*` values).
-    pub mca: bool,
+    pub(crate) mca: bool,
     /// What the row would be sent with but Partner Center discourages
     /// (empty for almost every row).
-    pub warnings: Vec<Problem>,
+    pub(crate) warnings: Vec<Problem>,
 }
 
 /// What a valid row's values parsed into; its free text (names, address

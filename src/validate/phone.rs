@@ -11,11 +11,11 @@ const MIN_DIGITS: usize = 4;
 /// A plausible phone number: digits, spaces and `+ ( ) - . /`, at least 4
 /// digits, at most 25 characters. Kept as written (inline, no allocation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PhoneNumber(InlineStr<MAX_CHARS>);
+pub(crate) struct PhoneNumber(InlineStr<MAX_CHARS>);
 
 impl PhoneNumber {
     /// Parse a (trimmed) phone number.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
         if s.is_empty() {
             return Err("is empty".to_owned());
         }
@@ -46,7 +46,7 @@ impl PhoneNumber {
     }
 
     /// The number as sent.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         self.0.as_str()
     }
 }

@@ -10,7 +10,7 @@ use super::prefix_words::prefixes_in_words;
 
 /// A subdivision's postal-code prefix pattern, compiled on first use.
 #[derive(Debug, Clone)]
-pub struct PostalPrefix {
+pub(crate) struct PostalPrefix {
     pattern: String,
     regex: OnceLock<Option<Regex>>,
 }
@@ -31,14 +31,9 @@ impl PostalPrefix {
         }
     }
 
-    /// The pattern as in the data (not anchored).
-    pub fn pattern(&self) -> &str {
-        &self.pattern
-    }
-
     /// The compiled pattern anchored at the start, `^(?:<pattern>)`; `None`
     /// if it does not compile (a test checks that every one does).
-    pub fn regex(&self) -> Option<&Regex> {
+    pub(crate) fn regex(&self) -> Option<&Regex> {
         self.regex
             .get_or_init(|| Regex::new(&format!("^(?:{})", self.pattern)).ok())
             .as_ref()
@@ -46,14 +41,14 @@ impl PostalPrefix {
 
     /// Whether the (upper-cased) postal code starts with one of the prefixes.
     /// A pattern that does not compile refuses nothing.
-    pub fn matches(&self, postal_code: &str) -> bool {
+    pub(crate) fn matches(&self, postal_code: &str) -> bool {
         self.regex().is_none_or(|re| re.is_match(postal_code))
     }
 
     /// The prefixes for a message, in words: `35 or 36`, `01–08`; where
     /// the pattern cannot be put in words, a sentence saying so (never the
     /// regex).
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         prefixes_in_words(&self.pattern)
             .unwrap_or_else(|| "the prefixes Google's address data lists for it".to_owned())
     }

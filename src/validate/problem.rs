@@ -21,7 +21,7 @@ use super::field::Field;
 /// problems file of a results workbook) and the error code Partner Center or
 /// the sandbox answers with ([`ProblemKind::code`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProblemKind {
+pub(crate) enum ProblemKind {
     /// A required value is empty.
     Missing,
     /// A value is malformed or not allowed.
@@ -82,7 +82,7 @@ struct KindSpec {
 
 impl ProblemKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ProblemKind; 20] = [
+    pub(crate) const ALL: [ProblemKind; 20] = [
         ProblemKind::Missing,
         ProblemKind::Invalid,
         ProblemKind::RegistrationMissing,
@@ -142,23 +142,23 @@ impl ProblemKind {
     /// Whether problems of this kind are warnings: shown (`--json`, the
     /// workbook's notes, `validate`'s listing) but the row stays valid and
     /// is sent.
-    pub const fn is_warning(self) -> bool {
+    pub(crate) const fn is_warning(self) -> bool {
         self.spec().warning
     }
 
     /// The error code Partner Center (6000xx) or the sandbox uses for this
     /// kind (`docs/partner-center.md`, "Errors"): a row's `error_code`.
-    pub const fn code(self) -> &'static str {
+    pub(crate) const fn code(self) -> &'static str {
         self.spec().code
     }
 
     /// The kind's stable name, e.g. `registration_format`.
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         self.spec().name
     }
 
     /// The kind named `name` ([`ProblemKind::name`]).
-    pub fn from_name(name: &str) -> Option<ProblemKind> {
+    pub(crate) fn from_name(name: &str) -> Option<ProblemKind> {
         ProblemKind::ALL.into_iter().find(|k| k.name() == name)
     }
 }
@@ -181,18 +181,18 @@ pub struct Problem {
     /// The column the problem is about.
     pub field: Field,
     /// What kind of problem it is (its code: [`Problem::code`]).
-    pub kind: ProblemKind,
+    pub(crate) kind: ProblemKind,
     /// Human-readable message, e.g. `email is required`: what the results
     /// file's `error` lists.
     pub message: String,
     /// What to do about it, when the rule knows more than the message says
     /// (shown in `--json` and the workbook's cell note, not in `error`).
-    pub hint: Option<Cow<'static, str>>,
+    pub(crate) hint: Option<Cow<'static, str>>,
 }
 
 impl Problem {
     /// A problem with an explicit message and no hint.
-    pub fn new(field: Field, kind: ProblemKind, message: impl Into<String>) -> Self {
+    pub(crate) fn new(field: Field, kind: ProblemKind, message: impl Into<String>) -> Self {
         Self {
             field,
             kind,
@@ -202,29 +202,29 @@ impl Problem {
     }
 
     /// `<field> is required`.
-    pub fn missing(field: Field) -> Self {
+    pub(crate) fn missing(field: Field) -> Self {
         Self::new(field, ProblemKind::Missing, format!("{field} is required"))
     }
 
     /// The same problem with a hint.
     #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// The error code of its kind.
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         self.kind.code()
     }
 
     /// Whether it is a warning (the row stays valid): [`ProblemKind::is_warning`].
-    pub fn is_warning(&self) -> bool {
+    pub(crate) fn is_warning(&self) -> bool {
         self.kind.is_warning()
     }
 
     /// The message, and the hint on a line of its own (a cell note).
-    pub fn note(&self) -> Cow<'_, str> {
+    pub(crate) fn note(&self) -> Cow<'_, str> {
         match &self.hint {
             Some(hint) => Cow::Owned(format!("{}\n{hint}", self.message)),
             None => Cow::Borrowed(&self.message),
@@ -293,7 +293,7 @@ impl TryFrom<WireProblem> for Problem {
 }
 
 /// The messages of `problems` joined with `"; "` (the results file's `error`).
-pub fn join_problems(problems: &[Problem]) -> String {
+pub(crate) fn join_problems(problems: &[Problem]) -> String {
     let mut out = String::new();
     for (i, p) in problems.iter().enumerate() {
         if i > 0 {

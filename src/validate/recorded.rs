@@ -57,7 +57,7 @@ static RECORDED_RULES: LazyLock<Recorded> = LazyLock::new(|| {
 });
 
 /// Microsoft's recorded answer for `country` (upper case), as published.
-pub fn recorded_country_rules(country: &str) -> Option<&'static Value> {
+pub(crate) fn recorded_country_rules(country: &str) -> Option<&'static Value> {
     RECORDED_RULES.answers.get(country)
 }
 

@@ -16,9 +16,10 @@ const REGISTRATION_COUNTRIES: &str = include_str!("../../data/registration-count
 
 /// How one country's registration number must look.
 #[derive(Debug)]
-pub struct RegistrationRule {
+pub(crate) struct RegistrationRule {
     country: String,
     number: String,
+    #[cfg(test)]
     list: String,
     pattern: String,
     specific: bool,
@@ -30,40 +31,43 @@ pub struct RegistrationRule {
 
 impl RegistrationRule {
     /// The country's ISO 3166-1 alpha-2 code.
-    pub fn country(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn country(&self) -> &str {
         &self.country
     }
 
     /// What the number is called there (e.g. `INN (ИНН)…`).
-    pub fn number_name(&self) -> &str {
+    pub(crate) fn number_name(&self) -> &str {
         &self.number
     }
 
     /// Which Microsoft list named the country: `seed` (the original eleven)
     /// or `newer` (added by later documentation).
-    pub fn list(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn list(&self) -> &str {
         &self.list
     }
 
     /// The anchored regex the value must match: the country's own where one is
     /// well established, else the generic rule.
-    pub fn pattern(&self) -> &str {
+    pub(crate) fn pattern(&self) -> &str {
         &self.pattern
     }
 
     /// Whether [`RegistrationRule::pattern`] is country-specific (not the generic rule).
-    pub fn is_specific(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_specific(&self) -> bool {
         self.specific
     }
 
     /// A sample value in the country's format, when known.
-    pub fn example(&self) -> Option<&str> {
+    pub(crate) fn example(&self) -> Option<&str> {
         self.example.as_deref()
     }
 
     /// Whether `value` (already trimmed) has the required format. Only ASCII
     /// values match, so `\d` does not admit other scripts' digits.
-    pub fn matches(&self, value: &str) -> bool {
+    pub(crate) fn matches(&self, value: &str) -> bool {
         let re = self
             .regex
             .get_or_init(|| Regex::new(&format!("^(?:{})$", self.pattern)).ok());
@@ -77,7 +81,7 @@ impl RegistrationRule {
     /// quoted value: the country's format with an example, or for the
     /// generic rule what any number must look like (no country format is
     /// claimed); and a leading zero Excel may have dropped.
-    pub fn mismatch(&self, value: &str) -> String {
+    pub(crate) fn mismatch(&self, value: &str) -> String {
         let mut reason = match (&self.shape, &self.description) {
             (Some(shape), _) => format!("does not have the {} format: {shape}", self.country),
             (None, Some(generic)) => format!(
@@ -100,7 +104,7 @@ impl RegistrationRule {
 
 /// A registration number in the format its country requires.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct RegistrationNumber(ShortText<REGISTRATION_INLINE_BYTES>);
+pub(crate) struct RegistrationNumber(ShortText<REGISTRATION_INLINE_BYTES>);
 
 /// Registration numbers up to this many bytes are stored inline.
 const REGISTRATION_INLINE_BYTES: usize = 30;
@@ -109,7 +113,7 @@ impl RegistrationNumber {
     /// Parse a (trimmed) registration number for `country`. Fails when the
     /// country takes no registration number, when it is empty, or when it does
     /// not match the country's format; the reason says which.
-    pub fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str, country: &CountryCode) -> Result<Self, String> {
         let rules = country.rules();
         let Some(rule) = rules.registration() else {
             return Err(format!(
@@ -127,7 +131,7 @@ impl RegistrationNumber {
     }
 
     /// The number as sent.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         self.0.as_str()
     }
 }
@@ -146,6 +150,7 @@ struct RawGeneric {
 
 #[derive(Deserialize)]
 struct RawRule {
+    #[cfg(test)]
     list: String,
     number: String,
     pattern: Option<String>,
@@ -165,6 +170,7 @@ pub(super) fn load_registration_rules() -> HashMap<String, RegistrationRule> {
             let rule = RegistrationRule {
                 country: code.clone(),
                 number: r.number,
+                #[cfg(test)]
                 list: r.list,
                 pattern: r.pattern.unwrap_or_else(|| raw.generic.pattern.clone()),
                 specific,

@@ -58,7 +58,7 @@ fn key(name: &str) -> String {
 
 /// Whether `a` and `b` name the same company: equal once case,
 /// punctuation, spacing and legal forms are left out.
-pub fn same_company(a: &str, b: &str) -> bool {
+pub(crate) fn same_company(a: &str, b: &str) -> bool {
     key(a) == key(b)
 }
 

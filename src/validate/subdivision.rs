@@ -13,7 +13,7 @@ use super::unicode::{fold, loose, with_folded};
 
 /// One state, province or other subdivision of a country.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subdivision {
+pub(crate) struct Subdivision {
     key: String,
     iso_id: String,
     current_iso_id: String,
@@ -70,14 +70,14 @@ impl Subdivision {
     }
 
     /// Google's key (`WA`, `Москва`, `Co. Dublin`).
-    pub fn key(&self) -> &str {
+    pub(crate) fn key(&self) -> &str {
         &self.key
     }
 
     /// The ISO 3166-2 code without the country prefix (`WA`, `MOW`; `BJ`
     /// for Beijing, whose former code `11` Google's data has: the current
     /// one wins); empty when the data has none (e.g. `US` armed-forces keys).
-    pub fn iso_id(&self) -> &str {
+    pub(crate) fn iso_id(&self) -> &str {
         if self.current_iso_id.is_empty() {
             &self.iso_id
         } else {
@@ -87,7 +87,7 @@ impl Subdivision {
 
     /// The former ISO 3166-2 code Google's data has where ISO replaced it
     /// (`11` for Beijing, `BJ` since 2017); empty elsewhere.
-    pub fn former_iso_id(&self) -> &str {
+    pub(crate) fn former_iso_id(&self) -> &str {
         if self.current_iso_id.is_empty() {
             ""
         } else {
@@ -96,37 +96,38 @@ impl Subdivision {
     }
 
     /// The display name (`Washington`); the key when the data has no names.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.name
     }
 
     /// The Latin-script name (`Tokyo`, `Moskva`); empty when the data has none.
-    pub fn latin_name(&self) -> &str {
+    pub(crate) fn latin_name(&self) -> &str {
         &self.latin_name
     }
 
     /// The language variants' keys and names not already among the others
     /// (`Québec`, `Bizkaia`, `दिल्ली`).
-    pub fn variant_names(&self) -> &[String] {
+    #[cfg(test)]
+    pub(crate) fn variant_names(&self) -> &[String] {
         &self.variant_names
     }
 
     /// The code sent to Partner Center where it lists no states: the
     /// (current) ISO id when there is one, else the key.
-    pub fn code(&self) -> &str {
+    pub(crate) fn code(&self) -> &str {
         let iso = self.iso_id();
         if iso.is_empty() { &self.key } else { iso }
     }
 
     /// The pattern the subdivision's postal codes start with, if the data has one.
-    pub fn postal_prefix(&self) -> Option<&PostalPrefix> {
+    pub(crate) fn postal_prefix(&self) -> Option<&PostalPrefix> {
         self.postal_prefix.as_ref()
     }
 
     /// Every form of the subdivision except `CC-isoid` and the short
     /// forms, in look-up priority: ISO id (current, then former), key,
     /// name, Latin name, variants (empty ones skipped).
-    pub fn forms(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn forms(&self) -> impl Iterator<Item = &str> {
         [self.iso_id(), self.former_iso_id()]
             .into_iter()
             .chain([&self.key, &self.name, &self.latin_name].map(String::as_str))

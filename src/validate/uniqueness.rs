@@ -177,7 +177,7 @@ impl Uniqueness {
     /// domain counts only when it parses; `external_id` only when non-empty,
     /// compared exactly. A duplicate key keeps its first row. Rows above
     /// `u32::MAX` are recorded as `u32::MAX`, row 0 as row 1.
-    pub fn check(&mut self, row: u64, fields: &CustomerFields<'_>) -> Vec<Problem> {
+    pub(crate) fn check(&mut self, row: u64, fields: &CustomerFields<'_>) -> Vec<Problem> {
         let row = u32::try_from(row).unwrap_or(u32::MAX).max(1);
         let mut problems = Vec::new();
         let external_id = fields.get(Field::ExternalId);
@@ -198,7 +198,8 @@ impl Uniqueness {
     }
 
     /// Approximate heap bytes held (tables' sizes, not allocator overhead).
-    pub fn heap_bytes(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
         let slots: usize = self.shards.iter().map(|s| s.slots.len()).sum();
         self.shards.capacity() * std::mem::size_of::<Shard>() + slots * std::mem::size_of::<Entry>()
     }

@@ -24,7 +24,10 @@ pub(super) struct LostFiles {
 impl LostFiles {
     /// `Some` when the results file or the credentials file is no longer
     /// the file its path names.
-    pub fn find(writer: &ResultsWriter, credentials: Option<&CredentialsFile>) -> Option<Self> {
+    pub(super) fn find(
+        writer: &ResultsWriter,
+        credentials: Option<&CredentialsFile>,
+    ) -> Option<Self> {
         let results = writer
             .check_still_there()
             .is_err()
@@ -40,7 +43,7 @@ impl LostFiles {
     }
 
     /// List on stderr the customers the lost results file held.
-    pub fn list(&mut self, writer: &mut ResultsWriter, layout: &Layout) {
+    pub(super) fn list(&mut self, writer: &mut ResultsWriter, layout: &Layout) {
         let Some(path) = &self.results else {
             return;
         };
@@ -66,7 +69,7 @@ impl LostFiles {
     }
 
     /// The run's error: what is gone, what was listed, what to do.
-    pub fn error(&self, results: &Path, not_recorded: u64) -> anyhow::Error {
+    pub(super) fn error(&self, results: &Path, not_recorded: u64) -> anyhow::Error {
         let Some(journal) = &self.results else {
             let passwords = self.passwords_text("");
             return anyhow::anyhow!(

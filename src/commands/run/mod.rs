@@ -32,7 +32,7 @@ use sink::RunSink;
 use summary::Summary;
 
 /// Run `pc-onboard run` to the end on a fresh tokio runtime.
-pub fn run(settings: &RunSettings) -> anyhow::Result<ExitStatus> {
+pub(crate) fn run(settings: &RunSettings) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

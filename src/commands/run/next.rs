@@ -17,14 +17,14 @@ use crate::settings::{Again, RunSettings};
 #[derive(Debug, Clone)]
 pub(super) struct NextCommands {
     /// Runs the results file again into a new one.
-    pub rerun: String,
+    pub(crate) rerun: String,
     /// Finishes this run (`--resume`).
-    pub resume: String,
+    pub(crate) resume: String,
 }
 
 impl NextCommands {
     /// The commands after a run with `settings` of an input laid out as `layout`.
-    pub fn new(settings: &RunSettings, layout: &Layout) -> Self {
+    pub(super) fn new(settings: &RunSettings, layout: &Layout) -> Self {
         let results = settings.results();
         // A results workbook has its rows on the sheet named after the
         // input's: named as a flag, so no config file's `sheet` applies.

@@ -17,17 +17,17 @@ use crate::validate::{Field, Problem, ProblemKind};
 
 /// What the run works on, ready before the first call.
 pub(super) struct Prepared {
-    pub reader: InputReader,
-    pub layout: Layout,
-    pub target: ResultsTarget,
-    pub total_rows: u64,
-    pub resume: Option<ResumePoint>,
+    pub(crate) reader: InputReader,
+    pub(crate) layout: Layout,
+    pub(crate) target: ResultsTarget,
+    pub(crate) total_rows: u64,
+    pub(crate) resume: Option<ResumePoint>,
     /// The rows `--resume` kept, counted (they are part of the results
     /// file the exit code describes).
-    pub kept: Tally,
-    pub credentials: Option<CredentialsFile>,
+    pub(crate) kept: Tally,
+    pub(crate) credentials: Option<CredentialsFile>,
     /// Held until the run ends (dropped with `Prepared`).
-    pub _lock: ResultsLock,
+    pub(crate) _lock: ResultsLock,
 }
 
 /// Everything a run needs before it connects: the input (fatal errors exit

@@ -17,29 +17,29 @@ use crate::validate::{Problem, ProblemKind};
 
 /// How many rows with problems `run` lists on the terminal; the rest are
 /// counted (they are all in the results file).
-pub const LISTED_PROBLEM_ROWS: u64 = 20;
+pub(crate) const LISTED_PROBLEM_ROWS: u64 = 20;
 
 /// The rows written by this run.
 #[derive(Debug, Clone, Default)]
-pub struct RunCounts {
+pub(crate) struct RunCounts {
     /// Rows per status and per `mca_status` outcome.
-    pub rows: Tally,
+    pub(crate) rows: Tally,
     /// The problems of the invalid rows, per kind.
-    pub problems: BTreeMap<ProblemKind, u64>,
+    pub(crate) problems: BTreeMap<ProblemKind, u64>,
     /// Rows for which this run sent a create call.
-    pub sent: u64,
+    pub(crate) sent: u64,
     /// Rows copied from an earlier results file (nothing sent for them,
     /// an MCA attestation aside).
-    pub copied: u64,
+    pub(crate) copied: u64,
     /// Rows this run created (copied `created` rows not counted).
-    pub created_now: u64,
+    pub(crate) created_now: u64,
     /// Rows written with a warning (sent, or planned, all the same:
     /// [`ProblemKind::is_warning`]).
-    pub warned: u64,
+    pub(crate) warned: u64,
     /// Rows with problems listed on the terminal as they were written.
-    pub listed: u64,
+    pub(crate) listed: u64,
     /// Rows with problems past [`LISTED_PROBLEM_ROWS`], not listed.
-    pub unlisted: u64,
+    pub(crate) unlisted: u64,
 }
 
 /// The bar before this run has written a row: what it waits for
@@ -50,7 +50,7 @@ const RUNNING: &str = "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} rows
 
 /// Progress of one run.
 #[derive(Debug)]
-pub struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     counts: RunCounts,
     /// Whether this run has written a row (the bar shows rate and ETA).
@@ -59,7 +59,7 @@ pub struct Progress {
 
 impl Progress {
     /// A bar for `total` rows of which `done` are already finished (resume).
-    pub fn new(total: u64, done: u64, hidden: bool) -> Self {
+    pub(super) fn new(total: u64, done: u64, hidden: bool) -> Self {
         let target = if hidden {
             ProgressDrawTarget::hidden()
         } else {
@@ -78,12 +78,12 @@ impl Progress {
     }
 
     /// The bar itself, for the task that says what the run waits for.
-    pub fn bar(&self) -> ProgressBar {
+    pub(crate) fn bar(&self) -> ProgressBar {
         self.bar.clone()
     }
 
     /// Say what the run waits for (`None`: nothing).
-    pub fn waiting(&self, wait: Option<&super::waiting::Wait>) {
+    pub(super) fn waiting(&self, wait: Option<&super::waiting::Wait>) {
         self.bar
             .set_prefix(wait.map(ToString::to_string).unwrap_or_default());
     }
@@ -91,7 +91,7 @@ impl Progress {
     /// Count one row written to the results file (`copied`: from an
     /// earlier results file; `number`: its row number), and list it when
     /// it did not go through.
-    pub fn row_written(&mut self, number: u64, result: &RowResult, copied: bool) {
+    pub(crate) fn row_written(&mut self, number: u64, result: &RowResult, copied: bool) {
         if !copied {
             self.list(number, result);
         }
@@ -157,12 +157,12 @@ impl Progress {
     }
 
     /// The rows written so far.
-    pub fn counts(&self) -> RunCounts {
+    pub(super) fn counts(&self) -> RunCounts {
         self.counts.clone()
     }
 
     /// Remove the bar.
-    pub fn finish(&self) {
+    pub(super) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

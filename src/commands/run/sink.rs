@@ -17,17 +17,17 @@ use super::progress::Progress;
 
 /// The results writer, the credentials file and the progress bar of a run.
 pub(super) struct RunSink {
-    pub writer: ResultsWriter,
-    pub credentials: Option<CredentialsFile>,
-    pub progress: Progress,
-    pub layout: Layout,
+    pub(crate) writer: ResultsWriter,
+    pub(crate) credentials: Option<CredentialsFile>,
+    pub(crate) progress: Progress,
+    pub(crate) layout: Layout,
     /// Passwords received and not stored anywhere (no `--credentials-out`),
     /// of rows recorded or not.
-    pub passwords_discarded: u64,
+    pub(crate) passwords_discarded: u64,
     /// Rows that reached Partner Center but are not in the results file.
-    pub unrecorded: Unrecorded,
+    pub(crate) unrecorded: Unrecorded,
     /// Default GDAP, other tenants' domains, `exists` of another company.
-    pub notices: Notices,
+    pub(crate) notices: Notices,
 }
 
 /// Rows that reached Partner Center but are not in the results file
@@ -35,9 +35,9 @@ pub(super) struct RunSink {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Unrecorded {
     /// Such rows.
-    pub rows: u64,
+    pub(crate) rows: u64,
     /// Of them, customers this run created.
-    pub created: u64,
+    pub(crate) created: u64,
 }
 
 /// What became of a created customer's initial password.

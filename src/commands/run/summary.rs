@@ -17,40 +17,40 @@ use crate::results::{Notices, Tally};
 use crate::settings::RunSettings;
 
 /// Everything the summary reports.
-pub struct Summary<'a> {
+pub(super) struct Summary<'a> {
     /// The run's settings.
-    pub settings: &'a RunSettings,
+    pub(crate) settings: &'a RunSettings,
     /// The commands it prints (re-run, resume).
-    pub next: NextCommands,
+    pub(crate) next: NextCommands,
     /// Where the calls went.
-    pub target: String,
+    pub(crate) target: String,
     /// The rows written by this run.
-    pub counts: RunCounts,
+    pub(crate) counts: RunCounts,
     /// The whole results file as written: the rows a `--resume` kept and
     /// this run's (what the exit code says).
-    pub file: Tally,
+    pub(crate) file: Tally,
     /// Rows written in this run.
-    pub rows_this_run: u64,
+    pub(crate) rows_this_run: u64,
     /// Rows kept from the interrupted run (`--resume`).
-    pub resumed_rows: u64,
+    pub(crate) resumed_rows: u64,
     /// What a resume cut from the results file, to be done again.
-    pub cut: CutRows,
+    pub(crate) cut: CutRows,
     /// The engine (counters), when the run talked to Partner Center.
-    pub engine: Option<&'a Engine>,
+    pub(crate) engine: Option<&'a Engine>,
     /// The run's `MS-CorrelationId`.
-    pub correlation_id: Option<uuid::Uuid>,
+    pub(crate) correlation_id: Option<uuid::Uuid>,
     /// Wall time.
-    pub duration: Duration,
+    pub(crate) duration: Duration,
     /// Passwords received but not stored.
-    pub passwords_discarded: u64,
+    pub(crate) passwords_discarded: u64,
     /// Rows that reached Partner Center but are not in the results file.
-    pub unrecorded: Unrecorded,
+    pub(crate) unrecorded: Unrecorded,
     /// Default GDAP, other tenants' domains, `exists` of another company.
-    pub notices: Notices,
+    pub(crate) notices: Notices,
     /// Why sending stopped early.
-    pub stopped: Option<StopReason>,
+    pub(crate) stopped: Option<StopReason>,
     /// Smoothed call latency.
-    pub latency: Option<Duration>,
+    pub(crate) latency: Option<Duration>,
 }
 
 impl Summary<'_> {
@@ -66,7 +66,7 @@ impl Summary<'_> {
     }
 
     /// The command that re-runs the results file into a new one.
-    pub fn rerun_hint(&self) -> &str {
+    pub(crate) fn rerun_hint(&self) -> &str {
         &self.next.rerun
     }
 
@@ -299,7 +299,7 @@ impl Summary<'_> {
     }
 
     /// Print the summary on the console.
-    pub fn print(&self) {
+    pub(super) fn print(&self) {
         let console = Console::get();
         let unlisted = self.counts.unlisted;
         if unlisted > 0 {

@@ -11,7 +11,7 @@ use crate::results::{McaCounts, McaOutcome, Status, StatusCounts};
 
 impl Summary<'_> {
     /// The summary as JSON (`--summary-json`, and the JSON summary event).
-    pub fn json(&self) -> Value {
+    pub(super) fn json(&self) -> Value {
         let stopped = self.stopped.as_ref().map(|s| match s {
             StopReason::Interrupted => "interrupted",
             StopReason::BudgetExhausted => "retry_budget_exhausted",
@@ -69,7 +69,7 @@ impl Summary<'_> {
     }
 
     /// Write `--summary-json`.
-    pub fn write_json(&self, path: &Path) -> anyhow::Result<()> {
+    pub(crate) fn write_json(&self, path: &Path) -> anyhow::Result<()> {
         Ok(crate::files::write_summary_json(path, &self.json())?)
     }
 }

@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::jwt::TokenClaims;
 use super::{
     AuthError, COMMON_TENANT, CredentialKind, ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
-    ENV_REFRESH_TOKEN, ENV_TENANT_ID, Kinds,
+    ENV_REFRESH_TOKEN, ENV_TENANT_ID,
 };
 
 /// How the client authenticates. `Debug` never shows a secret.
@@ -51,7 +51,7 @@ pub enum Credentials {
 impl Credentials {
     /// A short human name of the kind of credentials (for the summary and
     /// messages).
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Credentials::ClientCredentials { .. } => "client credentials",
             Credentials::RefreshToken { .. } => "refresh token (App+User)",
@@ -60,14 +60,8 @@ impl Credentials {
         }
     }
 
-    /// App-only credentials (client credentials). A ready access token may
-    /// be either kind: it is not counted as app-only.
-    pub fn is_app_only(&self) -> bool {
-        matches!(self, Credentials::ClientCredentials { .. })
-    }
-
     /// Whether a new token can be fetched (everything but a ready access token).
-    pub fn can_refresh(&self) -> bool {
+    pub(crate) fn can_refresh(&self) -> bool {
         !matches!(self, Credentials::AccessToken(_))
     }
 
@@ -106,16 +100,16 @@ impl Credentials {
 /// Told each refresh token the App+User authority rotates in, so the login
 /// cache keeps the newest one.
 #[derive(Clone)]
-pub struct RotationHook(Arc<dyn Fn(&SecretString) + Send + Sync>);
+pub(crate) struct RotationHook(Arc<dyn Fn(&SecretString) + Send + Sync>);
 
 impl RotationHook {
     /// A hook calling `f`.
-    pub fn new(f: impl Fn(&SecretString) + Send + Sync + 'static) -> Self {
+    pub(crate) fn new(f: impl Fn(&SecretString) + Send + Sync + 'static) -> Self {
         RotationHook(Arc::new(f))
     }
 
     /// Hand `refresh_token` to the hook.
-    pub fn call(&self, refresh_token: &SecretString) {
+    pub(crate) fn call(&self, refresh_token: &SecretString) {
         (self.0)(refresh_token);
     }
 }
@@ -131,14 +125,14 @@ impl std::fmt::Debug for RotationHook {
 #[derive(Debug, Clone, Default)]
 pub struct CredentialSet {
     /// App-only credentials, if any.
-    pub app_only: Option<Credentials>,
+    pub(crate) app_only: Option<Credentials>,
     /// App+User credentials, if any.
-    pub app_user: Option<Credentials>,
+    pub(crate) app_user: Option<Credentials>,
     /// Told each refresh token the App+User authority rotates in.
-    pub on_rotate: Option<RotationHook>,
+    pub(crate) on_rotate: Option<RotationHook>,
     /// Some app-only variables were set, not all: what is missing. An
     /// error without App+User credentials ([`CredentialSet::check`]).
-    pub incomplete_app_only: Option<AuthError>,
+    pub(crate) incomplete_app_only: Option<AuthError>,
 }
 
 impl From<Credentials> for CredentialSet {
@@ -168,7 +162,7 @@ impl CredentialSet {
     /// Read the credentials from the process environment (the login cache
     /// is the caller's to add: [`CredentialSet::app_user`]; then
     /// [`CredentialSet::check`]).
-    pub fn from_env() -> Result<Self, AuthError> {
+    pub(crate) fn from_env() -> Result<Self, AuthError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
@@ -179,7 +173,7 @@ impl CredentialSet {
     /// `PC_CLIENT_ID` + `PC_CLIENT_SECRET` are app-only credentials and
     /// `PC_REFRESH_TOKEN` with `PC_CLIENT_ID` App+User ones (with the
     /// secret too when set: a confidential client); both may be present.
-    pub fn from_lookup<F>(lookup: F) -> Result<Self, AuthError>
+    pub(crate) fn from_lookup<F>(lookup: F) -> Result<Self, AuthError>
     where
         F: Fn(&str) -> Option<String>,
     {
@@ -243,7 +237,7 @@ impl CredentialSet {
 
     /// An incomplete app-only set is an error when there are no App+User
     /// credentials either (the login cache added, if any).
-    pub fn check(self) -> Result<Self, AuthError> {
+    pub(crate) fn check(self) -> Result<Self, AuthError> {
         match (&self.incomplete_app_only, &self.app_user) {
             (Some(missing), None) => Err(missing.clone()),
             _ => Ok(self),
@@ -251,13 +245,14 @@ impl CredentialSet {
     }
 
     /// No credentials of either kind.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.app_only.is_none() && self.app_user.is_none()
     }
 
     /// The kinds present.
-    pub fn kinds(&self) -> Kinds {
-        Kinds {
+    #[cfg(test)]
+    pub(crate) fn kinds(&self) -> super::Kinds {
+        super::Kinds {
             app_only: self.app_only.is_some(),
             app_user: self.app_user.is_some(),
         }
@@ -265,7 +260,7 @@ impl CredentialSet {
 
     /// `client credentials and sign-in of pc-onboard login (App+User)`: for
     /// the summary and the logs.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match (&self.app_only, &self.app_user) {
             (Some(a), Some(u)) if a.kind() == u.kind() => a.kind().to_owned(),
             (Some(a), Some(u)) => format!("{} and {}", a.kind(), u.kind()),

@@ -8,7 +8,7 @@
 //! `authorization_declined`, `expired_token`). The scope is
 //! `<API resource>/.default offline_access`, so the answer carries a
 //! refresh token. The numbers the authority sends are clamped
-//! ([`MAX_INTERVAL`], [`MAX_EXPIRES_IN`]): no answer can overflow a clock.
+//! (`MAX_INTERVAL`, `MAX_EXPIRES_IN`): no answer can overflow a clock.
 
 use std::future::Future;
 use std::time::Duration;
@@ -25,52 +25,52 @@ use crate::partner_center::error::describe_json_error;
 use crate::partner_center::resources::{TokenErrorBody, parse_json, registered_secret};
 
 /// The device-code grant type.
-pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+pub(crate) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// `interval` when the answer has none (RFC 8628 §3.2).
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
+pub(crate) const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// The longest wait between polls believed.
-pub const MAX_INTERVAL: Duration = Duration::from_secs(60);
+pub(crate) const MAX_INTERVAL: Duration = Duration::from_secs(60);
 /// What `slow_down` adds to the interval (RFC 8628 §3.5).
-pub const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+pub(crate) const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 /// `expires_in` when the answer has none (Entra ID's 15 minutes).
-pub const DEFAULT_EXPIRES_IN: Duration = Duration::from_secs(900);
+pub(crate) const DEFAULT_EXPIRES_IN: Duration = Duration::from_secs(900);
 /// The longest a code is believed to live.
-pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(3600);
+pub(crate) const MAX_EXPIRES_IN: Duration = Duration::from_secs(3600);
 
 /// Where a device sign-in happens: the authority, the tenant, the app.
 #[derive(Debug, Clone)]
-pub struct DeviceFlow {
+pub(crate) struct DeviceFlow {
     /// The HTTP client (no redirects followed).
-    pub http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     /// The cloud's authority and API resource.
-    pub endpoints: CloudEndpoints,
+    pub(crate) endpoints: CloudEndpoints,
     /// `PC_TENANT_ID`, else `organizations`.
-    pub tenant: String,
+    pub(crate) tenant: String,
     /// `PC_LOGIN_CLIENT_ID`, else `PC_CLIENT_ID`.
-    pub client_id: String,
+    pub(crate) client_id: String,
     /// Timeout of one call.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
 }
 
 /// The authority's answer to the start of a sign-in. `Debug` hides the
 /// device code.
 #[derive(Debug, Clone)]
-pub struct DeviceCode {
+pub(crate) struct DeviceCode {
     /// The code the polls carry (a secret: it redeems the sign-in).
-    pub device_code: SecretString,
+    pub(crate) device_code: SecretString,
     /// The code the user types.
-    pub user_code: String,
+    pub(crate) user_code: String,
     /// Where the user types it.
-    pub verification_uri: String,
+    pub(crate) verification_uri: String,
     /// How long the codes live (clamped).
-    pub expires_in: Duration,
+    pub(crate) expires_in: Duration,
     /// How long to wait between polls (clamped).
-    pub interval: Duration,
+    pub(crate) interval: Duration,
 }
 
 /// One poll's answer.
 #[derive(Debug)]
-pub enum Poll {
+pub(crate) enum Poll {
     /// The user has not finished yet.
     Pending,
     /// Poll less often.
@@ -81,18 +81,16 @@ pub enum Poll {
 
 /// A finished sign-in. `Debug` hides the tokens.
 #[derive(Debug, Clone)]
-pub struct SignedIn {
-    /// The access token for the API.
-    pub access_token: SecretString,
+pub(crate) struct SignedIn {
     /// The refresh token.
-    pub refresh_token: SecretString,
+    pub(crate) refresh_token: SecretString,
     /// The access token's claims (`None`: not a JWT).
-    pub claims: Option<TokenClaims>,
+    pub(crate) claims: Option<TokenClaims>,
 }
 
 /// Why a sign-in did not finish.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SignInError {
+pub(crate) enum SignInError {
     /// The user declined.
     #[error("the sign-in was declined (authorization_declined): run `pc-onboard login` again")]
     Declined,
@@ -136,7 +134,11 @@ fn optional_secret<'de, D: serde::Deserializer<'de>>(
 
 /// A number of seconds from an answer (number or string), clamped to
 /// `[1 s, max]`; `default` when absent or not a number.
-pub fn seconds(value: Option<&serde_json::Value>, default: Duration, max: Duration) -> Duration {
+pub(crate) fn seconds(
+    value: Option<&serde_json::Value>,
+    default: Duration,
+    max: Duration,
+) -> Duration {
     let secs = match value {
         Some(serde_json::Value::Number(n)) => n.as_u64().or_else(|| {
             n.as_f64()
@@ -154,7 +156,7 @@ pub fn seconds(value: Option<&serde_json::Value>, default: Duration, max: Durati
 
 impl DeviceFlow {
     /// Start a sign-in: the user code and where to enter it.
-    pub async fn start(&self) -> Result<DeviceCode, AuthError> {
+    pub(crate) async fn start(&self) -> Result<DeviceCode, AuthError> {
         let url = self.endpoints.device_code_url(&self.tenant);
         let scope = self.endpoints.user_scope();
         let form = [("client_id", self.client_id.as_str()), ("scope", &scope)];
@@ -185,7 +187,7 @@ impl DeviceFlow {
     }
 
     /// Poll once.
-    pub async fn poll(&self, code: &DeviceCode) -> Result<Poll, SignInError> {
+    pub(crate) async fn poll(&self, code: &DeviceCode) -> Result<Poll, SignInError> {
         let url = self.endpoints.token_url_v2(&self.tenant);
         let form = [
             ("grant_type", DEVICE_CODE_GRANT),
@@ -205,7 +207,6 @@ impl DeviceFlow {
             })?;
             let claims = TokenClaims::read(answer.access_token.expose_secret());
             return Ok(Poll::Done(Box::new(SignedIn {
-                access_token: answer.access_token,
                 refresh_token,
                 claims,
             })));
@@ -232,7 +233,10 @@ fn refusal(status: u16, body: &[u8]) -> AuthError {
 /// (five seconds more after each `slow_down`), and giving up when the code
 /// expires. A poll the authority could not answer (unavailable) is tried
 /// again at the next interval. Cancel by dropping the future (Ctrl-C).
-pub async fn wait_for_sign_in<P, F>(code: &DeviceCode, mut poll: P) -> Result<SignedIn, SignInError>
+pub(crate) async fn wait_for_sign_in<P, F>(
+    code: &DeviceCode,
+    mut poll: P,
+) -> Result<SignedIn, SignInError>
 where
     P: FnMut() -> F,
     F: Future<Output = Result<Poll, SignInError>>,

@@ -22,7 +22,6 @@ fn code(interval: u64, expires_in: u64) -> DeviceCode {
 
 fn signed_in() -> SignedIn {
     SignedIn {
-        access_token: SecretString::from("at"),
         refresh_token: SecretString::from("rt"),
         claims: None,
     }

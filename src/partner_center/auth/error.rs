@@ -3,7 +3,7 @@
 use super::CredentialKind;
 
 /// The advice for an App+User sign-in without MFA.
-pub const MFA_ADVICE: &str = "run `pc-onboard login` and sign in with multi-factor authentication (Partner Center refuses App+User calls without MFA since 1 April 2026)";
+pub(crate) const MFA_ADVICE: &str = "run `pc-onboard login` and sign in with multi-factor authentication (Partner Center refuses App+User calls without MFA since 1 April 2026)";
 
 /// Authentication failures. None of them carries a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,7 +26,7 @@ pub enum AuthError {
         error: String,
         /// OAuth error description (secrets removed).
         description: String,
-        /// Kind of credentials ([`super::Credentials::kind`]).
+        /// Kind of credentials (`super::Credentials::kind`).
         credentials: &'static str,
     },
     /// The token authority could not be reached, timed out or answered
@@ -129,19 +129,19 @@ fn unauthorized_text(code: &str, description: &str, refreshable: bool) -> String
 
 impl AuthError {
     /// Whether trying again later may succeed (the authority was unavailable).
-    pub fn is_transient(&self) -> bool {
+    pub(crate) fn is_transient(&self) -> bool {
         matches!(self, AuthError::Unavailable { .. })
     }
 
     /// Whether the run must stop: every failure but a transient one and a
     /// missing kind (which only the calls needing it lack).
-    pub fn is_fatal(&self) -> bool {
+    pub(crate) fn is_fatal(&self) -> bool {
         !self.is_transient() && !matches!(self, AuthError::MissingKind { .. })
     }
 
     /// Why App+User calls cannot be made, for a row that needs one:
     /// `<what> needs App+User credentials, and <this>`.
-    pub fn app_user_reason(&self) -> String {
+    pub(crate) fn app_user_reason(&self) -> String {
         match self {
             AuthError::MissingKind { .. } => format!(
                 "this run has app-only ones: {}",

@@ -15,30 +15,30 @@ use super::CredentialKind;
 /// The claims pc-onboard reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
-pub struct TokenClaims {
+pub(crate) struct TokenClaims {
     /// Authentication methods (`pwd`, `mfa`, `rsa`, ...).
     #[serde(deserialize_with = "strings")]
-    pub amr: Vec<String>,
+    pub(crate) amr: Vec<String>,
     /// Delegated scopes: only user (App+User) tokens have them.
-    pub scp: Option<String>,
+    pub(crate) scp: Option<String>,
     /// Application roles: app-only tokens.
     #[serde(deserialize_with = "strings")]
-    pub roles: Vec<String>,
+    pub(crate) roles: Vec<String>,
     /// `app` or `user` (optional claim).
-    pub idtyp: Option<String>,
+    pub(crate) idtyp: Option<String>,
     /// The user's sign-in name (v1 tokens).
-    pub upn: Option<String>,
+    pub(crate) upn: Option<String>,
     /// The user's sign-in name (v2 tokens).
-    pub preferred_username: Option<String>,
+    pub(crate) preferred_username: Option<String>,
     /// The user's name when there is no `upn` (guests).
-    pub unique_name: Option<String>,
+    pub(crate) unique_name: Option<String>,
     /// The tenant the token was issued in.
-    pub tid: Option<String>,
+    pub(crate) tid: Option<String>,
 }
 
 /// What [`mfa_check`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MfaCheck {
+pub(crate) enum MfaCheck {
     /// A JWT whose `amr` has a value ending in `mfa`.
     Passed,
     /// A JWT without one: Partner Center would refuse it (`401 900421`).
@@ -48,7 +48,7 @@ pub enum MfaCheck {
 }
 
 /// Whether an App+User access token carries MFA.
-pub fn mfa_check(token: &str) -> MfaCheck {
+pub(crate) fn mfa_check(token: &str) -> MfaCheck {
     match TokenClaims::read(token) {
         None => MfaCheck::NotJwt,
         Some(claims) if claims.has_mfa() => MfaCheck::Passed,
@@ -59,7 +59,7 @@ pub fn mfa_check(token: &str) -> MfaCheck {
 impl TokenClaims {
     /// The claims of `token`, or `None` when it is not a JWT (three
     /// base64url parts whose middle one is a JSON object).
-    pub fn read(token: &str) -> Option<TokenClaims> {
+    pub(crate) fn read(token: &str) -> Option<TokenClaims> {
         let mut parts = token.trim().split('.');
         let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() {
@@ -74,7 +74,7 @@ impl TokenClaims {
     }
 
     /// Some `amr` value ends in `mfa` (any case).
-    pub fn has_mfa(&self) -> bool {
+    pub(crate) fn has_mfa(&self) -> bool {
         self.amr
             .iter()
             .any(|m| m.to_ascii_lowercase().ends_with("mfa"))
@@ -83,7 +83,7 @@ impl TokenClaims {
     /// The kind of token: `idtyp` when present, else delegated scopes
     /// (App+User) or roles without scopes (app-only); `None` when the
     /// claims do not say.
-    pub fn kind(&self) -> Option<CredentialKind> {
+    pub(crate) fn kind(&self) -> Option<CredentialKind> {
         match self
             .idtyp
             .as_deref()
@@ -104,7 +104,7 @@ impl TokenClaims {
     }
 
     /// The signed-in user's name, if the token names one.
-    pub fn user(&self) -> Option<&str> {
+    pub(crate) fn user(&self) -> Option<&str> {
         [&self.upn, &self.preferred_username, &self.unique_name]
             .into_iter()
             .flatten()
@@ -127,7 +127,7 @@ fn strings<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
 
 /// An unsigned JWT (`alg: none`) with `claims`: what the sandbox issues,
 /// and what tests build.
-pub fn unsigned(claims: &serde_json::Value) -> String {
+pub(crate) fn unsigned(claims: &serde_json::Value) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     format!("{header}.{payload}.")

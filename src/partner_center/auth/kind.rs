@@ -19,7 +19,7 @@ pub enum CredentialKind {
 
 impl CredentialKind {
     /// `app-only` or `App+User`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             CredentialKind::AppOnly => "app-only",
             CredentialKind::AppUser => "App+User",
@@ -27,7 +27,7 @@ impl CredentialKind {
     }
 
     /// What to do to get credentials of this kind.
-    pub fn how_to_get(self) -> &'static str {
+    pub(crate) fn how_to_get(self) -> &'static str {
         match self {
             CredentialKind::AppOnly => "set PC_TENANT_ID, PC_CLIENT_ID and PC_CLIENT_SECRET",
             CredentialKind::AppUser => {
@@ -45,7 +45,7 @@ impl fmt::Display for CredentialKind {
 
 /// Which credentials a call needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CallAuth {
+pub(crate) enum CallAuth {
     /// App-only only: the enhanced MCA attestation.
     AppOnly,
     /// App+User only: creating a customer for an indirect reseller, the
@@ -58,17 +58,17 @@ pub enum CallAuth {
 
 /// The kinds a run holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Kinds {
+pub(crate) struct Kinds {
     /// App-only credentials are present.
-    pub app_only: bool,
+    pub(crate) app_only: bool,
     /// App+User credentials are present.
-    pub app_user: bool,
+    pub(crate) app_user: bool,
 }
 
 impl CallAuth {
     /// A create: App+User for an indirect reseller's customer
     /// (`associatedPartnerId`), else either.
-    pub fn create(for_reseller: bool) -> Self {
+    pub(crate) fn create(for_reseller: bool) -> Self {
         if for_reseller {
             CallAuth::AppUser
         } else {
@@ -78,7 +78,7 @@ impl CallAuth {
 
     /// The kind of credentials this call uses given what the run `has`,
     /// or the kind it lacks.
-    pub fn choose(self, has: Kinds) -> Result<CredentialKind, CredentialKind> {
+    pub(crate) fn choose(self, has: Kinds) -> Result<CredentialKind, CredentialKind> {
         match self {
             CallAuth::AppOnly if has.app_only => Ok(CredentialKind::AppOnly),
             CallAuth::AppOnly => Err(CredentialKind::AppOnly),

@@ -8,53 +8,55 @@
 //! | `PC_REFRESH_TOKEN`, `PC_CLIENT_ID` [, `PC_TENANT_ID`, `PC_CLIENT_SECRET`] | App+User token from a refresh token |
 //! | (none of those for App+User) | App+User from the login cache, when there is one |
 //!
-//! A run may hold both kinds ([`CredentialSet`]); each call says what it
-//! needs ([`CallAuth`]) and the client picks the kind ([`CallAuth::choose`]).
-//! [`TokenSource`] fetches a token (v1 `{authority}/{tenant}/oauth2/token`,
+//! A run may hold both kinds (`CredentialSet`); each call says what it
+//! needs (`CallAuth`) and the client picks the kind (`CallAuth::choose`).
+//! `TokenSource` fetches a token (v1 `{authority}/{tenant}/oauth2/token`,
 //! or v2 with the API's scope for a sign-in), caches it and refreshes it
 //! before it expires; concurrent callers share one refresh; rotated refresh
 //! tokens are kept (and handed to the login cache). An App+User token is
-//! used only with an MFA claim ([`jwt::mfa_check`]). Secrets are
+//! used only with an MFA claim (`jwt::mfa_check`). Secrets are
 //! `SecretString`s, registered with `crate::secrets` so that no text
-//! leaving the process carries one. [`device`] is the device authorization
+//! leaving the process carries one. `device` is the device authorization
 //! grant of `pc-onboard login`.
 
 mod credentials;
-pub mod device;
+pub(crate) mod device;
 mod error;
-pub mod jwt;
+pub(crate) mod jwt;
 mod kind;
 mod token;
 
 use std::time::Duration;
 
-pub use credentials::{CredentialSet, Credentials, RotationHook};
-pub use error::{AuthError, MFA_ADVICE};
-pub use kind::{CallAuth, CredentialKind, Kinds};
-pub use token::{BearerToken, MAX_TOKEN_LIFETIME, TokenSource, refresh_margin};
+pub use credentials::Credentials;
+pub(crate) use credentials::{CredentialSet, RotationHook};
+pub use error::AuthError;
+pub(crate) use error::MFA_ADVICE;
+pub(crate) use kind::{CallAuth, CredentialKind, Kinds};
+pub(crate) use token::{BearerToken, TokenSource};
 
 /// `PC_TENANT_ID`: the partner's Entra ID tenant (id or domain).
-pub const ENV_TENANT_ID: &str = "PC_TENANT_ID";
+pub(crate) const ENV_TENANT_ID: &str = "PC_TENANT_ID";
 /// `PC_CLIENT_ID`: the application (client) id.
-pub const ENV_CLIENT_ID: &str = "PC_CLIENT_ID";
+pub(crate) const ENV_CLIENT_ID: &str = "PC_CLIENT_ID";
 /// `PC_CLIENT_SECRET`: the application secret.
-pub const ENV_CLIENT_SECRET: &str = "PC_CLIENT_SECRET";
+pub(crate) const ENV_CLIENT_SECRET: &str = "PC_CLIENT_SECRET";
 /// `PC_REFRESH_TOKEN`: an App+User refresh token.
-pub const ENV_REFRESH_TOKEN: &str = "PC_REFRESH_TOKEN";
+pub(crate) const ENV_REFRESH_TOKEN: &str = "PC_REFRESH_TOKEN";
 /// `PC_ACCESS_TOKEN`: a ready bearer token.
-pub const ENV_ACCESS_TOKEN: &str = "PC_ACCESS_TOKEN";
+pub(crate) const ENV_ACCESS_TOKEN: &str = "PC_ACCESS_TOKEN";
 /// `PC_LOGIN_CLIENT_ID`: the application `pc-onboard login` signs in
 /// through (else `PC_CLIENT_ID`).
-pub const ENV_LOGIN_CLIENT_ID: &str = "PC_LOGIN_CLIENT_ID";
+pub(crate) const ENV_LOGIN_CLIENT_ID: &str = "PC_LOGIN_CLIENT_ID";
 
 /// The tenant used for a refresh token when `PC_TENANT_ID` is not set.
-pub const COMMON_TENANT: &str = "common";
+pub(crate) const COMMON_TENANT: &str = "common";
 /// The tenant `pc-onboard login` signs in to when `PC_TENANT_ID` is not set.
-pub const ORGANIZATIONS_TENANT: &str = "organizations";
+pub(crate) const ORGANIZATIONS_TENANT: &str = "organizations";
 
 /// Tokens are refreshed when less than this remains (or 10% of the
 /// lifetime, whichever is shorter).
-pub const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+pub(crate) const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 /// Replace every occurrence of each (non-trivial) secret in `text`, and
 /// every secret the process holds (`crate::secrets`).

@@ -23,19 +23,19 @@ use crate::partner_center::cloud::CloudEndpoints;
 
 /// A bearer token handed out by [`TokenSource::token`]. `Debug` redacts it.
 #[derive(Debug, Clone)]
-pub struct BearerToken {
+pub(crate) struct BearerToken {
     value: SecretString,
     generation: u64,
 }
 
 impl BearerToken {
     /// The token text, for the `Authorization` header only.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         self.value.expose_secret()
     }
 
     /// Which fetch produced this token: pass it to [`TokenSource::invalidate`].
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.generation
     }
 }
@@ -55,7 +55,7 @@ struct CachedToken {
 /// tokens live 60 to 90 minutes (24 hours at most, configurable); a longer
 /// `expires_in` (up to 18446744073709551615, which once overflowed the
 /// clock) is cut to this, with a warning.
-pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// `expires_in` as a lifetime, at most [`MAX_TOKEN_LIFETIME`].
 pub(crate) fn lifetime(expires_in: u64) -> Duration {
@@ -92,7 +92,7 @@ impl CachedToken {
 
 /// How long before expiry a token is replaced: 5 minutes, or 10% of its
 /// lifetime when that is shorter.
-pub fn refresh_margin(lifetime: Duration) -> Duration {
+pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
     REFRESH_MARGIN.min(lifetime / 10)
 }
 
@@ -107,7 +107,7 @@ struct Cache {
 
 /// Fetches, caches and refreshes the bearer token. Cheap to clone (shared).
 #[derive(Clone)]
-pub struct TokenSource {
+pub(crate) struct TokenSource {
     inner: Arc<TokenSourceInner>,
 }
 
@@ -136,7 +136,7 @@ impl std::fmt::Debug for TokenSource {
 impl TokenSource {
     /// A token source for `credentials` against the endpoints' authority and
     /// resource, using the shared HTTP client with `timeout` per token call.
-    pub fn new(
+    pub(crate) fn new(
         credentials: Credentials,
         endpoints: &CloudEndpoints,
         http: reqwest::Client,
@@ -165,31 +165,27 @@ impl TokenSource {
 
     /// Tell `hook` each refresh token the authority rotates in (before
     /// this source is cloned or used).
-    pub fn with_rotation(mut self, hook: Option<RotationHook>) -> Self {
+    pub(crate) fn with_rotation(mut self, hook: Option<RotationHook>) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
             inner.on_rotate = hook;
         }
         self
     }
 
-    /// The credentials in use.
-    pub fn credentials(&self) -> &Credentials {
-        &self.inner.credentials
-    }
-
     /// Whether a rejected token can be replaced by a new one.
-    pub fn can_refresh(&self) -> bool {
+    pub(crate) fn can_refresh(&self) -> bool {
         self.inner.credentials.can_refresh()
     }
 
     /// How many tokens have been fetched from the authority so far.
-    pub async fn fetch_count(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) async fn fetch_count(&self) -> u64 {
         self.inner.cache.lock().await.fetches
     }
 
     /// A valid token: the cached one, or a new one when it is close to
     /// expiry or was invalidated. Concurrent callers wait for one fetch.
-    pub async fn token(&self) -> Result<BearerToken, AuthError> {
+    pub(crate) async fn token(&self) -> Result<BearerToken, AuthError> {
         if let Credentials::AccessToken(token) = &self.inner.credentials {
             return Ok(BearerToken {
                 value: token.clone(),
@@ -219,7 +215,7 @@ impl TokenSource {
     /// Drop the token of `generation` (Partner Center answered 401 to it), so
     /// the next [`token`](Self::token) fetches a new one. A newer token,
     /// already fetched by a concurrent caller, is kept.
-    pub async fn invalidate(&self, generation: u64) {
+    pub(crate) async fn invalidate(&self, generation: u64) {
         let mut cache = self.inner.cache.lock().await;
         if cache
             .current

@@ -53,7 +53,7 @@ impl PartnerCenterClient {
 
     /// [`Self::create_agreement`] with the credentials `auth` asks for
     /// (app-only for the enhanced attestation's agreement).
-    pub async fn create_agreement_as(
+    pub(crate) async fn create_agreement_as(
         &self,
         customer_id: &str,
         body: &str,
@@ -74,7 +74,7 @@ impl PartnerCenterClient {
     /// `GET /v1/customers/{id}/agreements?agreementType=...` (App+User):
     /// how many agreements of that type the customer has (its acceptances:
     /// direct, or recorded by a partner). Items without a type count.
-    pub async fn customer_agreements(
+    pub(crate) async fn customer_agreements(
         &self,
         customer_id: &str,
         agreement_type: &str,

@@ -14,19 +14,19 @@ use crate::partner_center::error::ApiError;
 
 /// What `POST /v1/attestations/enhanced` answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewAttestation {
+pub(crate) struct NewAttestation {
     /// Partner Center's id of the attestation.
-    pub id: String,
+    pub(crate) id: String,
     /// The link the customer opens to accept it, or the error that says
     /// the answer had none (quoting it).
-    pub link: Result<String, ApiError>,
+    pub(crate) link: Result<String, ApiError>,
 }
 
 impl PartnerCenterClient {
     /// `POST /v1/attestations/enhanced` with `body` under `request_id` (the
     /// same for every retry), app-only. An answer without an attestation id
     /// is an [`ApiError::Unrecognised`] quoting it.
-    pub async fn create_enhanced_attestation(
+    pub(crate) async fn create_enhanced_attestation(
         &self,
         body: &str,
         request_id: Uuid,
@@ -50,7 +50,7 @@ impl PartnerCenterClient {
     /// The state of the attestation `id` (and its link, when the answer
     /// has one), app-only. A state pc-onboard does not know is an
     /// [`ApiError::Unrecognised`] quoting the answer.
-    pub async fn enhanced_attestation_state(
+    pub(crate) async fn enhanced_attestation_state(
         &self,
         id: &str,
     ) -> Result<(AttestationState, Option<String>), ApiError> {

@@ -12,10 +12,10 @@
 use crate::partner_center::error::ApiError;
 
 /// The most of a success body read.
-pub const MAX_SUCCESS_BODY: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_SUCCESS_BODY: usize = 4 * 1024 * 1024;
 
 /// The most of an error body read.
-pub const MAX_ERROR_BODY: usize = 64 * 1024;
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// Read `response`'s body with the limit for `status`: a success body
 /// beyond its limit is an error (`Decode`), an error body is cut.

@@ -6,7 +6,7 @@
 //! `MS-CorrelationId` (one per run), `MS-Contract-Version: v1`, `X-Locale`,
 //! `MS-PartnerCenter-Application`, `User-Agent` and JSON `Accept` (and
 //! `Content-Type` with a body): see `send.rs`. Each call says which kind of
-//! credentials it needs ([`CallAuth`]); the client holds a token source per
+//! credentials it needs (`CallAuth`); the client holds a token source per
 //! kind and picks one per call (`tokens.rs`), checking App+User tokens for
 //! MFA. A `401` invalidates the token, fetches a new one and retries that
 //! request once with the same request id; a `401` with code `900421` (MFA
@@ -14,9 +14,9 @@
 //! client makes one attempt and reports a typed [`ApiError`] (see
 //! [`ApiError::is_transient`]).
 //!
-//! Two hooks serve the pipeline: a [`BeforeSend`] awaited before every `/v1`
+//! Two hooks serve the pipeline: a `BeforeSend` awaited before every `/v1`
 //! HTTP attempt (the shared rate limiter, which may refuse because the run
-//! is stopping; token calls do not pass it), and a [`LatencyObserver`] told
+//! is stopping; token calls do not pass it), and a `LatencyObserver` told
 //! how long each attempt that got an answer (or timed out) took.
 
 mod agreements;
@@ -41,42 +41,37 @@ use super::auth::{AuthError, CallAuth, CredentialKind, CredentialSet, Kinds, Tok
 use super::cloud::CloudEndpoints;
 use super::error::{ApiError, error_chain};
 use super::resources::Customer;
-pub use enhanced::NewAttestation;
-pub use limits::{MAX_ERROR_BODY, MAX_SUCCESS_BODY};
-pub use search::{MAX_PAGES, PAGE_SIZE};
+pub(crate) use send::APPLICATION;
 use send::Call;
-pub use send::{
-    APPLICATION, HEADER_APPLICATION, HEADER_CONTINUATION_TOKEN, HEADER_CONTRACT_VERSION,
-    HEADER_CORRELATION_ID, HEADER_LOCALE, HEADER_REQUEST_ID, MFA_REQUIRED_CODE,
-};
 
 /// Awaited before every `/v1` HTTP attempt, including the retry after a 401
 /// (e.g. the shared rate limiter and a 429 pause). An `Err` (the run is
 /// stopping) means the request is not sent.
-pub type BeforeSend = Arc<dyn Fn() -> BoxFuture<'static, Result<(), ApiError>> + Send + Sync>;
+pub(crate) type BeforeSend =
+    Arc<dyn Fn() -> BoxFuture<'static, Result<(), ApiError>> + Send + Sync>;
 
 /// Told the duration of every `/v1` attempt that got an answer or timed out.
-pub type LatencyObserver = Arc<dyn Fn(Duration) + Send + Sync>;
+pub(crate) type LatencyObserver = Arc<dyn Fn(Duration) + Send + Sync>;
 
 /// Told of every `/v1` request sent again after a `401` (with a new token):
 /// its method and path. The caller counts it: Partner Center saw it.
-pub type ResendObserver = Arc<dyn Fn(&Method, &str) + Send + Sync>;
+pub(crate) type ResendObserver = Arc<dyn Fn(&Method, &str) + Send + Sync>;
 
 /// Default timeout of reads, checks and token calls.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Default timeout of a create: creating a tenant is slow, and Microsoft's
 /// SDK waits 3 minutes per call. A create that times out is resolved by
 /// replaying its request id, so a long wait costs nothing but time.
-pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(180);
+pub(crate) const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// Everything the client needs.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// API base URL, authority and token resource.
-    pub endpoints: CloudEndpoints,
+    pub(crate) endpoints: CloudEndpoints,
     /// How to get the bearer tokens: app-only, App+User, or both.
-    pub credentials: CredentialSet,
+    pub(crate) credentials: CredentialSet,
     /// Timeout of one read, check or token call.
     pub timeout: Duration,
     /// Timeout of one create call (the settings make it at least
@@ -199,7 +194,7 @@ impl PartnerCenterClient {
     }
 
     /// Tell `observer` of every request sent again after a `401`.
-    pub fn with_resend_observer(mut self, observer: ResendObserver) -> Self {
+    pub(crate) fn with_resend_observer(mut self, observer: ResendObserver) -> Self {
         self.resent = Some(observer);
         self
     }
@@ -209,31 +204,26 @@ impl PartnerCenterClient {
         self.inner.correlation_id
     }
 
-    /// The API base URL.
-    pub fn api_base(&self) -> &str {
-        self.inner.api.as_str()
-    }
-
     /// The kinds of credentials the client holds.
-    pub fn kinds(&self) -> Kinds {
+    pub(crate) fn kinds(&self) -> Kinds {
         self.inner.tokens.kinds()
     }
 
     /// The token source of `kind` (shared by clones), if the client has one.
-    pub fn tokens(&self, kind: CredentialKind) -> Option<&TokenSource> {
+    pub(crate) fn tokens(&self, kind: CredentialKind) -> Option<&TokenSource> {
         self.inner.tokens.source(kind)
     }
 
     /// Whether a call of `auth` can be made, and with which kind, without
     /// a network call: a missing kind, or App+User refused (no MFA, `401
     /// 900421`), is the error the call would end with unsent.
-    pub fn access(&self, auth: CallAuth) -> Result<CredentialKind, AuthError> {
+    pub(crate) fn access(&self, auth: CallAuth) -> Result<CredentialKind, AuthError> {
         self.inner.tokens.access(auth).map(|(kind, _)| kind)
     }
 
     /// Make no App+User call from now on: each fails at once, unsent, with
     /// `reason` (e.g. the sign-in has no MFA, or its refresh token expired).
-    pub fn refuse_app_user(&self, reason: AuthError) {
+    pub(crate) fn refuse_app_user(&self, reason: AuthError) {
         self.inner.tokens.refuse(reason);
     }
 
@@ -249,7 +239,7 @@ impl PartnerCenterClient {
     }
 
     /// Fetch (and for App+User, check for MFA) a token of `kind`.
-    pub async fn authenticate_kind(&self, kind: CredentialKind) -> Result<(), ApiError> {
+    pub(crate) async fn authenticate_kind(&self, kind: CredentialKind) -> Result<(), ApiError> {
         let auth = match kind {
             CredentialKind::AppOnly => CallAuth::AppOnly,
             CredentialKind::AppUser => CallAuth::AppUser,
@@ -263,7 +253,7 @@ impl PartnerCenterClient {
     /// are GUIDs is success; a 2xx without one is a [`ApiError::Decode`]
     /// (the customer may exist: the pipeline replays the request id).
     /// The call needs either kind of credentials: a direct customer (see
-    /// [`Self::create_customer_as`]).
+    /// `Self::create_customer_as`).
     pub async fn create_customer(
         &self,
         body: &str,
@@ -275,7 +265,7 @@ impl PartnerCenterClient {
 
     /// [`Self::create_customer`] with the credentials `auth` asks for:
     /// [`CallAuth::create`], App+User for an indirect reseller's customer.
-    pub async fn create_customer_as(
+    pub(crate) async fn create_customer_as(
         &self,
         body: &str,
         request_id: Uuid,

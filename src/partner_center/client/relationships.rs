@@ -13,7 +13,7 @@ impl PartnerCenterClient {
     /// `indirectResellerId=<reseller>` for an indirect provider acting for
     /// that reseller: the invitation link (docs/partner-center.md,
     /// "Customers who already have a tenant").
-    pub async fn relationship_request(
+    pub(crate) async fn relationship_request(
         &self,
         indirect_reseller: Option<&str>,
     ) -> Result<RelationshipRequest, ApiError> {

@@ -16,10 +16,10 @@ use crate::partner_center::error::ApiError;
 use crate::partner_center::resources::{Collection, Customer};
 
 /// Customers asked for per page when searching by domain.
-pub const PAGE_SIZE: u32 = 100;
+pub(crate) const PAGE_SIZE: u32 = 100;
 
 /// At most this many pages are read by one search.
-pub const MAX_PAGES: usize = 50;
+pub(crate) const MAX_PAGES: usize = 50;
 
 /// Headers a next link may not set: the client's own.
 const RESERVED_HEADERS: [&str; 6] = [

@@ -23,41 +23,41 @@ use crate::partner_center::resources::parse_json;
 use crate::partner_center::trace;
 
 /// `MS-CorrelationId`.
-pub const HEADER_CORRELATION_ID: &str = "MS-CorrelationId";
+pub(crate) const HEADER_CORRELATION_ID: &str = "MS-CorrelationId";
 /// `MS-RequestId`.
-pub const HEADER_REQUEST_ID: &str = "MS-RequestId";
+pub(crate) const HEADER_REQUEST_ID: &str = "MS-RequestId";
 /// `MS-Contract-Version`.
-pub const HEADER_CONTRACT_VERSION: &str = "MS-Contract-Version";
+pub(crate) const HEADER_CONTRACT_VERSION: &str = "MS-Contract-Version";
 /// `MS-ContinuationToken`.
-pub const HEADER_CONTINUATION_TOKEN: &str = "MS-ContinuationToken";
+pub(crate) const HEADER_CONTINUATION_TOKEN: &str = "MS-ContinuationToken";
 /// `MS-PartnerCenter-Application`: Microsoft's optional header naming the calling application.
-pub const HEADER_APPLICATION: &str = "MS-PartnerCenter-Application";
+pub(crate) const HEADER_APPLICATION: &str = "MS-PartnerCenter-Application";
 /// `X-Locale`.
-pub const HEADER_LOCALE: &str = "X-Locale";
+pub(crate) const HEADER_LOCALE: &str = "X-Locale";
 /// The error code of a `401` to an App+User call without MFA (Microsoft's
 /// partner blog; the body shape is not published, so the code is read from
 /// the usual error envelope, as a string or a number).
-pub const MFA_REQUIRED_CODE: &str = "900421";
+pub(crate) const MFA_REQUIRED_CODE: &str = "900421";
 /// What pc-onboard calls itself in `User-Agent` and `MS-PartnerCenter-Application`.
-pub const APPLICATION: &str = concat!("pc-onboard/", env!("CARGO_PKG_VERSION"));
+pub(crate) const APPLICATION: &str = concat!("pc-onboard/", env!("CARGO_PKG_VERSION"));
 
 /// One `/v1` request to send.
 pub(super) struct Call<'a> {
-    pub method: Method,
-    pub url: Url,
-    pub request_id: Uuid,
-    pub body: Option<&'a str>,
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) request_id: Uuid,
+    pub(crate) body: Option<&'a str>,
     /// Headers a collection's next link asks for.
-    pub extra_headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) extra_headers: Vec<(HeaderName, HeaderValue)>,
     /// Creates wait longer than reads.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// The credentials the call needs.
-    pub auth: CallAuth,
+    pub(crate) auth: CallAuth,
 }
 
 impl Call<'_> {
     /// The call with the credentials `auth` asks for.
-    pub fn with_auth(mut self, auth: CallAuth) -> Self {
+    pub(crate) fn with_auth(mut self, auth: CallAuth) -> Self {
         self.auth = auth;
         self
     }
@@ -65,28 +65,28 @@ impl Call<'_> {
 
 /// One answer, read completely.
 pub(super) struct Answer {
-    pub status: u16,
-    pub retry_after: Option<String>,
-    pub body: Vec<u8>,
+    pub(crate) status: u16,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Answer {
-    pub fn is_success(&self) -> bool {
+    pub(super) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
 
-    pub fn error(&self) -> ApiError {
+    pub(super) fn error(&self) -> ApiError {
         ApiError::from_response(self.status, self.retry_after.as_deref(), &self.body)
     }
 
-    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+    pub(super) fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
         parse_json(&self.body).map_err(|e| ApiError::Decode {
             status: self.status,
             message: describe_json_error(&e),
         })
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         crate::bom::strip_bom(&self.body)
             .iter()
             .all(u8::is_ascii_whitespace)

@@ -8,7 +8,7 @@ use std::time::Duration;
 /// absurd value (over a year) is `None`: the caller falls back to its
 /// backoff. A far but sane wait is returned as asked: the caller decides
 /// whether it is too far (`--max-retry-wait`).
-pub fn parse_retry_after_header(value: &str) -> Option<Duration> {
+pub(crate) fn parse_retry_after_header(value: &str) -> Option<Duration> {
     retry_after_at(value, std::time::SystemTime::now())
 }
 
@@ -34,7 +34,7 @@ fn retry_after_at(value: &str, now: std::time::SystemTime) -> Option<Duration> {
 /// "Rate limit is exceeded. Try again in 7 seconds." → 7 s (also minutes).
 /// A number too large to read, or a wait over a year, is `None` (as
 /// garbage in the header is): never an overflow.
-pub fn retry_after_from_message(message: &str) -> Option<Duration> {
+pub(crate) fn retry_after_from_message(message: &str) -> Option<Duration> {
     let lower = message.to_ascii_lowercase();
     let start = lower.find("try again in")? + "try again in".len();
     let rest = lower[start..].trim_start();

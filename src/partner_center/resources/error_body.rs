@@ -22,22 +22,22 @@ pub struct ApiErrorBody {
     pub description: String,
     /// Extra strings.
     #[serde(default)]
-    pub data: Vec<serde_json::Value>,
+    pub(crate) data: Vec<serde_json::Value>,
     /// The service component that answered.
     #[serde(default)]
-    pub source: String,
+    pub(crate) source: String,
     /// Extended shape: message.
     #[serde(default)]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// Extended shape: error name, e.g. `PartnerConfirmedAgreementAlreadyExists`.
     #[serde(default)]
-    pub error_name: Option<String>,
+    pub(crate) error_name: Option<String>,
     /// Extended shape: whether retrying can help.
     #[serde(default)]
-    pub is_retryable: Option<bool>,
+    pub(crate) is_retryable: Option<bool>,
     /// Extended shape: `errorMessageExtended`, e.g. `InternalErrorCode=600061`.
     #[serde(default)]
-    pub error_message_extended: Option<String>,
+    pub(crate) error_message_extended: Option<String>,
 }
 
 impl Serialize for ApiErrorBody {
@@ -76,7 +76,7 @@ impl Serialize for ApiErrorBody {
 
 impl ApiErrorBody {
     /// The most useful text: the description, else the message.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         if self.description.is_empty() {
             self.message.as_deref().unwrap_or("")
         } else {
@@ -102,7 +102,7 @@ pub struct ThrottleBody {
     pub status_code: u16,
     /// Human-readable message.
     #[serde(default)]
-    pub message: String,
+    pub(crate) message: String,
 }
 
 #[cfg(test)]

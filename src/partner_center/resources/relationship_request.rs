@@ -10,13 +10,13 @@ use super::Attributes;
 /// reseller). Read tolerantly: unknown fields are ignored, `Url` accepted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct RelationshipRequest {
+pub(crate) struct RelationshipRequest {
     /// The invitation URL.
     #[serde(alias = "Url")]
-    pub url: String,
+    pub(crate) url: String,
     /// `objectType` (`RelationshipRequest`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Attributes>,
+    pub(crate) attributes: Option<Attributes>,
 }
 
 #[cfg(test)]
