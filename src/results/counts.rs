@@ -3,27 +3,61 @@
 //! exit code are made of. One slot per [`Status`] and per `McaOutcome`, in
 //! the order of their tables.
 
+use std::marker::PhantomData;
 use std::path::Path;
 
 use super::schema::{McaOutcome, McaStatus, RowResult, Status, previous};
 use crate::input::{InputError, InputOptions, InputReader, InputRow};
 use crate::validate::ProblemKind;
 
-/// Rows per status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct StatusCounts {
-    counts: [u64; Status::COUNT],
+/// Rows counted per key of a closed table (`Status`, `McaOutcome`): one
+/// slot each, in the table's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Counts<K: Slot<N>, const N: usize> {
+    counts: [u64; N],
+    keys: PhantomData<K>,
 }
 
-impl StatusCounts {
+/// A key of a closed table: its position and every key in order.
+pub(crate) trait Slot<const N: usize>: Copy + 'static {
+    /// Every key, in table order.
+    const ALL: [Self; N];
+    /// Position in [`Slot::ALL`].
+    fn slot(self) -> usize;
+}
+
+impl Slot<{ Status::COUNT }> for Status {
+    const ALL: [Status; Status::COUNT] = Status::ALL;
+    fn slot(self) -> usize {
+        self.index()
+    }
+}
+
+impl Slot<{ McaOutcome::COUNT }> for McaOutcome {
+    const ALL: [McaOutcome; McaOutcome::COUNT] = McaOutcome::ALL;
+    fn slot(self) -> usize {
+        self.index()
+    }
+}
+
+impl<K: Slot<N>, const N: usize> Default for Counts<K, N> {
+    fn default() -> Self {
+        Counts {
+            counts: [0; N],
+            keys: PhantomData,
+        }
+    }
+}
+
+impl<K: Slot<N>, const N: usize> Counts<K, N> {
     /// Count one row.
-    pub(crate) fn add(&mut self, status: Status) {
-        self.counts[status.index()] += 1;
+    pub(crate) fn add(&mut self, key: K) {
+        self.counts[key.slot()] += 1;
     }
 
-    /// Rows with `status`.
-    pub(crate) fn get(&self, status: Status) -> u64 {
-        self.counts[status.index()]
+    /// Rows with `key`.
+    pub(crate) fn get(&self, key: K) -> u64 {
+        self.counts[key.slot()]
     }
 
     /// All rows counted.
@@ -31,20 +65,37 @@ impl StatusCounts {
         self.counts.iter().sum()
     }
 
-    /// Rows whose status is not a success.
-    pub(crate) fn failures(&self) -> u64 {
+    /// The keys counted at least once, with their counts, in table order.
+    pub(crate) fn nonzero(&self) -> impl Iterator<Item = (K, u64)> + '_ {
+        K::ALL
+            .into_iter()
+            .map(|k| (k, self.get(k)))
+            .filter(|(_, n)| *n > 0)
+    }
+
+    /// Rows whose key satisfies `which`.
+    fn count_where(&self, which: impl Fn(K) -> bool) -> u64 {
         self.nonzero()
-            .filter(|(s, _)| !s.is_success())
+            .filter(|(k, _)| which(*k))
             .map(|(_, n)| n)
             .sum()
     }
 
-    /// The statuses counted at least once, with their counts, in table order.
-    pub(crate) fn nonzero(&self) -> impl Iterator<Item = (Status, u64)> + '_ {
-        Status::ALL
-            .into_iter()
-            .map(|s| (s, self.get(s)))
-            .filter(|(_, n)| *n > 0)
+    /// Add the counts of `other`.
+    fn merge(&mut self, other: &Self) {
+        for (mine, theirs) in self.counts.iter_mut().zip(other.counts) {
+            *mine += theirs;
+        }
+    }
+}
+
+/// Rows per status.
+pub(crate) type StatusCounts = Counts<Status, { Status::COUNT }>;
+
+impl StatusCounts {
+    /// Rows whose status is not a success.
+    pub(crate) fn failures(&self) -> u64 {
+        self.count_where(|s| !s.is_success())
     }
 
     /// `3 created, 2 invalid`: the non-zero counts in table order.
@@ -59,44 +110,20 @@ impl StatusCounts {
 }
 
 /// Rows per `mca_status` outcome (rows without MCA values are not counted).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct McaCounts {
-    counts: [u64; McaOutcome::COUNT],
-}
+pub(crate) type McaCounts = Counts<McaOutcome, { McaOutcome::COUNT }>;
 
 impl McaCounts {
-    /// Count one row.
-    pub(crate) fn add(&mut self, status: &McaStatus) {
+    /// Count one row's `mca_status` (an empty one is not counted).
+    pub(crate) fn add_status(&mut self, status: &McaStatus) {
         if let Some(outcome) = status.outcome() {
-            self.counts[outcome.index()] += 1;
+            self.add(outcome);
         }
-    }
-
-    /// Rows with `outcome`.
-    pub(crate) fn get(&self, outcome: McaOutcome) -> u64 {
-        self.counts[outcome.index()]
-    }
-
-    /// Rows counted.
-    pub(crate) fn total(&self) -> u64 {
-        self.counts.iter().sum()
     }
 
     /// Attestations the partner has to act on (`failed`, `cancelled`,
     /// `expired`): a re-run tries them again or issues a new link.
     pub(crate) fn needing_attention(&self) -> u64 {
-        self.nonzero()
-            .filter(|(o, _)| o.needs_attention())
-            .map(|(_, n)| n)
-            .sum()
-    }
-
-    /// The outcomes counted at least once, with their counts, in table order.
-    pub(crate) fn nonzero(&self) -> impl Iterator<Item = (McaOutcome, u64)> + '_ {
-        McaOutcome::ALL
-            .into_iter()
-            .map(|o| (o, self.get(o)))
-            .filter(|(_, n)| *n > 0)
+        self.count_where(McaOutcome::needs_attention)
     }
 
     /// What to do about the attestations that wait or need attention, each
@@ -184,7 +211,7 @@ impl Tally {
     /// Count one row.
     pub(crate) fn add(&mut self, status: Status, mca: &McaStatus) {
         self.statuses.add(status);
-        self.mca.add(mca);
+        self.mca.add_status(mca);
     }
 
     /// Count one row's result.
@@ -202,12 +229,8 @@ impl Tally {
 
     /// Add the counts of `other`.
     pub(crate) fn merge(&mut self, other: &Tally) {
-        for (mine, theirs) in self.statuses.counts.iter_mut().zip(other.statuses.counts) {
-            *mine += theirs;
-        }
-        for (mine, theirs) in self.mca.counts.iter_mut().zip(other.mca.counts) {
-            *mine += theirs;
-        }
+        self.statuses.merge(&other.statuses);
+        self.mca.merge(&other.mca);
         self.sign_in += other.sign_in;
     }
 
@@ -275,7 +298,7 @@ mod tests {
             McaStatus::Expired,
             McaStatus::Cancelled,
         ] {
-            mca.add(&status);
+            mca.add_status(&status);
         }
         let lines = mca.advice("pc-onboard run r.csv --results r-2.csv", " (sandbox)");
         assert_eq!(lines.len(), 3, "{lines:?}");

@@ -112,7 +112,7 @@ impl SheetSummary {
             Some(status) => self.tally.statuses.add(status),
             None => self.unknown_status += 1,
         }
-        self.tally.mca.add(mca);
+        self.tally.mca.add_status(mca);
         let mut seen: Vec<&str> = Vec::new();
         for code in codes.into_iter().map(str::trim) {
             if code.is_empty() || seen.contains(&code) {
