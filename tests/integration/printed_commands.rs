@@ -3,7 +3,8 @@
 //! through `sh -c`, from a folder with a space in its name, on files whose
 //! names hold spaces and `;touch PWNED;`. They repeat `--config` (the
 //! `[columns]` mapping is needed to read the file again), keep initial admin
-//! passwords (a new `--credentials-out` file) and the connection flags.
+//! passwords (the same `--credentials-out` file, added to) and the
+//! connection flags.
 
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
@@ -197,10 +198,16 @@ async fn the_resume_hint_after_ctrl_c_finishes_the_same_results_and_keeps_every_
         created,
         "every initial admin password is in a credentials file"
     );
+    assert_eq!(
+        files_starting(&batch, "creds 1"),
+        vec![batch.join(CREDENTIALS)],
+        "one credentials file: the resume adds to it"
+    );
 }
 
 #[tokio::test]
-async fn the_rerun_hint_re_runs_the_results_with_the_config_endpoint_and_a_new_credentials_file() {
+async fn the_rerun_hint_re_runs_the_results_with_the_config_endpoint_and_adds_to_the_credentials_file()
+ {
     let (_dir, batch) = batch(3, "rerunhint");
     let sb = sandbox(quiet()).await;
     sb.state().reserve_domain("rerunhintcust1.onmicrosoft.com");
@@ -231,9 +238,9 @@ async fn the_rerun_hint_re_runs_the_results_with_the_config_endpoint_and_a_new_c
     created.sort();
     assert_eq!(stored_customer_ids(&batch), created);
     assert_eq!(
-        files_starting(&batch, "creds 1").len(),
-        2,
-        "the first credentials file is kept, the re-run writes a new one"
+        files_starting(&batch, "creds 1"),
+        vec![batch.join(CREDENTIALS)],
+        "one credentials file: the re-run adds to it"
     );
 }
 

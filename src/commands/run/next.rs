@@ -1,9 +1,12 @@
 //! The commands the summary prints, built from the run's settings (written
 //! back by `cli::command_line`, so they repeat `--config`, the connection
 //! and every flag given, quoted for a POSIX shell): re-run the results
-//! file into a new one, or finish this run with `--resume`. Every file
-//! they write is a new one (the next free `-2`, `-3` ... name): a pasted
-//! command never overwrites results, initial passwords or a summary.
+//! file into a new one, or finish this run with `--resume`. The results
+//! and summary files they write are new ones (the next free `-2`, `-3` ...
+//! name); the initial passwords go to the same `--credentials-out` file,
+//! which a run adds to (never with `--force`): a pasted command never
+//! overwrites results, initial passwords or a summary, and the passwords of
+//! one batch stay in one file.
 
 use std::path::{Path, PathBuf};
 
@@ -34,7 +37,7 @@ impl NextCommands {
             input,
             results,
             resume,
-            credentials_out: settings.credentials_out().map(next_free),
+            credentials_out: settings.credentials_out().map(Path::to_path_buf),
             summary_json: settings.summary_json().map(next_free),
         };
         let rerun = settings.again(new_files(
@@ -129,19 +132,19 @@ mod tests {
             "90",
         ];
         let next = commands(&args, Some("Klanten"));
-        let (out2, c2) = (path("out-2.xlsx"), path("c-2.csv"));
+        let out2 = path("out-2.xlsx");
         assert_eq!(
             next.rerun,
             format!(
-                "pc-onboard run {results} --results {out2} --credentials-out {c2} \
+                "pc-onboard run {results} --results {out2} --credentials-out {creds} \
                  --sheet Klanten --rate 90"
             ),
-            "never --force: the credentials file is a new one"
+            "never --force: the credentials file is added to"
         );
         assert_eq!(
             next.resume,
             format!(
-                "pc-onboard run {input} --results {results} --resume --credentials-out {c2} \
+                "pc-onboard run {input} --results {results} --resume --credentials-out {creds} \
                  --sheet Klanten --rate 90"
             )
         );
