@@ -184,13 +184,11 @@ impl CredentialsFile {
     }
 
     /// Passwords stored so far by this run.
-    #[cfg(test)]
     pub(crate) fn stored(&self) -> u64 {
         self.stored
     }
 
     /// Rows the file held before this run (it was added to).
-    #[cfg(test)]
     pub(crate) fn earlier_rows(&self) -> u64 {
         self.earlier
     }

@@ -71,6 +71,11 @@ async fn a_rerun_adds_to_the_credentials_file_once_per_customer() {
     let out = run_against(&sb, &run_args(&first, &dir.path().join("r1.csv"), &flags)).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert_eq!(Results::read(&creds).rows.len(), 3);
+    assert!(
+        text(&out).contains("(mode 0600): 3 stored by this run\n"),
+        "{}",
+        text(&out)
+    );
     // Loosened by someone: the next run puts it back to 0600.
     std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o644)).unwrap();
     // The same three rows (replayed: Partner Center hands the passwords out
@@ -79,6 +84,11 @@ async fn a_rerun_adds_to_the_credentials_file_once_per_customer() {
     write_customers(&second, 5, "again");
     let out = run_against(&sb, &run_args(&second, &dir.path().join("r2.csv"), &flags)).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(
+        text(&out).contains("(mode 0600): 2 stored by this run, added to the 3 it held\n"),
+        "the summary says what the file got: {}",
+        text(&out)
+    );
     let stored = Results::read(&creds);
     let mut ids = stored.column("customer_id");
     assert_eq!(ids.len(), 5, "one row per customer: {ids:?}");

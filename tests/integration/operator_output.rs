@@ -38,6 +38,13 @@ async fn quiet_prints_nothing_for_a_run_that_went_through_but_writes_the_summary
         (s["rows_sent"].clone(), s["rows_copied"].clone()),
         (3.into(), 0.into())
     );
+    assert_eq!(
+        (
+            s["passwords_stored"].clone(),
+            s["passwords_discarded"].clone()
+        ),
+        (3.into(), 0.into())
+    );
 }
 
 #[tokio::test]

@@ -29,7 +29,7 @@ use next::NextCommands;
 use prepare::Prepared;
 use progress::Progress;
 use sink::RunSink;
-use summary::Summary;
+use summary::{PasswordsKept, Summary};
 
 /// Run `pc-onboard run` to the end on a fresh tokio runtime.
 pub(crate) fn run(settings: &RunSettings) -> anyhow::Result<ExitStatus> {
@@ -164,6 +164,7 @@ fn finish(
         notices,
         ..
     } = sink;
+    let passwords = PasswordsKept::of(credentials.as_ref());
     // Files removed under the run: list what the results held (no render).
     let mut lost = lost::LostFiles::find(&writer, credentials.as_ref());
     if let Some(lost) = lost.as_mut() {
@@ -198,6 +199,7 @@ fn finish(
         correlation_id: session.correlation_id(),
         duration: started.0.elapsed(),
         passwords_discarded,
+        passwords,
         unrecorded,
         notices,
         stopped: report.stop.clone(),

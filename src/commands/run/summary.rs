@@ -10,11 +10,43 @@ use serde_json::{Map, Value, json};
 use super::next::NextCommands;
 use super::progress::RunCounts;
 use super::sink::Unrecorded;
-use crate::files::CutRows;
+use crate::files::{CredentialsFile, CutRows};
 use crate::logging::{Console, Level};
 use crate::pipeline::{APP_USER_HINT, Engine, RunCounters, StopReason};
 use crate::results::{Notices, Tally};
 use crate::settings::RunSettings;
+
+/// The initial admin passwords the credentials file got from this run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct PasswordsKept {
+    /// Stored by this run.
+    pub(crate) stored: u64,
+    /// Rows the file held before (a re-run or `--resume` adds to it).
+    pub(crate) earlier: u64,
+}
+
+impl PasswordsKept {
+    /// What `file` got (nothing without one).
+    pub(super) fn of(file: Option<&CredentialsFile>) -> Self {
+        file.map(|file| PasswordsKept {
+            stored: file.stored(),
+            earlier: file.earlier_rows(),
+        })
+        .unwrap_or_default()
+    }
+
+    /// `3 stored by this run, added to the 5 it held`.
+    fn describe(self) -> String {
+        let stored = match self.stored {
+            0 => "none new from this run".to_owned(),
+            n => format!("{n} stored by this run"),
+        };
+        match self.earlier {
+            0 => stored,
+            n => format!("{stored}, added to the {n} it held"),
+        }
+    }
+}
 
 /// Everything the summary reports.
 pub(super) struct Summary<'a> {
@@ -43,6 +75,8 @@ pub(super) struct Summary<'a> {
     pub(crate) duration: Duration,
     /// Passwords received but not stored.
     pub(crate) passwords_discarded: u64,
+    /// What the credentials file got (nothing without one).
+    pub(crate) passwords: PasswordsKept,
     /// Rows that reached Partner Center but are not in the results file.
     pub(crate) unrecorded: Unrecorded,
     /// Default GDAP, other tenants' domains, `exists` of another company.
@@ -130,9 +164,10 @@ impl Summary<'_> {
         lines.push((Level::Info, line));
         if let Some(path) = self.credentials_out() {
             let line = format!(
-                "  initial admin passwords: {} (mode 0600){}",
+                "  initial admin passwords: {} (mode 0600){}: {}",
                 path.display(),
-                missing(path)
+                missing(path),
+                self.passwords.describe()
             );
             lines.push((Level::Info, line));
         }
@@ -395,6 +430,7 @@ mod tests {
             correlation_id: None,
             duration: Duration::from_secs(1),
             passwords_discarded: 0,
+            passwords: PasswordsKept::default(),
             unrecorded: Unrecorded::default(),
             notices: Notices::default(),
             stopped,

@@ -55,6 +55,7 @@ impl Summary<'_> {
             "latency_ms": self.latency.map(|l| l.as_millis() as u64),
             "correlation_id": self.correlation_id.map(|id| id.to_string()),
             "passwords_discarded": self.passwords_discarded,
+            "passwords_stored": self.passwords.stored,
             "unrecorded_rows": self.unrecorded.rows,
             "dry_run": self.settings.dry_run(),
             "stopped": stopped,
