@@ -97,6 +97,7 @@ mod tools;
 mod typed_problems;
 mod upgrade_request_ids;
 mod validate_cli;
+mod validate_closed_pipe;
 mod validate_online;
 mod xlsx_hidden_rows;
 mod xlsx_input;
