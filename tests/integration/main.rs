@@ -36,6 +36,7 @@ mod layering_strip;
 mod listed_states;
 mod login_flow;
 mod login_outcomes;
+mod mapped_key_rerun;
 mod mca_enhanced;
 mod mca_enhanced_guesses;
 mod mca_enhanced_states;
