@@ -1,6 +1,7 @@
 //! Subcommand implementations: each turns its resolved settings
 //! (`crate::settings`, via `Invocation`) into an [`ExitStatus`].
 
+mod closed_pipe;
 mod connect;
 mod login;
 mod notices;
@@ -59,9 +60,13 @@ impl ExitStatus {
 pub fn execute(invocation: Invocation) -> anyhow::Result<ExitStatus> {
     match invocation {
         Invocation::Validate(settings) => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let status = validate(&settings, &mut out, &mut std::io::stderr())?;
+            // With a results file, a reader that goes away (`| head`) ends
+            // the output, not the job: the results file is written whole.
+            let finish = settings.results().is_some();
+            let stdout = closed_pipe::UntilClosed::new(std::io::stdout().lock(), finish);
+            let mut out = std::io::BufWriter::new(stdout);
+            let mut err = closed_pipe::UntilClosed::new(std::io::stderr(), finish);
+            let status = validate(&settings, &mut out, &mut err)?;
             out.flush()?;
             Ok(status)
         }

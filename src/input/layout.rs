@@ -44,6 +44,12 @@ pub struct Layout {
     pub(crate) result_columns: Vec<Option<usize>>,
     /// The worksheet read, for a workbook input (`None` for CSV).
     pub(crate) sheet: Option<String>,
+    /// A configured header (`[columns] external_id = "Customer ID"`) found
+    /// again in a later column: `(field, first column, later column)`. The
+    /// later one passes through; it must be an earlier results file's
+    /// result column (`customer_id`), else [`Layout::refuse_repeated`]
+    /// refuses it as a column named twice.
+    pub(crate) repeated: Vec<(Field, usize, usize)>,
 }
 
 impl Layout {
@@ -86,8 +92,17 @@ impl Layout {
         let mut field_columns = [None; Field::COUNT];
         let mut passthrough = Vec::with_capacity(headers.len());
         let mut unknown = Vec::new();
+        let mut repeated = Vec::new();
         for (index, key) in keys.into_iter().enumerate() {
-            if let Some(field) = field_of_header(&key, &configured, &overridden) {
+            let field = field_of_header(&key, &configured, &overridden);
+            // Aliases are off for an overridden field: its first column
+            // had the configured header too.
+            if let Some(field) = field.filter(|f| overridden.contains(f))
+                && let Some(first) = field_columns[field.index()]
+            {
+                repeated.push((field, first, index));
+                passthrough.push(index);
+            } else if let Some(field) = field {
                 claim(
                     path,
                     &headers,
@@ -116,7 +131,27 @@ impl Layout {
             field_columns,
             result_columns: Vec::new(),
             sheet: None,
+            repeated,
         })
+    }
+
+    /// Fail on a configured header found again in a column that is not
+    /// one of `result_columns` (an earlier results file's, or none).
+    pub(crate) fn refuse_repeated(
+        &self,
+        result_columns: &[Option<usize>],
+    ) -> Result<(), InputError> {
+        match self
+            .repeated
+            .iter()
+            .find(|(.., later)| !result_columns.contains(&Some(*later)))
+        {
+            Some(&(field, first, later)) => {
+                let mut slot = Some(first);
+                claim(&self.path, &self.headers, &mut slot, later, field.name())
+            }
+            None => Ok(()),
+        }
     }
 
     /// The column holding `field`, if the file has one.

@@ -95,6 +95,7 @@ pub fn recognise(
     let layout = reader.layout();
     let found = locate(layout);
     if found.is_empty() {
+        layout.refuse_repeated(&[])?;
         return Ok(InputKind::New);
     }
     let has = |r: usize| found.iter().any(|(result, _)| *result == r);
@@ -121,6 +122,7 @@ pub fn recognise(
             },
         )));
     }
+    layout.refuse_repeated(&columns)?;
     reader.set_result_columns(columns);
     Ok(InputKind::EarlierResults)
 }

@@ -170,3 +170,55 @@ fn a_field_column_is_never_taken_for_a_result_column() {
     assert_eq!(recognise(&mut reader, &options).unwrap(), InputKind::New);
     assert_eq!(reader.layout().column(Field::ExternalId), Some(0));
 }
+
+/// A CSV of `header` and `row`, read with `[columns] external_id =
+/// <configured>` and recognised: its layout, or why not.
+fn open_configured(
+    header: &str,
+    row: &str,
+    configured: &str,
+) -> Result<Layout, ResultColumnsError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.csv");
+    std::fs::write(&path, format!("{header}\n{row}\n")).unwrap();
+    let options = InputOptions {
+        columns: vec![(Field::ExternalId, configured.to_owned())],
+        ..InputOptions::default()
+    };
+    let mut reader = InputReader::open_with(&path, &options)?;
+    recognise(&mut reader, &options)?;
+    Ok(reader.layout().clone())
+}
+
+#[test]
+fn a_configured_customer_id_and_the_result_column_customer_id_are_two_columns_of_a_results_file() {
+    let header = HEADER.replace("external_id", "Customer ID");
+    let layout = open_configured(
+        &format!("{header},status,customer_id,request_id"),
+        &format!("{ROW},created,c-1,r"),
+        "Customer ID",
+    )
+    .unwrap();
+    assert_eq!(layout.column(Field::ExternalId), Some(0));
+    assert!(layout.has_previous_results());
+    assert_eq!(layout.result_columns[1], Some(13), "customer_id");
+}
+
+#[test]
+fn a_configured_header_twice_in_an_input_is_still_an_error() {
+    let header = HEADER.replace("external_id", "CRM Key");
+    let outcome = open_configured(
+        &format!("{header},CRM Key"),
+        &format!("{ROW},CRM-2"),
+        "CRM Key",
+    );
+    assert!(
+        matches!(
+            outcome,
+            Err(ResultColumnsError::Input(
+                InputError::DuplicateColumn { .. }
+            ))
+        ),
+        "{outcome:?}"
+    );
+}

@@ -404,9 +404,9 @@ mod tests {
     use crate::cli::tests::invocation;
     use crate::results::{McaStatus, Status};
 
-    /// The advice after a run of `settings` whose results file holds a
-    /// created row with a cancelled attestation and an invalid row.
-    fn advice_after(stopped: Option<StopReason>) -> Vec<String> {
+    /// `f` of the summary of a run (`stopped` or not) whose results file
+    /// holds a created row with a cancelled attestation and an invalid row.
+    fn with_summary<T>(stopped: Option<StopReason>, f: impl FnOnce(&Summary) -> T) -> T {
         let args = ["pc-onboard", "run", "in.csv", "--results", "out.csv"];
         let Invocation::Run(settings) = invocation(&args).unwrap() else {
             panic!("not run")
@@ -436,7 +436,14 @@ mod tests {
             stopped,
             latency: None,
         };
-        summary.advice().into_iter().map(|(_, line)| line).collect()
+        f(&summary)
+    }
+
+    /// The advice after such a run.
+    fn advice_after(stopped: Option<StopReason>) -> Vec<String> {
+        with_summary(stopped, |summary| {
+            summary.advice().into_iter().map(|(_, line)| line).collect()
+        })
     }
 
     fn commands(lines: &[String]) -> usize {
@@ -465,5 +472,14 @@ mod tests {
         assert!(lines.iter().all(|l| !l.contains("RESUME")), "{lines:#?}");
         assert!(lines.iter().any(|l| l.ends_with("Attest them with: RERUN")));
         assert!(lines.iter().any(|l| l.contains("fix the 1 invalid ones")));
+    }
+
+    #[test]
+    fn the_json_summary_names_the_one_next_command_the_resume_after_an_interrupt() {
+        let next = |stopped| with_summary(stopped, |summary| summary.json()["next"].clone());
+        assert_eq!(next(Some(StopReason::Interrupted)), "RESUME");
+        assert_eq!(next(None), "RERUN");
+        let json = with_summary(Some(StopReason::Interrupted), |summary| summary.json());
+        assert_eq!(json["rerun"], "RERUN", "rerun kept as it was");
     }
 }

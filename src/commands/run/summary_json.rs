@@ -60,6 +60,12 @@ impl Summary<'_> {
             "dry_run": self.settings.dry_run(),
             "stopped": stopped,
             "rerun": self.rerun_hint(),
+            // The one command the summary prints as next: after an
+            // interrupt the resume, else the re-run.
+            "next": match self.stopped {
+                Some(StopReason::Interrupted) => self.next.resume.as_str(),
+                _ => self.rerun_hint(),
+            },
         });
         if let (Value::Object(summary), Value::Object(notices)) =
             (&mut summary, self.notices.json())
