@@ -136,6 +136,8 @@ impl InputRow {
     pub fn fields<'a>(&'a self, layout: &Layout) -> (CustomerFields<'a>, Vec<Problem>) {
         let mut fields = CustomerFields::new();
         let mut problems = Vec::new();
+        // The first value Excel replaced with `?`: it carries the advice.
+        let mut replaced_first: Option<Field> = None;
         // One UTF-8 check for the whole record is much faster than one per
         // field; a field is then a cheap slice of it (`get` also rejects a
         // boundary inside a character, split across two invalid fields).
@@ -175,7 +177,8 @@ impl InputRow {
                 Ok(value) => {
                     fields.set(field, value);
                     if has_marks && value.contains('?') && is_excel_replacement(value) {
-                        problems.push(excel_replaced(field, value, layout));
+                        problems.push(excel_replaced(field, value, layout, replaced_first));
+                        replaced_first = replaced_first.or(Some(field));
                     }
                 }
                 Err(error) => {
@@ -272,8 +275,16 @@ fn is_excel_replacement(value: &str) -> bool {
     marks > 0 && (others == 0 || (marks >= 2 && marks >= others) || longest >= 3)
 }
 
-/// The problem of a value Excel replaced with `?`.
-fn excel_replaced(field: Field, value: &str, layout: &Layout) -> Problem {
+/// The problem of a value Excel replaced with `?`: the advice once per
+/// row, the row's later such values pointing back at the `first`.
+fn excel_replaced(field: Field, value: &str, layout: &Layout, first: Option<Field>) -> Problem {
+    if let Some(first) = first {
+        return Problem::new(
+            field,
+            ProblemKind::Invalid,
+            format!("{field} is `{value}`: lost to Excel's `?` like {first} (see there)"),
+        );
+    }
     let read_as = if layout.encoding.is_utf8() {
         String::new()
     } else {

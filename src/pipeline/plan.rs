@@ -350,13 +350,18 @@ mod tests {
             found,
             [(Field::CompanyName, "27002"), (Field::FirstName, "27002")]
         );
-        assert!(
-            result
-                .problems
-                .iter()
-                .all(|p| p.message.contains("Excel writes `?`")),
-            "{:?}",
-            result.problems
+        // The advice once per row: the later value points back at the first.
+        let messages: Vec<&str> = result.problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(messages[0].contains("Excel writes `?`"), "{messages:?}");
+        assert_eq!(
+            messages[1],
+            "first_name is `?`: lost to Excel's `?` like company_name (see there)"
+        );
+        assert_eq!(
+            result.error.matches("Excel writes").count(),
+            1,
+            "{}",
+            result.error
         );
     }
 }

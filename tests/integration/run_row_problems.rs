@@ -122,7 +122,7 @@ async fn rows_that_need_sign_in_are_counted_apart_with_sign_in_as_the_fix() {
     );
     assert!(
         err.contains(
-            "4 rows did not go through; fix the 1 invalid ones (see `error`) and sign in for the \
+            "4 rows did not go through; fix the invalid one (see `error`) and sign in for the \
              3 that need App+User credentials, then: "
         ),
         "{err}"

@@ -7,6 +7,7 @@
 
 mod lost;
 mod next;
+mod passwords;
 mod prepare;
 mod progress;
 mod sink;
@@ -26,10 +27,11 @@ use crate::logging::Console;
 use crate::pipeline::{DriveOptions, DriveReport, Mode, Onboard, Stop, StopReason, drive};
 use crate::settings::RunSettings;
 use next::NextCommands;
+use passwords::PasswordsKept;
 use prepare::Prepared;
 use progress::Progress;
 use sink::RunSink;
-use summary::{PasswordsKept, Summary};
+use summary::Summary;
 
 /// Run `pc-onboard run` to the end on a fresh tokio runtime.
 pub(crate) fn run(settings: &RunSettings) -> anyhow::Result<ExitStatus> {

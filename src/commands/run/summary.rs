@@ -8,45 +8,14 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::next::NextCommands;
+use super::passwords::PasswordsKept;
 use super::progress::RunCounts;
 use super::sink::Unrecorded;
-use crate::files::{CredentialsFile, CutRows};
+use crate::files::CutRows;
 use crate::logging::{Console, Level};
 use crate::pipeline::{APP_USER_HINT, Engine, RunCounters, StopReason};
 use crate::results::{Notices, Tally};
 use crate::settings::RunSettings;
-
-/// The initial admin passwords the credentials file got from this run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct PasswordsKept {
-    /// Stored by this run.
-    pub(crate) stored: u64,
-    /// Rows the file held before (a re-run or `--resume` adds to it).
-    pub(crate) earlier: u64,
-}
-
-impl PasswordsKept {
-    /// What `file` got (nothing without one).
-    pub(super) fn of(file: Option<&CredentialsFile>) -> Self {
-        file.map(|file| PasswordsKept {
-            stored: file.stored(),
-            earlier: file.earlier_rows(),
-        })
-        .unwrap_or_default()
-    }
-
-    /// `3 stored by this run, added to the 5 it held`.
-    fn describe(self) -> String {
-        let stored = match self.stored {
-            0 => "none new from this run".to_owned(),
-            n => format!("{n} stored by this run"),
-        };
-        match self.earlier {
-            0 => stored,
-            n => format!("{stored}, added to the {n} it held"),
-        }
-    }
-}
 
 /// Everything the summary reports.
 pub(super) struct Summary<'a> {
@@ -295,14 +264,20 @@ impl Summary<'_> {
             Some(StopReason::Fatal(_) | StopReason::Unrecorded(_) | StopReason::Input(_))
             | None => {}
         }
-        let sandbox = if self.settings.connect().sandbox() {
-            " (the built-in sandbox stopped with this run, and its links with it: walk the whole flow with `pc-onboard sandbox` and PC_ENDPOINT)"
+        // The built-in sandbox starts empty each run: a re-run with
+        // --sandbox cannot finish this run's attestations, so none is offered.
+        let (rerun, links_note) = if self.settings.connect().sandbox() {
+            (
+                "a run against `pc-onboard sandbox` (PC_ENDPOINT), not --sandbox, whose customers \
+                 and attestations end with each run",
+                " (they opened on the built-in sandbox, which stopped with this run)",
+            )
         } else {
-            ""
+            (self.rerun_hint(), "")
         };
         // One command at a time: after a stop, the one above finishes the
         // run first, and its summary says how to go on with the MCA.
-        let mca = self.file.mca.advice(self.rerun_hint(), sandbox);
+        let mca = self.file.mca.advice(rerun, links_note);
         if self.stopped.is_none() {
             out.extend(mca.into_iter().map(|line| (Level::Info, line)));
         } else if !mca.is_empty() {
@@ -313,21 +288,24 @@ impl Summary<'_> {
         let redo = self.file.statuses.failures();
         if redo > 0 && self.stopped.is_none() {
             let (values, sign_in) = (self.file.invalid_values(), self.file.sign_in);
+            let invalid = |n| match n {
+                1 => "fix the invalid one (see `error`)".to_owned(),
+                n => format!("fix the {n} invalid ones (see `error`)"),
+            };
+            let sign_in_for = |s| match s {
+                1 => "sign in for the one that needs App+User credentials".to_owned(),
+                s => format!("sign in for the {s} that need App+User credentials"),
+            };
             let fix = match (values, sign_in) {
                 (0, 0) => "re-run them with".to_owned(),
-                (n, 0) => format!("fix the {n} invalid ones (see `error`), then"),
-                (0, s) => format!("sign in for the {s} that need App+User credentials, then"),
-                (n, s) => format!(
-                    "fix the {n} invalid ones (see `error`) and sign in for the {s} that need \
-                     App+User credentials, then"
-                ),
+                (n, 0) => format!("{}, then", invalid(n)),
+                (0, s) => format!("{}, then", sign_in_for(s)),
+                (n, s) => format!("{} and {}, then", invalid(n), sign_in_for(s)),
             };
+            let rows = plural(redo, "row did", "rows did");
             out.push((
                 Level::Info,
-                format!(
-                    "{redo} rows did not go through; {fix}: {}",
-                    self.rerun_hint()
-                ),
+                format!("{rows} not go through; {fix}: {}", self.rerun_hint()),
             ));
         }
         out
@@ -471,7 +449,9 @@ mod tests {
         let lines = advice_after(None);
         assert!(lines.iter().all(|l| !l.contains("RESUME")), "{lines:#?}");
         assert!(lines.iter().any(|l| l.ends_with("Attest them with: RERUN")));
-        assert!(lines.iter().any(|l| l.contains("fix the 1 invalid ones")));
+        assert!(lines.iter().any(|l| {
+            l.contains("1 row did not go through; fix the invalid one (see `error`), then")
+        }));
     }
 
     #[test]
