@@ -9,11 +9,14 @@
 //! | `-vvv` | trace | info |
 //!
 //! `RUST_LOG`, when set, replaces the table (e.g. `RUST_LOG=pc_onboard=debug`).
+//! Without `-v` and `RUST_LOG`, text events are written as the console's
+//! lines are (`warning: ...`, no timestamp: `plain`).
 //!
 //! Lines for people (summaries, hints, errors) go through the `Console`,
 //! which follows `-q` and `--log-format` too.
 
 mod console;
+mod plain;
 
 use std::io::{IsTerminal, Write};
 
@@ -79,7 +82,9 @@ pub fn init(verbose: u8, quiet: bool, format: LogFormat) {
         .with_writer(|| ScrubbedStderr(Vec::new()))
         .with_ansi(ansi)
         .with_target(false);
+    let plain = verbose == 0 && rust_log.as_deref().is_none_or(|v| v.trim().is_empty());
     let _ = match format {
+        LogFormat::Text if plain => builder.event_format(plain::Plain).try_init(),
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder
             .json()

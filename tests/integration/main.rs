@@ -5,6 +5,7 @@
 //! The `reliability_*` suites have short versions here and full, `#[ignore]`d
 //! ones that `scripts/reliability.sh` runs.
 
+mod plain_warnings;
 mod sandbox_mca_advice;
 mod sandbox_support;
 mod support;
