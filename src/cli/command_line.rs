@@ -8,6 +8,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::settings::RunSettings;
 
@@ -49,9 +50,37 @@ pub(crate) fn run_args(settings: &RunSettings) -> Vec<OsString> {
     args
 }
 
-/// `pc-onboard` and `args`, each word quoted for a POSIX shell.
+/// How a printed command calls this program, so that it works as printed:
+/// `pc-onboard` when that name on the `PATH` is this executable (installed),
+/// else this executable's path, quoted (a `cargo run` build, or another
+/// version first on the `PATH`). A process not named `pc-onboard` (a test
+/// binary) prints `pc-onboard`.
+pub(crate) fn program() -> String {
+    static CALL: OnceLock<String> = OnceLock::new();
+    CALL.get_or_init(|| {
+        let name = format!("{PROGRAM}{}", std::env::consts::EXE_SUFFIX);
+        let exe = std::env::current_exe().and_then(|p| p.canonicalize());
+        let Ok(exe) = exe else {
+            return PROGRAM.to_owned();
+        };
+        if exe.file_name() != Some(OsStr::new(&name)) {
+            return PROGRAM.to_owned();
+        }
+        let paths = std::env::var_os("PATH").unwrap_or_default();
+        let first = std::env::split_paths(&paths)
+            .map(|dir| dir.join(&name))
+            .find(|candidate| candidate.is_file());
+        match first.and_then(|found| found.canonicalize().ok()) {
+            Some(found) if found == exe => PROGRAM.to_owned(),
+            _ => shell_quote(exe.as_os_str()),
+        }
+    })
+    .clone()
+}
+
+/// The program ([`program`]) and `args`, each word quoted for a POSIX shell.
 pub(crate) fn shell_command(args: &[OsString]) -> String {
-    let mut line = PROGRAM.to_owned();
+    let mut line = program();
     for arg in args {
         line.push(' ');
         line.push_str(&shell_quote(arg));

@@ -33,9 +33,10 @@ pub(super) fn template(
     Console::get().line(
         Level::Info,
         &format!(
-            "wrote {}: {} columns, {what}; {next}: pc-onboard validate {quoted}",
+            "wrote {}: {} columns, {what}; {next}: {} validate {quoted}",
             file.display(),
             report.columns,
+            crate::cli::command_line::program(),
         ),
     );
     Ok(ExitStatus::Success)

@@ -6,6 +6,7 @@
 //! ones that `scripts/reliability.sh` runs.
 
 mod plain_warnings;
+mod printed_program;
 mod sandbox_mca_advice;
 mod sandbox_support;
 mod support;

@@ -51,7 +51,8 @@ async fn an_expired_link_is_expired_on_the_rerun_and_the_next_rerun_sends_a_new_
         stderr.contains("1 MCA acceptance link expired unaccepted: row 2 (expone)"),
         "{stderr}"
     );
-    assert!(stderr.contains("new link with: pc-onboard run"), "{stderr}");
+    let rerun = format!("new link with: {} run", printed_program());
+    assert!(stderr.contains(&rerun), "{stderr}");
     assert_eq!(sb.state().stats().attestations_created, 1);
 
     let third = dir.path().join("results-3.csv");

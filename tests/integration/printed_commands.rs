@@ -92,7 +92,8 @@ fn printed_command(out: &Output, marker: &str) -> String {
         .unwrap_or_else(|| panic!("no line with {marker:?}: {}", text(out)));
     let at = line.find(marker).unwrap() + marker.len();
     let command = line[at..].trim().to_owned();
-    assert!(command.starts_with("pc-onboard run "), "{line}");
+    let program = printed_program();
+    assert!(command.starts_with(&format!("{program} run ")), "{line}");
     command
 }
 

@@ -26,6 +26,22 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_pc-onboard")
 }
 
+/// How the binary names itself in the commands it prints when run with
+/// the tests' `PATH`: `pc-onboard` if that is the first `pc-onboard` on it,
+/// else its own path (so a printed command works as printed).
+pub fn printed_program() -> String {
+    let exe = std::fs::canonicalize(bin()).unwrap();
+    let paths = std::env::var_os("PATH").unwrap_or_default();
+    let first = std::env::split_paths(&paths)
+        .map(|dir| dir.join("pc-onboard"))
+        .find(|candidate| candidate.is_file())
+        .and_then(|found| std::fs::canonicalize(found).ok());
+    match first {
+        Some(found) if found == exe => "pc-onboard".to_owned(),
+        _ => exe.to_str().unwrap().to_owned(),
+    }
+}
+
 /// The repository's sample input.
 pub fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/customers.csv")

@@ -104,7 +104,11 @@ fn the_template_round_trip_write_validate_fill_run_and_rerun_the_results() {
     let template = dir.path().join("customers.xlsx");
     let out = run_plain(&["template", s(&template)]);
     assert_eq!(code(&out), 0, "{}", text(&out));
-    assert!(stderr(&out).contains("fill it in, then check it with: pc-onboard validate"));
+    let next = format!(
+        "fill it in, then check it with: {} validate",
+        printed_program()
+    );
+    assert!(stderr(&out).contains(&next), "{}", stderr(&out));
     // Untouched, it passes validation and says its example row is one.
     let out = run_plain(&["validate", s(&template)]);
     assert_eq!(code(&out), 0, "{}", text(&out));
