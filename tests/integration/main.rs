@@ -43,6 +43,7 @@ mod mca_enhanced_summary;
 mod messages_in_words;
 mod mfa_answers;
 mod name_rules;
+mod partner_domain_from_token;
 mod operator_output;
 mod printed_commands;
 mod reliability_bad_input;
