@@ -10,12 +10,12 @@ use secrecy::SecretString;
 
 use crate::logging::{Console, Level};
 use crate::login::LoginCache;
+use crate::partner_center::auth::jwt::TokenClaims;
 use crate::partner_center::auth::{
     AuthError, CallAuth, CredentialKind, CredentialSet, Credentials,
 };
 use crate::partner_center::client::{ClientConfig, PartnerCenterClient};
 use crate::partner_center::cloud::CloudEndpoints;
-use crate::partner_center::auth::jwt::TokenClaims;
 use crate::partner_center::error::ApiError;
 use crate::pipeline::{
     CallKind, CallSlots, ConcurrencyController, Engine, RateGate, Retrier, Stop, classify,

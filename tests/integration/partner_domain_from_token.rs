@@ -54,7 +54,10 @@ async fn without_a_sign_in_the_token_adds_no_domain() {
     let results = dir.path().join("results.csv");
     let out = run_against(&sb, &run_args(&input, &results, &["--rate", "6000"])).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
-    assert_eq!(Results::read(&results).column("status"), ["created", "created"]);
+    assert_eq!(
+        Results::read(&results).column("status"),
+        ["created", "created"]
+    );
 }
 
 #[tokio::test]

@@ -176,7 +176,10 @@ mod tests {
             domain(json!({"preferred_username": "admin@contoso.onmicrosoft.com"})).as_deref(),
             Some("contoso.onmicrosoft.com")
         );
-        assert_eq!(domain(json!({"unique_name": "live.com#ann@gmail.com"})), None);
+        assert_eq!(
+            domain(json!({"unique_name": "live.com#ann@gmail.com"})),
+            None
+        );
         assert_eq!(
             domain(json!({"upn": "ann_gmail.com#EXT#@contoso.onmicrosoft.com"})),
             None
