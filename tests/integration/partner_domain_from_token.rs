@@ -84,3 +84,30 @@ async fn validate_online_refuses_it_too() {
     assert_eq!(r.column("status"), ["invalid", "valid"], "{}", text(&out));
     assert_eq!(r.column("error_code")[0], "27017");
 }
+
+#[tokio::test]
+async fn offline_validate_refuses_it_when_the_login_cache_holds_a_sign_in() {
+    use crate::signin_support::{Place, command, login};
+    let sb = sandbox(quiet()).await;
+    let place = Place::new();
+    let input = place.path("in.csv");
+    write(&input);
+    let validate = ["validate", input.to_str().unwrap(), "--json"];
+    let before = command(&sb, &place, &validate, &[]).output().await.unwrap();
+    assert_eq!(code(&before), 0, "nobody signed in: {}", text(&before));
+    assert_eq!(code(&login(&sb, &place).await), 0);
+    let calls = sb
+        .state()
+        .stats()
+        .calls_of_kind(pc_onboard::sandbox::TokenKind::AppUser);
+    let out = command(&sb, &place, &validate, &[]).output().await.unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    let rows = json_lines(&out.stdout);
+    assert_eq!(rows[0]["problems"][0]["code"], "27017", "{rows:?}");
+    assert_eq!(rows[1]["status"], "valid");
+    let after = sb
+        .state()
+        .stats()
+        .calls_of_kind(pc_onboard::sandbox::TokenKind::AppUser);
+    assert_eq!(after, calls, "offline: nothing sent");
+}

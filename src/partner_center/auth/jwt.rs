@@ -118,11 +118,15 @@ impl TokenClaims {
     /// `live.com#ann@gmail.com` ends with the guest's home domain, not the
     /// partner's).
     pub(crate) fn user_domain(&self) -> Option<String> {
-        let user = self.user()?;
-        let (_, domain) = user.rsplit_once('@').filter(|_| !user.contains('#'))?;
-        let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-        domain.contains('.').then_some(domain)
+        user_domain(self.user()?)
     }
+}
+
+/// The domain of a user's sign-in name ([`TokenClaims::user_domain`]).
+pub(crate) fn user_domain(user: &str) -> Option<String> {
+    let (_, domain) = user.rsplit_once('@').filter(|_| !user.contains('#'))?;
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    domain.contains('.').then_some(domain)
 }
 
 /// A claim that is a list of strings, or one string (tolerated).
