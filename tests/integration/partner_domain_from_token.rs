@@ -1,6 +1,6 @@
-//! The partner's own e-mail domain from the signed-in token (issue 18 §2:
-//! "the partner's own domains come from the config file (and, when signed
-//! in, from the token)"): a customer e-mail on the domain of the App+User
+//! The partner's own e-mail domain from the signed-in token (README, the
+//! `email` column: the partner's own domains come from the config file and,
+//! when signed in, from the token): a customer e-mail on the domain of the App+User
 //! user (`admin@sandbox-partner.onmicrosoft.com` in the sandbox) is
 //! refused offline, before anything is sent, as one on a `partner_domains`
 //! domain is.
