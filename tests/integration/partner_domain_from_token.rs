@@ -5,7 +5,7 @@
 //! refused offline, before anything is sent, as one on a `partner_domains`
 //! domain is.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::run_mca::run_app_user;
 use crate::support::*;
@@ -25,13 +25,24 @@ fn write(path: &Path) {
     std::fs::write(path, text).unwrap();
 }
 
-#[tokio::test]
-async fn an_email_on_the_signed_in_users_domain_is_refused_before_it_is_sent() {
+/// A temporary directory with the input written, a fresh sandbox, and
+/// where the results go.
+async fn setup() -> (
+    tempfile::TempDir,
+    pc_onboard::sandbox::RunningSandbox,
+    PathBuf,
+    PathBuf,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let sb = sandbox(quiet()).await;
     let input = dir.path().join("in.csv");
     write(&input);
     let results = dir.path().join("results.csv");
+    (dir, sandbox(quiet()).await, input, results)
+}
+
+#[tokio::test]
+async fn an_email_on_the_signed_in_users_domain_is_refused_before_it_is_sent() {
+    let (_dir, sb, input, results) = setup().await;
     let out = run_app_user(&sb, &run_args(&input, &results, &["--rate", "6000"])).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
     let r = Results::read(&results);
@@ -47,11 +58,7 @@ async fn an_email_on_the_signed_in_users_domain_is_refused_before_it_is_sent() {
 
 #[tokio::test]
 async fn without_a_sign_in_the_token_adds_no_domain() {
-    let dir = tempfile::tempdir().unwrap();
-    let sb = sandbox(quiet()).await;
-    let input = dir.path().join("in.csv");
-    write(&input);
-    let results = dir.path().join("results.csv");
+    let (_dir, sb, input, results) = setup().await;
     let out = run_against(&sb, &run_args(&input, &results, &["--rate", "6000"])).await;
     assert_eq!(code(&out), 0, "{}", text(&out));
     assert_eq!(
@@ -62,25 +69,14 @@ async fn without_a_sign_in_the_token_adds_no_domain() {
 
 #[tokio::test]
 async fn validate_online_refuses_it_too() {
-    let dir = tempfile::tempdir().unwrap();
-    let sb = sandbox(quiet()).await;
-    let input = dir.path().join("in.csv");
-    write(&input);
-    let results = dir.path().join("results.csv");
-    let args = [
-        "validate",
-        "--online",
-        input.to_str().unwrap(),
-        "--results",
-        results.to_str().unwrap(),
-    ];
-    let out = command_against(&sb, &args)
-        .env("PC_REFRESH_TOKEN", "test-refresh-token")
-        .output()
-        .await
-        .unwrap();
+    let (_dir, sb, input, results) = setup().await;
+    let (input, results) = (input.to_str().unwrap(), results.to_str().unwrap());
+    let args: Vec<String> = ["validate", "--online", input, "--results", results]
+        .map(str::to_owned)
+        .to_vec();
+    let out = run_app_user(&sb, &args).await;
     assert_eq!(code(&out), 2, "{}", text(&out));
-    let r = Results::read(&results);
+    let r = Results::read(Path::new(results));
     assert_eq!(r.column("status"), ["invalid", "valid"], "{}", text(&out));
     assert_eq!(r.column("error_code")[0], "27017");
 }
