@@ -85,6 +85,13 @@ impl Engine {
             .await;
         let path = ATTESTATION_SEGMENTS.join("/");
         match answer.result {
+            // A replayed creation (the input run again) of an attestation
+            // the customer has accepted since: finish it, no link to send.
+            Ok(created)
+                if answer.stop.is_none() && created.state == Some(AttestationState::Ready) =>
+            {
+                self.create_agreement(task, &created.id, who).await
+            }
             Ok(created) => match created.link {
                 Ok(link) => McaDone {
                     status: McaStatus::Pending,

@@ -38,6 +38,7 @@ mod login_flow;
 mod login_outcomes;
 mod mca_enhanced;
 mod mca_enhanced_guesses;
+mod mca_enhanced_replay;
 mod mca_enhanced_states;
 mod mca_enhanced_summary;
 mod messages_in_words;
