@@ -85,29 +85,38 @@ impl Engine {
             .await;
         let path = ATTESTATION_SEGMENTS.join("/");
         match answer.result {
-            // A replayed creation (the input run again) of an attestation
-            // the customer has accepted since: finish it, no link to send.
-            Ok(created)
-                if answer.stop.is_none() && created.state == Some(AttestationState::Ready) =>
-            {
-                self.create_agreement(task, &created.id, who).await
+            Ok(created) => {
+                let mut stop = answer.stop;
+                // A replayed creation (the input run again) of an attestation
+                // the customer has accepted since: finish it, no link to send.
+                if stop.is_none() && created.state == Some(AttestationState::Ready) {
+                    let done = self.create_agreement(task, &created.id, who).await;
+                    if matches!(
+                        done.status,
+                        McaStatus::Attested | McaStatus::AlreadyAttested
+                    ) {
+                        return done;
+                    }
+                    // Not finished ("ready" may mean ready to send): pending.
+                    stop = done.stop;
+                }
+                match created.link {
+                    Ok(link) => McaDone {
+                        status: McaStatus::Pending,
+                        link,
+                        attestation_id: created.id,
+                        stop,
+                    },
+                    Err(e) => McaDone {
+                        status: McaStatus::Failed(format!(
+                            "creating the MCA attestation (POST /{path}): {e}"
+                        )),
+                        link: String::new(),
+                        attestation_id: created.id,
+                        stop,
+                    },
+                }
             }
-            Ok(created) => match created.link {
-                Ok(link) => McaDone {
-                    status: McaStatus::Pending,
-                    link,
-                    attestation_id: created.id,
-                    stop: answer.stop,
-                },
-                Err(e) => McaDone {
-                    status: McaStatus::Failed(format!(
-                        "creating the MCA attestation (POST /{path}): {e}"
-                    )),
-                    link: String::new(),
-                    attestation_id: created.id,
-                    stop: answer.stop,
-                },
-            },
             // The signatory's details repeat an agreement the customer has.
             Err(e) if e.is_agreement_already_attested() => McaDone {
                 stop: answer.stop,

@@ -4,7 +4,9 @@
 //! The row must not go back to `pending` with a link the customer already
 //! used: the agreement is made (`attested`), or was (`already_attested`).
 
+use crate::fake_server::json;
 use crate::mca_enhanced::{BILLING, accept_at, quick};
+use crate::mca_enhanced_guesses::hostile_run;
 use crate::run_mca::{row, run_app_user, write};
 use crate::support::*;
 
@@ -70,4 +72,21 @@ async fn an_attestation_accepted_before_the_rerun_of_the_input_is_attested() {
     let id = &r.column("mca_attestation_id")[0];
     let first_id = &Results::read(&first).column("mca_attestation_id")[0];
     assert_eq!(id, first_id, "the same attestation");
+}
+
+#[tokio::test]
+async fn a_new_attestation_answered_ready_whose_agreement_is_refused_stays_pending_with_its_link() {
+    // "ready" may mean ready to send: the agreement is refused, the link kept.
+    let dir = tempfile::tempdir().unwrap();
+    let (exit, r, all) = hostile_run(dir.path(), |_| {
+        json(
+            201,
+            r#"{"id":"att-r","status":"Ready","url":"https://mca.example/att-r"}"#,
+        )
+    })
+    .await;
+    assert_eq!(exit, 0, "{all}");
+    assert_eq!(r.column("mca_status"), ["pending"], "{all}");
+    assert_eq!(r.column("customer_link"), ["https://mca.example/att-r"]);
+    assert_eq!(r.column("mca_attestation_id"), ["att-r"]);
 }
