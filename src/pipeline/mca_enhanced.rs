@@ -90,7 +90,10 @@ impl Engine {
                 // A replayed creation (the input run again) of an attestation
                 // the customer has accepted since: finish it, no link to send.
                 if stop.is_none() && created.state == Some(AttestationState::Ready) {
-                    let done = self.create_agreement(task, &created.id, who).await;
+                    // Its own request id: a refusal here must not be
+                    // replayed to the agreement a later run makes.
+                    let op = "\nafter a replayed attestation";
+                    let done = self.create_agreement(task, &created.id, who, op).await;
                     if matches!(
                         done.status,
                         McaStatus::Attested | McaStatus::AlreadyAttested
@@ -153,7 +156,7 @@ impl Engine {
             stop: answer.stop.clone(),
         };
         match state {
-            AttestationState::Ready => self.create_agreement(task, id, who).await,
+            AttestationState::Ready => self.create_agreement(task, id, who, "").await,
             AttestationState::Expired => kept(McaStatus::Expired, String::new()),
             AttestationState::Pending => {
                 if let Some(done) = self.already_accepted(task).await {
@@ -169,16 +172,18 @@ impl Engine {
     }
 
     /// The agreement, created with the accepted attestation `id`:
-    /// `attested` (`already_attested` for `600061`).
+    /// `attested` (`already_attested` for `600061`); `op` is added to the
+    /// operation its request id is derived from.
     async fn create_agreement(
         &self,
         task: &McaTask<'_>,
         id: &str,
         who: &SignatoryRequest,
+        op: &str,
     ) -> McaDone {
         let customer = task.customer_id.trim();
         let body = agreement_body(id, MCA_AGREEMENT_TYPE, who);
-        let request_id = operation_id(&format!("agreement:{customer}"), &body);
+        let request_id = operation_id(&format!("agreement:{customer}{op}"), &body);
         let answer = self
             .retrier
             .run(CallKind::Agreement, classify, || {

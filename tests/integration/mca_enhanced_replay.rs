@@ -4,11 +4,15 @@
 //! The row must not go back to `pending` with a link the customer already
 //! used: the agreement is made (`attested`), or was (`already_attested`).
 
-use crate::fake_server::json;
+use crate::fake_server::{Seen, json, serve, tokens_numbered};
+use crate::hostile::{created, run_against_server};
 use crate::mca_enhanced::{BILLING, accept_at, quick};
 use crate::mca_enhanced_guesses::hostile_run;
 use crate::run_mca::{row, run_app_user, write};
+use crate::signin_support::APP_ONLY;
 use crate::support::*;
+
+use axum::http::Method;
 
 #[tokio::test]
 async fn an_accepted_attestation_replayed_by_a_rerun_of_the_input_is_finished_not_pending() {
@@ -89,4 +93,53 @@ async fn a_new_attestation_answered_ready_whose_agreement_is_refused_stays_pendi
     assert_eq!(r.column("mca_status"), ["pending"], "{all}");
     assert_eq!(r.column("customer_link"), ["https://mca.example/att-r"]);
     assert_eq!(r.column("mca_attestation_id"), ["att-r"]);
+}
+
+#[tokio::test]
+async fn the_agreement_tried_after_a_replayed_attestation_has_a_request_id_of_its_own() {
+    let agreements = std::sync::atomic::AtomicUsize::new(0);
+    let api = move |call: &Seen| match (call.method.clone(), call.path.as_str()) {
+        (Method::POST, "/v1/customers") => created(call),
+        (Method::POST, "/v1/attestations/enhanced") => json(
+            201,
+            r#"{"id":"att-q","status":"Ready","url":"https://mca.example/att-q"}"#,
+        ),
+        (Method::GET, _) => json(200, r#"{"id":"att-q","status":"Accepted"}"#),
+        // Refused the first time (the attestation was ready to send, not
+        // accepted), made the second.
+        (Method::POST, path) if path.ends_with("/agreements") => {
+            match agreements.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => json(400, r#"{"code":27002,"description":"not accepted yet"}"#),
+                _ => json(201, r#"{"agreementType":"MicrosoftCustomerAgreement"}"#),
+            }
+        }
+        _ => json(404, r#"{"code":3000,"description":"not here"}"#),
+    };
+    let (base, server) = serve(tokens_numbered("3600"), Box::new(api)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("customers.csv");
+    write(&input, &[row("Q-1", "replayq", "", BILLING)]);
+    let (first, second) = (dir.path().join("r1.csv"), dir.path().join("r2.csv"));
+    let out = run_against_server(&base, &quick(&input, &first, &[]), &APP_ONLY).await;
+    assert_eq!(
+        Results::read(&first).column("mca_status"),
+        ["pending"],
+        "{}",
+        text(&out)
+    );
+    let out = run_against_server(&base, &quick(&first, &second, &[]), &APP_ONLY).await;
+    assert_eq!(
+        Results::read(&second).column("mca_status"),
+        ["attested"],
+        "{}",
+        text(&out)
+    );
+    let ids: Vec<String> = server
+        .seen()
+        .iter()
+        .filter(|c| c.method == Method::POST && c.path.ends_with("/agreements"))
+        .map(|c| c.header("MS-RequestId").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1], "the refusal is not the later agreement's");
 }
