@@ -10,6 +10,7 @@ use secrecy::SecretString;
 
 use crate::logging::{Console, Level};
 use crate::login::LoginCache;
+use crate::partner_center::auth::jwt::TokenClaims;
 use crate::partner_center::auth::{
     AuthError, CallAuth, CredentialKind, CredentialSet, Credentials,
 };
@@ -128,6 +129,19 @@ impl Session {
             Some(e) => e.client.access(CallAuth::AppUser).map(|_| ()),
             None => Ok(()),
         }
+    }
+
+    /// The partner's own e-mail domain the App+User token names (its
+    /// user's, `admin@contoso.com` → `contoso.com`), when App+User calls
+    /// can be made: a customer e-mail there is refused like one on a
+    /// `partner_domains` domain.
+    pub(super) async fn signed_in_domain(&self) -> Option<String> {
+        let client = &self.engine.as_ref()?.client;
+        client.access(CallAuth::AppUser).ok()?;
+        let token = client.tokens(CredentialKind::AppUser)?.token().await.ok()?;
+        let domain = TokenClaims::read(token.expose())?.user_domain()?;
+        tracing::info!(%domain, "the signed-in user's domain is the partner's own");
+        Some(domain)
     }
 
     /// Where the calls go, for the summary.

@@ -71,7 +71,8 @@ pub(crate) fn validate(
     let output = Output { target, out, err };
     let mut report = Report::new(settings, &layout, writer, output);
     let mut uniqueness = Uniqueness::new();
-    let context = settings.input().check_context();
+    let mut context = settings.input().check_context();
+    context.add_partner_domains(cached_sign_in_domain());
     let mut row = InputRow::new();
     while reader.read_row(&mut row)? {
         let plan = check_row(&row, &layout, &mut uniqueness, &context);
@@ -80,6 +81,13 @@ pub(crate) fn validate(
     }
     report.dates = reader.dates_read().to_vec();
     report.finish(None)
+}
+
+/// Offline, the partner's own domain of the login cache's sign-in (the
+/// user its token named), if any: `run` refuses an e-mail there too.
+fn cached_sign_in_domain() -> Option<String> {
+    let sign_in = crate::login::LoginCache::locate().ok()?.load().ok()??;
+    crate::partner_center::auth::jwt::user_domain(&sign_in.user)
 }
 
 /// `--online`: offline checks first, then the online checks of the valid
@@ -103,7 +111,8 @@ async fn validate_online<'a>(
     };
     let mut report = Report::new(settings, layout, writer, output);
     let preflight = Arc::new(Preflight::new(engine.clone()));
-    let context = settings.input().check_context();
+    let mut context = settings.input().check_context();
+    context.add_partner_domains(session.signed_in_domain().await);
     let options = DriveOptions {
         skip_rows: 0,
         max_rows_in_progress: session.concurrency.max_rows_in_progress(),

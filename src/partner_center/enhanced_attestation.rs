@@ -217,6 +217,9 @@ pub(crate) struct CreatedAttestation {
     pub(crate) id: String,
     /// The link the customer opens to accept, when the answer has one.
     pub(crate) link: Option<String>,
+    /// The state, when the answer names one pc-onboard knows (a replayed
+    /// creation answers the attestation as it is now: `Ready` once accepted).
+    pub(crate) state: Option<AttestationState>,
 }
 
 /// Read the answer to `POST /v1/attestations/enhanced` (a 2xx `body`): the
@@ -231,9 +234,11 @@ pub(crate) fn read_created(status: u16, body: &[u8]) -> Result<CreatedAttestatio
             &format!("no attestation id (looked for {})", ID_FIELDS.join(", ")),
         ));
     };
+    let state = find(&value, &STATE_FIELDS, DEPTH).and_then(text_of);
     Ok(CreatedAttestation {
         id,
         link: link_in(&value),
+        state: state.as_deref().and_then(AttestationState::of_word),
     })
 }
 

@@ -85,22 +85,41 @@ impl Engine {
             .await;
         let path = ATTESTATION_SEGMENTS.join("/");
         match answer.result {
-            Ok(created) => match created.link {
-                Ok(link) => McaDone {
-                    status: McaStatus::Pending,
-                    link,
-                    attestation_id: created.id,
-                    stop: answer.stop,
-                },
-                Err(e) => McaDone {
-                    status: McaStatus::Failed(format!(
-                        "creating the MCA attestation (POST /{path}): {e}"
-                    )),
-                    link: String::new(),
-                    attestation_id: created.id,
-                    stop: answer.stop,
-                },
-            },
+            Ok(created) => {
+                let mut stop = answer.stop;
+                // A replayed creation (the input run again) of an attestation
+                // the customer has accepted since: finish it, no link to send.
+                if stop.is_none() && created.state == Some(AttestationState::Ready) {
+                    // Its own request id: a refusal here must not be
+                    // replayed to the agreement a later run makes.
+                    let op = "\nafter a replayed attestation";
+                    let done = self.create_agreement(task, &created.id, who, op).await;
+                    if matches!(
+                        done.status,
+                        McaStatus::Attested | McaStatus::AlreadyAttested
+                    ) {
+                        return done;
+                    }
+                    // Not finished ("ready" may mean ready to send): pending.
+                    stop = done.stop;
+                }
+                match created.link {
+                    Ok(link) => McaDone {
+                        status: McaStatus::Pending,
+                        link,
+                        attestation_id: created.id,
+                        stop,
+                    },
+                    Err(e) => McaDone {
+                        status: McaStatus::Failed(format!(
+                            "creating the MCA attestation (POST /{path}): {e}"
+                        )),
+                        link: String::new(),
+                        attestation_id: created.id,
+                        stop,
+                    },
+                }
+            }
             // The signatory's details repeat an agreement the customer has.
             Err(e) if e.is_agreement_already_attested() => McaDone {
                 stop: answer.stop,
@@ -137,7 +156,7 @@ impl Engine {
             stop: answer.stop.clone(),
         };
         match state {
-            AttestationState::Ready => self.create_agreement(task, id, who).await,
+            AttestationState::Ready => self.create_agreement(task, id, who, "").await,
             AttestationState::Expired => kept(McaStatus::Expired, String::new()),
             AttestationState::Pending => {
                 if let Some(done) = self.already_accepted(task).await {
@@ -153,16 +172,18 @@ impl Engine {
     }
 
     /// The agreement, created with the accepted attestation `id`:
-    /// `attested` (`already_attested` for `600061`).
+    /// `attested` (`already_attested` for `600061`); `op` is added to the
+    /// operation its request id is derived from.
     async fn create_agreement(
         &self,
         task: &McaTask<'_>,
         id: &str,
         who: &SignatoryRequest,
+        op: &str,
     ) -> McaDone {
         let customer = task.customer_id.trim();
         let body = agreement_body(id, MCA_AGREEMENT_TYPE, who);
-        let request_id = operation_id(&format!("agreement:{customer}"), &body);
+        let request_id = operation_id(&format!("agreement:{customer}{op}"), &body);
         let answer = self
             .retrier
             .run(CallKind::Agreement, classify, || {

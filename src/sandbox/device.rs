@@ -212,6 +212,8 @@ fn signed_in(state: &SandboxState, grant: &DeviceGrant) -> Response {
         "preferred_username": SANDBOX_USER,
         "name": "Sandbox Admin",
     }));
+    // A token too: tests check that no output carries it.
+    state.with_world(|w| w.issued_tokens.push(id_token.clone()));
     let mut answer = TokenAnswer::new(
         TokenKind::AppUser,
         ttl,

@@ -282,9 +282,15 @@ pub(crate) fn postal_code_outside_state(
     let sub = country.rules().subdivisions().get(state.subdivision()?)?;
     let prefix = sub.postal_prefix()?;
     (!prefix.matches(postal.as_str())).then(|| {
+        // The state as typed (`"Tokyo"`), never only a form it was read as.
+        let typed = state.typed();
+        let of = if typed.eq_ignore_ascii_case(sub.code()) {
+            sub.label()
+        } else {
+            format!("{} (read as {})", super::text::quote(typed), sub.label())
+        };
         format!(
-            "is not a postal code of {}: its postal codes start with {}",
-            sub.label(),
+            "is not a postal code of {of}: its postal codes start with {}",
             prefix.describe()
         )
     })
@@ -586,6 +592,25 @@ mod tests {
         let busan = PostalCode::parse("48058", &kr).unwrap();
         let reason = postal_code_outside_state(&busan, &seoul, &kr).unwrap();
         assert!(reason.ends_with("start with 01–08"), "{reason}");
+    }
+
+    #[test]
+    fn a_postal_code_outside_the_state_quotes_the_state_as_typed() {
+        let jp = country("JP");
+        let osaka = PostalCode::parse("530-0001", &jp).unwrap();
+        let tokyo = State::parse("Tokyo", &jp).unwrap();
+        assert_eq!(
+            postal_code_outside_state(&osaka, &tokyo, &jp).as_deref(),
+            Some(
+                "is not a postal code of \"Tokyo\" (read as 13 (東京都)): its postal codes start with 10–18, 20 or 190–198"
+            )
+        );
+        let code = State::parse("13", &jp).unwrap();
+        let reason = postal_code_outside_state(&osaka, &code, &jp).unwrap();
+        assert!(
+            reason.starts_with("is not a postal code of 13 (東京都):"),
+            "{reason}"
+        );
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Whether two company names name the same company, as a person reading
-//! them would say: compared without case, punctuation, spacing and legal
-//! forms (`Relecloud, Inc.` is `RELECLOUD`; `Relecloud Analytics` is not).
+//! them would say: compared without case, accents, punctuation, spacing
+//! and legal forms (`Relecloud, Inc.` is `RELECLOUD`; `Relecloud
+//! Analytics` is not).
 //! Used when a customer found by domain is reported `exists`.
 
 use std::sync::LazyLock;
 
 use super::legal_forms::LEGAL_FORMS;
+use super::unicode::fold;
 
 /// The [`LEGAL_FORMS`] as words, after the normalisation of [`words`]
 /// (`c.p.a.` is `cpa`, `pty ltd` two words), longest first: `Pty Ltd` is
@@ -16,15 +18,16 @@ static FORM_WORDS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
     forms
 });
 
-/// The name's words: lower-case, each whitespace-separated word without
-/// its punctuation (`L.L.C.` is `llc`, `Relecloud,` is `relecloud`), empty
-/// words dropped.
+/// The name's words: [`fold`]ed (lower-case, accents and width left out),
+/// each whitespace-separated word without its punctuation (`L.L.C.` is
+/// `llc`, `Relecloud,` is `relecloud`, `Café` is `cafe`), empty words
+/// dropped.
 fn words(name: &str) -> Vec<String> {
-    name.split_whitespace()
+    fold(name)
+        .split_whitespace()
         .map(|word| {
             word.chars()
                 .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
                 .collect::<String>()
         })
         .filter(|word| !word.is_empty())
@@ -79,6 +82,10 @@ mod tests {
             ("Smith & Sons C P A", "Smith Sons, CPA"),
             ("Müller AG", "müller ag"),
             ("LLC", "L.L.C."),
+            // Accents and width, often lost on the way through a CSV export.
+            ("Café Ltd", "Cafe Limited"),
+            ("Société Générale SARL", "SOCIETE GENERALE"),
+            ("Ｃｏｎｔｏｓｏ", "Contoso"),
         ] {
             assert!(same_company(a, b), "{a} / {b}");
         }

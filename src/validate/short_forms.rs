@@ -2,9 +2,10 @@
 //! the word or character that says what kind of subdivision it is, so that
 //! `Beijing` names `Beijing Shi`, `北京` names `北京市` and `大阪` names `大阪府`.
 //!
-//! - A Latin name (`sub_lnames`) whose last word ends at least
-//!   [`MIN_SHARED_WORD`] of the country's Latin names (`Shi`, `Sheng`,
-//!   `Province`, `Governorate`, `County`) gives the name without that word.
+//! - A Latin name (`sub_lnames`) whose last word ends with a word that ends
+//!   the last words of at least [`MIN_SHARED_WORD`] of the country's Latin
+//!   names (`Shi`, `Sheng`, `Province`, `Governorate`, `County`; `Zizhiqu`
+//!   of `Xinjiang Weiwuerzizhiqu`) gives the name without that word.
 //! - A name or key of at least three Han characters gives the name without
 //!   its last character (`省`, `市`, `府`, `県`, `都`).
 //!
@@ -21,18 +22,36 @@ use super::unicode::fold;
 /// Latin names that must end with a word for it to be a kind of subdivision.
 const MIN_SHARED_WORD: usize = 3;
 
+/// Letters a kind word needs to count at the end of a longer word.
+const MIN_KIND_SUFFIX: usize = 4;
+
 /// Every short form with the position of its subdivision.
 pub(crate) fn short_forms(list: &[Subdivision]) -> Vec<(String, usize)> {
     let mut candidates: Vec<(String, usize)> = Vec::new();
-    let mut last_words: HashMap<String, usize> = HashMap::new();
-    for sub in list {
-        if let Some((_, word)) = sub.latin_name().rsplit_once(' ') {
-            *last_words.entry(fold(word)).or_default() += 1;
-        }
+    let last_words: Vec<String> = list
+        .iter()
+        .filter_map(|sub| sub.latin_name().rsplit_once(' ').map(|(_, w)| fold(w)))
+        .collect();
+    // A kind word is at least MIN_SHARED_WORD last words (`Sheng`), or,
+    // from MIN_KIND_SUFFIX letters on, ends them: `Zizhiqu` of `Xizang
+    // Zizhiqu` and `Xinjiang Weiwuerzizhiqu` (not `Et` of `Roi Et`).
+    let suffix = |word: &str, kind: &str| {
+        word == kind || (kind.chars().count() >= MIN_KIND_SUFFIX && word.ends_with(kind))
+    };
+    let mut shared: HashMap<&str, usize> = HashMap::new();
+    for kind in &last_words {
+        let n = last_words.iter().filter(|w| suffix(w, kind)).count();
+        shared.insert(kind, n);
     }
+    let is_kind = |word: &str| {
+        let word = fold(word);
+        shared
+            .iter()
+            .any(|(kind, n)| *n >= MIN_SHARED_WORD && suffix(&word, kind))
+    };
     for (i, sub) in list.iter().enumerate() {
         if let Some((head, word)) = sub.latin_name().rsplit_once(' ')
-            && last_words.get(&fold(word)).copied().unwrap_or(0) >= MIN_SHARED_WORD
+            && is_kind(word)
         {
             candidates.push((head.trim().to_owned(), i));
         }
@@ -90,6 +109,13 @@ mod tests {
             ("JP", "京都", "26"),
             ("VN", "An Giang", "44"),
             ("EG", "Cairo", "C"),
+            // `Zizhiqu` (autonomous region) ends five names' last words:
+            // `Xinjiang Weiwuerzizhiqu`, `Guangxi Zhuangzuzizhiqu`, …
+            ("CN", "Xinjiang", "XJ"),
+            ("CN", "Guangxi", "GX"),
+            ("CN", "Ningxia", "NX"),
+            ("CN", "Xizang", "XZ"),
+            ("CN", "Neimenggu", "NM"),
         ];
         for (country, value, sent) in cases {
             assert_eq!(

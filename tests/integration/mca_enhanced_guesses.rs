@@ -103,7 +103,7 @@ fn api(
 
 /// Run a one-row MCA input against a hostile server whose attestation
 /// answers are `attestation`; the `mca_status` and the whole output.
-async fn hostile_run(
+pub(crate) async fn hostile_run(
     dir: &std::path::Path,
     attestation: impl Fn(&Seen) -> Response + Send + Sync + 'static,
 ) -> (i32, Results, String) {

@@ -109,7 +109,8 @@ async fn onboard(
         default_gdap: *settings.default_gdap().value(),
         mca_flow: *settings.mca_flow().value(),
     };
-    let context = settings.input().check_context();
+    let mut context = settings.input().check_context();
+    context.add_partner_domains(session.signed_in_domain().await);
     let options = DriveOptions {
         skip_rows,
         max_rows_in_progress: session.concurrency.max_rows_in_progress(),

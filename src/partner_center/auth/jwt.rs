@@ -111,6 +111,22 @@ impl TokenClaims {
             .map(String::as_str)
             .find(|s| !s.trim().is_empty())
     }
+
+    /// The domain of the signed-in user's name (`admin@contoso.com` →
+    /// `contoso.com`): one of the partner's own e-mail domains. `None`
+    /// without a name, or for a name with a `#` (a guest's
+    /// `live.com#ann@gmail.com` ends with the guest's home domain, not the
+    /// partner's).
+    pub(crate) fn user_domain(&self) -> Option<String> {
+        user_domain(self.user()?)
+    }
+}
+
+/// The domain of a user's sign-in name ([`TokenClaims::user_domain`]).
+pub(crate) fn user_domain(user: &str) -> Option<String> {
+    let (_, domain) = user.rsplit_once('@').filter(|_| !user.contains('#'))?;
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    domain.contains('.').then_some(domain)
 }
 
 /// A claim that is a list of strings, or one string (tolerated).
@@ -151,6 +167,29 @@ mod tests {
         // Values that end in mfa count too (e.g. `ngcmfa`), in any case.
         let ngc = unsigned(&json!({"amr": ["NGCMFA"]}));
         assert_eq!(mfa_check(&ngc), MfaCheck::Passed);
+    }
+
+    #[test]
+    fn the_user_domain_is_the_partners_and_a_guests_home_domain_is_not() {
+        let domain = |claims| TokenClaims::read(&unsigned(&claims)).unwrap().user_domain();
+        assert_eq!(
+            domain(json!({"upn": "Ann@Contoso.COM."})).as_deref(),
+            Some("contoso.com")
+        );
+        assert_eq!(
+            domain(json!({"preferred_username": "admin@contoso.onmicrosoft.com"})).as_deref(),
+            Some("contoso.onmicrosoft.com")
+        );
+        assert_eq!(
+            domain(json!({"unique_name": "live.com#ann@gmail.com"})),
+            None
+        );
+        assert_eq!(
+            domain(json!({"upn": "ann_gmail.com#EXT#@contoso.onmicrosoft.com"})),
+            None
+        );
+        assert_eq!(domain(json!({"upn": "ann@localhost"})), None);
+        assert_eq!(domain(json!({"scp": "x"})), None);
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub(crate) struct NewAttestation {
     /// The link the customer opens to accept it, or the error that says
     /// the answer had none (quoting it).
     pub(crate) link: Result<String, ApiError>,
+    /// The state the answer names, if it names one pc-onboard knows.
+    pub(crate) state: Option<AttestationState>,
 }
 
 impl PartnerCenterClient {
@@ -44,6 +46,7 @@ impl PartnerCenterClient {
         Ok(NewAttestation {
             id: created.id,
             link,
+            state: created.state,
         })
     }
 
