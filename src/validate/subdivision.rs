@@ -196,7 +196,10 @@ impl Subdivisions {
             return None;
         }
         let lookup = self.lookup.get_or_init(|| self.build_lookup());
-        with_folded(value, |key| lookup.get(key).copied())
+        with_folded(value, |key| lookup.get(key).copied()).or_else(|| {
+            let bare = without_kind_word(value)?;
+            with_folded(bare, |key| lookup.get(key).copied())
+        })
     }
 
     /// `CC-isoid` for a subdivision with an ISO id (the current one).
@@ -282,6 +285,36 @@ impl Subdivisions {
     }
 }
 
+/// Words people add after a subdivision's name to say what kind it is,
+/// in English and romanized Japanese (`Osaka Prefecture`, `Tokyo-to`,
+/// `Kyoto-fu`, `Aichi-ken`, `Guangdong Province`): tried only when the
+/// value as typed names nothing. (The kind words of the data's own Latin
+/// names are derived in `short_forms`.)
+const KIND_WORDS: [&str; 10] = [
+    " prefecture",
+    " province",
+    " state",
+    " region",
+    " municipality",
+    " autonomous region",
+    "-to",
+    "-fu",
+    "-ken",
+    "-do",
+];
+
+/// `value` without a trailing [`KIND_WORDS`] word (any case), if it has
+/// one and something is left.
+fn without_kind_word(value: &str) -> Option<&str> {
+    let trimmed = value.trim_end();
+    KIND_WORDS.iter().find_map(|word| {
+        let cut = trimmed.len().checked_sub(word.len())?;
+        let tail = trimmed.get(cut..)?;
+        let rest = trimmed.get(..cut)?.trim_end();
+        (tail.eq_ignore_ascii_case(word) && !rest.is_empty()).then_some(rest)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,6 +363,27 @@ mod tests {
         assert_eq!(subs.find("ex latin").map(Subdivision::code), Some("XX"));
         assert_eq!(subs.find("CA-XX"), None, "no ISO id, no CC- form");
         assert_eq!(subs.find("Quebe"), None);
+    }
+
+    #[test]
+    fn a_kind_word_after_the_name_is_ignored_when_the_whole_names_nothing() {
+        let subs = sample();
+        for v in [
+            "Quebec Province",
+            "québec province",
+            "QC-to",
+            "Quebec  Prefecture ",
+        ] {
+            assert_eq!(subs.find(v).map(Subdivision::code), Some("QC"), "{v}");
+        }
+        assert_eq!(subs.find("Province"), None);
+        assert_eq!(subs.find("Quebec Provinces"), None);
+        assert_eq!(
+            without_kind_word("Hokkaido"),
+            None,
+            "a name ending in do is kept"
+        );
+        assert_eq!(without_kind_word("Osaka-Fu"), Some("Osaka"));
     }
 
     #[test]
