@@ -218,13 +218,21 @@ fn validated(
 }
 
 /// Validate a posted body with the offline validator, the sandbox's
-/// partner domains known. A registration number given for a country that
+/// partner domains known (its own and `--partner-domain`s). A registration number given for a country that
 /// takes none (`600002`) is ignored unless `strict_registration`
 /// (Microsoft's newest create page calls it optional there): the body is
 /// checked again without it.
 fn check(request: &CustomerRequest, config: &SandboxConfig) -> Result<NewCustomer, Vec<Problem>> {
     let fields = super::body::request_fields(request);
-    let context = CheckContext::default().with_partner_domains(&config.partner_domains);
+    // The sandbox partner's own domain (its user's) always, as Partner
+    // Center knows its partner's domains; `--partner-domain`s besides.
+    let own = super::claims::SANDBOX_USER
+        .rsplit('@')
+        .next()
+        .unwrap_or_default();
+    let context = CheckContext::default().with_partner_domains(
+        std::iter::once(own).chain(config.partner_domains.iter().map(String::as_str)),
+    );
     match validate::check_with(&fields, &context) {
         Err(problems)
             if !config.strict_registration

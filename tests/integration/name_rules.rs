@@ -265,8 +265,14 @@ async fn the_sandbox_refuses_posted_bodies_by_the_same_rules_with_the_same_codes
         ..SandboxConfig::default()
     });
     let token = sandbox.token().await;
-    let cases: [(&str, Value, &str); 8] = [
+    let cases: [(&str, Value, &str); 9] = [
         ("billingProfile/companyName", json!("LLC"), "27014"),
+        // Its own partner's domain, without being told.
+        (
+            "billingProfile/email",
+            json!("ann@sandbox-partner.onmicrosoft.com"),
+            "27017",
+        ),
         ("billingProfile/companyName", json!("999"), "27015"),
         ("billingProfile/companyName", json!("1 2 3"), "27013"),
         (
