@@ -29,6 +29,7 @@ mod hostile;
 mod hostile_answers;
 mod hostile_numbers;
 mod hostile_secrets;
+mod hostile_text;
 mod input_bad_bytes;
 mod input_encoding;
 mod layering;
