@@ -43,3 +43,46 @@ async fn control_characters_in_an_error_answer_reach_neither_terminal_nor_result
     let again = run_plain(&["validate".as_ref(), results.as_os_str()]);
     assert_eq!(code(&again), 0, "{}", text(&again));
 }
+
+#[tokio::test]
+async fn a_201_for_a_domain_with_control_characters_is_kept_as_text() {
+    let (base, _mock) = hostile(|seen| {
+        if is_create(seen) {
+            let domain = r"evil\u001b]0;PWNED\u0007.onmicrosoft.com";
+            let id = "8bd2bf4f-1c2e-4b5e-9a4e-8f0f1a1d3c11";
+            answer(201, &[], &crate::client_mock::customer_json(id, domain))
+        } else {
+            answer(404, &[], r#"{"code":"404","description":"not found"}"#)
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    write_customers(&input, 1, "ctrldomain");
+    let (results, passwords) = (dir.path().join("r.csv"), dir.path().join("c.csv"));
+    let flags = ["--credentials-out", passwords.to_str().unwrap()];
+    let out = run_at(&base, &run_args(&input, &results, &flags), GUARD).await;
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert_eq!(controls(&out.stderr), b"", "{}", text(&out));
+    assert_eq!(controls(&std::fs::read(&results).unwrap()), b"");
+    assert_eq!(controls(&std::fs::read(&passwords).unwrap()), b"");
+    assert_eq!(Results::read(&results).column("status"), ["failed"]);
+}
+
+#[tokio::test]
+async fn control_characters_in_a_token_refusal_reach_no_terminal() {
+    let refusal = |_| {
+        let body = r#"{"error":"inv\u001b[2Jalid","error_description":"no \u001b]0;PWNED\u0007 way"}"#;
+        crate::fake_server::json(400, body)
+    };
+    let api = |_: &crate::fake_server::Seen| answer(404, &[], "{}");
+    let (base, _mock) =
+        crate::fake_server::serve(crate::fake_server::by_index(refusal), Box::new(api)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    write_customers(&input, 1, "ctrltoken");
+    let out = run_at(&base, &run_args(&input, &dir.path().join("r.csv"), &[]), GUARD).await;
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("PWNED"), "{}", text(&out));
+    assert_eq!(controls(&out.stderr), b"", "{}", text(&out));
+}
