@@ -72,7 +72,8 @@ async fn a_201_for_a_domain_with_control_characters_is_kept_as_text() {
 #[tokio::test]
 async fn control_characters_in_a_token_refusal_reach_no_terminal() {
     let refusal = |_| {
-        let body = r#"{"error":"inv\u001b[2Jalid","error_description":"no \u001b]0;PWNED\u0007 way"}"#;
+        let body =
+            r#"{"error":"inv\u001b[2Jalid","error_description":"no \u001b]0;PWNED\u0007 way"}"#;
         crate::fake_server::json(400, body)
     };
     let api = |_: &crate::fake_server::Seen| answer(404, &[], "{}");
@@ -81,7 +82,12 @@ async fn control_characters_in_a_token_refusal_reach_no_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
     write_customers(&input, 1, "ctrltoken");
-    let out = run_at(&base, &run_args(&input, &dir.path().join("r.csv"), &[]), GUARD).await;
+    let out = run_at(
+        &base,
+        &run_args(&input, &dir.path().join("r.csv"), &[]),
+        GUARD,
+    )
+    .await;
     assert_eq!(code(&out), 1, "{}", text(&out));
     assert!(text(&out).contains("PWNED"), "{}", text(&out));
     assert_eq!(controls(&out.stderr), b"", "{}", text(&out));

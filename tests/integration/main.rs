@@ -62,6 +62,7 @@ mod results_contract;
 mod results_workbook;
 mod run_cli;
 mod run_faults;
+mod run_fifo;
 mod run_files;
 mod run_full_disk;
 mod run_input_changed;

@@ -50,6 +50,17 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
         ("--credentials-out", settings.credentials_out()),
         ("--summary-json", settings.summary_json()),
     ])?;
+    for (flag, path) in [
+        ("--results", Some(results)),
+        ("--summary-json", settings.summary_json()),
+    ] {
+        if let Some(path) = path.filter(|p| crate::files::identity::is_unread_fifo(p)) {
+            anyhow::bail!(
+                "{flag} {} is a FIFO nobody reads: what the run writes there would be lost, or the run would wait for a reader for ever; start its reader first, or choose a regular file",
+                path.display()
+            );
+        }
+    }
     let options = settings.input().options();
     let mut reader = InputReader::open_with(input, &options)?;
     // An earlier results file, or refused for a column named like a result

@@ -75,7 +75,11 @@ pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
 /// bell, a NUL a server put in its text) as `\u{FFFD}`: server text goes to
 /// the terminal and into results files that must stay valid inputs.
 pub(crate) fn one_line(text: impl AsRef<str>) -> String {
-    let line = text.as_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = text
+        .as_ref()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if !line.chars().any(char::is_control) {
         return line;
     }
