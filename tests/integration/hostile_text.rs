@@ -92,3 +92,41 @@ async fn control_characters_in_a_token_refusal_reach_no_terminal() {
     assert!(text(&out).contains("PWNED"), "{}", text(&out));
     assert_eq!(controls(&out.stderr), b"", "{}", text(&out));
 }
+
+#[tokio::test]
+async fn control_characters_in_a_device_code_answer_reach_no_terminal() {
+    let expired = |_| {
+        let body = r#"{"error":"expired_token","error_description":"gone"}"#;
+        crate::fake_server::json(400, body)
+    };
+    let device_code = |seen: &crate::fake_server::Seen| {
+        if !seen.path.ends_with("/devicecode") {
+            return answer(404, &[], "{}");
+        }
+        let body = r#"{"device_code":"DC","user_code":"U\u001b[2JC","verification_uri":"https://microsoft.com/devicelogin\u001b]0;PWNED\u0007","expires_in":5,"interval":1}"#;
+        answer(200, &[], body)
+    };
+    let (base, _mock) =
+        crate::fake_server::serve(crate::fake_server::by_index(expired), Box::new(device_code))
+            .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut login = tokio::process::Command::new(crate::support::bin());
+    login
+        .arg("login")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PC_LOGIN_CACHE", dir.path().join("login.json"))
+        .env("PC_AUTHORITY", &base)
+        .env("PC_ENDPOINT", &base)
+        .env("PC_CLIENT_ID", "native-app")
+        .env("PC_TENANT_ID", "partner.onmicrosoft.com")
+        .kill_on_drop(true);
+    let out = tokio::time::timeout(GUARD, login.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("devicelogin"), "{}", text(&out));
+    assert_eq!(controls(&out.stdout), b"", "{}", text(&out));
+    assert_eq!(controls(&out.stderr), b"", "{}", text(&out));
+}
