@@ -76,6 +76,39 @@ pub(crate) fn kind_of(meta: &Metadata) -> &'static str {
     "not a regular file"
 }
 
+/// Whether `path` (symlinks followed) is a FIFO no process has open for
+/// reading: opening it to write would wait for a reader for ever, and what
+/// a read-write open wrote would be lost in its buffer. Asked without
+/// waiting (a non-blocking open fails with `ENXIO`); needs a tokio runtime.
+#[cfg(unix)]
+pub(crate) fn is_unread_fifo(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    if !std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo()) {
+        return false;
+    }
+    if tokio::runtime::Handle::try_current().is_err() {
+        return false;
+    }
+    match tokio::net::unix::pipe::OpenOptions::new().open_sender(path) {
+        // Kept open to the end of the process: closed now, the last writer
+        // gone, the reader would see the end of its input and leave.
+        Ok(sender) => {
+            if let Ok(fd) = sender.into_blocking_fd() {
+                std::mem::forget(fd);
+            }
+            false
+        }
+        // ENXIO: "No such device or address", the same number on Linux and BSDs.
+        Err(e) => e.raw_os_error() == Some(6),
+    }
+}
+
+/// Elsewhere no FIFO is named by a path.
+#[cfg(not(unix))]
+pub(crate) fn is_unread_fifo(_path: &Path) -> bool {
+    false
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap (src/lib.rs)
 mod tests {

@@ -26,6 +26,11 @@ pub(crate) fn write_summary_json(
     let text = serde_json::to_string_pretty(summary).map_err(|e| error(e.into()))?;
     // The summary may quote an error text: never a secret the process holds.
     let text = crate::secrets::scrubbed(&text);
+    // Its reader may have gone during the run: never wait for another.
+    if super::identity::is_unread_fifo(path) {
+        let gone = std::io::Error::other("a FIFO nobody reads any more");
+        return Err(error(gone));
+    }
     std::fs::write(path, text + "\n").map_err(error)
 }
 

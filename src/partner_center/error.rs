@@ -156,6 +156,8 @@ impl ApiError {
     /// (`{"statusCode", "message"}`), OAuth-style bodies and plain text.
     pub fn from_response(status: u16, retry_after_header: Option<&str>, body: &[u8]) -> Self {
         let (code, description) = parse_error_body(status, body);
+        // The code too is shown as the server wrote it: on one line.
+        let code = one_line(code);
         // An answer may quote what was sent (the Authorization header, a
         // posted form): no secret the process holds goes into the error.
         // Scrubbed whole, then cut (a cut could leave half a secret).

@@ -247,6 +247,9 @@ impl Engine {
 /// success (a proxy mixing answers, a service bug): `failed`, naming both;
 /// its password is kept under the domain it belongs to.
 fn refuse_another_domain(outcome: &mut CreateOutcome, answered: &str) {
+    // Shown and kept as text: a control character a server put in it never
+    // reaches a terminal or a file.
+    let answered = &crate::partner_center::auth::one_line(answered);
     let normal = |d: &str| d.trim().trim_end_matches('.').to_ascii_lowercase();
     if answered.trim().is_empty() || normal(answered) == normal(&outcome.domain) {
         return;

@@ -127,17 +127,21 @@ pub(crate) fn fill_customer(
     result: &mut RowResult,
     customer: &Customer,
 ) -> Option<(String, SecretString)> {
-    result.customer_id.clone_from(&customer.id);
+    // What the server wrote goes to terminals and files as text: no
+    // control character (`one_line`).
+    let text = |s: &str| crate::partner_center::auth::one_line(s);
+    result.customer_id = text(&customer.id);
     result.tenant_id = if customer.company_profile.tenant_id.is_empty() {
-        customer.id.clone()
+        text(&customer.id)
     } else {
-        customer.company_profile.tenant_id.clone()
+        text(&customer.company_profile.tenant_id)
     };
-    result.commerce_id = customer.commerce_id.clone().unwrap_or_default();
+    result.commerce_id = text(customer.commerce_id.as_deref().unwrap_or_default());
     result.error.clear();
     result.error_code.clear();
     let creds = customer.user_credentials.as_ref()?;
-    result.admin_user = admin_user_name(&creds.user_name, &customer.company_profile.domain);
+    let admin = admin_user_name(&creds.user_name, &customer.company_profile.domain);
+    result.admin_user = text(&admin);
     Some((result.admin_user.clone(), creds.password.clone()))
 }
 

@@ -115,9 +115,28 @@ pub(super) fn prepare(settings: &RunSettings) -> anyhow::Result<Prepared> {
     })
 }
 
-/// Take the results lock, then remove what a run killed while it replaced
+/// `--results` or `--summary-json` at a FIFO nobody reads: refused before
+/// any call (what a run wrote there would be lost, or it would wait for
+/// ever).
+fn refuse_unread_fifos(settings: &RunSettings) -> anyhow::Result<()> {
+    for (flag, path) in [
+        ("--results", Some(settings.results())),
+        ("--summary-json", settings.summary_json()),
+    ] {
+        if let Some(path) = path.filter(|p| crate::files::identity::is_unread_fifo(p)) {
+            anyhow::bail!(
+                "{flag} {} is a FIFO nobody reads: what the run writes there would be lost, or the run would wait for a reader for ever; start its reader first, or choose a regular file",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Refuse a FIFO nobody reads, take the results lock, then remove what a run killed while it replaced
 /// the workbook or the credentials file left beside them.
 fn lock_and_tidy(settings: &RunSettings, target: &ResultsTarget) -> anyhow::Result<ResultsLock> {
+    refuse_unread_fifos(settings)?;
     let lock = ResultsLock::acquire_with(settings.results(), &target.csv, !settings.resume())?;
     let replaced = target.workbook.as_deref().into_iter();
     for path in replaced.chain(settings.credentials_out()) {

@@ -175,8 +175,9 @@ impl DeviceFlow {
         }
         Ok(DeviceCode {
             device_code: answer.device_code,
-            user_code: answer.user_code,
-            verification_uri: answer.verification_uri,
+            // Printed for the user: on one line, no control character.
+            user_code: super::one_line(answer.user_code),
+            verification_uri: super::one_line(answer.verification_uri),
             expires_in: seconds(
                 answer.expires_in.as_ref(),
                 DEFAULT_EXPIRES_IN,

@@ -70,12 +70,22 @@ pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
     crate::secrets::scrubbed(&out)
 }
 
-/// Collapse all whitespace (AAD descriptions carry `\r\n`) into single spaces.
+/// Collapse all whitespace (AAD descriptions carry `\r\n`) into single
+/// spaces, and show any other control character (a terminal escape, a
+/// bell, a NUL a server put in its text) as `\u{FFFD}`: server text goes to
+/// the terminal and into results files that must stay valid inputs.
 pub(crate) fn one_line(text: impl AsRef<str>) -> String {
-    text.as_ref()
+    let line = text
+        .as_ref()
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    if !line.chars().any(char::is_control) {
+        return line;
+    }
+    line.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
 }
 
 #[cfg(test)]
@@ -232,6 +242,14 @@ mod tests {
         assert_eq!(
             one_line("AADSTS7000215: bad.\r\nTrace ID: 1"),
             "AADSTS7000215: bad. Trace ID: 1"
+        );
+    }
+
+    #[test]
+    fn control_characters_in_a_description_are_shown_not_acted_on() {
+        assert_eq!(
+            one_line("bad \u{1b}]0;x\u{7}\r\n\u{0}nul\u{9b}"),
+            "bad \u{FFFD}]0;x\u{FFFD} \u{FFFD}nul\u{FFFD}"
         );
     }
 }

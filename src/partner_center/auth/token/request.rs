@@ -197,7 +197,7 @@ pub(crate) fn refusal(
         error: if err.error.is_empty() {
             "unknown_error".into()
         } else {
-            redact(&err.error, secrets)
+            redact(&one_line(&err.error), secrets)
         },
         description,
         credentials,
