@@ -59,12 +59,16 @@ async fn an_email_on_the_signed_in_users_domain_is_refused_before_it_is_sent() {
 #[tokio::test]
 async fn without_a_sign_in_the_token_adds_no_domain() {
     let (_dir, sb, input, results) = setup().await;
+    let before = sb.state().stats().calls_to("POST /v1/customers");
     let out = run_against(&sb, &run_args(&input, &results, &["--rate", "6000"])).await;
-    assert_eq!(code(&out), 0, "{}", text(&out));
-    assert_eq!(
-        Results::read(&results).column("status"),
-        ["created", "created"]
-    );
+    // Not refused here (no token names the domain): sent, and refused by
+    // the service, which knows its partner's domain.
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    let sent = sb.state().stats().calls_to("POST /v1/customers") - before;
+    assert_eq!(sent, 2, "both rows sent");
+    let r = Results::read(&results);
+    assert_eq!(r.column("status"), ["rejected", "created"]);
+    assert_eq!(r.column("error_code")[0], "27017");
 }
 
 #[tokio::test]
