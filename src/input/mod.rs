@@ -22,6 +22,7 @@ mod row;
 #[cfg(test)]
 mod test_support;
 mod watch;
+mod xlsx_guard;
 mod xlsx_hidden;
 mod xlsx_reader;
 

@@ -36,6 +36,7 @@ impl XlsxSource {
     /// Open the workbook at `path` and load `sheet` (matched ignoring case),
     /// or the first visible worksheet.
     pub(crate) fn open(path: &Path, sheet: Option<&str>) -> Result<XlsxSource, InputError> {
+        super::xlsx_guard::check(path)?;
         let mut workbook: Xlsx<BufReader<File>> =
             open_workbook(path).map_err(|e| workbook_error(path, e))?;
         let worksheets: Vec<(String, bool)> = workbook

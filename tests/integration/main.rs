@@ -107,6 +107,7 @@ mod upgrade_request_ids;
 mod validate_cli;
 mod validate_closed_pipe;
 mod validate_online;
+mod xlsx_bomb;
 mod xlsx_hidden_rows;
 mod xlsx_input;
 mod xlsx_round_trip;
