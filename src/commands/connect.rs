@@ -21,7 +21,8 @@ use crate::pipeline::{
     CallKind, CallSlots, ConcurrencyController, Engine, RateGate, Retrier, Stop, classify,
 };
 use crate::sandbox::{self, RunningSandbox, SandboxConfig};
-use crate::settings::ConnectSettings;
+use crate::settings::{ConnectSettings, InputSettings};
+use crate::validate::CheckContext;
 
 /// The client id the in-process sandbox is called with.
 const SANDBOX_DEMO_CLIENT_ID: &str = "pc-onboard-demo";
@@ -131,11 +132,20 @@ impl Session {
         }
     }
 
+    /// What a row check knows beyond the row, for `run` and `validate
+    /// --online`: the input's `partner_domains` and the domain the App+User
+    /// token names ([`Session::signed_in_domain`]).
+    pub(super) async fn check_context(&self, input: &InputSettings) -> CheckContext {
+        let mut context = input.check_context();
+        context.add_partner_domains(self.signed_in_domain().await);
+        context
+    }
+
     /// The partner's own e-mail domain the App+User token names (its
     /// user's, `admin@contoso.com` → `contoso.com`), when App+User calls
     /// can be made: a customer e-mail there is refused like one on a
     /// `partner_domains` domain.
-    pub(super) async fn signed_in_domain(&self) -> Option<String> {
+    async fn signed_in_domain(&self) -> Option<String> {
         let client = &self.engine.as_ref()?.client;
         client.access(CallAuth::AppUser).ok()?;
         let token = client.tokens(CredentialKind::AppUser)?.token().await.ok()?;

@@ -111,8 +111,7 @@ async fn validate_online<'a>(
     };
     let mut report = Report::new(settings, layout, writer, output);
     let preflight = Arc::new(Preflight::new(engine.clone()));
-    let mut context = settings.input().check_context();
-    context.add_partner_domains(session.signed_in_domain().await);
+    let context = session.check_context(settings.input()).await;
     let options = DriveOptions {
         skip_rows: 0,
         max_rows_in_progress: session.concurrency.max_rows_in_progress(),

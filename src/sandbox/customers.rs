@@ -226,13 +226,9 @@ fn check(request: &CustomerRequest, config: &SandboxConfig) -> Result<NewCustome
     let fields = super::body::request_fields(request);
     // The sandbox partner's own domain (its user's) always, as Partner
     // Center knows its partner's domains; `--partner-domain`s besides.
-    let own = super::claims::SANDBOX_USER
-        .rsplit('@')
-        .next()
-        .unwrap_or_default();
-    let context = CheckContext::default().with_partner_domains(
-        std::iter::once(own).chain(config.partner_domains.iter().map(String::as_str)),
-    );
+    let own = crate::partner_center::auth::jwt::user_domain(super::claims::SANDBOX_USER);
+    let context =
+        CheckContext::default().with_partner_domains(own.iter().chain(&config.partner_domains));
     match validate::check_with(&fields, &context) {
         Err(problems)
             if !config.strict_registration

@@ -109,8 +109,7 @@ async fn onboard(
         default_gdap: *settings.default_gdap().value(),
         mca_flow: *settings.mca_flow().value(),
     };
-    let mut context = settings.input().check_context();
-    context.add_partner_domains(session.signed_in_domain().await);
+    let context = session.check_context(settings.input()).await;
     let options = DriveOptions {
         skip_rows,
         max_rows_in_progress: session.concurrency.max_rows_in_progress(),
