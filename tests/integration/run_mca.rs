@@ -261,27 +261,25 @@ async fn indirect_reseller_rows_need_app_user_credentials() {
     assert_eq!(direct.associated_partner_id, None);
 }
 
-#[test]
-fn the_built_in_sandbox_demo_creates_for_resellers_and_attests() {
+/// `pc-onboard run` of `rows` against the built-in sandbox (`--sandbox`),
+/// with `extra` flags, which must exit 0: the output and the results file.
+pub(crate) fn run_built_in(rows: &[String], extra: &[&str]) -> (std::process::Output, Results) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("customers.csv");
-    write(
-        &input,
-        &[row("S-1", "demoreseller", RESELLER, ",,,,2026-01-15")],
-    );
+    write(&input, rows);
     let results = dir.path().join("results.csv");
-    let out = run_plain(&[
-        "run",
-        s(&input),
-        "--sandbox",
-        "--results",
-        s(&results),
-        "--no-progress",
-        "--mca-flow",
-        "legacy",
-    ]);
+    let mut args = vec!["run", s(&input), "--sandbox", "--results", s(&results)];
+    args.push("--no-progress");
+    args.extend(extra);
+    let out = run_plain(&args);
     assert_eq!(code(&out), 0, "{}", text(&out));
-    let r = Results::read(&results);
+    (out, Results::read(&results))
+}
+
+#[test]
+fn the_built_in_sandbox_demo_creates_for_resellers_and_attests() {
+    let row = row("S-1", "demoreseller", RESELLER, ",,,,2026-01-15");
+    let (_, r) = run_built_in(&[row], &["--mca-flow", "legacy"]);
     assert_eq!(r.column("status"), ["created"]);
     assert_eq!(r.column("mca_status"), ["attested"]);
 }

@@ -2,32 +2,14 @@
 //! work: the built-in sandbox starts empty each run, so a pasted re-run with
 //! `--sandbox` would find neither the customer nor its attestation.
 
-use std::path::Path;
-
-use crate::run_mca::{row, write};
+use crate::run_mca::{row, run_built_in};
 use crate::support::*;
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 #[test]
 fn a_pending_acceptance_after_a_built_in_sandbox_run_points_at_the_standalone_sandbox() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("customers.csv");
     let mca = "Ann,Lee,ann@demopending.example,+1 425 555 0100,2026-01-15";
-    write(&input, &[row("P-1", "demopending", "", mca)]);
-    let results = dir.path().join("results.csv");
-    let out = run_plain(&[
-        "run",
-        s(&input),
-        "--sandbox",
-        "--results",
-        s(&results),
-        "--no-progress",
-    ]);
-    assert_eq!(code(&out), 0, "{}", text(&out));
-    assert_eq!(Results::read(&results).column("mca_status"), ["pending"]);
+    let (out, results) = run_built_in(&[row("P-1", "demopending", "", mca)], &[]);
+    assert_eq!(results.column("mca_status"), ["pending"]);
     let err = text(&out);
     let advice = err
         .lines()
